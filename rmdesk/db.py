@@ -1,0 +1,172 @@
+"""Opening the database: one code path for a local SQLite file and a shared PostgreSQL.
+
+``open_database`` makes the engine (foreign keys and WAL on SQLite), backs up a SQLite file
+before a migration, runs Alembic migrations to head, and hands back a session factory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+ENV_URL = "RMDESK_DATABASE_URL"
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or migrated; the message is meant for a user."""
+
+
+def normalise_url(url: str) -> str:
+    """Accept the URL forms people write and pick the driver rmdesk ships with (psycopg 3)."""
+    url = url.strip()
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if "://" not in url:  # a bare path means a SQLite file
+        return "sqlite:///" + str(Path(url).expanduser().resolve())
+    return url
+
+
+def redact(url: str) -> str:
+    """The URL with any password hidden, for messages and logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    u = make_url(url)
+    if is_sqlite(u):
+        if u.database and u.database != ":memory:":
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url)
+        event.listen(engine, "connect", _sqlite_on_connect)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    script = ScriptDirectory(str(MIGRATIONS_DIR))
+    head = script.get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def backup_sqlite(engine: Engine, suffix: str) -> Path | None:
+    """Copy a SQLite file with the online backup API; returns the copy's path."""
+    path = engine.url.database
+    if not path or path == ":memory:" or not Path(path).exists():
+        return None
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = Path(f"{path}.{suffix}-{stamp}.bak")
+    src = sqlite3.connect(path)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def migrate(engine: Engine, revision: str = "head") -> Path | None:
+    """Bring the schema to ``revision``; a SQLite file is backed up first when anything changes."""
+    current = current_revision(engine)
+    if current == head_revision() and revision == "head":
+        return None
+    backup = None
+    if is_sqlite(engine.url) and current is not None:
+        backup = backup_sqlite(engine, f"before-{revision}")
+    command.upgrade(alembic_config(engine), revision)
+    return backup
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    command.downgrade(alembic_config(engine), revision)
+
+
+@dataclass
+class Database:
+    """An open database: the engine, a session factory and where it is."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    backup: Path | None = None
+
+    @property
+    def display_url(self) -> str:
+        return redact(self.url)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(self.url)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, migrate_schema: bool = True) -> Database:
+    """Open (and by default migrate) the database at ``url``; errors are ``DatabaseError``."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    url = normalise_url(url)
+    try:
+        engine = make_engine(url)
+        with engine.connect():
+            pass
+        backup = migrate(engine) if migrate_schema else None
+    except SQLAlchemyError as exc:
+        raise DatabaseError(
+            f"Cannot open the database {redact(url)}: {exc.__class__.__name__}: "
+            f"{str(exc.orig if hasattr(exc, 'orig') else exc).strip()}"
+        ) from exc
+    return Database(url, engine, sessionmaker(engine, expire_on_commit=False), backup)
+
+
+def resolve_url(
+    cli_url: str | None, settings_url: str | None, default: Callable[[], str]
+) -> str:
+    """--db wins, then RMDESK_DATABASE_URL, then the settings, then the local demo file."""
+    for candidate in (cli_url, os.environ.get(ENV_URL), settings_url):
+        if candidate:
+            return normalise_url(candidate)
+    return normalise_url(default())

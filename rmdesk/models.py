@@ -1,0 +1,474 @@
+"""The bank's data as rmdesk stores it: SQLAlchemy 2 typed ORM, one class a table.
+
+Money is stored exactly as integer minor units (fen, haléř, cent) in ``*_minor`` columns;
+rates and probabilities as ``Numeric``. Nothing in this module knows about Qt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Rate = Numeric(12, 8)
+Money = BigInteger
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+def _enum(cls: type[enum.Enum], name: str) -> SAEnum:
+    # Stored as the value text with a CHECK constraint, the same on SQLite and PostgreSQL.
+    return SAEnum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=24,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Role(enum.StrEnum):
+    RM = "rm"
+    BRANCH_HEAD = "branch_head"
+    ADMIN = "admin"
+
+
+class ClientKind(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    CORPORATE = "corporate"
+
+
+class ClientStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DORMANT = "dormant"
+    CLOSED = "closed"
+
+
+class ProductFamily(enum.StrEnum):
+    DEPOSIT = "deposit"
+    LOAN = "loan"
+    CARD = "card"
+    INVESTMENT = "investment"
+    INSURANCE = "insurance"
+    SERVICE = "service"
+
+
+class Channel(enum.StrEnum):
+    VISIT = "visit"
+    PHONE = "phone"
+    COUNTER = "counter"
+    ONLINE = "online"
+    MOBILE = "mobile"
+    EMAIL = "email"
+
+
+class VisitStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    PLANNED = "planned"
+    DONE = "done"
+    CANCELLED = "cancelled"
+    MISSED = "missed"
+
+
+class Severity(enum.StrEnum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class FlagStatus(enum.StrEnum):
+    RAISED = "raised"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+    SNOOZED = "snoozed"
+    CLOSED = "closed"
+
+
+class SuggestionStatus(enum.StrEnum):
+    OPEN = "open"
+    PITCHED = "pitched"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    NOT_NOW = "not_now"
+    WITHDRAWN = "withdrawn"
+
+
+class TimestampMixin:
+    created_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+
+
+class Meta(Base):
+    """Facts about the data set as a whole, e.g. its as-of date and where it came from."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class ImportBatch(TimestampMixin, Base):
+    """One run of an importer: what was read, from where, and what it wrote."""
+
+    __tablename__ = "import_batches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    path: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(64))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Branch(TimestampMixin, Base):
+    __tablename__ = "branches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    district: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120))
+
+    users: Mapped[list[User]] = relationship(back_populates="branch")
+
+
+class User(TimestampMixin, Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    visits_per_day: Mapped[int] = mapped_column(Integer, default=4)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    branch: Mapped[Branch | None] = relationship(back_populates="users")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Client(TimestampMixin, Base):
+    __tablename__ = "clients"
+    __table_args__ = (UniqueConstraint("source", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[ClientKind] = mapped_column(_enum(ClientKind, "client_kind"))
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    id_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)  # founding date for corporates
+    gender: Mapped[str | None] = mapped_column(String(1))
+    district: Mapped[str | None] = mapped_column(String(120))
+    segment: Mapped[str] = mapped_column(String(32), default="mass")
+    kyc_due: Mapped[dt.date | None] = mapped_column(Date)
+    onboarded_on: Mapped[dt.date | None] = mapped_column(Date)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"), index=True)
+    rm_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[ClientStatus] = mapped_column(
+        _enum(ClientStatus, "client_status"), default=ClientStatus.ACTIVE
+    )
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    holdings: Mapped[list[Holding]] = relationship(back_populates="client")
+    rm: Mapped[User | None] = relationship()
+    branch: Mapped[Branch | None] = relationship()
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Product(TimestampMixin, Base):
+    __tablename__ = "products"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    family: Mapped[ProductFamily] = mapped_column(_enum(ProductFamily, "product_family"))
+    term_months: Mapped[int | None] = mapped_column(Integer)
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    segments: Mapped[str | None] = mapped_column(String(200))  # comma list; empty = all
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    pricing: Mapped[list[ProductPricing]] = relationship(
+        back_populates="product", order_by="ProductPricing.version"
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ProductPricing(TimestampMixin, Base):
+    """A version of a product's pricing parameters; results name the version they used."""
+
+    __tablename__ = "product_pricing"
+    __table_args__ = (UniqueConstraint("product_id", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    version: Mapped[int] = mapped_column(Integer)
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    ftp_rate: Mapped[Decimal] = mapped_column(Rate)  # annual, 0.025 = 2.5 %
+    client_rate: Mapped[Decimal] = mapped_column(Rate)  # annual
+    fee_monthly_minor: Mapped[int] = mapped_column(Money, default=0)
+    fee_rate: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))  # annual, on balance
+    cost_to_serve_minor: Mapped[int] = mapped_column(Money, default=0)  # per holding per month
+    pd: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))  # annual probability of default
+    lgd: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
+    changed_by: Mapped[str | None] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    product: Mapped[Product] = relationship(back_populates="pricing")
+
+
+class Holding(TimestampMixin, Base):
+    """A client's account in a product: a deposit, a loan, a card, a policy, a service."""
+
+    __tablename__ = "holdings"
+    __table_args__ = (UniqueConstraint("source", "external_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(64))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    account_no: Mapped[str | None] = mapped_column(String(64))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    opened_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    maturity_on: Mapped[dt.date | None] = mapped_column(Date)
+    limit_minor: Mapped[int | None] = mapped_column(Money)
+    amount_minor: Mapped[int | None] = mapped_column(Money)  # principal, or a standing order
+    attributes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    client: Mapped[Client] = relationship(back_populates="holdings")
+    product: Mapped[Product] = relationship()
+
+
+class MonthlyFact(Base):
+    """One holding in one month: the figures contribution and risk rules are computed from."""
+
+    __tablename__ = "monthly_facts"
+    __table_args__ = (UniqueConstraint("holding_id", "month"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    holding_id: Mapped[int] = mapped_column(ForeignKey("holdings.id"))
+    month: Mapped[dt.date] = mapped_column(Date, index=True)  # first day of the month
+    avg_balance_minor: Mapped[int] = mapped_column(Money, default=0)
+    interest_minor: Mapped[int] = mapped_column(Money, default=0)
+    fees_minor: Mapped[int] = mapped_column(Money, default=0)
+    penalty_interest_minor: Mapped[int] = mapped_column(Money, default=0)
+    salary_inflow_minor: Mapped[int] = mapped_column(Money, default=0)  # salary or pension
+    credit_turnover_minor: Mapped[int] = mapped_column(Money, default=0)
+    debit_turnover_minor: Mapped[int] = mapped_column(Money, default=0)
+    txn_count: Mapped[int] = mapped_column(Integer, default=0)
+    days_past_due: Mapped[int] = mapped_column(Integer, default=0)
+    overdraft_days: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Transaction(Base):
+    """A booked transaction, kept where a source has them (e.g. the Berka trans file)."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (Index("ix_transactions_holding_booked", "holding_id", "booked_on"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    holding_id: Mapped[int] = mapped_column(ForeignKey("holdings.id"))
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    booked_on: Mapped[dt.date] = mapped_column(Date)
+    direction: Mapped[str] = mapped_column(String(8))  # credit | debit
+    operation: Mapped[str | None] = mapped_column(String(32))
+    category: Mapped[str | None] = mapped_column(String(32))
+    amount_minor: Mapped[int] = mapped_column(Money)
+    balance_minor: Mapped[int | None] = mapped_column(Money)
+    counterparty_bank: Mapped[str | None] = mapped_column(String(16))
+    counterparty_account: Mapped[str | None] = mapped_column(String(32))
+
+
+class Interaction(TimestampMixin, Base):
+    """A contact with a client on any channel; every contact lands in one history."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index("ix_interactions_client_at", "client_id", "occurred_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(32), default="app")
+    external_id: Mapped[str | None] = mapped_column(String(64))
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_step_due: Mapped[dt.date | None] = mapped_column(Date)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Visit(TimestampMixin, Base):
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_user_planned", "user_id", "planned_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    planned_on: Mapped[dt.date] = mapped_column(Date)
+    slot: Mapped[int] = mapped_column(Integer, default=0)  # order in the day's route
+    status: Mapped[VisitStatus] = mapped_column(
+        _enum(VisitStatus, "visit_status"), default=VisitStatus.PROPOSED
+    )
+    purpose: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(Text)  # why the planner proposed it
+    district: Mapped[str | None] = mapped_column(String(120))
+    outcome: Mapped[str | None] = mapped_column(String(200))
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RiskFlag(TimestampMixin, Base):
+    __tablename__ = "risk_flags"
+    __table_args__ = (Index("ix_risk_flags_client_rule", "client_id", "rule_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    holding_id: Mapped[int | None] = mapped_column(ForeignKey("holdings.id"))
+    rule_code: Mapped[str] = mapped_column(String(48))
+    severity: Mapped[Severity] = mapped_column(_enum(Severity, "severity"))
+    status: Mapped[FlagStatus] = mapped_column(
+        _enum(FlagStatus, "flag_status"), default=FlagStatus.RAISED, index=True
+    )
+    evidence: Mapped[str] = mapped_column(Text)
+    evidence_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    raised_on: Mapped[dt.date] = mapped_column(Date)
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
+    snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    events: Mapped[list[RiskFlagEvent]] = relationship(
+        back_populates="flag", order_by="RiskFlagEvent.id"
+    )
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RiskFlagEvent(Base):
+    """One change in a flag's life; rows are only ever added."""
+
+    __tablename__ = "risk_flag_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    flag_id: Mapped[int] = mapped_column(ForeignKey("risk_flags.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None = the system
+    from_status: Mapped[str | None] = mapped_column(String(24))
+    to_status: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    flag: Mapped[RiskFlag] = relationship(back_populates="events")
+
+
+class Suggestion(TimestampMixin, Base):
+    __tablename__ = "suggestions"
+    __table_args__ = (Index("ix_suggestions_client_product", "client_id", "product_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    rank: Mapped[int] = mapped_column(Integer, default=1)
+    likelihood: Mapped[Decimal] = mapped_column(Rate)
+    expected_value_minor: Mapped[int] = mapped_column(Money)
+    reason_zh: Mapped[str] = mapped_column(Text)
+    reason_en: Mapped[str] = mapped_column(Text)
+    evidence_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[SuggestionStatus] = mapped_column(
+        _enum(SuggestionStatus, "suggestion_status"), default=SuggestionStatus.OPEN
+    )
+    generated_on: Mapped[dt.date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SuggestionOutcome(Base):
+    __tablename__ = "suggestion_outcomes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id"), index=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    outcome: Mapped[str] = mapped_column(String(24))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class KpiWeight(TimestampMixin, Base):
+    """A scorecard KPI's weight, target and penalty, optionally for one branch."""
+
+    __tablename__ = "kpi_weights"
+    __table_args__ = (UniqueConstraint("kpi", "branch_id", "valid_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kpi: Mapped[str] = mapped_column(String(48))
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.id"))
+    valid_from: Mapped[dt.date] = mapped_column(Date)
+    weight: Mapped[Decimal] = mapped_column(Rate)
+    target: Mapped[Decimal | None] = mapped_column(Numeric(20, 6))
+    penalty: Mapped[Decimal] = mapped_column(Rate, default=Decimal(0))
+
+
+class TrainingPoints(TimestampMixin, Base):
+    __tablename__ = "training_points"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    earned_on: Mapped[dt.date] = mapped_column(Date)
+    course: Mapped[str] = mapped_column(String(200))
+    points: Mapped[int] = mapped_column(Integer)
+
+
+class AuditEntry(Base):
+    """Who did what: log-ins, views, changes, prints, exports, imports. Append-only."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor: Mapped[str] = mapped_column(String(64))  # username, or "system" / "cli"
+    action: Mapped[str] = mapped_column(String(48))
+    entity: Mapped[str | None] = mapped_column(String(48))
+    entity_id: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+#: Tables in the order they can be filled (parents first); used by export and info.
+TABLES_IN_ORDER = [t.name for t in Base.metadata.sorted_tables]
