@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,12 +19,13 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 ENV_URL = "RMDESK_DATABASE_URL"
+WRITE_OPTION = "rmdesk_writer"
 
 
 class DatabaseError(Exception):
@@ -51,12 +53,22 @@ def is_sqlite(url: str | URL) -> bool:
 
 
 def _sqlite_on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # pysqlite's own transaction handling skips BEGIN before DDL and cannot take a write lock
+    # up front; rmdesk turns it off and emits BEGIN itself (see _sqlite_on_begin).
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+
+
+def _sqlite_on_begin(conn: Connection) -> None:
+    # A writer that reads before it writes (ids, upserts) asks for the write lock at BEGIN,
+    # so two writers queue on busy_timeout instead of failing half-way with "database is locked".
+    mode = conn.get_execution_options().get(WRITE_OPTION)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if mode else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:
@@ -67,8 +79,24 @@ def make_engine(url: str) -> Engine:
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a bulk writer: all of it is kept or none of it.
+
+    On SQLite the write lock is taken at BEGIN; on PostgreSQL an advisory lock keeps two bulk
+    writers (two imports, an import and a demo) from interleaving.
+    """
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7310001)")
+            yield conn
 
 
 def alembic_config(engine: Engine) -> Config:

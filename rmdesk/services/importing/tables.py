@@ -1,0 +1,323 @@
+"""Reading a bank's files into checked columns: encodings, separators, dates, money.
+
+Every reader and parser here records what it cannot read as a ``Problem`` naming the file, the
+line and the column, and goes on, so that one run reports every problem in a file at once.
+Values are parsed a column at a time (pandas), which keeps a million-row file fast.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from rmdesk.services.importing.problems import Problems
+
+SEPARATORS = (",", ";", "\t", "|")
+DATE_FORMATS = (
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%Y%m%d",
+    "%d.%m.%Y",
+    "%Y年%m月%d日",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d %H:%M",
+)
+DATE_HELP = "a date such as 2024-03-31, 2024/03/31, 20240331, 31.03.2024 or 2024年3月31日"
+TRUE_WORDS = {"1", "y", "yes", "true", "t", "是", "有"}
+FALSE_WORDS = {"0", "n", "no", "false", "f", "否", "无"}
+_MONEY_JUNK = re.compile(r"[,\s_¥￥$€£]|CNY|RMB|EUR|CZK|Kč", re.IGNORECASE)
+
+
+@dataclass
+class Table:
+    """A file's rows as text, with the line each row came from (the header is line 1)."""
+
+    name: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def has(self, column: str) -> bool:
+        return column in self.frame.columns
+
+    def raw(self, column: str) -> pd.Series:
+        """The column's text, stripped; missing cells and absent columns are NA."""
+        if column not in self.frame.columns:
+            return pd.Series(pd.NA, index=self.frame.index, dtype="object")
+        s = self.frame[column].astype("object")
+        s = s.where(s.notna(), None)
+        stripped = s.map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
+        return stripped.where(stripped.astype(bool) & stripped.notna(), None)
+
+
+def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with: UTF-8, then GBK/GB18030, then latin-1."""
+    if encoding:
+        return data.decode(encoding), encoding
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("gb18030")
+        # latin-1 bytes often decode as GB18030 too; real Chinese text is mostly CJK ideographs.
+        odd = sum(1 for ch in text if ord(ch) > 0x7F and not ("\u4e00" <= ch <= "\u9fff"))
+        wide = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f")
+        if wide and odd <= wide // 10:
+            return text, "gb18030"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def sniff_separator(header: str) -> str:
+    """The separator that splits the header line into the most fields."""
+    counts = {sep: len(next(iter(_split_quoted(header, sep)))) for sep in SEPARATORS}
+    best = max(SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] > 1 else ","
+
+
+def _split_quoted(line: str, sep: str) -> Iterable[list[str]]:
+    import csv
+
+    return csv.reader([line], delimiter=sep)
+
+
+def read_text_table(
+    path: Path,
+    problems: Problems,
+    *,
+    name: str | None = None,
+    encoding: str | None = None,
+    sep: str | None = None,
+    lowercase: bool = True,
+) -> Table | None:
+    """Read a CSV-like file as text columns, or record why it cannot be read and return None."""
+    name = name or path.name
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(name, None, None, f"cannot read the file: {exc.strerror or exc}")
+        return None
+    if not data.strip():
+        problems.add(name, None, None, "the file is empty")
+        return None
+    if data[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(data)):
+        problems.add(name, None, None, "this is an Excel workbook, not a text table; save it as "
+                     "CSV or give the .xlsx file")
+        return None
+    if b"\x00" in data[:4096]:
+        problems.add(name, None, None, "this is not a text table (it contains binary data)")
+        return None
+    try:
+        text, _ = decode(data, encoding)
+    except (UnicodeDecodeError, LookupError) as exc:
+        problems.add(name, None, None, f"cannot decode the file as {encoding}: {exc}")
+        return None
+    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+    sep = sep or sniff_separator(header)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        problems.add(name, _line_of(str(exc)), None, f"the file is not a well-formed table: {exc}")
+        return None
+    except pd.errors.EmptyDataError:
+        problems.add(name, None, None, "the file has no header line")
+        return None
+    return _finish(name, frame, lowercase)
+
+
+def read_excel_sheet(path: Path, sheet: str | int, problems: Problems, *, name: str) -> Table | None:
+    """Read one sheet of a workbook as text columns; cell dates come out as ISO text."""
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl")
+    except ValueError as exc:  # openpyxl: missing sheet, not a workbook
+        problems.add(name, None, None, f"cannot read the sheet: {exc}")
+        return None
+    except (OSError, zipfile.BadZipFile, KeyError) as exc:
+        problems.add(name, None, None, f"this is not a readable Excel workbook: {exc}")
+        return None
+    return _finish(name, frame, lowercase=True)
+
+
+def _finish(name: str, frame: pd.DataFrame, lowercase: bool) -> Table:
+    lines = np.arange(2, len(frame) + 2)
+    if lowercase:
+        frame.columns = [str(c).strip().lower() for c in frame.columns]
+    else:
+        frame.columns = [str(c).strip() for c in frame.columns]
+    keep = frame.notna().any(axis=1).to_numpy()  # blank lines carry no row
+    return Table(name, frame[keep].reset_index(drop=True), lines[keep])
+
+
+def _line_of(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
+
+
+class Checker:
+    """Parses a table's columns into typed Series, recording each bad cell as a problem."""
+
+    def __init__(self, table: Table, problems: Problems) -> None:
+        self.table = table
+        self.problems = problems
+
+    def require_columns(self, columns: Iterable[str]) -> bool:
+        missing = [c for c in columns if not self.table.has(c)]
+        for column in missing:
+            found = ", ".join(map(str, self.table.frame.columns)) or "none"
+            self.problems.add(self.table.name, 1, column, f"missing column (found: {found})")
+        return not missing
+
+    def _bad(self, column: str, mask: pd.Series | np.ndarray, raw: pd.Series, expected: str) -> None:
+        idx = np.flatnonzero(np.asarray(mask, dtype=bool))
+        self._report(idx, column, lambda i: f"expected {expected}, got {raw.iloc[i]!r}")
+
+    def _report(self, idx: np.ndarray, column: str, message: Callable[[int], str]) -> None:
+        room = self._room()
+        for i in idx[:room]:
+            self.problems.add(self.table.name, int(self.table.lines[i]), column, message(int(i)))
+        self.problems.total += max(0, len(idx) - room)
+
+    def _room(self) -> int:
+        from rmdesk.services.importing.problems import MAX_LISTED
+
+        return max(0, MAX_LISTED - len(self.problems.listed))
+
+    def _missing(self, column: str, raw: pd.Series, required: bool) -> None:
+        if required:
+            idx = np.flatnonzero(raw.isna().to_numpy())
+            self._report(idx, column, lambda _i: "a value is required here")
+
+    def text(self, column: str, *, required: bool = False, max_len: int | None = None) -> pd.Series:
+        raw = self.table.raw(column)
+        self._missing(column, raw, required)
+        if max_len is not None:
+            too_long = raw.str.len().fillna(0).to_numpy() > max_len
+            self._bad(column, too_long, raw, f"at most {max_len} characters")
+        return raw
+
+    def integer(self, column: str, *, required: bool = False, minimum: int | None = None,
+                maximum: int | None = None) -> pd.Series:
+        raw = self.table.raw(column)
+        self._missing(column, raw, required)
+        cleaned = raw.str.replace(",", "", regex=False)
+        num = pd.to_numeric(cleaned, errors="coerce")
+        bad = raw.notna() & (num.isna() | (num % 1 != 0))
+        if minimum is not None:
+            bad |= num < minimum
+        if maximum is not None:
+            bad |= num > maximum
+        bounds = ""
+        if minimum is not None or maximum is not None:
+            bounds = f" between {minimum if minimum is not None else '-∞'} and " \
+                     f"{maximum if maximum is not None else '∞'}"
+        self._bad(column, bad, raw, f"a whole number{bounds}")
+        return num.where(~bad).astype("Int64")
+
+    def money(self, column: str, *, required: bool = False, decimals: int = 2,
+              allow_negative: bool = True) -> pd.Series:
+        """Amounts in major units ('1,234.56', '¥1234.5') as integer minor units."""
+        raw = self.table.raw(column)
+        self._missing(column, raw, required)
+        cleaned = raw.str.replace(_MONEY_JUNK, "", regex=True)
+        num = pd.to_numeric(cleaned, errors="coerce")
+        frac = cleaned.str.extract(r"\.(\d+)$", expand=False).str.len().fillna(0)
+        bad = raw.notna() & (num.isna() | (frac > decimals) | ~np.isfinite(num.fillna(0)))
+        bad |= num.abs() > 9e15 / 10**decimals
+        if not allow_negative:
+            bad |= num < 0
+        sign = "" if allow_negative else "non-negative "
+        self._bad(column, bad, raw, f"an {sign}amount with at most {decimals} decimals, e.g. 1234.56")
+        minor = np.rint(num.where(~bad) * 10**decimals)
+        return minor.astype("Int64")
+
+    def rate(self, column: str, *, required: bool = False, minimum: float = -1.0,
+             maximum: float = 1.0) -> pd.Series:
+        """Rates as exact decimals: '0.025' or '2.5%' both give Decimal('0.025')."""
+        raw = self.table.raw(column)
+        self._missing(column, raw, required)
+        out: list[Decimal | None] = []
+        bad = np.zeros(len(raw), dtype=bool)
+        for i, value in enumerate(raw.tolist()):
+            if value is None:
+                out.append(None)
+                continue
+            try:
+                text = str(value).replace(" ", "")
+                dec = Decimal(text[:-1]) / 100 if text.endswith("%") else Decimal(text)
+                if not dec.is_finite() or not (minimum <= dec <= maximum):
+                    raise InvalidOperation
+                out.append(dec)
+            except (InvalidOperation, ValueError):
+                bad[i] = True
+                out.append(None)
+        self._bad(column, bad, raw, f"a rate between {minimum} and {maximum} such as 0.025 or 2.5%")
+        return pd.Series(out, index=raw.index, dtype="object")
+
+    def date(self, column: str, *, required: bool = False) -> pd.Series:
+        raw = self.table.raw(column)
+        self._missing(column, raw, required)
+        parsed = parse_dates(raw)
+        bad = raw.notna() & parsed.isna()
+        self._bad(column, bad, raw, DATE_HELP)
+        return parsed
+
+    def choice(self, column: str, mapping: Mapping[str, str], *, required: bool = False,
+               default: str | None = None) -> pd.Series:
+        """A value from a closed list; ``mapping`` maps every accepted spelling (lowercase)."""
+        raw = self.table.raw(column)
+        self._missing(column, raw, required and default is None)
+        mapped = raw.str.lower().map(mapping)
+        bad = raw.notna() & mapped.isna()
+        names = sorted(set(mapping.values()))
+        self._bad(column, bad, raw, "one of " + ", ".join(names))
+        if default is not None:
+            mapped = mapped.where(raw.notna(), default)
+        return mapped.astype("object")
+
+    def boolean(self, column: str, *, default: bool = False) -> pd.Series:
+        mapping = {w: "1" for w in TRUE_WORDS} | {w: "0" for w in FALSE_WORDS}
+        raw = self.table.raw(column)
+        mapped = raw.str.lower().map(mapping)
+        bad = raw.notna() & mapped.isna()
+        self._bad(column, bad, raw, "yes or no (1/0, true/false, 是/否)")
+        return mapped.map({"1": True, "0": False}).where(mapped.notna(), default).astype(bool)
+
+
+def parse_dates(raw: pd.Series) -> pd.Series:
+    """Dates in any of ``DATE_FORMATS``; what none of them reads is NaT."""
+    result = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    todo = raw.notna()
+    for fmt in DATE_FORMATS:
+        if not todo.any():
+            break
+        got = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
+        ok = got.notna()
+        result.loc[got.index[ok]] = got[ok]
+        todo.loc[got.index[ok]] = False
+    return result
