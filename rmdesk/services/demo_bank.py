@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import Engine
 
 from rmdesk.services import catalogue
 from rmdesk.services import demo_names as names
@@ -27,6 +28,8 @@ from rmdesk.services.importing.dataset import (
     USER_COLUMNS,
     DataSet,
 )
+from rmdesk.services.importing.writer import ImportResult, write_dataset
+from rmdesk.services.progress import Progress
 
 SOURCE = "demo"
 #: The password of every demo user (documented in the README).
@@ -543,3 +546,11 @@ class _Bank:
                              int(rng.choice([2, 4, 8]))))
         frame = pd.DataFrame(rows, columns=["username", "earned_on", "course", "points"])
         return frame.drop_duplicates(["username", "earned_on", "course"], ignore_index=True)
+
+
+def build(engine: Engine, spec: DemoSpec, *, actor: str = "cli",
+          progress: Progress | None = None) -> ImportResult:
+    """Generate the demo bank and write it in one transaction (re-running it changes nothing)."""
+    data = generate(spec)
+    tag = f"clients={spec.clients};seed={spec.seed};lang={spec.language};as_of={data.meta['as_of']}"
+    return write_dataset(engine, data, path="demo", checksum=tag, actor=actor, progress=progress)

@@ -54,13 +54,14 @@ class Table:
         return column in self.frame.columns
 
     def raw(self, column: str) -> pd.Series:
-        """The column's text, stripped; missing cells and absent columns are NA."""
+        """The column's text, stripped; empty cells and absent columns are None."""
         if column not in self.frame.columns:
-            return pd.Series(pd.NA, index=self.frame.index, dtype="object")
-        s = self.frame[column].astype("object")
-        s = s.where(s.notna(), None)
-        stripped = s.map(lambda v: v.strip() if isinstance(v, str) else v, na_action="ignore")
-        return stripped.where(stripped.astype(bool) & stripped.notna(), None)
+            return pd.Series(None, index=self.frame.index, dtype="object")
+        stripped = self.frame[column].str.strip()
+        empty = (stripped.isna() | (stripped == "")).to_numpy()
+        out = stripped.astype("object")
+        out[empty] = None
+        return out
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:

@@ -133,12 +133,12 @@ def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int
     step(5, "monthly facts")
     counts["monthly_facts"] = _replace_stream(
         conn, data, "facts", T["monthly_facts"], "month", holding_ids, progress,
-        data.expected_facts,
+        data.expected_facts, "monthly facts",
     )
     step(6, "transactions")
     counts["transactions"] = _replace_stream(
         conn, data, "transactions", T["transactions"], "booked_on", holding_ids, progress,
-        data.expected_transactions,
+        data.expected_transactions, "transactions",
     )
 
     step(7, "interactions")
@@ -203,7 +203,7 @@ def _same(stored: Any, new: Any) -> bool:
 
 def _replace_stream(
     conn: Connection, data: DataSet, part: str, table: Table, date_column: str,
-    holding_ids: dict[str, int], progress: Progress, expected: int,
+    holding_ids: dict[str, int], progress: Progress, expected: int, label: str,
 ) -> int:
     """Write a streamed table; rows for the same (holding, date) as new rows are replaced."""
     holdings = T["holdings"]
@@ -222,7 +222,7 @@ def _replace_stream(
             written += bulk.insert_frame(conn, table, frame)
         else:
             written += _replace_rows(conn, table, frame, date_column)
-        progress.report(written, max(expected, written), part.replace("_", " "))
+        progress.report(written, max(expected, written), label)
     return written
 
 

@@ -1,0 +1,298 @@
+"""rmdesk-cli: headless administration and batch work on an rmdesk database.
+
+Every command takes ``--db URL`` (else $RMDESK_DATABASE_URL, the settings, the local file).
+Exit codes, for scripts: 0 done; 1 unexpected error; 2 bad usage; 3 input rejected (nothing
+written); 4 database cannot be opened or migrated; 5 no such table/user; 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from rmdesk import __version__
+from rmdesk.db import Database, DatabaseError, open_database, resolve_url
+from rmdesk.settings import SettingsError, load, local_database_url
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_DATABASE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4, 5
+EXIT_CANCELLED = 130
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Bar:
+    """A progress bar on stderr: redrawn in place on a terminal, a line per step otherwise."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.tty = sys.stderr.isatty()
+        self.quiet = quiet
+        self.step = ""
+        self.last = 0.0
+        self.started = time.perf_counter()
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        if self.quiet:
+            return
+        if text != self.step:
+            if self.tty and self.step:
+                click.echo("", err=True)
+            self.step = text
+            self.started = time.perf_counter()
+            if not self.tty:
+                click.echo(f"  {text} ...", err=True)
+        now = time.perf_counter()
+        if not self.tty or (now - self.last < 0.1 and done < total):
+            return
+        self.last = now
+        width = 30
+        share = min(1.0, done / total) if total else 0.0
+        filled = int(share * width)
+        click.echo(f"\r  {text:<16} [{'#' * filled}{'.' * (width - filled)}] {share:6.1%} "
+                   f"{done:,}/{total:,}", err=True, nl=False)
+
+    def cancelled(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        if self.tty and self.step and not self.quiet:
+            click.echo("", err=True)
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"rmdesk-cli: {message}", err=True)
+    raise SystemExit(code)
+
+
+def with_db(func: F) -> F:
+    """Adds --db and opens (and migrates) the database before the command runs."""
+
+    @click.option("--db", "db_url", metavar="URL", help="Database URL or SQLite file path.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, db_url: str | None = None, **kwargs: Any) -> Any:
+        try:
+            settings = load()
+        except SettingsError as exc:
+            fail(str(exc), EXIT_ERROR)
+        url = resolve_url(db_url, settings.database_url or None, local_database_url)
+        try:
+            db = open_database(url)
+        except DatabaseError as exc:
+            fail(str(exc), EXIT_DATABASE)
+        try:
+            return func(*args, db=db, **kwargs)
+        finally:
+            db.dispose()
+
+    return wrapper  # type: ignore[return-value]
+
+
+def guarded(func: F) -> F:
+    """Turns the errors a user can meet into a message and an exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from rmdesk.services.importing import ImportRejected
+        from rmdesk.services.progress import Cancelled
+
+        try:
+            return func(*args, **kwargs)
+        except ImportRejected as exc:
+            click.echo(exc.report(), err=True)
+            fail(f"{exc.problems.total} problem(s) in the input; nothing was imported", EXIT_REJECTED)
+        except (Cancelled, KeyboardInterrupt):
+            fail("cancelled; nothing was written", EXIT_CANCELLED)
+        except SystemExit:
+            raise
+        except Exception as exc:  # the last line of defence: a message, not a traceback
+            if os.environ.get("RMDESK_DEBUG"):
+                raise
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if isinstance(exc, SQLAlchemyError):
+                fail(f"database error: {getattr(exc, 'orig', exc)}", EXIT_DATABASE)
+            fail(f"{exc.__class__.__name__}: {exc} (set RMDESK_DEBUG=1 for details)", EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rmdesk-cli")
+def main() -> None:
+    """rmdesk: the relationship manager's workstation, from the command line."""
+
+
+@main.command()
+@with_db
+@click.option("--admin", "admin_name", default="admin", show_default=True,
+              help="User name of the first administrator.")
+@click.option("--admin-password", envvar="RMDESK_ADMIN_PASSWORD",
+              help="Password for the first administrator (asked for if not given).")
+@guarded
+def init(db: Database, admin_name: str, admin_password: str | None) -> None:
+    """Create or upgrade the database schema and make sure an administrator exists."""
+    from rmdesk.services import users
+
+    click.echo(f"database {db.display_url}: schema up to date")
+    if db.backup:
+        click.echo(f"backup of the previous file: {db.backup}")
+    if users.has_admin(db.engine):
+        click.echo("an administrator exists")
+        return
+    if admin_password is None:
+        if not sys.stdin.isatty():
+            fail("no administrator yet: give --admin-password or RMDESK_ADMIN_PASSWORD", EXIT_USAGE)
+        admin_password = click.prompt(f"password for {admin_name}", hide_input=True,
+                                      confirmation_prompt=True)
+    try:
+        users.create_admin(db.engine, admin_name, str(admin_password))
+    except users.UserError as exc:
+        fail(str(exc), EXIT_USAGE)
+    click.echo(f"administrator {admin_name!r} created")
+
+
+@main.command()
+@with_db
+@click.option("--clients", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Names and places in Chinese or English.")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Business date (default: the end of last month).")
+@click.option("--quiet", is_flag=True)
+@guarded
+def demo(db: Database, clients: int, seed: int, language: str, as_of: dt.datetime | None,
+         quiet: bool) -> None:
+    """Fill the database with the demo bank (deterministic for a seed and date)."""
+    from rmdesk.services.demo_bank import DemoSpec, build
+
+    spec = DemoSpec(clients=clients, seed=seed, language=language,
+                    as_of=as_of.date() if as_of else None)
+    bar = Bar(quiet)
+    started = time.perf_counter()
+    result = build(db.engine, spec, progress=bar)
+    bar.close()
+    _print_counts(result.counts, time.perf_counter() - started)
+
+
+@main.command(name="import")
+@with_db
+@click.argument("kind", type=click.Choice(["berka", "bank-marketing", "generic"]))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--source", help="generic: a name for the system the extract comes from.")
+@click.option("--encoding", help="Force a file encoding (default: UTF-8, GBK or latin-1).")
+@click.option("--force", is_flag=True, help="Import even if these files were imported before.")
+@click.option("--check", "check_only", is_flag=True, help="Check the files; write nothing.")
+@click.option("--quiet", is_flag=True)
+@guarded
+def import_(db: Database, kind: str, path: Path, source: str | None, encoding: str | None,
+            force: bool, check_only: bool, quiet: bool) -> None:
+    """Import the Berka files, the UCI bank-marketing CSV, or a bank's own extracts."""
+    from rmdesk.services.importing import check_input, run_import
+
+    started = time.perf_counter()
+    if check_only:
+        data = check_input(db.engine, kind, path, source=source, encoding=encoding)
+        click.echo(f"{path}: no problems found; it would import " +
+                   ", ".join(f"{v:,} {k}" for k, v in data.counts().items() if v))
+        return
+    bar = Bar(quiet)
+    result = run_import(db.engine, kind, path, source=source, encoding=encoding, force=force,
+                        progress=bar)
+    bar.close()
+    if result.skipped:
+        click.echo(result.message)
+        return
+    _print_counts(result.counts, time.perf_counter() - started)
+
+
+@main.command()
+@with_db
+@click.argument("table")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="File to write (default: TABLE.csv or TABLE.xlsx here).")
+@click.option("--quiet", is_flag=True)
+@guarded
+def export(db: Database, table: str, fmt: str, output: Path | None, quiet: bool) -> None:
+    """Export a table to CSV or Excel (see `rmdesk-cli info` for the tables)."""
+    from rmdesk.services.exporting import ExportError, export_table
+
+    output = output or Path(f"{table}.{fmt}")
+    bar = Bar(quiet)
+    try:
+        rows = export_table(db.engine, table, fmt, output, progress=bar)
+    except ExportError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERROR)
+    bar.close()
+    click.echo(f"{rows:,} rows of {table} written to {output}")
+
+
+@main.command()
+@with_db
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@guarded
+def info(db: Database, as_json: bool) -> None:
+    """Show the database, its schema version and what it holds."""
+    from rmdesk.services.database_info import describe
+
+    d = describe(db)
+    if as_json:
+        click.echo(json.dumps({
+            "url": d.url, "dialect": d.dialect, "schema_version": d.schema_version,
+            "schema_head": d.schema_head, "counts": d.counts, "meta": d.meta,
+            "imports": d.imports}, ensure_ascii=False, indent=2, default=str))
+        return
+    click.echo(f"database:       {d.url} ({d.dialect})")
+    state = "up to date" if d.up_to_date else f"behind (head {d.schema_head})"
+    click.echo(f"schema version: {d.schema_version} ({state})")
+    if "as_of" in d.meta:
+        click.echo(f"as of:          {d.meta['as_of']} (from {d.meta.get('as_of_source', '?')})")
+    click.echo("rows:")
+    for name, count in d.counts.items():
+        click.echo(f"  {name:<22}{count:>12,}")
+    if d.imports:
+        click.echo("last imports:")
+        for b in d.imports:
+            click.echo(f"  #{b['id']} {b['source']:<16} {b['finished_at'][:19]}  {b['path']}")
+
+
+@main.command()
+@with_db
+@click.argument("username")
+@click.option("--password", envvar="RMDESK_NEW_PASSWORD", help="The new password.")
+@guarded
+def passwd(db: Database, username: str, password: str | None) -> None:
+    """Set a user's password (imported RMs have none until one is set)."""
+    from rmdesk.services import users
+
+    if password is None:
+        if not sys.stdin.isatty():
+            fail("give --password or RMDESK_NEW_PASSWORD", EXIT_USAGE)
+        password = click.prompt(f"new password for {username}", hide_input=True,
+                                confirmation_prompt=True)
+    try:
+        users.set_password(db.engine, username, str(password))
+    except users.UserError as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "no user" in str(exc) else EXIT_USAGE)
+    click.echo(f"password of {username} set")
+
+
+def _print_counts(counts: dict[str, int], seconds: float) -> None:
+    parts = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items() if v)
+    click.echo(f"done in {seconds:.1f} s: {parts}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

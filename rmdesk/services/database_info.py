@@ -1,0 +1,44 @@
+"""What is in a database: where it is, its schema version, the size of every table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from rmdesk.db import Database, current_revision, head_revision
+from rmdesk.models import TABLES_IN_ORDER, Base
+
+
+@dataclass
+class DatabaseInfo:
+    url: str
+    dialect: str
+    schema_version: str | None
+    schema_head: str
+    counts: dict[str, int] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+    imports: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.schema_version == self.schema_head
+
+
+def describe(db: Database) -> DatabaseInfo:
+    tables = Base.metadata.tables
+    info = DatabaseInfo(db.display_url, db.engine.dialect.name, current_revision(db.engine),
+                        head_revision())
+    with db.engine.connect() as conn:
+        for name in TABLES_IN_ORDER:
+            info.counts[name] = int(
+                conn.execute(select(func.count()).select_from(tables[name])).scalar_one()
+            )
+        meta = tables["meta"]
+        info.meta = {k: v for k, v in conn.execute(select(meta.c.key, meta.c.value))}
+        batches = tables["import_batches"]
+        for row in conn.execute(select(batches).order_by(batches.c.id.desc()).limit(5)):
+            info.imports.append({"id": row.id, "source": row.source, "path": row.path,
+                                 "finished_at": str(row.finished_at), "counts": row.counts})
+    return info

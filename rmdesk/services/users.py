@@ -1,0 +1,54 @@
+"""User accounts: the first administrator, passwords, and who may log in."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, select, update
+
+from rmdesk.models import Role, User
+from rmdesk.services import audit
+from rmdesk.services.passwords import hash_password
+
+MIN_PASSWORD = 8
+
+
+class UserError(Exception):
+    """A user operation cannot be done; the message says why."""
+
+
+def has_admin(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(User.id).where(User.role == Role.ADMIN, User.active.is_(True)).limit(1)
+        ).first()
+    return found is not None
+
+
+def create_admin(engine: Engine, username: str, password: str, *, actor: str = "cli") -> None:
+    """Add an administrator account (the first one is made by ``rmdesk-cli init``)."""
+    _check_password(password)
+    with engine.begin() as conn:
+        taken = conn.execute(select(User.id).where(User.username == username)).first()
+        if taken:
+            raise UserError(f"the user name {username!r} is taken")
+        conn.execute(User.__table__.insert().values(
+            username=username, display_name=username, role=Role.ADMIN, active=True,
+            password_hash=hash_password(password), visits_per_day=4, version=1,
+        ))
+        audit.record(conn, actor, "create_user", "users", username, {"role": "admin"})
+
+
+def set_password(engine: Engine, username: str, password: str, *, actor: str = "cli") -> None:
+    _check_password(password)
+    with engine.begin() as conn:
+        done = conn.execute(
+            update(User).where(User.username == username)
+            .values(password_hash=hash_password(password), version=User.version + 1)
+        ).rowcount
+        if not done:
+            raise UserError(f"there is no user {username!r}")
+        audit.record(conn, actor, "set_password", "users", username)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"a password needs at least {MIN_PASSWORD} characters")

@@ -1,0 +1,94 @@
+"""The one declaration of rmdesk's settings: typed, with defaults, a schema version and upgrades.
+
+Settings live in a TOML file in the user's config directory (platformdirs), or under
+``$RMDESK_HOME`` when that is set (tests and portable installs). Qt's QSettings keeps only
+window geometry.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+from platformdirs import user_config_dir, user_data_dir
+
+APP = "rmdesk"
+HOME_ENV = "RMDESK_HOME"
+SCHEMA_VERSION = 1
+LANGUAGES = ("zh_CN", "en")
+
+
+@dataclass
+class Settings:
+    schema_version: int = SCHEMA_VERSION
+    #: "zh_CN", "en", or "" for the system's language
+    language: str = ""
+    #: a SQLAlchemy/PostgreSQL URL, or "" for the local demo database
+    database_url: str = ""
+    #: clients in the demo bank made on first start
+    demo_clients: int = 10_000
+
+
+def data_dir() -> Path:
+    home = os.environ.get(HOME_ENV)
+    return Path(home) if home else Path(user_data_dir(APP, appauthor=False))
+
+
+def config_path() -> Path:
+    home = os.environ.get(HOME_ENV)
+    base = Path(home) if home else Path(user_config_dir(APP, appauthor=False))
+    return base / "settings.toml"
+
+
+def local_database_path() -> Path:
+    return data_dir() / "rmdesk.sqlite3"
+
+
+def local_database_url() -> str:
+    return "sqlite:///" + str(local_database_path())
+
+
+# Each upgrade takes the stored mapping of one version to the next.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class SettingsError(Exception):
+    """The settings file cannot be read; the message names the file and the problem."""
+
+
+def load(path: Path | None = None) -> Settings:
+    """The settings in ``path``, upgraded to the current schema; defaults if there is no file."""
+    path = path or config_path()
+    if not path.exists():
+        return Settings()
+    try:
+        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise SettingsError(f"{path}: cannot read the settings: {exc}") from exc
+    version = int(raw.get("schema_version", 1))
+    if version > SCHEMA_VERSION:
+        raise SettingsError(f"{path}: written by a newer rmdesk (settings version {version})")
+    while version < SCHEMA_VERSION:
+        raw = UPGRADES[version](raw)
+        version += 1
+    raw["schema_version"] = SCHEMA_VERSION
+    known = {f.name: f.type for f in fields(Settings)}
+    values = {k: v for k, v in raw.items() if k in known}
+    settings = Settings(**values)
+    if settings.language and settings.language not in LANGUAGES:
+        raise SettingsError(f"{path}: language must be one of {', '.join(LANGUAGES)} or empty")
+    return settings
+
+
+def save(settings: Settings, path: Path | None = None) -> None:
+    """Write the settings atomically (a crash mid-write leaves the old file)."""
+    path = path or config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(tomli_w.dumps(asdict(settings)), encoding="utf-8")
+    tmp.replace(path)
