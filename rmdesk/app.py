@@ -49,18 +49,24 @@ def choose_language(cli: str | None, settings: Settings) -> str:
 
 def install_language(app: QApplication, language: str) -> QLocale:
     """Load rmdesk's and Qt's own translations for ``language``; returns its locale."""
-    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China) if language == "zh_CN" \
+    locale = (
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+        if language == "zh_CN"
         else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    )
     QLocale.setDefault(locale)
     if language != "en":
-        for name, folder in (("rmdesk", str(resources.translations_dir())),
-                             ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath))):
+        for name, folder in (
+            ("rmdesk", str(resources.translations_dir())),
+            ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
+        ):
             translator = QTranslator(app)
             if translator.load(f"{name}_{language}", folder):
                 app.installTranslator(translator)
             elif name == "rmdesk":
-                log.warning("no compiled %s translation in %s (run `make translations`)",
-                            language, folder)
+                log.warning(
+                    "no compiled %s translation in %s (run `make translations`)", language, folder
+                )
     return locale
 
 
@@ -80,14 +86,16 @@ def prepare_database(url: str, settings: Settings, progress: Progress) -> Databa
     """Open (and migrate) the database; a new local file gets the demo bank."""
     from rmdesk.services.demo_bank import DemoSpec, build
 
-    first_start = is_sqlite(url) and url == local_database_url() and \
-        not local_database_path().exists()
+    first_start = (
+        is_sqlite(url) and url == local_database_url() and not local_database_path().exists()
+    )
     progress.report(0, 1, "opening the database")
     db = open_database(url)
     if first_start:
         try:
-            build(db.engine, DemoSpec(clients=settings.demo_clients), actor="app",
-                  progress=progress)
+            build(
+                db.engine, DemoSpec(clients=settings.demo_clients), actor="app", progress=progress
+            )
         except BaseException:
             db.dispose()
             local_database_path().unlink(missing_ok=True)  # a half-made demo is not kept
@@ -120,9 +128,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         opened.append(db)
         window.attach(db)
 
-    runner.run(window.tr("Opening the database"),
-               lambda progress: prepare_database(url, settings, progress),
-               attach, window.show_error, write=True, window=window)
+    runner.run(
+        window.tr("Opening the database"),
+        lambda progress: prepare_database(url, settings, progress),
+        attach,
+        window.show_error,
+        write=True,
+        window=window,
+    )
     code = app.exec()
     runner.wait()
     for db in opened:

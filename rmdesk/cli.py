@@ -56,8 +56,12 @@ class Bar:
         width = 30
         share = min(1.0, done / total) if total else 0.0
         filled = int(share * width)
-        click.echo(f"\r  {text:<16} [{'#' * filled}{'.' * (width - filled)}] {share:6.1%} "
-                   f"{done:,}/{total:,}", err=True, nl=False)
+        click.echo(
+            f"\r  {text:<16} [{'#' * filled}{'.' * (width - filled)}] {share:6.1%} "
+            f"{done:,}/{total:,}",
+            err=True,
+            nl=False,
+        )
 
     def cancelled(self) -> bool:
         return False
@@ -107,7 +111,9 @@ def guarded(func: F) -> F:
             return func(*args, **kwargs)
         except ImportRejected as exc:
             click.echo(exc.report(), err=True)
-            fail(f"{exc.problems.total} problem(s) in the input; nothing was imported", EXIT_REJECTED)
+            fail(
+                f"{exc.problems.total} problem(s) in the input; nothing was imported", EXIT_REJECTED
+            )
         except (Cancelled, KeyboardInterrupt):
             fail("cancelled; nothing was written", EXIT_CANCELLED)
         except SystemExit:
@@ -132,10 +138,18 @@ def main() -> None:
 
 @main.command()
 @with_db
-@click.option("--admin", "admin_name", default="admin", show_default=True,
-              help="User name of the first administrator.")
-@click.option("--admin-password", envvar="RMDESK_ADMIN_PASSWORD",
-              help="Password for the first administrator (asked for if not given).")
+@click.option(
+    "--admin",
+    "admin_name",
+    default="admin",
+    show_default=True,
+    help="User name of the first administrator.",
+)
+@click.option(
+    "--admin-password",
+    envvar="RMDESK_ADMIN_PASSWORD",
+    help="Password for the first administrator (asked for if not given).",
+)
 @guarded
 def init(db: Database, admin_name: str, admin_password: str | None) -> None:
     """Create or upgrade the database schema and make sure an administrator exists."""
@@ -150,8 +164,9 @@ def init(db: Database, admin_name: str, admin_password: str | None) -> None:
     if admin_password is None:
         if not sys.stdin.isatty():
             fail("no administrator yet: give --admin-password or RMDESK_ADMIN_PASSWORD", EXIT_USAGE)
-        admin_password = click.prompt(f"password for {admin_name}", hide_input=True,
-                                      confirmation_prompt=True)
+        admin_password = click.prompt(
+            f"password for {admin_name}", hide_input=True, confirmation_prompt=True
+        )
     try:
         users.create_admin(db.engine, admin_name, str(admin_password))
     except users.UserError as exc:
@@ -163,19 +178,30 @@ def init(db: Database, admin_name: str, admin_password: str | None) -> None:
 @with_db
 @click.option("--clients", default=10_000, show_default=True, type=click.IntRange(1, 1_000_000))
 @click.option("--seed", default=7, show_default=True, type=int)
-@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Names and places in Chinese or English.")
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Business date (default: the end of last month).")
+@click.option(
+    "--language",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Names and places in Chinese or English.",
+)
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Business date (default: the end of last month).",
+)
 @click.option("--quiet", is_flag=True)
 @guarded
-def demo(db: Database, clients: int, seed: int, language: str, as_of: dt.datetime | None,
-         quiet: bool) -> None:
+def demo(
+    db: Database, clients: int, seed: int, language: str, as_of: dt.datetime | None, quiet: bool
+) -> None:
     """Fill the database with the demo bank (deterministic for a seed and date)."""
     from rmdesk.services.demo_bank import DemoSpec, build
 
-    spec = DemoSpec(clients=clients, seed=seed, language=language,
-                    as_of=as_of.date() if as_of else None)
+    spec = DemoSpec(
+        clients=clients, seed=seed, language=language, as_of=as_of.date() if as_of else None
+    )
     bar = Bar(quiet)
     started = time.perf_counter()
     result = build(db.engine, spec, progress=bar)
@@ -193,20 +219,31 @@ def demo(db: Database, clients: int, seed: int, language: str, as_of: dt.datetim
 @click.option("--check", "check_only", is_flag=True, help="Check the files; write nothing.")
 @click.option("--quiet", is_flag=True)
 @guarded
-def import_(db: Database, kind: str, path: Path, source: str | None, encoding: str | None,
-            force: bool, check_only: bool, quiet: bool) -> None:
+def import_(
+    db: Database,
+    kind: str,
+    path: Path,
+    source: str | None,
+    encoding: str | None,
+    force: bool,
+    check_only: bool,
+    quiet: bool,
+) -> None:
     """Import the Berka files, the UCI bank-marketing CSV, or a bank's own extracts."""
     from rmdesk.services.importing import check_input, run_import
 
     started = time.perf_counter()
     if check_only:
         data = check_input(db.engine, kind, path, source=source, encoding=encoding)
-        click.echo(f"{path}: no problems found; it would import " +
-                   ", ".join(f"{v:,} {k}" for k, v in data.counts().items() if v))
+        click.echo(
+            f"{path}: no problems found; it would import "
+            + ", ".join(f"{v:,} {k}" for k, v in data.counts().items() if v)
+        )
         return
     bar = Bar(quiet)
-    result = run_import(db.engine, kind, path, source=source, encoding=encoding, force=force,
-                        progress=bar)
+    result = run_import(
+        db.engine, kind, path, source=source, encoding=encoding, force=force, progress=bar
+    )
     bar.close()
     if result.skipped:
         click.echo(result.message)
@@ -217,10 +254,15 @@ def import_(db: Database, kind: str, path: Path, source: str | None, encoding: s
 @main.command()
 @with_db
 @click.argument("table")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="File to write (default: TABLE.csv or TABLE.xlsx here).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="File to write (default: TABLE.csv or TABLE.xlsx here).",
+)
 @click.option("--quiet", is_flag=True)
 @guarded
 def export(db: Database, table: str, fmt: str, output: Path | None, quiet: bool) -> None:
@@ -249,10 +291,22 @@ def info(db: Database, as_json: bool) -> None:
 
     d = describe(db)
     if as_json:
-        click.echo(json.dumps({
-            "url": d.url, "dialect": d.dialect, "schema_version": d.schema_version,
-            "schema_head": d.schema_head, "counts": d.counts, "meta": d.meta,
-            "imports": d.imports}, ensure_ascii=False, indent=2, default=str))
+        click.echo(
+            json.dumps(
+                {
+                    "url": d.url,
+                    "dialect": d.dialect,
+                    "schema_version": d.schema_version,
+                    "schema_head": d.schema_head,
+                    "counts": d.counts,
+                    "meta": d.meta,
+                    "imports": d.imports,
+                },
+                ensure_ascii=False,
+                indent=2,
+                default=str,
+            )
+        )
         return
     click.echo(f"database:       {d.url} ({d.dialect})")
     state = "up to date" if d.up_to_date else f"behind (head {d.schema_head})"
@@ -280,8 +334,9 @@ def passwd(db: Database, username: str, password: str | None) -> None:
     if password is None:
         if not sys.stdin.isatty():
             fail("give --password or RMDESK_NEW_PASSWORD", EXIT_USAGE)
-        password = click.prompt(f"new password for {username}", hide_input=True,
-                                confirmation_prompt=True)
+        password = click.prompt(
+            f"new password for {username}", hide_input=True, confirmation_prompt=True
+        )
     try:
         users.set_password(db.engine, username, str(password))
     except users.UserError as exc:

@@ -123,7 +123,7 @@ def backup_sqlite(engine: Engine, suffix: str) -> Path | None:
     path = engine.url.database
     if not path or path == ":memory:" or not Path(path).exists():
         return None
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
     target = Path(f"{path}.{suffix}-{stamp}.bak")
     src = sqlite3.connect(path)
     dst = sqlite3.connect(target)
@@ -190,9 +190,7 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
     return Database(url, engine, sessionmaker(engine, expire_on_commit=False), backup)
 
 
-def resolve_url(
-    cli_url: str | None, settings_url: str | None, default: Callable[[], str]
-) -> str:
+def resolve_url(cli_url: str | None, settings_url: str | None, default: Callable[[], str]) -> str:
     """--db wins, then RMDESK_DATABASE_URL, then the settings, then the local demo file."""
     for candidate in (cli_url, os.environ.get(ENV_URL), settings_url):
         if candidate:

@@ -1,4 +1,4 @@
-"""Where rmdesk's plain-file resources (fonts, translations) are: in a checkout or a frozen build."""
+"""Where rmdesk's plain-file resources (fonts, translations) are, checked out or frozen."""
 
 from __future__ import annotations
 

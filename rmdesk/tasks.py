@@ -85,8 +85,17 @@ class TaskRunner(QObject):
         self.writer.setMaxThreadCount(1)
         self._running: set[Task] = set()
 
-    def run(self, title: str, work: Work, on_done: Done, on_error: Failed, *,
-            write: bool = False, window: QWidget | None = None, cancellable: bool = True) -> Task:
+    def run(
+        self,
+        title: str,
+        work: Work,
+        on_done: Done,
+        on_error: Failed,
+        *,
+        write: bool = False,
+        window: QWidget | None = None,
+        cancellable: bool = True,
+    ) -> Task:
         task = Task(title, self)
         dialog = _dialog(title, window, task, cancellable) if window is not None else None
 
@@ -150,8 +159,17 @@ class ImmediateRunner:
         def cancelled(self) -> bool:
             return False
 
-    def run(self, title: str, work: Work, on_done: Done, on_error: Failed, *,
-            write: bool = False, window: QWidget | None = None, cancellable: bool = True) -> None:
+    def run(
+        self,
+        title: str,
+        work: Work,
+        on_done: Done,
+        on_error: Failed,
+        *,
+        write: bool = False,
+        window: QWidget | None = None,
+        cancellable: bool = True,
+    ) -> None:
         try:
             result = work(self._Progress())
         except Cancelled as exc:

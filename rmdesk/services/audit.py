@@ -18,17 +18,32 @@ from rmdesk.models import Base
 _table = Base.metadata.tables["audit_log"]
 
 
-def _digest(prev: str | None, at: dt.datetime, actor: str, action: str, entity: str | None,
-            entity_id: str | None, detail: dict[str, Any]) -> str:
+def _digest(
+    prev: str | None,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity: str | None,
+    entity_id: str | None,
+    detail: dict[str, Any],
+) -> str:
     body = json.dumps(
         [prev, at.isoformat(), actor, action, entity, entity_id, detail],
-        ensure_ascii=False, sort_keys=True, default=str,
+        ensure_ascii=False,
+        sort_keys=True,
+        default=str,
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def record(conn: Connection, actor: str, action: str, entity: str | None = None,
-           entity_id: str | int | None = None, detail: dict[str, Any] | None = None) -> None:
+def record(
+    conn: Connection,
+    actor: str,
+    action: str,
+    entity: str | None = None,
+    entity_id: str | int | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
     """Add one entry in the caller's transaction."""
     if conn.dialect.name == "postgresql":  # one chain: writers take their turn
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7310002)")
@@ -38,10 +53,18 @@ def record(conn: Connection, actor: str, action: str, entity: str | None = None,
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     detail = detail or {}
     eid = None if entity_id is None else str(entity_id)
-    conn.execute(insert(_table).values(
-        at=at, actor=actor, action=action, entity=entity, entity_id=eid, detail=detail,
-        prev_hash=prev, hash=_digest(prev, at, actor, action, entity, eid, detail),
-    ))
+    conn.execute(
+        insert(_table).values(
+            at=at,
+            actor=actor,
+            action=action,
+            entity=entity,
+            entity_id=eid,
+            detail=detail,
+            prev_hash=prev,
+            hash=_digest(prev, at, actor, action, entity, eid, detail),
+        )
+    )
 
 
 def verify_chain(conn: Connection) -> int | None:

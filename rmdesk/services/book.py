@@ -13,13 +13,27 @@ from sqlalchemy import Engine, case, func, select
 from rmdesk.models import Base
 
 T = Base.metadata.tables
-BOOK_COLUMNS = ["client_id", "external_id", "name", "kind", "segment", "branch", "rm",
-                "district", "products", "deposits_minor", "loans_minor", "currency", "kyc_due",
-                "status"]
+BOOK_COLUMNS = [
+    "client_id",
+    "external_id",
+    "name",
+    "kind",
+    "segment",
+    "branch",
+    "rm",
+    "district",
+    "products",
+    "deposits_minor",
+    "loans_minor",
+    "currency",
+    "kyc_due",
+    "status",
+]
 
 
-def client_book(engine: Engine, *, rm_id: int | None = None,
-                branch_id: int | None = None) -> pd.DataFrame:
+def client_book(
+    engine: Engine, *, rm_id: int | None = None, branch_id: int | None = None
+) -> pd.DataFrame:
     """The clients of one RM, one branch, or the whole bank, with their current position."""
     clients, holdings, facts = T["clients"], T["holdings"], T["monthly_facts"]
     products, branches, users = T["products"], T["branches"], T["users"]
@@ -30,8 +44,9 @@ def client_book(engine: Engine, *, rm_id: int | None = None,
     )
     balance = (
         select(facts.c.holding_id, facts.c.avg_balance_minor)
-        .join(latest, (latest.c.holding_id == facts.c.holding_id)
-              & (latest.c.month == facts.c.month))
+        .join(
+            latest, (latest.c.holding_id == facts.c.holding_id) & (latest.c.month == facts.c.month)
+        )
         .subquery()
     )
     live = holdings.c.closed_on.is_(None)
@@ -40,12 +55,23 @@ def client_book(engine: Engine, *, rm_id: int | None = None,
         select(
             holdings.c.client_id,
             func.count().filter(live).label("products"),
-            func.coalesce(func.sum(case(
-                (family.in_(["deposit", "investment"]) & live, balance.c.avg_balance_minor),
-                else_=0)), 0).label("deposits_minor"),
-            func.coalesce(func.sum(case(
-                (family.in_(["loan", "card"]) & live, balance.c.avg_balance_minor),
-                else_=0)), 0).label("loans_minor"),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (family.in_(["deposit", "investment"]) & live, balance.c.avg_balance_minor),
+                        else_=0,
+                    )
+                ),
+                0,
+            ).label("deposits_minor"),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (family.in_(["loan", "card"]) & live, balance.c.avg_balance_minor), else_=0
+                    )
+                ),
+                0,
+            ).label("loans_minor"),
             func.max(holdings.c.currency).label("currency"),
         )
         .join(products, products.c.id == holdings.c.product_id)
@@ -55,13 +81,20 @@ def client_book(engine: Engine, *, rm_id: int | None = None,
     )
     query = (
         select(
-            clients.c.id.label("client_id"), clients.c.external_id, clients.c.name,
-            clients.c.kind, clients.c.segment, branches.c.name.label("branch"),
-            users.c.display_name.label("rm"), clients.c.district,
+            clients.c.id.label("client_id"),
+            clients.c.external_id,
+            clients.c.name,
+            clients.c.kind,
+            clients.c.segment,
+            branches.c.name.label("branch"),
+            users.c.display_name.label("rm"),
+            clients.c.district,
             func.coalesce(per_client.c.products, 0).label("products"),
             func.coalesce(per_client.c.deposits_minor, 0).label("deposits_minor"),
             func.coalesce(per_client.c.loans_minor, 0).label("loans_minor"),
-            per_client.c.currency, clients.c.kyc_due, clients.c.status,
+            per_client.c.currency,
+            clients.c.kyc_due,
+            clients.c.status,
         )
         .outerjoin(branches, branches.c.id == clients.c.branch_id)
         .outerjoin(users, users.c.id == clients.c.rm_id)
@@ -86,6 +119,5 @@ def search_mask(frame: pd.DataFrame, text: str) -> np.ndarray | None:
     if not text:
         return None
     hit = frame["name"].astype("str").str.contains(text, case=False, regex=False, na=False)
-    hit |= frame["external_id"].astype("str").str.contains(text, case=False, regex=False,
-                                                           na=False)
+    hit |= frame["external_id"].astype("str").str.contains(text, case=False, regex=False, na=False)
     return hit.to_numpy(dtype=bool)

@@ -28,8 +28,9 @@ class DatabaseInfo:
 
 def describe(db: Database) -> DatabaseInfo:
     tables = Base.metadata.tables
-    info = DatabaseInfo(db.display_url, db.engine.dialect.name, current_revision(db.engine),
-                        head_revision())
+    info = DatabaseInfo(
+        db.display_url, db.engine.dialect.name, current_revision(db.engine), head_revision()
+    )
     with db.engine.connect() as conn:
         for name in TABLES_IN_ORDER:
             info.counts[name] = int(
@@ -39,6 +40,13 @@ def describe(db: Database) -> DatabaseInfo:
         info.meta = {k: v for k, v in conn.execute(select(meta.c.key, meta.c.value))}
         batches = tables["import_batches"]
         for row in conn.execute(select(batches).order_by(batches.c.id.desc()).limit(5)):
-            info.imports.append({"id": row.id, "source": row.source, "path": row.path,
-                                 "finished_at": str(row.finished_at), "counts": row.counts})
+            info.imports.append(
+                {
+                    "id": row.id,
+                    "source": row.source,
+                    "path": row.path,
+                    "finished_at": str(row.finished_at),
+                    "counts": row.counts,
+                }
+            )
     return info

@@ -37,10 +37,14 @@ DEMO_PASSWORD = "rmdesk"
 RMS_PER_BRANCH = 6
 FACT_CHUNK = 20_000  # holdings per generated chunk of monthly facts
 
-SEGMENT_WEALTH = {"mass": 30e3, "affluent": 600e3, "private": 6e6, "sme": 800e3,
-                  "corporate": 8e6}
-SEGMENT_CONTACTS_PER_YEAR = {"mass": 1.0, "affluent": 4.0, "private": 10.0, "sme": 3.0,
-                             "corporate": 8.0}
+SEGMENT_WEALTH = {"mass": 30e3, "affluent": 600e3, "private": 6e6, "sme": 800e3, "corporate": 8e6}
+SEGMENT_CONTACTS_PER_YEAR = {
+    "mass": 1.0,
+    "affluent": 4.0,
+    "private": 10.0,
+    "sme": 3.0,
+    "corporate": 8.0,
+}
 KYC_CYCLE_DAYS = {"mass": 1095, "affluent": 730, "private": 365, "sme": 1095, "corporate": 365}
 
 
@@ -75,8 +79,12 @@ def generate(spec: DemoSpec) -> DataSet:
     data.expected_facts = bank.expected_facts()
     data.interactions = bank.interactions()
     data.training = bank.training()
-    data.meta = {"as_of": bank.as_of.isoformat(), "seed": str(spec.seed),
-                 "clients": str(spec.clients), "language": spec.language}
+    data.meta = {
+        "as_of": bank.as_of.isoformat(),
+        "seed": str(spec.seed),
+        "clients": str(spec.clients),
+        "language": spec.language,
+    }
     return data
 
 
@@ -115,8 +123,12 @@ class _Bank:
     # --- people and places -------------------------------------------------------------
     def branches(self) -> pd.DataFrame:
         rows = [
-            (code, zh if self.zh else en, names.CITY[0] if self.zh else names.CITY[1],
-             names.CITY[0] if self.zh else names.CITY[1])
+            (
+                code,
+                zh if self.zh else en,
+                names.CITY[0] if self.zh else names.CITY[1],
+                names.CITY[0] if self.zh else names.CITY[1],
+            )
             for code, zh, en, _region, _d in names.BRANCHES
         ]
         return pd.DataFrame(rows, columns=BRANCH_COLUMNS)
@@ -132,8 +144,9 @@ class _Bank:
             rows.append((f"head{b + 1}", people[k], "branch_head", code, DEMO_PASSWORD, 4))
             k += 1
             for r in range(RMS_PER_BRANCH):
-                rows.append((f"rm{b * RMS_PER_BRANCH + r + 1:02d}", people[k], "rm", code,
-                             DEMO_PASSWORD, 4))
+                rows.append(
+                    (f"rm{b * RMS_PER_BRANCH + r + 1:02d}", people[k], "rm", code, DEMO_PASSWORD, 4)
+                )
                 k += 1
         return pd.DataFrame(rows, columns=USER_COLUMNS)
 
@@ -175,8 +188,9 @@ class _Bank:
         )
         median = np.vectorize(SEGMENT_WEALTH.get, otypes=[float])(seg)
         self.wealth = median * rng.lognormal(0.0, 0.9, size=n)
-        self.age = np.where(corp, rng.uniform(1, 30, size=n),
-                            np.clip(rng.normal(45, 15, size=n), 18, 88))
+        self.age = np.where(
+            corp, rng.uniform(1, 30, size=n), np.clip(rng.normal(45, 15, size=n), 18, 88)
+        )
         self.male = rng.random(n) < 0.5
         self.corp, self.seg = corp, seg
         self.branch = rng.choice(len(names.BRANCHES), size=n, p=[0.26, 0.22, 0.20, 0.17, 0.15])
@@ -211,38 +225,45 @@ class _Bank:
         codes = [b[0] for b in names.BRANCHES]
         ids = self._id_numbers(rng)
         attributes = [{"deteriorating_demo": True} if d else {} for d in self.deteriorating]
-        return pd.DataFrame({
-            "external_id": [f"C{i:07d}" for i in range(1, n + 1)],
-            "kind": np.where(self.corp, "corporate", "individual"),
-            "name": name,
-            "id_number": ids,
-            "birth_date": pd.to_datetime(self.born),
-            "gender": np.where(self.corp, None, np.where(self.male, "M", "F")),
-            "district": district,
-            "segment": self.seg,
-            "kyc_due": pd.to_datetime(self.kyc_due),
-            "onboarded_on": pd.to_datetime(self.onboarded),
-            "branch_code": np.array(codes, dtype=object)[self.branch],
-            "rm_username": [f"rm{r:02d}" for r in self.rm],
-            "status": np.where(self.dormant, "dormant", "active"),
-            "attributes": attributes,
-        })
+        return pd.DataFrame(
+            {
+                "external_id": [f"C{i:07d}" for i in range(1, n + 1)],
+                "kind": np.where(self.corp, "corporate", "individual"),
+                "name": name,
+                "id_number": ids,
+                "birth_date": pd.to_datetime(self.born),
+                "gender": pd.Series(np.where(self.male, "M", "F"), dtype=object).where(
+                    ~self.corp, None
+                ),
+                "district": district,
+                "segment": self.seg,
+                "kyc_due": pd.to_datetime(self.kyc_due),
+                "onboarded_on": pd.to_datetime(self.onboarded),
+                "branch_code": np.array(codes, dtype=object)[self.branch],
+                "rm_username": [f"rm{r:02d}" for r in self.rm],
+                "status": np.where(self.dormant, "dormant", "active"),
+                "attributes": attributes,
+            }
+        )
 
     def _company_names(self, rng: np.random.Generator) -> np.ndarray:
         n = self.n
-        words = np.array([names.COMPANY_WORDS[i:i + 2] for i in range(0, 28, 2)])
+        words = np.array([names.COMPANY_WORDS[i : i + 2] for i in range(0, 28, 2)])
         words_en = np.array(names.COMPANY_WORDS_EN)
         a = rng.integers(len(words), size=n)
         b = (a + 1 + rng.integers(len(words) - 1, size=n)) % len(words)  # two different words
         ind = rng.integers(len(names.INDUSTRIES), size=n)
         if self.zh:
             industry = np.array([i[0] for i in names.INDUSTRIES])[ind]
-            return np.char.add(np.char.add(np.char.add("北京", words[a]), np.char.add(
-                words[b], industry)), "有限公司").astype(object)
+            return np.char.add(
+                np.char.add(np.char.add("北京", words[a]), np.char.add(words[b], industry)),
+                "有限公司",
+            ).astype(object)
         industry = np.array([i[1] for i in names.INDUSTRIES])[ind]
         joined = np.char.add(np.char.add(words_en[a], np.char.lower(words_en[b])), " ")
-        return np.char.add(np.char.add("Beijing ", np.char.add(joined, industry)),
-                           " Co., Ltd.").astype(object)
+        return np.char.add(
+            np.char.add("Beijing ", np.char.add(joined, industry)), " Co., Ltd."
+        ).astype(object)
 
     def _id_numbers(self, rng: np.random.Generator) -> list[str]:
         """Resident ID numbers (GB 11643, with the check digit) and credit codes (GB 32100)."""
@@ -280,29 +301,42 @@ class _Bank:
 
         has: dict[str, np.ndarray] = {}
         has["CASA"] = p(np.where(self.corp, 1.0, 0.97)) | self.dormant
-        has["PAYROLL"] = active & p(np.where(ind & (age >= 22) & (age <= 60), 0.55,
-                                             np.where(self.corp, 0.3, 0.0)))
+        has["PAYROLL"] = active & p(
+            np.where(ind & (age >= 22) & (age <= 60), 0.55, np.where(self.corp, 0.3, 0.0))
+        )
         has["MOBILE"] = active & p(np.where(age < 50, 0.85, np.where(age < 65, 0.55, 0.25)))
         has["CREDIT"] = active & ind & (age <= 70) & p(0.15 + 0.30 * has["PAYROLL"] + 0.1 * aff)
-        has["PLATINUM"] = active & p(np.where(seg == "private", 0.55, np.where(
-            seg == "affluent", 0.25, np.where(seg == "corporate", 0.1, 0.0))))
+        has["PLATINUM"] = active & p(
+            np.where(
+                seg == "private",
+                0.55,
+                np.where(seg == "affluent", 0.25, np.where(seg == "corporate", 0.1, 0.0)),
+            )
+        )
         old = age > 55
         has["TD3M"] = active & p(0.08 + 0.10 * old)
         has["TD12"] = active & p(0.12 + 0.15 * rich + 0.10 * old)
         has["TD36"] = active & p(0.05 + 0.12 * old)
-        has["WMP"] = active & p(np.vectorize({"mass": 0.05, "affluent": 0.45, "private": 0.7,
-                                              "sme": 0.1, "corporate": 0.2}.get,
-                                             otypes=[float])(seg) + 0.08 * has["MOBILE"])
-        has["FUND"] = active & ind & p(0.03 + 0.40 * (has["PAYROLL"] & has["CREDIT"])
-                                       + 0.15 * has["WMP"])
+        has["WMP"] = active & p(
+            np.vectorize(
+                {"mass": 0.05, "affluent": 0.45, "private": 0.7, "sme": 0.1, "corporate": 0.2}.get,
+                otypes=[float],
+            )(seg)
+            + 0.08 * has["MOBILE"]
+        )
+        has["FUND"] = (
+            active & ind & p(0.03 + 0.40 * (has["PAYROLL"] & has["CREDIT"]) + 0.15 * has["WMP"])
+        )
         has["MORTGAGE"] = active & ind & (age >= 25) & (age <= 55) & p(0.22)
         has["CONSUMER"] = active & ind & (age >= 22) & (age <= 60) & p(0.06 + 0.06 * has["CREDIT"])
-        has["BIZLOAN"] = active & p(np.where(seg == "sme", 0.5, np.where(seg == "corporate",
-                                                                           0.4, 0.0)))
+        has["BIZLOAN"] = active & p(
+            np.where(seg == "sme", 0.5, np.where(seg == "corporate", 0.4, 0.0))
+        )
         has["LIFE"] = active & ind & (age <= 65) & p(0.04 + 0.30 * has["MORTGAGE"] + 0.08 * aff)
         has["PROPERTY"] = active & p(0.02 + 0.40 * has["MORTGAGE"])
-        has["SAFEBOX"] = active & p(np.where(seg == "private", 0.4, np.where(seg == "affluent",
-                                                                              0.12, 0.0)))
+        has["SAFEBOX"] = active & p(
+            np.where(seg == "private", 0.4, np.where(seg == "affluent", 0.12, 0.0))
+        )
         self.has = has
 
         as_of = np.datetime64(self.as_of, "D")
@@ -332,7 +366,9 @@ class _Bank:
             elif code == "FUND":
                 base = w * rng.uniform(0.05, 0.20, size=k)
             elif code == "MORTGAGE":
-                amount = rng.uniform(0.8e6, 4e6, size=k) * (1 + self.wealth[owners] / 2e6).clip(1, 3)
+                amount = rng.uniform(0.8e6, 4e6, size=k) * (1 + self.wealth[owners] / 2e6).clip(
+                    1, 3
+                )
                 opened = today - (rng.random(k) * 10 * 365).astype(np.int64)
                 maturity = opened + 240 * 30
             elif code == "CONSUMER":
@@ -346,8 +382,9 @@ class _Bank:
             elif code in ("CREDIT", "PLATINUM"):
                 lo, hi = (2e4, 1e5) if code == "CREDIT" else (1e5, 5e5)
                 limit = np.clip(w * 0.5, lo, hi).round(-3)
-                util = np.where(rng.random(k) < 0.12, rng.uniform(0.8, 1.0, size=k),
-                                rng.beta(2, 5, size=k))
+                util = np.where(
+                    rng.random(k) < 0.12, rng.uniform(0.8, 1.0, size=k), rng.beta(2, 5, size=k)
+                )
                 base = util * limit
             opened = np.maximum(opened, onboard)
             closed = np.full(k, np.iinfo(np.int64).min)
@@ -356,13 +393,24 @@ class _Bank:
                 closed = np.where(churn, today - rng.integers(0, 365, size=k), closed)
                 closed = np.where(churn & (closed < opened), opened + 1, closed)
                 closed = np.where(closed > today, np.iinfo(np.int64).min, closed)
-            parts.append(pd.DataFrame({
-                "client": owners, "product_code": code, "family": family,
-                "opened": opened, "closed": closed, "maturity": maturity,
-                "amount": amount, "limit": limit, "base": base,
-            }))
-        h = pd.concat(parts, ignore_index=True).sort_values(["client", "product_code"],
-                                                            kind="stable", ignore_index=True)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "client": owners,
+                        "product_code": code,
+                        "family": family,
+                        "opened": opened,
+                        "closed": closed,
+                        "maturity": maturity,
+                        "amount": amount,
+                        "limit": limit,
+                        "base": base,
+                    }
+                )
+            )
+        h = pd.concat(parts, ignore_index=True).sort_values(
+            ["client", "product_code"], kind="stable", ignore_index=True
+        )
         self.h = h
 
     def holdings(self) -> pd.DataFrame:
@@ -375,19 +423,21 @@ class _Bank:
             return out.where(values != nat, pd.NaT)
 
         ids = np.arange(1, len(h) + 1)
-        return pd.DataFrame({
-            "external_id": [f"H{i:08d}" for i in ids],
-            "client_external_id": [f"C{c + 1:07d}" for c in h["client"]],
-            "product_code": h["product_code"],
-            "account_no": [f"6222{i:015d}" for i in ids * 7919 % 10**15],
-            "currency": "CNY",
-            "opened_on": dates(h["opened"]),
-            "closed_on": dates(h["closed"]),
-            "maturity_on": dates(h["maturity"]),
-            "limit_minor": _minor_or_na(h["limit"]),
-            "amount_minor": _minor_or_na(h["amount"]),
-            "attributes": [{}] * len(h),
-        })
+        return pd.DataFrame(
+            {
+                "external_id": [f"H{i:08d}" for i in ids],
+                "client_external_id": [f"C{c + 1:07d}" for c in h["client"]],
+                "product_code": h["product_code"],
+                "account_no": [f"6222{i:015d}" for i in ids * 7919 % 10**15],
+                "currency": "CNY",
+                "opened_on": dates(h["opened"]),
+                "closed_on": dates(h["closed"]),
+                "maturity_on": dates(h["maturity"]),
+                "limit_minor": _minor_or_na(h["limit"]),
+                "amount_minor": _minor_or_na(h["amount"]),
+                "attributes": [{}] * len(h),
+            }
+        )
 
     # --- monthly facts ---------------------------------------------------------------------
     def _fact_holdings(self) -> np.ndarray:
@@ -399,14 +449,17 @@ class _Bank:
         starts = _days(np.array(self.months, dtype="datetime64[D]"))
         first = np.searchsorted(starts, h["opened"].to_numpy(), side="right") - 1
         closed = h["closed"].to_numpy()
-        last = np.where(closed == np.iinfo(np.int64).min, len(starts) - 1,
-                        np.searchsorted(starts, closed, side="right") - 1)
+        last = np.where(
+            closed == np.iinfo(np.int64).min,
+            len(starts) - 1,
+            np.searchsorted(starts, closed, side="right") - 1,
+        )
         return int(np.clip(last - np.maximum(first, 0) + 1, 0, None).sum())
 
     def facts(self) -> Iterator[pd.DataFrame]:
         idx = self._fact_holdings()
         for chunk_no, start in enumerate(range(0, len(idx), FACT_CHUNK)):
-            yield self._facts_chunk(idx[start:start + FACT_CHUNK], chunk_no)
+            yield self._facts_chunk(idx[start : start + FACT_CHUNK], chunk_no)
 
     def _facts_chunk(self, idx: np.ndarray, chunk_no: int) -> pd.DataFrame:
         rng = np.random.default_rng([self.spec.seed, 1, chunk_no])
@@ -420,7 +473,8 @@ class _Bank:
         opened = h["opened"].to_numpy()[:, None]
         closed = h["closed"].to_numpy()[:, None]
         live = (opened <= ends[None, :]) & (
-            (closed == np.iinfo(np.int64).min) | (closed >= starts[None, :]))
+            (closed == np.iinfo(np.int64).min) | (closed >= starts[None, :])
+        )
         t = np.arange(m)[None, :]
         growth = rng.normal(0.03, 0.10, size=(k, 1))
         noise = rng.normal(0.0, 0.06, size=(k, m))
@@ -470,23 +524,26 @@ class _Bank:
         month = np.array(self.months, dtype="datetime64[D]")[cols]
 
         def minor(a: np.ndarray) -> np.ndarray:
-            return np.rint(np.broadcast_to(a, (k, m))[rows, cols] * 100).astype(np.int64)
+            out: np.ndarray = np.rint(np.broadcast_to(a, (k, m))[rows, cols] * 100)
+            return out.astype(np.int64)
 
         ext = np.array([f"H{i + 1:08d}" for i in idx], dtype=object)
-        out = pd.DataFrame({
-            "holding_external_id": ext[rows],
-            "month": pd.to_datetime(month),
-            "avg_balance_minor": minor(bal),
-            "interest_minor": minor(interest),
-            "fees_minor": minor(fees),
-            "penalty_interest_minor": minor(penalty),
-            "salary_inflow_minor": minor(salary),
-            "credit_turnover_minor": minor(credit_to),
-            "debit_turnover_minor": minor(debit_to),
-            "txn_count": np.broadcast_to(txns, (k, m))[rows, cols].astype(np.int64),
-            "days_past_due": np.broadcast_to(dpd, (k, m))[rows, cols].astype(np.int64),
-            "overdraft_days": np.broadcast_to(overdraft, (k, m))[rows, cols].astype(np.int64),
-        })
+        out = pd.DataFrame(
+            {
+                "holding_external_id": ext[rows],
+                "month": pd.to_datetime(month),
+                "avg_balance_minor": minor(bal),
+                "interest_minor": minor(interest),
+                "fees_minor": minor(fees),
+                "penalty_interest_minor": minor(penalty),
+                "salary_inflow_minor": minor(salary),
+                "credit_turnover_minor": minor(credit_to),
+                "debit_turnover_minor": minor(debit_to),
+                "txn_count": np.broadcast_to(txns, (k, m))[rows, cols].astype(np.int64),
+                "days_past_due": np.broadcast_to(dpd, (k, m))[rows, cols].astype(np.int64),
+                "overdraft_days": np.broadcast_to(overdraft, (k, m))[rows, cols].astype(np.int64),
+            }
+        )
         return out[FACT_COLUMNS]
 
     # --- contacts and training -------------------------------------------------------------
@@ -506,8 +563,11 @@ class _Bank:
         at = start + (day * 86400 + hour - 8 * 3600).astype("timedelta64[s]")
         visit_heavy = np.isin(self.seg[client], ["private", "corporate"])
         channels = np.array(["visit", "phone", "counter", "online", "mobile", "email"])
-        ch = np.where(visit_heavy, rng.choice(6, size=total, p=[0.45, 0.35, 0.05, 0.02, 0.08, 0.05]),
-                      rng.choice(6, size=total, p=[0.12, 0.38, 0.25, 0.07, 0.13, 0.05]))
+        ch = np.where(
+            visit_heavy,
+            rng.choice(6, size=total, p=[0.45, 0.35, 0.05, 0.02, 0.08, 0.05]),
+            rng.choice(6, size=total, p=[0.12, 0.38, 0.25, 0.07, 0.13, 0.05]),
+        )
         lang = 0 if self.zh else 1
         purposes = np.array([p[lang] for p in names.CONTACT_PURPOSES], dtype=object)
         outcomes = np.array([o[lang] for o in names.CONTACT_OUTCOMES], dtype=object)
@@ -517,19 +577,24 @@ class _Bank:
         due = pd.Series(pd.to_datetime(at).normalize() + pd.Timedelta(days=14))
         by_rm = rng.random(total) < 0.85
         order = np.lexsort((at, client))
-        frame = pd.DataFrame({
-            "external_id": [f"I{i:08d}" for i in range(1, total + 1)],
-            "client_external_id": [f"C{c + 1:07d}" for c in client[order]],
-            "username": np.where(by_rm, np.array([f"rm{r:02d}" for r in self.rm])[client], None
-                                 )[order],
-            "occurred_at": pd.to_datetime(at[order]),
-            "channel": channels[ch][order],
-            "purpose": purposes[rng.integers(len(purposes), size=total)][order],
-            "outcome": outcomes[rng.integers(len(outcomes), size=total)][order],
-            "notes": None,
-            "next_step": next_step[order],
-            "next_step_due": due.where(pd.notna(next_step)).to_numpy()[order],
-        })
+        frame = pd.DataFrame(
+            {
+                "external_id": [f"I{i:08d}" for i in range(1, total + 1)],
+                "client_external_id": [f"C{c + 1:07d}" for c in client[order]],
+                "username": pd.Series(
+                    np.array([f"rm{r:02d}" for r in self.rm], dtype=object)[client]
+                )
+                .where(by_rm, None)
+                .to_numpy()[order],
+                "occurred_at": pd.to_datetime(at[order]),
+                "channel": channels[ch][order],
+                "purpose": purposes[rng.integers(len(purposes), size=total)][order],
+                "outcome": outcomes[rng.integers(len(outcomes), size=total)][order],
+                "notes": None,
+                "next_step": next_step[order],
+                "next_step_due": due.where(pd.notna(next_step)).to_numpy()[order],
+            }
+        )
         return frame
 
     def training(self) -> pd.DataFrame:
@@ -542,14 +607,16 @@ class _Bank:
             for _ in range(int(rng.integers(3, 9))):
                 course = names.COURSES[int(rng.integers(len(names.COURSES)))]
                 day = first + np.timedelta64(int(rng.integers(0, span)), "D")
-                rows.append((f"rm{r:02d}", pd.Timestamp(day), course[lang],
-                             int(rng.choice([2, 4, 8]))))
+                rows.append(
+                    (f"rm{r:02d}", pd.Timestamp(day), course[lang], int(rng.choice([2, 4, 8])))
+                )
         frame = pd.DataFrame(rows, columns=["username", "earned_on", "course", "points"])
         return frame.drop_duplicates(["username", "earned_on", "course"], ignore_index=True)
 
 
-def build(engine: Engine, spec: DemoSpec, *, actor: str = "cli",
-          progress: Progress | None = None) -> ImportResult:
+def build(
+    engine: Engine, spec: DemoSpec, *, actor: str = "cli", progress: Progress | None = None
+) -> ImportResult:
     """Generate the demo bank and write it in one transaction (re-running it changes nothing)."""
     data = generate(spec)
     tag = f"clients={spec.clients};seed={spec.seed};lang={spec.language};as_of={data.meta['as_of']}"

@@ -10,6 +10,7 @@ Password hashes never leave the database.
 from __future__ import annotations
 
 import csv
+import enum
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -42,7 +43,7 @@ def safe_cell(value: Any) -> Any:
         value = json.dumps(value, ensure_ascii=False)
     if isinstance(value, str) and value.startswith(_RISKY):
         return "'" + value
-    if hasattr(value, "value") and isinstance(getattr(value, "value"), str):  # enums
+    if isinstance(value, enum.Enum):
         return value.value
     return value
 
@@ -60,8 +61,15 @@ def _rows(engine: Engine, table: Table, columns: Sequence[str]) -> Iterator[Sequ
         yield from result
 
 
-def export_table(engine: Engine, name: str, fmt: str, path: Path, *, actor: str = "cli",
-                 progress: Progress | None = None) -> int:
+def export_table(
+    engine: Engine,
+    name: str,
+    fmt: str,
+    path: Path,
+    *,
+    actor: str = "cli",
+    progress: Progress | None = None,
+) -> int:
     """Write table ``name`` to ``path``; returns the number of rows."""
     progress = progress or NullProgress()
     if name not in Base.metadata.tables:
@@ -80,13 +88,15 @@ def export_table(engine: Engine, name: str, fmt: str, path: Path, *, actor: str 
         tmp.unlink(missing_ok=True)
         raise
     with engine.begin() as conn:
-        audit.record(conn, actor, "export", name, None,
-                     {"format": fmt, "rows": written, "path": str(path)})
+        audit.record(
+            conn, actor, "export", name, None, {"format": fmt, "rows": written, "path": str(path)}
+        )
     return written
 
 
-def _csv(engine: Engine, table: Table, columns: list[str], path: Path, total: int,
-         progress: Progress) -> int:
+def _csv(
+    engine: Engine, table: Table, columns: list[str], path: Path, total: int, progress: Progress
+) -> int:
     n = 0
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
@@ -101,8 +111,9 @@ def _csv(engine: Engine, table: Table, columns: list[str], path: Path, total: in
     return n
 
 
-def _xlsx(engine: Engine, table: Table, columns: list[str], path: Path, total: int,
-          progress: Progress) -> int:
+def _xlsx(
+    engine: Engine, table: Table, columns: list[str], path: Path, total: int, progress: Progress
+) -> int:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -130,7 +141,10 @@ def _xlsx_cell(value: Any) -> Any:
     value = safe_cell(value)
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones; values are UTC
-    if value is not None and not isinstance(value, int | float | str | bool) and not hasattr(
-            value, "isoformat"):
+    if (
+        value is not None
+        and not isinstance(value, int | float | str | bool)
+        and not hasattr(value, "isoformat")
+    ):
         return str(value)
     return value

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from rmdesk.models import Role, User
 from rmdesk.services import audit
@@ -30,10 +30,17 @@ def create_admin(engine: Engine, username: str, password: str, *, actor: str = "
         taken = conn.execute(select(User.id).where(User.username == username)).first()
         if taken:
             raise UserError(f"the user name {username!r} is taken")
-        conn.execute(User.__table__.insert().values(
-            username=username, display_name=username, role=Role.ADMIN, active=True,
-            password_hash=hash_password(password), visits_per_day=4, version=1,
-        ))
+        conn.execute(
+            insert(User).values(
+                username=username,
+                display_name=username,
+                role=Role.ADMIN,
+                active=True,
+                password_hash=hash_password(password),
+                visits_per_day=4,
+                version=1,
+            )
+        )
         audit.record(conn, actor, "create_user", "users", username, {"role": "admin"})
 
 
@@ -41,7 +48,8 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str = "
     _check_password(password)
     with engine.begin() as conn:
         done = conn.execute(
-            update(User).where(User.username == username)
+            update(User)
+            .where(User.username == username)
             .values(password_hash=hash_password(password), version=User.version + 1)
         ).rowcount
         if not done:

@@ -24,6 +24,7 @@ class Formats:
         if isinstance(value, pd.Timestamp):
             value = value.date()
         if isinstance(value, dt.date):
-            return self.locale.toString(QDate(value.year, value.month, value.day),
-                                        QLocale.FormatType.ShortFormat)
+            return self.locale.toString(
+                QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat
+            )
         return str(value)

@@ -13,7 +13,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -21,16 +27,19 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
 @dataclass(frozen=True)
 class Column:
+    """A column: the frame's key, its title as a source text (translated in ``context``)."""
+
     key: str
-    title: Callable[[], str]
+    title: object  # a QT_TRANSLATE_NOOP source text
     format: Callable[[Any], str] = str
     numeric: bool = False
 
 
 class FrameModel(QAbstractTableModel):
-    def __init__(self, columns: list[Column], parent: Any = None) -> None:
+    def __init__(self, columns: list[Column], context: str, parent: Any = None) -> None:
         super().__init__(parent)
         self.columns = columns
+        self.context = context
         self.frame = pd.DataFrame(columns=[c.key for c in columns])
         self._order = np.arange(0)  # visible rows, as positions in the frame
         self._sorted = np.arange(0)  # all rows in sort order
@@ -55,9 +64,11 @@ class FrameModel(QAbstractTableModel):
     def _permutation(self, column: int, order: Qt.SortOrder) -> np.ndarray:
         values = self.frame[self.columns[column].key]
         if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
-            keys = values.to_numpy(dtype="float64", na_value=np.nan) if not \
-                pd.api.types.is_datetime64_any_dtype(values) else \
-                values.to_numpy(dtype="datetime64[ns]").astype("int64").astype("float64")
+            keys = (
+                values.to_numpy(dtype="float64", na_value=np.nan)
+                if not pd.api.types.is_datetime64_any_dtype(values)
+                else values.to_numpy(dtype="datetime64[ns]").astype("int64").astype("float64")
+            )
             missing = values.isna().to_numpy()
         else:
             codes, _ = pd.factorize(values.astype("object"), sort=True)
@@ -99,21 +110,27 @@ class FrameModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self.frame.iat[int(self._order[index.row()]),
-                                   self.frame.columns.get_loc(column.key)]
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
+            value = self.frame[column.key].iat[int(self._order[index.row()])]
+            if _missing(value):
                 return ""
             return column.format(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section].title()
+            return QCoreApplication.translate(self.context, str(self.columns[section].title))
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         return None
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and value != value  # NaN

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from collections.abc import Mapping
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+
+SEGMENTS = {
+    "mass": QT_TRANSLATE_NOOP("Labels", "Mass"),
+    "affluent": QT_TRANSLATE_NOOP("Labels", "Affluent"),
+    "private": QT_TRANSLATE_NOOP("Labels", "Private banking"),
+    "sme": QT_TRANSLATE_NOOP("Labels", "Small business"),
+    "corporate": QT_TRANSLATE_NOOP("Labels", "Corporate"),
+}
+KINDS = {
+    "individual": QT_TRANSLATE_NOOP("Labels", "Individual"),
+    "corporate": QT_TRANSLATE_NOOP("Labels", "Company"),
+}
+STATUSES = {
+    "active": QT_TRANSLATE_NOOP("Labels", "Active"),
+    "dormant": QT_TRANSLATE_NOOP("Labels", "Dormant"),
+    "closed": QT_TRANSLATE_NOOP("Labels", "Closed"),
+}
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Labels", text)
+def _label(table: Mapping[str, object], code: str) -> str:
+    source = table.get(code)
+    return QCoreApplication.translate("Labels", str(source)) if source else code
 
 
 def segment(code: str) -> str:
-    return {
-        "mass": _t("Mass"), "affluent": _t("Affluent"), "private": _t("Private banking"),
-        "sme": _t("Small business"), "corporate": _t("Corporate"),
-    }.get(code, code)
+    return _label(SEGMENTS, code)
 
 
 def kind(code: str) -> str:
-    return {"individual": _t("Individual"), "corporate": _t("Company")}.get(code, code)
+    return _label(KINDS, code)
 
 
 def status(code: str) -> str:
-    return {"active": _t("Active"), "dormant": _t("Dormant"), "closed": _t("Closed")}.get(
-        code, code)
+    return _label(STATUSES, code)

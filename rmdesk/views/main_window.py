@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,25 +26,21 @@ from rmdesk.views.formatting import Formats
 from rmdesk.views.frame_model import Column, FrameModel
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Book", text)
-
-
 def book_columns(fmt: Formats) -> list[Column]:
     return [
-        Column("name", lambda: _t("Name")),
-        Column("external_id", lambda: _t("Client ID")),
-        Column("kind", lambda: _t("Type"), labels.kind),
-        Column("segment", lambda: _t("Segment"), labels.segment),
-        Column("branch", lambda: _t("Branch")),
-        Column("rm", lambda: _t("Relationship manager")),
-        Column("district", lambda: _t("District")),
-        Column("products", lambda: _t("Products"), fmt.integer, numeric=True),
-        Column("deposits_minor", lambda: _t("Deposits"), fmt.money, numeric=True),
-        Column("loans_minor", lambda: _t("Loans"), fmt.money, numeric=True),
-        Column("currency", lambda: _t("Currency")),
-        Column("kyc_due", lambda: _t("KYC review due"), fmt.date),
-        Column("status", lambda: _t("Status"), labels.status),
+        Column("name", QT_TRANSLATE_NOOP("Book", "Name")),
+        Column("external_id", QT_TRANSLATE_NOOP("Book", "Client ID")),
+        Column("kind", QT_TRANSLATE_NOOP("Book", "Type"), labels.kind),
+        Column("segment", QT_TRANSLATE_NOOP("Book", "Segment"), labels.segment),
+        Column("branch", QT_TRANSLATE_NOOP("Book", "Branch")),
+        Column("rm", QT_TRANSLATE_NOOP("Book", "Relationship manager")),
+        Column("district", QT_TRANSLATE_NOOP("Book", "District")),
+        Column("products", QT_TRANSLATE_NOOP("Book", "Products"), fmt.integer, numeric=True),
+        Column("deposits_minor", QT_TRANSLATE_NOOP("Book", "Deposits"), fmt.money, numeric=True),
+        Column("loans_minor", QT_TRANSLATE_NOOP("Book", "Loans"), fmt.money, numeric=True),
+        Column("currency", QT_TRANSLATE_NOOP("Book", "Currency")),
+        Column("kyc_due", QT_TRANSLATE_NOOP("Book", "KYC review due"), fmt.date),
+        Column("status", QT_TRANSLATE_NOOP("Book", "Status"), labels.status),
     ]
 
 
@@ -60,7 +56,7 @@ class MainWindow(QMainWindow):
         self._loaded_once = False
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("rmdesk — Relationship manager's workstation"))
-        self.model = FrameModel(book_columns(formats), self)
+        self.model = FrameModel(book_columns(formats), "Book", self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
@@ -111,8 +107,14 @@ class MainWindow(QMainWindow):
         if db is None:
             return
         self.statusBar().showMessage(self.tr("Loading clients…"))
-        self.runner.run(self.tr("Loading clients"), lambda _p: client_book(db.engine),
-                        self.show_book, self.show_error, window=self, cancellable=False)
+        self.runner.run(
+            self.tr("Loading clients"),
+            lambda _p: client_book(db.engine),
+            self.show_book,
+            self.show_error,
+            window=self,
+            cancellable=False,
+        )
 
     def show_book(self, frame: pd.DataFrame) -> None:
         self.model.set_frame(frame)

@@ -32,17 +32,24 @@ __all__ = [
 KINDS = ("berka", "bank-marketing", "generic")
 
 
-def _reader(kind: str, engine: Engine, source: str | None, encoding: str | None
-            ) -> tuple[str, Callable[[Path, Problems], DataSet], Callable[[Path], str]]:
+def _reader(
+    kind: str, engine: Engine, source: str | None, encoding: str | None
+) -> tuple[str, Callable[[Path, Problems], DataSet], Callable[[Path], str]]:
     if kind == "berka":
         return berka.SOURCE, lambda p, pr: berka.read(p, pr, encoding=encoding), _berka_sum
     if kind == "bank-marketing":
-        return (bank_marketing.SOURCE, lambda p, pr: bank_marketing.read(p, pr, encoding=encoding),
-                lambda p: bank_marketing.checksum_of(p / "bank-full.csv" if p.is_dir() else p))
+        return (
+            bank_marketing.SOURCE,
+            lambda p, pr: bank_marketing.read(p, pr, encoding=encoding),
+            lambda p: bank_marketing.checksum_of(p / "bank-full.csv" if p.is_dir() else p),
+        )
     if kind == "generic":
         src = source or "generic"
-        return (src, lambda p, pr: generic.read(p, pr, generic.Known.from_database(engine, src),
-                                                 source=src), generic.checksum_of)
+        return (
+            src,
+            lambda p, pr: generic.read(p, pr, generic.Known.from_database(engine, src), source=src),
+            generic.checksum_of,
+        )
     raise ValueError(f"unknown import kind {kind!r}; choose one of {', '.join(KINDS)}")
 
 
@@ -50,8 +57,9 @@ def _berka_sum(path: Path) -> str:
     return berka.checksum_of(berka.find_files(path, Problems()))
 
 
-def check_input(engine: Engine, kind: str, path: Path, *, source: str | None = None,
-                encoding: str | None = None) -> DataSet:
+def check_input(
+    engine: Engine, kind: str, path: Path, *, source: str | None = None, encoding: str | None = None
+) -> DataSet:
     """Read and check an input set without writing; raises ``ImportRejected``."""
     _, read, _ = _reader(kind, engine, source, encoding)
     return read(path, Problems())
@@ -80,9 +88,14 @@ def run_import(
     if not force and digest:
         batch = already_imported(engine, src, digest)
         if batch is not None:
-            return ImportResult(src, batch, skipped=True,
-                                message=f"these files were imported before (batch {batch}); "
-                                        "nothing to do (use --force to import them again)")
+            return ImportResult(
+                src,
+                batch,
+                skipped=True,
+                message=f"these files were imported before (batch {batch}); "
+                "nothing to do (use --force to import them again)",
+            )
     data = read(path, problems)
-    return write_dataset(engine, data, path=str(path.resolve()), checksum=digest, actor=actor,
-                         progress=progress)
+    return write_dataset(
+        engine, data, path=str(path.resolve()), checksum=digest, actor=actor, progress=progress
+    )

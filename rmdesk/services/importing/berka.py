@@ -46,10 +46,26 @@ PRODUCTS = [
     ("BK-CARD-JUNIOR", "青少年卡（捷克）", "Junior card (CZ)", "card", None, None, 25, None),
     ("BK-CARD-CLASSIC", "标准信用卡（捷克）", "Classic card (CZ)", "card", None, 18, None, None),
     ("BK-CARD-GOLD", "金卡（捷克）", "Gold card (CZ)", "card", None, 18, None, None),
-    ("BK-INSURANCE", "保险代扣（捷克）", "Insurance payments (CZ)", "insurance", None, 18, None,
-     None),
-    ("BK-HOUSEHOLD", "家庭缴费代扣（捷克）", "Household payments (CZ)", "service", None, None,
-     None, None),
+    (
+        "BK-INSURANCE",
+        "保险代扣（捷克）",
+        "Insurance payments (CZ)",
+        "insurance",
+        None,
+        18,
+        None,
+        None,
+    ),
+    (
+        "BK-HOUSEHOLD",
+        "家庭缴费代扣（捷克）",
+        "Household payments (CZ)",
+        "service",
+        None,
+        None,
+        None,
+        None,
+    ),
     ("BK-LEASING", "租赁（捷克）", "Leasing (CZ)", "loan", None, 18, None, None),
     ("BK-ORDER", "定期转账（捷克）", "Standing order (CZ)", "service", None, None, None, None),
 ]
@@ -66,17 +82,68 @@ PRICING = {
     "BK-LEASING": ("0", "0", 2000, "0", 500, "0", "0"),
     "BK-ORDER": ("0", "0", 300, "0", 200, "0", "0"),
 }
-FIRST_M = ["Jan", "Petr", "Josef", "Pavel", "Martin", "Tomáš", "Jaroslav", "Miroslav", "Zdeněk",
-           "Václav", "Michal", "František", "Jiří", "Karel", "Milan", "Lukáš", "David", "Jakub"]
-FIRST_F = ["Jana", "Marie", "Eva", "Hana", "Anna", "Lenka", "Kateřina", "Věra", "Lucie",
-           "Alena", "Petra", "Jaroslava", "Ludmila", "Helena", "Martina", "Jitka", "Zdeňka"]
-SURNAMES = [("Novák", "Nováková"), ("Svoboda", "Svobodová"), ("Novotný", "Novotná"),
-            ("Dvořák", "Dvořáková"), ("Černý", "Černá"), ("Procházka", "Procházková"),
-            ("Kučera", "Kučerová"), ("Veselý", "Veselá"), ("Horák", "Horáková"),
-            ("Němec", "Němcová"), ("Marek", "Marková"), ("Pospíšil", "Pospíšilová"),
-            ("Pokorný", "Pokorná"), ("Hájek", "Hájková"), ("Král", "Králová"),
-            ("Jelínek", "Jelínková"), ("Růžička", "Růžičková"), ("Beneš", "Benešová"),
-            ("Fiala", "Fialová"), ("Sedláček", "Sedláčková"), ("Doležal", "Doležalová")]
+FIRST_M = [
+    "Jan",
+    "Petr",
+    "Josef",
+    "Pavel",
+    "Martin",
+    "Tomáš",
+    "Jaroslav",
+    "Miroslav",
+    "Zdeněk",
+    "Václav",
+    "Michal",
+    "František",
+    "Jiří",
+    "Karel",
+    "Milan",
+    "Lukáš",
+    "David",
+    "Jakub",
+]
+FIRST_F = [
+    "Jana",
+    "Marie",
+    "Eva",
+    "Hana",
+    "Anna",
+    "Lenka",
+    "Kateřina",
+    "Věra",
+    "Lucie",
+    "Alena",
+    "Petra",
+    "Jaroslava",
+    "Ludmila",
+    "Helena",
+    "Martina",
+    "Jitka",
+    "Zdeňka",
+]
+SURNAMES = [
+    ("Novák", "Nováková"),
+    ("Svoboda", "Svobodová"),
+    ("Novotný", "Novotná"),
+    ("Dvořák", "Dvořáková"),
+    ("Černý", "Černá"),
+    ("Procházka", "Procházková"),
+    ("Kučera", "Kučerová"),
+    ("Veselý", "Veselá"),
+    ("Horák", "Horáková"),
+    ("Němec", "Němcová"),
+    ("Marek", "Marková"),
+    ("Pospíšil", "Pospíšilová"),
+    ("Pokorný", "Pokorná"),
+    ("Hájek", "Hájková"),
+    ("Král", "Králová"),
+    ("Jelínek", "Jelínková"),
+    ("Růžička", "Růžičková"),
+    ("Beneš", "Benešová"),
+    ("Fiala", "Fialová"),
+    ("Sedláček", "Sedláčková"),
+    ("Doležal", "Doležalová"),
+]
 
 
 @dataclass
@@ -89,8 +156,13 @@ def find_files(folder: Path, problems: Problems) -> dict[str, Path]:
     """The Berka files in ``folder`` by table name (``trans.asc`` or ``trans.csv``)."""
     found: dict[str, Path] = {}
     if not folder.is_dir():
-        problems.add(str(folder), None, None, "not a folder; give the folder holding the Berka "
-                     "files (district.asc, client.asc, account.asc, disp.asc, ...)")
+        problems.add(
+            str(folder),
+            None,
+            None,
+            "not a folder; give the folder holding the Berka "
+            "files (district.asc, client.asc, account.asc, disp.asc, ...)",
+        )
         return found
     for name in (*REQUIRED, *OPTIONAL):
         for ext in (".asc", ".csv", ".txt"):
@@ -127,8 +199,9 @@ def read(folder: Path, problems: Problems, *, encoding: str | None = None) -> Da
     return _Reader(tables, problems).build()
 
 
-def _yymmdd(check: Checker, column: str, *, birth: bool = False,
-            required: bool = True) -> tuple[pd.Series, pd.Series]:
+def _yymmdd(
+    check: Checker, column: str, *, birth: bool = False, required: bool = True
+) -> tuple[pd.Series, pd.Series]:
     """Dates written YYMMDD in the 1900s; birth numbers add 50 to a woman's month."""
     raw = check.table.raw(column)
     check._missing(column, raw, required)
@@ -137,8 +210,12 @@ def _yymmdd(check: Checker, column: str, *, birth: bool = False,
     month = pd.to_numeric(digits.str.slice(2, 4), errors="coerce")
     female = (month > 50) & birth
     month = month.where(~female, month - 50)
-    text = "19" + digits.str.slice(0, 2) + month.astype("Int64").astype("str").str.zfill(2) \
+    text = (
+        "19"
+        + digits.str.slice(0, 2)
+        + month.astype("Int64").astype("str").str.zfill(2)
         + digits.str.slice(4, 6)
+    )
     parsed = pd.to_datetime(text.where(ok_shape), format="%Y%m%d", errors="coerce")
     rest = raw.str.slice(6).str.strip()
     bad_rest = rest.notna() & ~rest.isin(["", "00:00:00"])
@@ -162,14 +239,21 @@ class _Reader:
 
     def _unique(self, check: Checker, column: str, values: pd.Series) -> None:
         dup = values.notna() & values.duplicated(keep="first")
-        check._report(np.flatnonzero(dup.to_numpy()), column,
-                      lambda i: f"{values.iloc[i]} appears more than once; ids must be unique")
+        check._report(
+            np.flatnonzero(dup.to_numpy()),
+            column,
+            lambda i: f"{values.iloc[i]} appears more than once; ids must be unique",
+        )
 
-    def _exists(self, check: Checker, column: str, values: pd.Series, known: pd.Index,
-                where: str) -> None:
+    def _exists(
+        self, check: Checker, column: str, values: pd.Series, known: pd.Index, where: str
+    ) -> None:
         missing = values.notna() & ~values.isin(known)
-        check._report(np.flatnonzero(missing.to_numpy()), column,
-                      lambda i: f"{values.iloc[i]} is not in {where}")
+        check._report(
+            np.flatnonzero(missing.to_numpy()),
+            column,
+            lambda i: f"{values.iloc[i]} is not in {where}",
+        )
 
     def build(self) -> DataSet:
         p = self.p
@@ -182,21 +266,28 @@ class _Reader:
 
         d_id = dist.integer("a1", required=True, minimum=1)
         self._unique(dist, "a1", d_id)
-        districts = pd.DataFrame({"id": d_id, "name": dist.text("a2", required=True),
-                                  "region": dist.text("a3")}).dropna(subset=["id"])
+        districts = pd.DataFrame(
+            {"id": d_id, "name": dist.text("a2", required=True), "region": dist.text("a3")}
+        ).dropna(subset=["id"])
         known_d = pd.Index(districts["id"])
 
         a_id = acc.integer("account_id", required=True, minimum=1)
         self._unique(acc, "account_id", a_id)
         a_dist = acc.integer("district_id", required=True)
         self._exists(acc, "district_id", a_dist, known_d, "district.asc")
-        a_freq = acc.choice("frequency", {"poplatek mesicne": "monthly",
-                                          "poplatek tydne": "weekly",
-                                          "poplatek po obratu": "after transaction"},
-                            required=True)
+        a_freq = acc.choice(
+            "frequency",
+            {
+                "poplatek mesicne": "monthly",
+                "poplatek tydne": "weekly",
+                "poplatek po obratu": "after transaction",
+            },
+            required=True,
+        )
         a_date, _ = _yymmdd(acc, "date")
-        accounts = pd.DataFrame({"id": a_id, "district": a_dist, "frequency": a_freq,
-                                 "opened": a_date})
+        accounts = pd.DataFrame(
+            {"id": a_id, "district": a_dist, "frequency": a_freq, "opened": a_date}
+        )
         known_a = pd.Index(a_id.dropna())
 
         c_id = cli.integer("client_id", required=True, minimum=1)
@@ -204,8 +295,15 @@ class _Reader:
         born, female = _yymmdd(cli, "birth_number", birth=True)
         c_dist = cli.integer("district_id", required=True)
         self._exists(cli, "district_id", c_dist, known_d, "district.asc")
-        clients = pd.DataFrame({"id": c_id, "born": born, "female": female, "district": c_dist,
-                                "birth_number": cli.text("birth_number")})
+        clients = pd.DataFrame(
+            {
+                "id": c_id,
+                "born": born,
+                "female": female,
+                "district": c_dist,
+                "birth_number": cli.text("birth_number"),
+            }
+        )
         known_c = pd.Index(c_id.dropna())
 
         s_id = disp.integer("disp_id", required=True, minimum=1)
@@ -218,8 +316,9 @@ class _Reader:
         disps = pd.DataFrame({"id": s_id, "client": s_client, "account": s_acc, "type": s_type})
         is_owner = disps["type"] == "OWNER"
         two = is_owner & disps["account"].where(is_owner).duplicated(keep="first")
-        disp._report(np.flatnonzero(two.to_numpy()), "type",
-                     lambda i: "a second OWNER of the same account")
+        disp._report(
+            np.flatnonzero(two.to_numpy()), "type", lambda i: "a second OWNER of the same account"
+        )
         owners = disps[is_owner]
         no_owner = known_a.difference(pd.Index(owners["account"].dropna()))
         for account in no_owner[:20]:
@@ -233,8 +332,9 @@ class _Reader:
         return _Builder(districts, accounts, clients, disps, loans, cards, orders, trans).build()
 
     def _loans(self, known_a: pd.Index) -> pd.DataFrame | None:
-        c = self._check("loan", ["loan_id", "account_id", "date", "amount", "duration",
-                                 "payments", "status"])
+        c = self._check(
+            "loan", ["loan_id", "account_id", "date", "amount", "duration", "payments", "status"]
+        )
         if c is None:
             return None
         lid = c.integer("loan_id", required=True, minimum=1)
@@ -242,13 +342,17 @@ class _Reader:
         acc = c.integer("account_id", required=True)
         self._exists(c, "account_id", acc, known_a, "account.asc")
         date, _ = _yymmdd(c, "date")
-        return pd.DataFrame({
-            "id": lid, "account": acc, "date": date,
-            "amount": c.money("amount", required=True, allow_negative=False),
-            "duration": c.integer("duration", required=True, minimum=1, maximum=600),
-            "payments": c.money("payments", required=True, allow_negative=False),
-            "status": c.choice("status", {s.lower(): s for s in STATUS_DPD}, required=True),
-        })
+        return pd.DataFrame(
+            {
+                "id": lid,
+                "account": acc,
+                "date": date,
+                "amount": c.money("amount", required=True, allow_negative=False),
+                "duration": c.integer("duration", required=True, minimum=1, maximum=600),
+                "payments": c.money("payments", required=True, allow_negative=False),
+                "status": c.choice("status", {s.lower(): s for s in STATUS_DPD}, required=True),
+            }
+        )
 
     def _cards(self, known_disp: pd.Index) -> pd.DataFrame | None:
         c = self._check("card", ["card_id", "disp_id", "type", "issued"])
@@ -263,25 +367,47 @@ class _Reader:
         return pd.DataFrame({"id": cid, "disp": did, "type": kind, "issued": issued})
 
     def _orders(self, known_a: pd.Index) -> pd.DataFrame | None:
-        c = self._check("order", ["order_id", "account_id", "bank_to", "account_to", "amount",
-                                  "k_symbol"])
+        c = self._check(
+            "order", ["order_id", "account_id", "bank_to", "account_to", "amount", "k_symbol"]
+        )
         if c is None:
             return None
         oid = c.integer("order_id", required=True, minimum=1)
         self._unique(c, "order_id", oid)
         acc = c.integer("account_id", required=True)
         self._exists(c, "account_id", acc, known_a, "account.asc")
-        k = c.choice("k_symbol", {"pojistne": "POJISTNE", "leasing": "LEASING", "sipo": "SIPO",
-                                  "uver": "UVER"}, default="")
-        return pd.DataFrame({
-            "id": oid, "account": acc, "bank_to": c.text("bank_to"),
-            "account_to": c.text("account_to"),
-            "amount": c.money("amount", required=True, allow_negative=False), "k_symbol": k,
-        })
+        k = c.choice(
+            "k_symbol",
+            {"pojistne": "POJISTNE", "leasing": "LEASING", "sipo": "SIPO", "uver": "UVER"},
+            default="",
+        )
+        return pd.DataFrame(
+            {
+                "id": oid,
+                "account": acc,
+                "bank_to": c.text("bank_to"),
+                "account_to": c.text("account_to"),
+                "amount": c.money("amount", required=True, allow_negative=False),
+                "k_symbol": k,
+            }
+        )
 
     def _trans(self, known_a: pd.Index) -> pd.DataFrame | None:
-        c = self._check("trans", ["trans_id", "account_id", "date", "type", "operation",
-                                  "amount", "balance", "k_symbol", "bank", "account"])
+        c = self._check(
+            "trans",
+            [
+                "trans_id",
+                "account_id",
+                "date",
+                "type",
+                "operation",
+                "amount",
+                "balance",
+                "k_symbol",
+                "bank",
+                "account",
+            ],
+        )
         if c is None:
             return None
         tid = c.integer("trans_id", required=True, minimum=1)
@@ -296,13 +422,20 @@ class _Reader:
         k = c.text("k_symbol")
         bad_k = k.notna() & ~k.isin(K_SYMBOLS)
         c._bad("k_symbol", bad_k, k, "one of " + ", ".join(sorted(K_SYMBOLS)) + " or empty")
-        return pd.DataFrame({
-            "id": tid, "account": acc, "date": date, "direction": direction,
-            "operation": op, "k_symbol": k,
-            "amount": c.money("amount", required=True, allow_negative=False),
-            "balance": c.money("balance", required=True),
-            "bank": c.text("bank", max_len=16), "counterparty": c.text("account", max_len=32),
-        })
+        return pd.DataFrame(
+            {
+                "id": tid,
+                "account": acc,
+                "date": date,
+                "direction": direction,
+                "operation": op,
+                "k_symbol": k,
+                "amount": c.money("amount", required=True, allow_negative=False),
+                "balance": c.money("balance", required=True),
+                "bank": c.text("bank", max_len=16),
+                "counterparty": c.text("account", max_len=32),
+            }
+        )
 
 
 def _month_index(dates: pd.Series | np.ndarray) -> np.ndarray:
@@ -310,7 +443,7 @@ def _month_index(dates: pd.Series | np.ndarray) -> np.ndarray:
     return np.asarray(d.year * 12 + d.month - 1, dtype=np.int64)
 
 
-def _month_start(index: np.ndarray) -> pd.DatetimeIndex:
+def _month_start(index: np.ndarray) -> pd.Series:
     years, months = np.divmod(index, 12)
     return pd.to_datetime(pd.DataFrame({"year": years, "month": months + 1, "day": 1}))
 
@@ -318,9 +451,17 @@ def _month_start(index: np.ndarray) -> pd.DatetimeIndex:
 class _Builder:
     """Turns checked Berka tables into rmdesk's branches, people, holdings and facts."""
 
-    def __init__(self, districts: pd.DataFrame, accounts: pd.DataFrame, clients: pd.DataFrame,
-                 disps: pd.DataFrame, loans: pd.DataFrame | None, cards: pd.DataFrame | None,
-                 orders: pd.DataFrame | None, trans: pd.DataFrame | None) -> None:
+    def __init__(
+        self,
+        districts: pd.DataFrame,
+        accounts: pd.DataFrame,
+        clients: pd.DataFrame,
+        disps: pd.DataFrame,
+        loans: pd.DataFrame | None,
+        cards: pd.DataFrame | None,
+        orders: pd.DataFrame | None,
+        trans: pd.DataFrame | None,
+    ) -> None:
         self.districts = districts.astype({"id": np.int64})
         self.accounts = accounts.astype({"id": np.int64, "district": np.int64})
         self.clients = clients.astype({"id": np.int64, "district": np.int64})
@@ -341,20 +482,25 @@ class _Builder:
 
     def build(self) -> DataSet:
         data = DataSet(source=SOURCE)
-        data.branches = pd.DataFrame({
-            "code": [f"CZ-{i:02d}" for i in self.districts["id"]],
-            "name": self.districts["name"], "district": self.districts["name"],
-            "region": self.districts["region"],
-        })[BRANCH_COLUMNS]
+        data.branches = pd.DataFrame(
+            {
+                "code": [f"CZ-{i:02d}" for i in self.districts["id"]],
+                "name": self.districts["name"],
+                "district": self.districts["name"],
+                "region": self.districts["region"],
+            }
+        )[BRANCH_COLUMNS]
         data.products = pd.DataFrame(PRODUCTS, columns=PRODUCT_COLUMNS)
         data.pricing = pd.DataFrame(
             [(c, "1993-01-01", *v, "PKDD'99 import defaults") for c, v in PRICING.items()],
-            columns=PRICING_COLUMNS)
+            columns=PRICING_COLUMNS,
+        )
         owner = self.disps[self.disps["type"] == "OWNER"].set_index("account")["client"]
         acc = self.accounts.set_index("id")
         # a client belongs to the branch of the first account it owns (else one it may use)
-        first = self.disps.merge(self.accounts, left_on="account", right_on="id",
-                                 suffixes=("", "_acc"))
+        first = self.disps.merge(
+            self.accounts, left_on="account", right_on="id", suffixes=("", "_acc")
+        )
         first = first.sort_values(["client", "type", "opened"], ascending=[True, False, True])
         home = first.drop_duplicates("client").set_index("client")
         clients = self.clients.set_index("id")
@@ -363,23 +509,26 @@ class _Builder:
         data.users, rm_of = self._rms(branch_of)
         male = ~clients["female"].to_numpy()
         ids = clients.index.to_numpy()
-        data.clients = pd.DataFrame({
-            "external_id": ids.astype(str),
-            "kind": "individual",
-            "name": self._names(ids, male),
-            "id_number": clients["birth_number"].to_numpy(),
-            "birth_date": clients["born"].to_numpy(),
-            "gender": np.where(male, "M", "F"),
-            "district": clients["district"].map(self.districts.set_index("id")["name"])
-            .to_numpy(),
-            "segment": "mass",
-            "kyc_due": pd.NaT,
-            "onboarded_on": onboarded.to_numpy(),
-            "branch_code": [f"CZ-{b:02d}" for b in branch_of.to_numpy()],
-            "rm_username": rm_of.reindex(clients.index).to_numpy(),
-            "status": "active",
-            "attributes": [{}] * len(ids),
-        })
+        data.clients = pd.DataFrame(
+            {
+                "external_id": ids.astype(str),
+                "kind": "individual",
+                "name": self._names(ids, male),
+                "id_number": clients["birth_number"].to_numpy(),
+                "birth_date": clients["born"].to_numpy(),
+                "gender": np.where(male, "M", "F"),
+                "district": clients["district"]
+                .map(self.districts.set_index("id")["name"])
+                .to_numpy(),
+                "segment": "mass",
+                "kyc_due": pd.NaT,
+                "onboarded_on": onboarded.to_numpy(),
+                "branch_code": [f"CZ-{b:02d}" for b in branch_of.to_numpy()],
+                "rm_username": rm_of.reindex(clients.index).to_numpy(),
+                "status": "active",
+                "attributes": [{}] * len(ids),
+            }
+        )
         data.holdings = self._holdings(owner, acc)
         data.facts = self._facts
         data.expected_facts = 0
@@ -398,12 +547,28 @@ class _Builder:
         for district, members in branch_of.groupby(branch_of):
             n_rm = max(1, math.ceil(len(members) / CLIENTS_PER_RM))
             code = f"CZ-{district:02d}"
-            rows.append((f"berka-{district:02d}-head", f"{self._staff(k)} ({names[district]})",
-                         "branch_head", code, None, 4))
+            rows.append(
+                (
+                    f"berka-{district:02d}-head",
+                    f"{self._staff(k)} ({names[district]})",
+                    "branch_head",
+                    code,
+                    None,
+                    4,
+                )
+            )
             k += 1
             for r in range(n_rm):
-                rows.append((f"berka-{district:02d}-rm{r + 1}",
-                             f"{self._staff(k)} ({names[district]})", "rm", code, None, 4))
+                rows.append(
+                    (
+                        f"berka-{district:02d}-rm{r + 1}",
+                        f"{self._staff(k)} ({names[district]})",
+                        "rm",
+                        code,
+                        None,
+                        4,
+                    )
+                )
                 k += 1
             order = np.argsort(members.index.to_numpy(), kind="stable")
             assigned = [f"berka-{district:02d}-rm{(i % n_rm) + 1}" for i in range(len(order))]
@@ -426,61 +591,93 @@ class _Builder:
         return out
 
     def _holdings(self, owner: pd.Series, acc: pd.DataFrame) -> pd.DataFrame:
-        parts = [pd.DataFrame({
-            "external_id": [f"account-{i}" for i in acc.index],
-            "client_external_id": owner.reindex(acc.index).astype(str).to_numpy(),
-            "product_code": "BK-CURRENT",
-            "account_no": acc.index.astype(str),
-            "currency": "CZK",
-            "opened_on": acc["opened"].to_numpy(),
-            "attributes": [{"statement": f} for f in acc["frequency"]],
-        })]
+        parts = [
+            pd.DataFrame(
+                {
+                    "external_id": [f"account-{i}" for i in acc.index],
+                    "client_external_id": owner.reindex(acc.index).astype(str).to_numpy(),
+                    "product_code": "BK-CURRENT",
+                    "account_no": acc.index.astype(str),
+                    "currency": "CZK",
+                    "opened_on": acc["opened"].to_numpy(),
+                    "attributes": [{"statement": f} for f in acc["frequency"]],
+                }
+            )
+        ]
         if self.loans is not None and len(self.loans):
             lo = self.loans.astype({"id": np.int64, "account": np.int64, "duration": np.int64})
-            maturity = [d + pd.DateOffset(months=int(m)) for d, m in
-                        zip(lo["date"], lo["duration"], strict=True)]
+            maturity = [
+                d + pd.DateOffset(months=int(m))
+                for d, m in zip(lo["date"], lo["duration"], strict=True)
+            ]
             maturity_s = pd.Series(pd.to_datetime(maturity))
             finished = lo["status"].isin(["A", "B"]).to_numpy()
-            parts.append(pd.DataFrame({
-                "external_id": [f"loan-{i}" for i in lo["id"]],
-                "client_external_id": owner.reindex(lo["account"]).astype(str).to_numpy(),
-                "product_code": "BK-LOAN",
-                "account_no": lo["account"].astype(str).to_numpy(),
-                "currency": "CZK",
-                "opened_on": lo["date"].to_numpy(),
-                "closed_on": maturity_s.where(finished & (maturity_s <= self.as_of)).to_numpy(),
-                "maturity_on": maturity_s.to_numpy(),
-                "amount_minor": lo["amount"].to_numpy(),
-                "attributes": [{"status": s, "duration_months": int(d), "payment_minor": int(p)}
-                               for s, d, p in zip(lo["status"], lo["duration"], lo["payments"],
-                                                  strict=True)],
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "external_id": [f"loan-{i}" for i in lo["id"]],
+                        "client_external_id": owner.reindex(lo["account"]).astype(str).to_numpy(),
+                        "product_code": "BK-LOAN",
+                        "account_no": lo["account"].astype(str).to_numpy(),
+                        "currency": "CZK",
+                        "opened_on": lo["date"].to_numpy(),
+                        "closed_on": maturity_s.where(
+                            finished & (maturity_s <= self.as_of)
+                        ).to_numpy(),
+                        "maturity_on": maturity_s.to_numpy(),
+                        "amount_minor": lo["amount"].to_numpy(),
+                        "attributes": [
+                            {"status": s, "duration_months": int(d), "payment_minor": int(p)}
+                            for s, d, p in zip(
+                                lo["status"], lo["duration"], lo["payments"], strict=True
+                            )
+                        ],
+                    }
+                )
+            )
         if self.cards is not None and len(self.cards):
             ca = self.cards.astype({"id": np.int64, "disp": np.int64})
             disp = self.disps.set_index("id")
-            parts.append(pd.DataFrame({
-                "external_id": [f"card-{i}" for i in ca["id"]],
-                "client_external_id": disp["client"].reindex(ca["disp"]).astype(str).to_numpy(),
-                "product_code": ca["type"].map(CARD_PRODUCTS).to_numpy(),
-                "account_no": disp["account"].reindex(ca["disp"]).astype(str).to_numpy(),
-                "currency": "CZK",
-                "opened_on": ca["issued"].to_numpy(),
-                "attributes": [{}] * len(ca),
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "external_id": [f"card-{i}" for i in ca["id"]],
+                        "client_external_id": disp["client"]
+                        .reindex(ca["disp"])
+                        .astype(str)
+                        .to_numpy(),
+                        "product_code": ca["type"].map(CARD_PRODUCTS).to_numpy(),
+                        "account_no": disp["account"].reindex(ca["disp"]).astype(str).to_numpy(),
+                        "currency": "CZK",
+                        "opened_on": ca["issued"].to_numpy(),
+                        "attributes": [{}] * len(ca),
+                    }
+                )
+            )
         if self.orders is not None and len(self.orders):
             od = self.orders.astype({"id": np.int64, "account": np.int64})
-            parts.append(pd.DataFrame({
-                "external_id": [f"order-{i}" for i in od["id"]],
-                "client_external_id": owner.reindex(od["account"]).astype(str).to_numpy(),
-                "product_code": od["k_symbol"].map(ORDER_PRODUCTS).fillna("BK-ORDER").to_numpy(),
-                "account_no": od["account"].astype(str).to_numpy(),
-                "currency": "CZK",
-                "opened_on": acc["opened"].reindex(od["account"]).to_numpy(),
-                "amount_minor": od["amount"].to_numpy(),
-                "attributes": [{"k_symbol": k or None, "bank_to": b, "account_to": a}
-                               for k, b, a in zip(od["k_symbol"], od["bank_to"],
-                                                  od["account_to"], strict=True)],
-            }))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "external_id": [f"order-{i}" for i in od["id"]],
+                        "client_external_id": owner.reindex(od["account"]).astype(str).to_numpy(),
+                        "product_code": od["k_symbol"]
+                        .map(ORDER_PRODUCTS)
+                        .fillna("BK-ORDER")
+                        .to_numpy(),
+                        "account_no": od["account"].astype(str).to_numpy(),
+                        "currency": "CZK",
+                        "opened_on": acc["opened"].reindex(od["account"]).to_numpy(),
+                        "amount_minor": od["amount"].to_numpy(),
+                        "attributes": [
+                            {"k_symbol": k or None, "bank_to": b, "account_to": a}
+                            for k, b, a in zip(
+                                od["k_symbol"], od["bank_to"], od["account_to"], strict=True
+                            )
+                        ],
+                    }
+                )
+            )
         return pd.concat(parts, ignore_index=True)
 
     # --- facts ---------------------------------------------------------------------------
@@ -501,14 +698,23 @@ class _Builder:
         credit = (t["direction"] == "credit").to_numpy()
         op = t["operation"]
         salary = credit & (k.isin(["DUCHOD"]) | (op.eq("PREVOD Z UCTU") & k.isna())).to_numpy()
-        roll = pd.DataFrame({
-            "account": account, "month": month,
-            "credit": np.where(credit, amount, 0), "debit": np.where(credit, 0, amount),
-            "interest": np.where(k.eq("UROK").to_numpy() & credit, amount, 0),
-            "fees": np.where(k.eq("SLUZBY").to_numpy() & ~credit, amount, 0),
-            "penalty": np.where(k.eq("SANKC. UROK").to_numpy() & ~credit, amount, 0),
-            "salary": np.where(salary, amount, 0), "n": 1,
-        }).groupby(["account", "month"]).sum()
+        roll = (
+            pd.DataFrame(
+                {
+                    "account": account,
+                    "month": month,
+                    "credit": np.where(credit, amount, 0),
+                    "debit": np.where(credit, 0, amount),
+                    "interest": np.where(k.eq("UROK").to_numpy() & credit, amount, 0),
+                    "fees": np.where(k.eq("SLUZBY").to_numpy() & ~credit, amount, 0),
+                    "penalty": np.where(k.eq("SANKC. UROK").to_numpy() & ~credit, amount, 0),
+                    "salary": np.where(salary, amount, 0),
+                    "n": 1,
+                }
+            )
+            .groupby(["account", "month"])
+            .sum()
+        )
 
         # day-weighted average balance: each day's closing balance holds until the next one
         order = np.lexsort((np.arange(len(day)), day, account))
@@ -529,28 +735,38 @@ class _Builder:
         m_end = _month_start(m + 1).to_numpy(dtype="datetime64[D]").astype(np.int64)
         days = np.minimum(next_day[rep], m_end) - np.maximum(day_d[rep], m_start)
         bal = bal_d[rep]
-        seg = pd.DataFrame({
-            "account": acc_d[rep], "month": m, "days": days,
-            "weighted": bal.astype(np.float64) * days,
-            "overdraft": np.where(bal < 0, days, 0),
-        }).groupby(["account", "month"]).sum()
+        seg = (
+            pd.DataFrame(
+                {
+                    "account": acc_d[rep],
+                    "month": m,
+                    "days": days,
+                    "weighted": bal.astype(np.float64) * days,
+                    "overdraft": np.where(bal < 0, days, 0),
+                }
+            )
+            .groupby(["account", "month"])
+            .sum()
+        )
         facts = seg.join(roll, how="left").fillna(0)
         facts["avg"] = np.rint(facts["weighted"] / facts["days"].clip(lower=1))
         idx = facts.index.to_frame(index=False)
-        out = pd.DataFrame({
-            "holding_external_id": "account-" + idx["account"].astype(str),
-            "month": _month_start(idx["month"].to_numpy()),
-            "avg_balance_minor": facts["avg"].to_numpy(dtype=np.int64),
-            "interest_minor": facts["interest"].to_numpy(dtype=np.int64),
-            "fees_minor": facts["fees"].to_numpy(dtype=np.int64),
-            "penalty_interest_minor": facts["penalty"].to_numpy(dtype=np.int64),
-            "salary_inflow_minor": facts["salary"].to_numpy(dtype=np.int64),
-            "credit_turnover_minor": facts["credit"].to_numpy(dtype=np.int64),
-            "debit_turnover_minor": facts["debit"].to_numpy(dtype=np.int64),
-            "txn_count": facts["n"].to_numpy(dtype=np.int64),
-            "days_past_due": 0,
-            "overdraft_days": facts["overdraft"].to_numpy(dtype=np.int64),
-        })
+        out = pd.DataFrame(
+            {
+                "holding_external_id": "account-" + idx["account"].astype(str),
+                "month": _month_start(idx["month"].to_numpy()),
+                "avg_balance_minor": facts["avg"].to_numpy(dtype=np.int64),
+                "interest_minor": facts["interest"].to_numpy(dtype=np.int64),
+                "fees_minor": facts["fees"].to_numpy(dtype=np.int64),
+                "penalty_interest_minor": facts["penalty"].to_numpy(dtype=np.int64),
+                "salary_inflow_minor": facts["salary"].to_numpy(dtype=np.int64),
+                "credit_turnover_minor": facts["credit"].to_numpy(dtype=np.int64),
+                "debit_turnover_minor": facts["debit"].to_numpy(dtype=np.int64),
+                "txn_count": facts["n"].to_numpy(dtype=np.int64),
+                "days_past_due": 0,
+                "overdraft_days": facts["overdraft"].to_numpy(dtype=np.int64),
+            }
+        )
         return out[FACT_COLUMNS]
 
     def _loan_facts(self) -> pd.DataFrame:
@@ -574,15 +790,22 @@ class _Builder:
         balance = np.where(is_last & (status == "B"), unpaid, balance)
         dpd = np.where(is_last, pd.Series(status).map(STATUS_DPD).to_numpy(), 0)
         outstanding_at_start = np.rint(lo["amount"].to_numpy()[rep] * (1 - age / duration))
-        return pd.DataFrame({
-            "holding_external_id": [f"loan-{i}" for i in lo["id"].to_numpy()[rep]],
-            "month": _month_start(month),
-            "avg_balance_minor": balance.astype(np.int64),
-            "interest_minor": np.rint(outstanding_at_start * rate / 12).astype(np.int64),
-            "fees_minor": 0, "penalty_interest_minor": 0, "salary_inflow_minor": 0,
-            "credit_turnover_minor": 0, "debit_turnover_minor": 0, "txn_count": 0,
-            "days_past_due": dpd.astype(np.int64), "overdraft_days": 0,
-        })[FACT_COLUMNS]
+        return pd.DataFrame(
+            {
+                "holding_external_id": [f"loan-{i}" for i in lo["id"].to_numpy()[rep]],
+                "month": _month_start(month),
+                "avg_balance_minor": balance.astype(np.int64),
+                "interest_minor": np.rint(outstanding_at_start * rate / 12).astype(np.int64),
+                "fees_minor": 0,
+                "penalty_interest_minor": 0,
+                "salary_inflow_minor": 0,
+                "credit_turnover_minor": 0,
+                "debit_turnover_minor": 0,
+                "txn_count": 0,
+                "days_past_due": dpd.astype(np.int64),
+                "overdraft_days": 0,
+            }
+        )[FACT_COLUMNS]
 
     def _transactions(self) -> Iterator[pd.DataFrame]:
         if self.trans is None:
@@ -590,16 +813,18 @@ class _Builder:
         t = self.trans
         step = 250_000
         for s in range(0, len(t), step):
-            part = t.iloc[s:s + step]
-            yield pd.DataFrame({
-                "holding_external_id": "account-" + part["account"].astype(str),
-                "external_id": part["id"].astype(str),
-                "booked_on": part["date"],
-                "direction": part["direction"],
-                "operation": part["operation"],
-                "category": part["k_symbol"],
-                "amount_minor": part["amount"],
-                "balance_minor": part["balance"],
-                "counterparty_bank": part["bank"],
-                "counterparty_account": part["counterparty"],
-            })
+            part = t.iloc[s : s + step]
+            yield pd.DataFrame(
+                {
+                    "holding_external_id": "account-" + part["account"].astype(str),
+                    "external_id": part["id"].astype(str),
+                    "booked_on": part["date"],
+                    "direction": part["direction"],
+                    "operation": part["operation"],
+                    "category": part["k_symbol"],
+                    "amount_minor": part["amount"],
+                    "balance_minor": part["balance"],
+                    "counterparty_bank": part["bank"],
+                    "counterparty_account": part["counterparty"],
+                }
+            )

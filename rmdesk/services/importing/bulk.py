@@ -57,27 +57,39 @@ def _convert(values: pd.Series, column: Column[Any], dialect: str) -> list[Any]:
     if isinstance(kind, Date):
         if pd.api.types.is_datetime64_any_dtype(values):
             days = values.to_numpy(dtype="datetime64[D]")
-            text = np.datetime_as_string(days)
-            out = pd.Series(text, index=values.index, dtype=object).where(values.notna(), None)
+            iso = np.datetime_as_string(days)
+            out = pd.Series(iso, index=values.index, dtype=object).where(values.notna(), None)
             return out.tolist()
-        return [None if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
-                else v.isoformat()[:10] for v in values.tolist()]
+        return [
+            None
+            if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v))
+            else v.isoformat()[:10]
+            for v in values.tolist()
+        ]
     if isinstance(kind, JSON):
-        return [json.dumps(v if isinstance(v, dict) else {}, ensure_ascii=False, default=str)
-                for v in values.tolist()]
+        return [
+            json.dumps(v if isinstance(v, dict) else {}, ensure_ascii=False, default=str)
+            for v in values.tolist()
+        ]
     if isinstance(kind, Boolean):
         return [None if v is None or v is pd.NA else bool(v) for v in values.tolist()]
     if isinstance(kind, Numeric) and not isinstance(kind, Integer):
-        return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-                else str(v) for v in values.tolist()]
+        return [
+            None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
+            for v in values.tolist()
+        ]
     if isinstance(kind, Integer):
         if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
-            return values.tolist()  # type: ignore[no-any-return]
+            return list(values.tolist())
         nums = pd.to_numeric(values, errors="raise").astype("Int64")
         return _none_where_na(nums)
     # strings and enums: plain text, enum members as their values
-    return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-            else (v.value if hasattr(v, "value") else str(v)) for v in values.tolist()]
+    return [
+        None
+        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
+        else (v.value if hasattr(v, "value") else str(v))
+        for v in values.tolist()
+    ]
 
 
 def _default_for(column: Column[Any]) -> Any:
@@ -146,7 +158,7 @@ def stage_table(conn: Connection, table: Table, names: Sequence[str]) -> Table:
     stage = Table(
         f"stage_{table.name}",
         MetaData(),
-        *[Column(n, table.c[n].type.copy()) for n in names],  # type: ignore[no-untyped-call]
+        *[Column(n, table.c[n].type.copy()) for n in names],
         prefixes=["TEMPORARY"],
     )
     stage.drop(conn, checkfirst=True)
@@ -215,8 +227,9 @@ def upsert_frame(
     return len(rows)
 
 
-def key_map(conn: Connection, table: Table, key: str, where: Mapping[str, Any] | None = None
-            ) -> dict[str, int]:
+def key_map(
+    conn: Connection, table: Table, key: str, where: Mapping[str, Any] | None = None
+) -> dict[str, int]:
     """``key`` → id for the rows of ``table`` (optionally only where columns equal values)."""
     query = select(table.c[key], table.c.id)
     for col, value in (where or {}).items():

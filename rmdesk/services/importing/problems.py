@@ -52,7 +52,9 @@ class ImportRejected(Exception):
     def __init__(self, problems: Problems) -> None:
         self.problems = problems
         first = problems.listed[0] if problems.listed else "no details"
-        super().__init__(f"{problems.total} problem(s) in the input, nothing imported; first: {first}")
+        super().__init__(
+            f"{problems.total} problem(s) in the input, nothing imported; first: {first}"
+        )
 
     def report(self) -> str:
         lines = [str(p) for p in self.problems.listed]

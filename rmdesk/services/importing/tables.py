@@ -65,7 +65,7 @@ class Table:
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """The text of a file and the encoding it was read with: UTF-8, then GBK/GB18030, then latin-1."""
+    """The text of a file and its encoding: UTF-8, else GBK/GB18030, else cp1252/latin-1."""
     if encoding:
         return data.decode(encoding), encoding
     try:
@@ -120,8 +120,12 @@ def read_text_table(
         problems.add(name, None, None, "the file is empty")
         return None
     if data[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(data)):
-        problems.add(name, None, None, "this is an Excel workbook, not a text table; save it as "
-                     "CSV or give the .xlsx file")
+        problems.add(
+            name,
+            None,
+            None,
+            "this is an Excel workbook, not a text table; save it as CSV or give the .xlsx file",
+        )
         return None
     if b"\x00" in data[:4096]:
         problems.add(name, None, None, "this is not a text table (it contains binary data)")
@@ -152,7 +156,9 @@ def read_text_table(
     return _finish(name, frame, lowercase)
 
 
-def read_excel_sheet(path: Path, sheet: str | int, problems: Problems, *, name: str) -> Table | None:
+def read_excel_sheet(
+    path: Path, sheet: str | int, problems: Problems, *, name: str
+) -> Table | None:
     """Read one sheet of a workbook as text columns; cell dates come out as ISO text."""
     try:
         frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl")
@@ -194,7 +200,9 @@ class Checker:
             self.problems.add(self.table.name, 1, column, f"missing column (found: {found})")
         return not missing
 
-    def _bad(self, column: str, mask: pd.Series | np.ndarray, raw: pd.Series, expected: str) -> None:
+    def _bad(
+        self, column: str, mask: pd.Series | np.ndarray, raw: pd.Series, expected: str
+    ) -> None:
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
         self._report(idx, column, lambda i: f"expected {expected}, got {raw.iloc[i]!r}")
 
@@ -222,8 +230,14 @@ class Checker:
             self._bad(column, too_long, raw, f"at most {max_len} characters")
         return raw
 
-    def integer(self, column: str, *, required: bool = False, minimum: int | None = None,
-                maximum: int | None = None) -> pd.Series:
+    def integer(
+        self,
+        column: str,
+        *,
+        required: bool = False,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> pd.Series:
         raw = self.table.raw(column)
         self._missing(column, raw, required)
         cleaned = raw.str.replace(",", "", regex=False)
@@ -235,13 +249,16 @@ class Checker:
             bad |= num > maximum
         bounds = ""
         if minimum is not None or maximum is not None:
-            bounds = f" between {minimum if minimum is not None else '-∞'} and " \
-                     f"{maximum if maximum is not None else '∞'}"
+            bounds = (
+                f" between {minimum if minimum is not None else '-∞'} and "
+                f"{maximum if maximum is not None else '∞'}"
+            )
         self._bad(column, bad, raw, f"a whole number{bounds}")
         return num.where(~bad).astype("Int64")
 
-    def money(self, column: str, *, required: bool = False, decimals: int = 2,
-              allow_negative: bool = True) -> pd.Series:
+    def money(
+        self, column: str, *, required: bool = False, decimals: int = 2, allow_negative: bool = True
+    ) -> pd.Series:
         """Amounts in major units ('1,234.56', '¥1234.5') as integer minor units."""
         raw = self.table.raw(column)
         self._missing(column, raw, required)
@@ -253,12 +270,15 @@ class Checker:
         if not allow_negative:
             bad |= num < 0
         sign = "" if allow_negative else "non-negative "
-        self._bad(column, bad, raw, f"an {sign}amount with at most {decimals} decimals, e.g. 1234.56")
-        minor = np.rint(num.where(~bad) * 10**decimals)
+        self._bad(
+            column, bad, raw, f"an {sign}amount with at most {decimals} decimals, e.g. 1234.56"
+        )
+        minor = pd.Series(np.rint(num.where(~bad) * 10**decimals), index=raw.index)
         return minor.astype("Int64")
 
-    def rate(self, column: str, *, required: bool = False, minimum: float = -1.0,
-             maximum: float = 1.0) -> pd.Series:
+    def rate(
+        self, column: str, *, required: bool = False, minimum: float = -1.0, maximum: float = 1.0
+    ) -> pd.Series:
         """Rates as exact decimals: '0.025' or '2.5%' both give Decimal('0.025')."""
         raw = self.table.raw(column)
         self._missing(column, raw, required)
@@ -288,8 +308,14 @@ class Checker:
         self._bad(column, bad, raw, DATE_HELP)
         return parsed
 
-    def choice(self, column: str, mapping: Mapping[str, str], *, required: bool = False,
-               default: str | None = None) -> pd.Series:
+    def choice(
+        self,
+        column: str,
+        mapping: Mapping[str, str],
+        *,
+        required: bool = False,
+        default: str | None = None,
+    ) -> pd.Series:
         """A value from a closed list; ``mapping`` maps every accepted spelling (lowercase)."""
         raw = self.table.raw(column)
         self._missing(column, raw, required and default is None)

@@ -53,8 +53,11 @@ def already_imported(engine: Engine, source: str, checksum: str) -> int | None:
     with engine.connect() as conn:
         found = conn.execute(
             select(batches.c.id)
-            .where(batches.c.source == source, batches.c.checksum == checksum,
-                   batches.c.finished_at.is_not(None))
+            .where(
+                batches.c.source == source,
+                batches.c.checksum == checksum,
+                batches.c.finished_at.is_not(None),
+            )
             .order_by(batches.c.id.desc())
             .limit(1)
         ).scalar_one_or_none()
@@ -78,12 +81,19 @@ def write_dataset(
         now = dt.datetime.now(dt.UTC)
         batch_id = conn.execute(
             insert(batches)
-            .values(source=data.source, path=path, checksum=checksum, counts=counts,
-                    finished_at=now)
+            .values(
+                source=data.source, path=path, checksum=checksum, counts=counts, finished_at=now
+            )
             .returning(batches.c.id)
         ).scalar_one()
-        audit.record(conn, actor, "import", "import_batches", batch_id,
-                     {"source": data.source, "path": path, "counts": counts})
+        audit.record(
+            conn,
+            actor,
+            "import",
+            "import_batches",
+            batch_id,
+            {"source": data.source, "path": path, "counts": counts},
+        )
     return ImportResult(data.source, int(batch_id), counts)
 
 
@@ -96,8 +106,9 @@ def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int
         progress.report(i, steps, text)
 
     step(0, "branches")
-    counts["branches"] = bulk.upsert_frame(conn, T["branches"], data.branches, ["code"],
-                                           version_column=None)
+    counts["branches"] = bulk.upsert_frame(
+        conn, T["branches"], data.branches, ["code"], version_column=None
+    )
     branch_ids = bulk.key_map(conn, T["branches"], "code")
 
     step(1, "users")
@@ -126,19 +137,34 @@ def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int
         client_id=bulk.resolve(data.holdings["client_external_id"], client_ids),
         product_id=bulk.resolve(data.holdings["product_code"], product_ids),
     )
-    counts["holdings"] = bulk.upsert_frame(conn, T["holdings"], holdings, ["source", "external_id"],
-                                           version_column=None)
+    counts["holdings"] = bulk.upsert_frame(
+        conn, T["holdings"], holdings, ["source", "external_id"], version_column=None
+    )
     holding_ids = bulk.key_map(conn, T["holdings"], "external_id", {"source": data.source})
 
     step(5, "monthly facts")
     counts["monthly_facts"] = _replace_stream(
-        conn, data, "facts", T["monthly_facts"], "month", holding_ids, progress,
-        data.expected_facts, "monthly facts",
+        conn,
+        data,
+        "facts",
+        T["monthly_facts"],
+        "month",
+        holding_ids,
+        progress,
+        data.expected_facts,
+        "monthly facts",
     )
     step(6, "transactions")
     counts["transactions"] = _replace_stream(
-        conn, data, "transactions", T["transactions"], "booked_on", holding_ids, progress,
-        data.expected_transactions, "transactions",
+        conn,
+        data,
+        "transactions",
+        T["transactions"],
+        "booked_on",
+        holding_ids,
+        progress,
+        data.expected_transactions,
+        "transactions",
     )
 
     step(7, "interactions")
@@ -147,8 +173,9 @@ def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int
         client_id=bulk.resolve(data.interactions["client_external_id"], client_ids),
         user_id=bulk.resolve(data.interactions["username"], user_ids),
     )
-    counts["interactions"] = bulk.upsert_frame(conn, T["interactions"], interactions,
-                                               ["source", "external_id"])
+    counts["interactions"] = bulk.upsert_frame(
+        conn, T["interactions"], interactions, ["source", "external_id"]
+    )
     counts["training_points"] = _write_training(conn, data.training, user_ids)
 
     step(8, "meta")
@@ -160,10 +187,13 @@ def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int
 def _write_users(conn: Connection, users: pd.DataFrame, branch_ids: dict[str, int]) -> int:
     if users.empty:
         return 0
-    hashes = [None if not isinstance(p, str) or not p else shared_hash(p)
-              for p in users["password"].tolist()]
+    hashes: list[object] = [
+        None if not isinstance(p, str) or not p else shared_hash(p)
+        for p in users["password"].tolist()
+    ]
     frame = users.drop(columns=["password", "branch_code"]).assign(
-        password_hash=hashes, branch_id=bulk.resolve(users["branch_code"], branch_ids)
+        password_hash=pd.Series(hashes, index=users.index, dtype=object),
+        branch_id=bulk.resolve(users["branch_code"], branch_ids),
     )
     return bulk.upsert_frame(conn, T["users"], frame, ["username"], insert_only=True)
 
@@ -171,8 +201,15 @@ def _write_users(conn: Connection, users: pd.DataFrame, branch_ids: dict[str, in
 def _write_pricing(conn: Connection, pricing: pd.DataFrame, product_ids: dict[str, int]) -> int:
     """A new pricing version where the parameters differ from the product's latest version."""
     table = T["product_pricing"]
-    params = ["ftp_rate", "client_rate", "fee_monthly_minor", "fee_rate", "cost_to_serve_minor",
-              "pd", "lgd"]
+    params = [
+        "ftp_rate",
+        "client_rate",
+        "fee_monthly_minor",
+        "fee_rate",
+        "cost_to_serve_minor",
+        "pd",
+        "lgd",
+    ]
     latest: dict[int, Any] = {}
     for row in conn.execute(select(table).order_by(table.c.product_id, table.c.version)):
         latest[row.product_id] = row
@@ -183,12 +220,16 @@ def _write_pricing(conn: Connection, pricing: pd.DataFrame, product_ids: dict[st
         values = {p: rec.get(p) for p in params}
         if old is not None and all(_same(getattr(old, p), values[p]) for p in params):
             continue
-        conn.execute(insert(table).values(
-            product_id=pid, version=(old.version + 1) if old is not None else 1,
-            valid_from=pd.Timestamp(rec["valid_from"]).date(), changed_by="import",
-            note=rec.get("note") or None,
-            **{p: (v if v is not None and not pd.isna(v) else 0) for p, v in values.items()},
-        ))
+        conn.execute(
+            insert(table).values(
+                product_id=pid,
+                version=(old.version + 1) if old is not None else 1,
+                valid_from=pd.Timestamp(rec["valid_from"]).date(),
+                changed_by="import",
+                note=rec.get("note") or None,
+                **{p: (v if v is not None and not pd.isna(v) else 0) for p, v in values.items()},
+            )
+        )
         added += 1
     return added
 
@@ -202,8 +243,15 @@ def _same(stored: Any, new: Any) -> bool:
 
 
 def _replace_stream(
-    conn: Connection, data: DataSet, part: str, table: Table, date_column: str,
-    holding_ids: dict[str, int], progress: Progress, expected: int, label: str,
+    conn: Connection,
+    data: DataSet,
+    part: str,
+    table: Table,
+    date_column: str,
+    holding_ids: dict[str, int],
+    progress: Progress,
+    expected: int,
+    label: str,
 ) -> int:
     """Write a streamed table; rows for the same (holding, date) as new rows are replaced."""
     holdings = T["holdings"]
@@ -241,12 +289,20 @@ def _write_training(conn: Connection, training: pd.DataFrame, user_ids: dict[str
     if training.empty:
         return 0
     table = T["training_points"]
-    have = {(r.user_id, r.earned_on.isoformat(), r.course)
-            for r in conn.execute(select(table.c.user_id, table.c.earned_on, table.c.course))}
+    have = {
+        (r.user_id, r.earned_on.isoformat(), r.course)
+        for r in conn.execute(select(table.c.user_id, table.c.earned_on, table.c.course))
+    }
     frame = training.assign(user_id=bulk.resolve(training["username"], user_ids))
     frame["earned_on"] = pd.to_datetime(frame["earned_on"])
-    keys = list(zip(frame["user_id"].tolist(), frame["earned_on"].dt.strftime("%Y-%m-%d"),
-                    frame["course"].tolist(), strict=True))
+    keys = list(
+        zip(
+            frame["user_id"].tolist(),
+            frame["earned_on"].dt.strftime("%Y-%m-%d"),
+            frame["course"].tolist(),
+            strict=True,
+        )
+    )
     new = frame[[k not in have for k in keys]]
     return bulk.insert_frame(conn, table, new)
 

@@ -1,0 +1,45 @@
+# rmdesk: `make run` opens the app on the local demo database; `make test` runs every check.
+# Both set up what they need first: a virtual environment in .venv and the compiled translations.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+TS     := $(wildcard resources/translations/*.ts)
+QM     := $(TS:.ts=.qm)
+export RMDESK_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: setup run test lint typecheck translations bench clean
+
+setup: $(STAMP) $(QM)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "rmdesk needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+translations: $(QM)
+
+%.qm: %.ts $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $< -qm $@
+
+run: setup
+	$(BIN)/rmdesk
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: setup
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) $(QM) .pytest_cache .mypy_cache .ruff_cache

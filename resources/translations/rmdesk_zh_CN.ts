@@ -1,0 +1,202 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>Book</name>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="31" />
+        <source>Name</source>
+        <translation>客户名称</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="32" />
+        <source>Client ID</source>
+        <translation>客户号</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="33" />
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="34" />
+        <source>Segment</source>
+        <translation>客户分层</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="35" />
+        <source>Branch</source>
+        <translation>支行</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="36" />
+        <source>Relationship manager</source>
+        <translation>客户经理</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="37" />
+        <source>District</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="38" />
+        <source>Products</source>
+        <translation>产品数</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="39" />
+        <source>Deposits</source>
+        <translation>存款余额</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="40" />
+        <source>Loans</source>
+        <translation>贷款余额</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="41" />
+        <source>Currency</source>
+        <translation>币种</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="42" />
+        <source>KYC review due</source>
+        <translation>KYC复核到期</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="43" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>Labels</name>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="8" />
+        <source>Mass</source>
+        <translation>大众客户</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="9" />
+        <source>Affluent</source>
+        <translation>富裕客户</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="10" />
+        <source>Private banking</source>
+        <translation>私人银行</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="11" />
+        <source>Small business</source>
+        <translation>小微企业</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="12" />
+        <source>Corporate</source>
+        <translation>公司客户</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="15" />
+        <source>Individual</source>
+        <translation>个人</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="16" />
+        <source>Company</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="19" />
+        <source>Active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="20" />
+        <source>Dormant</source>
+        <translation>休眠</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/labels.py" line="21" />
+        <source>Closed</source>
+        <translation>已销户</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="58" />
+        <source>rmdesk — Relationship manager's workstation</source>
+        <translation>rmdesk — 客户经理工作台</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="70" />
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="75" />
+        <source>Search by name or client ID</source>
+        <translation>按客户名称或客户号搜索</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="86" />
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="90" />
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="96" />
+        <source>Opening the database…</source>
+        <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="109" />
+        <source>Loading clients…</source>
+        <translation>正在加载客户…</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="110" />
+        <source>Loading clients</source>
+        <translation>加载客户</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../rmdesk/views/main_window.py" line="121" />
+        <source>%n client(s)</source>
+        <translation>
+            <numerusform>%n 位客户</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../rmdesk/views/main_window.py" line="125" />
+        <source>%n shown</source>
+        <translation>
+            <numerusform>显示 %n 位</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="129" />
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="132" />
+        <source>rmdesk</source>
+        <translation>rmdesk</translation>
+    </message>
+</context>
+<context>
+    <name>window</name>
+    <message>
+        <location filename="../../rmdesk/app.py" line="123" />
+        <source>Opening the database</source>
+        <translation>打开数据库</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/tasks.py" line="121" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+</TS>
