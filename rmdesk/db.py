@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -141,8 +141,8 @@ def migrate(engine: Engine, revision: str = "head") -> Path | None:
     if current == head_revision() and revision == "head":
         return None
     backup = None
-    if is_sqlite(engine.url) and current is not None:
-        backup = backup_sqlite(engine, f"before-{revision}")
+    if is_sqlite(engine.url) and (current is not None or inspect(engine).get_table_names()):
+        backup = backup_sqlite(engine, f"before-{revision}")  # a file with something in it
     command.upgrade(alembic_config(engine), revision)
     return backup
 

@@ -263,18 +263,30 @@ class Checker:
         raw = self.table.raw(column)
         self._missing(column, raw, required)
         cleaned = raw.str.replace(_MONEY_JUNK, "", regex=True)
-        num = pd.to_numeric(cleaned, errors="coerce")
-        frac = cleaned.str.extract(r"\.(\d+)$", expand=False).str.len().fillna(0)
-        bad = raw.notna() & (num.isna() | (frac > decimals) | ~np.isfinite(num.fillna(0)))
-        bad |= num.abs() > 9e15 / 10**decimals
+        # integer arithmetic on the digits, so 16-digit amounts stay exact (floats would not)
+        parts = cleaned.str.extract(r"^([+-]?)(\d*)(?:\.(\d*))?$")
+        whole, frac = parts[1].fillna(""), parts[2].fillna("")
+        shape_ok = parts[1].notna() & ((whole.str.len() > 0) | (frac.str.len() > 0))
+        too_fine = frac.str.len() > decimals
+        too_big = whole.str.lstrip("0").str.len() > 15
+        bad = raw.notna() & ~(shape_ok & ~too_fine & ~too_big).fillna(False).astype(bool)
+        negative = parts[0] == "-"
         if not allow_negative:
-            bad |= num < 0
+            bad |= negative.fillna(False).astype(bool) & raw.notna()
         sign = "" if allow_negative else "non-negative "
         self._bad(
             column, bad, raw, f"an {sign}amount with at most {decimals} decimals, e.g. 1234.56"
         )
-        minor = pd.Series(np.rint(num.where(~bad) * 10**decimals), index=raw.index)
-        return minor.astype("Int64")
+        ok = ~bad & raw.notna()
+        units = pd.to_numeric(whole.where(ok & (whole != ""), "0"), errors="coerce")
+        cents = pd.to_numeric(
+            frac.where(ok, "").str.ljust(decimals, "0").where(ok & (decimals > 0), "0"),
+            errors="coerce",
+        )
+        minor = (units.astype("int64") * 10**decimals + cents.astype("int64")) * np.where(
+            negative.fillna(False), -1, 1
+        )
+        return pd.Series(minor, index=raw.index).astype("Int64").where(ok)
 
     def rate(
         self, column: str, *, required: bool = False, minimum: float = -1.0, maximum: float = 1.0

@@ -1,0 +1,154 @@
+"""Test set-up shared by every folder: a fixed environment and databases on SQLite and PostgreSQL.
+
+Database tests take ``db_url`` (or one of the seeded fixtures) and run once per database.
+PostgreSQL comes from $RMDESK_TEST_PG_URL; when $CI is true a missing server fails the run
+instead of skipping those tests. Each test gets its own database, copied from one migrated
+template (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# A fixed world for every test: no screen, one time zone, one locale, no real user settings.
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+os.environ["TZ"] = "Asia/Shanghai"
+os.environ["LANG"] = "C.UTF-8"
+os.environ.pop("RMDESK_DATABASE_URL", None)
+time.tzset()
+
+import psycopg  # noqa: E402 (after the environment is fixed)
+from sqlalchemy import make_url  # noqa: E402
+
+from rmdesk.db import open_database  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data"
+BERKA = DATA / "berka"
+BANK_MARKETING = DATA / "bank_marketing" / "bank-full.csv"
+BACKENDS = ["sqlite", "postgresql"]
+_counter = itertools.count()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Settings and the local database live in a fresh folder for every test."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("RMDESK_HOME", str(home))
+    return home
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> str | None:
+    """The PostgreSQL server to test against, or None (a failure instead, under CI)."""
+    url = os.environ.get("RMDESK_TEST_PG_URL")
+    if not url:
+        if _in_ci():
+            pytest.fail("CI needs PostgreSQL: set RMDESK_TEST_PG_URL", pytrace=False)
+        return None
+    try:
+        with psycopg.connect(url, connect_timeout=5):
+            pass
+    except psycopg.OperationalError as exc:
+        if _in_ci():
+            pytest.fail(f"CI needs PostgreSQL at {url}: {exc}", pytrace=False)
+        return None
+    return url
+
+
+def _pg_url(admin_url: str, database: str) -> str:
+    url = make_url(admin_url).set(database=database)
+    return url.render_as_string(hide_password=False)
+
+
+def _pg_exec(admin_url: str, sql: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str | None
+              ) -> Iterator[dict[str, str]]:
+    """One migrated, empty database per backend, to copy for each test."""
+    made: dict[str, str] = {}
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    open_database(str(path)).dispose()
+    made["sqlite"] = str(path)
+    tpl = f"rmdesk_tpl_{os.getpid()}"
+    if pg_admin_url:
+        _pg_exec(pg_admin_url, f"DROP DATABASE IF EXISTS {tpl} WITH (FORCE)")
+        _pg_exec(pg_admin_url, f"CREATE DATABASE {tpl}")
+        open_database(_pg_url(pg_admin_url, tpl)).dispose()
+        made["postgresql"] = tpl
+    yield made
+    if pg_admin_url:
+        _pg_exec(pg_admin_url, f"DROP DATABASE IF EXISTS {tpl} WITH (FORCE)")
+
+
+class Databases:
+    """Makes fresh databases for a test (or a module) and drops them afterwards."""
+
+    def __init__(self, folder: Path, templates: dict[str, str], admin: str | None) -> None:
+        self.folder, self.templates, self.admin = folder, templates, admin
+        self.dropped: list[str] = []
+
+    def new(self, backend: str, *, migrated: bool = True) -> str:
+        n = next(_counter)
+        if backend == "sqlite":
+            target = self.folder / f"db{n}.sqlite3"
+            if migrated:
+                shutil.copy(self.templates["sqlite"], target)
+            return str(target)
+        if self.admin is None:
+            if _in_ci():
+                pytest.fail("PostgreSQL is missing", pytrace=False)
+            pytest.skip("PostgreSQL not available (set RMDESK_TEST_PG_URL)")
+        name = f"rmdesk_t_{os.getpid()}_{n}"
+        template = f" TEMPLATE {self.templates['postgresql']}" if migrated else ""
+        _pg_exec(self.admin, f"CREATE DATABASE {name}{template}")
+        self.dropped.append(name)
+        return _pg_url(self.admin, name)
+
+    def drop_all(self) -> None:
+        for name in self.dropped:
+            assert self.admin is not None
+            _pg_exec(self.admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def databases(tmp_path: Path, templates: dict[str, str], pg_admin_url: str | None
+              ) -> Iterator[Databases]:
+    made = Databases(tmp_path, templates, pg_admin_url)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture(scope="module")
+def module_databases(tmp_path_factory: pytest.TempPathFactory, templates: dict[str, str],
+                     pg_admin_url: str | None) -> Iterator[Databases]:
+    made = Databases(tmp_path_factory.mktemp("module"), templates, pg_admin_url)
+    yield made
+    made.drop_all()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(databases: Databases, backend: str) -> str:
+    """A fresh, migrated, empty database on each backend."""
+    return databases.new(backend)
