@@ -1,0 +1,108 @@
+"""rmdesk-cli end to end in-process: the commands, their output and their exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from rmdesk.cli import (
+    EXIT_DATABASE,
+    EXIT_NOT_FOUND,
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_USAGE,
+    main,
+)
+from rmdesk.services.passwords import verify_password
+from tests.conftest import BERKA, ROOT
+from tests.helpers import counts
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_init_migrates_and_makes_the_first_administrator(db_url: str) -> None:
+    code, out, _ = run("init", "--db", db_url, "--admin-password", "correct-horse")
+    assert code == EXIT_OK and "administrator 'admin' created" in out
+    code, out, _ = run("init", "--db", db_url)
+    assert code == EXIT_OK and "an administrator exists" in out
+
+
+def test_init_without_a_password_in_a_script_is_a_usage_error(db_url: str) -> None:
+    code, _, err = run("init", "--db", db_url)
+    assert code == EXIT_USAGE and "--admin-password" in err
+
+
+def test_demo_then_info_shows_the_counts(db_url: str) -> None:
+    code, out, _ = run("demo", "--db", db_url, "--clients", "400", "--as-of", "2026-10-31")
+    assert code == EXIT_OK and "400 clients" in out
+    code, out, _ = run("info", "--db", db_url, "--json")
+    info = json.loads(out)
+    assert info["counts"]["clients"] == 400 and info["schema_version"] == info["schema_head"]
+    assert info["meta"]["as_of"] == "2026-10-31"
+
+
+def test_import_berka_check_only_writes_nothing(db_url: str) -> None:
+    code, out, _ = run("import", "berka", str(BERKA), "--db", db_url, "--check")
+    assert code == EXIT_OK and "no problems found" in out and "5,369 clients" in out
+    assert counts(db_url, "clients")["clients"] == 0
+
+
+def test_import_and_reimport(db_url: str) -> None:
+    code, out, _ = run("import", "generic", str(ROOT / "docs/samples/generic"), "--db", db_url)
+    assert code == EXIT_OK and "6 clients" in out
+    code, out, _ = run("import", "generic", str(ROOT / "docs/samples/generic"), "--db", db_url)
+    assert code == EXIT_OK and "imported before" in out
+
+
+def test_rejected_input_exits_3_and_lists_the_problems(db_url: str, tmp_path: Path) -> None:
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "clients.csv").write_text("client_id,name,birth_date\nA1,张三,someday\n")
+    code, _, err = run("import", "generic", str(folder), "--db", db_url)
+    assert code == EXIT_REJECTED
+    assert "clients.csv, row 2, column birth_date: expected a date" in err
+    assert "nothing was imported" in err and "Traceback" not in err
+
+
+def test_an_unreachable_database_exits_4() -> None:
+    code, _, err = run("info", "--db", "postgresql://nobody@127.0.0.1:1/x")
+    assert code == EXIT_DATABASE and "Cannot open the database" in err
+
+
+def test_export_writes_a_file_and_an_unknown_table_exits_5(db_url: str, tmp_path: Path) -> None:
+    run("demo", "--db", db_url, "--clients", "50", "--as-of", "2026-10-31")
+    target = tmp_path / "c.xlsx"
+    code, out, _ = run("export", "clients", "--format", "xlsx", "-o", str(target), "--db", db_url)
+    assert code == EXIT_OK and target.exists() and "50 rows" in out
+    code, _, err = run("export", "nonsense", "--db", db_url)
+    assert code == EXIT_NOT_FOUND and "no table 'nonsense'" in err
+
+
+def test_passwd_sets_a_password_an_imported_rm_can_log_in_with(db_url: str) -> None:
+    run("import", "generic", str(ROOT / "docs/samples/generic"), "--db", db_url)
+    code, _, _ = run("passwd", "sh-rm01", "--password", "s3cret-pass", "--db", db_url)
+    assert code == EXIT_OK
+    from sqlalchemy import text
+
+    from rmdesk.db import open_database
+
+    db = open_database(db_url)
+    with db.engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT password_hash FROM users WHERE username = 'sh-rm01'")).scalar()
+    db.dispose()
+    assert verify_password(stored, "s3cret-pass") and not verify_password(stored, "wrong")
+    code, _, err = run("passwd", "ghost", "--password", "s3cret-pass", "--db", db_url)
+    assert code == EXIT_NOT_FOUND and "no user 'ghost'" in err
+    code, _, err = run("passwd", "sh-rm01", "--password", "short", "--db", db_url)
+    assert code == EXIT_USAGE
+
+
+def test_the_database_can_come_from_the_environment(db_url: str) -> None:
+    code, out, _ = run("info", env={"RMDESK_DATABASE_URL": db_url})
+    assert code == EXIT_OK and "schema version" in out

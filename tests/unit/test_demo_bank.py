@@ -1,0 +1,121 @@
+"""The demo bank: deterministic, shaped like a real bank, and written idempotently."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from rmdesk.db import open_database
+from rmdesk.services.demo_bank import DemoSpec, build, generate
+from tests.helpers import counts
+
+AS_OF = dt.date(2026, 10, 31)
+
+
+@pytest.fixture(scope="module")
+def bank() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    data = generate(DemoSpec(clients=10_000, as_of=AS_OF))
+    facts = pd.concat(list(data.stream("facts")), ignore_index=True)
+    return data.clients, data.holdings, facts
+
+
+def test_the_same_seed_makes_the_same_bank() -> None:
+    a = generate(DemoSpec(clients=500, as_of=AS_OF))
+    b = generate(DemoSpec(clients=500, as_of=AS_OF))
+    pd.testing.assert_frame_equal(a.clients, b.clients)
+    pd.testing.assert_frame_equal(a.holdings, b.holdings)
+    pd.testing.assert_frame_equal(next(a.stream("facts")), next(b.stream("facts")))
+    c = generate(DemoSpec(clients=500, as_of=AS_OF, seed=8))
+    assert not a.clients["name"].equals(c.clients["name"])
+
+
+def test_five_branches_thirty_rms_and_a_head_each() -> None:
+    users = generate(DemoSpec(clients=100, as_of=AS_OF)).users
+    assert users["role"].value_counts().to_dict() == {"rm": 30, "branch_head": 5, "admin": 1}
+    assert users["branch_code"].dropna().nunique() == 5
+
+
+def test_wealth_is_pareto_shaped(bank: tuple[pd.DataFrame, ...]) -> None:
+    _, holdings, facts = bank
+    last = facts[facts["month"] == facts["month"].max()]
+    per_holding = last.set_index("holding_external_id")["avg_balance_minor"]
+    deposits = holdings[holdings["product_code"].isin(["CASA", "TD3M", "TD12", "TD36", "WMP",
+                                                       "FUND"])]
+    per_client = per_holding.reindex(deposits["external_id"]).groupby(
+        deposits["client_external_id"].to_numpy()).sum().sort_values(ascending=False)
+    top = per_client.iloc[: len(per_client) // 5].sum() / per_client.sum()
+    assert top > 0.75, f"the top 20% hold only {top:.0%} of deposits"
+
+
+def test_holdings_go_together(bank: tuple[pd.DataFrame, ...]) -> None:
+    _, holdings, _ = bank
+    held = pd.crosstab(holdings["client_external_id"], holdings["product_code"]) > 0
+    both = held["PAYROLL"] & held["CREDIT"]
+    assert held.loc[both, "FUND"].mean() > 3 * held.loc[~both, "FUND"].mean()
+    assert held.loc[held["MORTGAGE"], "PROPERTY"].mean() > 0.3
+
+
+def test_some_clients_deteriorate_and_events_come_up(bank: tuple[pd.DataFrame, ...]) -> None:
+    clients, holdings, facts = bank
+    last_month = facts["month"].max()
+    late = facts[(facts["month"] == last_month) & (facts["days_past_due"] >= 90)]
+    assert 20 < late["holding_external_id"].nunique() < 500
+    overdue_kyc = (clients["kyc_due"] < pd.Timestamp(AS_OF)).mean()
+    assert 0.04 < overdue_kyc < 0.10
+    soon = holdings["maturity_on"].between(pd.Timestamp(AS_OF), pd.Timestamp(AS_OF) +
+                                           pd.Timedelta(days=60))
+    assert soon.sum() > 300
+    salary = facts[facts["salary_inflow_minor"] > 0]
+    stopped = set(salary[salary["month"] < last_month]["holding_external_id"]) - set(
+        salary[salary["month"] == last_month]["holding_external_id"])
+    assert len(stopped) > 20
+
+
+def test_id_numbers_carry_valid_check_digits(bank: tuple[pd.DataFrame, ...]) -> None:
+    clients, _, _ = bank
+    people = clients[clients["kind"] == "individual"]["id_number"].head(500)
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    for number in people:
+        total = sum(int(d) * w for d, w in zip(number[:17], weights, strict=True))
+        assert number[17] == "10X98765432"[total % 11]
+    birth = people.str.slice(6, 14)
+    assert (pd.to_datetime(birth, format="%Y%m%d") < pd.Timestamp(AS_OF)).all()
+
+
+def test_english_names_on_request() -> None:
+    data = generate(DemoSpec(clients=200, as_of=AS_OF, language="en"))
+    assert data.clients["name"].str.fullmatch(r"[A-Za-zü ,.\-']+").all()
+    assert data.branches["name"].str.endswith("Sub-branch").all()
+
+
+def test_facts_of_a_month_are_consistent(bank: tuple[pd.DataFrame, ...]) -> None:
+    _, _, facts = bank
+    assert (facts["txn_count"] >= 0).all() and (facts["days_past_due"] >= 0).all()
+    assert set(np.unique(facts["month"].dt.day)) == {1}
+    assert facts["month"].nunique() == 24
+    assert not facts.duplicated(["holding_external_id", "month"]).any()
+
+
+def test_written_once_and_again_without_duplicates(db_url: str) -> None:
+    db = open_database(db_url)
+    spec = DemoSpec(clients=800, as_of=AS_OF)
+    first = build(db.engine, spec)
+    before = counts(db_url)
+    second = build(db.engine, spec)
+    after = counts(db_url)
+    db.dispose()
+    assert first.counts["clients"] == 800 and second.counts["pricing_versions"] == 0
+    ignore = {"import_batches", "audit_log"}
+    assert {k: v for k, v in after.items() if k not in ignore} == {
+        k: v for k, v in before.items() if k not in ignore}
+    assert before["monthly_facts"] == first.counts["monthly_facts"] > 800 * 20
+    db = open_database(db_url)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT max(version) FROM clients")).scalar() == 1
+        as_of = conn.execute(text("SELECT value FROM meta WHERE key = 'as_of'")).scalar()
+    db.dispose()
+    assert as_of == "2026-10-31"

@@ -1,0 +1,156 @@
+"""A bank's own extracts: the documented sample set as CSV and as Excel, and broken versions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+
+from rmdesk.db import open_database
+from rmdesk.services.importing import ImportRejected, run_import
+from tests.conftest import ROOT, Databases
+from tests.helpers import copy_folder, counts
+
+SAMPLE = ROOT / "docs" / "samples" / "generic"
+
+
+def _rows(url: str, sql: str, **params: object) -> list[tuple[object, ...]]:
+    db = open_database(url)
+    with db.engine.connect() as conn:
+        rows = [tuple(r) for r in conn.execute(text(sql), params)]
+    db.dispose()
+    return rows
+
+
+def _import(url: str, path: Path, **kwargs: object) -> None:
+    db = open_database(url)
+    try:
+        run_import(db.engine, "generic", path, **kwargs)  # type: ignore[arg-type]
+    finally:
+        db.dispose()
+
+
+def test_the_sample_set_imports_whole(db_url: str) -> None:
+    _import(db_url, SAMPLE)
+    n = counts(db_url, "branches", "users", "products", "clients", "holdings", "monthly_facts",
+               "interactions", "product_pricing")
+    assert n == {"branches": 2, "users": 3, "products": 4, "clients": 6, "holdings": 10,
+                 "monthly_facts": 30, "interactions": 5, "product_pricing": 4}
+    # Chinese codes are understood: 公司 → corporate, 休眠 → dormant, 支行行长 → branch head
+    assert _rows(db_url, "SELECT kind, status FROM clients WHERE external_id = 'SH0003'") == [
+        ("corporate", "active")]
+    assert _rows(db_url, "SELECT status FROM clients WHERE external_id = 'SH0006'") == [
+        ("dormant",)]
+    assert _rows(db_url, "SELECT role FROM users WHERE username = 'sh-head1'") == [
+        ("branch_head",)]
+    # dates in several formats all land on the right day; rates in percent become decimals
+    assert [str(r[0])[:10] for r in _rows(
+        db_url, "SELECT birth_date FROM clients ORDER BY external_id")] == [
+        "1985-03-12", "1990-11-08", "2012-04-20", "1972-07-16", "1998-05-20", "1960-09-01"]
+    (rate,) = _rows(db_url, "SELECT p.client_rate FROM product_pricing p JOIN products x "
+                    "ON x.id = p.product_id WHERE x.code = 'SH-MORT'")[0]
+    assert float(rate) == pytest.approx(0.036)
+    (amount,) = _rows(db_url, "SELECT amount_minor FROM holdings WHERE external_id = 'H-0003'")[0]
+    assert amount == 240_000_000  # "2,400,000.00" yuan in fen
+    # an extract's wall-clock time (Beijing, the test machine's zone) is stored as UTC
+    (at,) = _rows(db_url, "SELECT occurred_at FROM interactions WHERE external_id = 'I-0001'")[0]
+    assert str(at).startswith("2024-11-05 02:30")
+
+
+def test_the_same_set_as_an_excel_workbook(tmp_path: Path, databases: Databases) -> None:
+    book = tmp_path / "extract.xlsx"
+    with pd.ExcelWriter(book) as writer:
+        for csv in SAMPLE.glob("*.csv"):
+            pd.read_csv(csv, dtype=str).to_excel(writer, sheet_name=csv.stem, index=False)
+    url = databases.new("sqlite")
+    _import(url, book)
+    assert counts(url, "clients", "monthly_facts") == {"clients": 6, "monthly_facts": 30}
+
+
+def test_a_gbk_extract_with_semicolons(tmp_path: Path, databases: Databases) -> None:
+    folder = tmp_path / "gbk"
+    folder.mkdir()
+    frame = pd.read_csv(SAMPLE / "clients.csv", dtype=str)
+    frame.drop(columns=["branch_code", "rm_username"]).to_csv(
+        folder / "clients.csv", sep=";", index=False, encoding="gbk")
+    url = databases.new("sqlite")
+    _import(url, folder)
+    assert ("上海申达贸易有限公司",) in _rows(url, "SELECT name FROM clients")
+
+
+def test_problems_across_files_are_all_listed_and_nothing_is_written(
+    db_url: str, tmp_path: Path
+) -> None:
+    broken = copy_folder(SAMPLE, tmp_path / "broken")
+    clients = (broken / "clients.csv").read_text(encoding="utf-8").splitlines()
+    clients[3] = clients[3].replace("2012-04-20", "2012-13-45")
+    clients.append(clients[1])  # SH0001 twice
+    (broken / "clients.csv").write_text("\n".join(clients) + "\n", encoding="utf-8")
+    holdings = (broken / "holdings.csv").read_text(encoding="utf-8")
+    (broken / "holdings.csv").write_text(holdings.replace("SH0005,SH-CASA", "SH9999,SH-CASA"),
+                                         encoding="utf-8")
+    facts = (broken / "monthly_facts.csv").read_text(encoding="utf-8")
+    (broken / "monthly_facts.csv").write_text(facts.replace("H-0004,2024-11,", "H-0004,2024-13,"),
+                                              encoding="utf-8")
+    db = open_database(db_url)
+    with pytest.raises(ImportRejected) as caught:
+        run_import(db.engine, "generic", broken)
+    db.dispose()
+    found = {(p.file, p.row, p.column) for p in caught.value.problems.listed}
+    assert ("clients.csv", 4, "birth_date") in found
+    assert ("clients.csv", 8, "client_id") in found
+    assert ("holdings.csv", 10, "client_id") in found
+    assert ("monthly_facts.csv", 12, "month") in found
+    assert counts(db_url, "clients", "branches")["clients"] == 0
+
+
+def test_a_later_extract_may_refer_to_what_is_stored(databases: Databases, tmp_path: Path
+                                                     ) -> None:
+    url = databases.new("sqlite")
+    _import(url, SAMPLE)
+    later = tmp_path / "january"
+    later.mkdir()
+    (later / "clients.csv").write_text("client_id,name\nSH0007,钱多多\n", encoding="utf-8")
+    (later / "monthly_facts.csv").write_text(
+        "holding_id,month,avg_balance\nH-0001,2025-01,90000\nH-0001,2024-12,86000\n",
+        encoding="utf-8")
+    _import(url, later)
+    months = _rows(url, "SELECT f.month, f.avg_balance_minor FROM monthly_facts f JOIN holdings h"
+                   " ON h.id = f.holding_id WHERE h.external_id = 'H-0001' ORDER BY f.month")
+    assert [m[1] for m in months] == [8500000, 8585000, 8600000, 9000000]  # Dec replaced, Jan new
+    assert counts(url, "clients")["clients"] == 7
+
+
+def test_a_changed_extract_updates_but_keeps_assignments_made_in_rmdesk(
+    databases: Databases, tmp_path: Path
+) -> None:
+    url = databases.new("sqlite")
+    _import(url, SAMPLE)
+    db = open_database(url)
+    with db.engine.begin() as conn:  # a handover made in the app
+        conn.execute(text("UPDATE clients SET rm_id = (SELECT id FROM users WHERE username = "
+                          "'sh-rm02') WHERE external_id = 'SH0001'"))
+    db.dispose()
+    changed = copy_folder(SAMPLE, tmp_path / "changed")
+    clients = (changed / "clients.csv").read_text(encoding="utf-8")
+    (changed / "clients.csv").write_text(clients.replace("陈思远", "陈思源"), encoding="utf-8")
+    _import(url, changed)
+    row = _rows(url, "SELECT c.name, u.username, c.version FROM clients c JOIN users u "
+                "ON u.id = c.rm_id WHERE c.external_id = 'SH0001'")
+    assert row == [("陈思源", "sh-rm02", 2)]
+    assert _rows(url, "SELECT version FROM clients WHERE external_id = 'SH0002'") == [(1,)]
+
+
+def test_not_a_table_at_all(databases: Databases, tmp_path: Path) -> None:
+    bogus = tmp_path / "report.pdf"
+    bogus.write_bytes(b"%PDF-1.4 binary")
+    db = open_database(databases.new("sqlite"))
+    with pytest.raises(ImportRejected, match="folder of CSV files or an .xlsx workbook"):
+        run_import(db.engine, "generic", bogus)
+    not_excel = tmp_path / "fake.xlsx"
+    not_excel.write_text("just text")
+    with pytest.raises(ImportRejected, match="not a readable Excel workbook"):
+        run_import(db.engine, "generic", not_excel)
+    db.dispose()
