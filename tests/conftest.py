@@ -79,8 +79,9 @@ def _pg_exec(admin_url: str, sql: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def templates(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str | None
-              ) -> Iterator[dict[str, str]]:
+def templates(
+    tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str | None
+) -> Iterator[dict[str, str]]:
     """One migrated, empty database per backend, to copy for each test."""
     made: dict[str, str] = {}
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
@@ -128,16 +129,18 @@ class Databases:
 
 
 @pytest.fixture
-def databases(tmp_path: Path, templates: dict[str, str], pg_admin_url: str | None
-              ) -> Iterator[Databases]:
+def databases(
+    tmp_path: Path, templates: dict[str, str], pg_admin_url: str | None
+) -> Iterator[Databases]:
     made = Databases(tmp_path, templates, pg_admin_url)
     yield made
     made.drop_all()
 
 
 @pytest.fixture(scope="module")
-def module_databases(tmp_path_factory: pytest.TempPathFactory, templates: dict[str, str],
-                     pg_admin_url: str | None) -> Iterator[Databases]:
+def module_databases(
+    tmp_path_factory: pytest.TempPathFactory, templates: dict[str, str], pg_admin_url: str | None
+) -> Iterator[Databases]:
     made = Databases(tmp_path_factory.mktemp("module"), templates, pg_admin_url)
     yield made
     made.drop_all()

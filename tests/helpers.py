@@ -16,8 +16,11 @@ def counts(url: str, *tables: str) -> dict[str, int]:
     try:
         with db.engine.connect() as conn:
             return {
-                t: int(conn.execute(select(func.count()).select_from(Base.metadata.tables[t]))
-                       .scalar_one())
+                t: int(
+                    conn.execute(
+                        select(func.count()).select_from(Base.metadata.tables[t])
+                    ).scalar_one()
+                )
                 for t in (tables or tuple(Base.metadata.tables))
             }
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pandas as pd
@@ -44,6 +45,7 @@ def book_columns(fmt: Formats) -> list[Column]:
     ]
 
 
+log = logging.getLogger(__name__)
 DEFAULT_SORT = 8  # deposits
 
 
@@ -118,6 +120,7 @@ class MainWindow(QMainWindow):
 
     def show_book(self, frame: pd.DataFrame) -> None:
         self.model.set_frame(frame)
+        log.info("book on screen: %d clients", len(frame))
         if not self._loaded_once:
             # first load: the biggest deposits first, until contribution ranks the book
             self._loaded_once = True

@@ -35,16 +35,22 @@ def _one(url: str, sql: str) -> tuple[object, ...]:
 def test_every_client_with_balance_loans_default_and_outcome(bm_url: str) -> None:
     assert counts(bm_url, "clients", "interactions") == {"clients": 45211, "interactions": 45211}
     held = dict(
-        _rows(bm_url, "SELECT p.code, count(*) FROM holdings h JOIN products p "
-              "ON p.id = h.product_id GROUP BY p.code")
+        _rows(
+            bm_url,
+            "SELECT p.code, count(*) FROM holdings h JOIN products p "
+            "ON p.id = h.product_id GROUP BY p.code",
+        )
     )
-    assert held == {"BM-CURRENT": 45211, "BM-HOUSING": 25130, "BM-PERSONAL": 7244,
-                    "BM-TERM": 5289}
-    (defaulted,) = _one(bm_url, "SELECT count(DISTINCT h.client_id) FROM monthly_facts f "
-                        "JOIN holdings h ON h.id = f.holding_id WHERE f.days_past_due >= 90")
+    assert held == {"BM-CURRENT": 45211, "BM-HOUSING": 25130, "BM-PERSONAL": 7244, "BM-TERM": 5289}
+    (defaulted,) = _one(
+        bm_url,
+        "SELECT count(DISTINCT h.client_id) FROM monthly_facts f "
+        "JOIN holdings h ON h.id = f.holding_id WHERE f.days_past_due >= 90",
+    )
     assert defaulted == 815  # clients with credit in default
-    (subscribed,) = _one(bm_url, "SELECT count(*) FROM interactions "
-                         "WHERE outcome = 'Subscribed a term deposit'")
+    (subscribed,) = _one(
+        bm_url, "SELECT count(*) FROM interactions WHERE outcome = 'Subscribed a term deposit'"
+    )
     assert subscribed == 5289
 
 
@@ -59,8 +65,11 @@ def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
 def test_contact_years_follow_the_file_order_may_2008_to_november_2010(bm_url: str) -> None:
     first, last = _one(bm_url, "SELECT min(occurred_at), max(occurred_at) FROM interactions")
     assert str(first).startswith("2008-05") and str(last).startswith("2010-11")
-    (balance,) = _one(bm_url, "SELECT f.avg_balance_minor FROM monthly_facts f JOIN holdings h "
-                      "ON h.id = f.holding_id WHERE h.external_id = 'row-1-current'")
+    (balance,) = _one(
+        bm_url,
+        "SELECT f.avg_balance_minor FROM monthly_facts f JOIN holdings h "
+        "ON h.id = f.holding_id WHERE h.external_id = 'row-1-current'",
+    )
     assert balance == 214300  # 2143 euros in the first row
 
 

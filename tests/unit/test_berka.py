@@ -39,8 +39,11 @@ def test_every_client_account_loan_card_and_transaction_is_loaded(berka_url: str
     n = counts(berka_url, "clients", "branches", "transactions")
     assert n == {"clients": 5369, "branches": 77, "transactions": 49102}
     by_product = dict(
-        _rows(berka_url, "SELECT p.code, count(*) FROM holdings h JOIN products p "
-              "ON p.id = h.product_id GROUP BY p.code")
+        _rows(
+            berka_url,
+            "SELECT p.code, count(*) FROM holdings h JOIN products p "
+            "ON p.id = h.product_id GROUP BY p.code",
+        )
     )
     assert by_product["BK-CURRENT"] == 4500
     assert by_product["BK-LOAN"] == 682
@@ -104,10 +107,12 @@ def test_average_balance_is_weighted_by_the_days_each_balance_held(berka_url: st
 
 def test_loan_status_becomes_days_past_due(berka_url: str) -> None:
     by_loan = dict(
-        _rows(berka_url,
-              "SELECT h.external_id, max(f.days_past_due) FROM holdings h JOIN monthly_facts f "
-              "ON f.holding_id = h.id WHERE h.external_id IN ('loan-5314', 'loan-5316') "
-              "GROUP BY h.external_id")
+        _rows(
+            berka_url,
+            "SELECT h.external_id, max(f.days_past_due) FROM holdings h JOIN monthly_facts f "
+            "ON f.holding_id = h.id WHERE h.external_id IN ('loan-5314', 'loan-5316') "
+            "GROUP BY h.external_id",
+        )
     )
     assert by_loan == {"loan-5314": 90, "loan-5316": 0}  # status B (unpaid) and A (paid)
     running_in_debt = _scalar(
@@ -174,12 +179,12 @@ def test_a_transaction_on_an_unknown_account_is_refused(db_url: str, broken: Pat
     assert "999999 is not in account.asc" in problem.message
 
 
-def test_a_missing_file_and_a_ragged_row_are_both_reported(tmp_path: Path, broken: Path,
-                                                           databases: Databases) -> None:
+def test_a_missing_file_and_a_ragged_row_are_both_reported(
+    tmp_path: Path, broken: Path, databases: Databases
+) -> None:
     (broken / "client.asc").unlink()
     rejected = _rejected(databases.new("sqlite"), broken)
-    assert any(p.file == "client.asc" and "missing" in p.message
-               for p in rejected.problems.listed)
+    assert any(p.file == "client.asc" and "missing" in p.message for p in rejected.problems.listed)
     other = copy_folder(BERKA, tmp_path / "ragged")
     replace_line(other / "loan.asc", 5, '1;2;3;4;5;6;"A";extra;fields')
     problem = _rejected(databases.new("sqlite"), other).problems.listed[0]

@@ -94,7 +94,8 @@ def test_passwd_sets_a_password_an_imported_rm_can_log_in_with(db_url: str) -> N
     db = open_database(db_url)
     with db.engine.connect() as conn:
         stored = conn.execute(
-            text("SELECT password_hash FROM users WHERE username = 'sh-rm01'")).scalar()
+            text("SELECT password_hash FROM users WHERE username = 'sh-rm01'")
+        ).scalar()
     db.dispose()
     assert verify_password(stored, "s3cret-pass") and not verify_password(stored, "wrong")
     code, _, err = run("passwd", "ghost", "--password", "s3cret-pass", "--db", db_url)

@@ -43,10 +43,15 @@ def test_wealth_is_pareto_shaped(bank: tuple[pd.DataFrame, ...]) -> None:
     _, holdings, facts = bank
     last = facts[facts["month"] == facts["month"].max()]
     per_holding = last.set_index("holding_external_id")["avg_balance_minor"]
-    deposits = holdings[holdings["product_code"].isin(["CASA", "TD3M", "TD12", "TD36", "WMP",
-                                                       "FUND"])]
-    per_client = per_holding.reindex(deposits["external_id"]).groupby(
-        deposits["client_external_id"].to_numpy()).sum().sort_values(ascending=False)
+    deposits = holdings[
+        holdings["product_code"].isin(["CASA", "TD3M", "TD12", "TD36", "WMP", "FUND"])
+    ]
+    per_client = (
+        per_holding.reindex(deposits["external_id"])
+        .groupby(deposits["client_external_id"].to_numpy())
+        .sum()
+        .sort_values(ascending=False)
+    )
     top = per_client.iloc[: len(per_client) // 5].sum() / per_client.sum()
     assert top > 0.75, f"the top 20% hold only {top:.0%} of deposits"
 
@@ -66,12 +71,14 @@ def test_some_clients_deteriorate_and_events_come_up(bank: tuple[pd.DataFrame, .
     assert 20 < late["holding_external_id"].nunique() < 500
     overdue_kyc = (clients["kyc_due"] < pd.Timestamp(AS_OF)).mean()
     assert 0.04 < overdue_kyc < 0.10
-    soon = holdings["maturity_on"].between(pd.Timestamp(AS_OF), pd.Timestamp(AS_OF) +
-                                           pd.Timedelta(days=60))
+    soon = holdings["maturity_on"].between(
+        pd.Timestamp(AS_OF), pd.Timestamp(AS_OF) + pd.Timedelta(days=60)
+    )
     assert soon.sum() > 300
     salary = facts[facts["salary_inflow_minor"] > 0]
     stopped = set(salary[salary["month"] < last_month]["holding_external_id"]) - set(
-        salary[salary["month"] == last_month]["holding_external_id"])
+        salary[salary["month"] == last_month]["holding_external_id"]
+    )
     assert len(stopped) > 20
 
 
@@ -111,7 +118,8 @@ def test_written_once_and_again_without_duplicates(db_url: str) -> None:
     assert first.counts["clients"] == 800 and second.counts["pricing_versions"] == 0
     ignore = {"import_batches", "audit_log"}
     assert {k: v for k, v in after.items() if k not in ignore} == {
-        k: v for k, v in before.items() if k not in ignore}
+        k: v for k, v in before.items() if k not in ignore
+    }
     assert before["monthly_facts"] == first.counts["monthly_facts"] > 800 * 20
     db = open_database(db_url)
     with db.engine.connect() as conn:

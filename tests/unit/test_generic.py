@@ -34,23 +34,44 @@ def _import(url: str, path: Path, **kwargs: object) -> None:
 
 def test_the_sample_set_imports_whole(db_url: str) -> None:
     _import(db_url, SAMPLE)
-    n = counts(db_url, "branches", "users", "products", "clients", "holdings", "monthly_facts",
-               "interactions", "product_pricing")
-    assert n == {"branches": 2, "users": 3, "products": 4, "clients": 6, "holdings": 10,
-                 "monthly_facts": 30, "interactions": 5, "product_pricing": 4}
+    n = counts(
+        db_url,
+        "branches",
+        "users",
+        "products",
+        "clients",
+        "holdings",
+        "monthly_facts",
+        "interactions",
+        "product_pricing",
+    )
+    assert n == {
+        "branches": 2,
+        "users": 3,
+        "products": 4,
+        "clients": 6,
+        "holdings": 10,
+        "monthly_facts": 30,
+        "interactions": 5,
+        "product_pricing": 4,
+    }
     # Chinese codes are understood: 公司 → corporate, 休眠 → dormant, 支行行长 → branch head
     assert _rows(db_url, "SELECT kind, status FROM clients WHERE external_id = 'SH0003'") == [
-        ("corporate", "active")]
+        ("corporate", "active")
+    ]
     assert _rows(db_url, "SELECT status FROM clients WHERE external_id = 'SH0006'") == [
-        ("dormant",)]
-    assert _rows(db_url, "SELECT role FROM users WHERE username = 'sh-head1'") == [
-        ("branch_head",)]
+        ("dormant",)
+    ]
+    assert _rows(db_url, "SELECT role FROM users WHERE username = 'sh-head1'") == [("branch_head",)]
     # dates in several formats all land on the right day; rates in percent become decimals
-    assert [str(r[0])[:10] for r in _rows(
-        db_url, "SELECT birth_date FROM clients ORDER BY external_id")] == [
-        "1985-03-12", "1990-11-08", "2012-04-20", "1972-07-16", "1998-05-20", "1960-09-01"]
-    (rate,) = _rows(db_url, "SELECT p.client_rate FROM product_pricing p JOIN products x "
-                    "ON x.id = p.product_id WHERE x.code = 'SH-MORT'")[0]
+    assert [
+        str(r[0])[:10] for r in _rows(db_url, "SELECT birth_date FROM clients ORDER BY external_id")
+    ] == ["1985-03-12", "1990-11-08", "2012-04-20", "1972-07-16", "1998-05-20", "1960-09-01"]
+    (rate,) = _rows(
+        db_url,
+        "SELECT p.client_rate FROM product_pricing p JOIN products x "
+        "ON x.id = p.product_id WHERE x.code = 'SH-MORT'",
+    )[0]
     assert float(rate) == pytest.approx(0.036)
     (amount,) = _rows(db_url, "SELECT amount_minor FROM holdings WHERE external_id = 'H-0003'")[0]
     assert amount == 240_000_000  # "2,400,000.00" yuan in fen
@@ -74,7 +95,8 @@ def test_a_gbk_extract_with_semicolons(tmp_path: Path, databases: Databases) -> 
     folder.mkdir()
     frame = pd.read_csv(SAMPLE / "clients.csv", dtype=str)
     frame.drop(columns=["branch_code", "rm_username"]).to_csv(
-        folder / "clients.csv", sep=";", index=False, encoding="gbk")
+        folder / "clients.csv", sep=";", index=False, encoding="gbk"
+    )
     url = databases.new("sqlite")
     _import(url, folder)
     assert ("上海申达贸易有限公司",) in _rows(url, "SELECT name FROM clients")
@@ -89,11 +111,13 @@ def test_problems_across_files_are_all_listed_and_nothing_is_written(
     clients.append(clients[1])  # SH0001 twice
     (broken / "clients.csv").write_text("\n".join(clients) + "\n", encoding="utf-8")
     holdings = (broken / "holdings.csv").read_text(encoding="utf-8")
-    (broken / "holdings.csv").write_text(holdings.replace("SH0005,SH-CASA", "SH9999,SH-CASA"),
-                                         encoding="utf-8")
+    (broken / "holdings.csv").write_text(
+        holdings.replace("SH0005,SH-CASA", "SH9999,SH-CASA"), encoding="utf-8"
+    )
     facts = (broken / "monthly_facts.csv").read_text(encoding="utf-8")
-    (broken / "monthly_facts.csv").write_text(facts.replace("H-0004,2024-11,", "H-0004,2024-13,"),
-                                              encoding="utf-8")
+    (broken / "monthly_facts.csv").write_text(
+        facts.replace("H-0004,2024-11,", "H-0004,2024-13,"), encoding="utf-8"
+    )
     db = open_database(db_url)
     with pytest.raises(ImportRejected) as caught:
         run_import(db.engine, "generic", broken)
@@ -106,8 +130,7 @@ def test_problems_across_files_are_all_listed_and_nothing_is_written(
     assert counts(db_url, "clients", "branches")["clients"] == 0
 
 
-def test_a_later_extract_may_refer_to_what_is_stored(databases: Databases, tmp_path: Path
-                                                     ) -> None:
+def test_a_later_extract_may_refer_to_what_is_stored(databases: Databases, tmp_path: Path) -> None:
     url = databases.new("sqlite")
     _import(url, SAMPLE)
     later = tmp_path / "january"
@@ -115,10 +138,14 @@ def test_a_later_extract_may_refer_to_what_is_stored(databases: Databases, tmp_p
     (later / "clients.csv").write_text("client_id,name\nSH0007,钱多多\n", encoding="utf-8")
     (later / "monthly_facts.csv").write_text(
         "holding_id,month,avg_balance\nH-0001,2025-01,90000\nH-0001,2024-12,86000\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     _import(url, later)
-    months = _rows(url, "SELECT f.month, f.avg_balance_minor FROM monthly_facts f JOIN holdings h"
-                   " ON h.id = f.holding_id WHERE h.external_id = 'H-0001' ORDER BY f.month")
+    months = _rows(
+        url,
+        "SELECT f.month, f.avg_balance_minor FROM monthly_facts f JOIN holdings h"
+        " ON h.id = f.holding_id WHERE h.external_id = 'H-0001' ORDER BY f.month",
+    )
     assert [m[1] for m in months] == [8500000, 8585000, 8600000, 9000000]  # Dec replaced, Jan new
     assert counts(url, "clients")["clients"] == 7
 
@@ -130,15 +157,22 @@ def test_a_changed_extract_updates_but_keeps_assignments_made_in_rmdesk(
     _import(url, SAMPLE)
     db = open_database(url)
     with db.engine.begin() as conn:  # a handover made in the app
-        conn.execute(text("UPDATE clients SET rm_id = (SELECT id FROM users WHERE username = "
-                          "'sh-rm02') WHERE external_id = 'SH0001'"))
+        conn.execute(
+            text(
+                "UPDATE clients SET rm_id = (SELECT id FROM users WHERE username = "
+                "'sh-rm02') WHERE external_id = 'SH0001'"
+            )
+        )
     db.dispose()
     changed = copy_folder(SAMPLE, tmp_path / "changed")
     clients = (changed / "clients.csv").read_text(encoding="utf-8")
     (changed / "clients.csv").write_text(clients.replace("陈思远", "陈思源"), encoding="utf-8")
     _import(url, changed)
-    row = _rows(url, "SELECT c.name, u.username, c.version FROM clients c JOIN users u "
-                "ON u.id = c.rm_id WHERE c.external_id = 'SH0001'")
+    row = _rows(
+        url,
+        "SELECT c.name, u.username, c.version FROM clients c JOIN users u "
+        "ON u.id = c.rm_id WHERE c.external_id = 'SH0001'",
+    )
     assert row == [("陈思源", "sh-rm02", 2)]
     assert _rows(url, "SELECT version FROM clients WHERE external_id = 'SH0002'") == [(1,)]
 
@@ -147,7 +181,7 @@ def test_not_a_table_at_all(databases: Databases, tmp_path: Path) -> None:
     bogus = tmp_path / "report.pdf"
     bogus.write_bytes(b"%PDF-1.4 binary")
     db = open_database(databases.new("sqlite"))
-    with pytest.raises(ImportRejected, match="folder of CSV files or an .xlsx workbook"):
+    with pytest.raises(ImportRejected, match=r"folder of CSV files or an \.xlsx workbook"):
         run_import(db.engine, "generic", bogus)
     not_excel = tmp_path / "fake.xlsx"
     not_excel.write_text("just text")

@@ -16,8 +16,9 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
 def test_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
     s.save(s.Settings(language="en", database_url="postgresql://h/db", demo_clients=500), path)
-    assert s.load(path) == s.Settings(language="en", database_url="postgresql://h/db",
-                                      demo_clients=500)
+    assert s.load(path) == s.Settings(
+        language="en", database_url="postgresql://h/db", demo_clients=500
+    )
 
 
 def test_files_live_under_rmdesk_home(_isolated_home: Path) -> None:
@@ -27,9 +28,11 @@ def test_files_live_under_rmdesk_home(_isolated_home: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("language = ", "cannot read the settings"),
-     ("schema_version = 99", "newer rmdesk"),
-     ('language = "fr"', "language must be one of")],
+    [
+        ("language = ", "cannot read the settings"),
+        ("schema_version = 99", "newer rmdesk"),
+        ('language = "fr"', "language must be one of"),
+    ],
 )
 def test_a_bad_file_names_itself(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "settings.toml"
