@@ -26,7 +26,7 @@ from rmdesk.services.importing.dataset import (
     DataSet,
 )
 from rmdesk.services.importing.problems import Problems
-from rmdesk.services.importing.tables import Checker, Table, read_text_table
+from rmdesk.services.importing.tables import Checker, Table, numbers, read_text_table
 
 SOURCE = "berka"
 REQUIRED = ("district", "client", "account", "disp")
@@ -205,24 +205,24 @@ def _yymmdd(
     """Dates written YYMMDD in the 1900s; birth numbers add 50 to a woman's month."""
     raw = check.table.raw(column)
     check._missing(column, raw, required)
-    digits = raw.str.slice(0, 6)
-    ok_shape = digits.str.fullmatch(r"\d{6}").fillna(False).astype(bool)
-    month = pd.to_numeric(digits.str.slice(2, 4), errors="coerce")
-    female = (month > 50) & birth
-    month = month.where(~female, month - 50)
-    text = (
-        "19"
-        + digits.str.slice(0, 2)
-        + month.astype("Int64").astype("str").str.zfill(2)
-        + digits.str.slice(4, 6)
-    )
-    parsed = pd.to_datetime(text.where(ok_shape), format="%Y%m%d", errors="coerce")
+    # "930101" (or "930101 00:00:00" on cards): take the six digits as a number
+    head = raw.str.slice(0, 6)
     rest = raw.str.slice(6).str.strip()
-    bad_rest = rest.notna() & ~rest.isin(["", "00:00:00"])
-    bad = raw.notna() & (parsed.isna() | bad_rest)
+    number = numbers(head)
+    shape_ok = (head.str.len() == 6).fillna(False).to_numpy() & np.isfinite(number)
+    shape_ok &= (rest.isna() | rest.isin(["", "00:00:00"])).to_numpy()
+    value = np.where(shape_ok, number, 0).astype(np.int64)
+    month = value // 100 % 100
+    female = birth & (month > 50)
+    month = np.where(female, month - 50, month)
+    parsed = pd.to_datetime(
+        pd.DataFrame({"year": 1900 + value // 10000, "month": month, "day": value % 100}),
+        errors="coerce",
+    )
+    bad = raw.notna().to_numpy() & (~shape_ok | parsed.isna().to_numpy())
     what = "a birth number YYMMDD (women: month + 50)" if birth else "a date YYMMDD, e.g. 930101"
     check._bad(column, bad, raw, what)
-    return parsed.where(~bad), female.fillna(False).astype(bool)
+    return parsed.where(~bad), pd.Series(female & ~bad, index=raw.index)
 
 
 class _Reader:

@@ -9,7 +9,8 @@ a hundred thousand clients are merged by the database, not row by row from Pytho
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -83,13 +84,8 @@ def _convert(values: pd.Series, column: Column[Any], dialect: str) -> list[Any]:
             return list(values.tolist())
         nums = pd.to_numeric(values, errors="raise").astype("Int64")
         return _none_where_na(nums)
-    # strings and enums: plain text, enum members as their values
-    return [
-        None
-        if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-        else (v.value if hasattr(v, "value") else str(v))
-        for v in values.tolist()
-    ]
+    # strings and enums (a StrEnum's text is its value)
+    return _none_where_na(values if values.dtype == "str" else values.astype("str"))
 
 
 def _default_for(column: Column[Any]) -> Any:
@@ -142,6 +138,21 @@ def copy_rows(conn: Connection, table_name: str, names: Sequence[str], rows: Ite
     else:
         marks = ", ".join("?" * len(names))
         raw.executemany(f'INSERT INTO "{table_name}" ({quoted}) VALUES ({marks})', rows)
+
+
+@contextmanager
+def indexes_built_after(conn: Connection, table: Table) -> Iterator[None]:
+    """On SQLite, drop ``table``'s plain indexes for a bulk load and build them again after.
+
+    Building an index once over sorted keys is much cheaper than updating it for every row.
+    PostgreSQL keeps its indexes: there, dropping one would lock out every reader meanwhile.
+    """
+    deferred = list(table.indexes) if conn.dialect.name == "sqlite" else []
+    for index in deferred:
+        index.drop(conn)
+    yield
+    for index in deferred:
+        index.create(conn)
 
 
 def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> int:

@@ -9,6 +9,7 @@ transactions of a holding are replaced month by month / day by day where the new
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,8 @@ from rmdesk.services.passwords import shared_hash
 from rmdesk.services.progress import NullProgress, Progress, check
 
 T = Base.metadata.tables
-CHUNK = 100_000
+#: From this many rows on, a first load builds the table's indexes after the rows are in.
+BULK_ROWS = 100_000
 
 
 @dataclass
@@ -261,16 +263,19 @@ def _replace_stream(
         )
     ).scalar()
     written = 0
-    for chunk in data.stream(part):
-        check(progress)
-        if chunk.empty:
-            continue
-        frame = chunk.assign(holding_id=bulk.resolve(chunk["holding_external_id"], holding_ids))
-        if fresh:
-            written += bulk.insert_frame(conn, table, frame)
-        else:
-            written += _replace_rows(conn, table, frame, date_column)
-        progress.report(written, max(expected, written), label)
+    big = fresh and expected >= BULK_ROWS
+    with bulk.indexes_built_after(conn, table) if big else nullcontext():
+        for chunk in data.stream(part):
+            check(progress)
+            if chunk.empty:
+                continue
+            ids = bulk.resolve(chunk["holding_external_id"], holding_ids)
+            frame = chunk.assign(holding_id=ids)
+            if fresh:
+                written += bulk.insert_frame(conn, table, frame)
+            else:
+                written += _replace_rows(conn, table, frame, date_column)
+            progress.report(written, max(expected, written), label)
     return written
 
 
