@@ -280,14 +280,14 @@ def _replace_stream(
 
 
 def _replace_rows(conn: Connection, table: Table, frame: pd.DataFrame, date_column: str) -> int:
-    names, rows = bulk.prepare(frame, table, conn.dialect.name)
+    names, columns = bulk.prepare_columns(frame, table, conn.dialect.name)
     stage = bulk.stage_table(conn, table, names)
-    bulk.copy_rows(conn, stage.name, names, rows)
+    rows = bulk.write_columns(conn, stage.name, names, columns)
     keys = select(stage.c.holding_id, stage.c[date_column])
     conn.execute(delete(table).where(tuple_(table.c.holding_id, table.c[date_column]).in_(keys)))
     conn.execute(insert(table).from_select(names, select(*[stage.c[n] for n in names])))
     stage.drop(conn)
-    return len(rows)
+    return rows
 
 
 def _write_training(conn: Connection, training: pd.DataFrame, user_ids: dict[str, int]) -> int:
