@@ -22,6 +22,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    ForeignKeyConstraint,
     Integer,
     MetaData,
     Numeric,
@@ -34,6 +35,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.schema import AddConstraint, DropConstraint
 from sqlalchemy.sql.elements import ColumnElement
 
 Row = tuple[Any, ...]
@@ -104,8 +106,9 @@ def prepare(frame: pd.DataFrame, table: Table, dialect: str) -> tuple[list[str],
     return names, list(zip(*columns, strict=True)) if columns else [()] * len(frame)
 
 
-def prepare_columns(frame: pd.DataFrame, table: Table, dialect: str
-                    ) -> tuple[list[str], list[list[Any]]]:
+def prepare_columns(
+    frame: pd.DataFrame, table: Table, dialect: str
+) -> tuple[list[str], list[list[Any]]]:
     """Like ``prepare``, column by column."""
     names: list[str] = []
     columns: list[list[Any]] = []
@@ -134,8 +137,9 @@ def prepare_columns(frame: pd.DataFrame, table: Table, dialect: str
     return names, columns
 
 
-def write_columns(conn: Connection, table_name: str, names: list[str],
-                  columns: list[list[Any]]) -> int:
+def write_columns(
+    conn: Connection, table_name: str, names: list[str], columns: list[list[Any]]
+) -> int:
     """Append rows given column by column; returns how many.
 
     On SQLite, rows are grouped by which of their cells are empty and each group inserted
@@ -159,8 +163,11 @@ def write_columns(conn: Connection, table_name: str, names: list[str],
     arrays = [np.asarray(col, dtype=object) for col in columns]
     for p in np.unique(pattern):
         rows = np.flatnonzero(pattern == p)
-        keep = [i for i in range(len(names))
-                if i not in nullable or not (int(p) >> nullable.index(i)) & 1]
+        keep = [
+            i
+            for i in range(len(names))
+            if i not in nullable or not (int(p) >> nullable.index(i)) & 1
+        ]
         subset = [arrays[i][rows].tolist() for i in keep]
         copy_rows(conn, table_name, [names[i] for i in keep], zip(*subset, strict=True))
     return n
@@ -181,17 +188,30 @@ def copy_rows(conn: Connection, table_name: str, names: Sequence[str], rows: Ite
 
 @contextmanager
 def indexes_built_after(conn: Connection, table: Table) -> Iterator[None]:
-    """On SQLite, drop ``table``'s plain indexes for a bulk load and build them again after.
+    """For a big first load: build ``table``'s indexes (and on PostgreSQL its foreign keys)
+    once the rows are in, instead of updating them row by row.
 
-    Building an index once over sorted keys is much cheaper than updating it for every row.
-    PostgreSQL keeps its indexes: there, dropping one would lock out every reader meanwhile.
+    SQLite drops and rebuilds its plain indexes. PostgreSQL does so, and re-adds the foreign
+    keys (checked by one join instead of a trigger per row), only when the table is empty, as a
+    first load is; otherwise it keeps them, because dropping them would lock every reader out
+    of a table others are using. All of it is inside the load's transaction.
     """
-    deferred = list(table.indexes) if conn.dialect.name == "sqlite" else []
-    for index in deferred:
+    indexes = list(table.indexes)
+    keys: list[ForeignKeyConstraint] = []
+    if conn.dialect.name == "postgresql":
+        if conn.execute(select(true()).select_from(table).limit(1)).first() is not None:
+            indexes = []
+        else:
+            keys = [fk for fk in table.foreign_key_constraints if fk.name]
+    for fk in keys:
+        conn.execute(DropConstraint(fk))
+    for index in indexes:
         index.drop(conn)
     yield
-    for index in deferred:
+    for index in indexes:
         index.create(conn)
+    for fk in keys:
+        conn.execute(AddConstraint(fk))
 
 
 def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> int:

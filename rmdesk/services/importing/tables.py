@@ -288,8 +288,9 @@ class Checker:
         num = pd.Series(numbers(raw), index=raw.index)
         retry = (raw.notna() & num.isna()).to_numpy()
         if retry.any():  # only cells a plain parse could not read: "1,234"
-            num[retry] = pd.to_numeric(raw[retry].str.replace(",", "", regex=False),
-                                       errors="coerce")
+            num[retry] = pd.to_numeric(
+                raw[retry].str.replace(",", "", regex=False), errors="coerce"
+            )
         bad = raw.notna() & (num.isna() | (num % 1 != 0))
         if minimum is not None:
             bad |= num < minimum
@@ -402,10 +403,13 @@ def _exact_minor(raw: pd.Series, decimals: int) -> tuple[np.ndarray, np.ndarray]
     fits = (frac.str.len() <= decimals) & (whole.str.lstrip("0").str.len() <= 15)
     ok = (shape_ok & fits).fillna(False).astype(bool).to_numpy()
     units = pd.to_numeric(whole.where(ok & (whole != "").to_numpy(), "0"), errors="coerce")
-    cents = pd.to_numeric(frac.where(ok, "").str.ljust(decimals, "0"), errors="coerce") \
-        if decimals else pd.Series(0, index=raw.index)
+    cents = (
+        pd.to_numeric(frac.where(ok, "").str.ljust(decimals, "0"), errors="coerce")
+        if decimals
+        else pd.Series(0, index=raw.index)
+    )
     sign = np.where((parts[0] == "-").fillna(False).to_numpy(), -1, 1)
-    minor = (units.fillna(0).astype("int64") * 10**decimals + cents.fillna(0).astype("int64"))
+    minor = units.fillna(0).astype("int64") * 10**decimals + cents.fillna(0).astype("int64")
     return np.where(ok, minor.to_numpy() * sign, 0), ~ok
 
 
