@@ -3,67 +3,67 @@
 <context>
     <name>Book</name>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="31" />
+        <location filename="../../rmdesk/views/main_window.py" line="32" />
         <source>Name</source>
         <translation>客户名称</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="32" />
+        <location filename="../../rmdesk/views/main_window.py" line="33" />
         <source>Client ID</source>
         <translation>客户号</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="33" />
+        <location filename="../../rmdesk/views/main_window.py" line="34" />
         <source>Type</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="34" />
+        <location filename="../../rmdesk/views/main_window.py" line="35" />
         <source>Segment</source>
         <translation>客户分层</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="35" />
+        <location filename="../../rmdesk/views/main_window.py" line="36" />
         <source>Branch</source>
         <translation>支行</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="36" />
+        <location filename="../../rmdesk/views/main_window.py" line="37" />
         <source>Relationship manager</source>
         <translation>客户经理</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="37" />
+        <location filename="../../rmdesk/views/main_window.py" line="38" />
         <source>District</source>
         <translation>区域</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="38" />
+        <location filename="../../rmdesk/views/main_window.py" line="39" />
         <source>Products</source>
         <translation>产品数</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="39" />
+        <location filename="../../rmdesk/views/main_window.py" line="40" />
         <source>Deposits</source>
         <translation>存款余额</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="40" />
+        <location filename="../../rmdesk/views/main_window.py" line="41" />
         <source>Loans</source>
         <translation>贷款余额</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="41" />
+        <location filename="../../rmdesk/views/main_window.py" line="42" />
         <source>Currency</source>
         <translation>币种</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="42" />
+        <location filename="../../rmdesk/views/main_window.py" line="43" />
         <source>KYC review due</source>
         <translation>KYC复核到期</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="43" />
+        <location filename="../../rmdesk/views/main_window.py" line="44" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
@@ -71,52 +71,52 @@
 <context>
     <name>Labels</name>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="8" />
+        <location filename="../../rmdesk/views/labels.py" line="10" />
         <source>Mass</source>
         <translation>大众客户</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="9" />
+        <location filename="../../rmdesk/views/labels.py" line="11" />
         <source>Affluent</source>
         <translation>富裕客户</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="10" />
+        <location filename="../../rmdesk/views/labels.py" line="12" />
         <source>Private banking</source>
         <translation>私人银行</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="11" />
+        <location filename="../../rmdesk/views/labels.py" line="13" />
         <source>Small business</source>
         <translation>小微企业</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="12" />
+        <location filename="../../rmdesk/views/labels.py" line="14" />
         <source>Corporate</source>
         <translation>公司客户</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="15" />
+        <location filename="../../rmdesk/views/labels.py" line="17" />
         <source>Individual</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="16" />
+        <location filename="../../rmdesk/views/labels.py" line="18" />
         <source>Company</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="19" />
+        <location filename="../../rmdesk/views/labels.py" line="21" />
         <source>Active</source>
         <translation>正常</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="20" />
+        <location filename="../../rmdesk/views/labels.py" line="22" />
         <source>Dormant</source>
         <translation>休眠</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/labels.py" line="21" />
+        <location filename="../../rmdesk/views/labels.py" line="23" />
         <source>Closed</source>
         <translation>已销户</translation>
     </message>
@@ -124,64 +124,62 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="58" />
+        <location filename="../../rmdesk/views/main_window.py" line="60" />
         <source>rmdesk — Relationship manager's workstation</source>
         <translation>rmdesk — 客户经理工作台</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="70" />
+        <location filename="../../rmdesk/views/main_window.py" line="72" />
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="75" />
+        <location filename="../../rmdesk/views/main_window.py" line="77" />
         <source>Search by name or client ID</source>
         <translation>按客户名称或客户号搜索</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="86" />
+        <location filename="../../rmdesk/views/main_window.py" line="88" />
         <source>Find</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="90" />
+        <location filename="../../rmdesk/views/main_window.py" line="92" />
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="96" />
+        <location filename="../../rmdesk/views/main_window.py" line="98" />
         <source>Opening the database…</source>
         <translation>正在打开数据库…</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="109" />
+        <location filename="../../rmdesk/views/main_window.py" line="111" />
         <source>Loading clients…</source>
         <translation>正在加载客户…</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="110" />
+        <location filename="../../rmdesk/views/main_window.py" line="113" />
         <source>Loading clients</source>
         <translation>加载客户</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../rmdesk/views/main_window.py" line="121" />
-        <source>%n client(s)</source>
-        <translation>
-            <numerusform>%n 位客户</numerusform></translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../rmdesk/views/main_window.py" line="125" />
-        <source>%n shown</source>
-        <translation>
-            <numerusform>显示 %n 位</numerusform></translation>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="131" />
+        <source>Clients: %1</source>
+        <translation>客户：%1 位</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="129" />
+        <location filename="../../rmdesk/views/main_window.py" line="137" />
+        <source>Shown: %1</source>
+        <translation>显示：%1 位</translation>
+    </message>
+    <message>
+        <location filename="../../rmdesk/views/main_window.py" line="141" />
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/views/main_window.py" line="132" />
+        <location filename="../../rmdesk/views/main_window.py" line="144" />
         <source>rmdesk</source>
         <translation>rmdesk</translation>
     </message>
@@ -189,12 +187,12 @@
 <context>
     <name>window</name>
     <message>
-        <location filename="../../rmdesk/app.py" line="123" />
+        <location filename="../../rmdesk/app.py" line="132" />
         <source>Opening the database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../rmdesk/tasks.py" line="121" />
+        <location filename="../../rmdesk/tasks.py" line="130" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

@@ -127,11 +127,14 @@ class MainWindow(QMainWindow):
             self.table.sortByColumn(DEFAULT_SORT, Qt.SortOrder.DescendingOrder)
         self.apply_search()
         self.table.resizeColumnsToContents()
-        self.statusBar().showMessage(self.tr("%n client(s)", "", len(frame)), 5000)
+        self.statusBar().showMessage(
+            self.tr("Clients: %1").replace("%1", self.formats.integer(len(frame))), 5000
+        )
 
     def apply_search(self) -> None:
         self.model.set_mask(search_mask(self.model.frame, self.search.text()))
-        self.count.setText("  " + self.tr("%n shown", "", self.model.rowCount()))
+        shown = self.formats.integer(self.model.rowCount())
+        self.count.setText("  " + self.tr("Shown: %1").replace("%1", shown))
 
     def show_error(self, exc: BaseException, _trace: str) -> None:
         if isinstance(exc, Cancelled):

@@ -308,7 +308,15 @@ def key_map(
 
 def resolve(values: pd.Series, mapping: Mapping[str, int]) -> pd.Series:
     """Map source keys to database ids; keys with no id become NA."""
-    return values.map(mapping).astype("Int64")
+    keys = pd.Index(list(mapping.keys()), dtype="str")
+    ids = np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping))
+    where = keys.get_indexer(values.astype("str"))
+    found = pd.Series(
+        ids[where] if len(ids) else np.zeros(len(where), np.int64),
+        index=values.index,
+        dtype="Int64",
+    )
+    return found.where(where >= 0)
 
 
 Transform = Callable[[pd.DataFrame], pd.DataFrame]

@@ -1,0 +1,16 @@
+"""Runs every benchmark in turn (``make bench``); figures go to stdout and bench/out/*.json."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+BENCHES = [
+    ["bench.import_berka", "--runs", "3"],
+    ["bench.demo_generation", "--clients", "100000"],
+]
+
+if __name__ == "__main__":
+    for bench in BENCHES:
+        print(f"\n== {bench[0]} ==", flush=True)
+        subprocess.run([sys.executable, "-m", *bench], check=True)
