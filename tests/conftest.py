@@ -30,7 +30,24 @@ from sqlalchemy import make_url  # noqa: E402
 from rmdesk.db import open_database  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+
+
+def _shared_data() -> Path:
+    """The public data sets: $RMDESK_DATA_DIR, else ../shared/data beside the checkout."""
+    candidates = [
+        os.environ.get("RMDESK_DATA_DIR"),
+        ROOT.parent / "shared" / "data",
+        "/work/shared/data",
+    ]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "berka" / "trans.asc").exists():
+            return Path(candidate)
+    raise RuntimeError(
+        "the public data sets (berka/, bank_marketing/) were not found; set RMDESK_DATA_DIR"
+    )
+
+
+DATA = _shared_data()
 BERKA = DATA / "berka"
 BANK_MARKETING = DATA / "bank_marketing" / "bank-full.csv"
 BACKENDS = ["sqlite", "postgresql"]

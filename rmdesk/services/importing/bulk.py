@@ -310,7 +310,7 @@ def resolve(values: pd.Series, mapping: Mapping[str, int]) -> pd.Series:
     """Map source keys to database ids; keys with no id become NA."""
     keys = pd.Index(list(mapping.keys()), dtype="str")
     ids = np.fromiter(mapping.values(), dtype=np.int64, count=len(mapping))
-    where = keys.get_indexer(values.astype("str"))
+    where = keys.get_indexer(pd.Index(values.astype("str")))
     found = pd.Series(
         ids[where] if len(ids) else np.zeros(len(where), np.int64),
         index=values.index,
