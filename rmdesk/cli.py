@@ -161,14 +161,13 @@ def init(db: Database, admin_name: str, admin_password: str | None) -> None:
     if users.has_admin(db.engine):
         click.echo("an administrator exists")
         return
-    if admin_password is None:
-        if not sys.stdin.isatty():
-            fail("no administrator yet: give --admin-password or RMDESK_ADMIN_PASSWORD", EXIT_USAGE)
-        admin_password = click.prompt(
-            f"password for {admin_name}", hide_input=True, confirmation_prompt=True
-        )
+    password = _password(
+        admin_password,
+        f"password for {admin_name}",
+        "no administrator yet: give --admin-password or RMDESK_ADMIN_PASSWORD",
+    )
     try:
-        users.create_admin(db.engine, admin_name, str(admin_password))
+        users.create_admin(db.engine, admin_name, password)
     except users.UserError as exc:
         fail(str(exc), EXIT_USAGE)
     click.echo(f"administrator {admin_name!r} created")
@@ -331,17 +330,23 @@ def passwd(db: Database, username: str, password: str | None) -> None:
     """Set a user's password (imported RMs have none until one is set)."""
     from rmdesk.services import users
 
-    if password is None:
-        if not sys.stdin.isatty():
-            fail("give --password or RMDESK_NEW_PASSWORD", EXIT_USAGE)
-        password = click.prompt(
-            f"new password for {username}", hide_input=True, confirmation_prompt=True
-        )
+    new = _password(
+        password, f"new password for {username}", "give --password or RMDESK_NEW_PASSWORD"
+    )
     try:
-        users.set_password(db.engine, username, str(password))
+        users.set_password(db.engine, username, new)
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no user" in str(exc) else EXIT_USAGE)
     click.echo(f"password of {username} set")
+
+
+def _password(given: str | None, prompt: str, missing: str) -> str:
+    """The password given, else asked for twice at a terminal; a script must give it."""
+    if given is not None:
+        return given
+    if not sys.stdin.isatty():
+        fail(missing, EXIT_USAGE)
+    return str(click.prompt(prompt, hide_input=True, confirmation_prompt=True))
 
 
 def _print_counts(counts: dict[str, int], seconds: float) -> None:

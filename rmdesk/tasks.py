@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -147,6 +147,24 @@ def _dialog(title: str, window: QWidget, task: Task, cancellable: bool) -> QProg
 
     task.signals.progress.connect(show, Qt.ConnectionType.QueuedConnection)
     return dialog
+
+
+class Runner(Protocol):
+    """What views need to run work: ``TaskRunner``, or ``ImmediateRunner`` in tests."""
+
+    def run(
+        self,
+        title: str,
+        work: Work,
+        on_done: Done,
+        on_error: Failed,
+        *,
+        write: bool = False,
+        window: QWidget | None = None,
+        cancellable: bool = True,
+    ) -> object: ...
+
+    def wait(self, msecs: int = 30_000) -> bool: ...
 
 
 class ImmediateRunner:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from rmdesk.db import open_database
 from rmdesk.models import Base
@@ -43,3 +43,25 @@ def replace_line(path: Path, line_no: int, new: str) -> str:
     lines[line_no - 1] = new
     path.write_bytes(newline.join(lines).encode("latin-1"))
     return old
+
+
+def rows(url: str, sql: str, **params: object) -> list[tuple[object, ...]]:
+    """Every row of a query, as tuples."""
+    db = open_database(url)
+    try:
+        with db.engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql), params)]
+    finally:
+        db.dispose()
+
+
+def scalar(url: str, sql: str, **params: object) -> object:
+    """The first column of the first row of a query."""
+    found = rows(url, sql, **params)
+    return found[0][0] if found else None
+
+
+def one(url: str, sql: str, **params: object) -> tuple[object, ...]:
+    """The only row of a query."""
+    (row,) = rows(url, sql, **params)
+    return row

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from rmdesk.db import Database
 from rmdesk.services.book import client_book, search_mask
 from rmdesk.services.progress import Cancelled
+from rmdesk.tasks import Runner
 from rmdesk.views import labels
 from rmdesk.views.formatting import Formats
 from rmdesk.views.frame_model import Column, FrameModel
@@ -50,7 +50,7 @@ DEFAULT_SORT = 8  # deposits
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, runner: Any, formats: Formats) -> None:
+    def __init__(self, runner: Runner, formats: Formats) -> None:
         super().__init__()
         self.runner = runner
         self.formats = formats

@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from rmdesk.db import open_database
 from rmdesk.services.importing import ImportRejected, run_import
 from tests.conftest import BACKENDS, BANK_MARKETING, Databases
-from tests.helpers import counts, replace_line
+from tests.helpers import counts, one, replace_line, rows
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -24,48 +23,32 @@ def bm_url(request: pytest.FixtureRequest, module_databases: Databases) -> Itera
     yield url
 
 
-def _one(url: str, sql: str) -> tuple[object, ...]:
-    db = open_database(url)
-    with db.engine.connect() as conn:
-        row = tuple(conn.execute(text(sql)).one())
-    db.dispose()
-    return row
-
-
 def test_every_client_with_balance_loans_default_and_outcome(bm_url: str) -> None:
     assert counts(bm_url, "clients", "interactions") == {"clients": 45211, "interactions": 45211}
     held = dict(
-        _rows(
+        rows(
             bm_url,
             "SELECT p.code, count(*) FROM holdings h JOIN products p "
             "ON p.id = h.product_id GROUP BY p.code",
         )
     )
     assert held == {"BM-CURRENT": 45211, "BM-HOUSING": 25130, "BM-PERSONAL": 7244, "BM-TERM": 5289}
-    (defaulted,) = _one(
+    (defaulted,) = one(
         bm_url,
         "SELECT count(DISTINCT h.client_id) FROM monthly_facts f "
         "JOIN holdings h ON h.id = f.holding_id WHERE f.days_past_due >= 90",
     )
     assert defaulted == 815  # clients with credit in default
-    (subscribed,) = _one(
+    (subscribed,) = one(
         bm_url, "SELECT count(*) FROM interactions WHERE outcome = 'Subscribed a term deposit'"
     )
     assert subscribed == 5289
 
 
-def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    db = open_database(url)
-    with db.engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(text(sql))]
-    db.dispose()
-    return rows
-
-
 def test_contact_years_follow_the_file_order_may_2008_to_november_2010(bm_url: str) -> None:
-    first, last = _one(bm_url, "SELECT min(occurred_at), max(occurred_at) FROM interactions")
+    first, last = one(bm_url, "SELECT min(occurred_at), max(occurred_at) FROM interactions")
     assert str(first).startswith("2008-05") and str(last).startswith("2010-11")
-    (balance,) = _one(
+    (balance,) = one(
         bm_url,
         "SELECT f.avg_balance_minor FROM monthly_facts f JOIN holdings h "
         "ON h.id = f.holding_id WHERE h.external_id = 'row-1-current'",

@@ -15,7 +15,7 @@ from rmdesk.services.database_info import describe
 from rmdesk.services.importing import ImportRejected, run_import
 from rmdesk.services.progress import Cancelled
 from tests.conftest import BACKENDS, BERKA, Databases
-from tests.helpers import copy_folder, counts, replace_line
+from tests.helpers import copy_folder, counts, replace_line, rows, scalar
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -27,19 +27,11 @@ def berka_url(request: pytest.FixtureRequest, module_databases: Databases) -> It
     yield url
 
 
-def _scalar(url: str, sql: str, **params: object) -> object:
-    db = open_database(url)
-    with db.engine.connect() as conn:
-        value = conn.execute(text(sql), params).scalar()
-    db.dispose()
-    return value
-
-
 def test_every_client_account_loan_card_and_transaction_is_loaded(berka_url: str) -> None:
     n = counts(berka_url, "clients", "branches", "transactions")
     assert n == {"clients": 5369, "branches": 77, "transactions": 49102}
     by_product = dict(
-        _rows(
+        rows(
             berka_url,
             "SELECT p.code, count(*) FROM holdings h JOIN products p "
             "ON p.id = h.product_id GROUP BY p.code",
@@ -49,14 +41,6 @@ def test_every_client_account_loan_card_and_transaction_is_loaded(berka_url: str
     assert by_product["BK-LOAN"] == 682
     assert sum(v for k, v in by_product.items() if k.startswith("BK-CARD")) == 892
     assert by_product["BK-INSURANCE"] == 532 and by_product["BK-HOUSEHOLD"] == 3502
-
-
-def _rows(url: str, sql: str) -> list[tuple[object, ...]]:
-    db = open_database(url)
-    with db.engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(text(sql))]
-    db.dispose()
-    return rows
 
 
 def test_info_reports_the_imported_bank(berka_url: str) -> None:
@@ -70,18 +54,18 @@ def test_info_reports_the_imported_bank(berka_url: str) -> None:
 
 def test_birth_numbers_give_birth_date_and_gender(berka_url: str) -> None:
     # client 1: "706213" is a woman (month 62 - 50 = 12) born 1970-12-13
-    row = _rows(berka_url, "SELECT birth_date, gender FROM clients WHERE external_id = '1'")[0]
+    row = rows(berka_url, "SELECT birth_date, gender FROM clients WHERE external_id = '1'")[0]
     assert str(row[0])[:10] == "1970-12-13" and row[1] == "F"
 
 
 def test_every_client_has_a_branch_and_an_rm_of_that_branch(berka_url: str) -> None:
-    orphans = _scalar(
+    orphans = scalar(
         berka_url,
         "SELECT count(*) FROM clients c LEFT JOIN users u ON u.id = c.rm_id "
         "WHERE c.branch_id IS NULL OR u.branch_id IS DISTINCT FROM c.branch_id",
     )
     assert orphans == 0
-    biggest_book = _scalar(
+    biggest_book = scalar(
         berka_url, "SELECT max(n) FROM (SELECT count(*) AS n FROM clients GROUP BY rm_id) b"
     )
     assert biggest_book <= 150
@@ -96,7 +80,7 @@ def test_average_balance_is_weighted_by_the_days_each_balance_held(berka_url: st
     days = pd.date_range("1993-02-01", "1993-02-28")
     daily = closing.reindex(pd.date_range(closing.index.min(), "1993-02-28")).ffill()
     expected = round(daily.reindex(days).mean() * 100)
-    got = _scalar(
+    got = scalar(
         berka_url,
         "SELECT f.avg_balance_minor FROM monthly_facts f JOIN holdings h ON h.id = f.holding_id "
         "WHERE h.external_id = 'account-576' AND f.month = :m",
@@ -107,7 +91,7 @@ def test_average_balance_is_weighted_by_the_days_each_balance_held(berka_url: st
 
 def test_loan_status_becomes_days_past_due(berka_url: str) -> None:
     by_loan = dict(
-        _rows(
+        rows(
             berka_url,
             "SELECT h.external_id, max(f.days_past_due) FROM holdings h JOIN monthly_facts f "
             "ON f.holding_id = h.id WHERE h.external_id IN ('loan-5314', 'loan-5316') "
@@ -115,7 +99,7 @@ def test_loan_status_becomes_days_past_due(berka_url: str) -> None:
         )
     )
     assert by_loan == {"loan-5314": 90, "loan-5316": 0}  # status B (unpaid) and A (paid)
-    running_in_debt = _scalar(
+    running_in_debt = scalar(
         berka_url,
         "SELECT count(DISTINCT h.id) FROM holdings h JOIN monthly_facts f ON f.holding_id = h.id "
         "WHERE h.external_id LIKE 'loan-%' AND f.days_past_due = 30",
@@ -135,7 +119,7 @@ def test_importing_the_same_files_again_changes_nothing(berka_url: str) -> None:
     assert {k: v for k, v in after.items() if k not in ("import_batches", "audit_log")} == {
         k: v for k, v in before.items() if k not in ("import_batches", "audit_log")
     }
-    assert _scalar(berka_url, "SELECT max(version) FROM clients") == 1
+    assert scalar(berka_url, "SELECT max(version) FROM clients") == 1
 
 
 # --- broken copies -------------------------------------------------------------------------

@@ -11,17 +11,9 @@ from sqlalchemy import text
 from rmdesk.db import open_database
 from rmdesk.services.importing import ImportRejected, run_import
 from tests.conftest import ROOT, Databases
-from tests.helpers import copy_folder, counts
+from tests.helpers import copy_folder, counts, rows
 
 SAMPLE = ROOT / "docs" / "samples" / "generic"
-
-
-def _rows(url: str, sql: str, **params: object) -> list[tuple[object, ...]]:
-    db = open_database(url)
-    with db.engine.connect() as conn:
-        rows = [tuple(r) for r in conn.execute(text(sql), params)]
-    db.dispose()
-    return rows
 
 
 def _import(url: str, path: Path, **kwargs: object) -> None:
@@ -56,27 +48,25 @@ def test_the_sample_set_imports_whole(db_url: str) -> None:
         "product_pricing": 4,
     }
     # Chinese codes are understood: 公司 → corporate, 休眠 → dormant, 支行行长 → branch head
-    assert _rows(db_url, "SELECT kind, status FROM clients WHERE external_id = 'SH0003'") == [
+    assert rows(db_url, "SELECT kind, status FROM clients WHERE external_id = 'SH0003'") == [
         ("corporate", "active")
     ]
-    assert _rows(db_url, "SELECT status FROM clients WHERE external_id = 'SH0006'") == [
-        ("dormant",)
-    ]
-    assert _rows(db_url, "SELECT role FROM users WHERE username = 'sh-head1'") == [("branch_head",)]
+    assert rows(db_url, "SELECT status FROM clients WHERE external_id = 'SH0006'") == [("dormant",)]
+    assert rows(db_url, "SELECT role FROM users WHERE username = 'sh-head1'") == [("branch_head",)]
     # dates in several formats all land on the right day; rates in percent become decimals
     assert [
-        str(r[0])[:10] for r in _rows(db_url, "SELECT birth_date FROM clients ORDER BY external_id")
+        str(r[0])[:10] for r in rows(db_url, "SELECT birth_date FROM clients ORDER BY external_id")
     ] == ["1985-03-12", "1990-11-08", "2012-04-20", "1972-07-16", "1998-05-20", "1960-09-01"]
-    (rate,) = _rows(
+    (rate,) = rows(
         db_url,
         "SELECT p.client_rate FROM product_pricing p JOIN products x "
         "ON x.id = p.product_id WHERE x.code = 'SH-MORT'",
     )[0]
     assert float(rate) == pytest.approx(0.036)
-    (amount,) = _rows(db_url, "SELECT amount_minor FROM holdings WHERE external_id = 'H-0003'")[0]
+    (amount,) = rows(db_url, "SELECT amount_minor FROM holdings WHERE external_id = 'H-0003'")[0]
     assert amount == 240_000_000  # "2,400,000.00" yuan in fen
     # an extract's wall-clock time (Beijing, the test machine's zone) is stored as UTC
-    (at,) = _rows(db_url, "SELECT occurred_at FROM interactions WHERE external_id = 'I-0001'")[0]
+    (at,) = rows(db_url, "SELECT occurred_at FROM interactions WHERE external_id = 'I-0001'")[0]
     assert str(at).startswith("2024-11-05 02:30")
 
 
@@ -99,7 +89,7 @@ def test_a_gbk_extract_with_semicolons(tmp_path: Path, databases: Databases) -> 
     )
     url = databases.new("sqlite")
     _import(url, folder)
-    assert ("上海申达贸易有限公司",) in _rows(url, "SELECT name FROM clients")
+    assert ("上海申达贸易有限公司",) in rows(url, "SELECT name FROM clients")
 
 
 def test_problems_across_files_are_all_listed_and_nothing_is_written(
@@ -141,7 +131,7 @@ def test_a_later_extract_may_refer_to_what_is_stored(databases: Databases, tmp_p
         encoding="utf-8",
     )
     _import(url, later)
-    months = _rows(
+    months = rows(
         url,
         "SELECT f.month, f.avg_balance_minor FROM monthly_facts f JOIN holdings h"
         " ON h.id = f.holding_id WHERE h.external_id = 'H-0001' ORDER BY f.month",
@@ -168,13 +158,13 @@ def test_a_changed_extract_updates_but_keeps_assignments_made_in_rmdesk(
     clients = (changed / "clients.csv").read_text(encoding="utf-8")
     (changed / "clients.csv").write_text(clients.replace("陈思远", "陈思源"), encoding="utf-8")
     _import(url, changed)
-    row = _rows(
+    row = rows(
         url,
         "SELECT c.name, u.username, c.version FROM clients c JOIN users u "
         "ON u.id = c.rm_id WHERE c.external_id = 'SH0001'",
     )
     assert row == [("陈思源", "sh-rm02", 2)]
-    assert _rows(url, "SELECT version FROM clients WHERE external_id = 'SH0002'") == [(1,)]
+    assert rows(url, "SELECT version FROM clients WHERE external_id = 'SH0002'") == [(1,)]
 
 
 def test_not_a_table_at_all(databases: Databases, tmp_path: Path) -> None:

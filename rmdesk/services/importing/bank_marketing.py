@@ -173,7 +173,7 @@ def read(path: Path, problems: Problems, *, encoding: str | None = None) -> Data
         pd.DataFrame({"year": year, "month": m, "day": day.to_numpy()}), errors="coerce"
     )
     impossible = when.isna().to_numpy()
-    c._report(
+    c.report(
         np.flatnonzero(impossible),
         "day",
         lambda i: f"day {day.iloc[i]} does not exist in month {table.raw('month').iloc[i]}",

@@ -204,7 +204,7 @@ def _yymmdd(
 ) -> tuple[pd.Series, pd.Series]:
     """Dates written YYMMDD in the 1900s; birth numbers add 50 to a woman's month."""
     raw = check.table.raw(column)
-    check._missing(column, raw, required)
+    check.missing(column, raw, required)
     # "930101" (or "930101 00:00:00" on cards): take the six digits as a number
     head = raw.str.slice(0, 6)
     rest = raw.str.slice(6).str.strip()
@@ -221,7 +221,7 @@ def _yymmdd(
     )
     bad = raw.notna().to_numpy() & (~shape_ok | parsed.isna().to_numpy())
     what = "a birth number YYMMDD (women: month + 50)" if birth else "a date YYMMDD, e.g. 930101"
-    check._bad(column, bad, raw, what)
+    check.bad(column, bad, raw, what)
     return parsed.where(~bad), pd.Series(female & ~bad, index=raw.index)
 
 
@@ -237,24 +237,6 @@ class _Reader:
         check = Checker(table, self.p)
         return check if check.require_columns(columns) else None
 
-    def _unique(self, check: Checker, column: str, values: pd.Series) -> None:
-        dup = values.notna() & values.duplicated(keep="first")
-        check._report(
-            np.flatnonzero(dup.to_numpy()),
-            column,
-            lambda i: f"{values.iloc[i]} appears more than once; ids must be unique",
-        )
-
-    def _exists(
-        self, check: Checker, column: str, values: pd.Series, known: pd.Index, where: str
-    ) -> None:
-        missing = values.notna() & ~values.isin(known)
-        check._report(
-            np.flatnonzero(missing.to_numpy()),
-            column,
-            lambda i: f"{values.iloc[i]} is not in {where}",
-        )
-
     def build(self) -> DataSet:
         p = self.p
         dist = self._check("district", ["a1", "a2", "a3"])
@@ -265,16 +247,16 @@ class _Reader:
         assert dist and acc and cli and disp
 
         d_id = dist.integer("a1", required=True, minimum=1)
-        self._unique(dist, "a1", d_id)
+        dist.unique("a1", d_id)
         districts = pd.DataFrame(
             {"id": d_id, "name": dist.text("a2", required=True), "region": dist.text("a3")}
         ).dropna(subset=["id"])
         known_d = pd.Index(districts["id"])
 
         a_id = acc.integer("account_id", required=True, minimum=1)
-        self._unique(acc, "account_id", a_id)
+        acc.unique("account_id", a_id)
         a_dist = acc.integer("district_id", required=True)
-        self._exists(acc, "district_id", a_dist, known_d, "district.asc")
+        acc.known("district_id", a_dist, known_d, "district.asc")
         a_freq = acc.choice(
             "frequency",
             {
@@ -291,10 +273,10 @@ class _Reader:
         known_a = pd.Index(a_id.dropna())
 
         c_id = cli.integer("client_id", required=True, minimum=1)
-        self._unique(cli, "client_id", c_id)
+        cli.unique("client_id", c_id)
         born, female = _yymmdd(cli, "birth_number", birth=True)
         c_dist = cli.integer("district_id", required=True)
-        self._exists(cli, "district_id", c_dist, known_d, "district.asc")
+        cli.known("district_id", c_dist, known_d, "district.asc")
         clients = pd.DataFrame(
             {
                 "id": c_id,
@@ -307,16 +289,16 @@ class _Reader:
         known_c = pd.Index(c_id.dropna())
 
         s_id = disp.integer("disp_id", required=True, minimum=1)
-        self._unique(disp, "disp_id", s_id)
+        disp.unique("disp_id", s_id)
         s_client = disp.integer("client_id", required=True)
-        self._exists(disp, "client_id", s_client, known_c, "client.asc")
+        disp.known("client_id", s_client, known_c, "client.asc")
         s_acc = disp.integer("account_id", required=True)
-        self._exists(disp, "account_id", s_acc, known_a, "account.asc")
+        disp.known("account_id", s_acc, known_a, "account.asc")
         s_type = disp.choice("type", {"owner": "OWNER", "disponent": "DISPONENT"}, required=True)
         disps = pd.DataFrame({"id": s_id, "client": s_client, "account": s_acc, "type": s_type})
         is_owner = disps["type"] == "OWNER"
         two = is_owner & disps["account"].where(is_owner).duplicated(keep="first")
-        disp._report(
+        disp.report(
             np.flatnonzero(two.to_numpy()), "type", lambda i: "a second OWNER of the same account"
         )
         owners = disps[is_owner]
@@ -338,9 +320,9 @@ class _Reader:
         if c is None:
             return None
         lid = c.integer("loan_id", required=True, minimum=1)
-        self._unique(c, "loan_id", lid)
+        c.unique("loan_id", lid)
         acc = c.integer("account_id", required=True)
-        self._exists(c, "account_id", acc, known_a, "account.asc")
+        c.known("account_id", acc, known_a, "account.asc")
         date, _ = _yymmdd(c, "date")
         return pd.DataFrame(
             {
@@ -359,9 +341,9 @@ class _Reader:
         if c is None:
             return None
         cid = c.integer("card_id", required=True, minimum=1)
-        self._unique(c, "card_id", cid)
+        c.unique("card_id", cid)
         did = c.integer("disp_id", required=True)
-        self._exists(c, "disp_id", did, known_disp, "disp.asc")
+        c.known("disp_id", did, known_disp, "disp.asc")
         issued, _ = _yymmdd(c, "issued")
         kind = c.choice("type", {k: k for k in CARD_PRODUCTS}, required=True)
         return pd.DataFrame({"id": cid, "disp": did, "type": kind, "issued": issued})
@@ -373,9 +355,9 @@ class _Reader:
         if c is None:
             return None
         oid = c.integer("order_id", required=True, minimum=1)
-        self._unique(c, "order_id", oid)
+        c.unique("order_id", oid)
         acc = c.integer("account_id", required=True)
-        self._exists(c, "account_id", acc, known_a, "account.asc")
+        c.known("account_id", acc, known_a, "account.asc")
         k = c.choice(
             "k_symbol",
             {"pojistne": "POJISTNE", "leasing": "LEASING", "sipo": "SIPO", "uver": "UVER"},
@@ -411,17 +393,17 @@ class _Reader:
         if c is None:
             return None
         tid = c.integer("trans_id", required=True, minimum=1)
-        self._unique(c, "trans_id", tid)
+        c.unique("trans_id", tid)
         acc = c.integer("account_id", required=True)
-        self._exists(c, "account_id", acc, known_a, "account.asc")
+        c.known("account_id", acc, known_a, "account.asc")
         date, _ = _yymmdd(c, "date")
         direction = c.choice("type", TRANS_TYPES, required=True)
         op = c.text("operation")
         bad_op = op.notna() & ~op.isin(OPERATIONS)
-        c._bad("operation", bad_op, op, "one of " + ", ".join(sorted(OPERATIONS)) + " or empty")
+        c.bad("operation", bad_op, op, "one of " + ", ".join(sorted(OPERATIONS)) + " or empty")
         k = c.text("k_symbol")
         bad_k = k.notna() & ~k.isin(K_SYMBOLS)
-        c._bad("k_symbol", bad_k, k, "one of " + ", ".join(sorted(K_SYMBOLS)) + " or empty")
+        c.bad("k_symbol", bad_k, k, "one of " + ", ".join(sorted(K_SYMBOLS)) + " or empty")
         return pd.DataFrame(
             {
                 "id": tid,

@@ -238,14 +238,6 @@ class _Parser:
         c = Checker(table, self.p)
         return c if c.require_columns(required) else None
 
-    def _unique(self, c: Checker, column: str, values: pd.Series) -> None:
-        dup = values.notna() & values.duplicated(keep="first")
-        c._report(
-            np.flatnonzero(dup.to_numpy()),
-            column,
-            lambda i: f"{values.iloc[i]!r} appears more than once",
-        )
-
     def _refers(
         self,
         c: Checker,
@@ -255,19 +247,14 @@ class _Parser:
         stored: set[str],
         where: str,
     ) -> None:
-        ok = values.isna() | values.isin(set(here.dropna())) | values.isin(stored)
-        c._report(
-            np.flatnonzero(~ok.to_numpy()),
-            column,
-            lambda i: f"{values.iloc[i]!r} is neither in {where} nor in the database",
-        )
+        c.known(column, values, set(here.dropna()) | stored, f"{where} or in the database")
 
     def branches(self, table: Table) -> pd.DataFrame:
         c = self._check(table, ["code", "name"])
         if c is None:
             return pd.DataFrame(columns=BRANCH_COLUMNS)
         code = c.text("code", required=True, max_len=32)
-        self._unique(c, "code", code)
+        c.unique("code", code)
         return pd.DataFrame(
             {
                 "code": code,
@@ -282,7 +269,7 @@ class _Parser:
         if c is None:
             return pd.DataFrame(columns=USER_COLUMNS)
         name = c.text("username", required=True, max_len=64)
-        self._unique(c, "username", name)
+        c.unique("username", name)
         branch = c.text("branch_code")
         self._refers(c, "branch_code", branch, branches["code"], self.known.branches, "branches")
         return pd.DataFrame(
@@ -301,7 +288,7 @@ class _Parser:
         if c is None:
             return pd.DataFrame(columns=PRODUCT_COLUMNS), pd.DataFrame(columns=PRICING_COLUMNS)
         code = c.text("code", required=True, max_len=32)
-        self._unique(c, "code", code)
+        c.unique("code", code)
         products = pd.DataFrame(
             {
                 "code": code,
@@ -339,7 +326,7 @@ class _Parser:
         if c is None:
             return pd.DataFrame(columns=CLIENT_COLUMNS)
         cid = c.text("client_id", required=True, max_len=64)
-        self._unique(c, "client_id", cid)
+        c.unique("client_id", cid)
         branch = c.text("branch_code")
         self._refers(c, "branch_code", branch, branches["code"], self.known.branches, "branches")
         rm = c.text("rm_username")
@@ -368,7 +355,7 @@ class _Parser:
         if c is None:
             return pd.DataFrame(columns=HOLDING_COLUMNS)
         hid = c.text("holding_id", required=True, max_len=64)
-        self._unique(c, "holding_id", hid)
+        c.unique("holding_id", hid)
         client = c.text("client_id", required=True)
         self._refers(c, "client_id", client, clients["external_id"], self.known.clients, "clients")
         product = c.text("product_code", required=True)
@@ -403,7 +390,7 @@ class _Parser:
         table.frame["month"] = as_month.str.replace("/", "-", regex=False)
         month = c.date("month", required=True).dt.to_period("M").dt.to_timestamp()
         dup = hid.notna() & month.notna() & pd.DataFrame({"h": hid, "m": month}).duplicated()
-        c._report(
+        c.report(
             np.flatnonzero(dup.to_numpy()),
             "month",
             lambda i: f"a second row for holding {hid.iloc[i]!r} in the same month",
@@ -439,7 +426,7 @@ class _Parser:
         if c is None:
             return pd.DataFrame(columns=INTERACTION_COLUMNS)
         iid = c.text("interaction_id", required=True, max_len=64)
-        self._unique(c, "interaction_id", iid)
+        c.unique("interaction_id", iid)
         client = c.text("client_id", required=True)
         self._refers(c, "client_id", client, clients["external_id"], self.known.clients, "clients")
         user = c.text("username")

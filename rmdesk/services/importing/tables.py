@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -245,13 +245,11 @@ class Checker:
             self.problems.add(self.table.name, 1, column, f"missing column (found: {found})")
         return not missing
 
-    def _bad(
-        self, column: str, mask: pd.Series | np.ndarray, raw: pd.Series, expected: str
-    ) -> None:
+    def bad(self, column: str, mask: pd.Series | np.ndarray, raw: pd.Series, expected: str) -> None:
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-        self._report(idx, column, lambda i: f"expected {expected}, got {raw.iloc[i]!r}")
+        self.report(idx, column, lambda i: f"expected {expected}, got {raw.iloc[i]!r}")
 
-    def _report(self, idx: np.ndarray, column: str, message: Callable[[int], str]) -> None:
+    def report(self, idx: np.ndarray, column: str, message: Callable[[int], str]) -> None:
         room = self._room()
         for i in idx[:room]:
             self.problems.add(self.table.name, int(self.table.lines[i]), column, message(int(i)))
@@ -262,17 +260,37 @@ class Checker:
 
         return max(0, MAX_LISTED - len(self.problems.listed))
 
-    def _missing(self, column: str, raw: pd.Series, required: bool) -> None:
+    def missing(self, column: str, raw: pd.Series, required: bool) -> None:
         if required:
             idx = np.flatnonzero(raw.isna().to_numpy())
-            self._report(idx, column, lambda _i: "a value is required here")
+            self.report(idx, column, lambda _i: "a value is required here")
+
+    def unique(self, column: str, values: pd.Series) -> None:
+        """Each value (an id) may appear once."""
+        dup = values.notna() & values.duplicated(keep="first")
+        self.report(
+            np.flatnonzero(dup.to_numpy()),
+            column,
+            lambda i: f"{_show(values.iloc[i])} appears more than once; ids must be unique",
+        )
+
+    def known(
+        self, column: str, values: pd.Series, allowed: Collection[object], where: str
+    ) -> None:
+        """Each value refers to something that exists: one of ``allowed`` (said as ``where``)."""
+        missing = values.notna() & ~values.isin(allowed)
+        self.report(
+            np.flatnonzero(missing.to_numpy()),
+            column,
+            lambda i: f"{_show(values.iloc[i])} is not in {where}",
+        )
 
     def text(self, column: str, *, required: bool = False, max_len: int | None = None) -> pd.Series:
         raw = self.table.raw(column)
-        self._missing(column, raw, required)
+        self.missing(column, raw, required)
         if max_len is not None:
             too_long = raw.str.len().fillna(0).to_numpy() > max_len
-            self._bad(column, too_long, raw, f"at most {max_len} characters")
+            self.bad(column, too_long, raw, f"at most {max_len} characters")
         return raw
 
     def integer(
@@ -284,7 +302,7 @@ class Checker:
         maximum: int | None = None,
     ) -> pd.Series:
         raw = self.table.raw(column)
-        self._missing(column, raw, required)
+        self.missing(column, raw, required)
         num = pd.Series(numbers(raw), index=raw.index)
         retry = (raw.notna() & num.isna()).to_numpy()
         if retry.any():  # only cells a plain parse could not read: "1,234"
@@ -302,7 +320,7 @@ class Checker:
                 f" between {minimum if minimum is not None else '-∞'} and "
                 f"{maximum if maximum is not None else '∞'}"
             )
-        self._bad(column, bad, raw, f"a whole number{bounds}")
+        self.bad(column, bad, raw, f"a whole number{bounds}")
         return num.where(~bad).astype("Int64")
 
     def money(
@@ -310,7 +328,7 @@ class Checker:
     ) -> pd.Series:
         """Amounts in major units ('1,234.56', '¥1234.5') as integer minor units."""
         raw = self.table.raw(column)
-        self._missing(column, raw, required)
+        self.missing(column, raw, required)
         scale = 10**decimals
         # Fast path: a plain number below a million needs no more than float arithmetic to be
         # exact in minor units (the rounding error stays under 1e-7 of a unit).
@@ -328,7 +346,7 @@ class Checker:
         if not allow_negative:
             bad |= fast & (num < 0)
         sign = "" if allow_negative else "non-negative "
-        self._bad(
+        self.bad(
             column, bad, raw, f"an {sign}amount with at most {decimals} decimals, e.g. 1234.56"
         )
         ok = raw.notna().to_numpy() & ~bad
@@ -339,7 +357,7 @@ class Checker:
     ) -> pd.Series:
         """Rates as exact decimals: '0.025' or '2.5%' both give Decimal('0.025')."""
         raw = self.table.raw(column)
-        self._missing(column, raw, required)
+        self.missing(column, raw, required)
         out: list[Decimal | None] = []
         bad = np.zeros(len(raw), dtype=bool)
         for i, value in enumerate(raw.tolist()):
@@ -355,15 +373,15 @@ class Checker:
             except (InvalidOperation, ValueError):
                 bad[i] = True
                 out.append(None)
-        self._bad(column, bad, raw, f"a rate between {minimum} and {maximum} such as 0.025 or 2.5%")
+        self.bad(column, bad, raw, f"a rate between {minimum} and {maximum} such as 0.025 or 2.5%")
         return pd.Series(out, index=raw.index, dtype="object")
 
     def date(self, column: str, *, required: bool = False) -> pd.Series:
         raw = self.table.raw(column)
-        self._missing(column, raw, required)
+        self.missing(column, raw, required)
         parsed = parse_dates(raw)
         bad = raw.notna() & parsed.isna()
-        self._bad(column, bad, raw, DATE_HELP)
+        self.bad(column, bad, raw, DATE_HELP)
         return parsed
 
     def choice(
@@ -376,11 +394,11 @@ class Checker:
     ) -> pd.Series:
         """A value from a closed list; ``mapping`` maps every accepted spelling (lowercase)."""
         raw = self.table.raw(column)
-        self._missing(column, raw, required and default is None)
+        self.missing(column, raw, required and default is None)
         mapped = raw.str.lower().map(mapping)
         bad = raw.notna() & mapped.isna()
         names = sorted(set(mapping.values()))
-        self._bad(column, bad, raw, "one of " + ", ".join(names))
+        self.bad(column, bad, raw, "one of " + ", ".join(names))
         if default is not None:
             mapped = mapped.where(raw.notna(), default)
         return mapped.astype("object")
@@ -390,7 +408,7 @@ class Checker:
         raw = self.table.raw(column)
         mapped = raw.str.lower().map(mapping)
         bad = raw.notna() & mapped.isna()
-        self._bad(column, bad, raw, "yes or no (1/0, true/false, 是/否)")
+        self.bad(column, bad, raw, "yes or no (1/0, true/false, 是/否)")
         return mapped.map({"1": True, "0": False}).where(mapped.notna(), default).astype(bool)
 
 
@@ -411,6 +429,10 @@ def _exact_minor(raw: pd.Series, decimals: int) -> tuple[np.ndarray, np.ndarray]
     sign = np.where((parts[0] == "-").fillna(False).to_numpy(), -1, 1)
     minor = units.fillna(0).astype("int64") * 10**decimals + cents.fillna(0).astype("int64")
     return np.where(ok, minor.to_numpy() * sign, 0), ~ok
+
+
+def _show(value: object) -> str:
+    return repr(value) if isinstance(value, str) else str(value)
 
 
 def parse_dates(raw: pd.Series) -> pd.Series:
