@@ -43,8 +43,9 @@ _SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def _none_where_na(values: pd.Series) -> list[Any]:
-    obj = values.astype("object")
-    return obj.where(values.notna(), None).tolist()
+    if not values.hasnans:
+        return list(values.to_numpy(dtype=object).tolist())
+    return list(values.astype("object").where(values.notna(), None).tolist())
 
 
 def _convert(values: pd.Series, column: Column[Any], dialect: str) -> list[Any]:
@@ -85,6 +86,8 @@ def _convert(values: pd.Series, column: Column[Any], dialect: str) -> list[Any]:
         if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
             return list(values.tolist())
         nums = pd.to_numeric(values, errors="raise").astype("Int64")
+        if not nums.hasnans:
+            return list(nums.to_numpy(dtype=np.int64).tolist())
         return _none_where_na(nums)
     # strings and enums (a StrEnum's text is its value)
     return _none_where_na(values if values.dtype == "str" else values.astype("str"))
@@ -137,6 +140,14 @@ def prepare_columns(
     return names, columns
 
 
+def _nones(values: list[Any]) -> np.ndarray:
+    """Where a column's values are None (what the converters above make of every gap)."""
+    if None not in values:
+        return np.zeros(len(values), dtype=bool)
+    is_none = np.frompyfunc(lambda v: v is None, 1, 1)
+    return np.asarray(is_none(np.asarray(values, dtype=object)), dtype=bool)
+
+
 def write_columns(
     conn: Connection, table_name: str, names: list[str], columns: list[list[Any]]
 ) -> int:
@@ -152,7 +163,7 @@ def write_columns(
     if conn.dialect.name != "sqlite":
         copy_rows(conn, table_name, names, zip(*columns, strict=True))
         return n
-    nulls = [np.asarray(pd.isna(np.asarray(col, dtype=object))) for col in columns]
+    nulls = [_nones(col) for col in columns]
     nullable = [i for i, m in enumerate(nulls) if m.any()]
     if not nullable:
         copy_rows(conn, table_name, names, zip(*columns, strict=True))

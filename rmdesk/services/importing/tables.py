@@ -131,13 +131,15 @@ def read_text_table(
         problems.add(name, None, None, "this is not a text table (it contains binary data)")
         return None
     try:
-        text, _ = decode(data, encoding)
+        text, encoding_used = decode(data, encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         problems.add(name, None, None, f"cannot decode the file as {encoding}: {exc}")
         return None
     header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
     sep = sep or sniff_separator(header)
-    frame = _read_fast(text, sep) if len(data) > FAST_READ_BYTES else None
+    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    fast_input = utf8 if encoding_used == "utf-8" else text.encode("utf-8")
+    frame = _read_fast(fast_input, text, sep) if len(data) > FAST_READ_BYTES else None
     if frame is not None:
         return _finish(name, frame, lowercase)
     try:
@@ -163,7 +165,7 @@ def read_text_table(
 FAST_READ_BYTES = 1 << 20
 
 
-def _read_fast(text: str, sep: str) -> pd.DataFrame | None:
+def _read_fast(utf8: bytes, text: str, sep: str) -> pd.DataFrame | None:
     """Arrow's CSV reader, where it gives the same rows and line numbers as the C parser.
 
     It skips blank lines and reports malformed rows without a line number, so a file with blank
@@ -175,7 +177,7 @@ def _read_fast(text: str, sep: str) -> pd.DataFrame | None:
         import pyarrow  # noqa: F401 (only checks that it is there)
 
         return pd.read_csv(
-            io.BytesIO(text.encode("utf-8")),
+            io.BytesIO(utf8),
             sep=sep,
             dtype=str,
             keep_default_na=False,
