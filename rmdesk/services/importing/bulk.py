@@ -105,20 +105,23 @@ def _default_for(column: Column[Any]) -> Any:
 
 def prepare(frame: pd.DataFrame, table: Table, dialect: str) -> tuple[list[str], list[Row]]:
     """The columns to write and the rows, with Python-side defaults filled for absent columns."""
-    names, columns = prepare_columns(frame, table, dialect)
+    names, columns, _ = prepare_columns(frame, table, dialect)
     return names, list(zip(*columns, strict=True)) if columns else [()] * len(frame)
 
 
 def prepare_columns(
     frame: pd.DataFrame, table: Table, dialect: str
-) -> tuple[list[str], list[list[Any]]]:
-    """Like ``prepare``, column by column."""
+) -> tuple[list[str], list[list[Any]], list[np.ndarray]]:
+    """Like ``prepare``, column by column, with where each column has gaps (its Nones)."""
     names: list[str] = []
     columns: list[list[Any]] = []
+    gaps: list[np.ndarray] = []
     n = len(frame)
+    none = np.zeros(n, dtype=bool)
     for column in table.columns:
         if column.primary_key and column.name not in frame.columns:
             continue
+        gap = none
         if column.name in frame.columns:
             values = _convert(frame[column.name], column, dialect)
             default = _default_for(column)
@@ -126,6 +129,8 @@ def prepare_columns(
                 if isinstance(column.type, JSON):
                     default = json.dumps(default)
                 values = [default if v is None else v for v in values]
+            elif not isinstance(column.type, JSON):  # the converters make None of every NA
+                gap = frame[column.name].isna().to_numpy(dtype=bool)
         elif column.server_default is not None:
             continue
         else:
@@ -137,19 +142,16 @@ def prepare_columns(
             values = [default] * n
         names.append(column.name)
         columns.append(values)
-    return names, columns
-
-
-def _nones(values: list[Any]) -> np.ndarray:
-    """Where a column's values are None (what the converters above make of every gap)."""
-    if None not in values:
-        return np.zeros(len(values), dtype=bool)
-    is_none = np.frompyfunc(lambda v: v is None, 1, 1)
-    return np.asarray(is_none(np.asarray(values, dtype=object)), dtype=bool)
+        gaps.append(gap)
+    return names, columns, gaps
 
 
 def write_columns(
-    conn: Connection, table_name: str, names: list[str], columns: list[list[Any]]
+    conn: Connection,
+    table_name: str,
+    names: list[str],
+    columns: list[list[Any]],
+    gaps: list[np.ndarray],
 ) -> int:
     """Append rows given column by column; returns how many.
 
@@ -163,7 +165,7 @@ def write_columns(
     if conn.dialect.name != "sqlite":
         copy_rows(conn, table_name, names, zip(*columns, strict=True))
         return n
-    nulls = [_nones(col) for col in columns]
+    nulls = gaps
     nullable = [i for i, m in enumerate(nulls) if m.any()]
     if not nullable:
         copy_rows(conn, table_name, names, zip(*columns, strict=True))
@@ -229,8 +231,8 @@ def insert_frame(conn: Connection, table: Table, frame: pd.DataFrame) -> int:
     """Append a frame to ``table``; returns the rows written."""
     if frame.empty:
         return 0
-    names, columns = prepare_columns(frame, table, conn.dialect.name)
-    return write_columns(conn, table.name, names, columns)
+    names, columns, gaps = prepare_columns(frame, table, conn.dialect.name)
+    return write_columns(conn, table.name, names, columns, gaps)
 
 
 def stage_table(conn: Connection, table: Table, names: Sequence[str]) -> Table:
@@ -274,9 +276,9 @@ def upsert_frame(
     """
     if frame.empty:
         return 0
-    names, columns = prepare_columns(frame, table, conn.dialect.name)
+    names, columns, gaps = prepare_columns(frame, table, conn.dialect.name)
     stage = stage_table(conn, table, names)
-    rows = write_columns(conn, stage.name, names, columns)
+    rows = write_columns(conn, stage.name, names, columns, gaps)
     mod = postgresql if conn.dialect.name == "postgresql" else sqlite
     source = select(*[stage.c[n] for n in names]).where(true())
     stmt: Any = mod.insert(table).from_select(names, source)

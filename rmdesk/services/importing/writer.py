@@ -280,9 +280,9 @@ def _replace_stream(
 
 
 def _replace_rows(conn: Connection, table: Table, frame: pd.DataFrame, date_column: str) -> int:
-    names, columns = bulk.prepare_columns(frame, table, conn.dialect.name)
+    names, columns, gaps = bulk.prepare_columns(frame, table, conn.dialect.name)
     stage = bulk.stage_table(conn, table, names)
-    rows = bulk.write_columns(conn, stage.name, names, columns)
+    rows = bulk.write_columns(conn, stage.name, names, columns, gaps)
     keys = select(stage.c.holding_id, stage.c[date_column])
     conn.execute(delete(table).where(tuple_(table.c.holding_id, table.c[date_column]).in_(keys)))
     conn.execute(insert(table).from_select(names, select(*[stage.c[n] for n in names])))
