@@ -18,7 +18,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.attach(db)
 
     runner.run(
-        window.tr("Opening the database"),
+        QCoreApplication.translate("App", "Opening the database"),
         lambda progress: prepare_database(url, settings, progress),
         attach,
         window.show_error,

@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from rmdesk.services.progress import Cancelled, Progress
@@ -127,7 +127,9 @@ class TaskRunner(QObject):
 
 
 def _dialog(title: str, window: QWidget, task: Task, cancellable: bool) -> QProgressDialog:
-    dialog = QProgressDialog(title, window.tr("Cancel") if cancellable else "", 0, 0, window)
+    dialog = QProgressDialog(
+        title, QCoreApplication.translate("Tasks", "Cancel") if cancellable else "", 0, 0, window
+    )
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(SHOW_AFTER_MS)

@@ -1,6 +1,14 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>App</name>
+    <message>
+        <location filename="../../rmdesk/app.py" line="132" />
+        <source>Opening the database</source>
+        <translation>打开数据库</translation>
+    </message>
+</context>
+<context>
     <name>Book</name>
     <message>
         <location filename="../../rmdesk/views/main_window.py" line="32" />
@@ -185,14 +193,9 @@
     </message>
 </context>
 <context>
-    <name>window</name>
+    <name>Tasks</name>
     <message>
-        <location filename="../../rmdesk/app.py" line="132" />
-        <source>Opening the database</source>
-        <translation>打开数据库</translation>
-    </message>
-    <message>
-        <location filename="../../rmdesk/tasks.py" line="130" />
+        <location filename="../../rmdesk/tasks.py" line="131" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
