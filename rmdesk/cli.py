@@ -96,7 +96,7 @@ def with_db(func: F) -> F:
         finally:
             db.dispose()
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # same signature as func, for click
 
 
 def guarded(func: F) -> F:
@@ -127,7 +127,7 @@ def guarded(func: F) -> F:
                 fail(f"database error: {getattr(exc, 'orig', exc)}", EXIT_DATABASE)
             fail(f"{exc.__class__.__name__}: {exc} (set RMDESK_DEBUG=1 for details)", EXIT_ERROR)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # same signature as func, for click
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -25,9 +25,9 @@ os.environ.pop("RMDESK_DATABASE_URL", None)
 time.tzset()
 
 import psycopg  # noqa: E402 (after the environment is fixed)
-from sqlalchemy import make_url  # noqa: E402
+from sqlalchemy import make_url  # noqa: E402 (as above)
 
-from rmdesk.db import open_database  # noqa: E402
+from rmdesk.db import open_database  # noqa: E402 (as above)
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -90,7 +90,7 @@ def test_the_frame_model_passes_the_model_tester(qtmodeltester: object) -> None:
     assert pd.isna(model.row_at(2)["n"])
     model.set_mask(np.array([True, False, True]))
     assert model.rowCount() == 2
-    qtmodeltester.check(model)  # type: ignore[attr-defined]
+    qtmodeltester.check(model)
 
 
 def test_every_interface_string_has_a_chinese_translation() -> None:
@@ -100,7 +100,7 @@ def test_every_interface_string_has_a_chinese_translation() -> None:
     untranslated = [
         m.findtext("source")
         for m in tree.iter("message")
-        if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")  # type: ignore[union-attr]
-        or not "".join(m.find("translation").itertext()).strip()  # type: ignore[union-attr]
+        if m.find("translation").get("type") in ("unfinished", "vanished", "obsolete")
+        or not "".join(m.find("translation").itertext()).strip()
     ]
     assert untranslated == []

@@ -19,7 +19,7 @@ SAMPLE = ROOT / "docs" / "samples" / "generic"
 def _import(url: str, path: Path, **kwargs: object) -> None:
     db = open_database(url)
     try:
-        run_import(db.engine, "generic", path, **kwargs)  # type: ignore[arg-type]
+        run_import(db.engine, "generic", path, **kwargs)
     finally:
         db.dispose()
 

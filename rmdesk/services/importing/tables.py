@@ -174,8 +174,6 @@ def _read_fast(utf8: bytes, text: str, sep: str) -> pd.DataFrame | None:
     if "\n\n" in text or "\n\r\n" in text:
         return None
     try:
-        import pyarrow  # noqa: F401 (only checks that it is there)
-
         return pd.read_csv(
             io.BytesIO(utf8),
             sep=sep,
