@@ -370,7 +370,8 @@ class RiskFlag(TimestampMixin, Base):
     status: Mapped[FlagStatus] = mapped_column(
         _enum(FlagStatus, "flag_status"), default=FlagStatus.RAISED, index=True
     )
-    evidence: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[str] = mapped_column(Text)  # in Chinese
+    evidence_en: Mapped[str] = mapped_column(Text, default="", server_default="")
     evidence_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     raised_on: Mapped[dt.date] = mapped_column(Date)
     due_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -453,6 +454,43 @@ class TrainingPoints(TimestampMixin, Base):
     earned_on: Mapped[dt.date] = mapped_column(Date)
     course: Mapped[str] = mapped_column(String(200))
     points: Mapped[int] = mapped_column(Integer)
+
+
+class ScoringRun(Base):
+    """One run of the nightly scoring: its data date, scope, parameters and pricing versions."""
+
+    __tablename__ = "scoring_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    scope: Mapped[str] = mapped_column(String(64))  # "bank", "branch:B01", "rm:rm01"
+    actor: Mapped[str] = mapped_column(String(64))
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    pricing: Mapped[dict[str, Any]] = mapped_column(default=dict)  # product -> versions used
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class ClientScore(Base):
+    """A client's trailing-12-month contribution, its parts, ranks and tier as of a data date."""
+
+    __tablename__ = "client_scores"
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("scoring_runs.id"), index=True)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    contribution_minor: Mapped[int] = mapped_column(Money)  # trailing 12 months
+    previous_minor: Mapped[int] = mapped_column(Money)  # the 12 months before
+    growth: Mapped[Decimal | None] = mapped_column(Numeric(18, 8))  # None: base not positive
+    deposit_margin_minor: Mapped[int] = mapped_column(Money)
+    loan_margin_minor: Mapped[int] = mapped_column(Money)
+    fees_minor: Mapped[int] = mapped_column(Money)
+    cost_minor: Mapped[int] = mapped_column(Money)
+    expected_loss_minor: Mapped[int] = mapped_column(Money)
+    rank_book: Mapped[int | None] = mapped_column(Integer)
+    rank_branch: Mapped[int | None] = mapped_column(Integer)
+    rank_bank: Mapped[int] = mapped_column(Integer)
+    cumulative_share: Mapped[Decimal] = mapped_column(Rate)
+    tier: Mapped[str] = mapped_column(String(8), index=True)
 
 
 class AuditEntry(Base):
