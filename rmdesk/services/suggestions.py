@@ -1,0 +1,187 @@
+"""Stored suggestions: kept in line with each scoring run, and the outcomes RMs record.
+
+A run replaces a client's *open* suggestions with its new top list, writing only what changed
+(so scoring twice changes nothing). Suggestions an RM has acted on keep their status; an outcome
+(pitched, accepted, declined, not now) is a row in suggestion_outcomes with its date, and a
+declined or put-off product stays out of the list for a set time (docs/cross-sell.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+
+from rmdesk.db import write_transaction
+from rmdesk.models import Base, SuggestionStatus
+from rmdesk.services import audit
+from rmdesk.services.parameters import Parameters
+
+T = Base.metadata.tables
+sug_t, out_t = T["suggestions"], T["suggestion_outcomes"]
+OUTCOMES = ("pitched", "accepted", "declined", "not_now")
+
+
+class SuggestionError(ValueError):
+    """An outcome that cannot be recorded; the message says why."""
+
+
+def recent_outcomes(
+    conn: Connection, client_ids: Sequence[int], *, today: dt.date, params: Parameters
+) -> pd.DataFrame:
+    """(client, product) pairs to leave out: declined, put off or accepted recently, or being
+    worked on (a pitched suggestion)."""
+    since = dt.datetime.combine(
+        today - dt.timedelta(days=max(params.decline_cooloff_days, params.not_now_days, 365)),
+        dt.time(),
+        tzinfo=dt.UTC,
+    )
+    rows = conn.execute(
+        select(out_t.c.client_id, out_t.c.product_id, out_t.c.outcome, out_t.c.at).where(
+            out_t.c.client_id.in_(client_ids), out_t.c.at >= since
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=["client_id", "product_id", "outcome", "at"])
+    days = {"declined": params.decline_cooloff_days, "not_now": params.not_now_days}
+    days["accepted"] = 365
+    if not frame.empty:
+        at = pd.to_datetime(frame["at"], utc=True).dt.date
+        keep = frame["outcome"].map(days).fillna(-1)
+        frame = frame[(pd.Series([(today - d).days for d in at], index=frame.index) <= keep)]
+    pitched = conn.execute(
+        select(sug_t.c.client_id, sug_t.c.product_id).where(
+            sug_t.c.client_id.in_(client_ids), sug_t.c.status == SuggestionStatus.PITCHED
+        )
+    ).all()
+    return pd.concat(
+        [
+            frame[["client_id", "product_id"]],
+            pd.DataFrame(pitched, columns=["client_id", "product_id"]),
+        ],
+        ignore_index=True,
+    )
+
+
+def _rate(x: float) -> Decimal:
+    return Decimal(f"{x:.6f}")
+
+
+def reconcile(
+    conn: Connection, fresh: pd.DataFrame, client_ids: Sequence[int], *, today: dt.date
+) -> dict[str, int]:
+    """Make the open suggestions of ``client_ids`` equal ``fresh`` (from cross_sell.suggest)."""
+    old = conn.execute(
+        select(
+            sug_t.c.id,
+            sug_t.c.client_id,
+            sug_t.c.product_id,
+            sug_t.c.rank,
+            sug_t.c.likelihood,
+            sug_t.c.expected_value_minor,
+            sug_t.c.reason_zh,
+            sug_t.c.reason_en,
+            sug_t.c.evidence_data,
+        ).where(sug_t.c.client_id.in_(client_ids), sug_t.c.status == SuggestionStatus.OPEN)
+    ).all()
+    existing = {(r.client_id, r.product_id): r for r in old}
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    keep: set[tuple[int, int]] = set()
+    for rec in fresh.to_dict("records"):
+        r = SimpleNamespace(**{str(k): v for k, v in rec.items()})
+        key = (int(r.client_id), int(r.product_id))
+        keep.add(key)
+        values = {
+            "rank": int(r.rank),
+            "likelihood": _rate(float(r.likelihood)),
+            "expected_value_minor": int(r.expected_value_minor),
+            "reason_zh": r.reason_zh,
+            "reason_en": r.reason_en,
+            "evidence_data": r.evidence_data,
+        }
+        was = existing.get(key)
+        if was is None:
+            inserts.append(
+                {
+                    "client_id": key[0],
+                    "product_id": key[1],
+                    "status": SuggestionStatus.OPEN,
+                    "generated_on": today,
+                    "version": 1,
+                    **values,
+                }
+            )
+        elif any(
+            (_rate(float(getattr(was, k))) if k == "likelihood" else getattr(was, k)) != v
+            for k, v in values.items()
+        ):
+            updates.append({"b_id": was.id, "generated_on": today, **values})
+    gone = [r.id for key, r in existing.items() if key not in keep]
+    if inserts:
+        conn.execute(insert(sug_t), inserts)
+    if updates:
+        conn.execute(
+            update(sug_t)
+            .where(sug_t.c.id == bindparam("b_id"))
+            .values(version=sug_t.c.version + 1),
+            updates,
+        )
+    if gone:
+        conn.execute(delete(sug_t).where(sug_t.c.id.in_(gone)))
+    return {"suggested": len(inserts), "updated": len(updates), "withdrawn": len(gone)}
+
+
+def record_outcome(
+    engine: Engine,
+    suggestion_id: int,
+    outcome: str,
+    *,
+    user_id: int | None,
+    actor: str,
+    note: str | None = None,
+    at: dt.datetime | None = None,
+    version: int | None = None,
+) -> None:
+    """Record pitched / accepted / declined / not now for a suggestion, with its date."""
+    if outcome not in OUTCOMES:
+        raise SuggestionError(f"outcome {outcome!r}: use one of {', '.join(OUTCOMES)}")
+    at = at or dt.datetime.now(dt.UTC)
+    with write_transaction(engine) as conn:
+        row = conn.execute(select(sug_t).where(sug_t.c.id == suggestion_id)).one_or_none()
+        if row is None:
+            raise SuggestionError(f"suggestion {suggestion_id} does not exist")
+        if version is not None and row.version != version:
+            raise SuggestionError(
+                f"suggestion {suggestion_id} was changed by someone else; reload it and try again"
+            )
+        if row.status in (SuggestionStatus.ACCEPTED, SuggestionStatus.DECLINED):
+            raise SuggestionError(f"suggestion {suggestion_id} is already {row.status}")
+        conn.execute(
+            insert(out_t).values(
+                suggestion_id=suggestion_id,
+                client_id=row.client_id,
+                product_id=row.product_id,
+                outcome=outcome,
+                at=at,
+                user_id=user_id,
+                note=note,
+            )
+        )
+        conn.execute(
+            update(sug_t)
+            .where(sug_t.c.id == suggestion_id)
+            .values(status=SuggestionStatus(outcome), version=sug_t.c.version + 1)
+        )
+        audit.record(
+            conn,
+            actor,
+            f"suggestion.{outcome}",
+            "suggestion",
+            suggestion_id,
+            {"client_id": row.client_id, "product_id": row.product_id, "note": note},
+        )
