@@ -252,7 +252,7 @@ def import_(
 
 @main.command()
 @with_db
-@click.argument("table")
+@click.argument("name")
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True
 )
@@ -260,24 +260,53 @@ def import_(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="File to write (default: TABLE.csv or TABLE.xlsx here).",
+    help="File to write (default: NAME.csv or NAME.xlsx here).",
 )
+@click.option("--table", "raw", is_flag=True, help="Export the table NAME as stored, not a report.")
+@click.option("--branch", help="Reports: only this branch (code).")
+@click.option("--rm", "rm_name", help="Reports: only this RM's clients (user name).")
+@click.option("--period", help="scorecards: the month (2026-10) or quarter (2026Q3).")
 @click.option("--quiet", is_flag=True)
 @guarded
-def export(db: Database, table: str, fmt: str, output: Path | None, quiet: bool) -> None:
-    """Export a table to CSV or Excel (see `rmdesk-cli info` for the tables)."""
-    from rmdesk.services.exporting import ExportError, export_table
+def export(
+    db: Database,
+    name: str,
+    fmt: str,
+    output: Path | None,
+    raw: bool,
+    branch: str | None,
+    rm_name: str | None,
+    period: str | None,
+    quiet: bool,
+) -> None:
+    """Export a report (suggestions, flags, contribution, scorecards) or any table.
 
-    output = output or Path(f"{table}.{fmt}")
+    Reports have stable columns, documented in docs/exports.md. Any other NAME, or --table,
+    exports that table as stored (see `rmdesk-cli info` for the tables).
+    """
+    from rmdesk.services import users
+    from rmdesk.services.exporting import ExportError, export_table
+    from rmdesk.services.reports import REPORTS, Scope, export_report
+
+    output = output or Path(f"{name}.{fmt}")
     bar = Bar(quiet)
     try:
-        rows = export_table(db.engine, table, fmt, output, progress=bar)
-    except ExportError as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
+        if name in REPORTS and not raw:
+            scope = Scope(
+                branch_id=users.branch_id(db.engine, branch) if branch else None,
+                rm_id=users.user_id(db.engine, rm_name) if rm_name else None,
+            )
+            rows = export_report(
+                db.engine, name, fmt, output, scope=scope, period=period, progress=bar
+            )
+        else:
+            rows = export_table(db.engine, name, fmt, output, progress=bar)
+    except (ExportError, users.UserError) as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_USAGE)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERROR)
     bar.close()
-    click.echo(f"{rows:,} rows of {table} written to {output}")
+    click.echo(f"{rows:,} rows of {name} written to {output}")
 
 
 @main.command()
@@ -353,6 +382,9 @@ def _print_counts(counts: dict[str, int], seconds: float) -> None:
     parts = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in counts.items() if v)
     click.echo(f"done in {seconds:.1f} s: {parts}")
 
+
+# The engine's commands live in their own module and register themselves on ``main``.
+from rmdesk import cli_engine  # noqa: E402, F401  -- imported for its commands, after ``main``
 
 if __name__ == "__main__":  # pragma: no cover
     main()

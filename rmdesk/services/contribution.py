@@ -178,7 +178,7 @@ def assign_tiers(values: np.ndarray, params: Parameters) -> tuple[np.ndarray, np
         idx = np.flatnonzero(positive)
         order = idx[np.argsort(-values[idx], kind="stable")]
         cum = np.cumsum(values[order]) / total
-        before = cum - values[order] / total
+        before = np.concatenate([[0.0], cum[:-1]]) + 1e-12  # a share exactly on a bound moves on
         tiers[order] = np.asarray(names, dtype=object)[np.searchsorted(bounds, before, "right")]
         share[order] = np.minimum(cum, 1.0)
     return tiers, share

@@ -61,9 +61,12 @@ def mine_rules(matrix: pd.DataFrame, params: Parameters) -> pd.DataFrame:
     )
     if frequent.empty or frequent["itemsets"].map(len).max() < 2:
         return pd.DataFrame(columns=columns)
-    rules = association_rules(
-        frequent, num_itemsets=len(items), metric="confidence", min_threshold=0.0
-    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # mlxtend also computes metrics we do not use (certainty, conviction); they divide by
+        # zero for a product every client holds
+        rules = association_rules(
+            frequent, num_itemsets=len(items), metric="confidence", min_threshold=0.0
+        )
     rules = rules[
         (rules["consequents"].map(len) == 1)
         & (rules["confidence"] >= params.rule_min_confidence)
@@ -271,10 +274,16 @@ def suggest(
     best = model.best.rename(columns={"consequent": "code"})
     cand = cand.merge(best, on=["client_id", "code"], how="left")
     cand["base_rate"] = cand["code"].map(model.base_rate).fillna(0.0)
-    likelihood = cand["propensity"].fillna(cand["confidence"]).fillna(cand["base_rate"])
+    likelihood = pd.to_numeric(cand["propensity"], errors="coerce").astype("float64")
+    for fallback in ("confidence", "base_rate"):
+        backup = pd.to_numeric(cand[fallback], errors="coerce").astype("float64")
+        likelihood = likelihood.where(likelihood.notna(), backup)
     cand["likelihood"] = likelihood.round(6)
     cand["expected_value_minor"] = (cand["likelihood"] * cand["typical"]).round().astype("int64")
-    cand = cand[cand["expected_value_minor"] > 0]
+    cand = cand[
+        (cand["expected_value_minor"] > 0)
+        & (cand["likelihood"] >= params.suggestion_min_likelihood)
+    ]
     cand = cand.sort_values(
         ["client_id", "expected_value_minor", "code"], ascending=[True, False, True]
     )

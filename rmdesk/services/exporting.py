@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import enum
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,60 +80,96 @@ def export_table(
     columns = _columns(table)
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+    rows = _rows(engine, table, columns)
+    return write_rows(engine, name, columns, rows, total, fmt, path, actor=actor, progress=progress)
+
+
+def write_rows(
+    engine: Engine,
+    name: str,
+    columns: list[str],
+    rows: Iterable[Sequence[Any]],
+    total: int,
+    fmt: str,
+    path: Path,
+    *,
+    actor: str = "cli",
+    progress: Progress | None = None,
+    detail: dict[str, Any] | None = None,
+) -> int:
+    """Write rows to ``path`` via a temporary file (never a half-written file) and audit it."""
+    progress = progress or NullProgress()
+    if fmt not in FORMATS:
+        raise ExportError(f"format must be one of {', '.join(FORMATS)}")
     tmp = path.with_name(path.name + ".part")
     try:
-        written = (_csv if fmt == "csv" else _xlsx)(engine, table, columns, tmp, total, progress)
+        written = (_csv if fmt == "csv" else _xlsx)(name, columns, rows, tmp, total, progress)
         tmp.replace(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     with engine.begin() as conn:
         audit.record(
-            conn, actor, "export", name, None, {"format": fmt, "rows": written, "path": str(path)}
+            conn,
+            actor,
+            "export",
+            name,
+            None,
+            {"format": fmt, "rows": written, "path": str(path), **(detail or {})},
         )
     return written
 
 
 def _csv(
-    engine: Engine, table: Table, columns: list[str], path: Path, total: int, progress: Progress
+    name: str,
+    columns: list[str],
+    rows: Iterable[Sequence[Any]],
+    path: Path,
+    total: int,
+    progress: Progress,
 ) -> int:
     n = 0
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(columns)
-        for row in _rows(engine, table, columns):
+        for row in rows:
             writer.writerow([safe_cell(v) for v in row])
             n += 1
             if n % BATCH == 0:
                 check(progress)
-                progress.report(n, total, table.name)
-    progress.report(n, total, table.name)
+                progress.report(n, total, name)
+    progress.report(n, total, name)
     return n
 
 
 def _xlsx(
-    engine: Engine, table: Table, columns: list[str], path: Path, total: int, progress: Progress
+    name: str,
+    columns: list[str],
+    rows: Iterable[Sequence[Any]],
+    path: Path,
+    total: int,
+    progress: Progress,
 ) -> int:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = None
     n = 0
-    for row in _rows(engine, table, columns):
+    for row in rows:
         if n % XLSX_MAX_ROWS == 0:  # a sheet holds about a million rows; go on in the next
             part = n // XLSX_MAX_ROWS + 1
-            sheet = book.create_sheet(table.name if part == 1 else f"{table.name}_{part}")
+            sheet = book.create_sheet(name if part == 1 else f"{name}_{part}")
             sheet.append(columns)
         assert sheet is not None
         sheet.append([_xlsx_cell(v) for v in row])
         n += 1
         if n % BATCH == 0:
             check(progress)
-            progress.report(n, total, table.name)
+            progress.report(n, total, name)
     if sheet is None:
-        book.create_sheet(table.name).append(columns)
+        book.create_sheet(name).append(columns)
     book.save(path)
-    progress.report(n, total, table.name)
+    progress.report(n, total, name)
     return n
 
 

@@ -59,6 +59,7 @@ class Parameters:
     dismiss_quiet_days: int = 90  # a dismissed flag stays quiet this long, unless a date is given
     # cross-sell
     suggestions_per_client: int = 3
+    suggestion_min_likelihood: float = 0.05  # below this a suggestion is noise, not advice
     rule_min_support: float = 0.01
     rule_min_confidence: float = 0.20
     rule_min_lift: float = 1.20

@@ -275,9 +275,10 @@ def evaluate(inputs: Inputs) -> pd.DataFrame:
             ),
         )
     )
-    out = pd.concat([x for x in parts if len(x)], ignore_index=True)
-    if out.empty:
+    found = [x for x in parts if len(x)]
+    if not found:
         return pd.DataFrame(columns=CONDITION_COLUMNS)
+    out = pd.concat(found, ignore_index=True)
     out["holding_id"] = out["holding_id"].fillna(0).astype("int64")
     out["data"] = pd.Series([_plain(d) for d in out["data"]], index=out.index, dtype=object)
     currency = c.set_index("client_id")["currency"]

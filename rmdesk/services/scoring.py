@@ -122,6 +122,8 @@ def load(conn: Connection, window: Window, params: parameters.Parameters) -> Loa
             inter.c.client_id
         ),
     )
+    stamp = pd.to_datetime(last_contact["last_contact"], utc=True)
+    last_contact["last_contact"] = stamp.dt.tz_convert(None).dt.normalize()
     clients = clients.merge(last_contact, on="client_id", how="left")
     holdings = _frame(
         conn,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, insert, select, update
 
-from rmdesk.models import Role, User
+from rmdesk.models import Branch, Role, User
 from rmdesk.services import audit
 from rmdesk.services.passwords import hash_password
 
@@ -60,3 +60,21 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str = "
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
+
+
+def user_id(engine: Engine, username: str) -> int:
+    """The id of ``username``; UserError names it when there is no such user."""
+    with engine.connect() as conn:
+        found = conn.execute(select(User.id).where(User.username == username)).scalar()
+    if found is None:
+        raise UserError(f"no user {username!r}")
+    return int(found)
+
+
+def branch_id(engine: Engine, code: str) -> int:
+    """The id of the branch with ``code``; UserError names it when there is none."""
+    with engine.connect() as conn:
+        found = conn.execute(select(Branch.id).where(Branch.code == code)).scalar()
+    if found is None:
+        raise UserError(f"no branch {code!r}")
+    return int(found)

@@ -1,0 +1,266 @@
+"""rmdesk-cli commands of the decision engine: score, explain, params, pricing, flag, suggestion.
+
+Registered on the ``rmdesk-cli`` group by rmdesk.cli; exit codes as documented there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import time
+from typing import Any
+
+import click
+
+from rmdesk.cli import (
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    Bar,
+    fail,
+    guarded,
+    main,
+    with_db,
+)
+from rmdesk.db import Database
+
+DATE = click.DateTime(["%Y-%m-%d"])
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+@main.command()
+@with_db
+@click.option("--branch", help="Score only this branch's clients (code).")
+@click.option("--rm", "rm_name", help="Score only this RM's clients (user name).")
+@click.option("--as-of", type=DATE, help="Data date (default: the data set's as-of date).")
+@click.option(
+    "--today", type=DATE, help="The date flags are raised and snoozes end (default: today)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
+@click.option("--quiet", is_flag=True)
+@guarded
+def score(
+    db: Database,
+    branch: str | None,
+    rm_name: str | None,
+    as_of: dt.datetime | None,
+    today: dt.datetime | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """Recompute contribution, tiers, risk flags and suggestions (idempotent)."""
+    from rmdesk.services.scoring import ScopeError
+    from rmdesk.services.scoring import score as run
+
+    bar = Bar(quiet)
+    started = time.perf_counter()
+    try:
+        result = run(
+            db.engine,
+            branch=branch,
+            rm=rm_name,
+            as_of=_date(as_of),
+            today=_date(today),
+            actor="cli",
+            progress=bar,
+        )
+    except ScopeError as exc:
+        fail(str(exc), EXIT_USAGE if "either" in str(exc) else EXIT_NOT_FOUND)
+    bar.close()
+    c = result.counts
+    if as_json:
+        click.echo(json.dumps({"run_id": result.run_id, **c}, ensure_ascii=False, indent=2))
+        return
+    click.echo(
+        f"scored {result.clients:,} clients ({result.scope}, data as of {result.as_of}) "
+        f"in {time.perf_counter() - started:.1f} s, run #{result.run_id}"
+    )
+    tiers = ", ".join(f"{k} {v:,}" for k, v in c["tiers"].items())
+    click.echo(f"  tiers: {tiers}; top 20% make {c['pareto_top20_share']:.1%} of contribution")
+    click.echo(
+        f"  flags: {c['flags_raised']:,} raised, {c['flags_re_raised']:,} re-raised, "
+        f"{c['flags_closed']:,} closed, {c['flags_updated']:,} updated"
+    )
+    click.echo(
+        f"  suggestions: {c['suggested']:,} new, {c['updated']:,} updated, "
+        f"{c['withdrawn']:,} withdrawn; {c['rules_mined']:,} association rules, "
+        f"{len(c['models']):,} propensity models"
+    )
+    click.echo(f"  scores written: {c['scores_written']:,}")
+
+
+@main.command()
+@with_db
+@click.argument("client")
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--as-of", type=DATE, help="Data date (default: the data set's as-of date).")
+@guarded
+def explain(db: Database, client: str, language: str, as_of: dt.datetime | None) -> None:
+    """How a client's contribution was computed (CLIENT is the client's id in its source)."""
+    from sqlalchemy import select
+
+    from rmdesk.models import Client
+    from rmdesk.services.contribution_detail import client_breakdown
+    from rmdesk.services.scoring import data_date
+
+    with db.engine.connect() as conn:
+        found = conn.execute(
+            select(Client.id, Client.name).where(Client.external_id == client)
+        ).first()
+        when = _date(as_of) or data_date(conn)
+    if found is None:
+        fail(f"no client {client!r}", EXIT_NOT_FOUND)
+    assert found is not None
+    b = client_breakdown(db.engine, found.id, when)
+    click.echo(f"{found.name} ({client}), {when}")
+    for line in b.lines[language]:
+        click.echo("  " + line)
+
+
+@main.group()
+def params() -> None:
+    """Show or change the engine's parameters (tiers, cadences, thresholds)."""
+
+
+@params.command(name="show")
+@with_db
+@guarded
+def params_show(db: Database) -> None:
+    """Print every parameter; changed ones are marked with *."""
+    from rmdesk.services import parameters
+
+    current = parameters.load(db.engine)
+    changed = parameters.changes(current)
+    for name, value in current.as_dict().items():
+        mark = "*" if name in changed else " "
+        click.echo(f"{mark} {name:<26} {json.dumps(value, ensure_ascii=False)}")
+
+
+@params.command(name="set")
+@with_db
+@click.argument("assignments", nargs=-1, required=True)
+@guarded
+def params_set(db: Database, assignments: tuple[str, ...]) -> None:
+    """Change parameters: NAME=VALUE ..., e.g. rule_min_lift=1.5 'cadence_days={"A": 21, ...}'."""
+    from rmdesk.db import write_transaction
+    from rmdesk.services import parameters
+
+    try:
+        updates = dict(parameters.parse_assignment(a) for a in assignments)
+        with write_transaction(db.engine) as conn:
+            parameters.set_values(conn, updates, "cli")
+    except parameters.ParameterError as exc:
+        fail(str(exc), EXIT_USAGE)
+    click.echo("changed: " + ", ".join(sorted(updates)) + " (takes effect at the next score)")
+
+
+@main.group()
+def pricing() -> None:
+    """Show product pricing versions, or add a new version."""
+
+
+@pricing.command(name="show")
+@with_db
+@click.argument("code", required=False)
+@guarded
+def pricing_show(db: Database, code: str | None) -> None:
+    """Every pricing version (of one product if CODE is given)."""
+    from rmdesk.services.pricing import versions
+
+    frame = versions(db.engine, code)
+    if frame.empty:
+        fail(f"no pricing for {code!r}" if code else "no pricing", EXIT_NOT_FOUND)
+    click.echo(frame.to_string(index=False))
+
+
+@pricing.command(name="set")
+@with_db
+@click.argument("code")
+@click.option("--valid-from", type=DATE, required=True, help="First day the version applies.")
+@click.option("--ftp-rate")
+@click.option("--client-rate")
+@click.option("--fee-rate")
+@click.option("--pd", "pd_")
+@click.option("--lgd")
+@click.option("--fee-monthly-minor")
+@click.option("--cost-to-serve-minor")
+@click.option("--note")
+@guarded
+def pricing_set(
+    db: Database, code: str, valid_from: dt.datetime, note: str | None, **fields: Any
+) -> None:
+    """Add a pricing version for product CODE (rates annual: 0.025 = 2.5 %)."""
+    from rmdesk.services.pricing import PricingError, change
+
+    changes = {("pd" if k == "pd_" else k): v for k, v in fields.items() if v is not None}
+    try:
+        version = change(
+            db.engine, code, changes, valid_from=valid_from.date(), actor="cli", note=note
+        )
+    except PricingError as exc:
+        fail(str(exc), EXIT_NOT_FOUND if str(exc).startswith("no product") else EXIT_USAGE)
+    click.echo(f"{code}: pricing version {version} from {valid_from.date()}")
+
+
+@main.command()
+@with_db
+@click.argument("action", type=click.Choice(["acknowledge", "resolve", "dismiss", "snooze"]))
+@click.argument("flag_id", type=int)
+@click.option("--user", "username", required=True, help="Who does it (user name).")
+@click.option("--reason", help="Why (required to dismiss).")
+@click.option("--until", type=DATE, help="snooze: until this date; dismiss: quiet until.")
+@guarded
+def flag(
+    db: Database,
+    action: str,
+    flag_id: int,
+    username: str,
+    reason: str | None,
+    until: dt.datetime | None,
+) -> None:
+    """Acknowledge, resolve, dismiss or snooze a risk flag."""
+    from rmdesk.services import risk_flags, users
+
+    try:
+        uid = users.user_id(db.engine, username)
+        version = risk_flags.act(
+            db.engine,
+            flag_id,
+            action,
+            user_id=uid,
+            actor=username,
+            reason=reason,
+            until=_date(until),
+        )
+    except users.UserError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    except risk_flags.FlagError as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "does not exist" in str(exc) else EXIT_USAGE)
+    click.echo(f"flag {flag_id}: {action} recorded (version {version})")
+
+
+@main.command()
+@with_db
+@click.argument("suggestion_id", type=int)
+@click.argument("outcome", type=click.Choice(["pitched", "accepted", "declined", "not_now"]))
+@click.option("--user", "username", required=True, help="Who records it (user name).")
+@click.option("--note")
+@guarded
+def outcome(
+    db: Database, suggestion_id: int, outcome: str, username: str, note: str | None
+) -> None:
+    """Record what happened to a suggestion: pitched, accepted, declined or not now."""
+    from rmdesk.services import suggestions, users
+
+    try:
+        uid = users.user_id(db.engine, username)
+        suggestions.record_outcome(
+            db.engine, suggestion_id, outcome, user_id=uid, actor=username, note=note
+        )
+    except users.UserError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    except suggestions.SuggestionError as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "does not exist" in str(exc) else EXIT_USAGE)
+    click.echo(f"suggestion {suggestion_id}: {outcome} recorded")
