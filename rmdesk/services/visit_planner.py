@@ -303,9 +303,9 @@ def _schedule(
         free = capacity[day]
         chosen: list[_Candidate] = []
         while free > 0:
-            anchor = next((c for c in pending if c.due <= day), None)
-            if anchor is None:
+            if not pending or pending[0].due > day:  # pending stays in order of urgency
                 break
+            anchor = pending[0]
             group = [anchor]
             if anchor.district is not None:
                 reach = day + dt.timedelta(days=window_days)

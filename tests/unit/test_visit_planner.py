@@ -1,0 +1,632 @@
+"""The visit planner on tiny hand-made banks whose plans can be worked out by hand.
+
+The main bank's RM visits two clients a day. With the plan starting Monday 2026-09-28:
+  C10 静安 D  last contact 2025-09-01 + 365 d   → due 2026-09-01 (cadence, overdue)
+  C01 浦东 A  last contact 2026-08-20 + 30 d    → due 2026-09-19 (cadence, overdue)
+  C02 徐汇 B  open high flag DPD_30             → due 2026-09-28 (flag; cadence alone: 10-13)
+  C05 徐汇 -  no score (tier D), never contacted → due 2026-09-28 (cadence)
+  C04 静安 B  open suggestion worth 1,500.00    → due 2026-10-30 − 30 d = 2026-09-30 (suggestion)
+  C03 浦东 C  deposit maturing 2026-10-20       → due 2026-10-20 − 14 d = 2026-10-06 (maturity)
+  C06 静安 A  contacted 2026-09-20              → due 2026-10-20: after a two-week plan, not planned
+  C07 浦东 A  overdue, but already has a planned visit on 2026-10-09: not proposed
+  C08        dormant: never planned;  C09: another RM's client
+Days fill in due order, each with the first client's district neighbours due within 14 days:
+  09-28 C10 + C04 (静安), 09-29 C01 + C03 (浦东), 09-30 C02 + C05 (徐汇).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from icalendar import Calendar
+from sqlalchemy import Engine, insert, select, text, update
+
+from rmdesk.db import make_engine
+from rmdesk.models import (
+    AuditEntry,
+    Branch,
+    Client,
+    ClientScore,
+    Holding,
+    Interaction,
+    Product,
+    RiskFlag,
+    ScoringRun,
+    Suggestion,
+    User,
+    Visit,
+)
+from rmdesk.services import visit_planner as vp
+from rmdesk.services.parameters import DEFAULTS
+from rmdesk.services.visit_calendar import working_days
+
+START = dt.date(2026, 9, 28)  # a Monday, three days before National Day
+D = dt.date
+
+
+@dataclass
+class Bank:
+    engine: Engine
+    rm: int
+    other_rm: int
+    branch: int
+    ids: dict[str, int]  # client external id -> id
+    product: dict[str, int]
+    run: int
+
+    def client(
+        self,
+        ext: str,
+        *,
+        district: str | None = None,
+        tier: str | None = None,
+        contribution: int = 0,
+        contacts: tuple[dt.date, ...] = (),
+        status: str = "active",
+        rm: int | None = None,
+    ) -> int:
+        """Add a client with an optional score and contacts (at 10:00 Beijing time)."""
+        with self.engine.begin() as conn:
+            cid = conn.execute(
+                insert(Client)
+                .values(
+                    source="test",
+                    external_id=ext,
+                    kind="individual",
+                    name=f"客户{ext}",
+                    district=district,
+                    branch_id=self.branch,
+                    rm_id=rm or self.rm,
+                    status=status,
+                )
+                .returning(Client.id)
+            ).scalar_one()
+            if tier is not None:
+                conn.execute(
+                    insert(ClientScore).values(**_score(cid, self.run, tier, contribution))
+                )
+            for n, day in enumerate(contacts):
+                at = dt.datetime(day.year, day.month, day.day, 2, tzinfo=dt.UTC)
+                conn.execute(
+                    insert(Interaction).values(
+                        source="test",
+                        external_id=f"{ext}-{n}",
+                        client_id=cid,
+                        occurred_at=at,
+                        channel="phone",
+                    )
+                )
+        self.ids[ext] = cid
+        return cid
+
+    def visit(self, ext: str, on: dt.date, status: str, slot: int = 1) -> int:
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(Visit)
+                    .values(
+                        client_id=self.ids[ext],
+                        user_id=self.rm,
+                        planned_on=on,
+                        slot=slot,
+                        status=status,
+                        purpose="cadence",
+                    )
+                    .returning(Visit.id)
+                ).scalar_one()
+            )
+
+
+def _score(client_id: int, run: int, tier: str, contribution: int) -> dict[str, Any]:
+    return {
+        "client_id": client_id,
+        "run_id": run,
+        "as_of": D(2026, 8, 31),
+        "contribution_minor": contribution,
+        "previous_minor": 0,
+        "deposit_margin_minor": contribution,
+        "loan_margin_minor": 0,
+        "fees_minor": 0,
+        "cost_minor": 0,
+        "expected_loss_minor": 0,
+        "rank_bank": 1,
+        "cumulative_share": Decimal("0.5"),
+        "tier": tier,
+    }
+
+
+def _empty_bank(db_url: str, visits_per_day: int = 2) -> Bank:
+    engine = make_engine(db_url)
+    with engine.begin() as conn:
+        branch = conn.execute(
+            insert(Branch).values(code="B01", name="陆家嘴支行").returning(Branch.id)
+        ).scalar_one()
+        rm, other = (
+            conn.execute(
+                insert(User)
+                .values(
+                    username=name,
+                    display_name=name,
+                    role="rm",
+                    branch_id=branch,
+                    visits_per_day=visits_per_day,
+                )
+                .returning(User.id)
+            ).scalar_one()
+            for name in ("rm01", "rm02")
+        )
+        products = {
+            code: conn.execute(
+                insert(Product)
+                .values(code=code, name_zh=zh, name_en=en, family=family)
+                .returning(Product.id)
+            ).scalar_one()
+            for code, zh, en, family in [
+                ("TD1Y", "一年定期存款", "1-year term deposit", "deposit"),
+                ("FUND", "稳健理财", "Steady wealth fund", "investment"),
+            ]
+        }
+        run = conn.execute(
+            insert(ScoringRun)
+            .values(
+                started_at=dt.datetime(2026, 9, 1, tzinfo=dt.UTC),
+                as_of=D(2026, 8, 31),
+                scope="bank",
+                actor="test",
+            )
+            .returning(ScoringRun.id)
+        ).scalar_one()
+    return Bank(engine, rm, other, branch, {}, products, run)
+
+
+@pytest.fixture
+def bank(db_url: str) -> Iterator[Bank]:
+    b = _empty_bank(db_url)
+    b.client(
+        "C01",
+        district="浦东",
+        tier="A",
+        contribution=9_000_000,
+        contacts=(D(2026, 6, 1), D(2026, 8, 20)),
+    )
+    b.client("C02", district="徐汇", tier="B", contribution=5_000_000, contacts=(D(2026, 7, 15),))
+    b.client("C03", district="浦东", tier="C", contribution=1_000_000, contacts=(D(2026, 5, 1),))
+    b.client("C04", district="静安", tier="B", contribution=3_000_000, contacts=(D(2026, 8, 1),))
+    b.client("C05", district="徐汇")
+    b.client("C06", district="静安", tier="A", contribution=8_000_000, contacts=(D(2026, 9, 20),))
+    b.client("C07", district="浦东", tier="A", contribution=7_000_000, contacts=(D(2026, 8, 1),))
+    b.client("C08", district="浦东", status="dormant")
+    b.client("C09", district="浦东", rm=b.other_rm)
+    b.client("C10", district="静安", tier="D", contribution=100_000, contacts=(D(2025, 9, 1),))
+    ids, td, fund = b.ids, b.product["TD1Y"], b.product["FUND"]
+    with b.engine.begin() as conn:
+        # rows written together need the same keys: executemany takes its columns from the first
+        flag = {"evidence": "逾期", "raised_on": D(2026, 9, 25)}
+        conn.execute(
+            insert(RiskFlag),
+            [
+                {**flag, "client_id": ids["C02"], "rule_code": "DPD_30", "severity": "high"}
+                | {"status": "raised"},
+                {**flag, "client_id": ids["C06"], "rule_code": "DPD_1", "severity": "medium"}
+                | {"status": "raised"},
+                {**flag, "client_id": ids["C06"], "rule_code": "DPD_90", "severity": "high"}
+                | {"status": "resolved"},
+            ],
+        )
+        h = {"source": "test", "product_id": td}
+        conn.execute(
+            insert(Holding),
+            [
+                {**h, "external_id": "H1", "client_id": ids["C03"]}
+                | {"maturity_on": D(2026, 10, 20), "closed_on": None},
+                # beyond the 60 days of maturity_days, and closed: neither pulls a visit
+                {**h, "external_id": "H2", "client_id": ids["C01"]}
+                | {"maturity_on": D(2026, 12, 31), "closed_on": None},
+                {**h, "external_id": "H3", "client_id": ids["C06"]}
+                | {"maturity_on": D(2026, 10, 5), "closed_on": D(2026, 9, 1)},
+            ],
+        )
+        offer = {
+            "product_id": fund,
+            "likelihood": Decimal("0.3"),
+            "reason_zh": "同类客户多持有",
+            "reason_en": "peers hold it",
+            "generated_on": D(2026, 9, 1),
+        }
+        conn.execute(
+            insert(Suggestion),
+            [
+                {**offer, "client_id": ids["C04"], "expected_value_minor": 150_000}
+                | {"status": "open"},
+                # too small to pull a visit, and declined
+                {**offer, "client_id": ids["C06"], "expected_value_minor": 50_000}
+                | {"status": "open"},
+                {**offer, "client_id": ids["C06"], "expected_value_minor": 900_000}
+                | {"status": "declined"},
+            ],
+        )
+    b.visit("C07", D(2026, 10, 9), "planned")
+    yield b
+    b.engine.dispose()
+
+
+def _ext(bank: Bank) -> dict[int, str]:
+    return {cid: ext for ext, cid in bank.ids.items()}
+
+
+def _plan(bank: Bank, frame: Any) -> list[tuple[str, dt.date, int, str]]:
+    """The plan as (client, day, slot, purpose), in visiting order."""
+    names = _ext(bank)
+    return [
+        (names[int(r.client_id)], r.planned_on.date(), int(r.slot), str(r.purpose))
+        for r in frame.itertuples()
+    ]
+
+
+def _visit_rows(bank: Bank) -> list[tuple[Any, ...]]:
+    with bank.engine.connect() as conn:
+        return [
+            tuple(r)
+            for r in conn.execute(
+                select(
+                    Visit.id,
+                    Visit.client_id,
+                    Visit.user_id,
+                    Visit.planned_on,
+                    Visit.slot,
+                    Visit.status,
+                    Visit.purpose,
+                    Visit.reason,
+                    Visit.district,
+                    Visit.notes,
+                    Visit.version,
+                ).order_by(Visit.id)
+            )
+        ]
+
+
+def _visit(bank: Bank, visit_id: int) -> Any:
+    with bank.engine.connect() as conn:
+        return conn.execute(select(Visit.__table__).where(Visit.id == visit_id)).one()
+
+
+def _id_of(bank: Bank, frame: Any, ext: str) -> int:
+    return int(frame.loc[frame["client_id"] == bank.ids[ext], "visit_id"].iloc[0])
+
+
+def test_due_dates_order_districts_and_reasons(bank: Bank) -> None:
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    assert _plan(bank, frame) == [
+        ("C10", D(2026, 9, 28), 1, "cadence"),
+        ("C04", D(2026, 9, 28), 2, "suggestion"),
+        ("C01", D(2026, 9, 29), 1, "cadence"),
+        ("C03", D(2026, 9, 29), 2, "maturity"),
+        ("C02", D(2026, 9, 30), 1, "flag"),
+        ("C05", D(2026, 9, 30), 2, "cadence"),
+    ]
+    due = dict(zip(frame["client_id"].map(_ext(bank)), frame["due_on"].dt.date, strict=True))
+    assert due == {
+        "C10": D(2026, 9, 1),
+        "C01": D(2026, 9, 19),
+        "C02": START,
+        "C05": START,
+        "C04": D(2026, 9, 30),
+        "C03": D(2026, 10, 6),
+    }
+    assert frame.attrs["unplaced"] == []
+    by = frame.set_index(frame["client_id"].map(_ext(bank)))
+    assert by.loc["C05", "tier"] == "D"  # no score: the lowest tier
+    assert list(by["district"]) == ["静安", "静安", "浦东", "浦东", "徐汇", "徐汇"]
+    assert by.loc["C03", "reason_zh"] == (
+        "一年定期存款 将于 2026-10-20 到期，请在到期前 14 天即 2026-10-06 前走访；"
+        "上次联系 2026-05-01，C 级客户每 180 天联系一次，应于 2026-10-28 联系。"
+    )
+    assert by.loc["C04", "reason_en"] == (
+        "Strong suggestion: Steady wealth fund, expected value CNY 1,500.00 a year; "
+        "visit brought forward 30 days; last contact 2026-08-01; tier B clients are contacted "
+        "every 90 days, due 2026-10-30."
+    )
+    assert by.loc["C02", "reason_en"].startswith(
+        "Open high-severity flag DPD_30 (since 2026-09-25)"
+    )
+    assert "已逾期 9 天" in by.loc["C01", "reason_zh"]
+    assert "尚无联系记录" in by.loc["C05", "reason_zh"]
+    # the stored visit carries the same reason as JSON, and its district
+    row = _visit(bank, int(by.loc["C03", "visit_id"]))
+    assert (row.status, row.district, row.version) == ("proposed", "浦东", 1)
+    assert vp.reason_text(row.reason, "zh_CN") == by.loc["C03", "reason_zh"]
+    assert vp.reason_text(row.reason, "en") == by.loc["C03", "reason_en"]
+    assert vp.reason_text("written by hand", "en") == "written by hand"
+    assert vp.reason_text(None, "zh_CN") == ""
+
+
+def test_rerunning_changes_nothing_and_keeps_what_the_rm_decided(bank: Bank) -> None:
+    first = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    before = _visit_rows(bank)
+    again = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    assert _visit_rows(bank) == before
+    assert again.equals(first)
+
+    accepted = _id_of(bank, first, "C02")
+    vp.accept(bank.engine, accepted, user_id=bank.rm, version=1)
+    moved = _id_of(bank, first, "C01")
+    vp.move(bank.engine, moved, D(2026, 10, 9), user_id=bank.rm, version=1, today=START)
+    kept = {status: bank.visit("C06", D(2026, 10, 8), status) for status in ("done", "missed")}
+    kept["cancelled"] = _id_of(bank, first, "C05")
+    vp.cancel(bank.engine, kept["cancelled"], user_id=bank.rm, version=1, reason="出国")
+    untouched = [r for r in _visit_rows(bank) if r[5] != "proposed"]
+
+    third = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    assert [r for r in _visit_rows(bank) if r[5] != "proposed"] == untouched
+    # C01 and C02 now have planned visits in the horizon; the cancelled C05 is proposed again
+    assert _plan(bank, third) == [
+        ("C10", D(2026, 9, 28), 1, "cadence"),
+        ("C04", D(2026, 9, 28), 2, "suggestion"),
+        ("C05", D(2026, 9, 29), 1, "cadence"),
+        # no longer joins C01 in 浦东, so C03 waits until it is due (10-06, a holiday: 10-08)
+        ("C03", D(2026, 10, 8), 1, "maturity"),
+    ]
+    # a visit kept for the same client keeps its id; one that changed gets a new version
+    for ext, version in (("C10", 1), ("C04", 1), ("C03", 2)):
+        assert _id_of(bank, third, ext) == _id_of(bank, first, ext)
+        assert _visit(bank, _id_of(bank, third, ext)).version == version
+    assert _id_of(bank, third, "C05") != kept["cancelled"]
+
+
+def test_capacity_weekends_and_national_day(db_url: str) -> None:
+    bank = _empty_bank(db_url)
+    for n in range(1, 10):
+        bank.client(f"N{n}")
+    bank.client("X")
+    bank.visit("X", D(2026, 10, 8), "planned", slot=1)  # takes one of that day's two places
+    start = D(2026, 9, 30)  # the Wednesday before National Day
+    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=2)
+    assert _plan(bank, frame) == [
+        ("N1", D(2026, 9, 30), 1, "cadence"),
+        ("N2", D(2026, 9, 30), 2, "cadence"),
+        ("N3", D(2026, 10, 8), 2, "cadence"),
+        ("N4", D(2026, 10, 9), 1, "cadence"),
+        ("N5", D(2026, 10, 9), 2, "cadence"),
+        ("N6", D(2026, 10, 10), 1, "cadence"),  # a Saturday made a working day (调休)
+        ("N7", D(2026, 10, 10), 2, "cadence"),
+        ("N8", D(2026, 10, 12), 1, "cadence"),
+        ("N9", D(2026, 10, 12), 2, "cadence"),
+    ]
+    days = set(frame["planned_on"].dt.date)
+    assert not days & {D(2026, 10, d) for d in range(1, 8)}  # the National Day holiday
+    assert D(2026, 10, 11) not in days  # an ordinary Sunday
+    assert frame.groupby("planned_on").size().max() <= 2
+
+    one_week = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=1)
+    assert len(one_week) == 2  # 09-30 is the only working day until 10-06
+    # X's planned visit is after this shorter horizon, so X is due and waits too
+    assert one_week.attrs["unplaced"] == [bank.ids[f"N{n}"] for n in range(3, 10)] + [bank.ids["X"]]
+    assert len(_visit_rows(bank)) == 3  # the longer plan's proposals were replaced
+    bank.engine.dispose()
+
+
+def test_working_days_follow_the_holidays_library() -> None:
+    assert working_days(D(2026, 9, 26), D(2026, 10, 11), "CN") == [
+        D(2026, 9, 28),
+        D(2026, 9, 29),
+        D(2026, 9, 30),
+        D(2026, 10, 8),
+        D(2026, 10, 9),
+        D(2026, 10, 10),
+    ]
+    assert D(2026, 9, 20) in working_days(D(2026, 9, 19), D(2026, 9, 20), "CN")  # a 调休 Sunday
+    with pytest.raises(ValueError, match="holiday_country"):
+        working_days(START, START, "XX")
+
+
+def test_district_neighbours_join_a_day_and_the_route_goes_by_district(db_url: str) -> None:
+    bank = _empty_bank(db_url, visits_per_day=3)
+    start = D(2026, 11, 2)  # an ordinary Monday
+    bank.client("P1", district="Z区", tier="A", contribution=900)  # never contacted: due now
+    bank.client("P2", district="A区", tier="B", contribution=500)  # never contacted: due now
+    bank.client("P3", district="Z区", tier="A", contacts=(start - dt.timedelta(days=10),))
+    bank.client("P4", district="A区", tier="A", contacts=(start - dt.timedelta(days=20),))
+    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=4)
+    # P4 (due 11-12) joins P2 in A区; P3 (due 11-22, a Sunday) is beyond the 14-day window
+    assert _plan(bank, frame) == [
+        ("P2", start, 1, "cadence"),
+        ("P4", start, 2, "cadence"),
+        ("P1", start, 3, "cadence"),
+        ("P3", D(2026, 11, 23), 1, "cadence"),
+    ]
+    alone = dataclasses.replace(DEFAULTS, district_window_days=0)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=4, params=alone)
+    assert _plan(bank, frame) == [
+        ("P2", start, 1, "cadence"),
+        ("P1", start, 2, "cadence"),
+        ("P4", D(2026, 11, 12), 1, "cadence"),
+        ("P3", D(2026, 11, 23), 1, "cadence"),
+    ]
+    bank.engine.dispose()
+
+
+def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    c01, c02, c04, c10 = (_id_of(bank, frame, e) for e in ("C01", "C02", "C04", "C10"))
+
+    assert vp.accept(bank.engine, c01, user_id=bank.rm, version=1) == 2
+    assert _visit(bank, c01).status == "planned"
+    with pytest.raises(vp.PlanError, match="changed by someone else"):
+        vp.accept(bank.engine, c01, user_id=bank.rm, version=1)
+    with pytest.raises(vp.PlanError, match="a planned visit cannot be accepted"):
+        vp.accept(bank.engine, c01, user_id=bank.rm, version=2)
+    with pytest.raises(vp.PlanError, match="does not exist"):
+        vp.accept(bank.engine, 999_999, user_id=bank.rm, version=1)
+
+    with pytest.raises(vp.PlanError, match="in the past"):
+        vp.move(bank.engine, c02, D(2026, 9, 27), user_id=bank.rm, version=1, today=START)
+    assert vp.move(bank.engine, c02, D(2026, 10, 9), user_id=bank.rm, version=1, today=START) == 2
+    moved = _visit(bank, c02)
+    # proposed becomes planned, and goes after C07's visit already on that day
+    assert (moved.status, moved.planned_on, moved.slot) == ("planned", D(2026, 10, 9), 2)
+
+    with pytest.raises(vp.PlanError, match="Say why"):
+        vp.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="  ")
+    vp.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="客户出差")
+    assert (_visit(bank, c04).status, _visit(bank, c04).notes) == ("cancelled", "客户出差")
+    with pytest.raises(vp.PlanError, match="a cancelled visit cannot be moved"):
+        vp.move(bank.engine, c04, D(2026, 10, 9), user_id=bank.rm, version=2, today=START)
+
+    at = dt.datetime(2026, 9, 29, 15, 30, tzinfo=dt.UTC)
+    done = vp.complete(
+        bank.engine,
+        c01,
+        user_id=bank.rm,
+        version=2,
+        outcome="同意续存",
+        notes="客户关心利率",
+        next_step="送理财资料",
+        follow_up_on=D(2026, 10, 12),
+        at=at,
+    )
+    assert done.version == 3 and done.follow_up_visit_id is not None
+    visit = _visit(bank, c01)
+    assert (visit.status, visit.outcome, visit.follow_up_on) == (
+        "done",
+        "同意续存",
+        D(2026, 10, 12),
+    )
+    with bank.engine.connect() as conn:
+        contact = conn.execute(
+            select(Interaction.__table__).where(Interaction.id == done.interaction_id)
+        ).one()
+    assert (contact.client_id, contact.visit_id, contact.channel, contact.source) == (
+        bank.ids["C01"],
+        c01,
+        "visit",
+        "app",
+    )
+    assert (contact.outcome, contact.notes, contact.next_step, contact.next_step_due) == (
+        "同意续存",
+        "客户关心利率",
+        "送理财资料",
+        D(2026, 10, 12),
+    )
+    stored = contact.occurred_at  # SQLite gives back UTC without a zone
+    assert (stored if stored.tzinfo else stored.replace(tzinfo=dt.UTC)) == at
+    follow = _visit(bank, done.follow_up_visit_id)
+    assert (follow.client_id, follow.planned_on, follow.status, follow.purpose) == (
+        bank.ids["C01"],
+        D(2026, 10, 12),
+        "planned",
+        "follow_up",
+    )
+    assert follow.district == "浦东"
+    assert vp.reason_text(follow.reason, "en") == "Follow-up to the visit on 2026-09-29: 送理财资料"
+    with pytest.raises(vp.PlanError, match="a done visit cannot be moved"):
+        vp.move(bank.engine, c01, D(2026, 10, 9), user_id=bank.rm, version=3, today=START)
+
+    # the new contact counts: C01 is no longer overdue on 2026-09-30
+    overdue = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=D(2026, 9, 30))
+    assert bank.ids["C01"] not in set(overdue["client_id"])
+
+    vp.accept(bank.engine, c10, user_id=bank.rm, version=1)  # planned on 09-28, never recorded
+    assert vp.mark_missed(bank.engine, today=D(2026, 10, 1)) == 1
+    assert _visit(bank, c10).status == "missed" and _visit(bank, c10).version == 3
+    assert vp.mark_missed(bank.engine, today=D(2026, 10, 1)) == 0
+    assert _visit(bank, c02).status == "planned"  # 10-09 is still to come
+
+    with bank.engine.connect() as conn:
+        trail = conn.execute(
+            select(AuditEntry.actor, AuditEntry.action)
+            .where(AuditEntry.action.like("visit.%"))
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [tuple(t) for t in trail] == [
+        ("system", "visit.propose"),
+        ("rm01", "visit.accept"),
+        ("rm01", "visit.move"),
+        ("rm01", "visit.cancel"),
+        ("rm01", "visit.complete"),
+        ("rm01", "visit.accept"),
+        ("system", "visit.mark_missed"),
+    ]
+
+
+def test_a_change_lost_to_another_writer_is_refused(bank: Bank) -> None:
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    visit_id = _id_of(bank, frame, "C03")
+    # someone else accepts it between our read and our write
+    with bank.engine.begin() as conn:
+        conn.execute(update(Visit.__table__).where(Visit.id == visit_id).values(version=2))
+    with pytest.raises(vp.PlanError, match="version 2, you had version 1"):
+        vp.cancel(bank.engine, visit_id, user_id=bank.rm, version=1, reason="重复")
+    assert _visit(bank, visit_id).status == "proposed"
+
+
+def test_ics_export_reads_back(bank: Bank, tmp_path: Path) -> None:
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    for ext in ("C03", "C04"):
+        vp.accept(bank.engine, _id_of(bank, frame, ext), user_id=bank.rm, version=1)
+    path = tmp_path / "plan.ics"
+    end = D(2026, 10, 11)
+    assert vp.export_ics(bank.engine, bank.rm, path, start=START, end=end) == 3  # + C07's
+    events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    by_uid = {str(e["UID"]): e for e in events}
+    c03 = _id_of(bank, frame, "C03")
+    assert set(by_uid) == {
+        f"visit-{_id_of(bank, frame, 'C04')}@rmdesk",
+        f"visit-{c03}@rmdesk",
+        f"visit-{_visit_rows(bank)[0][0]}@rmdesk",  # C07's planned visit, made first
+    }
+    event = by_uid[f"visit-{c03}@rmdesk"]
+    assert event.decoded("DTSTART") == D(2026, 9, 29)
+    assert event.decoded("DTEND") == D(2026, 9, 30)
+    assert str(event["SUMMARY"]) == "走访 客户C03：产品到期"
+    assert str(event["LOCATION"]) == "浦东"
+    assert str(event["DESCRIPTION"]).startswith("一年定期存款 将于 2026-10-20 到期")
+
+    english = tmp_path / "plan-en.ics"
+    count = vp.export_ics(
+        bank.engine, bank.rm, english, start=START, end=end, language="en", include_proposed=True
+    )
+    assert count == 7
+    events = Calendar.from_ical(english.read_bytes()).walk("VEVENT")
+    dates = sorted(e.decoded("DTSTART") for e in events)
+    assert dates[0] == START and dates[-1] == D(2026, 10, 9)
+    summaries = {str(e["SUMMARY"]) for e in events}
+    assert "Visit 客户C02: Risk flag" in summaries
+    assert vp.export_ics(bank.engine, bank.rm, english, start=end, end=end) == 0
+
+
+def test_overdue_contacts(bank: Bank) -> None:
+    today = START
+    mine = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=today)
+    names = _ext(bank)
+    assert list(mine["client_id"].map(names)) == ["C05", "C07", "C10", "C01"]
+    row = mine.set_index(mine["client_id"].map(names))
+    assert pd.isna(row.loc["C05", "last_contact"]) and pd.isna(row.loc["C05", "days_overdue"])
+    assert row.loc["C07", "due_on"].date() == D(2026, 8, 31)
+    assert int(row.loc["C07", "days_overdue"]) == 28
+    assert row.loc["C07", "next_visit_on"].date() == D(2026, 10, 9)
+    assert row.loc["C10", "last_contact"].date() == D(2025, 9, 1)
+    assert (row.loc["C10", "tier"], int(row.loc["C10", "cadence_days"])) == ("D", 365)
+    assert int(row.loc["C01", "days_overdue"]) == 9
+    branch = vp.overdue_contacts(bank.engine, branch_id=bank.branch, today=today)
+    assert list(branch["client_id"].map(names)) == ["C05", "C09", "C07", "C10", "C01"]
+    assert int(branch.loc[1, "rm_id"]) == bank.other_rm
+
+
+def test_bad_input_is_refused(bank: Bank) -> None:
+    with pytest.raises(vp.PlanError, match="at least one week"):
+        vp.propose_plan(bank.engine, bank.rm, start=START, weeks=0)
+    with pytest.raises(vp.PlanError, match="no user"):
+        vp.propose_plan(bank.engine, 999_999, start=START)
+    odd = dataclasses.replace(DEFAULTS, holiday_country="XX")
+    with pytest.raises(vp.PlanError, match="holiday_country"):
+        vp.propose_plan(bank.engine, bank.rm, start=START, params=odd)
+    with bank.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM visits")).scalar() == 1
