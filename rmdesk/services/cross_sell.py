@@ -249,7 +249,7 @@ def suggest(
             ok &= ~individual | (np.nan_to_num(age, nan=-1) >= info["min_age"])
         if pd.notna(info["max_age"]):
             ok &= ~individual | (np.nan_to_num(age, nan=999) <= info["max_age"])
-        if info["segments"]:
+        if isinstance(info["segments"], str) and info["segments"].strip():
             allowed = {s.strip() for s in str(info["segments"]).split(",") if s.strip()}
             ok &= clients["segment"].isin(allowed).to_numpy()
         if info["family"] in CREDIT_FAMILIES:

@@ -253,7 +253,10 @@ def evaluate(inputs: Inputs) -> pd.DataFrame:
             )
         )
 
-    cadence = c["tier"].map(p.cadence_days).fillna(max(p.cadence_days.values()))
+    longest = max(p.cadence_days.values())
+    cadence = pd.Series(
+        [p.cadence_days.get(str(t), longest) for t in c["tier"]], index=c.index, dtype="int64"
+    )
     last = pd.to_datetime(c["last_contact"])
     since = pd.to_datetime(c["onboarded_on"])
     reference = last.fillna(since)

@@ -1,0 +1,202 @@
+"""Nightly scoring on the demo bank: idempotent, scoped, and fed back by outcomes."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from click.testing import CliRunner
+from sqlalchemy import Engine, func, select
+
+from rmdesk.cli import main
+from rmdesk.db import open_database
+from rmdesk.models import Base
+from rmdesk.services import reports, suggestions
+from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.scoring import score
+
+T = Base.metadata.tables
+AS_OF = dt.date(2026, 10, 31)
+TODAY = dt.date(2026, 11, 2)
+VOLATILE = {"created_at", "updated_at", "run_id", "generated_on"}
+
+
+def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """The engine's results without the columns that say when they were written."""
+    out = {}
+    with engine.connect() as conn:
+        for name in ("client_scores", "risk_flags", "risk_flag_events", "suggestions"):
+            table = T[name]
+            cols = [c for c in table.columns if c.name not in VOLATILE]
+            rows = conn.execute(select(*cols).order_by(*table.primary_key.columns)).all()
+            out[name] = [tuple(r) for r in rows]
+    return out
+
+
+def _demo(db_url: str, clients: int = 250) -> Engine:
+    db = open_database(db_url)
+    build(db.engine, DemoSpec(clients=clients, as_of=AS_OF))
+    return db.engine
+
+
+def test_scoring_twice_changes_nothing(db_url: str) -> None:
+    engine = _demo(db_url)
+    first = score(engine, today=TODAY)
+    assert first.counts["scores_written"] == 250
+    assert first.counts["flags_raised"] > 0 and first.counts["suggested"] > 0
+    before = snapshot(engine)
+    again = score(engine, today=TODAY)
+    for key in ("scores_written", "flags_raised", "flags_closed", "flags_re_raised"):
+        assert again.counts[key] == 0, key
+    assert again.counts["suggested"] == again.counts["updated"] == 0
+    assert snapshot(engine) == before
+    tiers = {r[-1] for r in before["client_scores"]}
+    assert tiers == {"A", "B", "C", "D"}
+    engine.dispose()
+
+
+def test_an_rm_scope_touches_only_that_book(db_url: str) -> None:
+    engine = _demo(db_url)
+    result = score(engine, rm="rm01", today=TODAY)
+    c, s = T["clients"], T["client_scores"]
+    with engine.connect() as conn:
+        rm01 = conn.execute(select(T["users"].c.id).where(T["users"].c.username == "rm01")).scalar()
+        scored = set(conn.execute(select(s.c.client_id)).scalars())
+        book = set(conn.execute(select(c.c.id).where(c.c.rm_id == rm01)).scalars())
+        flagged = set(conn.execute(select(T["risk_flags"].c.client_id)).scalars())
+        runs = conn.execute(select(T["scoring_runs"].c.scope)).scalars().all()
+    assert scored == book and result.clients == len(book)
+    assert flagged <= book
+    assert runs == ["rm:rm01"]
+    engine.dispose()
+
+
+def test_a_declined_product_is_not_suggested_again_for_the_cooling_off_period(
+    db_url: str,
+) -> None:
+    engine = _demo(db_url)
+    score(engine, today=TODAY)
+    s = T["suggestions"]
+    with engine.connect() as conn:
+        top = conn.execute(select(s).where(s.c.rank == 1).order_by(s.c.id).limit(2)).all()
+    declined, later = top
+    stamp = dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.UTC)
+    suggestions.record_outcome(engine, declined.id, "declined", user_id=None, actor="rm", at=stamp)
+    suggestions.record_outcome(engine, later.id, "not_now", user_id=None, actor="rm", at=stamp)
+
+    def open_pairs() -> set[tuple[int, int]]:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(s.c.client_id, s.c.product_id).where(s.c.status == "open")
+            ).all()
+        return {(r.client_id, r.product_id) for r in rows}
+
+    score(engine, today=TODAY)
+    pairs = open_pairs()
+    assert (declined.client_id, declined.product_id) not in pairs
+    assert (later.client_id, later.product_id) not in pairs
+    score(engine, today=TODAY + dt.timedelta(days=31))  # "not now" lasts 30 days, declined 180
+    pairs = open_pairs()
+    assert (later.client_id, later.product_id) in pairs
+    assert (declined.client_id, declined.product_id) not in pairs
+    with engine.connect() as conn:
+        outcomes = conn.execute(select(func.count()).select_from(T["suggestion_outcomes"]))
+        assert outcomes.scalar() == 2
+    engine.dispose()
+
+
+def _csv_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig") as fh:
+        return next(csv.reader(fh))
+
+
+def test_score_and_the_exports_from_the_command_line(db_url: str, tmp_path: Path) -> None:
+    _demo(db_url, 200).dispose()
+    run = CliRunner().invoke
+    done = run(main, ["score", "--db", db_url, "--today", "2026-11-02", "--quiet"])
+    assert done.exit_code == 0, done.output
+    assert "scored 200 clients (bank, data as of 2026-10-31)" in done.output
+    assert "top 20% make" in done.output
+    for name, columns in (
+        ("suggestions", reports.SUGGESTION_COLUMNS),
+        ("flags", reports.FLAG_COLUMNS),
+        ("contribution", reports.CONTRIBUTION_COLUMNS),
+    ):
+        out = tmp_path / f"{name}.csv"
+        done = run(main, ["export", name, "--db", db_url, "-o", str(out), "--quiet"])
+        assert done.exit_code == 0, done.output
+        assert _csv_header(out) == columns
+    with (tmp_path / "contribution.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == 200 and [r["rank_bank"] for r in rows[:3]] == ["1", "2", "3"]
+    with (tmp_path / "suggestions.csv").open(encoding="utf-8-sig") as fh:
+        reasons = [r["reason_en"] for r in csv.DictReader(fh)]
+    assert any("also hold" in r and "(lift " in r for r in reasons)
+    raw = tmp_path / "raw.csv"
+    done = run(main, ["export", "suggestions", "--table", "--db", db_url, "-o", str(raw)])
+    assert done.exit_code == 0 and "status" in _csv_header(raw) and "version" in _csv_header(raw)
+    done = run(main, ["export", "flags", "--db", db_url, "--branch", "NOPE", "-o", str(raw)])
+    assert done.exit_code == 5 and "no branch 'NOPE'" in done.output
+    done = run(main, ["score", "--db", db_url, "--rm", "nobody"])
+    assert done.exit_code == 5 and "user 'nobody' does not exist" in done.output
+    done = run(main, ["explain", "C0000001", "--db", db_url, "--language", "en"])
+    assert done.exit_code == 0 and "Trailing-12-month contribution" in done.output
+
+
+def test_parameters_and_pricing_from_the_command_line(db_url: str) -> None:
+    _demo(db_url, 50).dispose()
+    run = CliRunner().invoke
+    done = run(main, ["params", "set", "rule_min_lift=1.5", "--db", db_url])
+    assert done.exit_code == 0, done.output
+    shown = run(main, ["params", "show", "--db", db_url]).output
+    assert "* rule_min_lift" in shown and "  rule_min_confidence" in shown
+    bad = run(main, ["params", "set", 'tier_shares={"A": 0.9}', "--db", db_url])
+    assert bad.exit_code == 2 and "add up to 1" in bad.output
+    bad = run(main, ["params", "set", "no_such=1", "--db", db_url])
+    assert bad.exit_code == 2 and "unknown parameter(s): no_such" in bad.output
+    done = run(
+        main,
+        [
+            "pricing",
+            "set",
+            "CASA",
+            "--client-rate",
+            "0.0025",
+            "--valid-from",
+            "2026-09-01",
+            "--db",
+            db_url,
+        ],
+    )
+    assert done.exit_code == 0 and "CASA: pricing version 2 from 2026-09-01" in done.output
+    bad = run(
+        main,
+        [
+            "pricing",
+            "set",
+            "CASA",
+            "--client-rate",
+            "x",
+            "--valid-from",
+            "2026-09-01",
+            "--db",
+            db_url,
+        ],
+    )
+    assert bad.exit_code == 2 and "client_rate: 'x' is not a number" in bad.output
+    bad = run(
+        main,
+        ["pricing", "set", "CASA", "--pd", "0.1", "--valid-from", "2020-01-01", "--db", db_url],
+    )
+    assert bad.exit_code == 2 and "versions only move forward" in bad.output
+    db = open_database(db_url)
+    result = score(db.engine, today=TODAY)
+    with db.engine.connect() as conn:
+        run_row = conn.execute(
+            select(T["scoring_runs"]).where(T["scoring_runs"].c.id == result.run_id)
+        ).one()
+    db.dispose()
+    assert run_row.pricing["CASA"] == [1, 2]
+    assert run_row.parameters["rule_min_lift"] == 1.5
