@@ -102,7 +102,7 @@ def holding_features(
     dormant_from = window.back(params.dormant_months - 1)
     before_dormant = and_(m >= window.back(2 * params.dormant_months - 1), m < dormant_from)
     cols += [
-        func.max(m).label("last_month"),
+        func.max(case((m <= last, m))).label("last_month"),
         func.sum(when(m == last, f.c.avg_balance_minor)).label("bal_last"),
         func.sum(when(and_(m >= window.back(3), m < last), f.c.avg_balance_minor)).label(
             "bal_prior3"

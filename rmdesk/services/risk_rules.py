@@ -121,7 +121,10 @@ def evaluate(inputs: Inputs) -> pd.DataFrame:
     """Every rule's conditions that hold on the data date, with evidence in both languages."""
     p, h, c = inputs.params, inputs.holdings, inputs.clients
     as_of = pd.Timestamp(inputs.as_of)
-    credit = h["family"].isin(["loan", "card"]) & h["closed_on"].isna()
+    opened = pd.to_datetime(h["opened_on"]) if "opened_on" in h else pd.Series(pd.NaT, h.index)
+    shut = pd.to_datetime(h["closed_on"])
+    is_open = (opened.isna() | (opened <= as_of)) & (shut.isna() | (shut > as_of))
+    credit = h["family"].isin(["loan", "card"]) & is_open
     current = h["last_month"].notna() & (h["last_month"] == inputs.as_of.replace(day=1))
     parts: list[pd.DataFrame] = []
 
@@ -133,7 +136,7 @@ def evaluate(inputs: Inputs) -> pd.DataFrame:
             _frame(hit, code, BY_CODE[code].severity, pd.DataFrame({"days": hit["dpd_last"]}))
         )
 
-    loans = h[(h["family"] == "loan") & h["closed_on"].isna()]
+    loans = h[(h["family"] == "loan") & is_open]
     hit = loans[loans["arrears_months"] >= p.arrears_months]
     parts.append(
         _frame(hit, "LOAN_ARREARS", "high", pd.DataFrame({"months": hit["arrears_months"]}))
@@ -146,7 +149,7 @@ def evaluate(inputs: Inputs) -> pd.DataFrame:
     parts.append(
         _frame(hit, "PENALTY_INTEREST", "medium", pd.DataFrame({"amount": hit["penalty_recent"]}))
     )
-    cards = h[(h["family"] == "card") & h["closed_on"].isna() & current & (h["limit_minor"] > 0)]
+    cards = h[(h["family"] == "card") & is_open & current & (h["limit_minor"] > 0)]
     util = cards["bal_last"] / cards["limit_minor"]
     hit = cards[util >= p.card_utilisation]
     parts.append(
@@ -231,7 +234,7 @@ def evaluate(inputs: Inputs) -> pd.DataFrame:
 
     maturity = pd.to_datetime(h["maturity_on"])
     soon = (
-        h["closed_on"].isna()
+        is_open
         & maturity.notna()
         & (maturity >= as_of)
         & (maturity <= as_of + pd.Timedelta(days=p.maturity_days))

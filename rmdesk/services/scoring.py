@@ -50,11 +50,19 @@ class ScoreResult:
 
 
 def data_date(conn: Connection) -> dt.date:
-    """The data set's as-of date (meta), else the last month with facts."""
+    """The date the facts describe: the data set's as-of date (meta), or the end of its
+    transactions when they stop earlier (a partial extract), else the last month with facts."""
     meta = T["meta"]
-    raw = conn.execute(select(meta.c.value).where(meta.c.key == "as_of")).scalar()
-    if raw:
-        return dt.date.fromisoformat(str(raw))
+    stored = dict(
+        conn.execute(
+            select(meta.c.key, meta.c.value).where(
+                (meta.c.key == "as_of") | meta.c.key.like("%transactions_until")
+            )
+        ).all()
+    )
+    dates = [dt.date.fromisoformat(str(v)) for v in stored.values() if v]
+    if dates:
+        return min(dates)
     last: dt.date | None = conn.execute(select(func.max(T["monthly_facts"].c.month))).scalar()
     if last is None:
         return dt.date.today()
@@ -133,6 +141,7 @@ def load(conn: Connection, window: Window, params: parameters.Parameters) -> Loa
             h.c.product_id,
             h.c.currency,
             h.c.limit_minor,
+            h.c.opened_on,
             h.c.closed_on,
             h.c.maturity_on,
         ),
@@ -332,9 +341,10 @@ def _cross_sell_model(
     params: parameters.Parameters,
 ) -> cross_sell.Model:
     active = loaded.clients[loaded.clients["status"] != "closed"]["client_id"].to_numpy()
-    open_h = hold[
-        hold["closed_on"].isna() | (pd.to_datetime(hold["closed_on"]) > pd.Timestamp(as_of))
-    ]
+    when = pd.Timestamp(as_of)
+    opened = pd.to_datetime(hold["opened_on"])
+    closed = pd.to_datetime(hold["closed_on"])
+    open_h = hold[(opened.isna() | (opened <= when)) & (closed.isna() | (closed > when))]
     matrix = cross_sell.holdings_matrix(open_h, active)
     rules = cross_sell.mine_rules(matrix, params)
     best = cross_sell.best_rules(matrix, rules)
