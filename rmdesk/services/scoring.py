@@ -133,6 +133,9 @@ def load(conn: Connection, window: Window, params: parameters.Parameters) -> Loa
     stamp = pd.to_datetime(last_contact["last_contact"], utc=True)
     last_contact["last_contact"] = stamp.dt.tz_convert(None).dt.normalize()
     clients = clients.merge(last_contact, on="client_id", how="left")
+    # clients who joined after the data date are not in the book yet
+    joined = pd.to_datetime(clients["onboarded_on"])
+    clients = clients[joined.isna() | (joined <= pd.Timestamp(window.as_of))].reset_index(drop=True)
     holdings = _frame(
         conn,
         select(
@@ -205,11 +208,11 @@ def score(
         scope, scope_filter = resolve_scope(conn, branch, rm)
         window = Window(as_of)
         loaded = load(conn, window, params)
-        scope_ids: list[int] = (
-            list(conn.execute(select(T["clients"].c.id).where(scope_filter)).scalars())
-            if scope_filter is not None
-            else loaded.clients["client_id"].tolist()
-        )
+        known = loaded.clients["client_id"].tolist()
+        if scope_filter is not None:
+            chosen = set(conn.execute(select(T["clients"].c.id).where(scope_filter)).scalars())
+            known = [c for c in known if c in chosen]
+        scope_ids: list[int] = known
     timings["read"] = time.perf_counter() - started
     check(progress)
 

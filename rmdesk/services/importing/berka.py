@@ -668,6 +668,9 @@ class _Builder:
             yield self._account_facts()
         if self.loans is not None and len(self.loans):
             yield self._loan_facts()
+        fee_facts = self._fee_facts()
+        if len(fee_facts):
+            yield fee_facts
 
     def _account_facts(self) -> pd.DataFrame:
         assert self.trans is not None and self.horizon is not None
@@ -788,6 +791,58 @@ class _Builder:
                 "overdraft_days": 0,
             }
         )[FACT_COLUMNS]
+
+    def _fee_facts(self) -> pd.DataFrame:
+        """Cards and standing orders earn their monthly tariff fee in every month they exist,
+        up to the end of the transactions (else the data date): the files book no such fees."""
+        end = _month_index(pd.Series([self.horizon if self.horizon is not None else self.as_of]))[0]
+        parts = []
+        if self.cards is not None and len(self.cards):
+            ca = self.cards.astype({"id": np.int64})
+            parts.append(
+                (
+                    [f"card-{i}" for i in ca["id"]],
+                    _month_index(ca["issued"]),
+                    ca["type"].map(CARD_PRODUCTS).to_numpy(),
+                )
+            )
+        if self.orders is not None and len(self.orders):
+            od = self.orders.astype({"id": np.int64, "account": np.int64})
+            opened = self.accounts.set_index("id")["opened"].reindex(od["account"])
+            parts.append(
+                (
+                    [f"order-{i}" for i in od["id"]],
+                    _month_index(opened.reset_index(drop=True)),
+                    od["k_symbol"].map(ORDER_PRODUCTS).fillna("BK-ORDER").to_numpy(),
+                )
+            )
+        frames = []
+        for ids, start, codes in parts:
+            span = np.maximum(end - start + 1, 0)
+            rep = np.repeat(np.arange(len(ids)), span)
+            month = start[rep] + (np.arange(len(rep)) - np.repeat(np.cumsum(span) - span, span))
+            fee = np.array([PRICING[str(c)][2] for c in codes], dtype=np.int64)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "holding_external_id": np.asarray(ids, dtype=object)[rep],
+                        "month": _month_start(month),
+                        "avg_balance_minor": 0,
+                        "interest_minor": 0,
+                        "fees_minor": fee[rep],
+                        "penalty_interest_minor": 0,
+                        "salary_inflow_minor": 0,
+                        "credit_turnover_minor": 0,
+                        "debit_turnover_minor": 0,
+                        "txn_count": 0,
+                        "days_past_due": 0,
+                        "overdraft_days": 0,
+                    }
+                )
+            )
+        if not frames:
+            return pd.DataFrame(columns=FACT_COLUMNS)
+        return pd.concat(frames, ignore_index=True)[FACT_COLUMNS]
 
     def _transactions(self) -> Iterator[pd.DataFrame]:
         if self.trans is None:
