@@ -106,7 +106,7 @@ def client_book(
         query = query.where(clients.c.branch_id == branch_id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    frame = pd.DataFrame(rows, columns=BOOK_COLUMNS)
+    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=BOOK_COLUMNS)
     for col in ("products", "deposits_minor", "loans_minor"):
         frame[col] = frame[col].astype("int64")
     frame["kyc_due"] = pd.to_datetime(frame["kyc_due"])

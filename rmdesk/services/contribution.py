@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from rmdesk.models import Base
+from rmdesk.services import frames
 from rmdesk.services.facts_pass import month_start
 from rmdesk.services.parameters import Parameters
 
@@ -50,7 +51,7 @@ def pricing_table(conn: Connection) -> pd.DataFrame:
             p.c.fee_rate,
         ).join(prod, prod.c.id == p.c.product_id)
     )
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    frame = frames.frame(result)
     for col in ["ftp_rate", "client_rate", "pd", "lgd", "fee_rate"]:
         frame[col] = frame[col].astype("float64")
     frame["valid_month"] = [month_start(d) for d in frame["valid_from"]]

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from rmdesk.models import Base
-from rmdesk.services import wording
+from rmdesk.services import frames, wording
 from rmdesk.services.contribution import COMPONENTS, monthly_rates, pricing_table, versions_at
 from rmdesk.services.facts_pass import Window
 
@@ -58,7 +58,7 @@ def monthly_contribution(
     if rm_ids is not None:
         query = query.where(c.c.rm_id.in_(rm_ids))
     result = conn.execute(query)
-    rows = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    rows = frames.frame(result)
     columns = ["key", "month", *COMPONENTS, "contribution"]
     if rows.empty:
         return pd.DataFrame(columns=columns)

@@ -289,19 +289,77 @@ def suggest(
     )
     cand["rank"] = cand.groupby("client_id").cumcount() + 1
     cand = cand[cand["rank"] <= params.suggestions_per_client].reset_index(drop=True)
+    cand["evidence_data"] = pd.Series(
+        [
+            evidence_of(*row)
+            for row in zip(
+                cand["code"],
+                cand["likelihood"],
+                cand["typical"],
+                cand["antecedents"],
+                cand["support"],
+                cand["confidence"],
+                cand["lift"],
+                cand["propensity"],
+                cand["base_rate"],
+                strict=True,
+            )
+        ],
+        index=cand.index,
+        dtype=object,
+    )
+    return cand[[*SUGGESTION_COLUMNS[:-3], "evidence_data"]]
+
+
+def evidence_of(
+    code: str,
+    likelihood: float,
+    typical: float,
+    antecedents: Any,
+    support: float,
+    confidence: float,
+    lift: float,
+    propensity: float,
+    base_rate: float,
+) -> dict[str, Any]:
+    """The numbers behind a suggestion, as stored in ``evidence_data``."""
+    data: dict[str, Any] = {
+        "product": code,
+        "likelihood": float(likelihood),
+        "typical_minor": round(float(typical)),
+    }
+    if isinstance(antecedents, tuple):
+        data["rule"] = {
+            "antecedents": list(antecedents),
+            "support": round(float(support), 4),
+            "confidence": round(float(confidence), 4),
+            "lift": round(float(lift), 3),
+        }
+    if pd.notna(propensity):
+        data["propensity"] = round(float(propensity), 4)
+    else:
+        data["base_rate"] = round(float(base_rate), 4)
+    return data
+
+
+def describe(
+    fresh: pd.DataFrame, products: pd.DataFrame, currency: pd.Series
+) -> tuple[list[str], list[str]]:
+    """The reasons (Chinese, English) of the suggestions in ``fresh``, from their numbers."""
     names = {
         str(code): (str(zh), str(en))
-        for code, zh, en in zip(prod.index, prod["name_zh"], prod["name_en"], strict=True)
+        for code, zh, en in zip(
+            products["code"], products["name_zh"], products["name_en"], strict=True
+        )
     }
-    currency = clients.set_index("client_id")["currency"]
-    texts = [
-        reason({str(k): v for k, v in r.items()}, names, str(currency.get(r["client_id"], "CNY")))
-        for r in cand.to_dict("records")
-    ]
-    cand["reason_zh"] = [t[0] for t in texts]
-    cand["reason_en"] = [t[1] for t in texts]
-    cand["evidence_data"] = pd.Series([t[2] for t in texts], index=cand.index, dtype=object)
-    return cand[SUGGESTION_COLUMNS]
+    zh, en = [], []
+    for client, ev, data in zip(
+        fresh["client_id"], fresh["expected_value_minor"], fresh["evidence_data"], strict=True
+    ):
+        a, b = reason(data, int(ev), names, str(currency.get(client, "CNY")))
+        zh.append(a)
+        en.append(b)
+    return zh, en
 
 
 def _name(code: str, names: dict[str, tuple[str, str]], lang: str) -> str:
@@ -309,25 +367,21 @@ def _name(code: str, names: dict[str, tuple[str, str]], lang: str) -> str:
 
 
 def reason(
-    r: dict[str, Any], names: dict[str, tuple[str, str]], currency: str
-) -> tuple[str, str, dict[str, Any]]:
-    """The reason of one suggestion in Chinese and English, and its numbers."""
-    code = r["code"]
-    data: dict[str, Any] = {
-        "product": code,
-        "likelihood": float(r["likelihood"]),
-        "typical_minor": round(float(r["typical"])),
-    }
+    data: dict[str, Any], expected_value: int, names: dict[str, tuple[str, str]], currency: str
+) -> tuple[str, str]:
+    """The reason of one suggestion in Chinese and English, from its evidence."""
+    code = data["product"]
+    rule = data.get("rule")
     out = []
     for lang in wording.LANGUAGES:
         target = _name(code, names, lang)
-        ev = wording.money(r["expected_value_minor"], currency, lang)
-        pct = wording.percent(float(r["likelihood"]), lang, 0)
+        ev = wording.money(expected_value, currency, lang)
+        pct = wording.percent(data["likelihood"], lang, 0)
         parts = []
-        if isinstance(r.get("antecedents"), tuple):
-            ants = [_name(a, names, lang) for a in r["antecedents"]]
-            conf = wording.percent(float(r["confidence"]), lang, 0)
-            lift = wording.number(float(r["lift"]), lang, 1)
+        if rule:
+            ants = [_name(a, names, lang) for a in rule["antecedents"]]
+            conf = wording.percent(rule["confidence"], lang, 0)
+            lift = wording.number(rule["lift"], lang, 1)
             if lang == "zh":
                 both = "两者都有" if len(ants) > 1 else "已持有"
                 parts.append(
@@ -340,27 +394,19 @@ def reason(
                     f"{conf} of clients who hold {' and '.join(ants)} also hold {target} "
                     f"(lift {lift}); this client {held}."
                 )
-            data["rule"] = {
-                "antecedents": list(r["antecedents"]),
-                "support": round(float(r["support"]), 4),
-                "confidence": round(float(r["confidence"]), 4),
-                "lift": round(float(r["lift"]), 3),
-            }
-        if pd.notna(r.get("propensity")):
-            data["propensity"] = round(float(r["propensity"]), 4)
+        if "propensity" in data:
             parts.append(
                 f"相似客户模型估计其持有可能性为 {pct}"
                 if lang == "zh"
                 else f"Clients like this one hold it with a likelihood of {pct} (model)"
             )
         else:
-            data["base_rate"] = round(float(r["base_rate"]), 4)
             parts.append(f"估计可能性 {pct}" if lang == "zh" else f"Estimated likelihood {pct}")
-        typical = wording.money(float(r["typical"]), currency, lang)
+        typical = wording.money(data["typical_minor"], currency, lang)
         parts[-1] += (
             f"；该产品每户年贡献中位数 {typical}，预期价值 {ev}。"
             if lang == "zh"
             else f"; the product's median yearly contribution is {typical}, expected value {ev}."
         )
         out.append("".join(parts) if lang == "zh" else " ".join(parts))
-    return out[0], out[1], data
+    return out[0], out[1]

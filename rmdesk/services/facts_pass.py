@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
 
 from rmdesk.models import Base
+from rmdesk.services import frames
 from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
@@ -107,7 +108,6 @@ def holding_features(
         func.sum(when(and_(m >= window.back(3), m < last), f.c.avg_balance_minor)).label(
             "bal_prior3"
         ),
-        func.sum(when(and_(m >= window.back(3), m < last), 1)).label("n_prior3"),
         func.max(when(m == last, f.c.days_past_due)).label("dpd_last"),
         func.sum(when(and_(recent3, f.c.days_past_due > 0), 1)).label("arrears_months"),
         func.sum(when(and_(recent6, f.c.overdraft_days > 0), 1)).label("overdraft_months"),
@@ -121,7 +121,7 @@ def holding_features(
     # SQLite walk the month index instead of reading the table in holding order (2.5x slower).
     query = select(*cols).group_by(f.c.holding_id)
     result = conn.execute(query)
-    frame = pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    frame = frames.frame(result)
     numeric = [c for c in frame.columns if c != "last_month"]
     frame[numeric] = frame[numeric].fillna(0).astype("int64")
     return frame

@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base
-from rmdesk.services import audit
+from rmdesk.services import audit, frames
 
 T = Base.metadata.tables
 RATE_FIELDS = ("ftp_rate", "client_rate", "fee_rate", "pd", "lgd")
@@ -46,7 +46,7 @@ def versions(engine: Engine, code: str | None = None) -> pd.DataFrame:
         query = query.where(prod.c.code == code)
     with engine.connect() as conn:
         result = conn.execute(query)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return frames.frame(result)
 
 
 def _value(field: str, raw: Any) -> Any:

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from rmdesk.models import Base
+from rmdesk.services import frames
 from rmdesk.services.exporting import ExportError, write_rows
 from rmdesk.services.progress import Progress
 from rmdesk.services.risk_rules import BY_CODE
@@ -103,7 +104,7 @@ def _scope_where(query: Any, scope: Scope) -> Any:
 
 def _frame(conn: Connection, query: Any) -> pd.DataFrame:
     result = conn.execute(query)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return frames.frame(result)
 
 
 def _client_cols() -> list[Any]:

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, FlagStatus
-from rmdesk.services import audit
+from rmdesk.services import audit, frames
 from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
@@ -285,4 +285,4 @@ def history(engine: Engine, flag_id: int) -> pd.DataFrame:
         result = conn.execute(
             select(events_t).where(events_t.c.flag_id == flag_id).order_by(events_t.c.id)
         )
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return frames.frame(result)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass, field
-from types import SimpleNamespace
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,15 @@ from sqlalchemy import Connection, Engine, bindparam, func, insert, select, upda
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, FlagStatus, Severity
-from rmdesk.services import audit, cross_sell, parameters, risk_flags, risk_rules, suggestions
+from rmdesk.services import (
+    audit,
+    cross_sell,
+    frames,
+    parameters,
+    risk_flags,
+    risk_rules,
+    suggestions,
+)
 from rmdesk.services.contribution import (
     per_client,
     per_holding,
@@ -71,8 +79,7 @@ def data_date(conn: Connection) -> dt.date:
 
 
 def _frame(conn: Connection, query: Any) -> pd.DataFrame:
-    result = conn.execute(query)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return frames.frame(conn.execute(query))
 
 
 def resolve_scope(conn: Connection, branch: str | None, rm: str | None) -> tuple[str, Any]:
@@ -163,7 +170,7 @@ def load(conn: Connection, window: Window, params: parameters.Parameters) -> Loa
             p.c.active,
         ),
     )
-    currency = holdings.groupby("client_id")["currency"].first()
+    currency = holdings.drop_duplicates("client_id").set_index("client_id")["currency"]
     clients["currency"] = clients["client_id"].map(currency).fillna("CNY")
     return Loaded(clients, holdings, products, features, pricing_table(conn), periods)
 
@@ -184,7 +191,9 @@ def _client_profile(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
     sums = sums.groupby("client_id").sum()
     c["funds_minor"] = c["client_id"].map(sums["funds"]).fillna(0)
     c["credit_minor"] = c["client_id"].map(sums["credit"]).fillna(0)
-    return c.set_index("client_id", drop=False)
+    out = c.set_index("client_id", drop=False)
+    out.attrs["as_of"] = as_of
+    return out
 
 
 def score(
@@ -252,8 +261,8 @@ def score(
     check(progress)
 
     t = time.perf_counter()
-    model = _cross_sell_model(loaded, hc.frame, hold, as_of, params)
     profile = _client_profile(loaded, as_of)
+    model = _cross_sell_model(loaded, hc.frame, hold, profile, params)
     timings["models"] = time.perf_counter() - t
     check(progress)
 
@@ -269,6 +278,7 @@ def score(
     }
     scores = clients.set_index("client_id", drop=False)
     by_client = conditions.groupby("client_id").indices if len(conditions) else {}
+    currencies = loaded.clients.set_index("client_id")["currency"]
     batch = max(1, params.batch_size)
     progress.report(0, len(scope_ids), "scoring")
     for start in range(0, len(scope_ids), batch):
@@ -288,7 +298,14 @@ def score(
             fresh = cross_sell.suggest(
                 model, loaded.products, profile.loc[ids], blocked, outcomes, params
             )
-            for k, v in suggestions.reconcile(conn, fresh, ids, today=today).items():
+            written = suggestions.reconcile(
+                conn,
+                fresh,
+                ids,
+                today=today,
+                describe=lambda rows: cross_sell.describe(rows, loaded.products, currencies),
+            )
+            for k, v in written.items():
                 counts[k] += v
         progress.report(min(start + batch, len(scope_ids)), len(scope_ids), "scoring")
     timings["write"] = time.perf_counter() - t
@@ -340,9 +357,10 @@ def _cross_sell_model(
     loaded: Loaded,
     per_holding_frame: pd.DataFrame,
     hold: pd.DataFrame,
-    as_of: dt.date,
+    profile: pd.DataFrame,
     params: parameters.Parameters,
 ) -> cross_sell.Model:
+    as_of = profile.attrs["as_of"]
     active = loaded.clients[loaded.clients["status"] != "closed"]["client_id"].to_numpy()
     when = pd.Timestamp(as_of)
     opened = pd.to_datetime(hold["opened_on"])
@@ -351,7 +369,6 @@ def _cross_sell_model(
     matrix = cross_sell.holdings_matrix(open_h, active)
     rules = cross_sell.mine_rules(matrix, params)
     best = cross_sell.best_rules(matrix, rules)
-    profile = _client_profile(loaded, as_of)
     propensity, info = cross_sell.propensities(matrix, profile, params)
     code_of = loaded.products.set_index("product_id")["code"]
     months = per_holding_frame.merge(
@@ -427,34 +444,49 @@ SCORE_COLUMNS = [
 
 
 def _score_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
-    from decimal import Decimal
-
     def dec(x: float, digits: int) -> Decimal | None:
         return None if x is None or not np.isfinite(x) else Decimal(f"{x:.{digits}f}")
 
-    out = []
-    for rec in frame.to_dict("records"):
-        r = SimpleNamespace(**{str(k): v for k, v in rec.items()})
-        out.append(
-            {
-                "client_id": int(r.client_id),
-                "as_of": as_of,
-                "contribution_minor": int(r.contribution_cur),
-                "previous_minor": int(r.contribution_prev),
-                "growth": dec(r.growth, 6),
-                "deposit_margin_minor": int(r.deposit_margin_cur),
-                "loan_margin_minor": int(r.loan_margin_cur),
-                "fees_minor": int(r.fees_cur),
-                "cost_minor": int(r.cost_cur),
-                "expected_loss_minor": int(r.expected_loss_cur),
-                "rank_book": None if pd.isna(r.rank_book) else int(r.rank_book),
-                "rank_branch": None if pd.isna(r.rank_branch) else int(r.rank_branch),
-                "rank_bank": int(r.rank_bank),
-                "cumulative_share": dec(r.cumulative_share, 6),
-                "tier": str(r.tier),
-            }
-        )
-    return out
+    def opt(x: Any) -> int | None:
+        return None if pd.isna(x) else int(x)
+
+    columns = zip(
+        frame["client_id"].tolist(),
+        frame["contribution_cur"].tolist(),
+        frame["contribution_prev"].tolist(),
+        frame["growth"].tolist(),
+        frame["deposit_margin_cur"].tolist(),
+        frame["loan_margin_cur"].tolist(),
+        frame["fees_cur"].tolist(),
+        frame["cost_cur"].tolist(),
+        frame["expected_loss_cur"].tolist(),
+        frame["rank_book"].tolist(),
+        frame["rank_branch"].tolist(),
+        frame["rank_bank"].tolist(),
+        frame["cumulative_share"].tolist(),
+        frame["tier"].tolist(),
+        strict=True,
+    )
+    return [
+        {
+            "client_id": int(c),
+            "as_of": as_of,
+            "contribution_minor": int(cur),
+            "previous_minor": int(prev),
+            "growth": dec(g, 6),
+            "deposit_margin_minor": int(dm),
+            "loan_margin_minor": int(lm),
+            "fees_minor": int(fe),
+            "cost_minor": int(co),
+            "expected_loss_minor": int(el),
+            "rank_book": opt(rb),
+            "rank_branch": opt(rbr),
+            "rank_bank": int(rk),
+            "cumulative_share": dec(cs, 6),
+            "tier": str(tier),
+        }
+        for c, cur, prev, g, dm, lm, fe, co, el, rb, rbr, rk, cs, tier in columns
+    ]
 
 
 def _write_scores(conn: Connection, frame: pd.DataFrame, run_id: int, as_of: dt.date) -> int:
@@ -474,16 +506,10 @@ def _write_scores(conn: Connection, frame: pd.DataFrame, run_id: int, as_of: dt.
         was = old.get(row["client_id"])
         if was is None:
             inserts.append(row | {"run_id": run_id})
-        elif was.as_of != as_of or any(_differs(getattr(was, c), row[c]) for c in SCORE_COLUMNS):
+        elif tuple(was)[1:] != (as_of, *(row[c] for c in SCORE_COLUMNS)):
             updates.append({**row, "b_client": row.pop("client_id"), "run_id": run_id})
     if inserts:
         conn.execute(insert(t), inserts)
     if updates:
         conn.execute(update(t).where(t.c.client_id == bindparam("b_client")), updates)
     return len(inserts) + len(updates)
-
-
-def _differs(old: Any, new: Any) -> bool:
-    if old is None or new is None:
-        return (old is None) != (new is None)
-    return bool(old != new)

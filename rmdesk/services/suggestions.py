@@ -9,13 +9,13 @@ declined or put-off product stays out of the list for a set time (docs/cross-sel
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import json
+from collections.abc import Callable, Sequence
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Text, bindparam, cast, delete, insert, select, update
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, SuggestionStatus
@@ -72,9 +72,18 @@ def _rate(x: float) -> Decimal:
 
 
 def reconcile(
-    conn: Connection, fresh: pd.DataFrame, client_ids: Sequence[int], *, today: dt.date
+    conn: Connection,
+    fresh: pd.DataFrame,
+    client_ids: Sequence[int],
+    *,
+    today: dt.date,
+    describe: Callable[[pd.DataFrame], tuple[list[str], list[str]]],
 ) -> dict[str, int]:
-    """Make the open suggestions of ``client_ids`` equal ``fresh`` (from cross_sell.suggest)."""
+    """Make the open suggestions of ``client_ids`` equal ``fresh`` (from cross_sell.suggest).
+
+    Rows are compared on their numbers and evidence; ``describe`` writes the reasons, and only
+    for the rows that are new or changed (a night's run mostly changes nothing).
+    """
     old = conn.execute(
         select(
             sug_t.c.id,
@@ -83,45 +92,69 @@ def reconcile(
             sug_t.c.rank,
             sug_t.c.likelihood,
             sug_t.c.expected_value_minor,
-            sug_t.c.reason_zh,
-            sug_t.c.reason_en,
-            sug_t.c.evidence_data,
+            cast(sug_t.c.evidence_data, Text).label("evidence"),
         ).where(sug_t.c.client_id.in_(client_ids), sug_t.c.status == SuggestionStatus.OPEN)
     ).all()
-    existing = {(r.client_id, r.product_id): r for r in old}
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    existing = {(r[1], r[2]): r for r in old}
+    new_at: list[int] = []
+    changed_at: list[tuple[int, int]] = []
     keep: set[tuple[int, int]] = set()
-    for rec in fresh.to_dict("records"):
-        r = SimpleNamespace(**{str(k): v for k, v in rec.items()})
-        key = (int(r.client_id), int(r.product_id))
+    columns = zip(
+        fresh["client_id"],
+        fresh["product_id"],
+        fresh["rank"],
+        fresh["likelihood"],
+        fresh["expected_value_minor"],
+        fresh["evidence_data"],
+        strict=True,
+    )
+    for i, (client, product, rank, likelihood, value, data) in enumerate(columns):
+        key = (int(client), int(product))
         keep.add(key)
-        values = {
-            "rank": int(r.rank),
-            "likelihood": _rate(float(r.likelihood)),
-            "expected_value_minor": int(r.expected_value_minor),
-            "reason_zh": r.reason_zh,
-            "reason_en": r.reason_en,
-            "evidence_data": r.evidence_data,
-        }
         was = existing.get(key)
         if was is None:
-            inserts.append(
-                {
-                    "client_id": key[0],
-                    "product_id": key[1],
-                    "status": SuggestionStatus.OPEN,
-                    "generated_on": today,
-                    "version": 1,
-                    **values,
-                }
-            )
-        elif any(
-            (_rate(float(getattr(was, k))) if k == "likelihood" else getattr(was, k)) != v
-            for k, v in values.items()
+            new_at.append(i)
+        elif (
+            was.rank != rank
+            or _rate(float(was.likelihood)) != _rate(float(likelihood))
+            or was.expected_value_minor != value
+            or not _same_json(was.evidence, data)
         ):
-            updates.append({"b_id": was.id, "generated_on": today, **values})
+            changed_at.append((i, was.id))
     gone = [r.id for key, r in existing.items() if key not in keep]
+    rows = fresh.iloc[new_at + [i for i, _ in changed_at]]
+    zh, en = describe(rows) if len(rows) else ([], [])
+    values = [
+        {
+            "rank": int(r),
+            "likelihood": _rate(float(lk)),
+            "expected_value_minor": int(v),
+            "reason_zh": z,
+            "reason_en": e,
+            "evidence_data": d,
+            "generated_on": today,
+        }
+        for r, lk, v, d, z, e in zip(
+            rows["rank"],
+            rows["likelihood"],
+            rows["expected_value_minor"],
+            rows["evidence_data"],
+            zh,
+            en,
+            strict=True,
+        )
+    ]
+    inserts = [
+        {
+            "client_id": int(rows["client_id"].iloc[k]),
+            "product_id": int(rows["product_id"].iloc[k]),
+            "status": SuggestionStatus.OPEN,
+            "version": 1,
+            **values[k],
+        }
+        for k in range(len(new_at))
+    ]
+    updates = [{"b_id": sid, **values[len(new_at) + k]} for k, (_, sid) in enumerate(changed_at)]
     if inserts:
         conn.execute(insert(sug_t), inserts)
     if updates:
@@ -134,6 +167,13 @@ def reconcile(
     if gone:
         conn.execute(delete(sug_t).where(sug_t.c.id.in_(gone)))
     return {"suggested": len(inserts), "updated": len(updates), "withdrawn": len(gone)}
+
+
+def _same_json(stored: str | None, data: dict[str, Any]) -> bool:
+    """Whether stored JSON text holds ``data``: compared as text first, as values if need be."""
+    if stored is None:
+        return False
+    return stored == json.dumps(data) or bool(json.loads(stored) == data)
 
 
 def record_outcome(

@@ -60,8 +60,8 @@ def test_ranks_are_permutations_and_tiers_cover_every_client(
     assert set(out["tier"]) <= {"A", "B", "C", "D"}
     assert out["tier"].notna().all() and out["cumulative_share"].notna().all()
     assert ((out["cumulative_share"] > 0) & (out["cumulative_share"] <= 1)).all()
-    # a larger contribution never sits in a lower tier
-    order = out.sort_values("contribution_cur", ascending=False)
+    # a larger contribution never sits in a lower tier (ties go to the lower client id)
+    order = out.sort_values(["contribution_cur", "client_id"], ascending=[False, True])
     tier_index = order["tier"].map({"A": 0, "B": 1, "C": 2, "D": 3}).to_numpy()
     assert (np.diff(tier_index) >= 0).all()
     assert (out.loc[out["contribution_cur"] <= 0, "tier"] == "D").all()
