@@ -1,0 +1,619 @@
+"""RM scorecards on a tiny hand-made bank whose KPIs can be worked out by hand.
+
+One branch B1; RMs amy and bob (abe and zed have no clients; old is inactive; hd heads the
+branch). Pricing: deposits earn 0.2 % a month (FTP 3 % − client 0.6 %), loans 0.25 % a month
+less 0.05 % expected loss = 0.2 % net, cards 1 % a month plus fees, investments their fees,
+the service costs 100 a month. Balances (minor units) by quarter, Q2 = Apr–Jun, Q3 = Jul–Sep 2026:
+
+  amy  C1  H1 deposit 10,000,000 → 12,000,000     H2 loan 50,000,000     H3 service
+       C2  new 2026-08-05: H4 deposit 6,000,000, H5 card 1,000,000 + fee 500 (Aug, Sep)
+       C3  lost: H6 deposit 8,000,000 closed 07-20 (facts to Jul), H7 investment 4,000,000
+           + fee 1,000 closed 09-10 (facts to Aug)
+       C4  H8 loan 20,000,000, 95 days past due in Sep; H9 deposit 2,000,000 closed 06-15; KYC
+           due 09-15 (overdue at the end of Q3)
+  bob  C5  H10 deposit 30,000,000 → 27,000,000      H11 investment 5,000,000 + fee 2,000
+       C6  new 2026-07-01: H12 deposit 3,000,000 (Jul–Sep)
+       C7  lost in Q2: H13 deposit 1,000,000 (Apr, May) closed 05-31
+
+Contribution Q3: amy 72,000 + 300,000 − 300 + 24,000 + 21,000 + 16,000 + 2,000 + 120,000 =
+554,700 (Q2: 60,000 + 300,000 − 300 + 48,000 + 3,000 + 120,000 + 12,000 = 542,700);
+bob 162,000 + 6,000 + 18,000 = 186,000 (Q2: 180,000 + 6,000 + 4,000 = 190,000).
+Times are stored in UTC and count on their Beijing date (the tests run in Asia/Shanghai).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, func, insert, select
+
+from rmdesk.db import make_engine
+from rmdesk.models import Base
+from rmdesk.services.scorecard import (
+    DEFAULTS,
+    EXPORT_COLUMNS,
+    KPI_KEYS,
+    Period,
+    WeightError,
+    attainment,
+    export_frame,
+    kpi_clients,
+    scorecards,
+    set_weight,
+    trend,
+    weights,
+)
+
+T = Base.metadata.tables
+Q3, Q2 = Period.parse("2026Q3"), Period.parse("2026Q2")
+TODAY = dt.date(2026, 10, 15)
+MONTHS = [dt.date(2026, m, 1) for m in range(4, 10)]  # Apr … Sep
+
+
+@dataclass
+class Bank:
+    engine: Engine
+    branch: int
+    amy: int
+    bob: int
+
+
+def _utc(y: int, m: int, d: int, h: int = 2) -> dt.datetime:
+    return dt.datetime(y, m, d, h, tzinfo=dt.UTC)
+
+
+def _facts(
+    holding: int, months: list[int], balance: int, fees: int = 0, dpd: dict[int, int] | None = None
+) -> list[dict[str, Any]]:
+    return [
+        {
+            "holding_id": holding,
+            "month": dt.date(2026, m, 1),
+            "avg_balance_minor": balance,
+            "fees_minor": fees,
+            "days_past_due": (dpd or {}).get(m, 0),
+        }
+        for m in months
+    ]
+
+
+def build_bank(engine: Engine) -> Bank:
+    d = dt.date
+    with engine.begin() as conn:
+
+        def add(table: str, *rows: dict[str, Any]) -> None:
+            conn.execute(insert(T[table]), list(rows))
+
+        add("branches", {"id": 1, "code": "B1", "name": "一支行"})
+        add(
+            "users",
+            *[
+                {
+                    "id": i,
+                    "username": u,
+                    "display_name": u.title(),
+                    "role": r,
+                    "branch_id": 1,
+                    "active": u != "old",
+                }
+                for i, u, r in [
+                    (1, "amy", "rm"),
+                    (2, "bob", "rm"),
+                    (3, "abe", "rm"),
+                    (4, "zed", "rm"),
+                    (5, "old", "rm"),
+                    (6, "hd", "branch_head"),
+                ]
+            ],
+        )
+        products = [
+            (1, "DEP", "deposit", "0.03", "0.006", "0", "0", 0),
+            (2, "LOAN", "loan", "0.03", "0.06", "0.012", "0.5", 0),
+            (3, "CARD", "card", "0.03", "0.15", "0", "0", 0),
+            (4, "INV", "investment", "0", "0", "0", "0", 0),
+            (5, "SVC", "service", "0", "0", "0", "0", 100),
+        ]
+        add(
+            "products",
+            *[
+                {"id": i, "code": c, "name_zh": c, "name_en": c, "family": f}
+                for i, c, f, *_ in products
+            ],
+        )
+        add(
+            "product_pricing",
+            *[
+                {
+                    "product_id": i,
+                    "version": 1,
+                    "valid_from": d(2026, 1, 1),
+                    "ftp_rate": Decimal(ftp),
+                    "client_rate": Decimal(rate),
+                    "pd": Decimal(pd_),
+                    "lgd": Decimal(lgd),
+                    "cost_to_serve_minor": cost,
+                }
+                for i, _, _, ftp, rate, pd_, lgd, cost in products
+            ],
+        )
+        clients = [  # id, rm, onboarded, kyc_due, status
+            (1, 1, d(2025, 1, 10), d(2027, 1, 1), "active"),
+            (2, 1, d(2026, 8, 5), None, "active"),
+            (3, 1, d(2024, 5, 1), None, "closed"),
+            (4, 1, d(2024, 3, 1), d(2026, 9, 15), "active"),
+            (5, 2, d(2023, 1, 1), d(2026, 12, 31), "active"),
+            (6, 2, d(2026, 7, 1), None, "active"),
+            (7, 2, d(2023, 6, 1), None, "closed"),
+        ]
+        add(
+            "clients",
+            *[
+                {
+                    "id": i,
+                    "source": "test",
+                    "external_id": f"C{i}",
+                    "kind": "individual",
+                    "name": f"客户{i}",
+                    "rm_id": rm,
+                    "branch_id": 1,
+                    "onboarded_on": on,
+                    "kyc_due": kyc,
+                    "status": status,
+                }
+                for i, rm, on, kyc, status in clients
+            ],
+        )
+        holdings = [  # id, client, product, opened, closed
+            (1, 1, 1, d(2025, 1, 10), None),
+            (2, 1, 2, d(2025, 2, 1), None),
+            (3, 1, 5, d(2025, 1, 10), None),
+            (4, 2, 1, d(2026, 8, 5), None),
+            (5, 2, 3, d(2026, 8, 5), None),
+            (6, 3, 1, d(2024, 5, 1), d(2026, 7, 20)),
+            (7, 3, 4, d(2024, 5, 1), d(2026, 9, 10)),
+            (8, 4, 2, d(2024, 3, 1), None),
+            (9, 4, 1, d(2024, 3, 1), d(2026, 6, 15)),
+            (10, 5, 1, d(2023, 1, 1), None),
+            (11, 5, 4, d(2023, 1, 1), None),
+            (12, 6, 1, d(2026, 7, 1), None),
+            (13, 7, 1, d(2023, 6, 1), d(2026, 5, 31)),
+        ]
+        add(
+            "holdings",
+            *[
+                {
+                    "id": i,
+                    "source": "test",
+                    "external_id": f"H{i}",
+                    "client_id": c,
+                    "product_id": p,
+                    "opened_on": o,
+                    "closed_on": x,
+                }
+                for i, c, p, o, x in holdings
+            ],
+        )
+        q2, q3 = [4, 5, 6], [7, 8, 9]
+        add(
+            "monthly_facts",
+            *_facts(1, q2, 10_000_000),
+            *_facts(1, q3, 12_000_000),
+            *_facts(2, q2 + q3, 50_000_000),
+            *_facts(3, q2 + q3, 0),
+            *_facts(4, [8, 9], 6_000_000),
+            *_facts(5, [8, 9], 1_000_000, fees=500),
+            *_facts(6, [*q2, 7], 8_000_000),
+            *_facts(7, [*q2, 7, 8], 4_000_000, fees=1_000),
+            *_facts(8, q2 + q3, 20_000_000, dpd={7: 30, 8: 60, 9: 95}),
+            *_facts(9, q2, 2_000_000),
+            *_facts(10, q2, 30_000_000),
+            *_facts(10, q3, 27_000_000),
+            *_facts(11, q2 + q3, 5_000_000, fees=2_000),
+            *_facts(12, q3, 3_000_000),
+            *_facts(13, [4, 5], 1_000_000),
+        )
+        suggestions = [(1, 1, 4), (2, 2, 2), (3, 4, 4), (4, 1, 3), (5, 5, 2)]
+        add(
+            "suggestions",
+            *[
+                {
+                    "id": i,
+                    "client_id": c,
+                    "product_id": p,
+                    "likelihood": Decimal("0.5"),
+                    "expected_value_minor": 1000,
+                    "reason_zh": "理由",
+                    "reason_en": "reason",
+                    "generated_on": d(2026, 6, 1),
+                }
+                for i, c, p in suggestions
+            ],
+        )
+        outcomes = [  # suggestion, outcome, at (UTC), user
+            (1, "pitched", _utc(2026, 7, 10), 1),
+            (1, "accepted", _utc(2026, 8, 1), 1),
+            (2, "declined", _utc(2026, 9, 20), 1),
+            (3, "not_now", _utc(2026, 6, 30, 20), 1),  # 07-01 04:00 in Beijing: Q3
+            (4, "accepted", _utc(2026, 9, 30, 17), 1),  # 10-01 01:00 in Beijing: not Q3
+            (5, "pitched", _utc(2026, 7, 15), 2),
+            (5, "accepted", _utc(2026, 7, 20), 2),
+        ]
+        by_id = {i: (c, p) for i, c, p in suggestions}
+        add(
+            "suggestion_outcomes",
+            *[
+                {
+                    "suggestion_id": s,
+                    "client_id": by_id[s][0],
+                    "product_id": by_id[s][1],
+                    "outcome": o,
+                    "at": at,
+                    "user_id": u,
+                }
+                for s, o, at, u in outcomes
+            ],
+        )
+        visits = [  # user, client, planned_on, status
+            (1, 1, d(2026, 7, 5), "done"),
+            (1, 2, d(2026, 8, 10), "done"),
+            (1, 4, d(2026, 9, 1), "missed"),
+            (1, 1, d(2026, 9, 20), "planned"),  # in the past and not done: counts as not done
+            (1, 2, d(2026, 9, 25), "cancelled"),
+            (1, 1, d(2026, 9, 28), "proposed"),
+            (1, 1, d(2026, 10, 20), "planned"),  # still ahead on TODAY
+            (2, 5, d(2026, 8, 15), "done"),
+            (2, 6, d(2026, 9, 10), "done"),
+            (2, 5, d(2026, 9, 12), "missed"),
+        ]
+        add(
+            "visits",
+            *[
+                {"user_id": u, "client_id": c, "planned_on": on, "status": s}
+                for u, c, on, s in visits
+            ],
+        )
+        flags = [  # id, client, raised_on, due_on
+            (1, 1, d(2026, 7, 1), d(2026, 7, 8)),
+            (2, 4, d(2026, 8, 1), d(2026, 8, 31)),
+            (3, 2, d(2026, 9, 1), d(2026, 9, 8)),
+            (4, 1, d(2026, 9, 10), d(2026, 9, 17)),
+            (5, 1, d(2026, 9, 28), d(2026, 10, 5)),
+            (6, 5, d(2026, 9, 25), d(2026, 9, 30)),
+            (7, 5, d(2026, 10, 1), d(2026, 10, 30)),
+            (8, 6, d(2026, 10, 1), d(2026, 10, 25)),
+        ]
+        add(
+            "risk_flags",
+            *[
+                {
+                    "id": i,
+                    "client_id": c,
+                    "rule_code": "DPD_30",
+                    "severity": "high",
+                    "evidence": "证据",
+                    "raised_on": r,
+                    "due_on": due,
+                }
+                for i, c, r, due in flags
+            ],
+        )
+        events = [  # flag, at (UTC), actor (None = the system), to_status
+            (1, _utc(2026, 7, 1), None, "raised"),
+            (1, _utc(2026, 7, 3), 1, "acknowledged"),  # on time
+            (2, _utc(2026, 8, 1), None, "raised"),
+            (2, _utc(2026, 9, 5), None, "closed"),  # only the system: never handled
+            (3, _utc(2026, 9, 1), None, "raised"),
+            (3, _utc(2026, 9, 8, 17), 1, "acknowledged"),  # 09-09 01:00 in Beijing: late
+            (4, _utc(2026, 8, 20), 1, "acknowledged"),  # before it was raised again
+            (4, _utc(2026, 9, 10), None, "raised"),
+            (6, _utc(2026, 9, 29), 2, "resolved"),  # on time
+            (8, _utc(2026, 10, 10), 2, "acknowledged"),  # on time
+        ]
+        add(
+            "risk_flag_events",
+            *[{"flag_id": f, "at": at, "actor_id": a, "to_status": s} for f, at, a, s in events],
+        )
+        add(
+            "training_points",
+            *[
+                {"user_id": u, "earned_on": on, "course": "课程", "points": p}
+                for u, on, p in [
+                    (1, d(2026, 7, 10), 4),
+                    (1, d(2026, 9, 30), 8),
+                    (1, d(2026, 10, 1), 2),
+                    (2, d(2026, 6, 30), 4),
+                ]
+            ],
+        )
+    return Bank(engine, 1, 1, 2)
+
+
+@pytest.fixture
+def bank(db_url: str) -> Iterator[Bank]:
+    engine = make_engine(db_url)
+    yield build_bank(engine)
+    engine.dispose()
+
+
+def _cards(bank: Bank, period: Period = Q3) -> pd.DataFrame:
+    return scorecards(bank.engine, period, today=TODAY).set_index("username")
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def test_periods_parse_and_step_back() -> None:
+    oct_ = Period.parse("2026-10")
+    assert (oct_.start, oct_.end, str(oct_)) == (
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 31),
+        "2026-10",
+    )
+    assert oct_.months == [dt.date(2026, 10, 1)]
+    assert str(Period.parse("2026-1").previous()) == "2025-12"
+    assert Period.parse("2028-02").end == dt.date(2028, 2, 29)
+    q = Period.parse(" 2026q3 ")
+    assert q == Period.parse("2026-Q3") == Q3 and str(q) == "2026Q3"
+    assert (q.start, q.end) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
+    assert q.months == [dt.date(2026, m, 1) for m in (7, 8, 9)]
+    assert q.previous() == Q2 and str(Period.parse("2026Q1").previous()) == "2025Q4"
+    assert Period.containing(dt.date(2026, 11, 23), "quarter") == Period.parse("2026Q4")
+    for bad in ["2026-13", "2026Q5", "Q3 2026", "", "2026-10-01", "26-10"]:
+        with pytest.raises(ValueError, match=repr(bad)):
+            Period.parse(bad)
+
+
+def test_attainment_caps_floors_and_lower_is_better() -> None:
+    assert attainment(0.5, 1.0) == 0.5
+    assert attainment(3.0, 1.0) == 1.2  # capped
+    assert attainment(-0.25, 0.03) == 0.0  # a fall reaches nothing of a growth target
+    assert attainment(0.04, 0.02, lower_is_better=True) == 0.5
+    assert attainment(0.0, 0.02, lower_is_better=True) == 1.2  # nothing bad: the cap
+    assert attainment(0.01, 0.0, lower_is_better=True) == 0.0
+    assert attainment(1.0, 0.0) is None  # a target of 0 cannot be reached "in part"
+    assert sum(r.weight for r in DEFAULTS.values()) == 100
+
+
+# --- the KPIs ------------------------------------------------------------------------------
+
+
+def test_every_kpi_of_a_quarter_by_hand(bank: Bank) -> None:
+    cards = _cards(bank)
+    # the inactive RM "old" and the branch head "hd" have no scorecard
+    assert set(cards.index) == {"amy", "bob", "abe", "zed"}
+    amy, bob = cards.loc["amy"], cards.loc["bob"]
+    assert (amy["contribution"], bob["contribution"]) == (554_700, 186_000)
+    assert amy["contribution_growth"] == pytest.approx(12_000 / 542_700)
+    assert bob["contribution_growth"] == pytest.approx(-4_000 / 190_000)
+    assert amy["deposits_growth"] == pytest.approx(18_000_000 / 24_000_000 - 1)
+    assert bob["deposits_growth"] == pytest.approx(0.0)
+    assert amy["loans_growth"] == pytest.approx(71 / 70 - 1)
+    assert pd.isna(bob["loans_growth"])  # no loans at all
+    assert (amy["new_clients"], bob["new_clients"]) == (1, 1)
+    assert (amy["lost_clients"], bob["lost_clients"]) == (1, 0)  # bob's C7 left in Q2
+    assert (amy["products_per_client"], bob["products_per_client"]) == (2.0, 1.5)
+    assert amy["conversion"] == pytest.approx(1 / 4)
+    assert bob["conversion"] == pytest.approx(1 / 2)
+    assert amy["visit_completion"] == pytest.approx(2 / 4)
+    assert bob["visit_completion"] == pytest.approx(2 / 3)
+    assert amy["flags_on_time"] == pytest.approx(1 / 4)
+    assert bob["flags_on_time"] == pytest.approx(1.0)
+    assert amy["kyc_compliance"] == pytest.approx(2 / 3)
+    assert bob["kyc_compliance"] == pytest.approx(1.0)
+    assert (amy["training_points"], bob["training_points"]) == (12, 0)
+    assert amy["npl_ratio"] == pytest.approx(20 / 71)
+    assert pd.isna(bob["npl_ratio"])
+    assert bob["left_out"] == "loans_growth,npl_ratio"
+    assert "loans_growth (no value)" in bob["notes"] and "不良率" in bob["notes_zh"]
+    assert amy["left_out"] == "" and amy["notes"] == ""
+    assert (amy["branch"], amy["display_name"], amy["period"]) == ("B1", "Amy", "2026Q3")
+
+
+def test_previous_quarter_and_a_month_with_deadlines_ahead(bank: Bank) -> None:
+    q2 = _cards(bank, Q2)
+    assert (q2.loc["amy", "contribution"], q2.loc["bob", "contribution"]) == (542_700, 190_000)
+    assert q2.loc["bob", "lost_clients"] == 1
+    assert q2.loc["amy", "new_clients"] == 0
+    oct_ = _cards(bank, Period.parse("2026-10"))
+    # no October facts yet: the figures from the facts have no value rather than −100 %
+    assert pd.isna(oct_.loc["amy", "contribution"]) and pd.isna(oct_.loc["amy", "deposits_growth"])
+    assert pd.isna(oct_.loc["amy", "visit_completion"])  # its only visit is still ahead
+    assert oct_.loc["amy", "flags_on_time"] == 0.0  # F5 was due 10-05 and nobody handled it
+    assert oct_.loc["bob", "flags_on_time"] == 1.0  # F8 on time; F7 not due yet: left out
+    assert oct_.loc["amy", "conversion"] == 1.0  # the accepted card: 10-01 in Beijing
+    assert oct_.loc["amy", "training_points"] == 2
+    assert "contribution" in oct_.loc["amy", "left_out"].split(",")
+
+
+def test_default_score_shares_out_the_weight_of_missing_kpis(bank: Bank) -> None:
+    cards = _cards(bank)
+    bob = cards.loc["bob"]
+    rules = {k: DEFAULTS[k] for k in KPI_KEYS if k not in ("loans_growth", "npl_ratio")}
+    total = sum(r.weight * bob[f"{k}_attainment"] for k, r in rules.items())
+    weight = sum(r.weight for r in rules.values())
+    penalty = sum(
+        r.penalty * 100 * (1 - bob[f"{k}_attainment"])
+        for k, r in rules.items()
+        if bob[f"{k}_attainment"] < 1
+    )
+    assert bob["score"] == pytest.approx(100 * total / weight - penalty, abs=1e-4)
+    assert pd.isna(bob["npl_ratio_attainment"])
+    # amy's contribution attainment: 554,700 of 3 × 20,000,000
+    assert cards.loc["amy", "contribution_attainment"] == pytest.approx(554_700 / 60_000_000)
+    assert cards.loc["amy", "lost_clients_attainment"] == 1.2  # target 3, lost 1
+    # abe and zed have no clients: the same score, so they rank by username
+    assert cards.loc["abe", "score"] == cards.loc["zed", "score"]
+    assert cards.loc["abe", "rank"] < cards.loc["zed", "rank"]
+    assert sorted(cards["rank"]) == [1, 2, 3, 4]
+
+
+# --- weights -------------------------------------------------------------------------------
+
+
+def _only(engine: Engine, on: dt.date, **rules: tuple[float, float | None, float]) -> None:
+    """Weight 0 for every KPI but those given as (weight, target, penalty)."""
+    for kpi in KPI_KEYS:
+        w, t, p = rules.get(kpi, (0, None, 0))
+        set_weight(engine, kpi, weight=w, target=t, penalty=p, valid_from=on, actor="test")
+
+
+def test_weighted_score_by_hand_and_a_branch_override(bank: Bank) -> None:
+    e, jan = bank.engine, dt.date(2026, 1, 1)
+    _only(
+        e,
+        jan,
+        visit_completion=(2, 0.5, 0),
+        kyc_compliance=(1, 1.0, 0.3),
+        conversion=(1, 0.5, 0),
+        npl_ratio=(4, 0.02, 0.1),
+    )
+    cards = _cards(bank)
+    # amy: visits 0.5/0.5 = 1, KYC (2/3)/1 with penalty 0.3 × 100 × 1/3 = 10, conversion
+    # 0.25/0.5 = 0.5, NPL 0.02 / (20/71) = 0.071 with penalty 0.1 × 100 × 0.929 = 9.29
+    amy = 100 * (2 * 1.0 + 1 * (2 / 3) + 1 * 0.5 + 4 * 0.071) / 8 - 10 - 9.29
+    assert cards.loc["amy", "score"] == pytest.approx(amy, abs=1e-4)
+    # bob: visits (2/3)/0.5 capped at 1.2, KYC 1, conversion 1; no loans, so NPL is left out
+    assert cards.loc["bob", "score"] == pytest.approx(100 * (2 * 1.2 + 1 + 1) / 4)
+    assert cards.loc["bob", "left_out"] == "npl_ratio"
+    assert list(cards.sort_values("rank").index) == ["bob", "amy", "abe", "zed"]
+    assert pd.isna(cards.loc["abe", "score"])  # nothing to score: ranked last
+
+    head: dict[str, Any] = {"penalty": 0, "branch_id": 1, "actor": "head"}
+    set_weight(e, "visit_completion", weight=2, target="1.0", valid_from=Q3.start, **head)
+    # too late for Q3: the weights in force on the period's last day count
+    set_weight(e, "kyc_compliance", weight=9, target=1, valid_from=dt.date(2026, 10, 1), **head)
+    cards = _cards(bank)
+    amy = 100 * (2 * 0.5 + 1 * (2 / 3) + 1 * 0.5 + 4 * 0.071) / 8 - 10 - 9.29
+    assert cards.loc["amy", "score"] == pytest.approx(amy, abs=1e-4)
+    assert cards.loc["bob", "score"] == pytest.approx(100 * (2 * (2 / 3) + 1 + 1) / 4)
+    branch = weights(e, 1, Q3.end).set_index("kpi")
+    bank_wide = weights(e, None, Q3.end).set_index("kpi")
+    assert branch.loc["visit_completion", ["weight", "target", "source"]].tolist() == [
+        2.0,
+        1.0,
+        "branch",
+    ]
+    assert bank_wide.loc["visit_completion", ["target", "source"]].tolist() == [0.5, "bank"]
+    assert branch.loc["kyc_compliance", "weight"] == 1.0
+    assert weights(e, 1, dt.date(2026, 10, 1)).set_index("kpi").loc["kyc_compliance", "weight"] == 9
+    # a NULL target means the default one
+    assert bank_wide.loc["training_points", "target"] == DEFAULTS["training_points"].target
+    assert weights(e, 1, dt.date(2025, 12, 31))["source"].eq("default").all()
+
+
+def test_set_weight_checks_replaces_and_audits(db_url: str) -> None:
+    engine = make_engine(db_url)
+    day = dt.date(2026, 1, 1)
+    set_weight(engine, "conversion", weight=5, target=0.2, penalty=0, valid_from=day, actor="ad")
+    row = set_weight(
+        engine, "conversion", weight=7, target=0.3, penalty=0.1, valid_from=day, actor="ad"
+    )
+    for bad, match in [
+        ({"kpi": "charm"}, "unknown KPI"),
+        ({"weight": -1}, "negative"),
+        ({"target": 0}, "above 0"),
+        ({"weight": "lots"}, "not a number"),
+        ({"branch_id": 99}, "branch 99"),
+    ]:
+        args: dict[str, Any] = {"kpi": "conversion", "weight": 1, "target": 0.2, "penalty": 0}
+        args |= bad
+        with pytest.raises(WeightError, match=match):
+            set_weight(engine, args.pop("kpi"), **args, valid_from=day, actor="ad")
+    w, log = T["kpi_weights"], T["audit_log"]
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(w)).scalar_one() == 1
+        assert conn.execute(select(w.c.weight).where(w.c.id == row)).scalar_one() == 7
+        entries = conn.execute(
+            select(log.c.action, log.c.entity_id, log.c.detail).order_by(log.c.id)
+        ).all()
+    engine.dispose()
+    assert [e.action for e in entries] == ["kpi_weight.set", "kpi_weight.set"]
+    assert entries[1].entity_id == str(row)
+    assert entries[1].detail["from"]["weight"].startswith("5")
+    assert entries[1].detail["to"]["target"] == "0.3"
+
+
+# --- drill-down, trend, export -------------------------------------------------------------
+
+
+def test_the_drill_down_adds_up_to_each_kpi(bank: Bank) -> None:
+    e, amy = bank.engine, bank.amy
+    card = _cards(bank).loc["amy"]
+
+    def rows(kpi: str) -> pd.DataFrame:
+        return kpi_clients(e, amy, Q3, kpi, today=TODAY)
+
+    money = rows("contribution")
+    assert money["external_id"].tolist() == ["C1", "C4", "C2", "C3"]
+    assert round(money["contribution"].sum()) == card["contribution"] == 554_700
+    assert round(money["previous"].sum()) == 542_700
+    assert money.set_index("external_id").loc["C2", "contribution"] == pytest.approx(45_000)
+
+    dep = rows("deposits_growth")
+    assert dep["balance_minor"].sum() / dep["previous_minor"].sum() - 1 == card["deposits_growth"]
+    assert dep.set_index("external_id")["change_minor"].to_dict() == {
+        "C3": -12_000_000,
+        "C4": -2_000_000,
+        "C1": 2_000_000,
+        "C2": 6_000_000,
+    }
+    npl = rows("npl_ratio")
+    bad = npl[npl["non_performing"]]
+    assert bad["holding_id"].tolist() == [8] and bad["days_past_due"].tolist() == [95]
+    assert bad["balance_minor"].sum() / npl["balance_minor"].sum() == pytest.approx(20 / 71)
+
+    assert rows("new_clients")["external_id"].tolist() == ["C2"]
+    lost = rows("lost_clients")
+    assert lost[["external_id", "last_closed_on", "holdings"]].values.tolist() == [
+        ["C3", dt.date(2026, 9, 10), 2]
+    ]
+    active = rows("products_per_client")
+    assert active["open_holdings"].sum() / len(active) == card["products_per_client"] == 2.0
+    kyc = rows("kyc_compliance")
+    assert kyc["kyc_ok"].mean() == pytest.approx(card["kyc_compliance"])
+    assert kyc.loc[~kyc["kyc_ok"], "external_id"].tolist() == ["C4"]
+
+    conv = rows("conversion")
+    assert conv["outcome"].tolist() == ["not_now", "pitched", "accepted", "declined"]
+    assert conv["recorded_on"].tolist()[0] == dt.date(2026, 7, 1)  # 06-30 20:00 UTC
+    assert conv["accepted"].mean() == card["conversion"]
+
+    visits = rows("visit_completion")
+    assert len(visits) == 6  # planned in Q3, whatever their state
+    assert visits["done"].sum() / visits["counted"].sum() == card["visit_completion"]
+
+    flags = rows("flags_on_time")
+    assert flags["flag_id"].tolist() == [1, 2, 3, 4]
+    handled = [None if pd.isna(x) else x for x in flags["first_handled_on"]]
+    assert handled == [dt.date(2026, 7, 3), None, dt.date(2026, 9, 9), None]
+    assert flags["on_time"].tolist() == [True, False, False, False]
+    assert flags["on_time"].sum() / flags["counted"].sum() == card["flags_on_time"]
+
+    assert rows("training_points")["points"].sum() == card["training_points"] == 12
+    with pytest.raises(ValueError, match="unknown KPI 'charm'"):
+        kpi_clients(e, amy, Q3, "charm")
+
+
+def test_trend_one_rm_and_the_export(bank: Bank) -> None:
+    e = bank.engine
+    line = trend(e, bank.amy, [Q2, Q3], today=TODAY)
+    assert line["period"].tolist() == ["2026Q2", "2026Q3"]
+    assert line["contribution"].tolist() == [542_700, 554_700]
+    assert line["score"].notna().all()
+    assert trend(e, 5, [Q3], today=TODAY)["score"].isna().all()  # inactive: no scorecard
+    one = scorecards(e, Q3, rm_id=bank.bob, today=TODAY)
+    assert one["username"].tolist() == ["bob"]
+    assert one["rank"].iloc[0] == _cards(bank).loc["bob", "rank"]  # ranked in the branch
+    assert scorecards(e, Q3, branch_id=2, today=TODAY).empty
+    out = export_frame(e, Q3, today=TODAY)
+    assert list(out.columns) == EXPORT_COLUMNS
+    assert EXPORT_COLUMNS[:4] == ["rm", "branch", "period", "contribution_minor"]
+    assert EXPORT_COLUMNS[-2:] == ["score", "rank"]
+    assert sorted(out["rm"]) == ["abe", "amy", "bob", "zed"]
+    assert out.set_index("rm").loc["amy", "contribution_minor"] == 554_700
