@@ -2,7 +2,8 @@
 
 Working days come from the ``holidays`` library, including China's adjusted working weekends
 (调休) for the years the library has them. Every reason is written in Chinese and English with its
-numbers and stored as JSON. The export writes one all-day event per visit with the ``icalendar``
+numbers and stored as JSON; amounts are written by ``wording.money``, like every amount in a
+sentence rmdesk writes. The export writes one all-day event per visit with the ``icalendar``
 library, so any calendar program (Outlook, WPS, a phone) can show the plan.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy import Engine, select
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, VisitStatus
-from rmdesk.services import audit
+from rmdesk.services import audit, wording
 
 T = Base.metadata.tables
 
@@ -73,13 +74,6 @@ def reason_text(visit_reason: str | None, language: str) -> str:
 Words = tuple[str, str]  # (Chinese, English)
 
 
-def money(minor: int) -> str:
-    """An amount in minor units (fen) as yuan with thousands separators: 150000 → 1,500.00."""
-    sign = "-" if minor < 0 else ""
-    units, cents = divmod(abs(minor), 100)
-    return f"{sign}{units:,}.{cents:02d}"
-
-
 def cadence(tier: str, days: int, last: dt.date | None, due: dt.date, start: dt.date) -> Words:
     """Why a client is due by its tier's cadence."""
     if last is None:
@@ -111,11 +105,12 @@ def maturity(product: Words, on: dt.date, by: dt.date) -> Words:
     )
 
 
-def suggestion(product: Words, value_minor: int, pull_days: int) -> Words:
-    value = money(value_minor)
+def suggestion(product: Words, value_minor: int, pull_days: int, currency: str = "CNY") -> Words:
+    """Why a strong suggestion brings the visit forward (the value in minor units of currency)."""
+    zh, en = (wording.money(value_minor, currency, language) for language in ("zh", "en"))
     return (
-        f"有较强的营销建议：{product[0]}，预期年价值 {value} 元，走访提前 {pull_days} 天",
-        f"strong suggestion: {product[1]}, expected value CNY {value} a year; "
+        f"有较强的营销建议：{product[0]}，预期年价值 {zh}，走访提前 {pull_days} 天",
+        f"strong suggestion: {product[1]}, expected value {en} a year; "
         f"visit brought forward {pull_days} days",
     )
 

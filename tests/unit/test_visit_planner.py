@@ -5,7 +5,7 @@ The main bank's RM visits two clients a day. With the plan starting Monday 2026-
   C01 浦东 A  last contact 2026-08-20 + 30 d    → due 2026-09-19 (cadence, overdue)
   C02 徐汇 B  open high flag DPD_30             → due 2026-09-28 (flag; cadence alone: 10-13)
   C05 徐汇 -  no score (tier D), never contacted → due 2026-09-28 (cadence)
-  C04 静安 B  open suggestion worth 1,500.00    → due 2026-10-30 − 30 d = 2026-09-30 (suggestion)
+  C04 静安 B  open suggestion worth ¥1,500.00   → due 2026-10-30 − 30 d = 2026-09-30 (suggestion)
   C03 浦东 C  deposit maturing 2026-10-20       → due 2026-10-20 − 14 d = 2026-10-06 (maturity)
   C06 静安 A  contacted 2026-09-20              → due 2026-10-20: after a two-week plan, not planned
   C07 浦东 A  overdue, but already has a planned visit on 2026-10-09: not proposed
@@ -44,6 +44,8 @@ from rmdesk.models import (
     User,
     Visit,
 )
+from rmdesk.services import visit_actions as va
+from rmdesk.services import visit_calendar as words
 from rmdesk.services import visit_planner as vp
 from rmdesk.services.parameters import DEFAULTS
 from rmdesk.services.visit_calendar import working_days
@@ -329,8 +331,11 @@ def test_due_dates_order_districts_and_reasons(bank: Bank) -> None:
         "一年定期存款 将于 2026-10-20 到期，请在到期前 14 天即 2026-10-06 前走访；"
         "上次联系 2026-05-01，C 级客户每 180 天联系一次，应于 2026-10-28 联系。"
     )
+    assert by.loc["C04", "reason_zh"].startswith(
+        "有较强的营销建议：稳健理财，预期年价值 ¥1,500.00，走访提前 30 天；"
+    )
     assert by.loc["C04", "reason_en"] == (
-        "Strong suggestion: Steady wealth fund, expected value CNY 1,500.00 a year; "
+        "Strong suggestion: Steady wealth fund, expected value CN¥1,500.00 a year; "
         "visit brought forward 30 days; last contact 2026-08-01; tier B clients are contacted "
         "every 90 days, due 2026-10-30."
     )
@@ -356,12 +361,12 @@ def test_rerunning_changes_nothing_and_keeps_what_the_rm_decided(bank: Bank) -> 
     assert again.equals(first)
 
     accepted = _id_of(bank, first, "C02")
-    vp.accept(bank.engine, accepted, user_id=bank.rm, version=1)
+    va.accept(bank.engine, accepted, user_id=bank.rm, version=1)
     moved = _id_of(bank, first, "C01")
-    vp.move(bank.engine, moved, D(2026, 10, 9), user_id=bank.rm, version=1, today=START)
+    va.move(bank.engine, moved, D(2026, 10, 9), user_id=bank.rm, version=1, today=START)
     kept = {status: bank.visit("C06", D(2026, 10, 8), status) for status in ("done", "missed")}
     kept["cancelled"] = _id_of(bank, first, "C05")
-    vp.cancel(bank.engine, kept["cancelled"], user_id=bank.rm, version=1, reason="出国")
+    va.cancel(bank.engine, kept["cancelled"], user_id=bank.rm, version=1, reason="出国")
     untouched = [r for r in _visit_rows(bank) if r[5] != "proposed"]
 
     third = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
@@ -413,6 +418,46 @@ def test_capacity_weekends_and_national_day(db_url: str) -> None:
     bank.engine.dispose()
 
 
+def test_amounts_in_reasons_are_written_by_wording_money() -> None:
+    fund = ("稳健理财", "Steady wealth fund")
+    zh, en = words.suggestion(fund, 1_234_567, 30)
+    assert "预期年价值 ¥12,345.67，" in zh and "expected value CN¥12,345.67 a year" in en
+    zh, en = words.suggestion(fund, 150_000, 30, "USD")  # a client whose holdings are in dollars
+    assert "预期年价值 US$1,500.00，" in zh and "expected value US$1,500.00 a year" in en
+    assert vp.PlanError is va.PlanError  # still importable from the planner
+
+
+def test_a_suggestion_is_valued_in_the_clients_currency(db_url: str) -> None:
+    bank = _empty_bank(db_url)
+    cid = bank.client("U1", tier="B", contacts=(D(2026, 8, 1),))
+    with bank.engine.begin() as conn:
+        h = {"source": "test", "client_id": cid, "product_id": bank.product["TD1Y"]}
+        conn.execute(  # the first holding gives the client's currency, as in scoring
+            insert(Holding),
+            [
+                {**h, "external_id": "U1-1", "currency": "USD"},
+                {**h, "external_id": "U1-2", "currency": "CNY"},
+            ],
+        )
+        conn.execute(
+            insert(Suggestion).values(
+                client_id=cid,
+                product_id=bank.product["FUND"],
+                likelihood=Decimal("0.3"),
+                expected_value_minor=250_000,
+                reason_zh="-",
+                reason_en="-",
+                generated_on=D(2026, 9, 1),
+                status="open",
+            )
+        )
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    assert list(frame["purpose"]) == ["suggestion"]
+    assert "预期年价值 US$2,500.00，" in frame.loc[0, "reason_zh"]
+    assert "expected value US$2,500.00 a year" in frame.loc[0, "reason_en"]
+    bank.engine.dispose()
+
+
 def test_working_days_follow_the_holidays_library() -> None:
     assert working_days(D(2026, 9, 26), D(2026, 10, 11), "CN") == [
         D(2026, 9, 28),
@@ -457,31 +502,31 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
     frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
     c01, c02, c04, c10 = (_id_of(bank, frame, e) for e in ("C01", "C02", "C04", "C10"))
 
-    assert vp.accept(bank.engine, c01, user_id=bank.rm, version=1) == 2
+    assert va.accept(bank.engine, c01, user_id=bank.rm, version=1) == 2
     assert _visit(bank, c01).status == "planned"
-    with pytest.raises(vp.PlanError, match="changed by someone else"):
-        vp.accept(bank.engine, c01, user_id=bank.rm, version=1)
-    with pytest.raises(vp.PlanError, match="a planned visit cannot be accepted"):
-        vp.accept(bank.engine, c01, user_id=bank.rm, version=2)
-    with pytest.raises(vp.PlanError, match="does not exist"):
-        vp.accept(bank.engine, 999_999, user_id=bank.rm, version=1)
+    with pytest.raises(va.PlanError, match="changed by someone else"):
+        va.accept(bank.engine, c01, user_id=bank.rm, version=1)
+    with pytest.raises(va.PlanError, match="a planned visit cannot be accepted"):
+        va.accept(bank.engine, c01, user_id=bank.rm, version=2)
+    with pytest.raises(va.PlanError, match="does not exist"):
+        va.accept(bank.engine, 999_999, user_id=bank.rm, version=1)
 
-    with pytest.raises(vp.PlanError, match="in the past"):
-        vp.move(bank.engine, c02, D(2026, 9, 27), user_id=bank.rm, version=1, today=START)
-    assert vp.move(bank.engine, c02, D(2026, 10, 9), user_id=bank.rm, version=1, today=START) == 2
+    with pytest.raises(va.PlanError, match="in the past"):
+        va.move(bank.engine, c02, D(2026, 9, 27), user_id=bank.rm, version=1, today=START)
+    assert va.move(bank.engine, c02, D(2026, 10, 9), user_id=bank.rm, version=1, today=START) == 2
     moved = _visit(bank, c02)
     # proposed becomes planned, and goes after C07's visit already on that day
     assert (moved.status, moved.planned_on, moved.slot) == ("planned", D(2026, 10, 9), 2)
 
-    with pytest.raises(vp.PlanError, match="Say why"):
-        vp.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="  ")
-    vp.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="客户出差")
+    with pytest.raises(va.PlanError, match="Say why"):
+        va.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="  ")
+    va.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="客户出差")
     assert (_visit(bank, c04).status, _visit(bank, c04).notes) == ("cancelled", "客户出差")
-    with pytest.raises(vp.PlanError, match="a cancelled visit cannot be moved"):
-        vp.move(bank.engine, c04, D(2026, 10, 9), user_id=bank.rm, version=2, today=START)
+    with pytest.raises(va.PlanError, match="a cancelled visit cannot be moved"):
+        va.move(bank.engine, c04, D(2026, 10, 9), user_id=bank.rm, version=2, today=START)
 
     at = dt.datetime(2026, 9, 29, 15, 30, tzinfo=dt.UTC)
-    done = vp.complete(
+    done = va.complete(
         bank.engine,
         c01,
         user_id=bank.rm,
@@ -526,17 +571,17 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
     )
     assert follow.district == "浦东"
     assert vp.reason_text(follow.reason, "en") == "Follow-up to the visit on 2026-09-29: 送理财资料"
-    with pytest.raises(vp.PlanError, match="a done visit cannot be moved"):
-        vp.move(bank.engine, c01, D(2026, 10, 9), user_id=bank.rm, version=3, today=START)
+    with pytest.raises(va.PlanError, match="a done visit cannot be moved"):
+        va.move(bank.engine, c01, D(2026, 10, 9), user_id=bank.rm, version=3, today=START)
 
     # the new contact counts: C01 is no longer overdue on 2026-09-30
     overdue = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=D(2026, 9, 30))
     assert bank.ids["C01"] not in set(overdue["client_id"])
 
-    vp.accept(bank.engine, c10, user_id=bank.rm, version=1)  # planned on 09-28, never recorded
-    assert vp.mark_missed(bank.engine, today=D(2026, 10, 1)) == 1
+    va.accept(bank.engine, c10, user_id=bank.rm, version=1)  # planned on 09-28, never recorded
+    assert va.mark_missed(bank.engine, today=D(2026, 10, 1)) == 1
     assert _visit(bank, c10).status == "missed" and _visit(bank, c10).version == 3
-    assert vp.mark_missed(bank.engine, today=D(2026, 10, 1)) == 0
+    assert va.mark_missed(bank.engine, today=D(2026, 10, 1)) == 0
     assert _visit(bank, c02).status == "planned"  # 10-09 is still to come
 
     with bank.engine.connect() as conn:
@@ -562,15 +607,15 @@ def test_a_change_lost_to_another_writer_is_refused(bank: Bank) -> None:
     # someone else accepts it between our read and our write
     with bank.engine.begin() as conn:
         conn.execute(update(Visit.__table__).where(Visit.id == visit_id).values(version=2))
-    with pytest.raises(vp.PlanError, match="version 2, you had version 1"):
-        vp.cancel(bank.engine, visit_id, user_id=bank.rm, version=1, reason="重复")
+    with pytest.raises(va.PlanError, match="version 2, you had version 1"):
+        va.cancel(bank.engine, visit_id, user_id=bank.rm, version=1, reason="重复")
     assert _visit(bank, visit_id).status == "proposed"
 
 
 def test_ics_export_reads_back(bank: Bank, tmp_path: Path) -> None:
     frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
     for ext in ("C03", "C04"):
-        vp.accept(bank.engine, _id_of(bank, frame, ext), user_id=bank.rm, version=1)
+        va.accept(bank.engine, _id_of(bank, frame, ext), user_id=bank.rm, version=1)
     path = tmp_path / "plan.ics"
     end = D(2026, 10, 11)
     assert vp.export_ics(bank.engine, bank.rm, path, start=START, end=end) == 3  # + C07's

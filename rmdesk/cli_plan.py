@@ -1,0 +1,507 @@
+"""rmdesk-cli plan: propose and show visit plans, act on visits, export them, list who is overdue.
+
+Registered on the ``rmdesk-cli`` group by rmdesk.cli; exit codes as documented there. The command
+line is a single actor: a change to a visit is made against the version the database holds now.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from rmdesk.cli import EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, with_db
+from rmdesk.db import Database
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DATE = click.DateTime(["%Y-%m-%d"])
+_SHOWN_UNPLACED = 10  # client ids listed in propose's summary line; the rest are counted
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value else None
+
+
+def _day(value: Any) -> str:
+    """A date, datetime or pandas Timestamp as YYYY-MM-DD; a missing one as '-'."""
+    import pandas as pd
+
+    if value is None or pd.isna(value):
+        return "-"
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    return str(value.isoformat())
+
+
+def _number(value: Any) -> str:
+    """A count that may be missing (pandas' NA) as text; a missing one as '-'."""
+    import pandas as pd
+
+    return "-" if value is None or pd.isna(value) else str(int(value))
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)]
+        click.echo("  ".join(cells).rstrip())
+
+
+def _user(db: Database, username: str) -> int:
+    from rmdesk.services import users
+
+    try:
+        found = users.user_id(db.engine, username)
+    except users.UserError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    return found
+
+
+def _branch(db: Database, code: str) -> int:
+    from rmdesk.services import users
+
+    try:
+        found = users.branch_id(db.engine, code)
+    except users.UserError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    return found
+
+
+def _span(first: dt.date, last: dt.date) -> None:
+    if last < first:
+        fail(f"--to {last} is before --from {first}", EXIT_USAGE)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A change the planner refuses: exit 5 for a visit or user that is not there, else 2."""
+    from rmdesk.services.visit_actions import PlanError
+
+    try:
+        yield
+    except PlanError as exc:
+        missing = "does not exist" in str(exc) or "no user" in str(exc)
+        fail(str(exc), EXIT_NOT_FOUND if missing else EXIT_USAGE)
+
+
+def _next_working_day(after: dt.date, country: str) -> dt.date:
+    from rmdesk.services.visit_calendar import working_days
+
+    first = after + dt.timedelta(days=1)
+    try:
+        days = working_days(first, first + dt.timedelta(days=31), country)
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    return days[0] if days else first
+
+
+def _current_version(db: Database, visit_id: int) -> int:
+    from sqlalchemy import select
+
+    from rmdesk.models import Visit
+
+    with db.engine.connect() as conn:
+        version = conn.execute(select(Visit.version).where(Visit.id == visit_id)).scalar()
+    if version is None:
+        fail(f"no visit {visit_id}", EXIT_NOT_FOUND)
+    assert version is not None
+    return int(version)
+
+
+def _external_ids(db: Database, rm_id: int) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from rmdesk.models import Client
+
+    with db.engine.connect() as conn:
+        rows = conn.execute(select(Client.id, Client.external_id).where(Client.rm_id == rm_id))
+        return {int(cid): str(ext) for cid, ext in rows}
+
+
+@main.group()
+def plan() -> None:
+    """Visit plans: propose, show, change a visit, export, list who is overdue."""
+
+
+@plan.command(name="propose")
+@with_db
+@click.option("--rm", "rm_name", help="The RM to plan for (user name).")
+@click.option("--all", "all_rms", is_flag=True, help="Every active RM; prints counts per RM.")
+@click.option(
+    "--start", type=DATE, help="First day of the plan (default: the next working day after today)."
+)
+@click.option(
+    "--weeks",
+    type=click.IntRange(min=1),
+    help="Weeks the plan covers (default: the plan_weeks parameter).",
+)
+@guarded
+def plan_propose(
+    db: Database,
+    rm_name: str | None,
+    all_rms: bool,
+    start: dt.datetime | None,
+    weeks: int | None,
+) -> None:
+    """Propose an RM's visits (or every RM's) for the coming weeks.
+
+    Running it again replaces only the RM's proposed visits from --start on; planned, done,
+    cancelled and missed visits are kept.
+    """
+    from sqlalchemy import select
+
+    from rmdesk.models import Role, User
+    from rmdesk.services import parameters
+    from rmdesk.services.visit_planner import PlanError, propose_plan
+
+    if bool(rm_name) == all_rms:
+        fail("give either --rm USER or --all", EXIT_USAGE)
+    params = parameters.load(db.engine)
+    first = _date(start) or _next_working_day(dt.date.today(), params.holiday_country)
+    weeks = weeks or params.plan_weeks
+    span = f"{first} to {first + dt.timedelta(days=7 * weeks - 1)}"
+    if rm_name:
+        rms = [(_user(db, rm_name), rm_name)]
+    else:
+        with db.engine.connect() as conn:
+            rms = [
+                (int(uid), str(name))
+                for uid, name in conn.execute(
+                    select(User.id, User.username)
+                    .where(User.role == Role.RM, User.active.is_(True))
+                    .order_by(User.username)
+                )
+            ]
+        if not rms:
+            fail("no active RM (a user with role rm) to plan for", EXIT_NOT_FOUND)
+    results = []
+    for rm_id, name in rms:
+        try:
+            frame = propose_plan(
+                db.engine, rm_id, start=first, weeks=weeks, params=params, actor="cli"
+            )
+        except PlanError as exc:
+            fail(str(exc), EXIT_USAGE)
+        results.append((rm_id, name, frame))
+    if all_rms:
+        _print_counts(results, span)
+    else:
+        _print_plan(db, *results[0], span)
+
+
+def _print_counts(results: list[tuple[int, str, pd.DataFrame]], span: str) -> None:
+    """One line per RM and a total, for ``propose --all``."""
+    width = max(_width(name) for _, name, _ in results)
+    for _, name, frame in results:
+        click.echo(
+            f"{name}{' ' * (width - _width(name))}  {len(frame):>5,} visits proposed, "
+            f"{len(frame.attrs['unplaced']):>5,} clients due did not fit"
+        )
+    proposed = sum(len(frame) for _, _, frame in results)
+    unplaced = sum(len(frame.attrs["unplaced"]) for _, _, frame in results)
+    click.echo(
+        f"{len(results):,} RMs, {span}: {proposed:,} visits proposed, "
+        f"{unplaced:,} clients due did not fit"
+    )
+
+
+def _print_plan(db: Database, rm_id: int, name: str, frame: pd.DataFrame, span: str) -> None:
+    """One line per proposed visit in route order, then what was proposed and what did not fit."""
+    ext = _external_ids(db, rm_id)
+    rows = [
+        [
+            _day(r["planned_on"]),
+            str(r["slot"]),
+            str(r["district"] or "-"),
+            ext[int(r["client_id"])],
+            str(r["name"]),
+            str(r["purpose"]),
+        ]
+        for r in frame.to_dict("records")
+    ]
+    if rows:
+        _table(["date", "slot", "district", "client", "name", "purpose"], rows)
+    unplaced = [ext[int(c)] for c in frame.attrs["unplaced"]]
+    listed = ", ".join(unplaced[:_SHOWN_UNPLACED]) + (
+        ", ..." if len(unplaced) > _SHOWN_UNPLACED else ""
+    )
+    click.echo(
+        f"{len(frame):,} visits proposed for {name}, {span}; {len(unplaced):,} clients due "
+        "did not fit" + (f": {listed}" if unplaced else "")
+    )
+
+
+@plan.command(name="show")
+@with_db
+@click.option("--rm", "rm_name", required=True, help="Whose visits (user name).")
+@click.option("--from", "from_", type=DATE, help="First day (default: today).")
+@click.option("--to", type=DATE, help="Last day (default: no limit).")
+@guarded
+def plan_show(
+    db: Database, rm_name: str, from_: dt.datetime | None, to: dt.datetime | None
+) -> None:
+    """An RM's visits in every status, day by day in route order."""
+    from sqlalchemy import select
+
+    from rmdesk.models import Client, Visit
+
+    rm_id = _user(db, rm_name)
+    first = _date(from_) or dt.date.today()
+    last = _date(to)
+    if last is not None:
+        _span(first, last)
+    query = (
+        select(
+            Visit.id,
+            Visit.planned_on,
+            Visit.slot,
+            Visit.status,
+            Visit.district,
+            Visit.purpose,
+            Client.external_id,
+            Client.name,
+        )
+        .join(Client, Client.id == Visit.client_id)
+        .where(Visit.user_id == rm_id, Visit.planned_on >= first)
+        .order_by(Visit.planned_on, Visit.slot, Visit.id)
+    )
+    if last is not None:
+        query = query.where(Visit.planned_on <= last)
+    with db.engine.connect() as conn:
+        visits = conn.execute(query).all()
+    span = f"{first} to {last}" if last else f"from {first}"
+    if not visits:
+        click.echo(f"no visits for {rm_name}, {span}")
+        return
+    _table(
+        ["visit", "date", "slot", "status", "district", "client", "name", "purpose"],
+        [
+            [
+                str(v.id),
+                _day(v.planned_on),
+                str(v.slot),
+                str(v.status),
+                v.district or "-",
+                v.external_id,
+                v.name,
+                v.purpose or "-",
+            ]
+            for v in visits
+        ],
+    )
+    counts: dict[str, int] = {}
+    for v in visits:
+        counts[str(v.status)] = counts.get(str(v.status), 0) + 1
+    parts = ", ".join(f"{n:,} {status}" for status, n in counts.items())
+    click.echo(f"{len(visits):,} visits for {rm_name}, {span}: {parts}")
+
+
+@plan.command(name="accept")
+@with_db
+@click.argument("visit_id", type=int)
+@click.option("--user", "username", required=True, help="Who does it (user name).")
+@guarded
+def plan_accept(db: Database, visit_id: int, username: str) -> None:
+    """Take a proposed visit into the plan (proposed → planned)."""
+    from rmdesk.services import visit_actions
+
+    user_id, version = _user(db, username), _current_version(db, visit_id)
+    with _refusals():
+        new = visit_actions.accept(db.engine, visit_id, user_id=user_id, version=version)
+    click.echo(f"visit {visit_id}: planned (version {new})")
+
+
+@plan.command(name="move")
+@with_db
+@click.argument("visit_id", type=int)
+@click.option("--user", "username", required=True, help="Who does it (user name).")
+@click.option("--to", "to", type=DATE, required=True, help="The new day (today or later).")
+@guarded
+def plan_move(db: Database, visit_id: int, username: str, to: dt.datetime) -> None:
+    """Move a proposed or planned visit to another day.
+
+    The visit becomes planned and goes last in that day's route.
+    """
+    from rmdesk.services import visit_actions
+
+    user_id, version = _user(db, username), _current_version(db, visit_id)
+    with _refusals():
+        new = visit_actions.move(db.engine, visit_id, to.date(), user_id=user_id, version=version)
+    click.echo(f"visit {visit_id}: planned on {to.date()} (version {new})")
+
+
+@plan.command(name="cancel")
+@with_db
+@click.argument("visit_id", type=int)
+@click.option("--user", "username", required=True, help="Who does it (user name).")
+@click.option("--reason", required=True, help="Why the visit is cancelled (kept in its notes).")
+@guarded
+def plan_cancel(db: Database, visit_id: int, username: str, reason: str) -> None:
+    """Cancel a proposed or planned visit."""
+    from rmdesk.services import visit_actions
+
+    user_id, version = _user(db, username), _current_version(db, visit_id)
+    with _refusals():
+        new = visit_actions.cancel(
+            db.engine, visit_id, user_id=user_id, version=version, reason=reason
+        )
+    click.echo(f"visit {visit_id}: cancelled (version {new})")
+
+
+@plan.command(name="complete")
+@with_db
+@click.argument("visit_id", type=int)
+@click.option("--user", "username", required=True, help="Who made the visit (user name).")
+@click.option("--outcome", required=True, help="What came of it, in a few words.")
+@click.option("--notes")
+@click.option("--next-step")
+@click.option("--follow-up", type=DATE, help="Plan a follow-up visit on this day.")
+@guarded
+def plan_complete(
+    db: Database,
+    visit_id: int,
+    username: str,
+    outcome: str,
+    notes: str | None,
+    next_step: str | None,
+    follow_up: dt.datetime | None,
+) -> None:
+    """Record a visit as done, with its outcome and a follow-up.
+
+    It also writes a contact to the client's history and, with --follow-up, plans a visit.
+    """
+    from rmdesk.services import visit_actions
+
+    user_id, version = _user(db, username), _current_version(db, visit_id)
+    with _refusals():
+        done = visit_actions.complete(
+            db.engine,
+            visit_id,
+            user_id=user_id,
+            version=version,
+            outcome=outcome,
+            notes=notes,
+            next_step=next_step,
+            follow_up_on=_date(follow_up),
+        )
+    message = f"visit {visit_id}: done (version {done.version}), contact {done.interaction_id}"
+    if done.follow_up_visit_id is not None:
+        message += f"; follow-up visit {done.follow_up_visit_id} planned on {_date(follow_up)}"
+    click.echo(message)
+
+
+@plan.command(name="ics")
+@with_db
+@click.option("--rm", "rm_name", required=True, help="Whose visits (user name).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The .ics file."
+)
+@click.option("--from", "from_", type=DATE, help="First day (default: today).")
+@click.option(
+    "--to", type=DATE, help="Last day (default: the plan_weeks parameter's weeks from --from)."
+)
+@click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--include-proposed", is_flag=True, help="Also proposed visits, as tentative.")
+@guarded
+def plan_ics(
+    db: Database,
+    rm_name: str,
+    output: Path,
+    from_: dt.datetime | None,
+    to: dt.datetime | None,
+    language: str,
+    include_proposed: bool,
+) -> None:
+    """Write an RM's planned visits to an .ics calendar file.
+
+    Outlook, WPS and phones read it; importing it again updates moved visits.
+    """
+    from rmdesk.services import parameters
+    from rmdesk.services.visit_calendar import export_ics
+
+    rm_id = _user(db, rm_name)
+    first = _date(from_) or dt.date.today()
+    weeks = parameters.load(db.engine).plan_weeks
+    last = _date(to) or first + dt.timedelta(days=7 * weeks - 1)
+    _span(first, last)
+    try:
+        events = export_ics(
+            db.engine,
+            rm_id,
+            output,
+            start=first,
+            end=last,
+            language=language,
+            include_proposed=include_proposed,
+            actor="cli",
+        )
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERROR)
+    click.echo(f"{events:,} visits of {rm_name}, {first} to {last}, written to {output}")
+
+
+@plan.command(name="overdue")
+@with_db
+@click.option("--rm", "rm_name", help="This RM's clients (user name).")
+@click.option("--branch", help="This branch's clients (code).")
+@click.option("--today", type=DATE, help="The day to count from (default: today).")
+@guarded
+def plan_overdue(
+    db: Database, rm_name: str | None, branch: str | None, today: dt.datetime | None
+) -> None:
+    """Clients overdue for contact, the most overdue first.
+
+    A client is overdue when its last contact plus its tier's cadence is before --today.
+    """
+    from sqlalchemy import select
+
+    from rmdesk.models import User
+    from rmdesk.services.visit_planner import overdue_contacts
+
+    if bool(rm_name) == bool(branch):
+        fail("give either --rm USER or --branch CODE", EXIT_USAGE)
+    day = _date(today) or dt.date.today()
+    rm_id = _user(db, rm_name) if rm_name else None
+    branch_id = _branch(db, branch) if branch else None
+    frame = overdue_contacts(db.engine, rm_id=rm_id, branch_id=branch_id, today=day)
+    whose = rm_name or f"branch {branch}"
+    if frame.empty:
+        click.echo(f"no client of {whose} is overdue for contact on {day}")
+        return
+    with db.engine.connect() as conn:
+        names = {str(uid): str(n) for uid, n in conn.execute(select(User.id, User.username))}
+    header = ["client", "name", "tier", "last contact", "due", "days overdue", "next visit"]
+    if branch:
+        header.insert(2, "rm")
+    rows = []
+    for r in frame.itertuples():
+        row = [
+            str(r.external_id),
+            str(r.name),
+            str(r.tier),
+            _day(r.last_contact),
+            _day(r.due_on),
+            _number(r.days_overdue),
+            _day(r.next_visit_on),
+        ]
+        if branch:
+            row.insert(2, names.get(_number(r.rm_id), "-"))
+        rows.append(row)
+    _table(header, rows)
+    never = int(frame["last_contact"].isna().sum())
+    click.echo(
+        f"{len(frame):,} clients of {whose} overdue for contact on {day} "
+        f"({never:,} never contacted)"
+    )
