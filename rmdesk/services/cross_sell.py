@@ -41,8 +41,13 @@ class Products:
 
 def holdings_matrix(open_holdings: pd.DataFrame, client_ids: np.ndarray) -> pd.DataFrame:
     """Clients × product codes, True where the client holds the product (an open holding)."""
-    matrix = pd.crosstab(open_holdings["client_id"], open_holdings["code"]).astype(bool)
-    return matrix.reindex(client_ids, fill_value=False)
+    codes = sorted({str(c) for c in open_holdings["code"]})
+    held = np.zeros((len(client_ids), len(codes)), dtype=bool)
+    row_of = pd.Index(client_ids).get_indexer(pd.Index(open_holdings["client_id"]))
+    col_of = pd.Index(codes).get_indexer(pd.Index(open_holdings["code"].astype(str)))
+    known = row_of >= 0
+    held[row_of[known], col_of[known]] = True
+    return pd.DataFrame(held, index=pd.Index(client_ids, name="client_id"), columns=codes)
 
 
 def mine_rules(matrix: pd.DataFrame, params: Parameters) -> pd.DataFrame:
@@ -219,6 +224,14 @@ class Model:
     typical: pd.Series  # code -> minor units a year
     base_rate: pd.Series  # code -> share of clients holding it
 
+    def best_index(self) -> pd.DataFrame:
+        """The quoted rules indexed by (client, product), built once per run."""
+        cached = self.__dict__.get("_best_index")
+        if cached is None:
+            cached = self.best.set_index(["client_id", "consequent"])
+            self.__dict__["_best_index"] = cached
+        return cached
+
 
 def suggest(
     model: Model,
@@ -268,11 +281,17 @@ def suggest(
         blocked = recent_outcomes[["client_id", "product_id"]].drop_duplicates()
         cand = cand.merge(blocked, how="left", indicator=True)
         cand = cand[cand["_merge"] == "left_only"].drop(columns="_merge")
-    prop = model.propensity.stack(future_stack=True).reset_index()
-    prop.columns = pd.Index(["client_id", "code", "propensity"])
-    cand = cand.merge(prop, on=["client_id", "code"], how="left")
-    best = model.best.rename(columns={"consequent": "code"})
-    cand = cand.merge(best, on=["client_id", "code"], how="left")
+    at_row = model.propensity.index.get_indexer(pd.Index(cand["client_id"]))
+    at_col = model.propensity.columns.get_indexer(pd.Index(cand["code"]))
+    values = model.propensity.to_numpy(dtype="float64")
+    found = (at_row >= 0) & (at_col >= 0)
+    picked = values[np.maximum(at_row, 0), np.maximum(at_col, 0)]
+    cand["propensity"] = np.where(found, picked, np.nan)
+    best = model.best_index()
+    keys = pd.MultiIndex.from_arrays([cand["client_id"], cand["code"]])
+    quoted = best.reindex(keys)
+    for col in ("antecedents", "support", "confidence", "lift"):
+        cand[col] = quoted[col].to_numpy()
     cand["base_rate"] = cand["code"].map(model.base_rate).fillna(0.0)
     likelihood = pd.to_numeric(cand["propensity"], errors="coerce").astype("float64")
     for fallback in ("confidence", "base_rate"):

@@ -8,10 +8,13 @@ periods that fall inside them. Python receives one row per holding, never the fa
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, case, func, literal, select
 
 from rmdesk.models import Base
 from rmdesk.services import frames
@@ -67,10 +70,52 @@ def pricing_periods(conn: Connection, window: Window) -> list[dt.date]:
 
 
 def holding_features(
-    conn: Connection, window: Window, params: Parameters, periods: list[dt.date]
+    engine: Engine,
+    window: Window,
+    params: Parameters,
+    periods: list[dt.date],
+    *,
+    parts: int | None = None,
 ) -> pd.DataFrame:
     """One row per holding with facts in the window: sums per (window half, pricing period) and
-    the recent-month figures the risk rules read."""
+    the recent-month figures the risk rules read.
+
+    The pass is split into ``parts`` ranges of holdings run side by side on their own
+    connections (one per core by default): the database does the work, and both SQLite and
+    PostgreSQL run separate readers in parallel.
+    """
+    f = T["monthly_facts"]
+    query = _features_query(window, params, periods)
+    with engine.connect() as conn:
+        low, high = conn.execute(select(func.min(f.c.holding_id), func.max(f.c.holding_id))).one()
+        if low is None:
+            return _typed(frames.frame(conn.execute(query)))
+    n = max(1, min(parts or (os.cpu_count() or 1), 8))
+    step = (high - low) // n + 1
+    ranges = [(low + i * step, min(high, low + (i + 1) * step - 1)) for i in range(n)]
+
+    def run(bounds: tuple[int, int]) -> pd.DataFrame:
+        with engine.connect() as conn:
+            return frames.frame(
+                conn.execute(query.where(f.c.holding_id.between(bounds[0], bounds[1])))
+            )
+
+    if n == 1:
+        return _typed(run(ranges[0]))
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        pieces = list(pool.map(run, ranges))
+    return _typed(pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    numeric = [c for c in frame.columns if c not in ("holding_id", "last_month")]
+    frame[numeric] = frame[numeric].fillna(0).astype("int64")
+    return frame
+
+
+def _features_query(
+    window: Window, params: Parameters, periods: list[dt.date]
+) -> Select[*tuple[Any, ...]]:
     f = T["monthly_facts"]
     m = f.c.month
     last = window.last
@@ -119,9 +164,4 @@ def holding_features(
     ]
     # No WHERE on the month: every sum above is already bounded, and a range condition makes
     # SQLite walk the month index instead of reading the table in holding order (2.5x slower).
-    query = select(*cols).group_by(f.c.holding_id)
-    result = conn.execute(query)
-    frame = frames.frame(result)
-    numeric = [c for c in frame.columns if c != "last_month"]
-    frame[numeric] = frame[numeric].fillna(0).astype("int64")
-    return frame
+    return select(*cols).group_by(f.c.holding_id)

@@ -67,7 +67,7 @@ class Parameters:
     decline_cooloff_days: int = 180
     not_now_days: int = 30
     propensity_min_holders: int = 30
-    propensity_sample: int = 60_000
+    propensity_sample: int = 30_000
     # visit planner
     plan_weeks: int = 4
     maturity_lead_days: int = 14  # visit this long before a maturity

@@ -112,11 +112,11 @@ class Loaded:
     periods: list[dt.date]
 
 
-def load(conn: Connection, window: Window, params: parameters.Parameters) -> Loaded:
+def load(engine: Engine, conn: Connection, window: Window, params: parameters.Parameters) -> Loaded:
     c, h, p = T["clients"], T["holdings"], T["products"]
     inter = T["interactions"]
     periods = pricing_periods(conn, window)
-    features = holding_features(conn, window, params, periods)
+    features = holding_features(engine, window, params, periods)
     clients = _frame(
         conn,
         select(
@@ -216,7 +216,7 @@ def score(
         as_of = as_of or data_date(conn)
         scope, scope_filter = resolve_scope(conn, branch, rm)
         window = Window(as_of)
-        loaded = load(conn, window, params)
+        loaded = load(engine, conn, window, params)
         known = loaded.clients["client_id"].tolist()
         if scope_filter is not None:
             chosen = set(conn.execute(select(T["clients"].c.id).where(scope_filter)).scalars())
