@@ -383,10 +383,9 @@ def _print_counts(counts: dict[str, int], seconds: float) -> None:
     click.echo(f"done in {seconds:.1f} s: {parts}")
 
 
-import rmdesk.cli_plan  # noqa: E402, F401  -- rmdesk-cli plan, registered the same way
-
-# The engine's commands live in their own module and register themselves on ``main``.
-from rmdesk import cli_engine  # noqa: E402, F401  -- imported for its commands, after ``main``
+# The engine's, the planner's and the scorecards' commands live in their own modules and
+# register themselves on ``main`` when imported, which must come after ``main``.
+from rmdesk import cli_engine, cli_plan, cli_scorecard  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -617,3 +617,54 @@ def test_trend_one_rm_and_the_export(bank: Bank) -> None:
     assert EXPORT_COLUMNS[-2:] == ["score", "rank"]
     assert sorted(out["rm"]) == ["abe", "amy", "bob", "zed"]
     assert out.set_index("rm").loc["amy", "contribution_minor"] == 554_700
+
+
+# --- rmdesk-cli scorecard ------------------------------------------------------------------
+
+
+def _cli(url: str, *args: str) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from rmdesk.cli import main
+
+    result = CliRunner().invoke(main, ["scorecard", *args, "--db", url], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_the_command_line_shows_sets_and_drills_down(bank: Bank, db_url: str) -> None:
+    when = ("--period", "2026Q3", "--today", TODAY.isoformat())
+    code, out, _ = _cli(db_url, "show", *when)
+    assert code == 0
+    ranked = [line.split()[:3] for line in out.splitlines()[1:]]
+    cards = _cards(bank)
+    assert ranked == [
+        ["B1", str(int(cards.loc[u, "rank"])), u] for u in cards.sort_values("rank").index.tolist()
+    ]
+    code, out, _ = _cli(db_url, "show", "--rm", "amy", *when)
+    assert code == 0 and out.startswith("amy (B1), 2026Q3: score ")
+    assert "contribution         5,547.00" in out  # 554,700 minor units
+
+    code, _, err = _cli(db_url, "set", "nonsense", "--weight", "1", "--valid-from", "2026-01-01")
+    assert code == 2 and "nonsense" in err
+    code, out, _ = _cli(
+        db_url, "set", "conversion", "--weight", "30", "--target", "0.5",
+        "--valid-from", "2026-01-01",
+    )  # fmt: skip
+    assert code == 0
+    rules = weights(bank.engine, on=dt.date(2026, 2, 1)).set_index("kpi")
+    assert (rules.loc["conversion", "weight"], rules.loc["conversion", "target"]) == (30.0, 0.5)
+    code, out, _ = _cli(db_url, "weights", "--on", "2026-02-01")
+    assert next(c for c in out.splitlines() if c.startswith("conversion")).split()[:5] == [
+        "conversion", "30.00", "0.5000", "0.00", "bank",
+    ]  # fmt: skip
+
+    code, out, _ = _cli(db_url, "clients", "--rm", "amy", "--kpi", "contribution", *when)
+    assert code == 0
+    assert [line.split() for line in out.splitlines()[:3]] == [
+        ["client_id", "external_id", "name", "contribution", "previous", "change"],
+        ["1", "C1", "客户1", "3,717.00", "3,597.00", "120.00"],  # minor units shown as yuan
+        ["4", "C4", "客户4", "1,200.00", "1,320.00", "-120.00"],
+    ]
+    assert out.splitlines()[-1] == "4 rows behind contribution for amy"
+    code, _, err = _cli(db_url, "clients", "--rm", "nobody", "--kpi", "contribution", *when)
+    assert code == 5 and "nobody" in err
