@@ -153,7 +153,7 @@ def params_set(db: Database, assignments: tuple[str, ...]) -> None:
             parameters.set_values(conn, updates, "cli")
     except parameters.ParameterError as exc:
         fail(str(exc), EXIT_USAGE)
-    click.echo("changed: " + ", ".join(sorted(updates)) + " (takes effect at the next score)")
+    click.echo("changed: " + ", ".join(sorted(updates)) + " (used from the next score or plan)")
 
 
 @main.group()

@@ -459,6 +459,7 @@ def kpi_values(conn: Connection, scope: Scope) -> pd.DataFrame:
             n=None,
             held=lambda s: s.c.open_holdings,
             kyc=lambda s: s.c.kyc_ok,
+            kyc_known=lambda s: case((s.c.kyc_due.is_not(None), 1), else_=0),
         )
     )
     out["products_per_client"] = _ratio(active["held"], active["n"])
@@ -472,7 +473,8 @@ def kpi_values(conn: Connection, scope: Scope) -> pd.DataFrame:
         _grouped(conn, flag_rows(scope), ok=lambda s: s.c.on_time, n=lambda s: s.c.counted)
     )
     out["flags_on_time"] = _ratio(flags["ok"], flags["n"])
-    out["kyc_compliance"] = _ratio(active["kyc"], active["n"])
+    # a book where no client has a review date on file (data without KYC) has no value
+    out["kyc_compliance"] = _ratio(active["kyc"], active["n"]).where(active["kyc_known"] > 0)
     points = fill(_grouped(conn, training_rows(scope), p=lambda s: s.c.points))
     out["training_points"] = points["p"].astype("int64")
     out["npl_ratio"] = _ratio(b["npl"], b["cred_cur"])

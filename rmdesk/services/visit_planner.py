@@ -111,9 +111,13 @@ def _local_date(value: dt.datetime | None) -> dt.date | None:
     return value.astimezone().date()
 
 
-def _scope(rm_id: int | None, branch_id: int | None) -> list[Any]:
+def _scope(rm_id: int | None, branch_id: int | None, on: dt.date) -> list[Any]:
+    """Active clients of an RM or branch who are clients by ``on`` (a later joiner is not due)."""
     clients = T["clients"]
-    where: list[Any] = [clients.c.status == ClientStatus.ACTIVE]
+    where: list[Any] = [
+        clients.c.status == ClientStatus.ACTIVE,
+        clients.c.onboarded_on.is_(None) | (clients.c.onboarded_on <= on),
+    ]
     if rm_id is not None:
         where.append(clients.c.rm_id == rm_id)
     if branch_id is not None:
@@ -138,6 +142,7 @@ def _client_rows(conn: Connection, scope: list[Any]) -> Sequence[_Row]:
             clients.c.name,
             clients.c.district,
             clients.c.rm_id,
+            clients.c.onboarded_on,
             scores.c.tier,
             scores.c.contribution_minor,
             last.c.last_at,
@@ -236,7 +241,11 @@ def _assess(
     """The client's due date, the rule that set it, and the reason in both languages."""
     tier, rank, cadence = _tier(row.tier, params)
     last = _local_date(row.last_at)
-    cadence_due = start if last is None else last + dt.timedelta(days=cadence)
+    if last is None:  # never contacted: due now, or on the day they join within the plan
+        joined = row.onboarded_on
+        cadence_due = start if joined is None or joined <= start else joined
+    else:
+        cadence_due = last + dt.timedelta(days=cadence)
     options = [(cadence_due, _PRIORITY["cadence"], "cadence")]
     parts = {"cadence": words.cadence(tier, cadence, last, cadence_due, start)}
     if flags:
@@ -341,7 +350,7 @@ def propose_plan(
     except ValueError as exc:
         raise PlanError(str(exc)) from exc
     visits, users = T["visits"], T["users"]
-    scope = _scope(rm_id, None)
+    scope = _scope(rm_id, None, end)
     with write_transaction(engine) as conn:
         per_day = conn.execute(select(users.c.visits_per_day).where(users.c.id == rm_id)).scalar()
         if per_day is None:
@@ -509,7 +518,7 @@ def overdue_contacts(
     """
     params = params or parameters.load(engine)
     visits, clients = T["visits"], T["clients"]
-    scope = _scope(rm_id, branch_id)
+    scope = _scope(rm_id, branch_id, today)
     with engine.connect() as conn:
         rows = _client_rows(conn, scope)
         planned = dict(

@@ -415,6 +415,15 @@ def test_every_kpi_of_a_quarter_by_hand(bank: Bank) -> None:
     assert (amy["branch"], amy["display_name"], amy["period"]) == ("B1", "Amy", "2026Q3")
 
 
+def test_a_book_without_kyc_dates_has_no_kyc_value(bank: Bank) -> None:
+    with bank.engine.begin() as conn:  # bob's only review date goes: nothing to judge him on
+        conn.execute(T["clients"].update().where(T["clients"].c.id == 5).values(kyc_due=None))
+    cards = _cards(bank)
+    assert pd.isna(cards.loc["bob", "kyc_compliance"])
+    assert "kyc_compliance" in cards.loc["bob", "left_out"].split(",")
+    assert cards.loc["amy", "kyc_compliance"] == pytest.approx(2 / 3)  # C1 and C4 have dates
+
+
 def test_previous_quarter_and_a_month_with_deadlines_ahead(bank: Bank) -> None:
     q2 = _cards(bank, Q2)
     assert (q2.loc["amy", "contribution"], q2.loc["bob", "contribution"]) == (542_700, 190_000)

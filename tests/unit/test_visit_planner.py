@@ -74,6 +74,7 @@ class Bank:
         contacts: tuple[dt.date, ...] = (),
         status: str = "active",
         rm: int | None = None,
+        onboarded_on: dt.date | None = None,
     ) -> int:
         """Add a client with an optional score and contacts (at 10:00 Beijing time)."""
         with self.engine.begin() as conn:
@@ -88,6 +89,7 @@ class Bank:
                     branch_id=self.branch,
                     rm_id=rm or self.rm,
                     status=status,
+                    onboarded_on=onboarded_on,
                 )
                 .returning(Client.id)
             ).scalar_one()
@@ -663,6 +665,23 @@ def test_overdue_contacts(bank: Bank) -> None:
     branch = vp.overdue_contacts(bank.engine, branch_id=bank.branch, today=today)
     assert list(branch["client_id"].map(names)) == ["C05", "C09", "C07", "C10", "C01"]
     assert int(branch.loc[1, "rm_id"]) == bank.other_rm
+
+
+def test_clients_are_planned_from_the_day_they_join(db_url: str) -> None:
+    bank = _empty_bank(db_url)
+    bank.client("OLD", onboarded_on=D(2020, 1, 1))
+    bank.client("SOON", onboarded_on=D(2026, 11, 4))  # a Wednesday within the week
+    bank.client("LATER", onboarded_on=D(2026, 12, 1))  # after the plan's last day
+    start = D(2026, 11, 2)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=1)
+    assert _plan(bank, frame) == [
+        ("OLD", start, 1, "cadence"),
+        ("SOON", D(2026, 11, 4), 1, "cadence"),
+    ]
+    assert frame.attrs["unplaced"] == []
+    overdue = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=D(2026, 11, 3))
+    assert list(overdue["client_id"].map(_ext(bank))) == ["OLD"]
+    bank.engine.dispose()
 
 
 def test_bad_input_is_refused(bank: Bank) -> None:
