@@ -16,6 +16,7 @@ Chinese and English with the numbers behind it.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -362,9 +363,12 @@ def evidence_of(
 
 
 def describe(
-    fresh: pd.DataFrame, products: pd.DataFrame, currency: pd.Series
+    fresh: pd.DataFrame, products: pd.DataFrame, currency: Mapping[int, str]
 ) -> tuple[list[str], list[str]]:
-    """The reasons (Chinese, English) of the suggestions in ``fresh``, from their numbers."""
+    """The reasons (Chinese, English) of the suggestions in ``fresh``, from their numbers.
+
+    ``currency`` is each client's currency by client id (CNY when missing).
+    """
     names = {
         str(code): (str(zh), str(en))
         for code, zh, en in zip(
@@ -372,10 +376,13 @@ def describe(
         )
     }
     zh, en = [], []
-    for client, ev, data in zip(
-        fresh["client_id"], fresh["expected_value_minor"], fresh["evidence_data"], strict=True
+    for client, ev, data in zip(  # plain lists: iterating a pandas column is slower
+        fresh["client_id"].tolist(),
+        fresh["expected_value_minor"].tolist(),
+        fresh["evidence_data"].tolist(),
+        strict=True,
     ):
-        a, b = reason(data, int(ev), names, str(currency.get(client, "CNY")))
+        a, b = reason(data, int(ev), names, currency.get(int(client), "CNY"))
         zh.append(a)
         en.append(b)
     return zh, en

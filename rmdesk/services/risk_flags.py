@@ -141,9 +141,11 @@ def reconcile(
             )
             counts.closed += 1
     if new_rows:
-        ids = conn.execute(
-            insert(flags_t).returning(flags_t.c.id, sort_by_parameter_order=True), new_rows
-        ).scalars()
+        # one multi-row INSERT, then the new ids by their key (unique among open flags): SQLite
+        # can only return ids in parameter order by inserting one row per statement
+        conn.execute(insert(flags_t), new_rows)
+        found = _existing(conn, client_ids)
+        ids = [found[(r["client_id"], r["holding_id"] or 0, r["rule_code"])].id for r in new_rows]
         events += [_event(i, None, FlagStatus.RAISED, "raised by the rules", now) for i in ids]
         counts.raised += len(new_rows)
     if events:

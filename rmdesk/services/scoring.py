@@ -278,7 +278,9 @@ def score(
     }
     scores = clients.set_index("client_id", drop=False)
     by_client = conditions.groupby("client_id").indices if len(conditions) else {}
-    currencies = loaded.clients.set_index("client_id")["currency"]
+    currencies = dict(
+        zip(loaded.clients["client_id"].tolist(), loaded.clients["currency"].tolist(), strict=True)
+    )
     batch = max(1, params.batch_size)
     progress.report(0, len(scope_ids), "scoring")
     for start in range(0, len(scope_ids), batch):

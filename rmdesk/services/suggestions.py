@@ -100,12 +100,17 @@ def reconcile(
     changed_at: list[tuple[int, int]] = []
     keep: set[tuple[int, int]] = set()
     columns = zip(
-        fresh["client_id"],
-        fresh["product_id"],
-        fresh["rank"],
-        fresh["likelihood"],
-        fresh["expected_value_minor"],
-        fresh["evidence_data"],
+        *(
+            fresh[c].tolist()
+            for c in (
+                "client_id",
+                "product_id",
+                "rank",
+                "likelihood",
+                "expected_value_minor",
+                "evidence_data",
+            )
+        ),
         strict=True,
     )
     for i, (client, product, rank, likelihood, value, data) in enumerate(columns):
@@ -135,19 +140,21 @@ def reconcile(
             "generated_on": today,
         }
         for r, lk, v, d, z, e in zip(
-            rows["rank"],
-            rows["likelihood"],
-            rows["expected_value_minor"],
-            rows["evidence_data"],
+            rows["rank"].tolist(),
+            rows["likelihood"].tolist(),
+            rows["expected_value_minor"].tolist(),
+            rows["evidence_data"].tolist(),
             zh,
             en,
             strict=True,
         )
     ]
+    # plain lists: a pandas .iloc per row costs more than the whole insert
+    clients, products = rows["client_id"].tolist(), rows["product_id"].tolist()
     inserts = [
         {
-            "client_id": int(rows["client_id"].iloc[k]),
-            "product_id": int(rows["product_id"].iloc[k]),
+            "client_id": int(clients[k]),
+            "product_id": int(products[k]),
             "status": SuggestionStatus.OPEN,
             "version": 1,
             **values[k],

@@ -105,7 +105,7 @@ def _model(matrix: pd.DataFrame) -> Model:
 def test_suggestions_rank_by_expected_value_and_explain_themselves() -> None:
     matrix = _matrix()
     out = suggest(_model(matrix), _products(), _clients(), set(), pd.DataFrame(), LOOSE)
-    out["reason_zh"], out["reason_en"] = describe(out, _products(), pd.Series({5: "CNY"}))
+    out["reason_zh"], out["reason_en"] = describe(out, _products(), {5: "CNY"})
     five = out[out["client_id"] == 5].set_index("product_id")
     # C: likelihood = the rule's confidence 4/6; expected value 100,000 × 4/6
     assert five.loc[3, "likelihood"] == pytest.approx(4 / 6, abs=1e-6)
