@@ -8,6 +8,7 @@ import sys
 BENCHES = [
     ["bench.import_berka", "--runs", "3"],
     ["bench.demo_generation", "--clients", "100000"],
+    ["bench.score", "--clients", "100000", "--runs", "3"],
 ]
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +19,19 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Engine,
+    any_,
+    create_engine,
+    event,
+    inspect,
+    literal,
+    make_url,
+)
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -82,6 +94,18 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+def among(conn: Connection, column: ColumnElement[Any], ids: Iterable[int]) -> ColumnElement[bool]:
+    """``column IN ids``, for the thousands of ids of a batch.
+
+    On PostgreSQL it is ``column = ANY(array)`` with one parameter: the driver parses every
+    parameter of a statement, and with one per id that parsing costs more than the query.
+    """
+    values = [int(i) for i in ids]
+    if conn.dialect.name == "postgresql":
+        return column == any_(literal(values, ARRAY(BigInteger)))
+    return column.in_(values)
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from rmdesk.db import write_transaction
+from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus
 from rmdesk.services import audit, frames
 from rmdesk.services.parameters import Parameters
@@ -69,7 +69,7 @@ def _existing(conn: Connection, client_ids: Sequence[int]) -> dict[tuple[int, in
             flags_t.c.evidence_data,
             flags_t.c.snoozed_until,
             flags_t.c.updated_at,
-        ).where(flags_t.c.client_id.in_(client_ids), flags_t.c.status.not_in(ENDED))
+        ).where(among(conn, flags_t.c.client_id, client_ids), flags_t.c.status.not_in(ENDED))
     ).all()
     return {(r.client_id, r.holding_id or 0, r.rule_code): r for r in rows}
 

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
 
-from rmdesk.db import write_transaction
+from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus, Severity
 from rmdesk.services import (
     audit,
@@ -391,7 +391,7 @@ def _blocked_credit(conn: Connection, ids: list[int]) -> set[int]:
     rows = conn.execute(
         select(f.c.client_id)
         .where(
-            f.c.client_id.in_(ids),
+            among(conn, f.c.client_id, ids),
             f.c.severity == Severity.HIGH,
             f.c.rule_code.in_(sorted(risk_rules.CREDIT_RULES)),
             f.c.status.in_([FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED, FlagStatus.SNOOZED]),
@@ -499,7 +499,7 @@ def _write_scores(conn: Connection, frame: pd.DataFrame, run_id: int, as_of: dt.
         r.client_id: r
         for r in conn.execute(
             select(t.c.client_id, t.c.as_of, *[t.c[c] for c in SCORE_COLUMNS]).where(
-                t.c.client_id.in_(ids)
+                among(conn, t.c.client_id, ids)
             )
         )
     }

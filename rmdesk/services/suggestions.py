@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Engine, Text, bindparam, cast, delete, insert, select, update
 
-from rmdesk.db import write_transaction
+from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, SuggestionStatus
 from rmdesk.services import audit
 from rmdesk.services.parameters import Parameters
@@ -43,7 +43,7 @@ def recent_outcomes(
     )
     rows = conn.execute(
         select(out_t.c.client_id, out_t.c.product_id, out_t.c.outcome, out_t.c.at).where(
-            out_t.c.client_id.in_(client_ids), out_t.c.at >= since
+            among(conn, out_t.c.client_id, client_ids), out_t.c.at >= since
         )
     ).all()
     frame = pd.DataFrame(rows, columns=["client_id", "product_id", "outcome", "at"])
@@ -55,7 +55,7 @@ def recent_outcomes(
         frame = frame[(pd.Series([(today - d).days for d in at], index=frame.index) <= keep)]
     pitched = conn.execute(
         select(sug_t.c.client_id, sug_t.c.product_id).where(
-            sug_t.c.client_id.in_(client_ids), sug_t.c.status == SuggestionStatus.PITCHED
+            among(conn, sug_t.c.client_id, client_ids), sug_t.c.status == SuggestionStatus.PITCHED
         )
     ).all()
     return pd.concat(
@@ -93,7 +93,7 @@ def reconcile(
             sug_t.c.likelihood,
             sug_t.c.expected_value_minor,
             cast(sug_t.c.evidence_data, Text).label("evidence"),
-        ).where(sug_t.c.client_id.in_(client_ids), sug_t.c.status == SuggestionStatus.OPEN)
+        ).where(among(conn, sug_t.c.client_id, client_ids), sug_t.c.status == SuggestionStatus.OPEN)
     ).all()
     existing = {(r[1], r[2]): r for r in old}
     new_at: list[int] = []
@@ -172,7 +172,7 @@ def reconcile(
             updates,
         )
     if gone:
-        conn.execute(delete(sug_t).where(sug_t.c.id.in_(gone)))
+        conn.execute(delete(sug_t).where(among(conn, sug_t.c.id, gone)))
     return {"suggested": len(inserts), "updated": len(updates), "withdrawn": len(gone)}
 
 
