@@ -181,16 +181,19 @@ def _clients_of(scope: Scope) -> ColumnElement[bool]:
     return T["clients"].c.rm_id.in_(scope.rm_ids)
 
 
+def _client_cols() -> list[Any]:
+    """The RM and the client that every drill-down row starts with."""
+    c = T["clients"]
+    return [c.c.rm_id, c.c.id.label("client_id"), c.c.external_id, c.c.name]
+
+
 def balance_rows(scope: Scope) -> Select[Any]:
     """Deposit, investment, loan and card balances in the last month of this and the last period."""
     f, h, c, p = T["monthly_facts"], T["holdings"], T["clients"], T["products"]
     months = (scope.period.last_month, scope.before.last_month)
     return (
         sql_select(
-            c.c.rm_id,
-            c.c.id.label("client_id"),
-            c.c.external_id,
-            c.c.name,
+            *_client_cols(),
             h.c.id.label("holding_id"),
             p.c.code.label("product"),
             p.c.family,
@@ -210,9 +213,9 @@ def balance_rows(scope: Scope) -> Select[Any]:
 def new_client_rows(scope: Scope) -> Select[Any]:
     """Clients of the RM onboarded in the period."""
     c, p = T["clients"], scope.period
-    return sql_select(
-        c.c.rm_id, c.c.id.label("client_id"), c.c.external_id, c.c.name, c.c.onboarded_on
-    ).where(_clients_of(scope), c.c.onboarded_on.between(p.start, p.end))
+    return sql_select(*_client_cols(), c.c.onboarded_on).where(
+        _clients_of(scope), c.c.onboarded_on.between(p.start, p.end)
+    )
 
 
 def lost_client_rows(scope: Scope) -> Select[Any]:
@@ -220,10 +223,7 @@ def lost_client_rows(scope: Scope) -> Select[Any]:
     c, h, p = T["clients"], T["holdings"], scope.period
     return (
         sql_select(
-            c.c.rm_id,
-            c.c.id.label("client_id"),
-            c.c.external_id,
-            c.c.name,
+            *_client_cols(),
             func.count(h.c.id).label("holdings"),
             func.max(h.c.closed_on).label("last_closed_on"),
         )
@@ -246,10 +246,7 @@ def active_client_rows(scope: Scope) -> Select[Any]:
     held = sql_select(func.count()).where(h.c.client_id == c.c.id, is_open).scalar_subquery()
     kyc_ok = (c.c.kyc_due.is_(None)) | (c.c.kyc_due >= end)
     return sql_select(
-        c.c.rm_id,
-        c.c.id.label("client_id"),
-        c.c.external_id,
-        c.c.name,
+        *_client_cols(),
         held.label("open_holdings"),
         c.c.kyc_due,
         case((kyc_ok, 1), else_=0).label("kyc_ok"),
