@@ -1,16 +1,22 @@
 """The book of business as a table: one row per client, computed in the database.
 
 Balances are each holding's latest month; deposits count deposit and investment holdings, loans
-count loan and card holdings. Contribution, tiers and flags join this table once scoring exists.
+count loan and card holdings. From the last scoring run: tier, trailing-12-month contribution,
+its growth and the rank in the RM's book; open risk flags (raised or acknowledged) with the
+worst severity; the top open suggestion; and the next planned visit. Rows come ranked by
+contribution, the highest first, clients not yet scored last.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from rmdesk.models import Base
+from rmdesk.models import Base, FlagStatus, Severity, SuggestionStatus, VisitStatus
 
 T = Base.metadata.tables
 BOOK_COLUMNS = [
@@ -28,15 +34,75 @@ BOOK_COLUMNS = [
     "currency",
     "kyc_due",
     "status",
+    "tier",
+    "contribution_minor",
+    "growth",
+    "rank_book",
+    "open_flags",
+    "worst_severity",
+    "top_suggestion",
+    "top_suggestion_zh",
+    "top_suggestion_en",
+    "top_suggestion_value_minor",
+    "next_visit_on",
 ]
+_SEVERITY_ORDER = [Severity.HIGH, Severity.MEDIUM, Severity.LOW]
+
+
+def _open_flags() -> Any:
+    """Per client: open flags and the worst severity among them (1 high, 2 medium, 3 low)."""
+    f = T["risk_flags"]
+    worst = case(*[(f.c.severity == s, i) for i, s in enumerate(_SEVERITY_ORDER, 1)], else_=4)
+    return (
+        select(f.c.client_id, func.count().label("n"), func.min(worst).label("worst"))
+        .where(f.c.status.in_([FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED]))
+        .group_by(f.c.client_id)
+        .subquery()
+    )
+
+
+def _top_suggestion() -> Any:
+    """Per client: the open suggestion ranked first, with its product."""
+    s, p = T["suggestions"], T["products"]
+    return (
+        select(
+            s.c.client_id,
+            p.c.code,
+            p.c.name_zh,
+            p.c.name_en,
+            s.c.expected_value_minor,
+        )
+        .join(p, p.c.id == s.c.product_id)
+        .where(s.c.status == SuggestionStatus.OPEN, s.c.rank == 1)
+        .subquery()
+    )
+
+
+def _next_visit(today: dt.date) -> Any:
+    v = T["visits"]
+    return (
+        select(v.c.client_id, func.min(v.c.planned_on).label("on"))
+        .where(v.c.status == VisitStatus.PLANNED, v.c.planned_on >= today)
+        .group_by(v.c.client_id)
+        .subquery()
+    )
 
 
 def client_book(
-    engine: Engine, *, rm_id: int | None = None, branch_id: int | None = None
+    engine: Engine,
+    *,
+    rm_id: int | None = None,
+    branch_id: int | None = None,
+    today: dt.date | None = None,
 ) -> pd.DataFrame:
-    """The clients of one RM, one branch, or the whole bank, with their current position."""
+    """The clients of one RM, one branch, or the whole bank, with their position and score.
+
+    ``today`` decides which planned visits are still ahead (default: today).
+    """
     clients, holdings, facts = T["clients"], T["holdings"], T["monthly_facts"]
     products, branches, users = T["products"], T["branches"], T["users"]
+    scores = T["client_scores"]
+    flags, top, visit = _open_flags(), _top_suggestion(), _next_visit(today or dt.date.today())
     latest = (
         select(facts.c.holding_id, func.max(facts.c.month).label("month"))
         .group_by(facts.c.holding_id)
@@ -95,10 +161,25 @@ def client_book(
             per_client.c.currency,
             clients.c.kyc_due,
             clients.c.status,
+            scores.c.tier,
+            scores.c.contribution_minor,
+            scores.c.growth,
+            scores.c.rank_book,
+            func.coalesce(flags.c.n, 0).label("open_flags"),
+            flags.c.worst,
+            top.c.code,
+            top.c.name_zh,
+            top.c.name_en,
+            top.c.expected_value_minor,
+            visit.c.on,
         )
         .outerjoin(branches, branches.c.id == clients.c.branch_id)
         .outerjoin(users, users.c.id == clients.c.rm_id)
         .outerjoin(per_client, per_client.c.client_id == clients.c.id)
+        .outerjoin(scores, scores.c.client_id == clients.c.id)
+        .outerjoin(flags, flags.c.client_id == clients.c.id)
+        .outerjoin(top, top.c.client_id == clients.c.id)
+        .outerjoin(visit, visit.c.client_id == clients.c.id)
     )
     if rm_id is not None:
         query = query.where(clients.c.rm_id == rm_id)
@@ -107,10 +188,19 @@ def client_book(
     with engine.connect() as conn:
         rows = conn.execute(query).all()
     frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=BOOK_COLUMNS)
-    for col in ("products", "deposits_minor", "loans_minor"):
+    for col in ("products", "deposits_minor", "loans_minor", "open_flags"):
         frame[col] = frame[col].astype("int64")
-    frame["kyc_due"] = pd.to_datetime(frame["kyc_due"])
-    return frame
+    for col in ("contribution_minor", "rank_book", "top_suggestion_value_minor"):
+        frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+    frame["growth"] = pd.to_numeric(frame["growth"], errors="coerce").astype("float64")
+    codes = {i: str(s) for i, s in enumerate(_SEVERITY_ORDER, 1)}
+    frame["worst_severity"] = frame["worst_severity"].map(codes)
+    for col in ("kyc_due", "next_visit_on"):
+        frame[col] = pd.to_datetime(frame[col])
+    frame = frame.sort_values(
+        ["contribution_minor", "client_id"], ascending=[False, True], na_position="last"
+    )
+    return frame.reset_index(drop=True)
 
 
 def search_mask(frame: pd.DataFrame, text: str) -> np.ndarray | None:

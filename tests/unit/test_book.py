@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+
 from rmdesk.db import open_database
 from rmdesk.services.book import client_book, search_mask
 from rmdesk.services.importing import run_import
@@ -42,3 +44,67 @@ def test_one_rms_book_and_search(db_url: str) -> None:
     assert mask is not None and mask[0]
     assert search_mask(whole, "   ") is None
     assert search_mask(whole, "c0000001").sum() == 1  # ids match in any case
+
+
+def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
+    db_url: str,
+) -> None:
+    from sqlalchemy import func, insert, select, update
+
+    from rmdesk.models import Client, ClientScore, RiskFlag, Suggestion, Visit
+    from rmdesk.services.demo_bank import DemoSpec, build
+    from rmdesk.services.scoring import score
+
+    db = open_database(db_url)
+    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
+    today = dt.date(2026, 11, 2)
+    score(db.engine, today=today)
+    with db.engine.begin() as conn:
+        client = conn.execute(select(func.min(RiskFlag.client_id))).scalar_one()
+        rm = conn.execute(select(Client.rm_id).where(Client.id == client)).scalar_one()
+        visits = [
+            (dt.date(2026, 11, 20), "planned"),
+            (dt.date(2026, 11, 10), "planned"),  # the next one
+            (dt.date(2026, 11, 5), "cancelled"),
+            (dt.date(2026, 10, 1), "planned"),  # in the past
+        ]
+        for on, status in visits:
+            conn.execute(
+                insert(Visit).values(
+                    client_id=client, user_id=rm, planned_on=on, slot=1, status=status,
+                    purpose="cadence",
+                )
+            )  # fmt: skip
+        flag_ids = conn.execute(select(RiskFlag.id).where(RiskFlag.client_id == client)).scalars()
+        first, *rest = sorted(flag_ids)
+        conn.execute(update(RiskFlag).where(RiskFlag.id == first).values(severity="high"))
+        conn.execute(update(RiskFlag).where(RiskFlag.id.in_(rest)).values(status="resolved"))
+        tiers = dict(conn.execute(select(ClientScore.client_id, ClientScore.tier)).all())
+        tops = dict(
+            conn.execute(
+                select(Suggestion.client_id, Suggestion.expected_value_minor).where(
+                    Suggestion.rank == 1, Suggestion.status == "open"
+                )
+            ).all()
+        )
+    book = client_book(db.engine, today=today)
+    db.dispose()
+
+    scored = book["contribution_minor"].notna()
+    assert scored.sum() == len(tiers) > 0
+    money = book.loc[scored, "contribution_minor"].tolist()
+    assert money == sorted(money, reverse=True)
+    assert not scored.iloc[scored.sum() :].any()  # clients not yet scored come last
+    row = book.set_index("client_id").loc[client]
+    assert row["tier"] == tiers[client]
+    assert row["next_visit_on"] == pd.Timestamp(2026, 11, 10)
+    assert (row["open_flags"], row["worst_severity"]) == (1, "high")  # resolved ones not counted
+    assert (
+        dict(
+            book.dropna(subset=["top_suggestion"])
+            .set_index("client_id")["top_suggestion_value_minor"]
+            .astype(int)
+        )
+        == tops
+    )
+    assert book["top_suggestion_zh"].notna().sum() == len(tops) > 0
