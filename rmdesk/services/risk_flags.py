@@ -144,8 +144,18 @@ def reconcile(
         # one multi-row INSERT, then the new ids by their key (unique among open flags): SQLite
         # can only return ids in parameter order by inserting one row per statement
         conn.execute(insert(flags_t), new_rows)
-        found = _existing(conn, client_ids)
-        ids = [found[(r["client_id"], r["holding_id"] or 0, r["rule_code"])].id for r in new_rows]
+        found = {
+            (c, h or 0, rule): i
+            for i, c, h, rule in conn.execute(
+                select(
+                    flags_t.c.id, flags_t.c.client_id, flags_t.c.holding_id, flags_t.c.rule_code
+                ).where(
+                    among(conn, flags_t.c.client_id, client_ids),
+                    flags_t.c.status.not_in(ENDED),
+                )
+            )
+        }
+        ids = [found[(r["client_id"], r["holding_id"] or 0, r["rule_code"])] for r in new_rows]
         events += [_event(i, None, FlagStatus.RAISED, "raised by the rules", now) for i in ids]
         counts.raised += len(new_rows)
     if events:
