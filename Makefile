@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-TS     := $(wildcard resources/translations/*.ts)
-QM     := $(TS:.ts=.qm)
+# Each part of the interface keeps its Chinese in its own file; they compile into one catalogue.
+TS     := $(wildcard resources/translations/zh_CN/*.ts)
+QM     := resources/translations/rmdesk_zh_CN.qm
 export RMDESK_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: setup run test lint typecheck translations bench clean
@@ -21,8 +22,8 @@ $(STAMP): pyproject.toml
 
 translations: $(QM)
 
-%.qm: %.ts $(STAMP)
-	$(BIN)/pyside6-lrelease -silent $< -qm $@
+$(QM): $(TS) $(STAMP)
+	$(BIN)/pyside6-lrelease -silent $(TS) -qm $@
 
 run: setup
 	$(BIN)/rmdesk

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import Engine, insert, select, update
 
 from rmdesk.models import Branch, Role, User
 from rmdesk.services import audit
-from rmdesk.services.passwords import hash_password
+from rmdesk.services.passwords import hash_password, verify_password
 
 MIN_PASSWORD = 8
 
@@ -78,3 +81,81 @@ def branch_id(engine: Engine, code: str) -> int:
     if found is None:
         raise UserError(f"no branch {code!r}")
     return int(found)
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is logged in: what the app shows and allows follows from ``role``."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    branch_id: int | None
+    branch_name: str | None
+
+    @property
+    def is_rm(self) -> bool:
+        return self.role == Role.RM
+
+    @property
+    def is_head(self) -> bool:
+        return self.role == Role.BRANCH_HEAD
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+
+class LoginError(Exception):
+    """The user name or password is wrong, or the account is closed; the message says which."""
+
+
+def _account_query() -> Any:
+    return select(
+        User.id,
+        User.username,
+        User.display_name,
+        User.role,
+        User.branch_id,
+        Branch.name.label("branch_name"),
+        User.active,
+        User.password_hash,
+    ).outerjoin(Branch, Branch.id == User.branch_id)
+
+
+def _account(row: Any) -> Account:
+    return Account(
+        int(row.id),
+        row.username,
+        row.display_name,
+        Role(row.role),
+        row.branch_id,
+        row.branch_name,
+    )
+
+
+def authenticate(engine: Engine, username: str, password: str) -> Account:
+    """The account of ``username`` if ``password`` is right; every attempt goes to the audit log."""
+    username = username.strip()
+    if not username:
+        raise LoginError("enter a user name")
+    with engine.connect() as conn:
+        row = conn.execute(_account_query().where(User.username == username)).first()
+    ok = row is not None and verify_password(row.password_hash, password)
+    with engine.begin() as conn:
+        audit.record(conn, username, "login" if ok else "login_failed", "users", username)
+    if row is None or not ok:
+        raise LoginError("the user name or the password is wrong")
+    if not row.active:
+        raise LoginError(f"the account {username!r} is closed; ask an administrator")
+    return _account(row)
+
+
+def account(engine: Engine, user_id: int) -> Account:
+    """The account with ``user_id`` (for tools and tests that act as a user)."""
+    with engine.connect() as conn:
+        row = conn.execute(_account_query().where(User.id == user_id)).first()
+    if row is None:
+        raise UserError(f"no user with id {user_id}")
+    return _account(row)

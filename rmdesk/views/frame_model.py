@@ -33,6 +33,8 @@ class Column:
     title: object  # a QT_TRANSLATE_NOOP source text
     format: Callable[[Any], str] = str
     numeric: bool = False
+    #: minor units (fen, cents): exported to Excel in major units
+    money: bool = False
 
 
 class FrameModel(QAbstractTableModel):

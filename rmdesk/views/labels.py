@@ -1,4 +1,9 @@
-"""Words for the codes stored in the database (segments, kinds, statuses), in the UI language."""
+"""Words for the codes stored in the database (segments, statuses, severities…), in the UI language.
+
+Each table maps a stored code to an English source text marked for translation in the "Labels"
+context; ``label(TABLE, code)`` gives the text in the interface language (the code itself when
+the table does not know it, so a new code still shows).
+"""
 
 from __future__ import annotations
 
@@ -22,20 +27,65 @@ STATUSES = {
     "dormant": QT_TRANSLATE_NOOP("Labels", "Dormant"),
     "closed": QT_TRANSLATE_NOOP("Labels", "Closed"),
 }
+SEVERITIES = {
+    "high": QT_TRANSLATE_NOOP("Labels", "High"),
+    "medium": QT_TRANSLATE_NOOP("Labels", "Medium"),
+    "low": QT_TRANSLATE_NOOP("Labels", "Low"),
+}
+FLAG_STATUSES = {
+    "raised": QT_TRANSLATE_NOOP("Labels", "Raised"),
+    "acknowledged": QT_TRANSLATE_NOOP("Labels", "Acknowledged"),
+    "resolved": QT_TRANSLATE_NOOP("Labels", "Resolved"),
+    "dismissed": QT_TRANSLATE_NOOP("Labels", "Dismissed"),
+    "snoozed": QT_TRANSLATE_NOOP("Labels", "Snoozed"),
+    "closed": QT_TRANSLATE_NOOP("Labels", "Closed by the system"),
+}
+SUGGESTION_STATUSES = {
+    "open": QT_TRANSLATE_NOOP("Labels", "Open"),
+    "pitched": QT_TRANSLATE_NOOP("Labels", "Pitched"),
+    "accepted": QT_TRANSLATE_NOOP("Labels", "Accepted"),
+    "declined": QT_TRANSLATE_NOOP("Labels", "Declined"),
+    "not_now": QT_TRANSLATE_NOOP("Labels", "Not now"),
+    "withdrawn": QT_TRANSLATE_NOOP("Labels", "Withdrawn"),
+}
+CHANNELS = {
+    "visit": QT_TRANSLATE_NOOP("Labels", "Visit"),
+    "phone": QT_TRANSLATE_NOOP("Labels", "Phone"),
+    "counter": QT_TRANSLATE_NOOP("Labels", "Counter"),
+    "online": QT_TRANSLATE_NOOP("Labels", "Online banking"),
+    "mobile": QT_TRANSLATE_NOOP("Labels", "Mobile banking"),
+    "email": QT_TRANSLATE_NOOP("Labels", "Email"),
+}
+VISIT_STATUSES = {
+    "proposed": QT_TRANSLATE_NOOP("Labels", "Proposed"),
+    "planned": QT_TRANSLATE_NOOP("Labels", "Planned"),
+    "done": QT_TRANSLATE_NOOP("Labels", "Done"),
+    "cancelled": QT_TRANSLATE_NOOP("Labels", "Cancelled"),
+    "missed": QT_TRANSLATE_NOOP("Labels", "Missed"),
+}
+ROLES = {
+    "rm": QT_TRANSLATE_NOOP("Labels", "Relationship manager"),
+    "branch_head": QT_TRANSLATE_NOOP("Labels", "Branch head"),
+    "admin": QT_TRANSLATE_NOOP("Labels", "Administrator"),
+}
 
 
-def _label(table: Mapping[str, object], code: str) -> str:
-    source = table.get(code)
-    return QCoreApplication.translate("Labels", str(source)) if source else code
+def label(table: Mapping[str, object], code: object) -> str:
+    source = table.get(str(code))
+    return QCoreApplication.translate("Labels", str(source)) if source else str(code)
 
 
 def segment(code: str) -> str:
-    return _label(SEGMENTS, code)
+    return label(SEGMENTS, code)
 
 
 def kind(code: str) -> str:
-    return _label(KINDS, code)
+    return label(KINDS, code)
 
 
 def status(code: str) -> str:
-    return _label(STATUSES, code)
+    return label(STATUSES, code)
+
+
+def severity(code: str) -> str:
+    return label(SEVERITIES, code)

@@ -3,31 +3,48 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 from rmdesk import resources
 from rmdesk.db import Database, open_database
 from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.users import account, user_id
 from rmdesk.tasks import ImmediateRunner
+from rmdesk.views.context import ViewContext
+from rmdesk.views.formatting import Formats
 from tests.conftest import Databases
 
 
 @pytest.fixture(scope="session")
 def compiled_translations() -> Path:
-    """The zh_CN catalogue compiled from its .ts (as `make` does), so tests see real strings."""
+    """The zh_CN catalogue compiled from its .ts files (as `make` does): tests see real strings."""
     folder = resources.translations_dir()
-    ts = folder / "rmdesk_zh_CN.ts"
+    sources = sorted((folder / "zh_CN").glob("*.ts"))
     qm = folder / "rmdesk_zh_CN.qm"
-    if not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime:
+    if not qm.exists() or qm.stat().st_mtime < max(ts.stat().st_mtime for ts in sources):
         lrelease = Path(sys.executable).with_name("pyside6-lrelease")
-        subprocess.run([str(lrelease), "-silent", str(ts), "-qm", str(qm)], check=True)
+        subprocess.run([str(lrelease), "-silent", *map(str, sources), "-qm", str(qm)], check=True)
     return qm
+
+
+@pytest.fixture
+def chinese(qapp: object, compiled_translations: Path) -> Iterator[QLocale]:
+    """The interface in Chinese for one test: rmdesk's catalogue installed, zh_CN the locale."""
+    translator = QTranslator()
+    assert translator.load("rmdesk_zh_CN", str(resources.translations_dir()))
+    QCoreApplication.installTranslator(translator)
+    locale = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+    QLocale.setDefault(locale)
+    yield locale
+    QCoreApplication.removeTranslator(translator)
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +64,54 @@ def runner() -> ImmediateRunner:
 def english(qapp: object) -> Iterator[None]:
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
     yield
+
+
+#: The day the GUI tests live on: the Monday after the scored demo bank's data date.
+TODAY = dt.date(2026, 11, 2)
+AS_OF = dt.date(2026, 10, 31)
+
+
+@pytest.fixture(scope="session")
+def scored_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 1,500-client demo bank, scored and with a proposed plan for rm01, made once per run."""
+    from rmdesk.services.scoring import score
+    from rmdesk.services.visit_planner import propose_plan
+
+    path = tmp_path_factory.mktemp("scored") / "scored.sqlite3"
+    db = open_database(str(path))
+    try:
+        build(db.engine, DemoSpec(clients=1_500, as_of=AS_OF))
+        score(db.engine, as_of=AS_OF, today=TODAY)
+        propose_plan(db.engine, user_id(db.engine, "rm01"), start=TODAY)
+    finally:
+        db.dispose()
+    return path
+
+
+@pytest.fixture
+def scored_db(scored_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh copy of the scored demo bank for one test (tests may write to it)."""
+    path = tmp_path / "scored.sqlite3"
+    shutil.copy(scored_template, path)
+    db = open_database(str(path))
+    yield db
+    db.dispose()
+
+
+def context_for(
+    db: Database, username: str, *, language: str = "en", today: dt.date = TODAY
+) -> ViewContext:
+    """A ViewContext for ``username`` with the immediate runner (work runs at once)."""
+    locale = (
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+        if language == "zh_CN"
+        else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
+    )
+    return ViewContext(
+        ImmediateRunner(),
+        Formats(locale),
+        db,
+        account(db.engine, user_id(db.engine, username)),
+        language=language,
+        today=today,
+    )

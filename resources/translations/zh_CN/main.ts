@@ -1,0 +1,349 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+    <context>
+        <name>App</name>
+        <message>
+            <location filename="../../rmdesk/app.py" line="132" />
+            <source>Opening the database</source>
+            <translation>打开数据库</translation>
+        </message>
+    </context>
+    <context>
+        <name>Book</name>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="32" />
+            <source>Name</source>
+            <translation>客户名称</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="33" />
+            <source>Client ID</source>
+            <translation>客户号</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="34" />
+            <source>Type</source>
+            <translation>类型</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="35" />
+            <source>Segment</source>
+            <translation>客户分层</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="36" />
+            <source>Branch</source>
+            <translation>支行</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="37" />
+            <source>Relationship manager</source>
+            <translation>客户经理</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="38" />
+            <source>District</source>
+            <translation>区域</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="39" />
+            <source>Products</source>
+            <translation>产品数</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="40" />
+            <source>Deposits</source>
+            <translation>存款余额</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="41" />
+            <source>Loans</source>
+            <translation>贷款余额</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="42" />
+            <source>Currency</source>
+            <translation>币种</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="43" />
+            <source>KYC review due</source>
+            <translation>KYC复核到期</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="44" />
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+    </context>
+    <context>
+        <name>Labels</name>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="10" />
+            <source>Mass</source>
+            <translation>大众客户</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="11" />
+            <source>Affluent</source>
+            <translation>富裕客户</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="12" />
+            <source>Private banking</source>
+            <translation>私人银行</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="13" />
+            <source>Small business</source>
+            <translation>小微企业</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="14" />
+            <source>Corporate</source>
+            <translation>公司客户</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="17" />
+            <source>Individual</source>
+            <translation>个人</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="18" />
+            <source>Company</source>
+            <translation>企业</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="21" />
+            <source>Active</source>
+            <translation>正常</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="22" />
+            <source>Dormant</source>
+            <translation>休眠</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/labels.py" line="23" />
+            <source>Closed</source>
+            <translation>已销户</translation>
+        </message>
+        <message>
+            <source>Accepted</source>
+            <translation>已接受</translation>
+        </message>
+        <message>
+            <source>Acknowledged</source>
+            <translation>已确认</translation>
+        </message>
+        <message>
+            <source>Administrator</source>
+            <translation>系统管理员</translation>
+        </message>
+        <message>
+            <source>Branch head</source>
+            <translation>支行行长</translation>
+        </message>
+        <message>
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <source>Closed by the system</source>
+            <translation>系统已关闭</translation>
+        </message>
+        <message>
+            <source>Counter</source>
+            <translation>柜面</translation>
+        </message>
+        <message>
+            <source>Declined</source>
+            <translation>已拒绝</translation>
+        </message>
+        <message>
+            <source>Dismissed</source>
+            <translation>已驳回</translation>
+        </message>
+        <message>
+            <source>Done</source>
+            <translation>已完成</translation>
+        </message>
+        <message>
+            <source>Email</source>
+            <translation>电子邮件</translation>
+        </message>
+        <message>
+            <source>High</source>
+            <translation>高</translation>
+        </message>
+        <message>
+            <source>Low</source>
+            <translation>低</translation>
+        </message>
+        <message>
+            <source>Medium</source>
+            <translation>中</translation>
+        </message>
+        <message>
+            <source>Missed</source>
+            <translation>未完成</translation>
+        </message>
+        <message>
+            <source>Mobile banking</source>
+            <translation>手机银行</translation>
+        </message>
+        <message>
+            <source>Not now</source>
+            <translation>暂不需要</translation>
+        </message>
+        <message>
+            <source>Online banking</source>
+            <translation>网上银行</translation>
+        </message>
+        <message>
+            <source>Open</source>
+            <translation>待营销</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>电话</translation>
+        </message>
+        <message>
+            <source>Pitched</source>
+            <translation>已推介</translation>
+        </message>
+        <message>
+            <source>Planned</source>
+            <translation>已计划</translation>
+        </message>
+        <message>
+            <source>Proposed</source>
+            <translation>建议</translation>
+        </message>
+        <message>
+            <source>Raised</source>
+            <translation>新预警</translation>
+        </message>
+        <message>
+            <source>Relationship manager</source>
+            <translation>客户经理</translation>
+        </message>
+        <message>
+            <source>Resolved</source>
+            <translation>已解除</translation>
+        </message>
+        <message>
+            <source>Snoozed</source>
+            <translation>暂缓</translation>
+        </message>
+        <message>
+            <source>Visit</source>
+            <translation>拜访</translation>
+        </message>
+        <message>
+            <source>Withdrawn</source>
+            <translation>已撤回</translation>
+        </message>
+    </context>
+    <context>
+        <name>MainWindow</name>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="60" />
+            <source>rmdesk — Relationship manager's workstation</source>
+            <translation>rmdesk — 客户经理工作台</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="72" />
+            <source>Search</source>
+            <translation>搜索</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="77" />
+            <source>Search by name or client ID</source>
+            <translation>按客户名称或客户号搜索</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="88" />
+            <source>Find</source>
+            <translation>查找</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="92" />
+            <source>Quit</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="98" />
+            <source>Opening the database…</source>
+            <translation>正在打开数据库…</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="111" />
+            <source>Loading clients…</source>
+            <translation>正在加载客户…</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="113" />
+            <source>Loading clients</source>
+            <translation>加载客户</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="131" />
+            <source>Clients: %1</source>
+            <translation>客户：%1 位</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="137" />
+            <source>Shown: %1</source>
+            <translation>显示：%1 位</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="141" />
+            <source>Cancelled</source>
+            <translation>已取消</translation>
+        </message>
+        <message>
+            <location filename="../../rmdesk/views/main_window.py" line="144" />
+            <source>rmdesk</source>
+            <translation>rmdesk</translation>
+        </message>
+    </context>
+    <context>
+        <name>Tasks</name>
+        <message>
+            <location filename="../../rmdesk/tasks.py" line="131" />
+            <source>Cancel</source>
+            <translation>取消</translation>
+        </message>
+    </context>
+    <context>
+        <name>Errors</name>
+        <message>
+            <source>rmdesk</source>
+            <translation>rmdesk</translation>
+        </message>
+    </context>
+    <context>
+        <name>DataTable</name>
+        <message>
+            <source>Export to Excel…</source>
+            <translation>导出到 Excel…</translation>
+        </message>
+        <message>
+            <source>Export to Excel</source>
+            <translation>导出到 Excel</translation>
+        </message>
+        <message>
+            <source>Excel workbook (*.xlsx)</source>
+            <translation>Excel 工作簿 (*.xlsx)</translation>
+        </message>
+        <message>
+            <source>Exporting</source>
+            <translation>正在导出</translation>
+        </message>
+        <message>
+            <source>%1 rows written to %2</source>
+            <translation>已将 %1 行写入 %2</translation>
+        </message>
+    </context>
+</TS>

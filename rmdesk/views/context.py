@@ -1,0 +1,51 @@
+"""What every view is given by the composition root: the runner, formats, database and user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from rmdesk.db import Database
+from rmdesk.services.progress import Cancelled
+from rmdesk.services.users import Account
+from rmdesk.tasks import Failed, Runner
+from rmdesk.views.formatting import Formats
+
+
+@dataclass
+class ViewContext:
+    runner: Runner
+    formats: Formats
+    db: Database
+    user: Account
+    #: "zh_CN" or "en": which of the services' zh/en texts to show
+    language: str = "zh_CN"
+    #: the day the views plan from (fixed in tests)
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @property
+    def zh(self) -> bool:
+        return self.language.startswith("zh")
+
+    def text(self, zh: object, en: object) -> str:
+        """The service's text in the interface language."""
+        return str(zh if self.zh else en)
+
+
+def error_handler(widget: QWidget, on_cancel: Callable[[], None] | None = None) -> Failed:
+    """A ``Failed`` callback that shows the error to the user as a message, never a traceback."""
+
+    def show(exc: BaseException, _trace: str) -> None:
+        if isinstance(exc, Cancelled):
+            if on_cancel is not None:
+                on_cancel()
+            return
+        QMessageBox.warning(
+            widget, QCoreApplication.translate("Errors", "rmdesk"), str(exc) or type(exc).__name__
+        )
+
+    return show
