@@ -3,8 +3,10 @@
 Balances are each holding's latest month; deposits count deposit and investment holdings, loans
 count loan and card holdings. From the last scoring run: tier, trailing-12-month contribution,
 its growth and the rank in the RM's book; open risk flags (raised or acknowledged) with the
-worst severity; the top open suggestion; and the next planned visit. Rows come ranked by
-contribution, the highest first, clients not yet scored last.
+worst severity; the top open suggestion; and the next planned visit. The last contact and
+when the next is due by the tier's cadence (``contact_overdue`` for active clients past it, or
+never contacted). Rows come ranked by contribution, the highest first, clients not yet scored
+last.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from rmdesk.models import Base, FlagStatus, Severity, SuggestionStatus, VisitStatus
+from rmdesk.services import parameters
+from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
 BOOK_COLUMNS = [
@@ -45,7 +49,11 @@ BOOK_COLUMNS = [
     "top_suggestion_en",
     "top_suggestion_value_minor",
     "next_visit_on",
+    "last_contact_at",
+    "onboarded_on",
 ]
+#: columns worked out after the query
+DERIVED_COLUMNS = ["last_contact", "contact_due", "contact_overdue"]
 _SEVERITY_ORDER = [Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
 
@@ -88,6 +96,30 @@ def _next_visit(today: dt.date) -> Any:
     )
 
 
+def _last_contact(where: list[Any]) -> Any:
+    contacts, clients = T["interactions"], T["clients"]
+    return (
+        select(contacts.c.client_id, func.max(contacts.c.occurred_at).label("at"))
+        .join(clients, clients.c.id == contacts.c.client_id)
+        .where(*where)
+        .group_by(contacts.c.client_id)
+        .subquery()
+    )
+
+
+def _contact_due(frame: pd.DataFrame, params: Parameters, today: dt.date) -> None:
+    """Add the last contact's date, when the next is due (tier cadence) and whether it is late."""
+    at = pd.to_datetime(frame["last_contact_at"], utc=True)
+    frame["last_contact"] = at.dt.tz_convert(None).dt.normalize()
+    lowest = params.lowest_tier()
+    cadence = frame["tier"].map(params.cadence_days).fillna(params.cadence_days[lowest])
+    frame["contact_due"] = frame["last_contact"] + pd.to_timedelta(cadence, unit="D")
+    day = pd.Timestamp(today)
+    joined = frame["onboarded_on"].isna() | (frame["onboarded_on"] <= day)
+    late = frame["contact_due"].isna() | (frame["contact_due"] < day)
+    frame["contact_overdue"] = (frame["status"] == "active") & joined & late
+
+
 def client_book(
     engine: Engine,
     *,
@@ -102,7 +134,14 @@ def client_book(
     clients, holdings, facts = T["clients"], T["holdings"], T["monthly_facts"]
     products, branches, users = T["products"], T["branches"], T["users"]
     scores = T["client_scores"]
-    flags, top, visit = _open_flags(), _top_suggestion(), _next_visit(today or dt.date.today())
+    today = today or dt.date.today()
+    where: list[Any] = []
+    if rm_id is not None:
+        where.append(clients.c.rm_id == rm_id)
+    if branch_id is not None:
+        where.append(clients.c.branch_id == branch_id)
+    flags, top, visit = _open_flags(), _top_suggestion(), _next_visit(today)
+    last_contact = _last_contact(where)
     latest = (
         select(facts.c.holding_id, func.max(facts.c.month).label("month"))
         .group_by(facts.c.holding_id)
@@ -172,6 +211,8 @@ def client_book(
             top.c.name_en,
             top.c.expected_value_minor,
             visit.c.on,
+            last_contact.c.at,
+            clients.c.onboarded_on,
         )
         .outerjoin(branches, branches.c.id == clients.c.branch_id)
         .outerjoin(users, users.c.id == clients.c.rm_id)
@@ -180,13 +221,12 @@ def client_book(
         .outerjoin(flags, flags.c.client_id == clients.c.id)
         .outerjoin(top, top.c.client_id == clients.c.id)
         .outerjoin(visit, visit.c.client_id == clients.c.id)
+        .outerjoin(last_contact, last_contact.c.client_id == clients.c.id)
+        .where(*where)
     )
-    if rm_id is not None:
-        query = query.where(clients.c.rm_id == rm_id)
-    if branch_id is not None:
-        query = query.where(clients.c.branch_id == branch_id)
     with engine.connect() as conn:
         rows = conn.execute(query).all()
+        params = parameters.load(conn)
     frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=BOOK_COLUMNS)
     for col in ("products", "deposits_minor", "loans_minor", "open_flags"):
         frame[col] = frame[col].astype("int64")
@@ -195,8 +235,10 @@ def client_book(
     frame["growth"] = pd.to_numeric(frame["growth"], errors="coerce").astype("float64")
     codes = {i: str(s) for i, s in enumerate(_SEVERITY_ORDER, 1)}
     frame["worst_severity"] = frame["worst_severity"].map(codes)
-    for col in ("kyc_due", "next_visit_on"):
+    for col in ("kyc_due", "next_visit_on", "onboarded_on"):
         frame[col] = pd.to_datetime(frame[col])
+    _contact_due(frame, params, today)
+    frame = frame.drop(columns=["last_contact_at"])
     frame = frame.sort_values(
         ["contribution_minor", "client_id"], ascending=[False, True], na_position="last"
     )
@@ -211,3 +253,35 @@ def search_mask(frame: pd.DataFrame, text: str) -> np.ndarray | None:
     hit = frame["name"].astype("str").str.contains(text, case=False, regex=False, na=False)
     hit |= frame["external_id"].astype("str").str.contains(text, case=False, regex=False, na=False)
     return hit.to_numpy(dtype=bool)
+
+
+#: "flags" filter values: any open flag, or an open flag of at least this severity
+FLAG_FILTERS = ("any", "high", "medium")
+
+
+def book_mask(
+    frame: pd.DataFrame,
+    *,
+    text: str = "",
+    tier: str | None = None,
+    segment: str | None = None,
+    flags: str | None = None,
+    overdue: bool = False,
+) -> np.ndarray | None:
+    """Rows that pass every filter given; None when no filter is set (show all)."""
+    mask = search_mask(frame, text)
+    parts = [] if mask is None else [mask]
+    if tier:
+        parts.append((frame["tier"] == tier).fillna(False).to_numpy(dtype=bool))
+    if segment:
+        parts.append((frame["segment"] == segment).to_numpy(dtype=bool))
+    if flags:
+        if flags not in FLAG_FILTERS:
+            raise ValueError(f"flags filter must be one of {', '.join(FLAG_FILTERS)}")
+        wanted = {"any": ("high", "medium", "low"), "medium": ("high", "medium"), "high": ("high",)}
+        parts.append(frame["worst_severity"].isin(wanted[flags]).to_numpy(dtype=bool))
+    if overdue:
+        parts.append(frame["contact_overdue"].to_numpy(dtype=bool))
+    if not parts:
+        return None
+    return np.logical_and.reduce(parts)

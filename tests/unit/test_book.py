@@ -108,3 +108,37 @@ def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
         == tops
     )
     assert book["top_suggestion_zh"].notna().sum() == len(tops) > 0
+
+
+def test_overdue_contacts_and_filters_agree_with_the_planner(db_url: str) -> None:
+    from rmdesk.services.book import book_mask
+    from rmdesk.services.demo_bank import DemoSpec, build
+    from rmdesk.services.scoring import score
+    from rmdesk.services.users import user_id
+    from rmdesk.services.visit_planner import overdue_contacts
+
+    db = open_database(db_url)
+    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
+    today = dt.date(2026, 11, 2)
+    score(db.engine, today=today)
+    rm = user_id(db.engine, "rm01")
+    book = client_book(db.engine, rm_id=rm, today=today)
+    planner = overdue_contacts(db.engine, rm_id=rm, today=today)
+    db.dispose()
+    overdue = book_mask(book, overdue=True)
+    assert overdue is not None and 0 < overdue.sum() < len(book)
+    assert set(book.loc[overdue, "client_id"]) == set(planner["client_id"])
+    # the book's due date is the planner's, for those with a last contact
+    due = book.set_index("client_id").loc[planner["client_id"], "contact_due"]
+    expected = pd.to_datetime(planner["due_on"]).to_numpy()
+    assert (due.to_numpy()[pd.notna(expected)] == expected[pd.notna(expected)]).all()
+    tier = book["tier"].dropna().iloc[0]
+    tier_a = book_mask(book, tier=tier)
+    assert tier_a is not None and set(book.loc[tier_a, "tier"]) == {tier}
+    high = book_mask(book, flags="high", segment="mass")
+    assert high is not None
+    assert set(book.loc[high, "worst_severity"]) <= {"high"}
+    assert set(book.loc[high, "segment"]) <= {"mass"}
+    both = book_mask(book, tier=tier, overdue=True)
+    assert both is not None and both.sum() == (tier_a & overdue).sum()
+    assert book_mask(book) is None
