@@ -284,4 +284,4 @@ def book_mask(
         parts.append(frame["contact_overdue"].to_numpy(dtype=bool))
     if not parts:
         return None
-    return np.logical_and.reduce(parts)
+    return np.asarray(np.logical_and.reduce(parts), dtype=bool)
