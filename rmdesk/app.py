@@ -4,30 +4,45 @@ Start-up phases, in order:
 1. read the command line (``--db``, ``--lang``) and the settings file;
 2. make the QApplication, pick the language (settings, else the system's), install its
    translation, and make sure Chinese can be drawn (the bundled CJK font if the system has none);
-3. build the task runner and the main window, and show the window at once;
+3. build the task runner and show the log-in dialog at once;
 4. in the background: open the database (migrating it, the SQLite file backed up first); on the
-   very first start of the local database, create it with the demo bank;
-5. hand the database to the window, which loads the client list in the background.
+   very first start of the local database, create it with the demo bank and score it, so the
+   book opens ranked, with flags, suggestions and a visit plan;
+5. on log-in, build the main window for the user's role (``ViewContext``: runner, formats,
+   database, account, language) and load its views in the background.
+Switching the language saves it and rebuilds the window; logging out returns to the dialog.
 Nothing else builds services or reads settings; everything is passed in from here.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from rmdesk import resources
 from rmdesk.db import Database, is_sqlite, open_database, resolve_url
 from rmdesk.services.progress import Progress
-from rmdesk.settings import Settings, SettingsError, load, local_database_path, local_database_url
-from rmdesk.tasks import TaskRunner
+from rmdesk.services.users import Account
+from rmdesk.settings import (
+    Settings,
+    SettingsError,
+    config_path,
+    load,
+    local_database_path,
+    local_database_url,
+    save,
+)
+from rmdesk.tasks import Runner, TaskRunner
+from rmdesk.views.context import ViewContext
 from rmdesk.views.formatting import Formats
+from rmdesk.views.login_dialog import LoginDialog
 from rmdesk.views.main_window import MainWindow
 
 log = logging.getLogger("rmdesk")
@@ -83,8 +98,10 @@ def ensure_cjk_font(app: QApplication) -> None:
 
 
 def prepare_database(url: str, settings: Settings, progress: Progress) -> Database:
-    """Open (and migrate) the database; a new local file gets the demo bank."""
+    """Open (and migrate) the database; a new local file gets the demo bank, scored and planned."""
     from rmdesk.services.demo_bank import DemoSpec, build
+    from rmdesk.services.scoring import score
+    from rmdesk.services.visit_planner import plan_everyone
 
     first_start = (
         is_sqlite(url) and url == local_database_url() and not local_database_path().exists()
@@ -96,11 +113,111 @@ def prepare_database(url: str, settings: Settings, progress: Progress) -> Databa
             build(
                 db.engine, DemoSpec(clients=settings.demo_clients), actor="app", progress=progress
             )
+            score(db.engine, actor="app", progress=progress)
+            plan_everyone(db.engine, start=dt.date.today(), actor="app", progress=progress)
         except BaseException:
             db.dispose()
             local_database_path().unlink(missing_ok=True)  # a half-made demo is not kept
             raise
     return db
+
+
+class Shell:
+    """What runs between log-in and quit: the dialog, the window, language and log-out."""
+
+    def __init__(
+        self,
+        app: QApplication,
+        runner: Runner,
+        settings: Settings,
+        language: str,
+        *,
+        store_settings: Callable[[Settings], None] = save,
+        layout: QSettings | None = None,
+    ) -> None:
+        self.app, self.runner, self.settings = app, runner, settings
+        self.store_settings = store_settings
+        self.layout = layout
+        self.language = language
+        self.locale = install_language(app, language)
+        self.db: Database | None = None
+        self.account: Account | None = None
+        self.dialog: LoginDialog | None = None
+        self.window: MainWindow | None = None
+
+    # --- log-in ------------------------------------------------------------------------
+    def show_login(self) -> LoginDialog:
+        dialog = LoginDialog(self.runner, self.language)
+        dialog.logged_in.connect(self.start)
+        dialog.language_chosen.connect(self.switch_language)
+        dialog.rejected.connect(self._dialog_closed)
+        if self.db is not None:
+            dialog.set_database(self.db)
+        self.dialog = dialog
+        dialog.show()
+        return dialog
+
+    def _dialog_closed(self) -> None:
+        if self.window is None:
+            self.app.quit()
+
+    def database_ready(self, db: Database) -> None:
+        self.db = db
+        if self.dialog is not None:
+            self.dialog.set_database(db)
+
+    def database_failed(self, exc: BaseException, _trace: str) -> None:
+        log.error("cannot open the database: %s", exc)
+        if self.dialog is not None:
+            self.dialog.database_failed(str(exc))
+
+    # --- the session -------------------------------------------------------------------
+    def start(self, account: Account) -> MainWindow:
+        assert self.db is not None
+        self.account = account
+        ctx = ViewContext(
+            self.runner, Formats(self.locale), self.db, account, language=self.language
+        )
+        window = MainWindow(ctx, self.layout)
+        window.language_requested.connect(self.switch_language)
+        window.logout_requested.connect(self.log_out)
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        window.refresh()
+        return window
+
+    def switch_language(self, language: str) -> None:
+        """Save the choice, install its translation, and rebuild what is on screen in it."""
+        self.settings.language = language
+        self.store_settings(self.settings)
+        for translator in self.app.findChildren(QTranslator):
+            self.app.removeTranslator(translator)
+            translator.deleteLater()
+        self.language = language
+        self.locale = install_language(self.app, language)
+        if self.window is not None and self.account is not None:
+            self.start(self.account)
+        elif self.dialog is not None:
+            old = self.dialog
+            old.rejected.disconnect(self._dialog_closed)
+            name = old.username.text()
+            geometry = old.geometry()
+            self.show_login()
+            assert self.dialog is not None
+            self.dialog.username.setText(name)
+            self.dialog.setGeometry(geometry)
+            old.close()
+            old.deleteLater()
+
+    def log_out(self) -> None:
+        window, self.window, self.account = self.window, None, None
+        self.show_login()
+        if window is not None:
+            window.close()
+            window.deleteLater()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -116,30 +233,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         QMessageBox.critical(None, "rmdesk", str(exc))
         return 1
-    locale = install_language(app, choose_language(args.lang, settings))
     ensure_cjk_font(app)
+    app.setQuitOnLastWindowClosed(True)
     runner = TaskRunner(app)
-    window = MainWindow(runner, Formats(locale))
-    window.show()
+    layout = QSettings(str(config_path().with_name("layout.ini")), QSettings.Format.IniFormat)
+    shell = Shell(app, runner, settings, choose_language(args.lang, settings), layout=layout)
+    dialog = shell.show_login()
     url = resolve_url(args.db, settings.database_url or None, local_database_url)
-    opened: list[Database] = []
-
-    def attach(db: Database) -> None:
-        opened.append(db)
-        window.attach(db)
-
     runner.run(
         QCoreApplication.translate("App", "Opening the database"),
         lambda progress: prepare_database(url, settings, progress),
-        attach,
-        window.show_error,
+        shell.database_ready,
+        shell.database_failed,
         write=True,
-        window=window,
+        window=dialog,
     )
     code = app.exec()
     runner.wait()
-    for db in opened:
-        db.dispose()
+    if shell.db is not None:
+        shell.db.dispose()
     return int(code)
 
 

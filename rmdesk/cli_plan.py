@@ -160,11 +160,8 @@ def plan_propose(
     Running it again replaces only the RM's proposed visits from --start on; planned, done,
     cancelled and missed visits are kept.
     """
-    from sqlalchemy import select
-
-    from rmdesk.models import Role, User
     from rmdesk.services import parameters
-    from rmdesk.services.visit_planner import PlanError, propose_plan
+    from rmdesk.services.visit_planner import PlanError, plan_everyone, propose_plan
 
     if bool(rm_name) == all_rms:
         fail("give either --rm USER or --all", EXIT_USAGE)
@@ -172,29 +169,19 @@ def plan_propose(
     first = _date(start) or _next_working_day(dt.date.today(), params.holiday_country)
     weeks = weeks or params.plan_weeks
     span = f"{first} to {first + dt.timedelta(days=7 * weeks - 1)}"
-    if rm_name:
-        rms = [(_user(db, rm_name), rm_name)]
-    else:
-        with db.engine.connect() as conn:
-            rms = [
-                (int(uid), str(name))
-                for uid, name in conn.execute(
-                    select(User.id, User.username)
-                    .where(User.role == Role.RM, User.active.is_(True))
-                    .order_by(User.username)
-                )
-            ]
-        if not rms:
-            fail("no active RM (a user with role rm) to plan for", EXIT_NOT_FOUND)
-    results = []
-    for rm_id, name in rms:
-        try:
+    try:
+        if rm_name:
+            rm_id = _user(db, rm_name)
             frame = propose_plan(
                 db.engine, rm_id, start=first, weeks=weeks, params=params, actor="cli"
             )
-        except PlanError as exc:
-            fail(str(exc), EXIT_USAGE)
-        results.append((rm_id, name, frame))
+            results = [(rm_id, rm_name, frame)]
+        else:
+            results = plan_everyone(db.engine, start=first, weeks=weeks, actor="cli")
+    except PlanError as exc:
+        fail(str(exc), EXIT_USAGE)
+    if not results:
+        fail("no active RM (a user with role rm) to plan for", EXIT_NOT_FOUND)
     if all_rms:
         _print_counts(results, span)
     else:

@@ -23,6 +23,7 @@ from rmdesk.models import Base, ClientStatus, FlagStatus, Severity, SuggestionSt
 from rmdesk.services import audit, parameters
 from rmdesk.services import visit_calendar as words
 from rmdesk.services.parameters import Parameters
+from rmdesk.services.progress import Cancelled, NullProgress, Progress
 from rmdesk.services.visit_actions import PlanError
 from rmdesk.services.visit_calendar import (
     PURPOSE_LABELS,
@@ -570,3 +571,35 @@ def overdue_contacts(
     for col in ("last_contact", "due_on", "next_visit_on"):
         frame[col] = pd.to_datetime(frame[col])
     return frame
+
+
+def plan_everyone(
+    engine: Engine,
+    *,
+    start: dt.date,
+    weeks: int | None = None,
+    actor: str = "system",
+    progress: Progress | None = None,
+) -> list[tuple[int, str, pd.DataFrame]]:
+    """Propose a plan for every active RM (user id, user name, proposed visits), in name order."""
+    from rmdesk.models import Role, User
+
+    progress = progress or NullProgress()
+    params = parameters.load(engine)
+    with engine.connect() as conn:
+        rms = conn.execute(
+            select(User.id, User.username)
+            .where(User.role == Role.RM, User.active.is_(True))
+            .order_by(User.username)
+        ).all()
+    results = []
+    for done, (rm_id, name) in enumerate(rms):
+        if progress.cancelled():
+            raise Cancelled
+        progress.report(done, len(rms), f"planning visits: {name}")
+        frame = propose_plan(
+            engine, int(rm_id), start=start, weeks=weeks, params=params, actor=actor
+        )
+        results.append((int(rm_id), str(name), frame))
+    progress.report(len(rms), len(rms), "visits planned")
+    return results

@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -35,6 +36,8 @@ class Column:
     numeric: bool = False
     #: minor units (fen, cents): exported to Excel in major units
     money: bool = False
+    #: the text colour for a value (a colour name such as "#c62828"), or None for the default
+    color: Callable[[Any], str | None] | None = None
 
 
 class FrameModel(QAbstractTableModel):
@@ -118,6 +121,10 @@ class FrameModel(QAbstractTableModel):
             return column.format(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
+            value = self.frame[column.key].iat[int(self._order[index.row()])]
+            name = None if _missing(value) else column.color(value)
+            return QColor(name) if name else None
         return None
 
     def headerData(

@@ -1,144 +1,214 @@
-"""The main window: for now the client list of the database, searchable and sortable."""
+"""The main window: the logged-in user's views in tabs, chosen by role.
+
+An RM works in their book, the client view and the visit planner; a branch head also has the
+branch dashboard; an administrator has the admin screens and the bank's book. The window wires
+the views together (a view asks for a client, the client view opens; a view changed data, the
+book reloads), owns the menus and shortcuts, and remembers its layout.
+"""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Callable
+from functools import partial
 
-import pandas as pd
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMainWindow,
-    QMessageBox,
-    QTableView,
-    QToolBar,
-)
+from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
 
-from rmdesk.db import Database
-from rmdesk.services.book import client_book, search_mask
-from rmdesk.services.progress import Cancelled
-from rmdesk.tasks import Runner
 from rmdesk.views import labels
-from rmdesk.views.formatting import Formats
-from rmdesk.views.frame_model import Column, FrameModel
+from rmdesk.views.book_view import BookView
+from rmdesk.views.context import ViewContext
+from rmdesk.views.data_table import DataTable
+from rmdesk.views.login_dialog import LANGUAGES
 
-
-def book_columns(fmt: Formats) -> list[Column]:
-    return [
-        Column("name", QT_TRANSLATE_NOOP("Book", "Name")),
-        Column("external_id", QT_TRANSLATE_NOOP("Book", "Client ID")),
-        Column("kind", QT_TRANSLATE_NOOP("Book", "Type"), labels.kind),
-        Column("segment", QT_TRANSLATE_NOOP("Book", "Segment"), labels.segment),
-        Column("branch", QT_TRANSLATE_NOOP("Book", "Branch")),
-        Column("rm", QT_TRANSLATE_NOOP("Book", "Relationship manager")),
-        Column("district", QT_TRANSLATE_NOOP("Book", "District")),
-        Column("products", QT_TRANSLATE_NOOP("Book", "Products"), fmt.integer, numeric=True),
-        Column("deposits_minor", QT_TRANSLATE_NOOP("Book", "Deposits"), fmt.money, numeric=True),
-        Column("loans_minor", QT_TRANSLATE_NOOP("Book", "Loans"), fmt.money, numeric=True),
-        Column("currency", QT_TRANSLATE_NOOP("Book", "Currency")),
-        Column("kyc_due", QT_TRANSLATE_NOOP("Book", "KYC review due"), fmt.date),
-        Column("status", QT_TRANSLATE_NOOP("Book", "Status"), labels.status),
-    ]
-
-
-log = logging.getLogger(__name__)
-DEFAULT_SORT = 8  # deposits
+LAYOUT_VERSION = 1
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, runner: Runner, formats: Formats) -> None:
+    language_requested = Signal(str)
+    logout_requested = Signal()
+
+    def __init__(
+        self,
+        ctx: ViewContext,
+        layout: QSettings | None = None,
+    ) -> None:
         super().__init__()
-        self.runner = runner
-        self.formats = formats
-        self.db: Database | None = None
-        self._loaded_once = False
+        self.ctx = ctx
+        self.layout_store = layout
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("rmdesk — Relationship manager's workstation"))
-        self.model = FrameModel(book_columns(formats), "Book", self)
-        self.table = QTableView(self)
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        self.setCentralWidget(self.table)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("tabs")
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.views: dict[str, QWidget] = {}
+        self.client_view: QWidget | None = None
 
-        bar = QToolBar(self.tr("Search"), self)
-        bar.setObjectName("SearchBar")
-        bar.setMovable(False)
-        self.search = QLineEdit(self)
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("Search by name or client ID"))
-        self.search.setClearButtonEnabled(True)
-        self.search.setMaximumWidth(360)
-        bar.addWidget(self.search)
-        self.count = QLabel(self)
-        bar.addWidget(self.count)
-        self.addToolBar(bar)
-        self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self.apply_search)
-        self.search.textChanged.connect(self._debounce.start)
+        self.book = BookView(ctx, self)
+        self.book.client_requested.connect(self.open_client)
+        title = self.tr("My clients") if ctx.user.is_rm else self.tr("Clients")
+        self.add_view("book", self.book, title)
+        self._role_views()
 
-        find = QAction(self.tr("Find"), self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self.search.setFocus)
-        self.addAction(find)
-        quit_ = QAction(self.tr("Quit"), self)
-        quit_.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_.triggered.connect(self.close)
-        self.addAction(quit_)
-        self.db_label = QLabel(self)
+        self._menus()
+        user = ctx.user
+        who = f"{user.display_name} · {labels.label(labels.ROLES, user.role)}"
+        if user.branch_name:
+            who += f" · {user.branch_name}"
+        self.user_label = QLabel(who, self)
+        self.statusBar().addWidget(self.user_label)
+        self.db_label = QLabel(ctx.db.display_url, self)
         self.statusBar().addPermanentWidget(self.db_label)
-        self.statusBar().showMessage(self.tr("Opening the database…"))
         self.resize(1280, 760)
+        self.restore_layout()
 
-    # --- data --------------------------------------------------------------------------
-    def attach(self, db: Database) -> None:
-        self.db = db
-        self.db_label.setText(db.display_url)
-        self.reload()
+    # --- views ---------------------------------------------------------------------------
+    def add_view(self, key: str, view: QWidget, title: str) -> None:
+        """Add a tab; its ``client_requested`` opens the client, its ``changed`` reloads."""
+        view.setObjectName(view.objectName() or key)
+        self.views[key] = view
+        self.tabs.addTab(view, title)
+        requested = getattr(view, "client_requested", None)
+        if requested is not None:
+            requested.connect(self.open_client)
+        changed = getattr(view, "changed", None)
+        if changed is not None:
+            changed.connect(self.data_changed)
 
-    def reload(self) -> None:
-        db = self.db
-        if db is None:
+    def _role_views(self) -> None:
+        """The tabs besides the book that this user's role works in."""
+
+    def set_client_view(self, view: QWidget, title: str) -> None:
+        """The view that shows one client (opened on demand, in its own tab)."""
+        self.client_view = view
+        self.client_title = title
+        changed = getattr(view, "changed", None)
+        if changed is not None:
+            changed.connect(self.data_changed)
+
+    def open_client(self, client_id: int) -> None:
+        view = self.client_view
+        if view is None:
             return
-        self.statusBar().showMessage(self.tr("Loading clients…"))
-        self.runner.run(
-            self.tr("Loading clients"),
-            lambda _p: client_book(db.engine),
-            self.show_book,
-            self.show_error,
-            window=self,
-            cancellable=False,
+        if self.tabs.indexOf(view) < 0:
+            self.tabs.addTab(view, self.client_title)
+        view.show_client(client_id)  # type: ignore[attr-defined]
+        self.tabs.setCurrentWidget(view)
+
+    def refresh(self) -> None:
+        """Load every view (at log-in and on F5)."""
+        for view in self.views.values():
+            view.refresh()  # type: ignore[attr-defined]
+
+    def data_changed(self) -> None:
+        """Something was written: reload the views that are not the sender."""
+        sender = self.sender()
+        for view in self.views.values():
+            if view is not sender:
+                view.refresh()  # type: ignore[attr-defined]
+
+    # --- menus and shortcuts -------------------------------------------------------------
+    def _action(
+        self, text: str, slot: Callable[[], object], shortcut: str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu(self.tr("&File"))
+        self.export_action = self._action(
+            self.tr("Export the table to Excel…"), self.export_current, "Ctrl+Shift+E"
         )
+        file.addAction(self.export_action)
+        file.addSeparator()
+        file.addAction(self._action(self.tr("Log out"), self.logout_requested.emit, "Ctrl+Shift+L"))
+        file.addAction(self._action(self.tr("Quit"), self.close, "Ctrl+Q"))
+        view = bar.addMenu(self.tr("&View"))
+        view.addAction(self._action(self.tr("Refresh"), self.refresh, "F5"))
+        view.addAction(self._action(self.tr("Find a client"), self.focus_search, "Ctrl+F"))
+        view.addSeparator()
+        for i in range(self.tabs.count()):
+            view.addAction(
+                self._action(
+                    self.tabs.tabText(i), partial(self.tabs.setCurrentIndex, i), f"Ctrl+{i + 1}"
+                )
+            )
+        language = bar.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        for code, name in LANGUAGES:
+            action = QAction(name, self, checkable=True)
+            action.setChecked(code == self.ctx.language)
+            action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
+            group.addAction(action)
+            language.addAction(action)
+        help_ = bar.addMenu(self.tr("&Help"))
+        help_.addAction(self._action(self.tr("Keyboard shortcuts"), self.show_shortcuts, "F1"))
 
-    def show_book(self, frame: pd.DataFrame) -> None:
-        self.model.set_frame(frame)
-        log.info("book on screen: %d clients", len(frame))
-        if not self._loaded_once:
-            # first load: the biggest deposits first, until contribution ranks the book
-            self._loaded_once = True
-            self.table.sortByColumn(DEFAULT_SORT, Qt.SortOrder.DescendingOrder)
-        self.apply_search()
-        self.table.resizeColumnsToContents()
-        self.statusBar().showMessage(
-            self.tr("Clients: %1").replace("%1", self.formats.integer(len(frame))), 5000
-        )
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.book)
+        self.book.search.setFocus()
+        self.book.search.selectAll()
 
-    def apply_search(self) -> None:
-        self.model.set_mask(search_mask(self.model.frame, self.search.text()))
-        shown = self.formats.integer(self.model.rowCount())
-        self.count.setText("  " + self.tr("Shown: %1").replace("%1", shown))
-
-    def show_error(self, exc: BaseException, _trace: str) -> None:
-        if isinstance(exc, Cancelled):
-            self.statusBar().showMessage(self.tr("Cancelled"), 5000)
+    def export_current(self) -> None:
+        current = self.tabs.currentWidget()
+        if current is None:
             return
-        self.statusBar().clearMessage()
-        QMessageBox.critical(self, self.tr("rmdesk"), str(exc))
+        focused = self.focusWidget()
+        tables = current.findChildren(DataTable)
+        table = focused if isinstance(focused, DataTable) and focused in tables else None
+        table = table or next((t for t in tables if t.isVisible()), None)
+        if table is not None:
+            table.export_dialog()
+
+    def choose_language(self, code: str) -> None:
+        if code != self.ctx.language:
+            self.language_requested.emit(code)
+
+    def show_shortcuts(self) -> None:
+        lines = [
+            (action.shortcut().toString(QKeySequence.SequenceFormat.NativeText), action.text())
+            for action in self.actions()
+            if not action.shortcut().isEmpty()
+        ]
+        text = "\n".join(f"{keys}\t{what}" for keys, what in lines)
+        QMessageBox.information(self, self.tr("Keyboard shortcuts"), text)
+
+    # --- layout ----------------------------------------------------------------------------
+    def restore_layout(self) -> None:
+        store = self.layout_store
+        if store is None or store.value("layout_version") != str(LAYOUT_VERSION):
+            return
+        geometry = store.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = store.value("state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        header = store.value(f"book_header/{self.ctx.user.role}")
+        if isinstance(header, QByteArray):
+            self.book.table.horizontalHeader().restoreState(header)
+        tab = store.value("tab")
+        if tab is not None and str(tab).isdigit() and int(str(tab)) < self.tabs.count():
+            self.tabs.setCurrentIndex(int(str(tab)))
+
+    def save_layout(self) -> None:
+        store = self.layout_store
+        if store is None:
+            return
+        store.setValue("layout_version", str(LAYOUT_VERSION))
+        store.setValue("geometry", self.saveGeometry())
+        store.setValue("state", self.saveState())
+        header = self.book.table.horizontalHeader().saveState()
+        store.setValue(f"book_header/{self.ctx.user.role}", header)
+        store.setValue("tab", str(min(self.tabs.currentIndex(), len(self.views) - 1)))
+        store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        super().closeEvent(event)

@@ -1,4 +1,4 @@
-"""The main window on a seeded database: it loads the book, sorts, searches, speaks Chinese."""
+"""The main window and the book: log in, ranked book, filters, sort, language, layout."""
 
 from __future__ import annotations
 
@@ -6,88 +6,179 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QCoreApplication, QLocale, Qt, QTranslator
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from rmdesk import resources
+from rmdesk.app import Shell
 from rmdesk.db import Database
+from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
-from rmdesk.views.formatting import Formats
 from rmdesk.views.frame_model import Column, FrameModel
-from rmdesk.views.main_window import DEFAULT_SORT, MainWindow
+from rmdesk.views.main_window import MainWindow
+from tests.gui.conftest import context_for
 
 
-def _window(qtbot: QtBot, runner: ImmediateRunner, db: Database) -> MainWindow:
-    window = MainWindow(runner, Formats(QLocale(QLocale.Language.English)))
+def _window(qtbot: QtBot, db: Database, user: str = "rm01", **kw: object) -> MainWindow:
+    window = MainWindow(context_for(db, user, **kw))  # type: ignore[arg-type]
     qtbot.addWidget(window)
-    window.attach(db)
+    window.refresh()
     return window
 
 
-def test_opens_on_the_book_biggest_deposits_first(
-    qtbot: QtBot, runner: ImmediateRunner, demo_db: Database, english: None
-) -> None:
-    window = _window(qtbot, runner, demo_db)
-    model = window.model
-    assert model.rowCount() == 1_500
-    deposits = [model.row_at(r)["deposits_minor"] for r in range(model.rowCount())]
-    assert deposits == sorted(deposits, reverse=True)
-    top = model.index(0, DEFAULT_SORT).data()
-    assert "," in top and top.endswith(f"{deposits[0] % 100:02d}")  # grouped, two decimals
+def _column(window: MainWindow, key: str) -> int:
+    return [c.key for c in window.book.model.columns].index(key)
 
 
-def test_clicking_a_header_sorts_by_that_column(
-    qtbot: QtBot, runner: ImmediateRunner, demo_db: Database, english: None
-) -> None:
-    window = _window(qtbot, runner, demo_db)
-    window.table.sortByColumn(7, Qt.SortOrder.AscendingOrder)  # products
-    counts = [window.model.row_at(r)["products"] for r in range(window.model.rowCount())]
+def test_an_rm_sees_their_book_ranked_by_contribution(qtbot: QtBot, scored_db: Database) -> None:
+    window = _window(qtbot, scored_db)
+    model = window.book.model
+    rows = [model.row_at(r) for r in range(model.rowCount())]
+    assert 20 < len(rows) < 100  # rm01's book, not the bank's 1,500
+    assert {r["rm"] for r in rows} == {rows[0]["rm"]}
+    contribution = [r["contribution_minor"] for r in rows]
+    assert contribution == sorted(contribution, reverse=True)
+    assert [r["rank_book"] for r in rows[:3]] == [1, 2, 3]
+    header = window.book.table.horizontalHeader()
+    assert header.sortIndicatorSection() == _column(window, "contribution_minor")
+    # what the RM needs at a glance is on the row
+    top = {model.columns[c].key: model.index(0, c).data() for c in range(model.columnCount())}
+    assert top["tier"] == rows[0]["tier"] and top["contribution_minor"]
+    assert top["growth"][0] in "▲▼"
+    assert "rm" not in top  # an RM's own book has no RM column
+    assert any(r["top_suggestion_en"] for r in rows)
+    assert any(r["open_flags"] for r in rows)
+
+
+def test_filters_by_tier_flag_and_overdue_contact(qtbot: QtBot, scored_db: Database) -> None:
+    window = _window(qtbot, scored_db)
+    book, model = window.book, window.book.model
+    total = model.rowCount()
+    tiers = [book.tier.itemData(i) for i in range(1, book.tier.count())]
+    assert tiers and tiers == sorted(tiers)
+    book.tier.setCurrentIndex(1)
+    assert 0 < model.rowCount() < total
+    assert {model.row_at(r)["tier"] for r in range(model.rowCount())} == {tiers[0]}
+    book.tier.setCurrentIndex(0)
+    book.flags.setCurrentIndex(book.flags.findData("any"))
+    flagged = model.rowCount()
+    assert 0 < flagged < total
+    assert all(model.row_at(r)["open_flags"] > 0 for r in range(flagged))
+    book.flags.setCurrentIndex(0)
+    book.overdue.setChecked(True)
+    assert all(model.row_at(r)["contact_overdue"] for r in range(model.rowCount()))
+    assert f"of {total}" in book.count.text()
+    book.overdue.setChecked(False)
+    assert model.rowCount() == total
+
+
+def test_clicking_a_header_sorts_by_that_column(qtbot: QtBot, scored_db: Database) -> None:
+    window = _window(qtbot, scored_db, "head1")
+    model = window.book.model
+    window.book.table.sortByColumn(_column(window, "products"), Qt.SortOrder.AscendingOrder)
+    counts = [model.row_at(r)["products"] for r in range(model.rowCount())]
     assert counts == sorted(counts)
+    assert len({model.row_at(r)["rm"] for r in range(model.rowCount())}) == 6  # the branch
 
 
-def test_search_filters_as_you_type(
-    qtbot: QtBot, runner: ImmediateRunner, demo_db: Database, english: None
-) -> None:
-    window = _window(qtbot, runner, demo_db)
-    target = window.model.row_at(10)
-    qtbot.keyClicks(window.search, target["external_id"])
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
-    assert window.model.row_at(0)["name"] == target["name"]
-    window.search.clear()
-    qtbot.waitUntil(lambda: window.model.rowCount() == 1_500, timeout=2000)
+def test_search_filters_as_you_type(qtbot: QtBot, scored_db: Database) -> None:
+    window = _window(qtbot, scored_db)
+    book = window.book
+    total = book.model.rowCount()
+    target = book.model.row_at(5)
+    qtbot.keyClicks(book.search, target["external_id"])
+    qtbot.waitUntil(lambda: book.model.rowCount() == 1, timeout=2000)
+    assert book.model.row_at(0)["name"] == target["name"]
+    book.search.clear()
+    qtbot.waitUntil(lambda: book.model.rowCount() == total, timeout=2000)
 
 
-def test_headers_and_codes_in_chinese(
-    qtbot: QtBot, runner: ImmediateRunner, demo_db: Database, compiled_translations: Path
-) -> None:
-    translator = QTranslator()
-    assert translator.load("rmdesk_zh_CN", str(resources.translations_dir()))
-    QCoreApplication.installTranslator(translator)
-    try:
-        window = MainWindow(
-            runner, Formats(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-        )
-        qtbot.addWidget(window)
-        window.attach(demo_db)
-        headers = [
-            window.model.headerData(c, Qt.Orientation.Horizontal)
-            for c in range(window.model.columnCount())
-        ]
-        assert headers[:4] == ["客户名称", "客户号", "类型", "客户分层"]
-        segments = {window.model.index(r, 3).data() for r in range(200)}
-        assert segments <= {"大众客户", "富裕客户", "私人银行", "小微企业", "公司客户"}
-        assert window.windowTitle() == "rmdesk — 客户经理工作台"
-    finally:
-        QCoreApplication.removeTranslator(translator)
+def test_headers_and_codes_in_chinese(qtbot: QtBot, scored_db: Database, chinese: object) -> None:
+    window = _window(qtbot, scored_db, language="zh_CN")
+    model = window.book.model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers[:6] == ["排名", "客户名称", "客户号", "客户等级", "近12个月贡献", "贡献趋势"]
+    segment = _column(window, "segment")
+    segments = {model.index(r, segment).data() for r in range(model.rowCount())}
+    assert segments <= {"大众客户", "富裕客户", "私人银行", "小微企业", "公司客户"}
+    suggestion = model.columns[_column(window, "top_suggestion_zh")]
+    assert suggestion.key == "top_suggestion_zh"
+    assert window.windowTitle() == "rmdesk — 客户经理工作台"
+    assert window.tabs.tabText(0) == "我的客户"
 
 
 def test_the_frame_model_passes_the_model_tester(qtmodeltester: object) -> None:
     frame = pd.DataFrame({"a": ["x", None, "y"], "n": [3, 1, np.nan]})
-    model = FrameModel([Column("a", "A"), Column("n", "N", numeric=True)], "Test")
+    model = FrameModel(
+        [Column("a", "A"), Column("n", "N", numeric=True, color=lambda v: "red")], "Test"
+    )
     model.set_frame(frame)
     model.sort(1, Qt.SortOrder.DescendingOrder)
     assert [model.row_at(r)["n"] for r in range(2)] == [3, 1]  # missing values last
     assert pd.isna(model.row_at(2)["n"])
+    assert model.index(0, 1).data(Qt.ItemDataRole.ForegroundRole).name() == "#ff0000"
     model.set_mask(np.array([True, False, True]))
     assert model.rowCount() == 2
-    qtmodeltester.check(model)
+    qtmodeltester.check(model)  # type: ignore[attr-defined]
+
+
+def _shell(qapp: QApplication, db: Database, saved: list[Settings], layout: QSettings) -> Shell:
+    shell = Shell(
+        qapp, ImmediateRunner(), Settings(), "en", store_settings=saved.append, layout=layout
+    )
+    shell.database_ready(db)
+    return shell
+
+
+def test_log_in_switch_language_and_log_out(
+    qtbot: QtBot,
+    qapp: QApplication,
+    scored_db: Database,
+    compiled_translations: Path,
+    tmp_path: Path,
+) -> None:
+    saved: list[Settings] = []
+    layout = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    shell = _shell(qapp, scored_db, saved, layout)
+    dialog = shell.show_login()
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, "rm01")
+    qtbot.keyClicks(dialog.password, "wrong password")
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert shell.window is None and "wrong" in dialog.message.text()
+    assert dialog.password.text() == "" and dialog.username.text() == "rm01"
+    qtbot.keyClicks(dialog.password, "rmdesk")
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    window = shell.window
+    assert window is not None and window.ctx.user.username == "rm01"
+    qtbot.addWidget(window)
+    assert window.book.model.rowCount() > 0
+    assert window.windowTitle().startswith("rmdesk — Relationship")
+
+    window.choose_language("zh_CN")  # the Language menu
+    chinese = shell.window
+    assert chinese is not None and chinese is not window
+    qtbot.addWidget(chinese)
+    assert chinese.windowTitle() == "rmdesk — 客户经理工作台"
+    assert chinese.ctx.language == "zh_CN" and chinese.book.model.rowCount() > 0
+    assert [s.language for s in saved] == ["zh_CN"]
+
+    chinese.logout_requested.emit()
+    assert shell.window is None and shell.dialog is not None
+    qtbot.addWidget(shell.dialog)
+    assert shell.dialog.login_button.text() == "登录"
+    shell.switch_language("en")
+    assert shell.dialog.login_button.text() == "Log in"
+
+
+def test_the_window_remembers_its_layout(qtbot: QtBot, scored_db: Database, tmp_path: Path) -> None:
+    layout = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(context_for(scored_db, "rm01"), layout)
+    qtbot.addWidget(first)
+    first.resize(760, 520)
+    first.book.table.setColumnWidth(1, 333)
+    first.close()
+    second = MainWindow(context_for(scored_db, "rm01"), layout)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (760, 520)
+    assert second.book.table.columnWidth(1) == 333

@@ -75,6 +75,50 @@
             <source>Status</source>
             <translation>状态</translation>
         </message>
+        <message>
+            <source>Contact due</source>
+            <translation>应联系日期</translation>
+        </message>
+        <message>
+            <source>Contribution (12 months)</source>
+            <translation>近12个月贡献</translation>
+        </message>
+        <message>
+            <source>Expected value</source>
+            <translation>预期价值</translation>
+        </message>
+        <message>
+            <source>Flags</source>
+            <translation>预警数</translation>
+        </message>
+        <message>
+            <source>Last contact</source>
+            <translation>最近联系</translation>
+        </message>
+        <message>
+            <source>Next visit</source>
+            <translation>下次拜访</translation>
+        </message>
+        <message>
+            <source>Rank</source>
+            <translation>排名</translation>
+        </message>
+        <message>
+            <source>Tier</source>
+            <translation>客户等级</translation>
+        </message>
+        <message>
+            <source>Top suggestion</source>
+            <translation>首推产品</translation>
+        </message>
+        <message>
+            <source>Trend</source>
+            <translation>贡献趋势</translation>
+        </message>
+        <message>
+            <source>Worst flag</source>
+            <translation>最高预警</translation>
+        </message>
     </context>
     <context>
         <name>Labels</name>
@@ -307,6 +351,50 @@
             <source>rmdesk</source>
             <translation>rmdesk</translation>
         </message>
+        <message>
+            <source>&amp;File</source>
+            <translation>文件(&amp;F)</translation>
+        </message>
+        <message>
+            <source>&amp;Help</source>
+            <translation>帮助(&amp;H)</translation>
+        </message>
+        <message>
+            <source>&amp;Language</source>
+            <translation>语言(&amp;L)</translation>
+        </message>
+        <message>
+            <source>&amp;View</source>
+            <translation>视图(&amp;V)</translation>
+        </message>
+        <message>
+            <source>Clients</source>
+            <translation>客户</translation>
+        </message>
+        <message>
+            <source>Export the table to Excel…</source>
+            <translation>将表格导出到 Excel…</translation>
+        </message>
+        <message>
+            <source>Find a client</source>
+            <translation>查找客户</translation>
+        </message>
+        <message>
+            <source>Keyboard shortcuts</source>
+            <translation>快捷键</translation>
+        </message>
+        <message>
+            <source>Log out</source>
+            <translation>注销</translation>
+        </message>
+        <message>
+            <source>My clients</source>
+            <translation>我的客户</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>刷新</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>
@@ -344,6 +432,116 @@
         <message>
             <source>%1 rows written to %2</source>
             <translation>已将 %1 行写入 %2</translation>
+        </message>
+    </context>
+    <context>
+        <name>BookView</name>
+        <message>
+            <source>%1 of %2 clients</source>
+            <translation>显示 %1 / 共 %2 位客户</translation>
+        </message>
+        <message>
+            <source>All segments</source>
+            <translation>全部客户分层</translation>
+        </message>
+        <message>
+            <source>All tiers</source>
+            <translation>全部等级</translation>
+        </message>
+        <message>
+            <source>Contact overdue</source>
+            <translation>联系逾期</translation>
+        </message>
+        <message>
+            <source>Flags: all clients</source>
+            <translation>预警：全部客户</translation>
+        </message>
+        <message>
+            <source>High flags</source>
+            <translation>高风险预警</translation>
+        </message>
+        <message>
+            <source>Loading the book</source>
+            <translation>正在加载客户</translation>
+        </message>
+        <message>
+            <source>Loading…</source>
+            <translation>正在加载…</translation>
+        </message>
+        <message>
+            <source>Medium or high flags</source>
+            <translation>中高风险预警</translation>
+        </message>
+        <message>
+            <source>Search by name or client ID</source>
+            <translation>按客户名称或客户号搜索</translation>
+        </message>
+        <message>
+            <source>Tier %1</source>
+            <translation>%1 级客户</translation>
+        </message>
+        <message>
+            <source>With open flags</source>
+            <translation>有未处理预警</translation>
+        </message>
+    </context>
+    <context>
+        <name>LoginDialog</name>
+        <message>
+            <source>Checking…</source>
+            <translation>正在验证…</translation>
+        </message>
+        <message>
+            <source>Database: %1</source>
+            <translation>数据库：%1</translation>
+        </message>
+        <message>
+            <source>Enter your user name.</source>
+            <translation>请输入用户名。</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>语言</translation>
+        </message>
+        <message>
+            <source>Log in</source>
+            <translation>登录</translation>
+        </message>
+        <message>
+            <source>Logging in</source>
+            <translation>正在登录</translation>
+        </message>
+        <message>
+            <source>Opening the database…</source>
+            <translation>正在打开数据库…</translation>
+        </message>
+        <message>
+            <source>Password</source>
+            <translation>密码</translation>
+        </message>
+        <message>
+            <source>Quit</source>
+            <translation>退出</translation>
+        </message>
+        <message>
+            <source>Relationship manager's workstation</source>
+            <translation>客户经理工作台</translation>
+        </message>
+        <message>
+            <source>The user name or the password is wrong.</source>
+            <translation>用户名或密码错误。</translation>
+        </message>
+        <message>
+            <source>This account is closed. Ask an administrator.</source>
+            <translation>该账户已停用，请联系系统管理员。</translation>
+        </message>
+        <message>
+            <source>User name</source>
+            <translation>用户名</translation>
+        </message>
+        <message>
+            <source>rmdesk — Log in</source>
+            <translation>rmdesk — 登录</translation>
         </message>
     </context>
 </TS>
