@@ -153,6 +153,10 @@ class Shell:
         dialog.rejected.connect(self._dialog_closed)
         if self.db is not None:
             dialog.set_database(self.db)
+        if self.layout is not None:  # the last user's name, as most log-in screens do
+            dialog.username.setText(str(self.layout.value("last_user", "")))
+            if dialog.username.text():
+                dialog.password.setFocus()
         self.dialog = dialog
         dialog.show()
         return dialog
@@ -162,6 +166,7 @@ class Shell:
             self.app.quit()
 
     def database_ready(self, db: Database) -> None:
+        log.info("database ready: %s", db.display_url)
         self.db = db
         if self.dialog is not None:
             self.dialog.set_database(db)
@@ -175,6 +180,8 @@ class Shell:
     def start(self, account: Account) -> MainWindow:
         assert self.db is not None
         self.account = account
+        if self.layout is not None:
+            self.layout.setValue("last_user", account.username)
         ctx = ViewContext(
             self.runner, Formats(self.locale), self.db, account, language=self.language
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -66,7 +67,9 @@ def _wait_for(process: subprocess.Popen[str], needle: str, timeout: float) -> li
     pytest.fail(f"never saw {needle!r}; the app said:\n{''.join(lines)}")
 
 
-def test_first_start_makes_the_local_demo_bank_and_shows_the_book(tmp_path: Path) -> None:
+def test_first_start_makes_the_local_demo_bank_scored_and_asks_for_a_log_in(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "settings.toml").write_text('demo_clients = 400\nlanguage = "zh_CN"\n')
     with subprocess.Popen(
         [str(BIN / "rmdesk")],
@@ -76,9 +79,15 @@ def test_first_start_makes_the_local_demo_bank_and_shows_the_book(tmp_path: Path
         text=True,
     ) as app:
         try:
-            lines = _wait_for(app, "book on screen: 400 clients", timeout=120)
+            lines = _wait_for(app, "database ready", timeout=180)
         finally:
             app.terminate()
             app.wait(timeout=30)
-    assert (tmp_path / "rmdesk.sqlite3").exists()
     assert not any("Traceback" in line for line in lines)
+    with sqlite3.connect(tmp_path / "rmdesk.sqlite3") as conn:
+        counts = [
+            conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            for table in ("clients", "client_scores", "suggestions", "visits")
+        ]
+    assert counts[0] == counts[1] == 400  # every client scored: the book opens ranked
+    assert counts[2] > 0 and counts[3] > 0  # suggestions made and visits proposed
