@@ -1,7 +1,8 @@
 """Screenshots of the main screens in both languages at the common sizes, for docs/screenshots.
 
-Run under a virtual X display, on the demo bank with a fixed date:
-    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py
+Run under a virtual X display, on a scored demo bank with a fixed date:
+    xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py [SCREEN...]
+Screens: login, book, client, planner, branch, admin (default: all).
 """
 
 from __future__ import annotations
@@ -9,46 +10,112 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QTranslator
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from rmdesk.app import ensure_cjk_font, install_language
-from rmdesk.db import open_database
+from rmdesk.db import Database, open_database
 from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.scoring import score
+from rmdesk.services.users import account, user_id
+from rmdesk.services.visit_planner import plan_everyone
 from rmdesk.tasks import ImmediateRunner
+from rmdesk.views.context import ViewContext
 from rmdesk.views.formatting import Formats
+from rmdesk.views.login_dialog import LoginDialog
 from rmdesk.views.main_window import MainWindow
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZES = [(1366, 768), (1920, 1080)]
+AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
 
 
-def main() -> None:
+def _settle(app: QApplication) -> None:
+    for _ in range(10):
+        app.processEvents()
+
+
+def _window(db: Database, username: str, language: str, locale: object) -> MainWindow:
+    ctx = ViewContext(
+        ImmediateRunner(),
+        Formats(locale),  # type: ignore[arg-type]
+        db,
+        account(db.engine, user_id(db.engine, username)),
+        language=language,
+        today=TODAY,
+    )
+    window = MainWindow(ctx)
+    window.refresh()
+    return window
+
+
+def _book(window: MainWindow) -> None:
+    window.tabs.setCurrentWidget(window.book)
+
+
+def _client(window: MainWindow) -> None:
+    window.open_client(int(window.book.model.row_at(0)["client_id"]))
+
+
+def _tab(key: str) -> Callable[[MainWindow], None]:
+    def show(window: MainWindow) -> None:
+        window.tabs.setCurrentWidget(window.views[key])
+
+    return show
+
+
+SCREENS: dict[str, tuple[str, Callable[[MainWindow], None]]] = {
+    "book": ("rm01", _book),
+    "client": ("rm01", _client),
+    "planner": ("rm01", _tab("planner")),
+    "branch": ("head1", _tab("branch")),
+    "admin": ("admin", _tab("admin")),
+}
+
+
+def _save(widget: QWidget, name: str) -> None:
+    path = OUT / f"{name}.png"
+    widget.grab().save(str(path))
+    print(path)
+
+
+def main(wanted: list[str]) -> None:
     app = QApplication(sys.argv[:1])
     ensure_cjk_font(app)
     folder = Path(tempfile.mkdtemp())
     db = open_database(str(folder / "demo.sqlite3"))
-    build(db.engine, DemoSpec(clients=10_000, as_of=dt.date(2026, 10, 31)))
+    build(db.engine, DemoSpec(clients=10_000, as_of=AS_OF))
+    score(db.engine, as_of=AS_OF, today=TODAY)
+    plan_everyone(db.engine, start=TODAY)
     OUT.mkdir(parents=True, exist_ok=True)
     for language in ("zh_CN", "en"):
         for t in app.findChildren(QTranslator):
             QCoreApplication.removeTranslator(t)
         locale = install_language(app, language)
-        for width, height in SIZES:
-            window = MainWindow(ImmediateRunner(), Formats(locale))
-            window.resize(width, height)
-            window.show()
-            window.attach(db)
-            for _ in range(5):
-                app.processEvents()
-            path = OUT / f"book-{language}-{width}x{height}.png"
-            window.grab().save(str(path))
-            print(path)
-            window.close()
+        if "login" in wanted:
+            dialog = LoginDialog(ImmediateRunner(), language)
+            dialog.set_database(db)
+            dialog.username.setText("rm01")
+            dialog.show()
+            _settle(app)
+            _save(dialog, f"login-{language}")
+            dialog.close()
+        for screen, (username, show) in SCREENS.items():
+            if screen not in wanted:
+                continue
+            for width, height in SIZES:
+                window = _window(db, username, language, locale)
+                window.resize(width, height)
+                window.show()
+                show(window)
+                _settle(app)
+                _save(window, f"{screen}-{language}-{width}x{height}")
+                window.close()
     db.dispose()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or ["login", *SCREENS])

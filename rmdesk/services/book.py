@@ -3,9 +3,9 @@
 Balances are each holding's latest month; deposits count deposit and investment holdings, loans
 count loan and card holdings. From the last scoring run: tier, trailing-12-month contribution,
 its growth and the rank in the RM's book; open risk flags (raised or acknowledged) with the
-worst severity; the top open suggestion; and the next planned visit. The last contact and
-when the next is due by the tier's cadence (``contact_overdue`` for active clients past it, or
-never contacted). Rows come ranked by contribution, the highest first, clients not yet scored
+worst severity; the top open suggestion; and the next visit in the plan (accepted or
+proposed). The last contact and when the next is due by the tier's cadence
+(``contact_overdue`` for active clients past it, or never contacted). Rows come ranked by contribution, the highest first, clients not yet scored
 last.
 """
 
@@ -90,7 +90,7 @@ def _next_visit(today: dt.date) -> Any:
     v = T["visits"]
     return (
         select(v.c.client_id, func.min(v.c.planned_on).label("on"))
-        .where(v.c.status == VisitStatus.PLANNED, v.c.planned_on >= today)
+        .where(v.c.status.in_([VisitStatus.PLANNED, VisitStatus.PROPOSED]), v.c.planned_on >= today)
         .group_by(v.c.client_id)
         .subquery()
     )
