@@ -5,8 +5,8 @@ count loan and card holdings. From the last scoring run: tier, trailing-12-month
 its growth and the rank in the RM's book; open risk flags (raised or acknowledged) with the
 worst severity; the top open suggestion; and the next visit in the plan (accepted or
 proposed). The last contact and when the next is due by the tier's cadence
-(``contact_overdue`` for active clients past it, or never contacted). Rows come ranked by contribution, the highest first, clients not yet scored
-last.
+(``contact_overdue`` for active clients past it, or never contacted). Rows come ranked by
+contribution, the highest first, clients not yet scored last.
 """
 
 from __future__ import annotations
