@@ -93,6 +93,7 @@ class Account:
     role: Role
     branch_id: int | None
     branch_name: str | None
+    branch_code: str | None = None
 
     @property
     def is_rm(self) -> bool:
@@ -119,6 +120,7 @@ def _account_query() -> Any:
         User.role,
         User.branch_id,
         Branch.name.label("branch_name"),
+        Branch.code.label("branch_code"),
         User.active,
         User.password_hash,
     ).outerjoin(Branch, Branch.id == User.branch_id)
@@ -132,6 +134,7 @@ def _account(row: Any) -> Account:
         Role(row.role),
         row.branch_id,
         row.branch_name,
+        row.branch_code,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
@@ -17,9 +18,12 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWid
 
 from rmdesk.views import labels
 from rmdesk.views.book_view import BookView
-from rmdesk.views.context import ViewContext
+from rmdesk.views.context import ViewContext, error_handler
 from rmdesk.views.data_table import DataTable
 from rmdesk.views.login_dialog import LANGUAGES
+
+if TYPE_CHECKING:
+    from rmdesk.services.scoring import ScoreResult
 
 LAYOUT_VERSION = 1
 
@@ -147,8 +151,43 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
             group.addAction(action)
             language.addAction(action)
+        tools = bar.addMenu(self.tr("&Tools"))
+        self.score_action = self._action(self.tr("Score now"), self.score_now, "Ctrl+Shift+R")
+        tools.addAction(self.score_action)
         help_ = bar.addMenu(self.tr("&Help"))
         help_.addAction(self._action(self.tr("Keyboard shortcuts"), self.show_shortcuts, "F1"))
+
+    def score_now(self) -> None:
+        """Re-run contribution, flags and suggestions for what this user sees, in the background."""
+        from rmdesk.services.scoring import score  # heavy (scikit-learn): only when used
+
+        user, engine, today = self.ctx.user, self.ctx.db.engine, self.ctx.today
+        rm = user.username if user.is_rm else None
+        branch = user.branch_code if user.is_head else None
+        self.score_action.setEnabled(False)
+
+        def done(result: ScoreResult) -> None:
+            self.score_action.setEnabled(True)
+            message = self.tr("Scored %1 clients").replace(
+                "%1", self.ctx.formats.integer(result.clients)
+            )
+            self.statusBar().showMessage(message, 10_000)
+            self.refresh()
+
+        def failed(exc: BaseException, trace: str) -> None:
+            self.score_action.setEnabled(True)
+            error_handler(self)(exc, trace)
+
+        self.ctx.runner.run(
+            self.tr("Scoring"),
+            lambda p: score(
+                engine, rm=rm, branch=branch, today=today, actor=user.username, progress=p
+            ),
+            done,
+            failed,
+            write=True,
+            window=self,
+        )
 
     def focus_search(self) -> None:
         self.tabs.setCurrentWidget(self.book)

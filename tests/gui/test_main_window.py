@@ -182,3 +182,22 @@ def test_the_window_remembers_its_layout(qtbot: QtBot, scored_db: Database, tmp_
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (760, 520)
     assert second.book.table.columnWidth(1) == 333
+
+
+def test_score_now_rescores_the_rms_book_and_reloads(qtbot: QtBot, scored_db: Database) -> None:
+    from sqlalchemy import func, select
+
+    from rmdesk.models import ScoringRun
+
+    window = _window(qtbot, scored_db)
+    with scored_db.engine.connect() as conn:
+        runs = conn.execute(select(func.count()).select_from(ScoringRun)).scalar_one()
+    window.score_action.trigger()
+    with scored_db.engine.connect() as conn:
+        last = conn.execute(
+            select(ScoringRun.scope, ScoringRun.actor).order_by(ScoringRun.id.desc())
+        ).first()
+        assert conn.execute(select(func.count()).select_from(ScoringRun)).scalar_one() == runs + 1
+    assert last is not None and last.actor == "rm01" and "rm01" in last.scope
+    assert "Scored" in window.statusBar().currentMessage()
+    assert window.score_action.isEnabled()

@@ -395,6 +395,22 @@
             <source>Refresh</source>
             <translation>刷新</translation>
         </message>
+        <message>
+            <source>&amp;Tools</source>
+            <translation>工具(&amp;T)</translation>
+        </message>
+        <message>
+            <source>Score now</source>
+            <translation>立即评分</translation>
+        </message>
+        <message>
+            <source>Scored %1 clients</source>
+            <translation>已完成 %1 位客户的评分</translation>
+        </message>
+        <message>
+            <source>Scoring</source>
+            <translation>正在评分</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>
