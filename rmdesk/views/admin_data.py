@@ -441,7 +441,7 @@ class AdminImportPanel(QWidget):
                 "column": [p.column or "" for p in listed],
                 "message": [p.message for p in listed],
             }
-        )
+        ).sort_values(["file", "row"], kind="stable", na_position="first")  # as in the files
         self.problem_table.set_frame(self.problems)
         self.problem_table.resizeColumnsToContents()
         total = exc.problems.total

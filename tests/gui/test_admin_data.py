@@ -107,11 +107,11 @@ def test_a_bad_csv_lists_its_problems_and_cannot_be_imported(
     click(qtbot, panel.check_button)
 
     model = panel.problem_table.model_
-    shown = {
+    shown = [
         (model.index(r, 0).data(), model.index(r, 1).data(), model.index(r, 2).data())
         for r in range(model.rowCount())
-    }
-    assert shown == {("clients.csv", "3", "birth_date"), ("clients.csv", "4", "kind")}
+    ]
+    assert shown == [("clients.csv", "3", "birth_date"), ("clients.csv", "4", "kind")]
     messages = [model.index(r, 3).data() for r in range(model.rowCount())]
     assert any("1980-02-30" in m for m in messages) and any("robot" in m for m in messages)
     assert "2 problems found" in panel.status.text()
@@ -379,6 +379,34 @@ def test_the_tables_pass_the_model_tester(
     panel.set_input("generic", good)
     click(qtbot, panel.check_button)
     qtmodeltester.check(panel.summary_table.model_)
+
+
+def test_check_and_import_on_the_real_task_runner(
+    qtbot: QtBot, scored_db: Database, tmp_path: Path
+) -> None:
+    from rmdesk.tasks import TaskRunner
+
+    bad = write(tmp_path / "bad", "clients.csv", ["client_id,name,birth_date", "T-1,a,1980-13-01"])
+    good = write(tmp_path / "good", "clients.csv", GOOD_CLIENTS)
+    runner = TaskRunner()
+    ctx = dataclasses.replace(context_for(scored_db, "admin"), runner=runner)
+    tab = make_tab(qtbot, ctx)
+    panel = tab.imports
+    before = counts(scored_db, "clients")["clients"]
+    try:
+        panel.set_input("generic", bad)
+        click(qtbot, panel.check_button)
+        assert not panel.check_button.isEnabled()  # busy while the check runs
+        qtbot.waitUntil(lambda: panel.problem_table.model_.rowCount() == 1, timeout=10_000)
+        assert panel.problem_table.model_.index(0, 2).data() == "birth_date"
+        panel.set_input("generic", good)
+        click(qtbot, panel.check_button)
+        qtbot.waitUntil(panel.import_button.isEnabled, timeout=10_000)
+        with qtbot.waitSignal(tab.changed, timeout=10_000):
+            click(qtbot, panel.import_button)
+    finally:
+        assert runner.wait(10_000)
+    assert counts(scored_db, "clients")["clients"] == before + 2
 
 
 # --- the database connection -----------------------------------------------------------------
