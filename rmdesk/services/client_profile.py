@@ -1,0 +1,258 @@
+"""One client as the client view shows it, in one read: the facts behind the 7P panels.
+
+``load`` gathers the client's profile (ID number masked), the last scoring run's figures, the
+holdings with their latest balances, 24 months of deposit and loan balances with their trend,
+the contact history, visits, open and past flags and the suggestions. Deposits count deposit and
+investment holdings, loans count loan and card holdings, as in the book (``services.book``).
+An RM may open only the clients of their own book, a branch head those of the branch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, select
+
+from rmdesk.models import Base
+from rmdesk.services import audit
+from rmdesk.services import client_records as records
+from rmdesk.services.client_records import DEPOSIT_FAMILIES, LOAN_FAMILIES
+from rmdesk.services.facts_pass import Window
+from rmdesk.services.scoring import data_date
+
+T = Base.metadata.tables
+COMPONENTS = ("deposit_margin", "loan_margin", "fees", "cost", "expected_loss")
+
+
+class ProfileError(LookupError):
+    """The client does not exist, or is not in the book of the user who asked."""
+
+
+@dataclass(frozen=True)
+class BalanceTrend:
+    """Where a balance (deposits or loans) stands against 3 and 12 months before."""
+
+    latest_minor: int
+    three_months_ago_minor: int
+    year_ago_minor: int
+    average_12m_minor: int
+    #: ratios (0.1 = up 10%); None when the earlier balance was zero
+    change_3m: float | None
+    change_12m: float | None
+
+
+@dataclass
+class ClientProfile:
+    client_id: int
+    external_id: str
+    name: str
+    kind: str
+    segment: str
+    id_number_masked: str
+    birth_date: dt.date | None
+    #: years since birth (a person) or founding (a company)
+    age: int | None
+    gender: str | None
+    district: str | None
+    onboarded_on: dt.date | None
+    kyc_due: dt.date | None
+    kyc_overdue: bool
+    status: str
+    version: int
+    branch: str | None
+    rm: str | None
+    rm_id: int | None
+    currency: str
+    #: the data date the figures describe, and the day the view looks from
+    as_of: dt.date
+    today: dt.date
+    # the last scoring run (None when the client was not scored)
+    tier: str | None
+    contribution_minor: int | None
+    previous_minor: int | None
+    growth: float | None
+    rank_book: int | None
+    rank_branch: int | None
+    book_size: int
+    components: dict[str, int] | None
+    # position now
+    deposits_minor: int
+    loans_minor: int
+    # loyalty
+    tenure_years: float | None
+    products_held: int
+    families_held: int
+    contacts_12m: int
+    open_flags: int
+    last_contact_at: dt.datetime | None
+    last_contact_channel: str | None
+    deposits_trend: BalanceTrend
+    loans_trend: BalanceTrend
+    holdings: pd.DataFrame = field(repr=False)
+    balances: pd.DataFrame = field(repr=False)  # month, deposits_minor, loans_minor (24 rows)
+    contacts: pd.DataFrame = field(repr=False)
+    visits: pd.DataFrame = field(repr=False)
+    flags: pd.DataFrame = field(repr=False)
+    flag_events: pd.DataFrame = field(repr=False)  # every flag's history, oldest first
+    suggestions: pd.DataFrame = field(repr=False)
+
+
+def mask_id_number(text: str | None) -> str:
+    """An ID number with all but its first and last four characters hidden (1101**…**1234)."""
+    if not text:
+        return ""
+    text = text.strip()
+    if len(text) <= 8:
+        return "*" * (len(text) - 2) + text[-2:] if len(text) > 2 else "*" * len(text)
+    return text[:4] + "*" * (len(text) - 8) + text[-4:]
+
+
+def _years(start: dt.date | None, end: dt.date) -> int | None:
+    if start is None:
+        return None
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+def _change(now: int, before: int) -> float | None:
+    return (now - before) / before if before > 0 else None
+
+
+def _trend(values: list[int]) -> BalanceTrend:
+    latest, three, year = values[-1], values[-4], values[-13]
+    return BalanceTrend(
+        latest,
+        three,
+        year,
+        round(sum(values[-12:]) / 12),
+        _change(latest, three),
+        _change(latest, year),
+    )
+
+
+def _client(conn: Connection, client_id: int) -> Any:
+    c, b, u = T["clients"], T["branches"], T["users"]
+    return conn.execute(
+        select(
+            c,
+            b.c.name.label("branch_name"),
+            u.c.display_name.label("rm_name"),
+        )
+        .outerjoin(b, b.c.id == c.c.branch_id)
+        .outerjoin(u, u.c.id == c.c.rm_id)
+        .where(c.c.id == client_id)
+    ).one_or_none()
+
+
+def _score(conn: Connection, client_id: int) -> Any:
+    s = T["client_scores"]
+    return conn.execute(select(s).where(s.c.client_id == client_id)).one_or_none()
+
+
+def load(
+    engine: Engine,
+    client_id: int,
+    *,
+    today: dt.date,
+    rm_id: int | None = None,
+    branch_id: int | None = None,
+) -> ClientProfile:
+    """Everything the client view shows about ``client_id``.
+
+    ``rm_id`` / ``branch_id`` limit the read to one RM's book or one branch: a client outside it
+    is refused with ``ProfileError``, as is a client that does not exist.
+    """
+    clients = T["clients"]
+    with engine.connect() as conn:
+        row = _client(conn, client_id)
+        if row is None:
+            raise ProfileError(f"client {client_id} does not exist")
+        if (rm_id is not None and row.rm_id != rm_id) or (
+            branch_id is not None and row.branch_id != branch_id
+        ):
+            raise ProfileError(f"client {row.external_id} is not in your book")
+        score = _score(conn, client_id)
+        as_of = score.as_of if score is not None else data_date(conn)
+        window = Window(as_of)
+        holdings = records.holdings(conn, client_id)
+        balances = records.balances(conn, client_id, window)
+        contacts = records.contacts(conn, client_id)
+        visits = records.visits(conn, client_id)
+        flags = records.flags(conn, client_id, today)
+        events = records.flag_events(conn, client_id)
+        suggestions = records.suggestions(conn, client_id)
+        book_size = 0
+        if row.rm_id is not None:
+            book_size = int(
+                conn.execute(
+                    select(func.count()).select_from(clients).where(clients.c.rm_id == row.rm_id)
+                ).scalar_one()
+            )
+    live = holdings[holdings["live"]]
+    latest = live["balance_minor"].fillna(0)
+    deposits = int(latest[live["family"].isin(DEPOSIT_FAMILIES)].sum())
+    loans = int(latest[live["family"].isin(LOAN_FAMILIES)].sum())
+    since = pd.Timestamp(today - dt.timedelta(days=365), tz="UTC")
+    last = contacts.iloc[0] if len(contacts) else None
+    onboarded = row.onboarded_on
+    currency = str(holdings["currency"].mode().iloc[0]) if len(holdings) else "CNY"
+    components = (
+        {c: int(getattr(score, f"{c}_minor")) for c in COMPONENTS} if score is not None else None
+    )
+    return ClientProfile(
+        client_id=int(row.id),
+        external_id=str(row.external_id),
+        name=str(row.name),
+        kind=str(row.kind),
+        segment=str(row.segment),
+        id_number_masked=mask_id_number(row.id_number),
+        birth_date=row.birth_date,
+        age=_years(row.birth_date, today),
+        gender=row.gender,
+        district=row.district,
+        onboarded_on=onboarded,
+        kyc_due=row.kyc_due,
+        kyc_overdue=row.kyc_due is not None and row.kyc_due < today,
+        status=str(row.status),
+        version=int(row.version),
+        branch=row.branch_name,
+        rm=row.rm_name,
+        rm_id=row.rm_id,
+        currency=currency,
+        as_of=as_of,
+        today=today,
+        tier=score.tier if score is not None else None,
+        contribution_minor=int(score.contribution_minor) if score is not None else None,
+        previous_minor=int(score.previous_minor) if score is not None else None,
+        growth=float(score.growth) if score is not None and score.growth is not None else None,
+        rank_book=score.rank_book if score is not None else None,
+        rank_branch=score.rank_branch if score is not None else None,
+        book_size=book_size,
+        components=components,
+        deposits_minor=deposits,
+        loans_minor=loans,
+        tenure_years=(today - onboarded).days / 365.25 if onboarded is not None else None,
+        products_held=len(live),
+        families_held=int(live["family"].nunique()),
+        contacts_12m=int((contacts["occurred_at"] >= since).sum()),
+        open_flags=int(flags["open"].sum()),
+        last_contact_at=last["occurred_at"].to_pydatetime() if last is not None else None,
+        last_contact_channel=str(last["channel"]) if last is not None else None,
+        deposits_trend=_trend(balances["deposits_minor"].tolist()),
+        loans_trend=_trend(balances["loans_minor"].tolist()),
+        holdings=holdings,
+        balances=balances,
+        contacts=contacts,
+        visits=visits,
+        flags=flags,
+        flag_events=events,
+        suggestions=suggestions,
+    )
+
+
+def record_view(engine: Engine, client_id: int, actor: str) -> None:
+    """Note in the audit trail that ``actor`` opened the client's record."""
+    with engine.begin() as conn:
+        audit.record(conn, actor, "view", "client", client_id)
