@@ -49,7 +49,6 @@ BOOK_COLUMNS = [
     "top_suggestion_en",
     "top_suggestion_value_minor",
     "next_visit_on",
-    "last_contact_at",
     "onboarded_on",
 ]
 #: columns worked out after the query
@@ -57,54 +56,122 @@ DERIVED_COLUMNS = ["last_contact", "contact_due", "contact_overdue"]
 _SEVERITY_ORDER = [Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
 
-def _open_flags() -> Any:
+def _scoped(query: Any, where: list[Any], client_id: Any) -> Any:
+    """``query`` limited to the clients in scope (joined only when there is a scope)."""
+    if not where:
+        return query
+    clients = T["clients"]
+    return query.join(clients, clients.c.id == client_id).where(*where)
+
+
+def _base(where: list[Any]) -> Any:
+    clients, branches, users, scores = (
+        T["clients"],
+        T["branches"],
+        T["users"],
+        T["client_scores"],
+    )
+    return (
+        select(
+            clients.c.id.label("client_id"),
+            clients.c.external_id,
+            clients.c.name,
+            clients.c.kind,
+            clients.c.segment,
+            branches.c.name.label("branch"),
+            users.c.display_name.label("rm"),
+            clients.c.district,
+            clients.c.kyc_due,
+            clients.c.status,
+            clients.c.onboarded_on,
+            scores.c.tier,
+            scores.c.contribution_minor,
+            scores.c.growth,
+            scores.c.rank_book,
+        )
+        .outerjoin(branches, branches.c.id == clients.c.branch_id)
+        .outerjoin(users, users.c.id == clients.c.rm_id)
+        .outerjoin(scores, scores.c.client_id == clients.c.id)
+        .where(*where)
+    )
+
+
+def _balances(where: list[Any]) -> Any:
+    """Per client: live products, deposits and loans at each live holding's latest month, and a
+    currency (also for a client whose holdings are all closed)."""
+    holdings, facts, products = T["holdings"], T["monthly_facts"], T["products"]
+    f2 = facts.alias("f2")
+    latest = select(func.max(f2.c.month)).where(f2.c.holding_id == holdings.c.id).scalar_subquery()
+    balance = (
+        select(facts.c.avg_balance_minor)
+        .where(facts.c.holding_id == holdings.c.id, facts.c.month == latest)
+        .scalar_subquery()
+    )
+    family = products.c.family
+    live = holdings.c.closed_on.is_(None)
+    deposit = family.in_(["deposit", "investment"]) & live
+    credit = family.in_(["loan", "card"]) & live
+    query = (
+        select(
+            holdings.c.client_id,
+            func.count().filter(live).label("products"),
+            func.coalesce(func.sum(case((deposit, balance), else_=0)), 0).label("deposits_minor"),
+            func.coalesce(func.sum(case((credit, balance), else_=0)), 0).label("loans_minor"),
+            func.max(holdings.c.currency).label("currency"),
+        )
+        .join(products, products.c.id == holdings.c.product_id)
+        .where(
+            holdings.c.closed_on.is_(None), family.in_(["deposit", "investment", "loan", "card"])
+        )
+        .group_by(holdings.c.client_id)
+    )
+    return _scoped(query, where, holdings.c.client_id)
+
+
+def _open_flags(where: list[Any]) -> Any:
     """Per client: open flags and the worst severity among them (1 high, 2 medium, 3 low)."""
     f = T["risk_flags"]
     worst = case(*[(f.c.severity == s, i) for i, s in enumerate(_SEVERITY_ORDER, 1)], else_=4)
-    return (
-        select(f.c.client_id, func.count().label("n"), func.min(worst).label("worst"))
-        .where(f.c.status.in_([FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED]))
-        .group_by(f.c.client_id)
-        .subquery()
-    )
+    query = select(
+        f.c.client_id, func.count().label("open_flags"), func.min(worst).label("worst")
+    ).where(f.c.status.in_([FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED]))
+    return _scoped(query, where, f.c.client_id).group_by(f.c.client_id)
 
 
-def _top_suggestion() -> Any:
+def _top_suggestion(where: list[Any]) -> Any:
     """Per client: the open suggestion ranked first, with its product."""
     s, p = T["suggestions"], T["products"]
-    return (
+    query = (
         select(
             s.c.client_id,
-            p.c.code,
-            p.c.name_zh,
-            p.c.name_en,
-            s.c.expected_value_minor,
+            p.c.code.label("top_suggestion"),
+            p.c.name_zh.label("top_suggestion_zh"),
+            p.c.name_en.label("top_suggestion_en"),
+            s.c.expected_value_minor.label("top_suggestion_value_minor"),
         )
         .join(p, p.c.id == s.c.product_id)
         .where(s.c.status == SuggestionStatus.OPEN, s.c.rank == 1)
-        .subquery()
     )
+    return _scoped(query, where, s.c.client_id)
 
 
-def _next_visit(today: dt.date) -> Any:
+def _next_visit(where: list[Any], today: dt.date) -> Any:
     v = T["visits"]
-    return (
-        select(v.c.client_id, func.min(v.c.planned_on).label("on"))
-        .where(v.c.status.in_([VisitStatus.PLANNED, VisitStatus.PROPOSED]), v.c.planned_on >= today)
-        .group_by(v.c.client_id)
-        .subquery()
+    query = select(v.c.client_id, func.min(v.c.planned_on).label("next_visit_on")).where(
+        v.c.status.in_([VisitStatus.PLANNED, VisitStatus.PROPOSED]), v.c.planned_on >= today
     )
+    return _scoped(query, where, v.c.client_id).group_by(v.c.client_id)
 
 
 def _last_contact(where: list[Any]) -> Any:
-    contacts, clients = T["interactions"], T["clients"]
-    return (
-        select(contacts.c.client_id, func.max(contacts.c.occurred_at).label("at"))
-        .join(clients, clients.c.id == contacts.c.client_id)
-        .where(*where)
-        .group_by(contacts.c.client_id)
-        .subquery()
-    )
+    contacts = T["interactions"]
+    query = select(contacts.c.client_id, func.max(contacts.c.occurred_at).label("last_contact_at"))
+    return _scoped(query, where, contacts.c.client_id).group_by(contacts.c.client_id)
+
+
+def _frame(conn: Any, query: Any) -> pd.DataFrame:
+    result = conn.execute(query)
+    return pd.DataFrame.from_records([tuple(r) for r in result], columns=list(result.keys()))
 
 
 def _contact_due(frame: pd.DataFrame, params: Parameters, today: dt.date) -> None:
@@ -129,112 +196,35 @@ def client_book(
 ) -> pd.DataFrame:
     """The clients of one RM, one branch, or the whole bank, with their position and score.
 
-    ``today`` decides which planned visits are still ahead (default: today).
+    ``today`` decides which planned visits are still ahead (default: today). Each part is one
+    query limited to the clients in scope (so an RM's book reads only that RM's rows, through
+    the indexes), joined here by client id.
     """
-    clients, holdings, facts = T["clients"], T["holdings"], T["monthly_facts"]
-    products, branches, users = T["products"], T["branches"], T["users"]
-    scores = T["client_scores"]
+    clients = T["clients"]
     today = today or dt.date.today()
     where: list[Any] = []
     if rm_id is not None:
         where.append(clients.c.rm_id == rm_id)
     if branch_id is not None:
         where.append(clients.c.branch_id == branch_id)
-    flags, top, visit = _open_flags(), _top_suggestion(), _next_visit(today)
-    last_contact = _last_contact(where)
-    latest = (
-        select(facts.c.holding_id, func.max(facts.c.month).label("month"))
-        .group_by(facts.c.holding_id)
-        .subquery()
-    )
-    balance = (
-        select(facts.c.holding_id, facts.c.avg_balance_minor)
-        .join(
-            latest, (latest.c.holding_id == facts.c.holding_id) & (latest.c.month == facts.c.month)
-        )
-        .subquery()
-    )
-    live = holdings.c.closed_on.is_(None)
-    family = products.c.family
-    per_client = (
-        select(
-            holdings.c.client_id,
-            func.count().filter(live).label("products"),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (family.in_(["deposit", "investment"]) & live, balance.c.avg_balance_minor),
-                        else_=0,
-                    )
-                ),
-                0,
-            ).label("deposits_minor"),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (family.in_(["loan", "card"]) & live, balance.c.avg_balance_minor), else_=0
-                    )
-                ),
-                0,
-            ).label("loans_minor"),
-            func.max(holdings.c.currency).label("currency"),
-        )
-        .join(products, products.c.id == holdings.c.product_id)
-        .outerjoin(balance, balance.c.holding_id == holdings.c.id)
-        .group_by(holdings.c.client_id)
-        .subquery()
-    )
-    query = (
-        select(
-            clients.c.id.label("client_id"),
-            clients.c.external_id,
-            clients.c.name,
-            clients.c.kind,
-            clients.c.segment,
-            branches.c.name.label("branch"),
-            users.c.display_name.label("rm"),
-            clients.c.district,
-            func.coalesce(per_client.c.products, 0).label("products"),
-            func.coalesce(per_client.c.deposits_minor, 0).label("deposits_minor"),
-            func.coalesce(per_client.c.loans_minor, 0).label("loans_minor"),
-            per_client.c.currency,
-            clients.c.kyc_due,
-            clients.c.status,
-            scores.c.tier,
-            scores.c.contribution_minor,
-            scores.c.growth,
-            scores.c.rank_book,
-            func.coalesce(flags.c.n, 0).label("open_flags"),
-            flags.c.worst,
-            top.c.code,
-            top.c.name_zh,
-            top.c.name_en,
-            top.c.expected_value_minor,
-            visit.c.on,
-            last_contact.c.at,
-            clients.c.onboarded_on,
-        )
-        .outerjoin(branches, branches.c.id == clients.c.branch_id)
-        .outerjoin(users, users.c.id == clients.c.rm_id)
-        .outerjoin(per_client, per_client.c.client_id == clients.c.id)
-        .outerjoin(scores, scores.c.client_id == clients.c.id)
-        .outerjoin(flags, flags.c.client_id == clients.c.id)
-        .outerjoin(top, top.c.client_id == clients.c.id)
-        .outerjoin(visit, visit.c.client_id == clients.c.id)
-        .outerjoin(last_contact, last_contact.c.client_id == clients.c.id)
-        .where(*where)
-    )
     with engine.connect() as conn:
-        rows = conn.execute(query).all()
+        frame = _frame(conn, _base(where))
+        for part in (
+            _balances(where),
+            _open_flags(where),
+            _top_suggestion(where),
+            _next_visit(where, today),
+            _last_contact(where),
+        ):
+            frame = frame.merge(_frame(conn, part), on="client_id", how="left")
         params = parameters.load(conn)
-    frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=BOOK_COLUMNS)
     for col in ("products", "deposits_minor", "loans_minor", "open_flags"):
-        frame[col] = frame[col].astype("int64")
+        frame[col] = frame[col].fillna(0).astype("int64")
     for col in ("contribution_minor", "rank_book", "top_suggestion_value_minor"):
-        frame[col] = pd.array(frame[col].tolist(), dtype="Int64")
+        frame[col] = pd.array(frame[col].astype("object").tolist(), dtype="Int64")
     frame["growth"] = pd.to_numeric(frame["growth"], errors="coerce").astype("float64")
     codes = {i: str(s) for i, s in enumerate(_SEVERITY_ORDER, 1)}
-    frame["worst_severity"] = frame["worst_severity"].map(codes)
+    frame["worst_severity"] = frame.pop("worst").map(codes)
     for col in ("kyc_due", "next_visit_on", "onboarded_on"):
         frame[col] = pd.to_datetime(frame[col])
     _contact_due(frame, params, today)
@@ -242,7 +232,7 @@ def client_book(
     frame = frame.sort_values(
         ["contribution_minor", "client_id"], ascending=[False, True], na_position="last"
     )
-    return frame.reset_index(drop=True)
+    return frame[BOOK_COLUMNS + DERIVED_COLUMNS].reset_index(drop=True)
 
 
 def search_mask(frame: pd.DataFrame, text: str) -> np.ndarray | None:
