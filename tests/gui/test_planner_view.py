@@ -1,0 +1,401 @@
+"""The visit planner view: rm01's proposed plan from Monday 2026-11-02 (the scored demo bank),
+driven as the RM and a branch head would, and checked in the database afterwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+from PySide6.QtCore import QItemSelectionModel, QLocale, Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from rmdesk.db import Database
+from rmdesk.models import Interaction, Role, User, Visit
+from rmdesk.services import visit_actions
+from rmdesk.services.users import account, user_id
+from rmdesk.services.visit_planner import overdue_contacts
+from rmdesk.views.planner_calendar import NON_WORKING, VisitItem
+from rmdesk.views.planner_view import PlannerView
+from tests.gui.conftest import TODAY, context_for
+
+D = dt.date
+SUNDAY = D(2026, 11, 8)
+NEW_YEAR = D(2027, 1, 1)
+
+
+class Boxes:
+    """Message boxes answered without showing them: what was said, what was asked."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, answer: QMessageBox.StandardButton):
+        self.warnings: list[str] = []
+        self.questions: list[str] = []
+        self.answer = answer
+
+        def warning(_parent: Any, _title: str, text: str, *_a: Any) -> Any:
+            self.warnings.append(text)
+            return QMessageBox.StandardButton.Ok
+
+        def question(_parent: Any, _title: str, text: str, *_a: Any) -> Any:
+            self.questions.append(text)
+            return self.answer
+
+        monkeypatch.setattr(QMessageBox, "warning", warning)
+        monkeypatch.setattr(QMessageBox, "question", question)
+
+
+@pytest.fixture
+def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
+    return Boxes(monkeypatch, QMessageBox.StandardButton.No)
+
+
+def _view(qtbot: QtBot, db: Database, user: str = "rm01", language: str = "en") -> PlannerView:
+    view = PlannerView(context_for(db, user, language=language))
+    qtbot.addWidget(view)
+    view.refresh()
+    return view
+
+
+def _visits(db: Database, username: str = "rm01") -> dict[int, Any]:
+    """The user's visits as stored, by id."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(Visit).where(Visit.user_id == user_id(db.engine, username))
+        ).all()
+    return {int(r.id): r for r in rows}
+
+
+def _select(view: PlannerView, *cells: tuple[int, int]) -> list[VisitItem]:
+    """Select week cells (row, day column) as a click and Ctrl+click would."""
+    selection = view.week.selectionModel()
+    selection.clearSelection()
+    for row, column in cells:
+        index = view.week_model.index(row, column)
+        selection.select(index, QItemSelectionModel.SelectionFlag.Select)
+    return view.selected_visits()
+
+
+def test_an_rm_sees_the_week_in_route_order(qtbot: QtBot, scored_db: Database) -> None:
+    view = _view(qtbot, scored_db)
+    assert view.rm_combo.isHidden()  # an RM plans only for themselves
+    assert view.span() == (TODAY, D(2026, 11, 8))
+    stored = [v for v in _visits(scored_db).values() if TODAY <= v.planned_on <= SUNDAY]
+    assert stored and {v.status for v in stored} == {"proposed"}
+    model = view.week_model
+    for column in range(7):
+        day = TODAY + dt.timedelta(days=column)
+        expected = sorted((v for v in stored if v.planned_on == day), key=lambda v: v.slot)
+        shown = [model.visit_at(row, column) for row in range(model.rowCount())]
+        shown_ids = [item.visit_id for item in shown if item is not None]
+        assert shown_ids == [v.id for v in expected], day
+        for row, item in enumerate(i for i in shown if i is not None):
+            text = model.index(row, column).data()
+            assert item.name in text and "Proposed" in text
+            assert item.district is None or item.district in text
+    # Saturday and Sunday: no visits, shaded, marked in the header
+    assert all(model.visit_at(r, 5) is None for r in range(model.rowCount()))
+    background = model.index(0, 6).data(Qt.ItemDataRole.BackgroundRole)
+    assert background.color().name() == NON_WORKING
+    assert "Day off" in model.headerData(6, Qt.Orientation.Horizontal)
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole).color().name() != NON_WORKING
+    # the proposed plan beside it: every proposed visit from today on
+    proposed = {v.id for v in _visits(scored_db).values() if v.status == "proposed"}
+    assert set(view.proposed.model_.frame["visit_id"]) == proposed
+    assert view.tabs.tabText(0) == f"Proposed plan ({len(proposed)})"
+
+
+def test_holidays_and_worked_weekends_in_the_week(qtbot: QtBot, scored_db: Database) -> None:
+    view = _view(qtbot, scored_db)
+    view.show_day(D(2026, 10, 8))  # the week after National Day; Saturday 10-10 is worked
+    model = view.week_model
+    header = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(7)]
+    assert header[0].startswith("Mon 5 Oct") and "National Day" in header[0]
+    assert "Working day" in header[5]  # 调休: Saturday 10 October is a working day
+    assert model.index(0, 5).data(Qt.ItemDataRole.BackgroundRole) is None  # not shaded
+    assert model.index(0, 6).data(Qt.ItemDataRole.BackgroundRole).color().name() == NON_WORKING
+    view.go(1)
+    assert view.span()[0] == D(2026, 10, 12)
+    view.go_today()
+    assert view.span()[0] == TODAY
+
+
+def test_a_branch_head_chooses_one_of_the_branch_rms(qtbot: QtBot, scored_db: Database) -> None:
+    head = account(scored_db.engine, user_id(scored_db.engine, "head1"))
+    with scored_db.engine.connect() as conn:
+        branch_rms = conn.execute(
+            select(User.id, User.username)
+            .where(User.branch_id == head.branch_id, User.role == Role.RM)
+            .order_by(User.username)
+        ).all()
+    view = _view(qtbot, scored_db, "head1")
+    combo = view.rm_combo
+    assert not combo.isHidden()
+    assert [combo.itemData(i) for i in range(combo.count())] == [r.id for r in branch_rms]
+    assert all(r.username in combo.itemText(i) for i, r in enumerate(branch_rms))
+    rm01 = user_id(scored_db.engine, "rm01")
+    assert rm01 in [r.id for r in branch_rms]
+    combo.setCurrentIndex(combo.findData(rm01))
+    assert view.rm_id == rm01
+    assert view.week_model.visit_at(0, 0) is not None  # rm01's plan
+    other = next(r.id for r in branch_rms if r.id != rm01)
+    combo.setCurrentIndex(combo.findData(other))
+    assert view.data is not None and view.data.rm_id == other
+    assert len(view.proposed.model_.frame) == 0  # nobody proposed a plan for this RM yet
+    assert len(view.overdue.model_.frame) > 0
+
+
+def test_accept_one_visit_then_all(qtbot: QtBot, scored_db: Database) -> None:
+    view = _view(qtbot, scored_db)
+    (item,) = _select(view, (1, 0))
+    assert view.accept_button.isEnabled() and view.complete_button.isEnabled()
+    with qtbot.waitSignal(view.changed):
+        qtbot.mouseClick(view.accept_button, Qt.MouseButton.LeftButton)
+    stored = _visits(scored_db)
+    assert (stored[item.visit_id].status, stored[item.visit_id].version) == ("planned", 2)
+    assert sum(v.status == "planned" for v in stored.values()) == 1
+    assert "1 visit(s) accepted" in view.message.text()
+    assert "Planned" in view.week_model.index(1, 0).data()  # the screen reloaded
+    left = len(view.proposed.model_.frame)
+    assert left == sum(v.status == "proposed" for v in stored.values())
+    qtbot.mouseClick(view.accept_all_button, Qt.MouseButton.LeftButton)
+    assert {v.status for v in _visits(scored_db).values()} == {"planned"}
+    assert f"{left} visit(s) accepted" in view.message.text()
+    assert len(view.proposed.model_.frame) == 0 and not view.accept_all_button.isEnabled()
+
+
+def test_move_a_visit_to_another_day(qtbot: QtBot, scored_db: Database, boxes: Boxes) -> None:
+    view = _view(qtbot, scored_db)
+    (item,) = _select(view, (0, 0))
+    day = D(2026, 11, 18)  # two visits are proposed that day: the moved one goes third
+    last_slot = max(v.slot for v in _visits(scored_db).values() if v.planned_on == day)
+    assert last_slot == 2
+    dialog = view.plan_actions.move_dialog([item])
+    assert dialog.calendar.minimumDate().toPython() == TODAY  # the past cannot be picked
+    assert view.plan_actions.move_to(day)
+    moved = _visits(scored_db)[item.visit_id]
+    assert (moved.planned_on, moved.status, moved.slot) == (day, "planned", last_slot + 1)
+    assert boxes.questions == [] and boxes.warnings == []
+
+
+def test_a_move_to_a_sunday_or_holiday_or_the_past_is_refused(
+    qtbot: QtBot, scored_db: Database, boxes: Boxes
+) -> None:
+    view = _view(qtbot, scored_db)
+    (item,) = _select(view, (0, 0))
+    before = _visits(scored_db)
+    dialog = view.plan_actions.move_dialog([item])
+    dialog.calendar.setSelectedDate(SUNDAY)
+    assert "not a working day" in dialog.note.text()
+    assert not view.plan_actions.move_to(SUNDAY)  # the RM said no
+    assert "not a working day" in boxes.questions[0]
+    assert "Not moved" in view.message.text()
+    assert not view.plan_actions.move_to(NEW_YEAR)
+    assert "New Year's Day" in boxes.questions[1]
+    view.plan_actions.move_to(D(2026, 10, 30))  # the past: the service refuses it
+    assert "in the past" in boxes.warnings[0]
+    assert _visits(scored_db) == before
+    boxes.answer = QMessageBox.StandardButton.Yes  # the RM knows the client will see them
+    assert view.plan_actions.move_to(SUNDAY)
+    assert _visits(scored_db)[item.visit_id].planned_on == SUNDAY
+
+
+def test_cancel_visits_with_a_reason(qtbot: QtBot, scored_db: Database) -> None:
+    view = _view(qtbot, scored_db)
+    items = _select(view, (0, 1), (2, 1))
+    dialog = view.plan_actions.cancel_dialog(len(items))
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # a reason is required
+    dialog.reason_box.setCurrentIndex(0)
+    assert ok.isEnabled() and dialog.reason() == "Client unavailable"
+    with qtbot.waitSignal(view.changed):
+        view.plan_actions.cancel_with(dialog.reason())
+    stored = _visits(scored_db)
+    for item in items:
+        assert (stored[item.visit_id].status, stored[item.visit_id].notes) == (
+            "cancelled",
+            "Client unavailable",
+        )
+    assert "2 visit(s) cancelled" in view.message.text()
+    assert view.week_model.index(0, 1).data(Qt.ItemDataRole.FontRole).strikeOut()
+
+
+def test_complete_a_visit_logs_the_contact_and_plans_the_follow_up(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    view = _view(qtbot, scored_db)
+    (item,) = _select(view, (0, 0))
+    dialog = view.plan_actions.complete_dialog(item)
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()  # no outcome yet
+    qtbot.keyClicks(dialog.outcome, "Agreed to renew the deposit")
+    qtbot.keyClicks(dialog.next_step, "Send the rate sheet")
+    dialog.notes.setPlainText("Met at the office")
+    dialog.follow_up.setChecked(True)
+    dialog.follow_up_on.setDate(D(2026, 11, 20))
+    assert ok.isEnabled()
+    with qtbot.waitSignal(view.changed):
+        view.plan_actions.complete_with(item, dialog.values())
+    done = _visits(scored_db)[item.visit_id]
+    assert (done.status, done.outcome, done.next_step, done.follow_up_on) == (
+        "done",
+        "Agreed to renew the deposit",
+        "Send the rate sheet",
+        D(2026, 11, 20),
+    )
+    with scored_db.engine.connect() as conn:
+        contact = conn.execute(
+            select(Interaction).where(Interaction.visit_id == item.visit_id)
+        ).one()
+    assert (contact.channel, contact.client_id, contact.outcome, contact.notes) == (
+        "visit",
+        item.client_id,
+        "Agreed to renew the deposit",
+        "Met at the office",
+    )
+    assert contact.occurred_at.date() in (TODAY, TODAY - dt.timedelta(days=1))  # UTC of today
+    follow = [v for v in _visits(scored_db).values() if v.purpose == "follow_up"]
+    assert [(v.client_id, v.planned_on, v.status) for v in follow] == [
+        (item.client_id, D(2026, 11, 20), "planned")
+    ]
+    assert "Done" in view.week_model.index(0, 0).data()
+    assert not view.plan_actions.drafts  # nothing left to offer again
+
+
+def test_a_visit_changed_elsewhere_is_refused_reloaded_and_the_input_kept(
+    qtbot: QtBot, scored_db: Database, boxes: Boxes
+) -> None:
+    view = _view(qtbot, scored_db)
+    (item,) = _select(view, (0, 2))
+    rm01 = user_id(scored_db.engine, "rm01")
+    # another session accepts the visit after this screen read it
+    visit_actions.accept(scored_db.engine, item.visit_id, user_id=rm01, version=item.version)
+    view.plan_actions.cancel_with("客户出差", [item])
+    assert "changed by someone else" in boxes.warnings[0]
+    assert _visits(scored_db)[item.visit_id].status == "planned"  # not cancelled
+    fresh = view.week_model.visit_at(0, 2)
+    assert fresh is not None and (fresh.version, fresh.status) == (2, "planned")  # reloaded
+    assert view.plan_actions.cancel_dialog(1).reason_box.currentText() == "客户出差"
+    # the same for a completion: what the RM wrote comes back in the dialog
+    dialog = view.plan_actions.complete_dialog(item)
+    dialog.outcome.setText("同意续存")  # typed with an input method, not key by key
+    view.plan_actions.complete_with(item, dialog.values())
+    assert "changed by someone else" in boxes.warnings[1]
+    assert _visits(scored_db)[item.visit_id].status == "planned"
+    assert view.plan_actions.complete_dialog(fresh).outcome.text() == "同意续存"
+    # with the reloaded version the change goes through and the draft is dropped
+    view.plan_actions.complete_with(fresh, view.plan_actions.complete_dialog(fresh).values())
+    assert _visits(scored_db)[item.visit_id].status == "done"
+    assert list(view.plan_actions.drafts) == ["cancel"]  # the completion's draft is gone
+
+
+def test_export_ics_has_one_event_per_planned_visit(
+    qtbot: QtBot, scored_db: Database, tmp_path: Path
+) -> None:
+    view = _view(qtbot, scored_db)
+    _select(view, (0, 0), (1, 0), (2, 3))
+    qtbot.mouseClick(view.accept_button, Qt.MouseButton.LeftButton)
+    first, last = view.plan_actions.export_span()
+    assert (first, last) == (TODAY, TODAY + dt.timedelta(days=27))  # plan_weeks: 4
+    target = tmp_path / "plan.ics"
+    view.plan_actions.export_ics_to(target)
+    events = Calendar.from_ical(target.read_bytes()).walk("VEVENT")
+    planned = {
+        v.id for v in _visits(scored_db).values() if v.status == "planned" and v.planned_on <= last
+    }
+    assert len(planned) == 3
+    assert sorted(str(e["UID"]) for e in events) == sorted(f"visit-{i}@rmdesk" for i in planned)
+    assert all(str(e["STATUS"]) == "CONFIRMED" for e in events)  # proposed visits stay out
+    assert "3 planned visits" in view.message.text()
+
+
+def test_the_overdue_list_matches_the_service(qtbot: QtBot, scored_db: Database) -> None:
+    view = _view(qtbot, scored_db)
+    shown = view.overdue.model_.frame
+    expected = overdue_contacts(
+        scored_db.engine, rm_id=user_id(scored_db.engine, "rm01"), today=TODAY
+    )
+    assert len(shown) > 0 and len(shown) == len(expected)
+    assert shown["client_id"].tolist() == expected["client_id"].tolist()
+    assert shown["days_overdue"].fillna(-1).tolist() == expected["days_overdue"].fillna(-1).tolist()
+    column = [c.key for c in view.overdue.model_.columns].index("days_overdue")
+    late = expected.dropna(subset=["days_overdue"]).iloc[0]
+    row = shown.index[shown["client_id"] == late["client_id"]][0]
+    shown_days = view.overdue.model_.index(int(row), column).data()
+    assert shown_days == view.ctx.formats.integer(late["days_overdue"])
+    assert view.tabs.tabText(1) == f"Overdue contacts ({len(expected)})"
+    with qtbot.waitSignal(view.client_requested) as opened:
+        view.overdue.doubleClicked.emit(view.overdue.model_.index(0, 0))
+    assert opened.args == [int(shown["client_id"].iloc[0])]
+
+
+def test_double_click_opens_the_client_and_the_month_shows_the_days(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    view = _view(qtbot, scored_db)
+    item = view.week_model.visit_at(0, 1)
+    assert item is not None
+    with qtbot.waitSignal(view.client_requested) as opened:
+        view.week.doubleClicked.emit(view.week_model.index(0, 1))
+    assert opened.args == [item.client_id]
+    qtbot.mouseClick(view.month_button, Qt.MouseButton.LeftButton)
+    assert view.mode == "month" and view.span() == (D(2026, 10, 26), D(2026, 12, 6))
+    model = view.month_model
+    assert model.rowCount() == 6
+    cell = model.index_of_day(D(2026, 11, 3))
+    day_visits = [v for v in _visits(scored_db).values() if v.planned_on == D(2026, 11, 3)]
+    text = cell.data()
+    assert text.startswith("3") and all("○" in line for line in text.split("\n")[1:])
+    view.month.selectionModel().select(cell, QItemSelectionModel.SelectionFlag.Select)
+    assert {v.visit_id for v in view.selected_visits()} == {v.id for v in day_visits}
+    view.month.doubleClicked.emit(cell)  # a day opens its week
+    assert view.mode == "week" and view.span()[0] == TODAY
+    view.set_mode("month")
+    view.go(1)
+    assert view.span()[0] == D(2026, 11, 30) and "December 2026" in view.period.text()
+
+
+def test_propose_a_plan_for_an_rm_without_one(qtbot: QtBot, scored_db: Database) -> None:
+    view = _view(qtbot, scored_db, "head1")
+    rm02 = user_id(scored_db.engine, "rm02")
+    view.rm_combo.setCurrentIndex(view.rm_combo.findData(rm02))
+    assert _visits(scored_db, "rm02") == {}
+    assert view.data is not None and view.data.plan_start == TODAY
+    with qtbot.waitSignal(view.changed):
+        view.plan_actions.propose(TODAY, 2)
+    stored = _visits(scored_db, "rm02")
+    assert stored and {v.status for v in stored.values()} == {"proposed"}
+    assert max(v.planned_on for v in stored.values()) <= TODAY + dt.timedelta(days=13)
+    assert set(view.proposed.model_.frame["visit_id"]) == set(stored)
+    assert f"{len(stored)} visits proposed" in view.message.text()
+
+
+def test_chinese_labels(qtbot: QtBot, scored_db: Database, chinese: QLocale) -> None:
+    view = _view(qtbot, scored_db, language="zh_CN")
+    assert view.accept_button.text() == "接受"
+    assert view.tabs.tabText(0).startswith("建议计划")
+    header = view.week_model.headerData(0, Qt.Orientation.Horizontal)
+    assert header.startswith("11月2日") and "周一" in header
+    assert "建议" in view.week_model.index(0, 0).data()
+    assert "休息" in view.week_model.headerData(6, Qt.Orientation.Horizontal)
+    titles = [
+        view.proposed.model_.headerData(c, Qt.Orientation.Horizontal)
+        for c in range(view.proposed.model_.columnCount())
+    ]
+    assert titles[:3] == ["日期", "顺序", "客户"]
+    reasons = view.proposed.model_.frame["reason"]
+    assert any("联系" in r for r in reasons)  # the planner's reason in Chinese
+    view.set_mode("month")
+    assert view.period.text() == "2026年11月"
+
+
+def test_the_calendar_models_pass_the_model_tester(
+    qtbot: QtBot, scored_db: Database, qtmodeltester: Any
+) -> None:
+    view = _view(qtbot, scored_db)
+    qtmodeltester.check(view.week_model)
+    view.set_mode("month")
+    qtmodeltester.check(view.month_model)
