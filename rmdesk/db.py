@@ -13,12 +13,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import (
     ARRAY,
     BigInteger,
@@ -31,11 +27,18 @@ from sqlalchemy import (
     inspect,
     literal,
     make_url,
+    text,
 )
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session, sessionmaker
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+#: the newest migration's revision (a test checks it against Alembic's head). A database at this
+#: revision opens without loading Alembic at all, which saves a second at every start.
+SCHEMA_HEAD = "0002"
 ENV_URL = "RMDESK_DATABASE_URL"
 WRITE_OPTION = "rmdesk_writer"
 
@@ -124,6 +127,8 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["engine"] = engine
@@ -131,6 +136,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory(str(MIGRATIONS_DIR))
     head = script.get_current_head()
     assert head is not None
@@ -138,8 +145,12 @@ def head_revision() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The schema's revision as stored in alembic_version; None for an empty database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        found = conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all()
+    return found[0] if len(found) == 1 else None
 
 
 def backup_sqlite(engine: Engine, suffix: str) -> Path | None:
@@ -162,7 +173,11 @@ def backup_sqlite(engine: Engine, suffix: str) -> Path | None:
 def migrate(engine: Engine, revision: str = "head") -> Path | None:
     """Bring the schema to ``revision``; a SQLite file is backed up first when anything changes."""
     current = current_revision(engine)
-    if current == head_revision() and revision == "head":
+    if revision == "head" and current == SCHEMA_HEAD:
+        return None
+    from alembic import command
+
+    if revision == "head" and current == head_revision():
         return None
     backup = None
     if is_sqlite(engine.url) and (current is not None or inspect(engine).get_table_names()):
@@ -172,6 +187,8 @@ def migrate(engine: Engine, revision: str = "head") -> Path | None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(engine), revision)
 
 

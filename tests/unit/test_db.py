@@ -151,3 +151,24 @@ def test_an_unknown_enum_value_is_refused_by_the_database(db_url: str) -> None:
             )
         )
     db.dispose()
+
+
+def test_the_quick_schema_check_knows_the_newest_migration() -> None:
+    """A database at SCHEMA_HEAD opens without Alembic: the constant must be Alembic's head."""
+    from rmdesk.db import SCHEMA_HEAD
+
+    assert head_revision() == SCHEMA_HEAD
+
+
+def test_opening_an_up_to_date_database_does_not_load_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    open_database(str(tmp_path / "x.sqlite3")).dispose()
+    code = (
+        "import sys; from rmdesk.db import open_database; "
+        f"open_database({str(tmp_path / 'x.sqlite3')!r}).dispose(); "
+        "print('alembic' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
