@@ -113,6 +113,7 @@ class PlannerView(QWidget):
         self.anchor = ctx.today
         self.data: PlannerData | None = None
         self._source = "calendar"  # the selection the actions apply to: "calendar" or "list"
+        self._loads = 0  # only the latest load is shown (an older one may finish after it)
         locale = ctx.formats.locale
 
         self.plan_actions = PlannerActions(self)
@@ -303,6 +304,8 @@ class PlannerView(QWidget):
         engine, user, ctx = self.ctx.db.engine, self.ctx.user, self.ctx
         first, last = self.span()
         chosen = self.rm_id
+        self._loads += 1
+        token = self._loads
 
         def work(progress: Any) -> tuple[list[PlannerRm], PlannerData | None]:
             rms = planner_rms(engine, user)
@@ -324,7 +327,7 @@ class PlannerView(QWidget):
         self.ctx.runner.run(
             self.tr("Loading the visit plan"),
             work,
-            self._show,
+            lambda loaded: self._show(loaded) if token == self._loads else None,
             error_handler(self),
             window=self.window(),
             cancellable=False,

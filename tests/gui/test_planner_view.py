@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 from icalendar import Calendar
-from PySide6.QtCore import QItemSelectionModel, QLocale, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtCore import QItemSelectionModel, QLocale, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from rmdesk.services import visit_actions
 from rmdesk.services.users import account, user_id
 from rmdesk.services.visit_planner import overdue_contacts
 from rmdesk.views.planner_calendar import NON_WORKING, VisitItem
+from rmdesk.views.planner_dialogs import CancelDialog, CompleteDialog
 from rmdesk.views.planner_view import PlannerView
 from tests.gui.conftest import TODAY, context_for
 
@@ -77,6 +78,18 @@ def _select(view: PlannerView, *cells: tuple[int, int]) -> list[VisitItem]:
         index = view.week_model.index(row, column)
         selection.select(index, QItemSelectionModel.SelectionFlag.Select)
     return view.selected_visits()
+
+
+def _when_dialog_opens(kind: type[QDialog], fill: Any) -> None:
+    """Fill and accept the dialog a button is about to open (its exec() runs the event loop)."""
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, kind)
+        fill(dialog)
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
 
 
 def test_an_rm_sees_the_week_in_route_order(qtbot: QtBot, scored_db: Database) -> None:
@@ -279,15 +292,20 @@ def test_a_visit_changed_elsewhere_is_refused_reloaded_and_the_input_kept(
     fresh = view.week_model.visit_at(0, 2)
     assert fresh is not None and (fresh.version, fresh.status) == (2, "planned")  # reloaded
     assert view.plan_actions.cancel_dialog(1).reason_box.currentText() == "客户出差"
-    # the same for a completion: what the RM wrote comes back in the dialog
-    dialog = view.plan_actions.complete_dialog(item)
+    # the same for a completion: the visit is moved elsewhere after the screen reloaded
+    visit_actions.move(
+        scored_db.engine, item.visit_id, item.planned_on, user_id=rm01, version=2, today=TODAY
+    )
+    dialog = view.plan_actions.complete_dialog(fresh)
     dialog.outcome.setText("同意续存")  # typed with an input method, not key by key
-    view.plan_actions.complete_with(item, dialog.values())
-    assert "changed by someone else" in boxes.warnings[1]
+    view.plan_actions.complete_with(fresh, dialog.values())
+    assert "version 3, you had version 2" in boxes.warnings[1]
     assert _visits(scored_db)[item.visit_id].status == "planned"
-    assert view.plan_actions.complete_dialog(fresh).outcome.text() == "同意续存"
+    newest = view.week_model.visit_at(0, 2)
+    assert newest is not None and newest.version == 3  # reloaded after the refusal
+    assert view.plan_actions.complete_dialog(newest).outcome.text() == "同意续存"
     # with the reloaded version the change goes through and the draft is dropped
-    view.plan_actions.complete_with(fresh, view.plan_actions.complete_dialog(fresh).values())
+    view.plan_actions.complete_with(newest, view.plan_actions.complete_dialog(newest).values())
     assert _visits(scored_db)[item.visit_id].status == "done"
     assert list(view.plan_actions.drafts) == ["cancel"]  # the completion's draft is gone
 
@@ -399,3 +417,23 @@ def test_the_calendar_models_pass_the_model_tester(
     qtmodeltester.check(view.week_model)
     view.set_mode("month")
     qtmodeltester.check(view.month_model)
+
+
+def test_the_buttons_open_the_dialogs_and_act_on_the_list_selection(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    view = _view(qtbot, scored_db)
+    _select(view, (0, 0))
+    view.proposed.selectRow(2)  # choosing in the list replaces the calendar's selection
+    (item,) = view.selected_visits()
+    assert item.visit_id == int(view.proposed.model_.frame["visit_id"].iloc[2])
+    assert not view.week.selectionModel().hasSelection()
+    _when_dialog_opens(CancelDialog, lambda d: d.reason_box.setEditText("客户出国"))
+    qtbot.mouseClick(view.cancel_button, Qt.MouseButton.LeftButton)
+    cancelled = _visits(scored_db)[item.visit_id]
+    assert (cancelled.status, cancelled.notes) == ("cancelled", "客户出国")
+
+    (other,) = _select(view, (1, 1))
+    _when_dialog_opens(CompleteDialog, lambda d: d.outcome.setText("同意开通白金信用卡"))
+    qtbot.mouseClick(view.complete_button, Qt.MouseButton.LeftButton)
+    assert _visits(scored_db)[other.visit_id].outcome == "同意开通白金信用卡"
