@@ -122,6 +122,19 @@ def prepare_database(url: str, settings: Settings, progress: Progress) -> Databa
     return db
 
 
+class SettingsFile:
+    """The settings file, for the screens that change settings (the database connection)."""
+
+    def __init__(self, store: Callable[[Settings], None] = save) -> None:
+        self._store = store
+
+    def load(self) -> Settings:
+        return load()
+
+    def save(self, settings: Settings) -> None:
+        self._store(settings)
+
+
 class Shell:
     """What runs between log-in and quit: the dialog, the window, language and log-out."""
 
@@ -185,7 +198,7 @@ class Shell:
         ctx = ViewContext(
             self.runner, Formats(self.locale), self.db, account, language=self.language
         )
-        window = MainWindow(ctx, self.layout)
+        window = MainWindow(ctx, self.layout, SettingsFile(self.store_settings))
         window.language_requested.connect(self.switch_language)
         window.logout_requested.connect(self.log_out)
         old, self.window = self.window, window

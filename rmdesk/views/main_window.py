@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rmdesk.views import labels
 from rmdesk.views.book_view import BookView
@@ -24,8 +31,36 @@ from rmdesk.views.login_dialog import LANGUAGES
 
 if TYPE_CHECKING:
     from rmdesk.services.scoring import ScoreResult
+    from rmdesk.views.admin_connection import SettingsStore
+    from rmdesk.views.client_view import ClientView
 
 LAYOUT_VERSION = 1
+
+
+class LazyView(QWidget):
+    """A tab that builds its view the first time it is refreshed (that is, first shown)."""
+
+    def __init__(
+        self,
+        factory: Callable[[], QWidget],
+        built: Callable[[QWidget], None],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._factory, self._built = factory, built
+        self.view: QWidget | None = None
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure(self) -> QWidget:
+        if self.view is None:
+            self.view = self._factory()
+            self._layout.addWidget(self.view)
+            self._built(self.view)
+        return self.view
+
+    def refresh(self) -> None:
+        self.ensure().refresh()  # type: ignore[attr-defined]
 
 
 class MainWindow(QMainWindow):
@@ -36,10 +71,13 @@ class MainWindow(QMainWindow):
         self,
         ctx: ViewContext,
         layout: QSettings | None = None,
+        settings_store: SettingsStore | None = None,
     ) -> None:
         super().__init__()
         self.ctx = ctx
         self.layout_store = layout
+        self.settings_store = settings_store
+        self._stale: set[QWidget] = set()
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("rmdesk — Relationship manager's workstation"))
         self.tabs = QTabWidget(self)
@@ -47,7 +85,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.views: dict[str, QWidget] = {}
-        self.client_view: QWidget | None = None
+        self.client_view: ClientView | None = None
 
         self.book = BookView(ctx, self)
         self.book.client_requested.connect(self.open_client)
@@ -55,6 +93,7 @@ class MainWindow(QMainWindow):
         self.add_view("book", self.book, title)
         self._role_views()
 
+        self.tabs.currentChanged.connect(self._tab_shown)
         self._menus()
         user = ctx.user
         who = f"{user.display_name} · {labels.label(labels.ROLES, user.role)}"
@@ -68,11 +107,18 @@ class MainWindow(QMainWindow):
         self.restore_layout()
 
     # --- views ---------------------------------------------------------------------------
-    def add_view(self, key: str, view: QWidget, title: str) -> None:
-        """Add a tab; its ``client_requested`` opens the client, its ``changed`` reloads."""
-        view.setObjectName(view.objectName() or key)
-        self.views[key] = view
-        self.tabs.addTab(view, title)
+    def add_view(self, key: str, view: QWidget | Callable[[], QWidget], title: str) -> None:
+        """Add a tab. A factory is called when the tab is first shown (a view's module and its
+        charts load only when that view is used). A view's ``client_requested`` opens the
+        client; its ``changed`` marks the other views for reloading."""
+        tab = view if isinstance(view, QWidget) else LazyView(view, self._connect, self)
+        tab.setObjectName(tab.objectName() or key)
+        self.views[key] = tab
+        self.tabs.addTab(tab, title)
+        if isinstance(view, QWidget):
+            self._connect(view)
+
+    def _connect(self, view: QWidget) -> None:
         requested = getattr(view, "client_requested", None)
         if requested is not None:
             requested.connect(self.open_client)
@@ -82,35 +128,70 @@ class MainWindow(QMainWindow):
 
     def _role_views(self) -> None:
         """The tabs besides the book that this user's role works in."""
+        ctx = self.ctx
 
-    def set_client_view(self, view: QWidget, title: str) -> None:
-        """The view that shows one client (opened on demand, in its own tab)."""
-        self.client_view = view
-        self.client_title = title
-        changed = getattr(view, "changed", None)
-        if changed is not None:
-            changed.connect(self.data_changed)
+        def branch() -> QWidget:
+            from rmdesk.views.branch_view import BranchView
+
+            return BranchView(ctx)
+
+        def planner() -> QWidget:
+            from rmdesk.views.planner_view import PlannerView
+
+            return PlannerView(ctx)
+
+        def admin() -> QWidget:
+            from rmdesk.views.admin_data import AdminDataTab
+            from rmdesk.views.admin_view import AdminView
+
+            view = AdminView(ctx)
+            if self.settings_store is not None:
+                view.add_tab(AdminDataTab(ctx, self.settings_store, view), self.tr("Data"))
+            return view
+
+        if ctx.user.is_head:  # the head's day starts on the branch dashboard
+            self.tabs.removeTab(0)
+            self.add_view("branch", branch, self.tr("Branch"))
+            self.tabs.addTab(self.book, self.tr("Clients"))
+        elif ctx.user.is_admin:
+            self.add_view("branch", branch, self.tr("Branches"))
+        if ctx.user.is_rm or ctx.user.is_head:
+            self.add_view("planner", planner, self.tr("Visit plan"))
+        if ctx.user.is_admin:
+            self.add_view("admin", admin, self.tr("Administration"))
 
     def open_client(self, client_id: int) -> None:
+        """Show one client in the client tab (made on first use: it brings in the charts)."""
+        if self.client_view is None:
+            from rmdesk.views.client_view import ClientView
+
+            self.client_view = ClientView(self.ctx, self)
+            self.client_view.setObjectName("client")
+            self.client_view.changed.connect(self.data_changed)
         view = self.client_view
-        if view is None:
-            return
         if self.tabs.indexOf(view) < 0:
-            self.tabs.addTab(view, self.client_title)
-        view.show_client(client_id)  # type: ignore[attr-defined]
+            self.tabs.addTab(view, self.tr("Client"))
+        view.show_client(client_id)
         self.tabs.setCurrentWidget(view)
 
     def refresh(self) -> None:
-        """Load every view (at log-in and on F5)."""
-        for view in self.views.values():
-            view.refresh()  # type: ignore[attr-defined]
+        """Reload the views: the one on screen now, each other one when it is next shown."""
+        self._stale = set(self.views.values())
+        self._tab_shown()
 
     def data_changed(self) -> None:
-        """Something was written: reload the views that are not the sender."""
+        """Something was written: every other view reloads when it is next shown."""
         sender = self.sender()
-        for view in self.views.values():
-            if view is not sender:
-                view.refresh()  # type: ignore[attr-defined]
+        self._stale = {
+            tab for tab in self.views.values() if getattr(tab, "view", tab) is not sender
+        }
+        self._tab_shown()
+
+    def _tab_shown(self, _index: int = -1) -> None:
+        view = self.tabs.currentWidget()
+        if view in self._stale:
+            self._stale.discard(view)
+            view.refresh()  # type: ignore[attr-defined]
 
     # --- menus and shortcuts -------------------------------------------------------------
     def _action(

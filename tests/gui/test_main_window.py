@@ -74,6 +74,7 @@ def test_filters_by_tier_flag_and_overdue_contact(qtbot: QtBot, scored_db: Datab
 
 def test_clicking_a_header_sorts_by_that_column(qtbot: QtBot, scored_db: Database) -> None:
     window = _window(qtbot, scored_db, "head1")
+    window.tabs.setCurrentWidget(window.book)  # a head starts on the branch dashboard
     model = window.book.model
     window.book.table.sortByColumn(_column(window, "products"), Qt.SortOrder.AscendingOrder)
     counts = [model.row_at(r)["products"] for r in range(model.rowCount())]
@@ -201,3 +202,38 @@ def test_score_now_rescores_the_rms_book_and_reloads(qtbot: QtBot, scored_db: Da
     assert last is not None and last.actor == "rm01" and "rm01" in last.scope
     assert "Scored" in window.statusBar().currentMessage()
     assert window.score_action.isEnabled()
+
+
+def _tabs(window: MainWindow) -> list[str]:
+    return [window.tabs.tabText(i) for i in range(window.tabs.count())]
+
+
+def test_each_role_gets_its_views_built_when_first_shown(qtbot: QtBot, scored_db: Database) -> None:
+    rm = _window(qtbot, scored_db, "rm01")
+    assert _tabs(rm) == ["My clients", "Visit plan"]
+    planner = rm.views["planner"]
+    assert getattr(planner, "view", None) is None  # not built until shown
+    rm.tabs.setCurrentWidget(planner)
+    assert type(getattr(planner, "view", None)).__name__ == "PlannerView"
+
+    head = _window(qtbot, scored_db, "head1")
+    assert _tabs(head) == ["Branch", "Clients", "Visit plan"]
+    assert type(getattr(head.views["branch"], "view", None)).__name__ == "BranchView"
+
+    admin = _window(qtbot, scored_db, "admin")
+    assert _tabs(admin) == ["Clients", "Branches", "Administration"]
+    assert admin.book.model.rowCount() == 1_500  # the bank
+    admin.tabs.setCurrentWidget(admin.views["admin"])
+    built = getattr(admin.views["admin"], "view", None)
+    assert built is not None and type(built).__name__ == "AdminView"
+
+
+def test_double_click_in_the_book_opens_the_client(qtbot: QtBot, scored_db: Database) -> None:
+    window = _window(qtbot, scored_db)
+    table = window.book.table
+    top = window.book.model.row_at(0)
+    table.doubleClicked.emit(window.book.model.index(0, 1))
+    client = window.client_view
+    assert client is not None and window.tabs.currentWidget() is client
+    assert _tabs(window)[-1] == "Client"
+    assert client.client_id == int(top["client_id"])  # type: ignore[attr-defined]

@@ -411,6 +411,30 @@
             <source>Scoring</source>
             <translation>正在评分</translation>
         </message>
+        <message>
+            <source>Branch</source>
+            <translation>支行看板</translation>
+        </message>
+        <message>
+            <source>Branches</source>
+            <translation>支行看板</translation>
+        </message>
+        <message>
+            <source>Visit plan</source>
+            <translation>走访计划</translation>
+        </message>
+        <message>
+            <source>Administration</source>
+            <translation>系统管理</translation>
+        </message>
+        <message>
+            <source>Data</source>
+            <translation>数据</translation>
+        </message>
+        <message>
+            <source>Client</source>
+            <translation>客户视图</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>
