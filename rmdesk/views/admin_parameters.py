@@ -212,8 +212,9 @@ def from_text(name: str, text: str) -> Any:
         message = QCoreApplication.translate(
             "AdminParameters", '%1: "%2" is not a value of this kind; write it like %3'
         )
+        title = QCoreApplication.translate("AdminParameters", str(LABELS.get(name, name)))
         raise ValueTextError(
-            message.replace("%1", name).replace("%2", text).replace("%3", example)
+            message.replace("%1", title).replace("%2", text).replace("%3", example)
         ) from None
 
 

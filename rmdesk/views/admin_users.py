@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services import directory, users
+from rmdesk.services.directory import StaleEdit
 from rmdesk.views import labels
 from rmdesk.views.admin_forms import (
     BranchDialog,
@@ -300,9 +301,14 @@ class UsersTab(QWidget):
             self._saved(dialog, message)
 
         self.ctx.runner.run(
-            self.tr("Saving the user"), work, done, lambda exc, _t: dialog.failed(exc),
+            self.tr("Saving the user"), work, done, lambda exc, _t: self._user_refused(dialog, exc),
             write=True, window=self.window(),
         )  # fmt: skip
+
+    def _user_refused(self, dialog: FormDialog, exc: BaseException) -> None:
+        dialog.failed(exc)
+        if isinstance(exc, StaleEdit):  # reload, so that opening the user again edits what is there
+            self.refresh()
 
     def confirm(self, question: str) -> bool:
         """Ask before closing an account (tests replace this)."""

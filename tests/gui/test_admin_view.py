@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -136,6 +136,8 @@ def test_edit_a_user_and_a_stale_edit_is_refused(qtbot: QtBot, scored_db: Databa
     first.display_name.setText("新名字")
     first.submit()
     assert "changed by someone else" in first.message.text() and first.isVisible()
+    row = tab.users_table.current_row()  # the list was reloaded: reopening edits what is there
+    assert row is not None and row.username == "rm05" and row.visits_per_day == 7
     with scored_db.engine.connect() as conn:
         name, visits = conn.execute(
             select(User.display_name, User.visits_per_day).where(User.username == "rm05")
@@ -249,14 +251,25 @@ def test_change_a_parameter(qtbot: QtBot, scored_db: Database, qtmodeltester: ob
     assert tab.edit("cadence_days", "A: 21, B: 60, C: 180, D: 365")
     assert tab.edit("strong_suggestion_minor", "2500")  # yuan
     assert not tab.edit("plan_weeks", "four")
-    assert "plan_weeks" in tab.status.text() and "write it like 4" in tab.status.text()
+    assert tab.status.text() == (
+        'Weeks a proposed plan covers: "four" is not a value of this kind; write it like 4'
+    )
+    # typed into the value cell's editor, as the administrator does
+    cell = tab.model.index(tab.model.names.index("dormant_months"), ParametersModel.VALUE)
+    tab.table.setCurrentIndex(cell)
+    tab.table.edit(cell)
+    editor = tab.table.indexWidget(cell) or tab.table.focusWidget()
+    assert isinstance(editor, QLineEdit) and editor.text() == "6"
+    editor.setText("9")
+    tab.table.itemDelegate().commitData.emit(editor)  # what Enter or leaving the cell does
+    assert tab.model.pending["dormant_months"] == 9
     assert tab.save_button.isEnabled()
     with qtbot.waitSignal(view.changed):
         qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
     stored = parameters.load(scored_db.engine)
     assert stored.card_utilisation == 0.75
     assert stored.cadence_days == {"A": 21, "B": 60, "C": 180, "D": 365}
-    assert stored.strong_suggestion_minor == 250_000
+    assert stored.strong_suggestion_minor == 250_000 and stored.dormant_months == 9
     assert not tab.model.pending and not tab.save_button.isEnabled()
     # a bad value is refused by the engine's own check, and the edit is kept to correct
     assert tab.edit("tier_shares", "A: 0.5, B: 0.5, C: 0.5, D: 0.05")
