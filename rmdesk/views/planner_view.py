@@ -179,8 +179,9 @@ class PlannerView(QWidget):
         for table in (self.week, self.month):
             table.selectionModel().selectionChanged.connect(self._calendar_selected)
             table.customContextMenuRequested.connect(self._menu)
-        self.week.doubleClicked.connect(self._week_activated)
-        self.month.doubleClicked.connect(self._month_activated)
+        # activated: a double-click (or the platform's click) and Enter on the current cell
+        self.week.activated.connect(self._week_activated)
+        self.month.activated.connect(self._month_activated)
         legend = "   ".join(
             f"<span style='background:{STATUS_COLOURS[s]}'>&nbsp;{STATUS_MARKS[s]}&nbsp;</span> "
             f"{status_text(s)}"

@@ -356,9 +356,18 @@ def test_double_click_opens_the_client_and_the_month_shows_the_days(
     view = _view(qtbot, scored_db)
     item = view.week_model.visit_at(0, 1)
     assert item is not None
+    view.show()
+    qtbot.waitExposed(view)
+    at = view.week.visualRect(view.week_model.index(0, 1)).center()
     with qtbot.waitSignal(view.client_requested) as opened:
-        view.week.doubleClicked.emit(view.week_model.index(0, 1))
+        # a double-click is a press and release, then the double-click event
+        qtbot.mouseClick(view.week.viewport(), Qt.MouseButton.LeftButton, pos=at)
+        qtbot.mouseDClick(view.week.viewport(), Qt.MouseButton.LeftButton, pos=at)
     assert opened.args == [item.client_id]
+    view.week.setCurrentIndex(view.week_model.index(1, 2))
+    with qtbot.waitSignal(view.client_requested) as opened:
+        qtbot.keyClick(view.week, Qt.Key.Key_Return)
+    assert opened.args == [view.week_model.visit_at(1, 2).client_id]
     qtbot.mouseClick(view.month_button, Qt.MouseButton.LeftButton)
     assert view.mode == "month" and view.span() == (D(2026, 10, 26), D(2026, 12, 6))
     model = view.month_model
@@ -369,7 +378,7 @@ def test_double_click_opens_the_client_and_the_month_shows_the_days(
     assert text.startswith("3") and all("○" in line for line in text.split("\n")[1:])
     view.month.selectionModel().select(cell, QItemSelectionModel.SelectionFlag.Select)
     assert {v.visit_id for v in view.selected_visits()} == {v.id for v in day_visits}
-    view.month.doubleClicked.emit(cell)  # a day opens its week
+    view.month.activated.emit(cell)  # a day opens its week
     assert view.mode == "week" and view.span()[0] == TODAY
     view.set_mode("month")
     view.go(1)
