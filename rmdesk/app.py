@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
+import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
 
@@ -241,6 +242,7 @@ class Shell:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # background work runs in spawned processes (frozen builds)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     args = parse_args(sys.argv[1:] if argv is None else argv)

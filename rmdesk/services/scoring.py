@@ -515,3 +515,14 @@ def _write_scores(conn: Connection, frame: pd.DataFrame, run_id: int, as_of: dt.
     if updates:
         conn.execute(update(t).where(t.c.client_id == bindparam("b_client")), updates)
     return len(inserts) + len(updates)
+
+
+def score_database(url: str, *, progress: Progress | None = None, **options: Any) -> ScoreResult:
+    """``score`` on the database at ``url`` with an engine of its own (for a child process)."""
+    from rmdesk.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        return score(engine, progress=progress, **options)
+    finally:
+        engine.dispose()

@@ -240,9 +240,10 @@ class MainWindow(QMainWindow):
 
     def score_now(self) -> None:
         """Re-run contribution, flags and suggestions for what this user sees, in the background."""
-        from rmdesk.services.scoring import score  # heavy (scikit-learn): only when used
+        from rmdesk.services.in_process import run_in_process
+        from rmdesk.services.scoring import score_database
 
-        user, engine, today = self.ctx.user, self.ctx.db.engine, self.ctx.today
+        user, url, today = self.ctx.user, self.ctx.db.url, self.ctx.today
         rm = user.username if user.is_rm else None
         branch = user.branch_code if user.is_head else None
         self.score_action.setEnabled(False)
@@ -261,8 +262,15 @@ class MainWindow(QMainWindow):
 
         self.ctx.runner.run(
             self.tr("Scoring"),
-            lambda p: score(
-                engine, rm=rm, branch=branch, today=today, actor=user.username, progress=p
+            # in a process of its own: scikit-learn and pandas on a thread would freeze the window
+            lambda p: run_in_process(
+                score_database,
+                url,
+                rm=rm,
+                branch=branch,
+                today=today,
+                actor=user.username,
+                progress=p,
             ),
             done,
             failed,

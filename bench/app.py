@@ -1,0 +1,217 @@
+"""The desktop app's speed and memory, each beside a baseline measured in the same run.
+
+    python -m bench.app [--clients 100000] [--runs 5]
+
+- startup: a fresh process to the ranked book of a 5,000-client RM painted, against a fresh
+  process to a bare PySide6 window painted (targets: <= 1.0 s and <= 3x the bare start);
+- table: sort and filter a 100,000-row book in the table model, against numpy argsort of one
+  100,000-value column (target: <= 50 ms each);
+- memory: resident memory with the bank's 100,000-client book open (an administrator), against
+  a bare window (target: <= 500 MB);
+- latency: Tools > Score now from the app on a 20,000-client bank while a 10 ms timer probes the
+  event loop, against the same timer with the app idle (target: no stall over 100 ms).
+The window runs on the machine's display (run under xvfb-run) or offscreen without one.
+Figures go to stdout and bench/out/app.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import OUT, ROOT, median_of, save
+
+AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
+BIG_RM = 5_000
+
+
+def prepare(path: Path, clients: int) -> str:
+    """A scored demo bank at ``path`` where rm01 holds 5,000 clients; built once, then kept."""
+    from sqlalchemy import func, select, update
+
+    from rmdesk.db import open_database
+    from rmdesk.models import Client, ClientScore
+    from rmdesk.services.demo_bank import DemoSpec, build
+    from rmdesk.services.scoring import score
+    from rmdesk.services.users import user_id
+
+    url = str(path)
+    db = open_database(url)
+    with db.engine.connect() as conn:
+        have = conn.execute(select(func.count()).select_from(Client)).scalar_one()
+        scored = conn.execute(select(func.count()).select_from(ClientScore)).scalar_one()
+    if have == 0:
+        print(f"building the demo bank ({clients:,} clients) in {path} ...", flush=True)
+        build(db.engine, DemoSpec(clients=clients, as_of=AS_OF))
+        rm = user_id(db.engine, "rm01")
+        with db.engine.begin() as conn:
+            ids = (
+                select(Client.id).order_by(Client.id).limit(min(BIG_RM, clients)).scalar_subquery()
+            )
+            conn.execute(update(Client).where(Client.id.in_(ids)).values(rm_id=rm))
+    if scored == 0:
+        print("scoring it ...", flush=True)
+        score(db.engine, as_of=AS_OF, today=TODAY)
+    db.dispose()
+    return url
+
+
+def child(*args: str) -> dict[str, Any]:
+    """Run bench.app_child in a fresh process; its result and the wall time to its first paint."""
+    env = dict(os.environ)
+    if not env.get("DISPLAY"):
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.app_child", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("RESULT "):
+            wall = time.perf_counter() - started
+            proc.wait(timeout=600)
+            return {"wall": wall, **json.loads(line[7:])}
+    proc.wait()
+    raise SystemExit(f"bench.app_child {' '.join(args)} ended without a result")
+
+
+def startup(url: str, runs: int) -> dict[str, Any]:
+    bare = [child("bare")["wall"] for _ in range(runs)]
+    apps = [child("app", "--db", url, "--user", "rm01") for _ in range(runs)]
+    book = [a["wall"] for a in apps]
+    out = {
+        "bare_s": statistics.median(bare),
+        "book_s": statistics.median(book),
+        "rows": apps[0]["rows"],
+        "bare_runs": bare,
+        "book_runs": book,
+    }
+    out["ratio"] = out["book_s"] / out["bare_s"]
+    print(
+        f"startup: bare window {out['bare_s']:.2f} s; ranked book of {out['rows']:,} clients"
+        f" {out['book_s']:.2f} s ({out['ratio']:.1f}x), medians of {runs}",
+        flush=True,
+    )
+    return out
+
+
+def table(url: str, runs: int) -> dict[str, Any]:
+    import numpy as np
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from rmdesk.db import open_database
+    from rmdesk.services.book import book_mask, client_book
+    from rmdesk.views.frame_model import Column, FrameModel
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    QApplication.instance() or QApplication([])
+    db = open_database(url)
+    started = time.perf_counter()
+    frame = client_book(db.engine, today=TODAY)
+    load_s = time.perf_counter() - started
+    db.dispose()
+    keys = ["contribution_minor", "name", "tier", "next_visit_on", "growth", "deposits_minor"]
+    model = FrameModel([Column(k, k) for k in keys], "Bench")
+    model.set_frame(frame)
+    values = frame["deposits_minor"].to_numpy(dtype="float64")
+    baseline, _ = median_of(runs, lambda: np.argsort(values, kind="stable"))
+    sorts = {}
+    for i, key in enumerate(keys):
+        sorts[key], _ = median_of(runs, lambda i=i: model.sort(i, Qt.SortOrder.DescendingOrder))
+    name = str(frame["name"].iloc[len(frame) // 2])[:2]
+    filters = {
+        "search": {"text": name},
+        "tier": {"tier": "A"},
+        "overdue": {"overdue": True},
+        "flags+segment": {"flags": "any", "segment": "mass"},
+    }
+    filtered = {}
+    for label, kw in filters.items():
+        filtered[label], _ = median_of(runs, lambda kw=kw: model.set_mask(book_mask(frame, **kw)))
+    out = {
+        "rows": len(frame),
+        "load_s": load_s,
+        "argsort_baseline_ms": baseline * 1000,
+        "sort_ms": {k: v * 1000 for k, v in sorts.items()},
+        "filter_ms": {k: v * 1000 for k, v in filtered.items()},
+    }
+    print(
+        f"table: {len(frame):,} rows (loaded in {load_s:.1f} s); numpy argsort baseline "
+        f"{out['argsort_baseline_ms']:.1f} ms",
+        flush=True,
+    )
+    for k, v in out["sort_ms"].items():
+        print(f"  sort by {k}: {v:.1f} ms ({v / out['argsort_baseline_ms']:.1f}x)", flush=True)
+    for k, v in out["filter_ms"].items():
+        print(f"  filter {k}: {v:.1f} ms ({v / out['argsort_baseline_ms']:.1f}x)", flush=True)
+    return out
+
+
+def memory(url: str) -> dict[str, Any]:
+    bare = child("bare")
+    admin = child("app", "--db", url, "--user", "admin")
+    out = {"bare_mb": bare["rss_mb"], "book_mb": admin["rss_mb"], "rows": admin["rows"]}
+    print(
+        f"memory: bare window {out['bare_mb']:.0f} MB; the bank's book of {out['rows']:,} clients"
+        f" open {out['book_mb']:.0f} MB",
+        flush=True,
+    )
+    return out
+
+
+def latency(url: str) -> dict[str, Any]:
+    result = child("app", "--db", url, "--user", "admin", "--score")
+    idle, busy = result["idle"], result["busy"]
+    print(
+        f"latency: idle max {idle['max_ms']:.0f} ms (p99 {idle['p99_ms']:.0f}, "
+        f"{idle['over_100ms']} over 100 ms in {idle['ticks']} ticks); while scoring "
+        f"{result['rows']:,} clients for {result['scoring_seconds']:.0f} s: max "
+        f"{busy['max_ms']:.0f} ms, p99 {busy['p99_ms']:.0f} ms, "
+        f"{busy['over_100ms']} stalls over 100 ms in {busy['ticks']} ticks",
+        flush=True,
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--clients", type=int, default=100_000)
+    parser.add_argument("--latency-clients", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--only", choices=["startup", "table", "memory", "latency"], action="append"
+    )
+    args = parser.parse_args()
+    wanted = args.only or ["startup", "table", "memory", "latency"]
+    OUT.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"clients": args.clients, "display": bool(os.environ.get("DISPLAY"))}
+    if {"startup", "table", "memory"} & set(wanted):
+        big = prepare(OUT / f"app-{args.clients}.sqlite3", args.clients)
+        if "startup" in wanted:
+            result["startup"] = startup(big, args.runs)
+        if "table" in wanted:
+            result["table"] = table(big, args.runs)
+        if "memory" in wanted:
+            result["memory"] = memory(big)
+    if "latency" in wanted:
+        small = prepare(OUT / f"app-{args.latency_clients}.sqlite3", args.latency_clients)
+        result["latency"] = latency(small)
+    print("saved", save("app", result))
+
+
+if __name__ == "__main__":
+    main()
