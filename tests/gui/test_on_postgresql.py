@@ -1,0 +1,70 @@
+"""The app's main flows on a shared PostgreSQL database, as on the local SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from rmdesk.app import Shell
+from rmdesk.db import Database, open_database
+from rmdesk.models import AuditEntry, ScoringRun
+from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.scoring import score
+from rmdesk.settings import Settings
+from rmdesk.tasks import ImmediateRunner
+from tests.conftest import Databases
+from tests.gui.conftest import AS_OF, TODAY
+
+
+@pytest.fixture(scope="module")
+def pg_db(module_databases: Databases) -> Iterator[Database]:
+    db = open_database(module_databases.new("postgresql"))
+    build(db.engine, DemoSpec(clients=400, as_of=AS_OF))
+    score(db.engine, as_of=AS_OF, today=TODAY)
+    yield db
+    db.dispose()
+
+
+def _log_in(qtbot: QtBot, qapp: QApplication, db: Database, user: str) -> Shell:
+    shell = Shell(qapp, ImmediateRunner(), Settings(), "en", store_settings=lambda _s: None)
+    shell.database_ready(db)
+    dialog = shell.show_login()
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, user)
+    qtbot.keyClicks(dialog.password, "rmdesk")
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert shell.window is not None
+    qtbot.addWidget(shell.window)
+    shell.window.ctx.today = TODAY
+    return shell
+
+
+def test_an_rm_works_on_postgresql(qtbot: QtBot, qapp: QApplication, pg_db: Database) -> None:
+    window = _log_in(qtbot, qapp, pg_db, "rm01").window
+    assert window is not None and pg_db.display_url.startswith("postgresql")
+    model = window.book.model
+    contribution = [model.row_at(r)["contribution_minor"] for r in range(model.rowCount())]
+    assert contribution and contribution == sorted(contribution, reverse=True)
+    window.book.table.doubleClicked.emit(model.index(0, 1))
+    assert window.client_view is not None
+    assert window.client_view.client_id == int(model.row_at(0)["client_id"])
+    with pg_db.engine.connect() as conn:
+        actions = set(conn.execute(select(AuditEntry.action)).scalars())
+    assert "login" in actions
+
+
+def test_score_now_on_postgresql(qtbot: QtBot, qapp: QApplication, pg_db: Database) -> None:
+    window = _log_in(qtbot, qapp, pg_db, "head1").window
+    assert window is not None
+    with pg_db.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(ScoringRun)).scalar_one()
+    window.score_action.trigger()
+    with pg_db.engine.connect() as conn:
+        runs = conn.execute(select(ScoringRun.actor).order_by(ScoringRun.id)).scalars().all()
+    assert len(runs) == before + 1 and runs[-1] == "head1"
+    assert window.tabs.tabText(0) == "Branch"
