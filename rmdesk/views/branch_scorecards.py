@@ -158,7 +158,7 @@ class ScorecardPanel(QWidget):
         split.addWidget(self.ranking)
         split.addWidget(lower)
         split.setStretchFactor(1, 1)
-        split.setSizes([210, 460])
+        split.setSizes([178, 500])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addLayout(bar)
@@ -209,11 +209,10 @@ class ScorecardPanel(QWidget):
         draw_waiting(self.pareto_canvas)
         self.reload()
         engine = self.ctx.db.engine
-        generation = self._generation
         self.ctx.runner.run(
             self.tr("Loading the branch's contribution"),
             lambda _p: branch_review.branch_pareto(engine, branch_id),
-            lambda shape: self._show_pareto(generation, shape),
+            lambda shape: self._show_pareto(branch_id, shape),
             error_handler(self),
             window=None,  # the chart says it is loading; no progress dialog in the way
         )
@@ -270,7 +269,9 @@ class ScorecardPanel(QWidget):
         self.trend = trend
         self._draw_trend()
 
-    def _show_pareto(self, generation: int, shape: BranchPareto) -> None:
+    def _show_pareto(self, branch_id: int, shape: BranchPareto) -> None:
+        if branch_id != self.branch_id:  # another branch was chosen meanwhile
+            return
         self.shape = shape
         as_of = self.ctx.formats.date(shape.as_of) if shape.as_of else "—"
         draw_pareto(self.pareto_canvas, shape, as_of)
