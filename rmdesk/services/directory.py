@@ -262,7 +262,7 @@ def create_user(
     kind = _role(role)
     visits = _visits(visits_per_day)
     try:
-        users._check_password(password)  # the one password rule, kept in users.py
+        users.check_password(password)  # the one password rule, kept in users.py
     except users.UserError as exc:
         raise DirectoryError(
             "password", f"password: {exc}", f"密码：至少需要 {users.MIN_PASSWORD} 个字符"

@@ -28,7 +28,7 @@ def has_admin(engine: Engine) -> bool:
 
 def create_admin(engine: Engine, username: str, password: str, *, actor: str = "cli") -> None:
     """Add an administrator account (the first one is made by ``rmdesk-cli init``)."""
-    _check_password(password)
+    check_password(password)
     with engine.begin() as conn:
         taken = conn.execute(select(User.id).where(User.username == username)).first()
         if taken:
@@ -48,7 +48,7 @@ def create_admin(engine: Engine, username: str, password: str, *, actor: str = "
 
 
 def set_password(engine: Engine, username: str, password: str, *, actor: str = "cli") -> None:
-    _check_password(password)
+    check_password(password)
     with engine.begin() as conn:
         done = conn.execute(
             update(User)
@@ -60,7 +60,8 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str = "
         audit.record(conn, actor, "set_password", "users", username)
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str) -> None:
+    """Raise UserError when ``password`` breaks the password rule (the one place it is kept)."""
     if len(password) < MIN_PASSWORD:
         raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
 
