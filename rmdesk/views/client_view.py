@@ -1,0 +1,261 @@
+"""The client view: one client organised by the 7P of client analysis.
+
+概况 Profile, 忠诚度 Loyalty, 利润贡献 Contribution, 业绩 Performance, 潜力 Potential, 产品
+Products, 营销 Marketing, under a header with the key figures. It opens when the RM
+double-clicks a client in the book (``show_client``). The RM acts here on flags
+(acknowledge, resolve, dismiss with a reason, snooze), records suggestion outcomes and logs
+contacts; every write goes through the runner's writer lane, then the client is read again
+and ``changed`` tells the other views.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+
+from rmdesk.services import client_profile, contacts, risk_flags, suggestions
+from rmdesk.services.client_profile import ClientProfile
+from rmdesk.services.contacts import ContactError
+from rmdesk.services.contribution_detail import Breakdown, client_breakdown
+from rmdesk.services.progress import Progress
+from rmdesk.views.client_contribution import ContributionPanel, PerformancePanel
+from rmdesk.views.client_dialogs import FlagActionDialog
+from rmdesk.views.client_marketing import MarketingPanel, PotentialPanel
+from rmdesk.views.client_panels import Header, LoyaltyPanel, ProductsPanel, ProfilePanel
+from rmdesk.views.context import ViewContext, error_handler
+
+
+@dataclass
+class Loaded:
+    profile: ClientProfile
+    breakdown: Breakdown
+
+
+class ClientView(QWidget):
+    changed = Signal()
+    loaded = Signal(int)  # the client id, once it is on screen
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("ClientView")
+        self.client_id: int | None = None
+        self.data: Loaded | None = None
+        self.header = Header(ctx, self)
+        self.placeholder = QLabel(self.tr("Double-click a client in the book to open it."), self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("client_tabs")
+        self.profile = ProfilePanel(ctx, self)
+        self.loyalty = LoyaltyPanel(ctx, self)
+        self.contribution = ContributionPanel(ctx, self)
+        self.performance = PerformancePanel(ctx, self)
+        self.potential = PotentialPanel(ctx, self)
+        self.products = ProductsPanel(ctx, self)
+        self.marketing = MarketingPanel(ctx, self)
+        for panel, title in (
+            (self.profile, self.tr("Profile")),
+            (self.loyalty, self.tr("Loyalty")),
+            (self.contribution, self.tr("Contribution")),
+            (self.performance, self.tr("Performance")),
+            (self.potential, self.tr("Potential")),
+            (self.products, self.tr("Products")),
+            (self.marketing, self.tr("Marketing")),
+        ):
+            self.tabs.addTab(panel, title)
+        self.suggestions = self.potential.suggestions
+        self.flags = self.potential.flags
+        self.form = self.marketing.form
+        self.suggestions.outcome_requested.connect(self.record_outcome)
+        self.flags.action_requested.connect(self.flag_button)
+        self.form.submitted.connect(self.log_contact)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
+        self._showing(False)
+
+    def _showing(self, on: bool) -> None:
+        self.placeholder.setVisible(not on)
+        self.header.setVisible(on)
+        self.tabs.setVisible(on)
+
+    # --- reading ---------------------------------------------------------------------------
+    def show_client(self, client_id: int) -> None:
+        """Open ``client_id``: note the view in the audit trail, then read the client."""
+        if client_id != self.client_id:
+            self.form.clear()
+            self.tabs.setCurrentIndex(0)
+        self.client_id = client_id
+        engine, actor = self.ctx.db.engine, self.ctx.user.username
+        self.ctx.runner.run(
+            self.tr("Opening the client"),
+            lambda _p: client_profile.record_view(engine, client_id, actor),
+            lambda _r: self.refresh(),
+            error_handler(self),
+            write=True,
+        )
+
+    def refresh(self) -> None:
+        """Read the client shown again (after a write here or elsewhere)."""
+        client_id = self.client_id
+        if client_id is None:
+            return
+        ctx = self.ctx
+        user = ctx.user
+        rm_id = user.id if user.is_rm else None
+        branch_id = user.branch_id if user.is_head else None
+        engine, today = ctx.db.engine, ctx.today
+
+        def work(_progress: Progress) -> Loaded:
+            profile = client_profile.load(
+                engine, client_id, today=today, rm_id=rm_id, branch_id=branch_id
+            )
+            return Loaded(profile, client_breakdown(engine, client_id, profile.as_of))
+
+        ctx.runner.run(
+            self.tr("Reading the client"), work, self._loaded, error_handler(self), window=self
+        )
+
+    def _loaded(self, data: Loaded) -> None:
+        if data.profile.client_id != self.client_id:
+            return  # an older read finished after the RM opened another client
+        keep_suggestion = self._current_id(self.suggestions.current())
+        keep_flag = self._current_id(self.flags.current())
+        self.data = data
+        p = data.profile
+        self.header.show_profile(p)
+        self.profile.show_profile(p)
+        self.loyalty.show_profile(p)
+        self.contribution.show_profile(p, data.breakdown)
+        self.performance.show_profile(p)
+        self.suggestions.show_profile(p, keep_suggestion)
+        self.flags.show_profile(p, keep_flag)
+        self.products.show_profile(p)
+        self.marketing.show_profile(p)
+        self._showing(True)
+        self.loaded.emit(p.client_id)
+
+    @staticmethod
+    def _current_id(row: Any) -> int | None:
+        return None if row is None else int(row["id"])
+
+    # --- writing ---------------------------------------------------------------------------
+    def _write(self, title: str, work: Callable[[], object]) -> None:
+        def done(_result: object) -> None:
+            self.changed.emit()
+            self.refresh()
+
+        self.ctx.runner.run(
+            title,
+            lambda _p: work(),
+            done,
+            error_handler(self),
+            write=True,
+            window=self,
+        )
+
+    def _warn(self, text: str) -> None:
+        QMessageBox.warning(self, self.tr("rmdesk"), text)
+
+    def record_outcome(self, outcome: str, note: str = "") -> None:
+        """Record pitched / accepted / declined / not now for the selected suggestion."""
+        row = self.suggestions.current()
+        if row is None:
+            self._warn(self.tr("Select a suggestion first."))
+            return
+        user = self.ctx.user
+        engine = self.ctx.db.engine
+        sid, version = int(row["id"]), int(row["version"])
+        self._write(
+            self.tr("Recording the outcome"),
+            lambda: suggestions.record_outcome(
+                engine,
+                sid,
+                outcome,
+                user_id=user.id,
+                actor=user.username,
+                note=note.strip() or None,
+                version=version,
+            ),
+        )
+
+    def flag_button(self, action: str) -> None:
+        """A lifecycle button: dismiss and snooze ask for a reason / a date first."""
+        if action in ("dismiss", "snooze"):
+            titles = {"dismiss": self.tr("Dismiss the flag"), "snooze": self.tr("Snooze the flag")}
+            dialog = FlagActionDialog(action, self.ctx.today, titles[action], self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            reason, until = dialog.values()
+            self.act_on_flag(action, reason=reason, until=until)
+        else:
+            self.act_on_flag(action)
+
+    def act_on_flag(self, action: str, *, reason: str = "", until: dt.date | None = None) -> None:
+        """Acknowledge, resolve, dismiss (a reason is required) or snooze the selected flag."""
+        row = self.flags.current()
+        if row is None:
+            self._warn(self.tr("Select a flag first."))
+            return
+        if action == "dismiss" and not reason.strip():
+            self._warn(self.tr("Say why the flag is dismissed: a reason is required."))
+            return
+        if action == "snooze" and (until is None or until <= self.ctx.today):
+            self._warn(self.tr("Choose a day after today to snooze the flag until."))
+            return
+        user, ctx = self.ctx.user, self.ctx
+        engine = ctx.db.engine
+        flag_id, version = int(row["id"]), int(row["version"])
+        self._write(
+            self.tr("Updating the flag"),
+            lambda: risk_flags.act(
+                engine,
+                flag_id,
+                action,
+                user_id=user.id,
+                actor=user.username,
+                version=version,
+                reason=reason.strip() or None,
+                until=until,
+                today=ctx.today,
+            ),
+        )
+
+    def log_contact(self) -> None:
+        """Log the contact in the form; bad input is named under the form and nothing is written."""
+        if self.client_id is None:
+            return
+        contact = self.form.contact(self.client_id)
+        user = self.ctx.user
+        engine = self.ctx.db.engine
+        self.form.message.clear()
+        show_error = error_handler(self)
+
+        def failed(exc: BaseException, trace: str) -> None:
+            if isinstance(exc, ContactError):
+                self.form.message.setText(self.ctx.text(exc.zh, exc.en))
+                self.form.focus_field(exc.field)
+            else:
+                show_error(exc, trace)
+
+        def work() -> int:
+            return contacts.log_contact(engine, contact, user_id=user.id, actor=user.username)
+
+        def done(_result: object) -> None:
+            self.form.clear()
+            self.changed.emit()
+            self.refresh()
+
+        self.ctx.runner.run(
+            self.tr("Logging the contact"),
+            lambda _p: work(),
+            done,
+            failed,
+            write=True,
+            window=self,
+        )
