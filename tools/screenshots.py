@@ -8,6 +8,7 @@ Screens: login, book, client, planner, branch, admin (default: all).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rmdesk.app import ensure_cjk_font, install_language
+from rmdesk.app import SettingsFile, ensure_cjk_font, install_language
 from rmdesk.db import Database, open_database
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
@@ -47,7 +48,7 @@ def _window(db: Database, username: str, language: str, locale: object) -> MainW
         language=language,
         today=TODAY,
     )
-    window = MainWindow(ctx)
+    window = MainWindow(ctx, None, SettingsFile(lambda _s: None))
     window.refresh()
     return window
 
@@ -83,6 +84,7 @@ def _save(widget: QWidget, name: str) -> None:
 
 
 def main(wanted: list[str]) -> None:
+    os.environ["RMDESK_HOME"] = tempfile.mkdtemp()  # never the user's own settings
     app = QApplication(sys.argv[:1])
     ensure_cjk_font(app)
     folder = Path(tempfile.mkdtemp())
