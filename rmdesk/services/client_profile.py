@@ -28,7 +28,11 @@ COMPONENTS = ("deposit_margin", "loan_margin", "fees", "cost", "expected_loss")
 
 
 class ProfileError(LookupError):
-    """The client does not exist, or is not in the book of the user who asked."""
+    """The client does not exist, or is not in the book of the user who asked (``zh`` / ``en``)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
 
 
 @dataclass(frozen=True)
@@ -168,11 +172,14 @@ def load(
     with engine.connect() as conn:
         row = _client(conn, client_id)
         if row is None:
-            raise ProfileError(f"client {client_id} does not exist")
+            raise ProfileError(f"客户 {client_id} 不存在。", f"client {client_id} does not exist")
         if (rm_id is not None and row.rm_id != rm_id) or (
             branch_id is not None and row.branch_id != branch_id
         ):
-            raise ProfileError(f"client {row.external_id} is not in your book")
+            raise ProfileError(
+                f"客户 {row.external_id} 不在您的管户范围内。",
+                f"client {row.external_id} is not in your book",
+            )
         score = _score(conn, client_id)
         as_of = score.as_of if score is not None else data_date(conn)
         window = Window(as_of)

@@ -19,7 +19,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from rmdesk.services import client_profile, contacts, risk_flags, suggestions
-from rmdesk.services.client_profile import ClientProfile
+from rmdesk.services.client_profile import ClientProfile, ProfileError
 from rmdesk.services.contacts import ContactError
 from rmdesk.services.contribution_detail import Breakdown, client_breakdown
 from rmdesk.services.progress import Progress
@@ -117,9 +117,15 @@ class ClientView(QWidget):
             )
             return Loaded(profile, client_breakdown(engine, client_id, profile.as_of))
 
-        ctx.runner.run(
-            self.tr("Reading the client"), work, self._loaded, error_handler(self), window=self
-        )
+        show_error = error_handler(self)
+
+        def failed(exc: BaseException, trace: str) -> None:
+            if isinstance(exc, ProfileError):  # said in the interface language
+                self._warn(ctx.text(exc.zh, exc.en))
+            else:
+                show_error(exc, trace)
+
+        ctx.runner.run(self.tr("Reading the client"), work, self._loaded, failed, window=self)
 
     def _loaded(self, data: Loaded) -> None:
         if data.profile.client_id != self.client_id:

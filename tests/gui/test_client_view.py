@@ -157,6 +157,10 @@ def test_a_client_outside_the_book_is_not_shown(
     view.show_client(other)
     assert shown and "not in your book" in shown[0]
     assert view.header.isHidden()
+    chinese_view = ClientView(context_for(scored_db, "rm01", language="zh_CN"))
+    qtbot.addWidget(chinese_view)
+    chinese_view.show_client(other)
+    assert "不在您的管户范围内" in shown[-1]
 
 
 def _flag_of(db: Database, flag_id: int) -> tuple[str, str | None, list[tuple[Any, ...]]]:
