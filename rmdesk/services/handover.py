@@ -201,7 +201,8 @@ def _moving_visits(conn: Connection, rows: Sequence[Any], today: dt.date) -> pd.
     keep = [
         old.get(int(c)) == int(u) for c, u in zip(found["client_id"], found["user_id"], strict=True)
     ]
-    return found[keep].reset_index(drop=True)
+    # a boolean Series picks rows even when there are none (an empty list would pick columns)
+    return found[pd.Series(keep, index=found.index, dtype=bool)].reset_index(drop=True)
 
 
 def _pairs(conn: Connection, query: Select[Any]) -> dict[Any, Any]:

@@ -301,3 +301,20 @@ def test_an_administrator_moves_a_client_to_another_branch(bank: Bank) -> None:
         ).scalar_one()
     assert tuple(row) == (users["rm07"], rm07_branch) and rm07_branch != 1
     assert entry["from_branch_id"] == 1 and entry["to_branch_id"] == rm07_branch
+
+
+def test_a_client_without_visits_moves_alone(bank: Bank) -> None:
+    engine, users = bank.engine, bank.users
+    c, v = T["clients"], T["visits"]
+    with engine.connect() as conn:
+        client = conn.execute(
+            select(c.c.id)
+            .where(c.c.rm_id == users["rm03"], c.c.id.not_in(select(v.c.client_id)))
+            .limit(1)
+        ).scalar_one()
+    plan = preview(engine, [client], users["rm02"], actor="head1", today=TODAY)
+    assert (plan.count, plan.visits, plan.open_flags, plan.contribution_minor) == (1, 0, 0, 0)
+    done = reassign(engine, [client], users["rm02"], actor="head1", reason="x", today=TODAY)
+    assert done.visit_ids == ()
+    with engine.connect() as conn:
+        assert conn.execute(select(c.c.rm_id).where(c.c.id == client)).scalar() == users["rm02"]
