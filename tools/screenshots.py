@@ -58,7 +58,19 @@ def _book(window: MainWindow) -> None:
 
 
 def _client(window: MainWindow) -> None:
-    window.open_client(int(window.book.model.row_at(0)["client_id"]))
+    """The highest-ranked client with an open flag: every panel has something to show."""
+    model = window.book.model
+    row = next(r for r in range(model.rowCount()) if model.row_at(r)["open_flags"] > 0)
+    window.open_client(int(model.row_at(row)["client_id"]))
+
+
+def _client_tab(index: int) -> Callable[[MainWindow], None]:
+    def show(window: MainWindow) -> None:
+        _client(window)
+        assert window.client_view is not None
+        window.client_view.tabs.setCurrentIndex(index)
+
+    return show
 
 
 def _tab(key: str) -> Callable[[MainWindow], None]:
@@ -71,6 +83,9 @@ def _tab(key: str) -> Callable[[MainWindow], None]:
 SCREENS: dict[str, tuple[str, Callable[[MainWindow], None]]] = {
     "book": ("rm01", _book),
     "client": ("rm01", _client),
+    "client-contribution": ("rm01", _client_tab(2)),
+    "client-potential": ("rm01", _client_tab(4)),
+    "client-marketing": ("rm01", _client_tab(6)),
     "planner": ("rm01", _tab("planner")),
     "branch": ("head1", _tab("branch")),
     "admin": ("admin", _tab("admin")),

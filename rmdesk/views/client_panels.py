@@ -10,14 +10,17 @@ from typing import Any
 import pandas as pd
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PySide6.QtWidgets import (
+    QFormLayout,
     QFrame,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
     QWidget,
 )
 
+from rmdesk.services import seven_p
 from rmdesk.services.client_profile import ClientProfile
 from rmdesk.views import labels
 from rmdesk.views.context import ViewContext
@@ -182,11 +185,25 @@ class ProfilePanel(QWidget):
             ],
             parent=self,
         )
+        self.summary_box = QGroupBox(self.tr("7P summary"), self)
+        self.summary = QFormLayout(self.summary_box)
+        self.summary.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(self.facts)
+        layout.addWidget(self.summary_box)
+        layout.addStretch(1)
 
     def show_profile(self, p: ClientProfile) -> None:
         fmt, put = self.ctx.formats, self.facts.put
+        while self.summary.rowCount():
+            self.summary.removeRow(0)
+        for line in seven_p.summary(p, self.ctx.language):
+            title, text = QLabel(line.title, self.summary_box), QLabel(line.text, self.summary_box)
+            title.setStyleSheet("font-weight: bold;")
+            text.setWordWrap(True)
+            text.setObjectName(f"summary_{line.key}")
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.summary.addRow(title, text)
         put("external_id", p.external_id)
         put("kind", labels.kind(p.kind))
         put("segment", labels.segment(p.segment))

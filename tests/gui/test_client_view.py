@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, insert, select
 
@@ -127,6 +127,11 @@ def test_every_panel_opens_for_the_top_client(
     assert view.contribution.products.model_.rowCount() > 0
     assert "Trailing-12-month contribution" in view.contribution.lines.toPlainText()
     assert viewed == "rm01"  # opening a client is in the audit trail
+    lines = view.profile.summary
+    assert lines.rowCount() == 7  # one line per P
+    product = view.profile.summary_box.findChild(QLabel, "summary_product")
+    live = view.products.table.model_.frame["live"].sum()
+    assert product is not None and product.text().startswith(f"{live} products: ")
     for table in (view.products.table, view.flags.table, view.marketing.contacts):
         qtmodeltester.check(table.model_)
 
@@ -362,5 +367,8 @@ def test_the_view_in_chinese(qtbot: QtBot, scored_db: Database, chinese: QLocale
     assert "A 级客户" in view.header.who.text()
     assert view.marketing.form.save.text() == "登记联系"
     assert "近12个月贡献度" in view.contribution.lines.toPlainText()
+    assert view.profile.summary_box.title() == "7P 概要"
+    summary = view.profile.summary_box.findChild(QLabel, "summary_profitability")
+    assert summary is not None and summary.text().startswith("近12个月贡献 ¥")
     header = view.products.table.model_.headerData(0, Qt.Orientation.Horizontal)
     assert header == "产品"

@@ -198,3 +198,42 @@ def test_a_client_outside_the_book_is_refused(db_url: str) -> None:
 )
 def test_id_numbers_are_masked(raw: str | None, masked: str) -> None:
     assert mask_id_number(raw) == masked
+
+
+def test_the_seven_p_summary_in_both_languages(db_url: str) -> None:
+    from rmdesk.services.seven_p import summary
+
+    db, ids = _bank(db_url)
+    p = client_profile.load(db.engine, ids["rich"], today=TODAY, rm_id=ids["rm1"])
+    bare = client_profile.load(db.engine, ids["bare"], today=TODAY, rm_id=ids["rm1"])
+    db.dispose()
+    zh = {line.key: (line.title, line.text) for line in summary(p, "zh_CN")}
+    assert [t for t, _ in zh.values()] == [
+        "概况",
+        "忠诚度",
+        "利润贡献",
+        "业绩",
+        "潜力",
+        "产品",
+        "营销",
+    ]
+    assert zh["profiling"][1] == "富裕客户，46岁，望京，KYC复核已逾期"
+    assert "近12个月联系1次" in zh["persistency"][1] and "2026年5月20日" in zh["persistency"][1]
+    assert (
+        zh["profitability"][1]
+        == "近12个月贡献 ¥9,000.00（较前12个月 +50.0%），名下排名 1/2，A级客户"
+    )
+    assert "存款日均 ¥123,000.00" in zh["performance"][1]
+    # the open suggestion ranked first (a declined one is not offered again)
+    assert zh["prospecting"][1].startswith("首推") and "¥123.45" in zh["prospecting"][1]
+    assert zh["prospecting"][1].endswith("另有1项建议")
+    assert zh["product"][1] == "在持产品2个：存款1个、贷款1个"
+    assert zh["promotion"][1] == "下次拜访 2026年7月6日，未结预警1个（最高：中）"
+    en = {line.key: line.text for line in summary(p, "en")}
+    assert en["profitability"].startswith("CN¥9,000.00 over the last 12 months (+50.0%")
+    assert en["product"] == "2 products: 1 deposits, 1 loans"
+    empty = {line.key: line.text for line in summary(bare, "en")}
+    assert empty["profitability"] == "not scored yet"
+    assert empty["product"] == "no products held"
+    assert empty["prospecting"] == "no open suggestion"
+    assert empty["persistency"].endswith("never contacted")

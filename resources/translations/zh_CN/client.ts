@@ -615,6 +615,10 @@
             <source>Type</source>
             <translation>客户类型</translation>
         </message>
+        <message>
+            <source>7P summary</source>
+            <translation>7P 概要</translation>
+        </message>
     </context>
     <context>
         <name>SuggestionsBox</name>
