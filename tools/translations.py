@@ -35,13 +35,19 @@ def _pairs(ts: Path, translated: bool) -> set[tuple[str, str]]:
     return found
 
 
-def missing() -> list[tuple[str, str]]:
+def extracted() -> set[tuple[str, str]]:
+    """(context, source) of every string pyside6-lupdate finds in rmdesk/."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "x.ts"
         lupdate = Path(sys.executable).with_name("pyside6-lupdate")
         sources = sorted(str(p) for p in (ROOT / "rmdesk").rglob("*.py"))
         subprocess.run([str(lupdate), "-silent", *sources, "-ts", str(out)], check=True)
-        wanted = _pairs(out, translated=False)
+        return _pairs(out, translated=False)
+
+
+def missing() -> list[tuple[str, str]]:
+    """The strings in rmdesk/ that no zh_CN catalogue file translates."""
+    wanted = extracted()
     have: set[tuple[str, str]] = set()
     for ts in FOLDER.glob("*.ts"):
         have |= _pairs(ts, translated=True)
