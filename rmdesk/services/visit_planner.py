@@ -294,10 +294,19 @@ def _schedule(
 ) -> tuple[dict[dt.date, list[_Candidate]], list[_Candidate]]:
     """Fill each working day in turn; returns the visits by day and the clients left over.
 
-    A day takes the most urgent client already due, then neighbours from that client's district
+    A day takes the most urgent client already due (those overdue by the first day in tier and
+    contribution order), then neighbours from that client's district
     due within ``window_days`` of the day, then the next most urgent client, and so on.
     """
-    pending = sorted(candidates, key=_Candidate.key)
+    first = min(capacity, default=dt.date.max)
+
+    def urgency(c: _Candidate) -> tuple[dt.date, int, int, int]:
+        # Everyone due by the first day is equally due now: the better tier and the bigger
+        # contribution go first, not whoever has waited longest (a D client silent for a year
+        # does not push an A client out of a full plan).
+        return (max(c.due, first), c.tier_rank, -c.contribution, c.client_id)
+
+    pending = sorted(candidates, key=urgency)
     plan: dict[dt.date, list[_Candidate]] = {}
     for day in sorted(capacity):
         free = capacity[day]
@@ -320,7 +329,7 @@ def _schedule(
             free -= len(group)
         if chosen:
             # The route goes district by district; within one, the most urgent first.
-            chosen.sort(key=lambda c: (c.district is None, c.district or "", c.key()))
+            chosen.sort(key=lambda c: (c.district is None, c.district or "", urgency(c)))
             plan[day] = chosen
     return plan, pending
 

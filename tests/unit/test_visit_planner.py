@@ -308,13 +308,15 @@ def _id_of(bank: Bank, frame: Any, ext: str) -> int:
 
 def test_due_dates_order_districts_and_reasons(bank: Bank) -> None:
     frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    # due by the first day: C01 (A), C02 (B), C10 (D, silent for a year) and C05 (never
+    # contacted) in tier and contribution order; neighbours due soon join them by district
     assert _plan(bank, frame) == [
-        ("C10", D(2026, 9, 28), 1, "cadence"),
-        ("C04", D(2026, 9, 28), 2, "suggestion"),
-        ("C01", D(2026, 9, 29), 1, "cadence"),
-        ("C03", D(2026, 9, 29), 2, "maturity"),
-        ("C02", D(2026, 9, 30), 1, "flag"),
-        ("C05", D(2026, 9, 30), 2, "cadence"),
+        ("C01", D(2026, 9, 28), 1, "cadence"),
+        ("C03", D(2026, 9, 28), 2, "maturity"),
+        ("C02", D(2026, 9, 29), 1, "flag"),
+        ("C05", D(2026, 9, 29), 2, "cadence"),
+        ("C10", D(2026, 9, 30), 1, "cadence"),
+        ("C04", D(2026, 9, 30), 2, "suggestion"),
     ]
     due = dict(zip(frame["client_id"].map(_ext(bank)), frame["due_on"].dt.date, strict=True))
     assert due == {
@@ -328,7 +330,7 @@ def test_due_dates_order_districts_and_reasons(bank: Bank) -> None:
     assert frame.attrs["unplaced"] == []
     by = frame.set_index(frame["client_id"].map(_ext(bank)))
     assert by.loc["C05", "tier"] == "D"  # no score: the lowest tier
-    assert list(by["district"]) == ["静安", "静安", "浦东", "浦东", "徐汇", "徐汇"]
+    assert list(by["district"]) == ["浦东", "浦东", "徐汇", "徐汇", "静安", "静安"]
     assert by.loc["C03", "reason_zh"] == (
         "一年定期存款 将于 2026-10-20 到期，请在到期前 14 天即 2026-10-06 前走访；"
         "上次联系 2026-05-01，C 级客户每 180 天联系一次，应于 2026-10-28 联系。"
@@ -377,12 +379,12 @@ def test_rerunning_changes_nothing_and_keeps_what_the_rm_decided(bank: Bank) -> 
     assert _plan(bank, third) == [
         ("C10", D(2026, 9, 28), 1, "cadence"),
         ("C04", D(2026, 9, 28), 2, "suggestion"),
-        ("C05", D(2026, 9, 29), 1, "cadence"),
+        ("C05", D(2026, 9, 29), 2, "cadence"),  # after C02's accepted visit that day
         # no longer joins C01 in 浦东, so C03 waits until it is due (10-06, a holiday: 10-08)
         ("C03", D(2026, 10, 8), 1, "maturity"),
     ]
     # a visit kept for the same client keeps its id; one that changed gets a new version
-    for ext, version in (("C10", 1), ("C04", 1), ("C03", 2)):
+    for ext, version in (("C10", 2), ("C04", 2), ("C03", 2)):
         assert _id_of(bank, third, ext) == _id_of(bank, first, ext)
         assert _visit(bank, _id_of(bank, third, ext)).version == version
     assert _id_of(bank, third, "C05") != kept["cancelled"]
@@ -630,8 +632,8 @@ def test_ics_export_reads_back(bank: Bank, tmp_path: Path) -> None:
         f"visit-{_visit_rows(bank)[0][0]}@rmdesk",  # C07's planned visit, made first
     }
     event = by_uid[f"visit-{c03}@rmdesk"]
-    assert event.decoded("DTSTART") == D(2026, 9, 29)
-    assert event.decoded("DTEND") == D(2026, 9, 30)
+    assert event.decoded("DTSTART") == D(2026, 9, 28)
+    assert event.decoded("DTEND") == D(2026, 9, 29)
     assert str(event["SUMMARY"]) == "走访 客户C03：产品到期"
     assert str(event["LOCATION"]) == "浦东"
     assert str(event["DESCRIPTION"]).startswith("一年定期存款 将于 2026-10-20 到期")

@@ -89,8 +89,8 @@ def test_an_rms_visits_in_route_order_with_clients_and_versions(small_bank: Bank
     rows = [(r.external_id, r.planned_on.date(), r.slot, r.status) for r in shown.itertuples()]
     assert len(frame) == 3
     assert rows == [
-        ("C03", START, 1, "proposed"),
-        ("C01", START, 2, "proposed"),
+        ("C01", START, 1, "proposed"),  # in 浦东 with C03: the A client first
+        ("C03", START, 2, "proposed"),
         ("C05", D(2026, 9, 29), 1, "proposed"),
         ("C09", D(2026, 9, 29), 1, "planned"),
         ("C05", D(2026, 10, 9), 1, "planned"),
@@ -104,7 +104,7 @@ def test_an_rms_visits_in_route_order_with_clients_and_versions(small_bank: Bank
     )
     assert c01["reason"].startswith("Last contact 2026-08-20; tier A clients")  # English text
     zh = vv.rm_visits(b.engine, b.rm, start=START, end=START, language="zh_CN")
-    assert zh["reason"].iloc[0].startswith("上次联系 2026-01-01，C 级客户")
+    assert zh["reason"].iloc[0].startswith("上次联系 2026-08-20，A 级客户")  # C01 goes first
     # the planned visit written by hand has no district of its own: the client's is shown
     assert shown.set_index("visit_id").loc[planned, "district"] == "徐汇"
 
