@@ -88,7 +88,6 @@ class MainWindow(QMainWindow):
         self.client_view: ClientView | None = None
 
         self.book = BookView(ctx, self)
-        self.book.client_requested.connect(self.open_client)
         title = self.tr("My clients") if ctx.user.is_rm else self.tr("Clients")
         self.add_view("book", self.book, title)
         self._role_views()

@@ -237,3 +237,12 @@ def test_double_click_in_the_book_opens_the_client(qtbot: QtBot, scored_db: Data
     assert client is not None and window.tabs.currentWidget() is client
     assert _tabs(window)[-1] == "Client"
     assert client.client_id == int(top["client_id"])  # type: ignore[attr-defined]
+    from sqlalchemy import select
+
+    from rmdesk.models import AuditEntry
+
+    with scored_db.engine.connect() as conn:
+        views = conn.execute(
+            select(AuditEntry.entity_id).where(AuditEntry.action == "view")
+        ).scalars()
+        assert list(views) == [str(top["client_id"])]  # opened once, audited once
