@@ -203,11 +203,11 @@ class Shell:
         window.language_requested.connect(self.switch_language)
         window.logout_requested.connect(self.log_out)
         old, self.window = self.window, window
+        window.refresh()  # the book's query starts on its worker before the window paints
         window.show()
         if old is not None:
             old.close()
             old.deleteLater()
-        window.refresh()
         return window
 
     def switch_language(self, language: str) -> None:

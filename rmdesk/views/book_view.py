@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -27,7 +28,7 @@ from rmdesk.services.book import book_mask, client_book
 from rmdesk.views import labels
 from rmdesk.views.context import ViewContext, error_handler
 from rmdesk.views.data_table import DataTable
-from rmdesk.views.frame_model import Column
+from rmdesk.views.frame_model import Column, sort_codes
 
 log = logging.getLogger(__name__)
 
@@ -182,17 +183,23 @@ class BookView(QWidget):
 
     def refresh(self) -> None:
         engine, scope, today = self.ctx.db.engine, self.scope(), self.ctx.today
+        columns = self.model.columns
         self.count.setText(self.tr("Loading…"))
+
+        def load(_progress: object) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+            frame = client_book(engine, today=today, **scope)
+            return frame, sort_codes(frame, columns)  # text sort codes made here, not on click
+
         self.ctx.runner.run(
             self.tr("Loading the book"),
-            lambda _p: client_book(engine, today=today, **scope),
-            self.show_book,
+            load,
+            lambda loaded: self.show_book(*loaded),
             error_handler(self),
             window=self.window(),
             cancellable=False,
         )
 
-    def show_book(self, frame: pd.DataFrame) -> None:
+    def show_book(self, frame: pd.DataFrame, codes: dict[str, np.ndarray] | None = None) -> None:
         tiers = sorted(t for t in frame["tier"].dropna().unique())
         chosen = self.tier.currentData()
         self.tier.blockSignals(True)
@@ -202,7 +209,7 @@ class BookView(QWidget):
             self.tier.addItem(self.tr("Tier %1").replace("%1", str(tier)), str(tier))
         self.tier.setCurrentIndex(max(self.tier.findData(chosen), 0))
         self.tier.blockSignals(False)
-        self.table.set_frame(frame)
+        self.table.set_frame(frame, codes)
         if not self._sorted_once:  # ranked by contribution, the indicator on that column
             self._sorted_once = True
             column = [c.key for c in self.model.columns].index("contribution_minor")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
@@ -56,6 +57,8 @@ class DataTable(QTableView):
         self.verticalHeader().setVisible(False)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
+        # fit columns to the rows in view only: measuring every row of a big table takes seconds
+        self.horizontalHeader().setResizeContentsPrecision(0)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.doubleClicked.connect(self._activated)
@@ -66,9 +69,9 @@ class DataTable(QTableView):
         self.addAction(self.export_action)
 
     # --- data ----------------------------------------------------------------------------
-    def set_frame(self, frame: pd.DataFrame) -> None:
+    def set_frame(self, frame: pd.DataFrame, codes: dict[str, np.ndarray] | None = None) -> None:
         first = self.model_.rowCount() == 0 and len(frame) > 0
-        self.model_.set_frame(frame)
+        self.model_.set_frame(frame, codes)
         if first:
             self.resizeColumnsToContents()
 

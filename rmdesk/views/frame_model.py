@@ -50,11 +50,19 @@ class FrameModel(QAbstractTableModel):
         self._sorted = np.arange(0)  # all rows in sort order
         self._mask: np.ndarray | None = None
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        # per column, filled on first use: the cells as a plain object array (pandas' own
+        # element access costs microseconds a cell), and the codes text columns sort by
+        self._cells: dict[str, np.ndarray] = {}
+        self._codes: dict[str, np.ndarray] = {}
 
     # --- data in -----------------------------------------------------------------------
-    def set_frame(self, frame: pd.DataFrame) -> None:
+    def set_frame(self, frame: pd.DataFrame, codes: dict[str, np.ndarray] | None = None) -> None:
+        """Show ``frame``; ``codes`` are text columns' sort codes made off the GUI thread
+        (``sort_codes``), so that the first click on such a header is as quick as the next."""
         self.beginResetModel()
         self.frame = frame.reset_index(drop=True)
+        self._cells = {}
+        self._codes = dict(codes or {})
         self._sorted = np.arange(len(self.frame))
         self._mask = None
         if self._sort is not None:
@@ -76,7 +84,10 @@ class FrameModel(QAbstractTableModel):
             )
             missing = values.isna().to_numpy()
         else:
-            codes, _ = pd.factorize(values.astype("object"), sort=True)
+            key = self.columns[column].key
+            if key not in self._codes:
+                self._codes[key] = text_codes(values)
+            codes = self._codes[key]
             keys = codes.astype("float64")
             missing = codes < 0
         if order == Qt.SortOrder.DescendingOrder:
@@ -115,17 +126,26 @@ class FrameModel(QAbstractTableModel):
             return None
         column = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            value = self.frame[column.key].iat[int(self._order[index.row()])]
+            value = self._cell(column.key, index.row())
             if _missing(value):
                 return ""
             return column.format(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and column.color is not None:
-            value = self.frame[column.key].iat[int(self._order[index.row()])]
+            value = self._cell(column.key, index.row())
             name = None if _missing(value) else column.color(value)
             return QColor(name) if name else None
         return None
+
+    def _cell(self, key: str, row: int) -> Any:
+        cells = self._cells.get(key)
+        if cells is None:
+            cells = self._cells[key] = _plain(self.frame[key])
+        value = cells[self._order[row]]
+        if isinstance(value, np.datetime64):
+            return pd.Timestamp(value)  # NaT becomes pd.NaT, shown empty
+        return value
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -137,6 +157,35 @@ class FrameModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Vertical:
             return str(section + 1)
         return None
+
+
+def _plain(values: pd.Series) -> np.ndarray:
+    """A column as a numpy array that is quick to index: numbers stay numbers (missing ones NaN),
+    text becomes Python strings (arrow-backed text costs microseconds a cell to read)."""
+    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return values.to_numpy()
+    if pd.api.types.is_numeric_dtype(values):
+        if values.hasnans or isinstance(values.dtype, pd.api.extensions.ExtensionDtype):
+            return values.to_numpy(dtype="float64", na_value=np.nan)
+        return values.to_numpy()
+    return values.to_numpy(dtype=object)
+
+
+def text_codes(values: pd.Series) -> np.ndarray:
+    """Codes that sort a text column (missing values get -1)."""
+    codes, _ = pd.factorize(values.astype("object"), sort=True)
+    return np.asarray(codes)
+
+
+def sort_codes(frame: pd.DataFrame, columns: list[Column]) -> dict[str, np.ndarray]:
+    """The sort codes of ``columns``' text columns, for ``FrameModel.set_frame`` (any thread)."""
+    return {
+        c.key: text_codes(frame[c.key])
+        for c in columns
+        if c.key in frame.columns
+        and not pd.api.types.is_numeric_dtype(frame[c.key])
+        and not pd.api.types.is_datetime64_any_dtype(frame[c.key])
+    }
 
 
 def _missing(value: object) -> bool:
