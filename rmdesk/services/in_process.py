@@ -7,12 +7,15 @@ a spawned child process instead; the calling thread relays the child's progress 
 when the user cancels, tells the child to stop (the child raises ``Cancelled`` between batches,
 its transaction rolls back). Results and errors come back pickled.
 
-The target must be a module-level function taking ``progress=`` and picklable arguments (a
-database URL, not an engine).
+The target is a module-level function taking ``progress=`` and picklable arguments (a database
+URL, not an engine), or its name as ``"package.module:function"``: then only the child imports
+it, and the caller's thread does not spend time importing a heavy module (the scoring engine
+with scikit-learn) while the window waits for the interpreter lock.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import queue
 from collections.abc import Callable
@@ -38,15 +41,24 @@ class _ChildProgress:
         return bool(self._stop.is_set())
 
 
+def _resolve(target: Callable[..., Any] | str) -> Callable[..., Any]:
+    if callable(target):
+        return target
+    module, _, name = target.partition(":")
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found
+
+
 def _child(
     messages: Any,
     stop: Any,
-    target: Callable[..., Any],
+    target: Callable[..., Any] | str,
     args: tuple[Any, ...],
     kwargs: dict[str, Any],
 ) -> None:
     try:
-        result = target(*args, progress=_ChildProgress(messages, stop), **kwargs)
+        work = _resolve(target)
+        result = work(*args, progress=_ChildProgress(messages, stop), **kwargs)
     except BaseException as exc:  # handed to the parent, which raises it there
         try:
             messages.put(("error", exc))
@@ -57,7 +69,7 @@ def _child(
 
 
 def run_in_process(
-    target: Callable[..., Any], *args: Any, progress: Progress, **kwargs: Any
+    target: Callable[..., Any] | str, *args: Any, progress: Progress, **kwargs: Any
 ) -> Any:
     """``target(*args, progress=..., **kwargs)`` in a child process; its result or its error."""
     context = multiprocessing.get_context("spawn")

@@ -240,7 +240,6 @@ class MainWindow(QMainWindow):
     def score_now(self) -> None:
         """Re-run contribution, flags and suggestions for what this user sees, in the background."""
         from rmdesk.services.in_process import run_in_process
-        from rmdesk.services.scoring import score_database
 
         user, url, today = self.ctx.user, self.ctx.db.url, self.ctx.today
         rm = user.username if user.is_rm else None
@@ -263,7 +262,7 @@ class MainWindow(QMainWindow):
             self.tr("Scoring"),
             # in a process of its own: scikit-learn and pandas on a thread would freeze the window
             lambda p: run_in_process(
-                score_database,
+                "rmdesk.services.scoring:score_database",  # imported by the child only
                 url,
                 rm=rm,
                 branch=branch,

@@ -67,3 +67,13 @@ def test_cancel_stops_the_child_between_batches() -> None:
 def test_a_killed_child_is_reported_not_waited_for() -> None:
     with pytest.raises(ProcessFailed, match="stopped unexpectedly"):
         run_in_process(die, progress=Recorder())
+
+
+def test_a_target_named_by_module_is_imported_by_the_child_only() -> None:
+    import sys
+
+    name = "tests.unit.in_process_target"
+    assert name not in sys.modules
+    result = run_in_process(f"{name}:answer", 6, progress=Recorder())
+    assert result["answer"] == 42 and result["pid"] != os.getpid()
+    assert name not in sys.modules  # the caller never imported it
