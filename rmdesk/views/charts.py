@@ -1,9 +1,9 @@
 """Matplotlib charts inside Qt windows, drawing Chinese with the bundled font when needed.
 
 ``ChartCanvas`` is a FigureCanvas (QtAgg) with one figure; views draw on ``canvas.figure`` and
-call ``canvas.draw_idle()``. ``resources.use_cjk_font()`` runs once: it registers the bundled WenQuanYi
-Micro Hei with matplotlib and puts it after any system CJK font in the sans-serif list, so
-labels in Chinese never show as empty boxes.
+call ``canvas.draw_idle()``. ``resources.use_cjk_font()`` runs once: it registers the bundled
+WenQuanYi Micro Hei with matplotlib and puts it after any system CJK font in the sans-serif
+list, so labels in Chinese never show as empty boxes.
 """
 
 from __future__ import annotations
