@@ -1,0 +1,148 @@
+"""The printed client brief: the right client's figures, Chinese that extracts, masked numbers,
+embedded fonts, pages within bounds, and hard cases that flow on to the next page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+from sqlalchemy import func, select, update
+
+from rmdesk.cli import main
+from rmdesk.db import Database, open_database
+from rmdesk.models import AuditEntry, Client, ClientScore, Holding
+from rmdesk.services.brief import BriefError, write_brief
+from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.scoring import score
+from tests.bank import TinyBank
+
+AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
+
+
+@pytest.fixture
+def demo(db_url: str) -> Iterator[Database]:
+    db = open_database(db_url)
+    build(db.engine, DemoSpec(clients=200, as_of=AS_OF))
+    score(db.engine, as_of=AS_OF, today=TODAY)
+    yield db
+    db.dispose()
+
+
+def _text(path: Path) -> tuple[str, PdfReader]:
+    reader = PdfReader(path)
+    return "\n".join(page.extract_text() or "" for page in reader.pages), reader
+
+
+def _top_two(db: Database) -> list[tuple[int, str]]:
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(Client.id, Client.name)
+            .join(ClientScore, ClientScore.client_id == Client.id)
+            .order_by(ClientScore.contribution_minor.desc())
+            .limit(2)
+        ).all()
+    return [(int(r.id), str(r.name)) for r in rows]
+
+
+def test_the_brief_holds_this_client_and_no_other(demo: Database, tmp_path: Path) -> None:
+    (client, name), (_, other) = _top_two(demo)
+    path = tmp_path / "brief.pdf"
+    pages = write_brief(
+        demo.engine, client, path, actor="rm01", today=TODAY,
+        visit_on=dt.date(2026, 11, 5), purpose="季度回访",
+    )  # fmt: skip
+    text, reader = _text(path)
+    assert 1 <= pages == len(reader.pages) <= 3
+    assert name in text and other not in text
+    for heading in ("客户拜访简报", "7P 概要", "在持产品", "未结风险预警", "拜访议程", "季度回访"):
+        assert heading in text
+    assert f"共 {pages} 页" in text and "内部资料 注意保密" in text
+    with demo.engine.connect() as conn:
+        accounts = (
+            conn.execute(select(Holding.account_no).where(Holding.client_id == client))
+            .scalars()
+            .all()
+        )
+        id_number = conn.execute(select(Client.id_number).where(Client.id == client)).scalar()
+        audited = (
+            conn.execute(
+                select(AuditEntry.actor).where(
+                    AuditEntry.action == "print", AuditEntry.entity_id == str(client)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert accounts and all(a not in text for a in accounts)  # masked: 6222********1234
+    assert any(f"{a[:4]}" in text and a[-4:] in text for a in accounts)
+    assert id_number and id_number not in text and id_number[-4:] in text
+    assert audited == ["rm01"]
+    # the CJK font is embedded (a TrueType subset), not left to the printer
+    fonts = [
+        font.get_object()
+        for page in reader.pages
+        for font in (page["/Resources"].get("/Font") or {}).values()
+    ]
+    assert fonts and all("/FontFile2" in f["/FontDescriptor"] for f in fonts)
+    assert {str(f["/BaseFont"]).split("+")[1] for f in fonts} == {"WenQuanYiMicroHei-0"}
+
+
+def test_the_brief_in_english(demo: Database, tmp_path: Path) -> None:
+    (client, name), _ = _top_two(demo)
+    path = tmp_path / "en.pdf"
+    write_brief(demo.engine, client, path, actor="rm01", language="en", today=TODAY)
+    text, _ = _text(path)
+    assert "Client visit brief" in text and "Page 1 of" in text and name in text
+    assert "Confidential" in text and "客户拜访简报" not in text
+
+
+def test_hard_cases_flow_on_to_the_next_page(db_url: str, tmp_path: Path) -> None:
+    db = open_database(db_url)
+    bank = TinyBank(db.engine, AS_OF)
+    branch = bank.branch("B1")
+    rm = bank.user("rm1", branch)
+    casa = bank.product("CASA", "deposit")
+    empty = bank.client(rm, branch, name="空")
+    long_name = "北京" + "长" * 56 + "有限公司"  # 60 characters
+    big = bank.client(rm, branch, name=long_name)
+    for _ in range(200):
+        bank.holding(big, casa)
+    with db.engine.begin() as conn:
+        conn.execute(update(Client).where(Client.id == big).values(id_number="110105199001011234"))
+    pages_empty = write_brief(db.engine, empty, tmp_path / "empty.pdf", actor="t", today=TODAY)
+    pages_big = write_brief(db.engine, big, tmp_path / "big.pdf", actor="t", today=TODAY)
+    with db.engine.connect() as conn:
+        written = conn.execute(select(func.count()).where(AuditEntry.action == "print")).scalar()
+    db.dispose()
+    assert 1 <= pages_empty <= 2 and written == 2  # empty sections say so; nothing breaks
+    text, reader = _text(tmp_path / "big.pdf")
+    assert 3 <= pages_big == len(reader.pages) <= 10  # 200 rows flow over several pages
+    assert text.count("6222****") == 200  # every holding, each masked
+    assert long_name[:20] in text.replace("\n", "")
+
+
+def test_a_client_that_does_not_exist(demo: Database, tmp_path: Path) -> None:
+    with pytest.raises(BriefError, match="不存在"):
+        write_brief(demo.engine, 10**9, tmp_path / "x.pdf", actor="t", today=TODAY)
+    assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.pdf.part").exists()
+
+
+def test_rmdesk_cli_brief(demo: Database, tmp_path: Path) -> None:
+    with demo.engine.connect() as conn:
+        external = conn.execute(select(Client.external_id).limit(1)).scalar_one()
+    out = tmp_path / "c.pdf"
+    runner = CliRunner()
+    result = runner.invoke(
+        main, ["brief", external, "-o", str(out), "--db", demo.url, "--language", "en"]
+    )
+    assert result.exit_code == 0 and out.exists() and "page" in result.stdout
+    missing = runner.invoke(main, ["brief", "NOPE", "--db", demo.url])
+    assert missing.exit_code == 5 and "no client 'NOPE'" in missing.stderr
+    wrong = runner.invoke(
+        main, ["brief", external, "-o", str(tmp_path / "a.txt"), "--db", demo.url]
+    )
+    assert wrong.exit_code == 2 and "ending in .pdf" in wrong.stderr
