@@ -84,6 +84,7 @@ W = {
     "evidence": Words("预警依据", "Evidence"),
     "raised": Words("触发日期", "Raised"),
     "value": Words("预期价值", "Expected value"),
+    "reason": Words("推荐理由", "Why"),
     "when": Words("时间", "When"),
     "channel": Words("渠道", "Channel"),
     "outcome": Words("结果", "Outcome"),
@@ -340,7 +341,7 @@ def story(
     if len(offers):
         name = "name_zh" if lang.startswith("zh") else "name_en"
         reason = "reason_zh" if lang.startswith("zh") else "reason_en"
-        rows = [[t["product"](lang), t["value"](lang), t["evidence"](lang)]]
+        rows = [[t["product"](lang), t["value"](lang), t["reason"](lang)]]
         for o in _records(offers):
             rows.append([o[name], money(o["expected_value_minor"] or 0), o[reason]])
         out.append(_table(rows, [36 * mm, 28 * mm, WIDTH - 64 * mm], s))
