@@ -1,4 +1,7 @@
-"""rmdesk-cli's printed output: client briefs as PDF (day packs and scorecard reports to follow)."""
+"""rmdesk-cli's printed output as PDF: a client's brief, an RM's visit-day pack, scorecard reports.
+
+The layouts and what each document holds are in docs/briefs.md.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +11,22 @@ from pathlib import Path
 import click
 
 from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, with_db
+from rmdesk.cli_plan import _user
 from rmdesk.db import Database
 
 DATE = click.DateTime(["%Y-%m-%d"])
+
+
+def _pdf(path: Path) -> Path:
+    if path.suffix.lower() != ".pdf":
+        fail(f"{path}: the output is a PDF; give a file name ending in .pdf", EXIT_USAGE)
+    if not path.parent.is_dir():
+        fail(f"{path.parent}: no such folder", EXIT_NOT_FOUND)
+    return path
+
+
+def _pages(n: int) -> str:
+    return f"{n} page{'s' if n != 1 else ''}"
 
 
 @main.command()
@@ -42,9 +58,7 @@ def brief(
     if found is None:
         fail(f"no client {client!r}", EXIT_NOT_FOUND)
     assert found is not None
-    path = output or Path(f"brief-{client}.pdf")
-    if path.suffix.lower() != ".pdf":
-        fail(f"{path}: the brief is a PDF; give a file name ending in .pdf", EXIT_USAGE)
+    path = _pdf(output or Path(f"brief-{client}.pdf"))
     try:
         pages = write_brief(
             db.engine,
@@ -57,4 +71,30 @@ def brief(
         )
     except BriefError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    click.echo(f"{path}: {pages} page{'s' if pages != 1 else ''}")
+    click.echo(f"{path}: {_pages(pages)}")
+
+
+@main.command()
+@with_db
+@click.option("--rm", "rm", required=True, help="The RM whose visits to print (user name).")
+@click.option("--date", "on", type=DATE, required=True, help="The day of the visits.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF file to write.")
+@click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
+@click.option("--user", "username", default="cli", show_default=True, help="Who prints (audit).")
+@guarded
+def briefs(
+    db: Database, rm: str, on: dt.datetime, output: Path | None, language: str, username: str
+) -> None:
+    """Print an RM's visit-day pack: a cover listing the day's visits in route order, then
+    each client's brief, with a bookmark per client."""
+    from rmdesk.services.day_pack import DayPackError, write_day_pack
+
+    rm_id = _user(db, rm)
+    path = _pdf(output or Path(f"visits-{rm}-{on.date().isoformat()}.pdf"))
+    try:
+        pack = write_day_pack(db.engine, rm_id, on.date(), path, actor=username, language=language)
+    except DayPackError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"{path}: {len(pack.visits)} visits, {_pages(pack.pages)}")
+    for number, v in enumerate(pack.visits, 1):
+        click.echo(f"  {number}. {v.time:%H:%M}  {v.external_id}  {v.name}  {v.district}")

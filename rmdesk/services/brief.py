@@ -4,8 +4,10 @@ The brief follows the client view: a header (client, RM, visit date and purpose)
 holdings, a 24-month chart of contribution and balances, open flags with their evidence, the top
 suggestions as talking points, the last contacts, an agenda and ruled lines for notes. Every page
 carries a confidentiality marking, when it was made and "page x of y". ID and account numbers are
-masked. The CJK font (WenQuanYi Micro Hei, TrueType) is embedded as a subset, so the PDF prints
-the same everywhere. Long content flows on to the next page; tables repeat their header row.
+masked. Long content flows on to the next page; tables repeat their header row.
+
+Briefs are read in batches (``brief_data``): a day pack or a batch print reads its clients in a
+few queries rather than a dozen per client.
 """
 
 from __future__ import annotations
@@ -14,50 +16,38 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    Flowable,
-    Image,
-    KeepTogether,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 from sqlalchemy import Engine
 
-from rmdesk import resources
-from rmdesk.services import audit, client_profile, seven_p, wording
+from rmdesk.services import audit, client_profile, pdf_charts, printing, seven_p, wording
 from rmdesk.services.client_profile import ClientProfile, mask_id_number
-from rmdesk.services.contribution_detail import client_breakdown
+from rmdesk.services.contribution_detail import monthly_contribution
+from rmdesk.services.facts_pass import Window
+from rmdesk.services.printing import FONT, WIDTH, Words
+from rmdesk.services.printing import date_text as _date
+from rmdesk.services.printing import escape as _escape
+from rmdesk.services.printing import records as _records
 
-FONT = "RmdeskCJK"
-MARGIN = 15 * mm
-WIDTH = A4[0] - 2 * MARGIN
 MAX_CONTACTS = 5
 MAX_SUGGESTIONS = 3
 NOTE_LINES = 8
-
-
-@dataclass(frozen=True)
-class Words:
-    zh: str
-    en: str
-
-    def __call__(self, language: str) -> str:
-        return self.zh if language.startswith("zh") else self.en
+CHART_HEIGHT = 62 * mm
+FLAG_COLUMNS = [
+    "severity",
+    "evidence",
+    "evidence_en",
+    "raised_on",
+    "rule_code",
+    "rule_zh",
+    "rule_en",
+]
+OFFER_COLUMNS = ["name_zh", "name_en", "expected_value_minor", "reason_zh", "reason_en"]
 
 
 W = {
@@ -114,160 +104,113 @@ class BriefError(Exception):
     """The brief cannot be made; the message says why."""
 
 
-@cache
-def register_font() -> str:
-    """The bundled TrueType CJK font, registered with reportlab (it embeds a subset)."""
-    pdfmetrics.registerFont(TTFont(FONT, str(resources.path(resources.CJK_FONT)), subfontIndex=0))
-    return FONT
+@dataclass(frozen=True)
+class BriefData:
+    """What one brief prints: the client as the client view shows it, and the chart's months."""
+
+    profile: ClientProfile
+    #: the 24 months (first days), oldest first, and each month's contribution in minor units;
+    #: None for a month with no figures on file (a gap in the chart, not a zero)
+    months: list[dt.date]
+    contribution: list[float | None]
 
 
-def _styles() -> dict[str, ParagraphStyle]:
-    font = register_font()
-    base = ParagraphStyle("base", fontName=font, fontSize=9, leading=12.5, wordWrap="CJK")
-    return {
-        "base": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10.5),
-        "title": ParagraphStyle("title", parent=base, fontSize=16, leading=20, spaceAfter=2),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=base,
-            fontSize=11,
-            leading=15,
-            spaceBefore=7,
-            spaceAfter=3,
-            textColor=colors.HexColor("#1f4e79"),
-        ),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
-    }
-
-
-def _escape(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _date(value: Any, language: str) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return str(value.isoformat()) if isinstance(value, dt.date) else str(value)
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{str(k): v for k, v in r.items()} for r in frame.to_dict("records")]
-
-
-def _table(
-    rows: Sequence[Sequence[Any]], widths: Sequence[float], styles: dict[str, ParagraphStyle]
-) -> Table:
-    cell = styles["cell"]
-    data = [
-        [c if isinstance(c, Flowable) else Paragraph(_escape(c), cell) for c in r] for r in rows
-    ]
-    table = Table(data, colWidths=list(widths), repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#9e9e9e")),
-                ("FONTNAME", (0, 0), (-1, -1), FONT),  # a table names its font even for
-                # cells drawn as paragraphs: Helvetica, not embedded, unless told
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
-            ]
+def brief_data(
+    engine: Engine,
+    client_ids: Sequence[int],
+    *,
+    today: dt.date,
+    rm_id: int | None = None,
+    branch_id: int | None = None,
+    language: str = "zh_CN",
+) -> dict[int, BriefData]:
+    """The briefs of ``client_ids``, read together; a client missing or out of scope refuses
+    the whole batch with ``BriefError`` (its message in ``language``)."""
+    try:
+        profiles = client_profile.load_many(
+            engine, client_ids, today=today, rm_id=rm_id, branch_id=branch_id
         )
-    )
-    return table
+    except client_profile.ProfileError as exc:
+        raise BriefError(exc.zh if language.startswith("zh") else exc.en) from exc
+    by_window: dict[dt.date, list[int]] = {}
+    for cid, p in profiles.items():
+        by_window.setdefault(p.as_of, []).append(cid)
+    out: dict[int, BriefData] = {}
+    with engine.connect() as conn:
+        for as_of, members in by_window.items():
+            window = Window(as_of)
+            months = [window.back(n) for n in range(23, -1, -1)]
+            found: dict[int, dict[dt.date, float]] = {cid: {} for cid in members}
+            for chunk in (members[i : i + 500] for i in range(0, len(members), 500)):
+                frame = monthly_contribution(
+                    conn, window.previous_start, window.last, by="client", client_ids=chunk
+                )
+                for key, month, value in zip(
+                    frame["key"].tolist(),
+                    frame["month"].tolist(),
+                    frame["contribution"].tolist(),
+                    strict=True,
+                ):
+                    found[int(key)][_month(month)] = float(value)
+            for cid in members:
+                values = [found[cid].get(m) for m in months]
+                out[cid] = BriefData(profiles[cid], months, values)
+    return {int(cid): out[int(cid)] for cid in client_ids}
 
 
-def _chart(months: pd.DataFrame, balances: pd.DataFrame, p: ClientProfile, language: str) -> Image:
-    """The 24 months as a PNG: contribution bars, deposit and loan balance lines."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-    from matplotlib.ticker import FuncFormatter
+def _month(value: Any) -> dt.date:
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value  # type: ignore[no-any-return]
 
-    resources.use_cjk_font()
-    fig = Figure(figsize=(7.2, 2.4), dpi=200, layout="constrained")
-    FigureCanvasAgg(fig)
-    ax = fig.add_subplot(111)
-    labels = [pd.Timestamp(m).strftime("%Y-%m") for m in months["month"]] if len(months) else []
-    ax.bar(
-        range(len(labels)),
-        months["contribution"].to_numpy(dtype=float) / 100 if len(months) else [],
-        color="#7fa7d1",
-        label=W["contribution"](language),
-    )
-    ax.set_xticks(range(0, len(labels), 3), labels[::3], fontsize=7)
-    ax.tick_params(axis="y", labelsize=7)
-    right = ax.twinx()
+
+def _chart(data: BriefData, language: str) -> Flowable:
+    """The 24 months: contribution bars, deposit and loan balance lines (gaps where no figures)."""
+    p = data.profile
+    missing = [v is None for v in data.contribution]
+    lines = []
     for column, name, colour in (
         ("deposits_minor", "deposits", "#1b5e20"),
         ("loans_minor", "loans", "#b71c1c"),
     ):
-        if len(balances) and balances[column].any():
-            right.plot(
-                range(len(balances)),
-                balances[column].to_numpy(dtype=float) / 100,
-                color=colour,
-                linewidth=1.2,
-                label=W[name](language),
+        values = p.balances[column].tolist() if len(p.balances) else []
+        if any(values):
+            lines.append(
+                pdf_charts.Series(
+                    W[name](language),
+                    [None if gap else v / 100 for v, gap in zip(values, missing, strict=True)],
+                    colour,
+                )
             )
-    right.tick_params(axis="y", labelsize=7)
-    thousands = FuncFormatter(lambda v, _pos: f"{v:,.0f}")
-    ax.yaxis.set_major_formatter(thousands)
-    right.yaxis.set_major_formatter(thousands)
-    handles = ax.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, fontsize=7, loc="upper left", frameon=False)
-    ax.set_title(f"{W['chart'](language)} ({p.currency})", fontsize=8)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    buffer.seek(0)
-    return Image(buffer, width=WIDTH, height=WIDTH * 2.4 / 7.2)
-
-
-def _footer(language: str, generated: dt.datetime) -> type[Canvas]:
-    """A canvas that writes every page's footer once the page count is known."""
-
-    class Numbered(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._pages)
-            for number, state in enumerate(self._pages, 1):
-                self.__dict__.update(state)
-                self.setFont(FONT, 7.5)
-                self.setFillColor(colors.HexColor("#616161"))
-                y = 9 * mm
-                self.drawString(MARGIN, y, W["confidential"](language))
-                stamp = f"{W['generated'](language)} {generated:%Y-%m-%d %H:%M}"
-                self.drawCentredString(A4[0] / 2, y, stamp)
-                page = W["page"](language).format(x=number, y=total)
-                self.drawRightString(A4[0] - MARGIN, y, page)
-                super().showPage()
-            super().save()
-
-    return Numbered
+    bars = pdf_charts.Series(
+        W["contribution"](language),
+        [None if v is None else v / 100 for v in data.contribution],
+        "#7fa7d1",
+    )
+    return pdf_charts.bars_and_lines(
+        [m.strftime("%Y-%m") for m in data.months],
+        bars,
+        lines,
+        width=WIDTH,
+        height=CHART_HEIGHT,
+        title=f"{W['chart'](language)} ({p.currency})",
+    )
 
 
 def story(
-    p: ClientProfile,
-    months: pd.DataFrame,
+    data: BriefData,
     language: str,
     *,
     visit_on: dt.date | None = None,
     purpose: str | None = None,
 ) -> list[Flowable]:
     """The brief's content, top to bottom (reportlab flowables)."""
-    s, t, lang = _styles(), W, language
+    s, t, lang = printing.styles(), W, language
+    p = data.profile
 
     def money(minor: Any) -> str:
         return wording.money(int(minor), p.currency, lang)
@@ -276,14 +219,13 @@ def story(
     head = [
         f"{t['title'](lang)} · {p.external_id} · {p.id_number_masked}",
         f"{t['rm'](lang)}: {p.rm or ''} · {p.branch or ''}",
-        f"{t['visit'](lang)}: {_date(visit_on, lang) or '—'}"
-        f" · {t['purpose'](lang)}: {purpose or '—'}",
-        f"{t['data'](lang)}: {_date(p.as_of, lang)}",
+        f"{t['visit'](lang)}: {_date(visit_on) or '—'} · {t['purpose'](lang)}: {purpose or '—'}",
+        f"{t['data'](lang)}: {_date(p.as_of)}",
     ]
     out += [Paragraph(_escape(line), s["small"]) for line in head]
     out.append(Paragraph(t["seven_p"](lang), s["h2"]))
     lines = [[f"{line.title}", line.text] for line in seven_p.summary(p, lang)]
-    out.append(_table([["7P", ""], *lines], [22 * mm, WIDTH - 22 * mm], s))
+    out.append(printing.table([["7P", ""], *lines], [22 * mm, WIDTH - 22 * mm]))
 
     live = p.holdings[p.holdings["live"]] if len(p.holdings) else p.holdings
     out.append(Paragraph(t["holdings"](lang), s["h2"]))
@@ -298,37 +240,35 @@ def story(
                 t["matures"](lang),
             ]
         ]
-        for h in _records(live):
+        for h in _records(live, [name, "balance_minor", "account_no", "opened_on", "maturity_on"]):
             balance = "" if pd.isna(h["balance_minor"]) else money(h["balance_minor"])
             rows.append(
                 [
                     h[name],
                     mask_id_number(h["account_no"]),
                     balance,
-                    _date(h["opened_on"], lang),
-                    _date(h["maturity_on"], lang),
+                    _date(h["opened_on"]),
+                    _date(h["maturity_on"]),
                 ]
             )
-        out.append(_table(rows, [50 * mm, 40 * mm, 36 * mm, 27 * mm, WIDTH - 153 * mm], s))
+        out.append(printing.table(rows, [50 * mm, 40 * mm, 36 * mm, 27 * mm, WIDTH - 153 * mm]))
     else:
         out.append(Paragraph(t["none"](lang), s["base"]))
 
     out.append(Spacer(1, 3 * mm))
-    out.append(_chart(months, p.balances, p, lang))
+    out.append(_chart(data, lang))
 
     flags = p.flags[p.flags["status"].isin(["raised", "acknowledged"])] if len(p.flags) else p.flags
     out.append(Paragraph(t["flags"](lang), s["h2"]))
     if len(flags):
         evidence = "evidence" if lang.startswith("zh") else "evidence_en"
         rows = [[t["severity"](lang), t["evidence"](lang), t["raised"](lang)]]
-        for f in _records(flags):
+        for f in _records(flags, FLAG_COLUMNS):
             level = SEVERITY.get(str(f["severity"]), Words(str(f["severity"]), str(f["severity"])))(
                 lang
             )
-            rows.append(
-                [level, f.get(evidence) or "" or f["evidence"], _date(f["raised_on"], lang)]
-            )
-        out.append(_table(rows, [16 * mm, WIDTH - 42 * mm, 26 * mm], s))
+            rows.append([level, f.get(evidence) or "" or f["evidence"], _date(f["raised_on"])])
+        out.append(printing.table(rows, [16 * mm, WIDTH - 42 * mm, 26 * mm]))
     else:
         out.append(Paragraph(t["none"](lang), s["base"]))
 
@@ -342,23 +282,23 @@ def story(
         name = "name_zh" if lang.startswith("zh") else "name_en"
         reason = "reason_zh" if lang.startswith("zh") else "reason_en"
         rows = [[t["product"](lang), t["value"](lang), t["reason"](lang)]]
-        for o in _records(offers):
+        for o in _records(offers, OFFER_COLUMNS):
             rows.append([o[name], money(o["expected_value_minor"] or 0), o[reason]])
-        out.append(_table(rows, [36 * mm, 28 * mm, WIDTH - 64 * mm], s))
+        out.append(printing.table(rows, [36 * mm, 28 * mm, WIDTH - 64 * mm]))
     else:
         out.append(Paragraph(t["none"](lang), s["base"]))
 
     out.append(Paragraph(t["contacts"](lang), s["h2"]))
     if len(p.contacts):
         rows = [[t["when"](lang), t["channel"](lang), t["purpose"](lang), t["outcome"](lang)]]
-        for c in _records(p.contacts.head(MAX_CONTACTS)):
+        for c in _records(
+            p.contacts.head(MAX_CONTACTS), ["occurred_at", "channel", "purpose", "outcome"]
+        ):
             channel = CHANNEL.get(str(c["channel"]), Words(str(c["channel"]), str(c["channel"])))(
                 lang
             )
-            rows.append(
-                [_date(c["occurred_at"], lang), channel, c["purpose"] or "", c["outcome"] or ""]
-            )
-        out.append(_table(rows, [26 * mm, 22 * mm, 60 * mm, WIDTH - 108 * mm], s))
+            rows.append([_date(c["occurred_at"]), channel, c["purpose"] or "", c["outcome"] or ""])
+        out.append(printing.table(rows, [26 * mm, 22 * mm, 60 * mm, WIDTH - 108 * mm]))
     else:
         out.append(Paragraph(t["none"](lang), s["base"]))
 
@@ -368,7 +308,7 @@ def story(
             t["agenda_flag"](lang).format(
                 x=f.get("rule_zh" if lang.startswith("zh") else "rule_en") or f["rule_code"]
             )
-            for f in _records(flags.head(3))
+            for f in _records(flags.head(3), FLAG_COLUMNS)
         ]
         if len(flags)
         else []
@@ -376,7 +316,7 @@ def story(
     agenda += (
         [
             t["agenda_offer"](lang).format(x=o["name_zh" if lang.startswith("zh") else "name_en"])
-            for o in _records(offers)
+            for o in _records(offers, OFFER_COLUMNS)
         ]
         if len(offers)
         else []
@@ -385,8 +325,14 @@ def story(
     block: list[Flowable] = [Paragraph(t["agenda"](lang), s["h2"])]
     block += [Paragraph(f"{i}. {_escape(item)}", s["base"]) for i, item in enumerate(agenda, 1)]
     out.append(KeepTogether(block))
-    lines_table = Table([[""]] * NOTE_LINES, colWidths=[WIDTH], rowHeights=[8 * mm] * NOTE_LINES)
-    lines_table.setStyle(
+    out.append(KeepTogether([Paragraph(t["notes"](lang), s["h2"]), note_lines(NOTE_LINES)]))
+    return out
+
+
+def note_lines(count: int) -> Table:
+    """Ruled lines for handwritten notes, the width of the page."""
+    lines = Table([[""]] * count, colWidths=[WIDTH], rowHeights=[8 * mm] * count)
+    lines.setStyle(
         TableStyle(
             [
                 ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#9e9e9e")),
@@ -394,13 +340,11 @@ def story(
             ]
         )
     )
-    out.append(KeepTogether([Paragraph(t["notes"](lang), s["h2"]), lines_table]))
-    return out
+    return lines
 
 
 def render(
-    p: ClientProfile,
-    months: pd.DataFrame,
+    data: BriefData,
     language: str,
     target: Path | io.BytesIO,
     *,
@@ -408,24 +352,16 @@ def render(
     visit_on: dt.date | None = None,
     purpose: str | None = None,
 ) -> int:
-    """Write the brief to ``target``; returns the number of pages."""
-    register_font()
-    doc = SimpleDocTemplate(
-        str(target) if isinstance(target, Path) else target,
-        pagesize=A4,
-        initialFontName=FONT,  # every font embedded: not even Helvetica as the first font
-        leftMargin=MARGIN,
-        rightMargin=MARGIN,
-        topMargin=MARGIN,
-        bottomMargin=16 * mm,
+    """Write one brief to ``target``; returns the number of pages."""
+    p = data.profile
+    return printing.build(
+        target,
+        story(data, language, visit_on=visit_on, purpose=purpose),
+        language=language,
+        generated=generated,
         title=f"{W['title'](language)}: {p.name}",
         author=p.rm or "rmdesk",
     )
-    doc.build(
-        story(p, months, language, visit_on=visit_on, purpose=purpose),
-        canvasmaker=_footer(language, generated),
-    )
-    return int(doc.page)
 
 
 def write_brief(
@@ -440,28 +376,18 @@ def write_brief(
     purpose: str | None = None,
     rm_id: int | None = None,
 ) -> int:
-    """Make one client's brief at ``path`` (via a temporary file) and audit it; returns pages."""
+    """Make one client's brief at ``path`` (written whole or not at all) and audit it; returns
+    the number of pages."""
     today = today or dt.date.today()
-    try:
-        p = client_profile.load(engine, client_id, today=today, rm_id=rm_id)
-    except client_profile.ProfileError as exc:
-        raise BriefError(exc.en if not language.startswith("zh") else exc.zh) from exc
-    months = client_breakdown(engine, client_id, p.as_of).months
-    part = path.with_name(path.name + ".part")
-    try:
-        pages = render(
-            p,
-            months,
-            language,
-            part,
-            generated=dt.datetime.now().astimezone(),
-            visit_on=visit_on,
-            purpose=purpose,
-        )
-        part.replace(path)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
+    batch = brief_data(engine, [client_id], today=today, rm_id=rm_id, language=language)
+    data = batch[client_id]
+    generated = dt.datetime.now().astimezone()
+    pages = printing.write_whole(
+        path,
+        lambda part: render(
+            data, language, part, generated=generated, visit_on=visit_on, purpose=purpose
+        ),
+    )
     with engine.begin() as conn:
         audit.record(
             conn,

@@ -10,6 +10,7 @@ An RM may open only the clients of their own book, a branch head those of the br
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +25,8 @@ from rmdesk.services.facts_pass import Window
 from rmdesk.services.scoring import data_date
 
 T = Base.metadata.tables
+#: clients read per round of queries (an IN list both databases take comfortably)
+BATCH = 500
 COMPONENTS = ("deposit_margin", "loan_margin", "fees", "cost", "expected_loss")
 
 
@@ -136,9 +139,9 @@ def _trend(values: list[int]) -> BalanceTrend:
     )
 
 
-def _client(conn: Connection, client_id: int) -> Any:
+def _clients(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
     c, b, u = T["clients"], T["branches"], T["users"]
-    return conn.execute(
+    rows = conn.execute(
         select(
             c,
             b.c.name.label("branch_name"),
@@ -146,13 +149,14 @@ def _client(conn: Connection, client_id: int) -> Any:
         )
         .outerjoin(b, b.c.id == c.c.branch_id)
         .outerjoin(u, u.c.id == c.c.rm_id)
-        .where(c.c.id == client_id)
-    ).one_or_none()
+        .where(c.c.id.in_(ids))
+    ).all()
+    return {int(r.id): r for r in rows}
 
 
-def _score(conn: Connection, client_id: int) -> Any:
+def _scores(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
     s = T["client_scores"]
-    return conn.execute(select(s).where(s.c.client_id == client_id)).one_or_none()
+    return {int(r.client_id): r for r in conn.execute(select(s).where(s.c.client_id.in_(ids)))}
 
 
 def load(
@@ -168,35 +172,102 @@ def load(
     ``rm_id`` / ``branch_id`` limit the read to one RM's book or one branch: a client outside it
     is refused with ``ProfileError``, as is a client that does not exist.
     """
+    return load_many(engine, [client_id], today=today, rm_id=rm_id, branch_id=branch_id)[client_id]
+
+
+def load_many(
+    engine: Engine,
+    client_ids: Sequence[int],
+    *,
+    today: dt.date,
+    rm_id: int | None = None,
+    branch_id: int | None = None,
+) -> dict[int, ClientProfile]:
+    """``load`` for a batch of clients in a few queries (printed briefs, day packs), by id.
+
+    Every client must exist and be in scope, or the whole batch is refused (``ProfileError``).
+    """
+    ids = list(dict.fromkeys(int(i) for i in client_ids))
     clients = T["clients"]
+    out: dict[int, ClientProfile] = {}
     with engine.connect() as conn:
-        row = _client(conn, client_id)
-        if row is None:
-            raise ProfileError(f"客户 {client_id} 不存在。", f"client {client_id} does not exist")
-        if (rm_id is not None and row.rm_id != rm_id) or (
-            branch_id is not None and row.branch_id != branch_id
-        ):
-            raise ProfileError(
-                f"客户 {row.external_id} 不在您的管户范围内。",
-                f"client {row.external_id} is not in your book",
-            )
-        score = _score(conn, client_id)
-        as_of = score.as_of if score is not None else data_date(conn)
-        window = Window(as_of)
-        holdings = records.holdings(conn, client_id)
-        balances = records.balances(conn, client_id, window)
-        contacts = records.contacts(conn, client_id)
-        visits = records.visits(conn, client_id)
-        flags = records.flags(conn, client_id, today)
-        events = records.flag_events(conn, client_id)
-        suggestions = records.suggestions(conn, client_id)
-        book_size = 0
-        if row.rm_id is not None:
-            book_size = int(
+        for chunk in (ids[i : i + BATCH] for i in range(0, len(ids), BATCH)):
+            rows = _clients(conn, chunk)
+            for cid in chunk:
+                row = rows.get(cid)
+                if row is None:
+                    raise ProfileError(f"客户 {cid} 不存在。", f"client {cid} does not exist")
+                if (rm_id is not None and row.rm_id != rm_id) or (
+                    branch_id is not None and row.branch_id != branch_id
+                ):
+                    raise ProfileError(
+                        f"客户 {row.external_id} 不在您的管户范围内。",
+                        f"client {row.external_id} is not in your book",
+                    )
+            scores = _scores(conn, chunk)
+            # a client never scored is described as of the data date (unused when all were)
+            default_as_of = data_date(conn) if len(scores) < len(chunk) else today
+            # balances are read for the window of each client's scoring date (one in practice)
+            windows: dict[dt.date, list[int]] = {}
+            for cid in chunk:
+                score = scores.get(cid)
+                as_of = score.as_of if score is not None else default_as_of
+                windows.setdefault(as_of, []).append(cid)
+            balances: dict[int, pd.DataFrame] = {}
+            for as_of, members in windows.items():
+                balances.update(
+                    records.split(records.balances(conn, members, Window(as_of)), members)
+                )
+            parts = {
+                "holdings": records.split(records.holdings(conn, chunk), chunk),
+                "contacts": records.split(records.contacts(conn, chunk), chunk),
+                "visits": records.split(records.visits(conn, chunk), chunk),
+                "flags": records.split(records.flags(conn, chunk, today), chunk),
+                "events": records.split(records.flag_events(conn, chunk), chunk),
+                "suggestions": records.split(records.suggestions(conn, chunk), chunk),
+            }
+            rms = sorted({r.rm_id for r in rows.values() if r.rm_id is not None})
+            sizes: dict[int, int] = dict(
                 conn.execute(
-                    select(func.count()).select_from(clients).where(clients.c.rm_id == row.rm_id)
-                ).scalar_one()
+                    select(clients.c.rm_id, func.count())
+                    .where(clients.c.rm_id.in_(rms))
+                    .group_by(clients.c.rm_id)
+                ).all()
             )
+            for cid in chunk:
+                row, score = rows[cid], scores.get(cid)
+                out[cid] = _profile(
+                    row,
+                    score,
+                    today=today,
+                    as_of=score.as_of if score is not None else default_as_of,
+                    book_size=int(sizes.get(row.rm_id, 0)) if row.rm_id is not None else 0,
+                    holdings=parts["holdings"][cid],
+                    balances=balances[cid],
+                    contacts=parts["contacts"][cid],
+                    visits=parts["visits"][cid],
+                    flags=parts["flags"][cid],
+                    events=parts["events"][cid],
+                    suggestions=parts["suggestions"][cid],
+                )
+    return out
+
+
+def _profile(
+    row: Any,
+    score: Any,
+    *,
+    today: dt.date,
+    as_of: dt.date,
+    book_size: int,
+    holdings: pd.DataFrame,
+    balances: pd.DataFrame,
+    contacts: pd.DataFrame,
+    visits: pd.DataFrame,
+    flags: pd.DataFrame,
+    events: pd.DataFrame,
+    suggestions: pd.DataFrame,
+) -> ClientProfile:
     live = holdings[holdings["live"]]
     latest = live["balance_minor"].fillna(0)
     deposits = int(latest[live["family"].isin(DEPOSIT_FAMILIES)].sum())

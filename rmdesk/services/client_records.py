@@ -1,12 +1,15 @@
-"""The lists behind the client view, read for one client: holdings with their latest balance,
-24 months of deposit and loan balances, contacts, visits, flags with their history, suggestions.
+"""The lists behind the client view: holdings with their latest balance, 24 months of deposit
+and loan balances, contacts, visits, flags with their history, suggestions.
 
-Each reader takes an open connection and returns a frame in the order the view shows it.
+Each reader takes an open connection and the clients to read (one for the client view, a batch
+for printed briefs) and returns one frame with a ``client_id`` column, each client's rows in
+the order the view shows them; ``split`` cuts it into one frame per client.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 import pandas as pd
 from sqlalchemy import Connection, case, func, select
@@ -28,12 +31,12 @@ _SUGGESTION_ORDER = {
 }
 
 
-def holdings(conn: Connection, client_id: int) -> pd.DataFrame:
+def holdings(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     h, p, f = T["holdings"], T["products"], T["monthly_facts"]
     latest = (
         select(f.c.holding_id, func.max(f.c.month).label("month"))
         .join(h, h.c.id == f.c.holding_id)
-        .where(h.c.client_id == client_id)
+        .where(h.c.client_id.in_(ids))
         .group_by(f.c.holding_id)
         .subquery()
     )
@@ -45,6 +48,7 @@ def holdings(conn: Connection, client_id: int) -> pd.DataFrame:
     frame = frames.frame(
         conn.execute(
             select(
+                h.c.client_id,
                 h.c.id.label("holding_id"),
                 p.c.code,
                 p.c.name_zh,
@@ -62,7 +66,7 @@ def holdings(conn: Connection, client_id: int) -> pd.DataFrame:
             )
             .join(p, p.c.id == h.c.product_id)
             .outerjoin(balance, balance.c.holding_id == h.c.id)
-            .where(h.c.client_id == client_id)
+            .where(h.c.client_id.in_(ids))
         )
     )
     frame["live"] = frame["closed_on"].isna().astype(bool)
@@ -70,16 +74,20 @@ def holdings(conn: Connection, client_id: int) -> pd.DataFrame:
     frame["balance_minor"] = pd.array(frame["balance_minor"].tolist(), dtype="Int64")
     for col in ("opened_on", "maturity_on", "closed_on", "balance_month"):
         frame[col] = pd.to_datetime(frame[col])
-    frame = frame.sort_values(["live", "opened_on"], ascending=[False, True], na_position="last")
+    frame = frame.sort_values(
+        ["client_id", "live", "opened_on"], ascending=[True, False, True], na_position="last"
+    )
     return frame.reset_index(drop=True)
 
 
-def balances(conn: Connection, client_id: int, window: Window) -> pd.DataFrame:
+def balances(conn: Connection, ids: Sequence[int], window: Window) -> pd.DataFrame:
+    """Each client's 24 months of deposit and loan balances (a month with none is zero)."""
     f, h, p = T["monthly_facts"], T["holdings"], T["products"]
     deposit = case((p.c.family.in_(DEPOSIT_FAMILIES), f.c.avg_balance_minor), else_=0)
     loan = case((p.c.family.in_(LOAN_FAMILIES), f.c.avg_balance_minor), else_=0)
     rows = conn.execute(
         select(
+            h.c.client_id,
             f.c.month,
             func.sum(deposit).label("deposits_minor"),
             func.sum(loan).label("loans_minor"),
@@ -87,28 +95,33 @@ def balances(conn: Connection, client_id: int, window: Window) -> pd.DataFrame:
         .join(h, h.c.id == f.c.holding_id)
         .join(p, p.c.id == h.c.product_id)
         .where(
-            h.c.client_id == client_id,
+            h.c.client_id.in_(ids),
             f.c.month >= window.previous_start,
             f.c.month <= window.last,
         )
-        .group_by(f.c.month)
+        .group_by(h.c.client_id, f.c.month)
     ).all()
-    found = {r.month: (int(r.deposits_minor or 0), int(r.loans_minor or 0)) for r in rows}
+    found = {
+        (r.client_id, r.month): (int(r.deposits_minor or 0), int(r.loans_minor or 0)) for r in rows
+    }
     months = [window.back(n) for n in range(23, -1, -1)]
+    keys = [(c, m) for c in ids for m in months]
     return pd.DataFrame(
         {
-            "month": pd.to_datetime(months),
-            "deposits_minor": [found.get(m, (0, 0))[0] for m in months],
-            "loans_minor": [found.get(m, (0, 0))[1] for m in months],
+            "client_id": pd.array([c for c, _ in keys], dtype="int64"),
+            "month": pd.to_datetime([m for _, m in keys]),
+            "deposits_minor": pd.array([found.get(k, (0, 0))[0] for k in keys], dtype="int64"),
+            "loans_minor": pd.array([found.get(k, (0, 0))[1] for k in keys], dtype="int64"),
         }
     )
 
 
-def contacts(conn: Connection, client_id: int) -> pd.DataFrame:
+def contacts(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     i, u = T["interactions"], T["users"]
     frame = frames.frame(
         conn.execute(
             select(
+                i.c.client_id,
                 i.c.id,
                 i.c.occurred_at,
                 i.c.channel,
@@ -123,8 +136,8 @@ def contacts(conn: Connection, client_id: int) -> pd.DataFrame:
                 i.c.source,
             )
             .outerjoin(u, u.c.id == i.c.user_id)
-            .where(i.c.client_id == client_id)
-            .order_by(i.c.occurred_at.desc(), i.c.id.desc())
+            .where(i.c.client_id.in_(ids))
+            .order_by(i.c.client_id, i.c.occurred_at.desc(), i.c.id.desc())
         )
     )
     frame["channel"] = frame["channel"].astype("object").map(str)
@@ -133,11 +146,12 @@ def contacts(conn: Connection, client_id: int) -> pd.DataFrame:
     return frame
 
 
-def visits(conn: Connection, client_id: int) -> pd.DataFrame:
+def visits(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     v, u = T["visits"], T["users"]
     frame = frames.frame(
         conn.execute(
             select(
+                v.c.client_id,
                 v.c.id,
                 v.c.planned_on,
                 v.c.slot,
@@ -152,8 +166,8 @@ def visits(conn: Connection, client_id: int) -> pd.DataFrame:
                 u.c.display_name.label("user"),
             )
             .join(u, u.c.id == v.c.user_id)
-            .where(v.c.client_id == client_id)
-            .order_by(v.c.planned_on.desc(), v.c.id.desc())
+            .where(v.c.client_id.in_(ids))
+            .order_by(v.c.client_id, v.c.planned_on.desc(), v.c.id.desc())
         )
     )
     frame["status"] = frame["status"].astype("object").map(str)
@@ -169,11 +183,12 @@ def visits(conn: Connection, client_id: int) -> pd.DataFrame:
     return frame.drop(columns=["reason"])
 
 
-def flags(conn: Connection, client_id: int, today: dt.date) -> pd.DataFrame:
+def flags(conn: Connection, ids: Sequence[int], today: dt.date) -> pd.DataFrame:
     f, h = T["risk_flags"], T["holdings"]
     frame = frames.frame(
         conn.execute(
             select(
+                f.c.client_id,
                 f.c.id,
                 f.c.rule_code,
                 f.c.severity,
@@ -189,7 +204,7 @@ def flags(conn: Connection, client_id: int, today: dt.date) -> pd.DataFrame:
                 h.c.account_no,
             )
             .outerjoin(h, h.c.id == f.c.holding_id)
-            .where(f.c.client_id == client_id)
+            .where(f.c.client_id.in_(ids))
         )
     )
     for col in ("severity", "status"):
@@ -206,17 +221,19 @@ def flags(conn: Connection, client_id: int, today: dt.date) -> pd.DataFrame:
     frame["overdue"] = (frame["open"] & (frame["due_on"] < pd.Timestamp(today))).astype(bool)
     frame["_sev"] = frame["severity"].map(_SEVERITY_ORDER).fillna(3)
     frame = frame.sort_values(
-        ["open", "_sev", "raised_on", "id"], ascending=[False, True, False, False]
+        ["client_id", "open", "_sev", "raised_on", "id"],
+        ascending=[True, False, True, False, False],
     )
     return frame.drop(columns=["_sev"]).reset_index(drop=True)
 
 
-def flag_events(conn: Connection, client_id: int) -> pd.DataFrame:
+def flag_events(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     """The history of every flag of the client (risk_flags.history, with who made each change)."""
     e, f, u = T["risk_flag_events"], T["risk_flags"], T["users"]
     frame = frames.frame(
         conn.execute(
             select(
+                f.c.client_id,
                 e.c.id,
                 e.c.flag_id,
                 e.c.at,
@@ -228,25 +245,26 @@ def flag_events(conn: Connection, client_id: int) -> pd.DataFrame:
             )
             .join(f, f.c.id == e.c.flag_id)
             .outerjoin(u, u.c.id == e.c.actor_id)
-            .where(f.c.client_id == client_id)
-            .order_by(e.c.id)
+            .where(f.c.client_id.in_(ids))
+            .order_by(f.c.client_id, e.c.id)
         )
     )
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
     return frame
 
 
-def suggestions(conn: Connection, client_id: int) -> pd.DataFrame:
+def suggestions(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     s, p, o = T["suggestions"], T["products"], T["suggestion_outcomes"]
     last = (
         select(o.c.suggestion_id, func.max(o.c.id).label("outcome_id"))
-        .where(o.c.client_id == client_id)
+        .where(o.c.client_id.in_(ids))
         .group_by(o.c.suggestion_id)
         .subquery()
     )
     frame = frames.frame(
         conn.execute(
             select(
+                s.c.client_id,
                 s.c.id,
                 s.c.product_id,
                 p.c.code,
@@ -267,7 +285,7 @@ def suggestions(conn: Connection, client_id: int) -> pd.DataFrame:
             .join(p, p.c.id == s.c.product_id)
             .outerjoin(last, last.c.suggestion_id == s.c.id)
             .outerjoin(o, o.c.id == last.c.outcome_id)
-            .where(s.c.client_id == client_id)
+            .where(s.c.client_id.in_(ids))
         )
     )
     frame["status"] = frame["status"].astype("object").map(str)
@@ -276,5 +294,16 @@ def suggestions(conn: Connection, client_id: int) -> pd.DataFrame:
     frame["generated_on"] = pd.to_datetime(frame["generated_on"])
     frame["last_outcome_at"] = pd.to_datetime(frame["last_outcome_at"], utc=True)
     frame["_order"] = frame["status"].map(_SUGGESTION_ORDER).fillna(3)
-    frame = frame.sort_values(["_order", "rank", "id"])
+    frame = frame.sort_values(["client_id", "_order", "rank", "id"])
     return frame.drop(columns=["_order"]).reset_index(drop=True)
+
+
+def split(frame: pd.DataFrame, ids: Sequence[int]) -> dict[int, pd.DataFrame]:
+    """One frame per client of ``ids`` (an empty one for a client with no rows), rows in order,
+    without the ``client_id`` column."""
+    body = frame.drop(columns=["client_id"])
+    empty = body.iloc[0:0]
+    out = {
+        int(c): g.reset_index(drop=True) for c, g in body.groupby(frame["client_id"], sort=False)
+    }
+    return {int(c): out.get(int(c), empty) for c in ids}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from sqlalchemy import insert, select, update
 
@@ -237,3 +238,27 @@ def test_the_seven_p_summary_in_both_languages(db_url: str) -> None:
     assert empty["product"] == "no products held"
     assert empty["prospecting"] == "no open suggestion"
     assert empty["persistency"].endswith("never contacted")
+
+
+def test_a_batch_reads_the_same_as_one_by_one(db_url: str) -> None:
+    """Printed briefs read clients in batches: each profile must be the one the view shows."""
+    db, ids = _bank(db_url)
+    wanted = [ids["rich"], ids["bare"], ids["other"]]
+    batch = client_profile.load_many(db.engine, wanted, today=TODAY)
+    single = {i: client_profile.load(db.engine, i, today=TODAY) for i in wanted}
+    with pytest.raises(ProfileError, match="not in your book"):
+        client_profile.load_many(db.engine, wanted, today=TODAY, rm_id=ids["rm1"])
+    db.dispose()
+    assert list(batch) == wanted
+    for i in wanted:
+        a, b = batch[i], single[i]
+        for name in ("holdings", "balances", "contacts", "visits", "flags", "suggestions"):
+            pd.testing.assert_frame_equal(
+                getattr(a, name).reset_index(drop=True),
+                getattr(b, name).reset_index(drop=True),
+                check_dtype=False,
+            )
+        assert (a.name, a.deposits_minor, a.loans_minor, a.book_size, a.open_flags) == (
+            b.name, b.deposits_minor, b.loans_minor, b.book_size, b.open_flags,
+        )  # fmt: skip
+    assert len(batch[ids["rich"]].holdings) > 0  # the comparison is not of empty frames
