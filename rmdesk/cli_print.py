@@ -98,3 +98,41 @@ def briefs(
     click.echo(f"{path}: {len(pack.visits)} visits, {_pages(pack.pages)}")
     for number, v in enumerate(pack.visits, 1):
         click.echo(f"  {number}. {v.time:%H:%M}  {v.external_id}  {v.name}  {v.district}")
+
+
+@main.command(name="scorecard-report")
+@with_db
+@click.option("--branch", required=True, help="The branch (its code).")
+@click.option("--period", help="Month (2026-10) or quarter (2026Q3); default: last month.")
+@click.option("--rm", "rm", help="Only this RM's page (user name); default: the branch report.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF file to write.")
+@click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
+@click.option("--user", "username", default="cli", show_default=True, help="Who prints (audit).")
+@guarded
+def scorecard_report(
+    db: Database,
+    branch: str,
+    period: str | None,
+    rm: str | None,
+    output: Path | None,
+    language: str,
+    username: str,
+) -> None:
+    """Print a branch's scorecard report (ranking, KPI attainment, charts, a page per RM), or
+    with --rm one RM's page."""
+    from rmdesk.cli_plan import _branch
+    from rmdesk.cli_scorecard import _period
+    from rmdesk.services.scorecard_report import ReportError, write_report
+
+    branch_id = _branch(db, branch)
+    when = _period(period)
+    rm_id = _user(db, rm) if rm else None
+    name = f"scorecard-{branch}-{when}" + (f"-{rm}" if rm else "")
+    path = _pdf(output or Path(f"{name}.pdf"))
+    try:
+        pages = write_report(
+            db.engine, branch_id, when, path, actor=username, language=language, rm_id=rm_id
+        )
+    except ReportError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"{path}: {_pages(pages)}")

@@ -80,7 +80,15 @@ def styles() -> dict[str, ParagraphStyle]:
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
         "num": ParagraphStyle("num", parent=base, fontSize=8, leading=10.5, alignment=2),
+        # Latin text wraps between words; CJK wrapping would split "Contribution" anywhere
+        "cell_latin": ParagraphStyle(
+            "cell_latin", parent=base, fontSize=8, leading=10.5, wordWrap=None
+        ),
     }
+
+
+def has_cjk(text: str) -> bool:
+    return any(ord(ch) >= 0x2E80 for ch in text)
 
 
 def escape(text: object) -> str:
@@ -125,8 +133,12 @@ def table(
             if isinstance(value, Flowable):
                 cells.append(value)
             else:
-                style = s["num"] if r > 0 and c in numeric else s["cell"]
-                cells.append(Paragraph(escape(value), style))
+                text = str(value)
+                if r > 0 and c in numeric:
+                    style = s["num"]
+                else:
+                    style = s["cell"] if has_cjk(text) else s["cell_latin"]
+                cells.append(Paragraph(escape(text), style))
         data.append(cells)
     out = Table(data, colWidths=list(widths), repeatRows=1)
     out.setStyle(
