@@ -25,8 +25,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+from sqlalchemy import Engine
 
 from rmdesk import resources
+from rmdesk.services import audit
 
 FONT = "RmdeskCJK"
 MARGIN = 15 * mm
@@ -261,3 +263,16 @@ def write_whole(path: Path, write: Callable[[Path], int]) -> int:
         part.unlink(missing_ok=True)
         raise
     return result
+
+
+def record(
+    engine: Engine,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    detail: dict[str, Any],
+) -> None:
+    """Note in the audit log that a printed document went to a printer or a file."""
+    with engine.begin() as conn:
+        audit.record(conn, actor, action, entity, entity_id, detail)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -25,6 +26,7 @@ from rmdesk.views.charts import ChartCanvas
 from rmdesk.views.context import ViewContext, error_handler
 from rmdesk.views.data_table import DataTable
 from rmdesk.views.frame_model import Column
+from rmdesk.views.printouts import print_scorecard
 
 CTX = "ScorecardPanel"
 
@@ -58,6 +60,18 @@ class ScorecardPanel(QWidget):
         bar.addWidget(self.period)
         bar.addSpacing(16)
         bar.addWidget(self.summary, 1)
+        self.print_branch_button = QPushButton(self.tr("Print branch report…"), self)
+        self.print_branch_button.setObjectName("print_branch_report")
+        self.print_branch_button.setToolTip(
+            self.tr("The period's ranking, KPIs and charts, then a page per RM (PDF)")
+        )
+        self.print_branch_button.clicked.connect(lambda: self.print_report(rm=False))
+        self.print_rm_button = QPushButton(self.tr("Print RM report…"), self)
+        self.print_rm_button.setObjectName("print_rm_report")
+        self.print_rm_button.setToolTip(self.tr("The selected RM's scorecard page (PDF)"))
+        self.print_rm_button.clicked.connect(lambda: self.print_report(rm=True))
+        bar.addWidget(self.print_branch_button)
+        bar.addWidget(self.print_rm_button)
 
         ranking = [
             Column("rank", QT_TRANSLATE_NOOP("ScorecardPanel", "Rank"), fmt.integer, numeric=True),
@@ -277,6 +291,16 @@ class ScorecardPanel(QWidget):
         draw_pareto(self.pareto_canvas, shape, as_of)
 
     # --- one RM --------------------------------------------------------------------------
+    def print_report(self, *, rm: bool) -> None:
+        """The branch's scorecard report for the period shown, or the selected RM's page."""
+        branch_id = self.branch_id
+        if branch_id is None:
+            return
+        rm_id = self.selected_rm_id() if rm else None
+        if rm and rm_id is None:
+            return
+        print_scorecard(self.ctx, self, branch_id, self.current_period(), rm_id=rm_id)
+
     def selected_rm_id(self) -> int | None:
         row = self.ranking.current_row()
         return None if row is None else int(row["rm_id"])

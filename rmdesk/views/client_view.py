@@ -15,8 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from rmdesk.services import client_profile, contacts, risk_flags, suggestions
 from rmdesk.services.client_profile import ClientProfile, ProfileError
@@ -28,6 +39,7 @@ from rmdesk.views.client_dialogs import FlagActionDialog
 from rmdesk.views.client_marketing import MarketingPanel, PotentialPanel
 from rmdesk.views.client_panels import Header, LoyaltyPanel, ProductsPanel, ProfilePanel
 from rmdesk.views.context import ViewContext, error_handler
+from rmdesk.views.printouts import print_brief
 
 
 @dataclass
@@ -73,15 +85,26 @@ class ClientView(QWidget):
         self.suggestions.outcome_requested.connect(self.record_outcome)
         self.flags.action_requested.connect(self.flag_button)
         self.form.submitted.connect(self.log_contact)
+        self.print_button = QPushButton(self.tr("Print brief…"), self)
+        self.print_button.setObjectName("print_brief")
+        self.print_button.setShortcut(QKeySequence.StandardKey.Print)
+        self.print_button.setToolTip(
+            self.tr("A PDF brief to take to the visit (Ctrl+P): preview, print or save")
+        )
+        self.print_button.clicked.connect(self.print_brief)
+        top = QHBoxLayout()
+        top.addWidget(self.header, 1)
+        top.addWidget(self.print_button, 0, Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.addWidget(self.placeholder)
-        layout.addWidget(self.header)
+        layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         self._showing(False)
 
     def _showing(self, on: bool) -> None:
         self.placeholder.setVisible(not on)
         self.header.setVisible(on)
+        self.print_button.setVisible(on)
         self.tabs.setVisible(on)
 
     # --- reading ---------------------------------------------------------------------------
@@ -145,6 +168,31 @@ class ClientView(QWidget):
         self.marketing.show_profile(p)
         self._showing(True)
         self.loaded.emit(p.client_id)
+
+    def next_visit(self) -> tuple[dt.date | None, str | None]:
+        """The client's next planned or proposed visit from today: its day and purpose."""
+        if self.data is None:
+            return None, None
+        visits = self.data.profile.visits
+        if visits.empty:
+            return None, None
+        ahead = visits[
+            visits["status"].isin(["planned", "proposed"])
+            & (visits["planned_on"] >= pd.Timestamp(self.ctx.today))
+        ].sort_values("planned_on")
+        if ahead.empty:
+            return None, None
+        first = ahead.iloc[0]
+        purpose = first["purpose_zh" if self.ctx.zh else "purpose_en"] or None
+        return first["planned_on"].date(), purpose
+
+    def print_brief(self) -> None:
+        """Make the client's brief for the next visit and open it in the print preview."""
+        if self.data is None:
+            return
+        p = self.data.profile
+        visit_on, purpose = self.next_visit()
+        print_brief(self.ctx, self, p.client_id, p.external_id, visit_on=visit_on, purpose=purpose)
 
     @staticmethod
     def _current_id(row: Any) -> int | None:

@@ -28,6 +28,7 @@ from rmdesk.views.book_view import BookView
 from rmdesk.views.context import ViewContext, error_handler
 from rmdesk.views.data_table import DataTable
 from rmdesk.views.login_dialog import LANGUAGES
+from rmdesk.views.printouts import print_day_pack
 
 if TYPE_CHECKING:
     from rmdesk.services.scoring import ScoreResult
@@ -210,6 +211,13 @@ class MainWindow(QMainWindow):
             self.tr("Export the table to Excel…"), self.export_current, "Ctrl+Shift+E"
         )
         file.addAction(self.export_action)
+        if self.ctx.user.is_rm:
+            self.day_pack_action = self._action(
+                self.tr("Print the next working day's visits…"),
+                lambda: print_day_pack(self.ctx, self, self.ctx.user.id),
+                "Ctrl+Shift+P",
+            )
+            file.addAction(self.day_pack_action)
         file.addSeparator()
         file.addAction(self._action(self.tr("Log out"), self.logout_requested.emit, "Ctrl+Shift+L"))
         file.addAction(self._action(self.tr("Quit"), self.close, "Ctrl+Q"))

@@ -25,6 +25,7 @@ from rmdesk.services.visit_views import (
     accept_visits,
     calendar_days,
     cancel_visits,
+    first_working_day,
     move_visits,
 )
 from rmdesk.views.context import error_handler
@@ -36,6 +37,7 @@ from rmdesk.views.planner_dialogs import (
     MoveDialog,
     ProposeDialog,
 )
+from rmdesk.views.printouts import print_day_pack
 
 if TYPE_CHECKING:
     from rmdesk.views.planner_view import PlannerView
@@ -329,3 +331,27 @@ class PlannerActions(QObject):
             ),
             done,
         )
+
+    # --- the day pack ---------------------------------------------------------------------
+    def pack_day(self) -> dt.date:
+        """The day a day pack is for: the selected visits' or calendar day, else the next
+        working day after today."""
+        view = self.view
+        items = view.selected_visits()
+        if items:
+            return items[0].planned_on
+        table = view.week if view.mode == "week" else view.month
+        selected = table.selectionModel().selectedIndexes()
+        if selected:
+            index = selected[0]
+            if view.mode == "week":
+                return view.week_model.day_of(index.column())
+            return view.month_model.day_at(index.row(), index.column())
+        country = view.data.holiday_country if view.data is not None else "CN"
+        return first_working_day(view.ctx.today + dt.timedelta(days=1), country)
+
+    def print_day_pack(self, day: dt.date | None = None) -> None:
+        """Make the RM's visit-day pack and open it in the print preview."""
+        if self.view.rm_id is None:
+            return
+        print_day_pack(self.view.ctx, self.view, self.view.rm_id, day or self.pack_day())

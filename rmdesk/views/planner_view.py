@@ -149,6 +149,15 @@ class PlannerView(QWidget):
         self.propose_button.clicked.connect(self.plan_actions.propose_dialog)
         self.export_button = QPushButton(self.tr("Export to calendar (.ics)…"), self)
         self.export_button.clicked.connect(self.plan_actions.export_dialog)
+        self.pack_button = QPushButton(self.tr("Print day pack…"), self)
+        self.pack_button.setObjectName("print_day_pack")
+        self.pack_button.setToolTip(
+            self.tr(
+                "The visits of the selected day (or of the next working day): a cover in route "
+                "order, then every client's brief"
+            )
+        )
+        self.pack_button.clicked.connect(lambda: self.plan_actions.print_day_pack())
 
         self.accept_button = QPushButton(self.tr("Accept"), self)
         self.accept_button.clicked.connect(self.plan_actions.accept_selected)
@@ -220,6 +229,7 @@ class PlannerView(QWidget):
         top.addStretch(1)
         top.addWidget(self.propose_button)
         top.addWidget(self.export_button)
+        top.addWidget(self.pack_button)
         actions = QHBoxLayout()
         for button in (
             self.accept_button,

@@ -514,5 +514,21 @@
             <source>Points earned</source>
             <translation>获得积分</translation>
         </message>
+        <message>
+            <source>Print RM report…</source>
+            <translation>打印客户经理报告…</translation>
+        </message>
+        <message>
+            <source>Print branch report…</source>
+            <translation>打印支行考核报告…</translation>
+        </message>
+        <message>
+            <source>The period's ranking, KPIs and charts, then a page per RM (PDF)</source>
+            <translation>本期排名、指标与图表，并附每位客户经理一页（PDF）</translation>
+        </message>
+        <message>
+            <source>The selected RM's scorecard page (PDF)</source>
+            <translation>所选客户经理的考核页（PDF）</translation>
+        </message>
     </context>
 </TS>

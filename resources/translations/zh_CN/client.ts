@@ -278,6 +278,14 @@
             <source>12-month contribution</source>
             <translation>近12个月贡献度</translation>
         </message>
+        <message>
+            <source>A PDF brief to take to the visit (Ctrl+P): preview, print or save</source>
+            <translation>拜访简报 PDF（Ctrl+P）：预览、打印或保存</translation>
+        </message>
+        <message>
+            <source>Print brief…</source>
+            <translation>打印拜访简报…</translation>
+        </message>
     </context>
     <context>
         <name>ContactForm</name>

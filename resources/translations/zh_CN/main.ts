@@ -435,6 +435,10 @@
             <source>Client</source>
             <translation>客户视图</translation>
         </message>
+        <message>
+            <source>Print the next working day's visits…</source>
+            <translation>打印下一个工作日的拜访资料…</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>

@@ -345,6 +345,14 @@
             <source>Week</source>
             <translation>周</translation>
         </message>
+        <message>
+            <source>Print day pack…</source>
+            <translation>打印当日拜访资料…</translation>
+        </message>
+        <message>
+            <source>The visits of the selected day (or of the next working day): a cover in route order, then every client's brief</source>
+            <translation>所选日期（未选则为下一个工作日）的拜访：按路线顺序的封面，及每位客户的拜访简报</translation>
+        </message>
     </context>
     <context>
         <name>ProposeDialog</name>
