@@ -2,7 +2,7 @@
 
 Run under a virtual X display, on a scored demo bank with a fixed date:
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py [SCREEN...]
-Screens: login, book, client, planner, branch, admin (default: all).
+Screens: login, book, client, planner, branch, admin, day-pack-preview (default: all).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from rmdesk.views.context import ViewContext
 from rmdesk.views.formatting import Formats
 from rmdesk.views.login_dialog import LoginDialog
 from rmdesk.views.main_window import MainWindow
+from rmdesk.views.pdf_preview import PdfPreview
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZES = [(1366, 768), (1920, 1080)]
@@ -80,7 +81,15 @@ def _tab(key: str) -> Callable[[MainWindow], None]:
     return show
 
 
-SCREENS: dict[str, tuple[str, Callable[[MainWindow], None]]] = {
+def _day_pack(window: MainWindow) -> QWidget:
+    """File › Print the next working day's visits: the print preview it opens."""
+    window.day_pack_action.trigger()
+    (preview,) = window.findChildren(PdfPreview)
+    preview.resize(980, window.height() - 40)
+    return preview
+
+
+SCREENS: dict[str, tuple[str, Callable[[MainWindow], QWidget | None]]] = {
     "book": ("rm01", _book),
     "client": ("rm01", _client),
     "client-contribution": ("rm01", _client_tab(2)),
@@ -89,6 +98,7 @@ SCREENS: dict[str, tuple[str, Callable[[MainWindow], None]]] = {
     "planner": ("rm01", _tab("planner")),
     "branch": ("head1", _tab("branch")),
     "admin": ("admin", _tab("admin")),
+    "day-pack-preview": ("rm01", _day_pack),
 }
 
 
@@ -127,9 +137,11 @@ def main(wanted: list[str]) -> None:
                 window = _window(db, username, language, locale)
                 window.resize(width, height)
                 window.show()
-                show(window)
+                shown = show(window) or window
                 _settle(app)
-                _save(window, f"{screen}-{language}-{width}x{height}")
+                _save(shown, f"{screen}-{language}-{width}x{height}")
+                if shown is not window:
+                    shown.close()
                 window.close()
     db.dispose()
 
