@@ -251,7 +251,11 @@ def story(
                     _date(h["maturity_on"]),
                 ]
             )
-        out.append(printing.table(rows, [50 * mm, 40 * mm, 36 * mm, 27 * mm, WIDTH - 153 * mm]))
+        out.append(
+            printing.table(
+                rows, [50 * mm, 40 * mm, 36 * mm, 27 * mm, WIDTH - 153 * mm], numeric=[2]
+            )
+        )
     else:
         out.append(Paragraph(t["none"](lang), s["base"]))
 
@@ -284,7 +288,7 @@ def story(
         rows = [[t["product"](lang), t["value"](lang), t["reason"](lang)]]
         for o in _records(offers, OFFER_COLUMNS):
             rows.append([o[name], money(o["expected_value_minor"] or 0), o[reason]])
-        out.append(printing.table(rows, [36 * mm, 28 * mm, WIDTH - 64 * mm]))
+        out.append(printing.table(rows, [36 * mm, 28 * mm, WIDTH - 64 * mm], numeric=[1]))
     else:
         out.append(Paragraph(t["none"](lang), s["base"]))
 

@@ -12,10 +12,16 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String
-from reportlab.lib import colors
+from reportlab import rl_config
 
-from rmdesk.services.printing import FONT
+# Shapes check every attribute they are given; ours are made by this module alone, and checking
+# them was a tenth of a brief. The switch is read when reportlab.graphics.shapes is imported.
+rl_config.shapeChecking = 0
+
+from reportlab.graphics.shapes import Drawing, Line, PolyLine, Rect, String  # noqa: E402
+from reportlab.lib import colors  # noqa: E402
+
+from rmdesk.services.printing import FONT  # noqa: E402
 
 TEXT = colors.HexColor("#424242")
 RULE = colors.HexColor("#e0e0e0")

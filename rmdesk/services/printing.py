@@ -22,6 +22,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
@@ -36,6 +37,7 @@ WIDTH = A4[0] - 2 * MARGIN
 GRID = colors.HexColor("#9e9e9e")
 HEAD = colors.HexColor("#e8eef5")
 ACCENT = colors.HexColor("#1f4e79")
+PADDING = 4  # points left and right of a table cell's text
 
 
 @dataclass(frozen=True)
@@ -126,20 +128,26 @@ def table(
     """A grid with a shaded header row that repeats on every page; text cells wrap (CJK too).
 
     ``numeric`` names columns whose cells are right-aligned; ``extra`` adds table style commands.
+    Text that fits on one line is drawn as it is; only longer text becomes a wrapping paragraph
+    (a paragraph costs ten times more to lay out, and most cells are a date or an amount).
     """
     s = styles()
+    cell = s["cell"]
+    room = [w - 2 * PADDING for w in widths]
     data = []
     for r, row in enumerate(rows):
-        cells = []
+        cells: list[Any] = []
         for c, value in enumerate(row):
             if isinstance(value, Flowable):
                 cells.append(value)
+                continue
+            text = str(value)
+            if "\n" not in text and stringWidth(text, FONT, cell.fontSize) <= room[c]:
+                cells.append(text)
+            elif r > 0 and c in numeric:
+                cells.append(Paragraph(escape(text), s["num"]))
             else:
-                text = str(value)
-                if r > 0 and c in numeric:
-                    style = s["num"]
-                else:
-                    style = s["cell"] if has_cjk(text) else s["cell_latin"]
+                style = cell if has_cjk(text) else s["cell_latin"]
                 cells.append(Paragraph(escape(text), style))
         data.append(cells)
     out = Table(data, colWidths=list(widths), repeatRows=1)
@@ -150,10 +158,15 @@ def table(
                 # a table names its font even for cells drawn as paragraphs: Helvetica, which
                 # is not embedded, unless told
                 ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTSIZE", (0, 0), (-1, -1), cell.fontSize),
+                ("LEADING", (0, 0), (-1, -1), cell.leading),
                 ("BACKGROUND", (0, 0), (-1, 0), HEAD),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+                *[("ALIGN", (c, 1), (c, -1), "RIGHT") for c in numeric],
                 *extra,
             ]
         )
