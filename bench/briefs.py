@@ -5,8 +5,9 @@ Baseline: a one-page reportlab document with a title and one line of text in the
 CJK font (what any PDF costs here: the document, a page, a font subset, compression).
 rmdesk's figures:
 - batch: ``brief.brief_data`` for 500 clients (the batched reads) and ``brief.render`` of each
-  to memory, one process; briefs per second, and with ``--workers`` the same batch rendered by a
-  pool of processes (reads stay in the parent);
+  to memory, in one process; and ``brief_batch.write_briefs``, what ``rmdesk-cli brief`` runs
+  for several clients: the same reads, a pool of ``--workers`` processes laying the pages out,
+  every file written and audited;
 - day pack: ``day_pack.write_day_pack`` for an RM's day of 8 visits, to a file, audit included.
 Targets (issue 5): at least 30 briefs/s; a day pack of 8 in at most 1 s.
 """
@@ -19,7 +20,6 @@ import io
 import os
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from sqlalchemy import select, update
 from bench.common import OUT, median_of, save
 from rmdesk.db import open_database
 from rmdesk.models import Client, User, Visit
-from rmdesk.services import brief, day_pack, printing
+from rmdesk.services import brief, brief_batch, day_pack, printing
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
 from rmdesk.services.visit_planner import propose_plan
@@ -53,10 +53,6 @@ def bare_page() -> None:
 
 def _render(data: brief.BriefData) -> int:
     return brief.render(data, "zh_CN", io.BytesIO(), generated=GENERATED)
-
-
-def _render_chunk(chunk: list[brief.BriefData]) -> int:
-    return sum(_render(d) for d in chunk)
 
 
 def prepare(path: Path, clients: int) -> tuple[Any, int, dt.date]:
@@ -119,22 +115,19 @@ def main() -> None:
         f"{base_per_s / rate:.1f}x a bare page"
     )
 
-    data = brief.brief_data(engine, ids, today=TODAY)
-    chunks = [list(data.values())[i :: args.workers] for i in range(args.workers)]
-    with ProcessPoolExecutor(args.workers) as pool:
-        list(pool.map(_render_chunk, [c[:2] for c in chunks]))  # the workers warm
-
-        def parallel() -> None:
-            list(pool.map(_render_chunk, chunks))
-
-        par_s, _ = median_of(args.runs, parallel)
-    par_rate = len(ids) / (par_s + timings["read"])
+    folder = Path(tempfile.mkdtemp())
+    par_s, _ = median_of(
+        args.runs,
+        lambda: brief_batch.write_briefs(
+            engine, ids, folder, actor="bench", today=TODAY, workers=args.workers
+        ),
+    )
+    par_rate = len(ids) / par_s
     print(
-        f"briefs, batch of {len(ids)} ({args.workers} processes):     {par_rate:7.1f} briefs/s "
-        f"(reads in the parent, renders in the pool)"
+        f"briefs, batch of {len(ids)} (write_briefs, {args.workers} processes): {par_rate:5.1f} "
+        f"briefs/s (files and audit included, the pool started each time)"
     )
 
-    folder = Path(tempfile.mkdtemp())
     pack_s, pack_runs = median_of(
         max(args.runs, 5),
         lambda: day_pack.write_day_pack(

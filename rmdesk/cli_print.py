@@ -31,38 +31,57 @@ def _pages(n: int) -> str:
 
 @main.command()
 @with_db
-@click.argument("client")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF file to write.")
+@click.argument("clients", metavar="CLIENT...", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="PDF file to write; with several clients, the folder to write them in.",
+)
 @click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
-@click.option("--visit-date", type=DATE, help="The visit the brief is for.")
-@click.option("--purpose", help="The visit's purpose, printed in the header.")
+@click.option("--visit-date", type=DATE, help="The visit the brief is for (one client).")
+@click.option("--purpose", help="The visit's purpose, printed in the header (one client).")
 @click.option("--user", "username", default="cli", show_default=True, help="Who prints (audit).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 @guarded
 def brief(
     db: Database,
-    client: str,
+    clients: tuple[str, ...],
     output: Path | None,
     language: str,
     visit_date: dt.datetime | None,
     purpose: str | None,
     username: str,
+    quiet: bool,
 ) -> None:
-    """Print one client's visit brief to PDF (CLIENT is the client's id in its source)."""
+    """Print clients' visit briefs to PDF (CLIENT is the client's id in its source).
+
+    One client: one file (-o, default brief-CLIENT.pdf). Several: one file each, named
+    brief-CLIENT.pdf, in the folder -o (default: here), laid out by several processes.
+    """
     from sqlalchemy import select
 
     from rmdesk.models import Client
     from rmdesk.services.brief import BriefError, write_brief
 
+    wanted = list(dict.fromkeys(clients))
     with db.engine.connect() as conn:
-        found = conn.execute(select(Client.id).where(Client.external_id == client)).scalar()
-    if found is None:
-        fail(f"no client {client!r}", EXIT_NOT_FOUND)
-    assert found is not None
+        rows = conn.execute(
+            select(Client.external_id, Client.id).where(Client.external_id.in_(wanted))
+        ).all()
+    found = {str(r.external_id): int(r.id) for r in rows}
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        fail(f"no client {', '.join(repr(m) for m in missing)}", EXIT_NOT_FOUND)
+    if len(wanted) > 1:
+        _many(db, [found[c] for c in wanted], output or Path(), language, username, quiet)
+        return
+    client = wanted[0]
     path = _pdf(output or Path(f"brief-{client}.pdf"))
     try:
         pages = write_brief(
             db.engine,
-            int(found),
+            found[client],
             path,
             actor=username,
             language=language,
@@ -72,6 +91,28 @@ def brief(
     except BriefError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     click.echo(f"{path}: {_pages(pages)}")
+
+
+def _many(
+    db: Database, ids: list[int], folder: Path, language: str, username: str, quiet: bool
+) -> None:
+    from rmdesk.cli import Bar
+    from rmdesk.services.brief import BriefError
+    from rmdesk.services.brief_batch import write_briefs
+
+    if not folder.is_dir():
+        fail(f"{folder}: with several clients, -o names an existing folder", EXIT_USAGE)
+    bar = Bar(quiet)
+    try:
+        written = write_briefs(
+            db.engine, ids, folder, actor=username, language=language, progress=bar
+        )
+    except BriefError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    finally:
+        bar.close()
+    pages = sum(n for _, n in written.values())
+    click.echo(f"{folder}: {len(written)} briefs, {_pages(pages)}")
 
 
 @main.command()

@@ -175,6 +175,22 @@ def load(
     return load_many(engine, [client_id], today=today, rm_id=rm_id, branch_id=branch_id)[client_id]
 
 
+def _in_scope(
+    rows: dict[int, Any], ids: Sequence[int], rm_id: int | None, branch_id: int | None
+) -> None:
+    for cid in ids:
+        row = rows.get(cid)
+        if row is None:
+            raise ProfileError(f"客户 {cid} 不存在。", f"client {cid} does not exist")
+        if (rm_id is not None and row.rm_id != rm_id) or (
+            branch_id is not None and row.branch_id != branch_id
+        ):
+            raise ProfileError(
+                f"客户 {row.external_id} 不在您的管户范围内。",
+                f"client {row.external_id} is not in your book",
+            )
+
+
 def load_many(
     engine: Engine,
     client_ids: Sequence[int],
@@ -193,17 +209,7 @@ def load_many(
     with engine.connect() as conn:
         for chunk in (ids[i : i + BATCH] for i in range(0, len(ids), BATCH)):
             rows = _clients(conn, chunk)
-            for cid in chunk:
-                row = rows.get(cid)
-                if row is None:
-                    raise ProfileError(f"客户 {cid} 不存在。", f"client {cid} does not exist")
-                if (rm_id is not None and row.rm_id != rm_id) or (
-                    branch_id is not None and row.branch_id != branch_id
-                ):
-                    raise ProfileError(
-                        f"客户 {row.external_id} 不在您的管户范围内。",
-                        f"client {row.external_id} is not in your book",
-                    )
+            _in_scope(rows, chunk, rm_id, branch_id)
             scores = _scores(conn, chunk)
             # a client never scored is described as of the data date (unused when all were)
             default_as_of = data_date(conn) if len(scores) < len(chunk) else today

@@ -15,8 +15,10 @@ from sqlalchemy import func, select, update
 from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, ClientScore, Holding
+from rmdesk.services import brief_batch
 from rmdesk.services.brief import BriefError, write_brief
 from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.progress import Cancelled
 from rmdesk.services.scoring import score
 from tests.bank import TinyBank
 
@@ -146,3 +148,80 @@ def test_rmdesk_cli_brief(demo: Database, tmp_path: Path) -> None:
         main, ["brief", external, "-o", str(tmp_path / "a.txt"), "--db", demo.url]
     )
     assert wrong.exit_code == 2 and "ending in .pdf" in wrong.stderr
+
+
+class _CancelAfter:
+    """A progress that asks to stop once ``n`` briefs are reported done."""
+
+    def __init__(self, n: int) -> None:
+        self.n, self.done = n, 0
+
+    def report(self, done: int, total: int, text: str = "") -> None:
+        self.done = done
+
+    def cancelled(self) -> bool:
+        return self.done >= self.n
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_batch_of_briefs_one_file_each(
+    demo: Database, tmp_path: Path, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(brief_batch, "MIN_PER_WORKER", 1)  # a pool even for a small batch
+    with demo.engine.connect() as conn:
+        rows = conn.execute(select(Client.id, Client.external_id, Client.name).limit(5)).all()
+    out = tmp_path / "out"
+    out.mkdir()
+    written = brief_batch.write_briefs(
+        demo.engine, [r.id for r in rows], out, actor="rm01", today=TODAY, workers=workers
+    )
+    assert list(written) == [r.id for r in rows]
+    for r in rows:
+        path, pages = written[r.id]
+        text, reader = _text(path)
+        assert path.name == f"brief-{r.external_id}.pdf" and pages == len(reader.pages)
+        assert r.name in text and all(o.name not in text for o in rows if o.id != r.id)
+    with demo.engine.connect() as conn:
+        audited = conn.execute(
+            select(AuditEntry.entity_id).where(AuditEntry.action == "print")
+        ).scalars()
+        assert sorted(audited) == sorted(str(r.id) for r in rows)
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p, _ in written.values())
+
+
+def test_a_batch_refused_or_cancelled_leaves_only_audited_files(
+    demo: Database, tmp_path: Path
+) -> None:
+    with demo.engine.connect() as conn:
+        ids = list(conn.execute(select(Client.id).limit(45)).scalars())
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(BriefError, match="不存在"):
+        brief_batch.write_briefs(demo.engine, [*ids[:3], 10**9], out, actor="t", today=TODAY)
+    assert list(out.iterdir()) == []  # refused before anything was written
+    with pytest.raises(Cancelled):
+        brief_batch.write_briefs(
+            demo.engine, ids, out, actor="t", today=TODAY, workers=1,
+            progress=_CancelAfter(brief_batch.CHUNK),
+        )  # fmt: skip
+    files = sorted(p.name for p in out.iterdir())
+    with demo.engine.connect() as conn:
+        audited = conn.execute(
+            select(func.count()).where(AuditEntry.action == "print")
+        ).scalar_one()
+    assert len(files) == audited == brief_batch.CHUNK  # the first chunk, whole and audited
+
+
+def test_rmdesk_cli_brief_for_several_clients(demo: Database, tmp_path: Path) -> None:
+    with demo.engine.connect() as conn:
+        externals = list(conn.execute(select(Client.external_id).limit(3)).scalars())
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(
+        main, ["brief", *externals, "-o", str(out), "--db", demo.url, "--quiet"]
+    )
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"brief-{e}.pdf" for e in externals)
+    assert "3 briefs" in result.stdout
+    missing = CliRunner().invoke(main, ["brief", externals[0], "NOPE", "--db", demo.url])
+    assert missing.exit_code == 5 and "NOPE" in missing.stderr
