@@ -81,6 +81,7 @@ def styles() -> dict[str, ParagraphStyle]:
             spaceBefore=7,
             spaceAfter=3,
             textColor=ACCENT,
+            keepWithNext=1,  # a heading never ends a page without what it heads
         ),
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10.5),
         "num": ParagraphStyle("num", parent=base, fontSize=8, leading=10.5, alignment=2),

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     Flowable,
@@ -76,6 +78,10 @@ W = {
     ),
     "none": Words("本期无考核数据。", "No scorecards for this period."),
 }
+
+
+#: KPI names too long for a ranking column's head
+SHORT_EN = {"npl_ratio": "NPL ratio", "deposits_growth": "Deposits & AUM growth"}
 
 
 class ReportError(Exception):
@@ -156,10 +162,17 @@ def _ranking(data: ReportData, language: str) -> list[Flowable]:
     before = {
         int(r["rm_id"]): int(r["rank"]) for r in printing.records(data.previous, ["rm_id", "rank"])
     }
-    short = [(k.zh if lang.startswith("zh") else k.en) for k in KPIS]
-    rows: list[list[Any]] = [
-        [W["rank"](lang), W["rm"](lang), W["score"](lang), W["change"](lang), *short]
-    ]
+    short = [(k.zh if lang.startswith("zh") else SHORT_EN.get(k.key, k.en)) for k in KPIS]
+    # thirteen KPI columns: their heads are set smaller so whole words fit
+    head = ParagraphStyle(
+        "ranking_head",
+        parent=printing.styles()["cell"],
+        fontSize=6.5,
+        leading=8,
+        wordWrap="CJK" if lang.startswith("zh") else None,
+    )
+    names = [W["rank"](lang), W["rm"](lang), W["score"](lang), W["change"](lang), *short]
+    rows: list[list[Any]] = [[Paragraph(printing.escape(n), head) for n in names]]
     for c in cards:
         was = before.get(int(c["rm_id"]))
         move = "" if was is None else ("—" if was == c["rank"] else f"{was - c['rank']:+d}")
@@ -172,10 +185,12 @@ def _ranking(data: ReportData, language: str) -> list[Flowable]:
                 *[_percent(c.get(f"{k.key}_attainment"), lang) for k in KPIS],
             ]
         )
-    fixed = [12 * mm, 26 * mm, 14 * mm, 12 * mm]
+    fixed = [11 * mm, 26 * mm, 13 * mm, 13 * mm]
     each = (WIDTH - sum(fixed)) / len(KPIS)
     numeric = [0, 2, 3, *range(4, 4 + len(KPIS))]
-    return [printing.table(rows, [*fixed, *[each] * len(KPIS)], numeric=numeric)]
+    tight = [("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2)]
+    widths = [*fixed, *[each] * len(KPIS)]
+    return [printing.table(rows, widths, numeric=numeric, extra=tight)]
 
 
 def _percent(value: Any, language: str) -> str:
@@ -253,22 +268,21 @@ def _pareto(data: ReportData, language: str, width: float, height: float) -> lis
     s, lang, p = printing.styles(), language, data.pareto
     if p.clients == 0:
         return [Paragraph(printing.escape(W["none"](lang)), s["small"])]
-    step = max(len(p.curve) // 50, 1)
-    sample = p.curve.iloc[::step]
+    # the curve read at every 2% of clients, so the axis is labelled 0%, 20% … 100%
+    shares = [i / 50 for i in range(51)]
+    curve = np.interp(
+        shares,
+        np.concatenate([[0.0], p.curve["client_share"].to_numpy(dtype=float)]),
+        np.concatenate([[0.0], p.curve["contribution_share"].to_numpy(dtype=float)]),
+    )
     line = W["pareto_line"](lang).format(x=wording.percent(p.top_share, lang))
     chart = pdf_charts.bars_and_lines(
-        [f"{x:.0%}" for x in sample["client_share"]],
+        [f"{x:.0%}" for x in shares],
         None,
-        [
-            pdf_charts.Series(
-                W["contribution_share"](lang),
-                [float(v) for v in sample["contribution_share"]],
-                "#1f4e79",
-            )
-        ],
+        [pdf_charts.Series(W["contribution_share"](lang), [float(v) for v in curve], "#1f4e79")],
         width=width,
         height=height - 12,
-        label_every=max(len(sample) // 4, 1),
+        label_every=10,
         lines_on_left=True,
         left=lambda v: f"{v:.0%}",
     )
