@@ -9,6 +9,7 @@ BENCHES = [
     ["bench.import_berka", "--runs", "3"],
     ["bench.demo_generation", "--clients", "100000"],
     ["bench.score", "--clients", "100000", "--runs", "3"],
+    ["bench.briefs", "--runs", "3"],
 ]
 
 if __name__ == "__main__":

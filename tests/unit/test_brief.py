@@ -16,7 +16,7 @@ from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, ClientScore, Holding
 from rmdesk.services import brief_batch
-from rmdesk.services.brief import BriefError, write_brief
+from rmdesk.services.brief import BriefError, brief_data, write_brief
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.progress import Cancelled
 from rmdesk.services.scoring import score
@@ -225,3 +225,32 @@ def test_rmdesk_cli_brief_for_several_clients(demo: Database, tmp_path: Path) ->
     assert "3 briefs" in result.stdout
     missing = CliRunner().invoke(main, ["brief", externals[0], "NOPE", "--db", demo.url])
     assert missing.exit_code == 5 and "NOPE" in missing.stderr
+
+
+def test_missing_months_and_a_long_evidence_text(db_url: str, tmp_path: Path) -> None:
+    db = open_database(db_url)
+    bank = TinyBank(db.engine, AS_OF)
+    branch = bank.branch("B1")
+    rm = bank.user("rm1", branch)
+    casa = bank.product("CASA", "deposit")
+    client = bank.client(rm, branch, name="缺月客户")
+    holding = bank.holding(client, casa)
+    # figures for three months of the 24 only: the others are gaps, not zeros
+    have = [dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2026, 10, 1)]
+    bank.facts(holding, have, balance=5_000_000, fees=1_000)
+    evidence = (
+        "客户近期交易异常，" + "需要核实资金来源与用途，" * 150 + "完。"
+    )  # about 1,800 characters
+    bank._insert(
+        "risk_flags", client_id=client, rule_code="manual", severity="high", status="raised",
+        evidence=evidence, evidence_en="", evidence_data={}, raised_on=AS_OF, version=1,
+    )  # fmt: skip
+    data = brief_data(db.engine, [client], today=TODAY)[client]
+    pages = write_brief(db.engine, client, tmp_path / "b.pdf", actor="t", today=TODAY)
+    db.dispose()
+    known = [m for m, v in zip(data.months, data.contribution, strict=True) if v is not None]
+    assert known == have and len(data.months) == 24
+    text, reader = _text(tmp_path / "b.pdf")
+    assert 2 <= pages == len(reader.pages) <= 4  # the evidence flows on; nothing is cut
+    flat = text.replace("\n", "")
+    assert flat.count("需要核实资金来源与用途") == 150 and "完。" in flat
