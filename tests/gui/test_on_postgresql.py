@@ -68,3 +68,43 @@ def test_score_now_on_postgresql(qtbot: QtBot, qapp: QApplication, pg_db: Databa
         runs = conn.execute(select(ScoringRun.actor).order_by(ScoringRun.id)).scalars().all()
     assert len(runs) == before + 1 and runs[-1] == "head1"
     assert window.tabs.tabText(0) == "Branch"
+
+
+def test_printing_on_postgresql(
+    qtbot: QtBot, qapp: QApplication, pg_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The RM's one-action day pack and the head's branch report, from a PostgreSQL bank."""
+    import datetime as dt
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from rmdesk.services.users import user_id
+    from rmdesk.services.visit_planner import propose_plan
+    from rmdesk.views.pdf_preview import PdfPreview
+
+    notes: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: notes.append(a[2]))
+    # the plan starts on the next working day, the day the one-action pack is for
+    propose_plan(pg_db.engine, user_id(pg_db.engine, "rm01"), start=TODAY + dt.timedelta(days=1))
+    window = _log_in(qtbot, qapp, pg_db, "rm01").window
+    assert window is not None
+    window.day_pack_action.trigger()
+    assert notes == []
+    (pack,) = [d for d in window.findChildren(PdfPreview) if d.isVisible()]
+    assert pack.printout.what == "day_pack" and pack.printout.pages >= 3
+    pack.reject()
+    head = _log_in(qtbot, qapp, pg_db, "head1").window
+    assert head is not None
+    head.tabs.setCurrentWidget(head.views["branch"])
+    panel = head.views["branch"].ensure().scorecards  # type: ignore[attr-defined]
+    panel.print_branch_button.click()
+    (report,) = [d for d in head.findChildren(PdfPreview) if d.isVisible()]
+    assert report.printout.what == "scorecard_report" and report.printout.pages == 1 + len(
+        panel.card
+    )
+    report.reject()
+    with pg_db.engine.connect() as conn:
+        printed = conn.execute(
+            select(func.count()).where(AuditEntry.action == "print")
+        ).scalar_one()
+    assert printed >= 2
