@@ -392,13 +392,23 @@ def write_brief(
             data, language, part, generated=generated, visit_on=visit_on, purpose=purpose
         ),
     )
-    with engine.begin() as conn:
-        audit.record(
-            conn,
-            actor,
-            "print",
-            "client",
-            client_id,
-            {"what": "brief", "pages": pages, "path": str(path), "language": language},
-        )
+    record_prints(engine, actor, language, [(client_id, path, pages)])
     return pages
+
+
+def record_prints(
+    engine: Engine, actor: str, language: str, printed: Sequence[tuple[int, Path, int]]
+) -> None:
+    """Audit briefs written: (client id, file, pages) each, in one transaction."""
+    if not printed:
+        return
+    with engine.begin() as conn:
+        for client_id, path, pages in printed:
+            audit.record(
+                conn,
+                actor,
+                "print",
+                "client",
+                client_id,
+                {"what": "brief", "pages": pages, "path": str(path), "language": language},
+            )

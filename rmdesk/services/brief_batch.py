@@ -21,7 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from rmdesk.services import audit, brief, printing
+from rmdesk.services import brief, printing
 from rmdesk.services.progress import NullProgress, Progress, check
 
 #: briefs a worker lays out between two progress reports (and cancel checks)
@@ -108,27 +108,6 @@ def write_briefs(
                 path.unlink(missing_ok=True)
             raise
         finally:
-            _audit(engine, actor, language, ids[: len(pages)], jobs, pages)
+            done = zip(ids, jobs, pages, strict=False)  # the files finished
+            brief.record_prints(engine, actor, language, [(i, j[1], n) for i, j, n in done])
     return {i: (path, n) for (_d, path), n, i in zip(jobs, pages, ids, strict=True)}
-
-
-def _audit(
-    engine: Engine,
-    actor: str,
-    language: str,
-    ids: list[int],
-    jobs: list[tuple[brief.BriefData, Path]],
-    pages: list[int],
-) -> None:
-    if not ids:
-        return
-    with engine.begin() as conn:
-        for client_id, (_data, path), n in zip(ids, jobs, pages, strict=False):
-            audit.record(
-                conn,
-                actor,
-                "print",
-                "client",
-                client_id,
-                {"what": "brief", "pages": n, "path": str(path), "language": language},
-            )
