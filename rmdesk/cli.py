@@ -385,7 +385,7 @@ def _print_counts(counts: dict[str, int], seconds: float) -> None:
 
 # The engine's, the planner's and the scorecards' commands live in their own modules and
 # register themselves on ``main`` when imported, which must come after ``main``.
-from rmdesk import cli_engine, cli_plan, cli_print, cli_scorecard  # noqa: E402, F401
+from rmdesk import cli_engine, cli_plan, cli_print, cli_safety, cli_scorecard  # noqa: E402, F401
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -135,6 +135,15 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def known_revision(revision: str) -> bool:
+    """Whether ``revision`` is one of this version's schema revisions (an older one migrates)."""
+    from alembic.script import ScriptDirectory
+
+    return any(
+        r.revision == revision for r in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()
+    )
+
+
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
