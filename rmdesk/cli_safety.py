@@ -130,3 +130,20 @@ def audit_verify(db: Database) -> None:
             EXIT_REJECTED,
         )
     click.echo(f"the audit trail is whole: {total:,} entries, each chained to the one before")
+
+
+@main.command()
+@with_db
+@click.argument("username")
+@click.option("--user", "actor", default="cli", show_default=True, help="Who unlocks (audit).")
+@guarded
+def unlock(db: Database, username: str, actor: str) -> None:
+    """End the lock on an account after too many wrong passwords (check who is asking first)."""
+    from rmdesk.services.users import UserError
+    from rmdesk.services.users import unlock as unlock_account
+
+    try:
+        unlock_account(db.engine, username, actor=actor)
+    except UserError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"{username}: unlocked")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, update
 
-from rmdesk.models import Branch, Role, User
+from rmdesk.models import AuditEntry, Branch, Role, User
 from rmdesk.services import audit
 from rmdesk.services.passwords import hash_password, verify_password
 
@@ -110,7 +111,47 @@ class Account:
 
 
 class LoginError(Exception):
-    """The user name or password is wrong, or the account is closed; the message says which."""
+    """The log-in is refused; ``reason`` says why: "wrong" (user name or password), "closed"
+    (the account), "locked" (too many wrong passwords, until ``until``), "empty"."""
+
+    def __init__(self, message: str, reason: str = "wrong", until: dt.datetime | None = None):
+        super().__init__(message)
+        self.reason, self.until = reason, until
+
+
+#: wrong passwords in a row that lock an account, and for how long after the last of them
+LOCK_AFTER = 5
+LOCK_FOR = dt.timedelta(minutes=15)
+#: what ends a run of wrong passwords: a right one, a new password, an administrator's unlock
+_RESETS = ("login", "set_password", "unlock")
+
+
+def locked_until(conn: Connection, username: str, now: dt.datetime) -> dt.datetime | None:
+    """When the account's lock ends, if ``LOCK_AFTER`` wrong passwords in a row, the last within
+    ``LOCK_FOR``, locked it; None when it is not locked. Read from the audit log."""
+    recent = conn.execute(
+        select(AuditEntry.action, AuditEntry.at)
+        .where(
+            AuditEntry.at >= now - LOCK_FOR,
+            AuditEntry.entity == "users",
+            AuditEntry.entity_id == username,
+            AuditEntry.action.in_(["login_failed", *_RESETS]),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(LOCK_AFTER)
+    ).all()
+    if len(recent) < LOCK_AFTER or any(r.action != "login_failed" for r in recent):
+        return None
+    last = recent[0].at if recent[0].at.tzinfo else recent[0].at.replace(tzinfo=dt.UTC)
+    return last + LOCK_FOR  # type: ignore[no-any-return]
+
+
+def unlock(engine: Engine, username: str, *, actor: str) -> None:
+    """End a lock (an administrator, after checking who is asking)."""
+    with engine.begin() as conn:
+        if conn.execute(select(User.id).where(User.username == username)).first() is None:
+            raise UserError(f"there is no user {username!r}")
+        audit.record(conn, actor, "unlock", "users", username)
 
 
 def _account_query() -> Any:
@@ -143,16 +184,28 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
     """The account of ``username`` if ``password`` is right; every attempt goes to the audit log."""
     username = username.strip()
     if not username:
-        raise LoginError("enter a user name")
+        raise LoginError("enter a user name", "empty")
+    now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
         row = conn.execute(_account_query().where(User.username == username)).first()
+        until = locked_until(conn, username, now)
+    if until is not None:  # the password is not even checked: no guessing while locked
+        with engine.begin() as conn:
+            audit.record(conn, username, "login_locked", "users", username)
+        local = until.astimezone()
+        raise LoginError(
+            f"too many wrong passwords: {username!r} is locked until {local:%H:%M}; "
+            "try again then, or ask an administrator to unlock it",
+            "locked",
+            until,
+        )
     ok = row is not None and verify_password(row.password_hash, password)
     with engine.begin() as conn:
         audit.record(conn, username, "login" if ok else "login_failed", "users", username)
     if row is None or not ok:
         raise LoginError("the user name or the password is wrong")
     if not row.active:
-        raise LoginError(f"the account {username!r} is closed; ask an administrator")
+        raise LoginError(f"the account {username!r} is closed; ask an administrator", "closed")
     return _account(row)
 
 

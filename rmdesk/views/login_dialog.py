@@ -120,8 +120,15 @@ class LoginDialog(QDialog):
 
     def _refused(self, exc: BaseException, _trace: str) -> None:
         self.login_button.setEnabled(True)
-        if isinstance(exc, LoginError) and "closed" in str(exc):
+        if isinstance(exc, LoginError) and exc.reason == "closed":
             self.show_message(self.tr("This account is closed. Ask an administrator."))
+        elif isinstance(exc, LoginError) and exc.reason == "locked" and exc.until is not None:
+            self.show_message(
+                self.tr(
+                    "Too many wrong passwords: this account is locked until %1. Try again then, "
+                    "or ask an administrator to unlock it."
+                ).replace("%1", exc.until.astimezone().strftime("%H:%M"))
+            )
         elif isinstance(exc, LoginError):
             self.show_message(self.tr("The user name or the password is wrong."))
         else:

@@ -246,3 +246,23 @@ def test_double_click_in_the_book_opens_the_client(qtbot: QtBot, scored_db: Data
             select(AuditEntry.entity_id).where(AuditEntry.action == "view")
         ).scalars()
         assert list(views) == [str(top["client_id"])]  # opened once, audited once
+
+
+def test_the_log_in_dialog_says_when_an_account_is_locked(
+    qtbot: QtBot, qapp: QApplication, scored_db: Database, tmp_path: Path
+) -> None:
+    from rmdesk.services.users import LOCK_AFTER
+
+    layout = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    shell = _shell(qapp, scored_db, [], layout)
+    dialog = shell.show_login()
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.username, "rm02")
+    for _ in range(LOCK_AFTER):
+        qtbot.keyClicks(dialog.password, "wrong password")
+        qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+        assert "wrong" in dialog.message.text()
+    qtbot.keyClicks(dialog.password, "rmdesk")  # the right password, too late
+    qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
+    assert shell.window is None
+    assert "locked until" in dialog.message.text() and "administrator" in dialog.message.text()

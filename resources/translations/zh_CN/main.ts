@@ -587,5 +587,9 @@
             <source>rmdesk — Log in</source>
             <translation>rmdesk — 登录</translation>
         </message>
+        <message>
+            <source>Too many wrong passwords: this account is locked until %1. Try again then, or ask an administrator to unlock it.</source>
+            <translation>密码错误次数过多，账户已锁定至 %1。请届时再试，或请管理员解锁。</translation>
+        </message>
     </context>
 </TS>
