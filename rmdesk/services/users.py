@@ -61,6 +61,36 @@ def set_password(engine: Engine, username: str, password: str, *, actor: str = "
         audit.record(conn, actor, "set_password", "users", username)
 
 
+class PasswordChangeError(UserError):
+    """A password change is refused; ``field`` is "current", "new" or "repeat" and ``code``
+    says why: "wrong", "locked", "short", "same" or "differ"."""
+
+    def __init__(self, message: str, field: str, code: str) -> None:
+        super().__init__(message)
+        self.field, self.code = field, code
+
+
+def change_password(
+    engine: Engine, username: str, current: str, new: str, repeat: str | None = None
+) -> None:
+    """A user changes their own password. A wrong current password counts as a wrong log-in
+    (so guessing it locks the account); the new one must follow the rule and differ."""
+    if repeat is not None and new != repeat:
+        raise PasswordChangeError("the two new passwords differ", "repeat", "differ")
+    try:
+        check_password(new)
+    except UserError as exc:
+        raise PasswordChangeError(str(exc), "new", "short") from exc
+    if new == current:
+        raise PasswordChangeError("the new password is the current one", "new", "same")
+    try:
+        authenticate(engine, username, current)
+    except LoginError as exc:
+        message = "the current password is wrong" if exc.reason == "wrong" else str(exc)
+        raise PasswordChangeError(message, "current", exc.reason) from exc
+    set_password(engine, username, new, actor=username)
+
+
 def check_password(password: str) -> None:
     """Raise UserError when ``password`` breaks the password rule (the one place it is kept)."""
     if len(password) < MIN_PASSWORD:

@@ -28,6 +28,7 @@ from rmdesk.views.book_view import BookView
 from rmdesk.views.context import ViewContext, error_handler
 from rmdesk.views.data_table import DataTable
 from rmdesk.views.login_dialog import LANGUAGES
+from rmdesk.views.password_dialog import ChangePasswordDialog
 from rmdesk.views.printouts import print_day_pack
 
 if TYPE_CHECKING:
@@ -219,6 +220,8 @@ class MainWindow(QMainWindow):
             )
             file.addAction(self.day_pack_action)
         file.addSeparator()
+        self.password_action = self._action(self.tr("Change password…"), self.change_password)
+        file.addAction(self.password_action)
         file.addAction(self._action(self.tr("Log out"), self.logout_requested.emit, "Ctrl+Shift+L"))
         file.addAction(self._action(self.tr("Quit"), self.close, "Ctrl+Q"))
         view = bar.addMenu(self.tr("&View"))
@@ -244,6 +247,10 @@ class MainWindow(QMainWindow):
         tools.addAction(self.score_action)
         help_ = bar.addMenu(self.tr("&Help"))
         help_.addAction(self._action(self.tr("Keyboard shortcuts"), self.show_shortcuts, "F1"))
+
+    def change_password(self) -> None:
+        dialog = ChangePasswordDialog(self.ctx, self)
+        dialog.open()
 
     def score_now(self) -> None:
         """Re-run contribution, flags and suggestions for what this user sees, in the background."""

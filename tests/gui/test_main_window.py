@@ -266,3 +266,23 @@ def test_the_log_in_dialog_says_when_an_account_is_locked(
     qtbot.mouseClick(dialog.login_button, Qt.MouseButton.LeftButton)
     assert shell.window is None
     assert "locked until" in dialog.message.text() and "administrator" in dialog.message.text()
+
+
+def test_an_rm_changes_their_password(qtbot: QtBot, scored_db: Database) -> None:
+    from rmdesk.services.users import authenticate
+    from rmdesk.views.password_dialog import ChangePasswordDialog
+
+    window = MainWindow(context_for(scored_db, "rm03"))
+    qtbot.addWidget(window)
+    window.password_action.trigger()
+    (dialog,) = window.findChildren(ChangePasswordDialog)
+    qtbot.keyClicks(dialog.current, "rmdesk")
+    qtbot.keyClicks(dialog.new, "new-password-1")
+    qtbot.keyClicks(dialog.repeat, "new-password-2")
+    dialog.submit()
+    assert "differ" in dialog.message.text() and dialog.repeat.text() == ""
+    assert dialog.current.text() == "rmdesk"  # what was typed elsewhere is kept
+    qtbot.keyClicks(dialog.repeat, "new-password-1")
+    dialog.submit()
+    assert dialog.result() == ChangePasswordDialog.DialogCode.Accepted
+    assert authenticate(scored_db.engine, "rm03", "new-password-1").username == "rm03"

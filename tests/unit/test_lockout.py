@@ -68,3 +68,30 @@ def test_a_lock_ends_with_time_or_an_administrator(engine: Engine) -> None:
     _wrong(engine, LOCK_AFTER)
     users.set_password(engine, "admin", "a-new-password", actor="admin")  # a reset ends it too
     assert authenticate(engine, "admin", "a-new-password").username == "admin"
+
+
+def test_changing_ones_own_password(engine: Engine) -> None:
+    from rmdesk.services.users import PasswordChangeError, change_password
+
+    cases = [
+        (("adminpass", "short", "short"), ("new", "short")),
+        (("adminpass", "a-new-password", "another-one"), ("repeat", "differ")),
+        (("adminpass", "adminpass", "adminpass"), ("new", "same")),
+        (("wrong-pass", "a-new-password", "a-new-password"), ("current", "wrong")),
+    ]
+    for (current, new, repeat), expected in cases:
+        with pytest.raises(PasswordChangeError) as refused:
+            change_password(engine, "admin", current, new, repeat)
+        assert (refused.value.field, refused.value.code) == expected
+    assert authenticate(engine, "admin", "adminpass").username == "admin"  # unchanged
+    change_password(engine, "admin", "adminpass", "a-new-password", "a-new-password")
+    assert authenticate(engine, "admin", "a-new-password").username == "admin"
+    with pytest.raises(LoginError):
+        authenticate(engine, "admin", "adminpass")
+    # guessing the current password counts towards the lock
+    for _ in range(LOCK_AFTER):
+        with pytest.raises(PasswordChangeError):
+            change_password(engine, "admin", "guess", "b-new-password", "b-new-password")
+    with pytest.raises(PasswordChangeError) as locked:
+        change_password(engine, "admin", "a-new-password", "b-new-password", "b-new-password")
+    assert locked.value.code == "locked"

@@ -439,6 +439,10 @@
             <source>Print the next working day's visits…</source>
             <translation>打印下一个工作日的拜访资料…</translation>
         </message>
+        <message>
+            <source>Change password…</source>
+            <translation>修改密码…</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>
@@ -590,6 +594,53 @@
         <message>
             <source>Too many wrong passwords: this account is locked until %1. Try again then, or ask an administrator to unlock it.</source>
             <translation>密码错误次数过多，账户已锁定至 %1。请届时再试，或请管理员解锁。</translation>
+        </message>
+    </context>
+    <context>
+        <name>ChangePasswordDialog</name>
+        <message>
+            <source>At least 8 characters. Five wrong passwords lock the account.</source>
+            <translation>至少 8 个字符。连续输错 5 次密码将锁定账户。</translation>
+        </message>
+        <message>
+            <source>Change password</source>
+            <translation>修改密码</translation>
+        </message>
+        <message>
+            <source>Changing the password</source>
+            <translation>正在修改密码</translation>
+        </message>
+        <message>
+            <source>Current password</source>
+            <translation>当前密码</translation>
+        </message>
+        <message>
+            <source>New password</source>
+            <translation>新密码</translation>
+        </message>
+        <message>
+            <source>New password again</source>
+            <translation>再次输入新密码</translation>
+        </message>
+        <message>
+            <source>The current password is wrong.</source>
+            <translation>当前密码不正确。</translation>
+        </message>
+        <message>
+            <source>The new password is the current one.</source>
+            <translation>新密码与当前密码相同。</translation>
+        </message>
+        <message>
+            <source>The new password needs at least 8 characters.</source>
+            <translation>新密码至少需要 8 个字符。</translation>
+        </message>
+        <message>
+            <source>The two new passwords differ.</source>
+            <translation>两次输入的新密码不一致。</translation>
+        </message>
+        <message>
+            <source>Too many wrong passwords: the account is locked for 15 minutes.</source>
+            <translation>密码错误次数过多：账户已锁定 15 分钟。</translation>
         </message>
     </context>
 </TS>
