@@ -11,7 +11,8 @@ import hashlib
 import json
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, insert, select
 
 from rmdesk.models import Base
 
@@ -77,3 +78,76 @@ def verify_chain(conn: Connection) -> int | None:
             return int(row.id)
         prev = row.hash
     return None
+
+
+SEARCH_COLUMNS = ["id", "at", "actor", "action", "entity", "entity_id", "detail"]
+#: entries a search returns at most (the newest first); the rest are counted
+SEARCH_LIMIT = 5_000
+
+
+def search(
+    engine: Engine,
+    *,
+    actor: str | None = None,
+    action: str | None = None,
+    entity: str | None = None,
+    entity_id: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    limit: int = SEARCH_LIMIT,
+) -> tuple[pd.DataFrame, int]:
+    """Entries matching every filter given, newest first, and how many match in all.
+
+    ``since`` and ``until`` are days, both included (UTC); ``detail`` comes back as compact JSON.
+    """
+    t = _table
+    where = []
+    if actor:
+        where.append(t.c.actor == actor.strip())
+    if action:
+        where.append(t.c.action == action.strip())
+    if entity:
+        where.append(t.c.entity == entity.strip())
+    if entity_id:
+        where.append(t.c.entity_id == entity_id.strip())
+    if since is not None:
+        where.append(t.c.at >= dt.datetime.combine(since, dt.time(), dt.UTC))
+    if until is not None:
+        after = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+        where.append(t.c.at < after)
+    with engine.connect() as conn:
+        total = int(conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one())
+        rows = conn.execute(
+            select(*[t.c[c] for c in SEARCH_COLUMNS])
+            .where(*where)
+            .order_by(t.c.id.desc())
+            .limit(limit)
+        ).all()
+    frame = pd.DataFrame(
+        [
+            {
+                **dict(zip(SEARCH_COLUMNS[:-1], r[:-1], strict=True)),
+                "detail": json.dumps(
+                    r.detail or {}, ensure_ascii=False, sort_keys=True, default=str
+                ),
+            }
+            for r in rows
+        ],
+        columns=SEARCH_COLUMNS,
+    )
+    frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    return frame, total
+
+
+def choices(engine: Engine) -> tuple[list[str], list[str]]:
+    """The actions and the kinds of thing (entities) the trail holds, for choosers."""
+    with engine.connect() as conn:
+        return tuple(  # type: ignore[return-value]
+            [
+                str(v)
+                for v in conn.execute(
+                    select(col).distinct().where(col.is_not(None)).order_by(col)
+                ).scalars()
+            ]
+            for col in (_table.c.action, _table.c.entity)
+        )

@@ -10,6 +10,7 @@ from typing import Protocol, runtime_checkable
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import QTabWidget, QWidget
 
+from rmdesk.views.admin_audit import AuditTab
 from rmdesk.views.admin_catalogue import CatalogueTab
 from rmdesk.views.admin_kpis import KpiTab
 from rmdesk.views.admin_parameters import ParametersTab
@@ -36,10 +37,12 @@ class AdminView(QTabWidget):
         self.catalogue = CatalogueTab(ctx, self)
         self.parameters = ParametersTab(ctx, self)
         self.kpis = KpiTab(ctx, self)
+        self.audit = AuditTab(ctx, self)
         self.add_tab(self.users, self.tr("Users and branches"))
         self.add_tab(self.catalogue, self.tr("Products and pricing"))
         self.add_tab(self.parameters, self.tr("Engine parameters"))
         self.add_tab(self.kpis, self.tr("KPI weights and targets"))
+        self.add_tab(self.audit, self.tr("Audit trail"))
 
     def add_tab(self, widget: QWidget, title: str) -> int:
         """Add a tab and return its index. Its ``changed`` signal, if it has one, is passed on

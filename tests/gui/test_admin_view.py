@@ -40,6 +40,7 @@ def test_every_tab_is_filled(qtbot: QtBot, scored_db: Database) -> None:
         "Products and pricing",
         "Engine parameters",
         "KPI weights and targets",
+        "Audit trail",
     ]
     assert view.users.users_table.model_.rowCount() == 36
     assert view.users.branches_table.model_.rowCount() == 5
@@ -53,7 +54,7 @@ def test_every_tab_is_filled(qtbot: QtBot, scored_db: Database) -> None:
     assert view.kpis.scope.count() == 6  # the bank and five branches
     # the data tab plugs in from outside, and its writes are passed on
     extra = QWidget()
-    assert view.add_tab(extra, "Data") == 4
+    assert view.add_tab(extra, "Data") == 5
     with qtbot.waitSignal(view.changed):
         view.users.changed.emit()
 
@@ -339,3 +340,30 @@ def test_chinese_labels(qtbot: QtBot, scored_db: Database, chinese: QLocale) -> 
     assert name == "各层级贡献度占比（从高到低）"
     assert view.kpis.table.model_.index(0, 0).data() == "贡献度"
     assert view.catalogue.products.model_.headerData(1, Qt.Orientation.Horizontal) == "产品"
+
+
+def test_the_audit_trail_tab_searches_and_checks_the_chain(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    from sqlalchemy import update
+
+    from rmdesk.models import AuditEntry
+    from rmdesk.services import audit
+
+    with scored_db.engine.begin() as conn:
+        audit.record(conn, "rm05", "export", "client", 42, {"to": "x.xlsx"})
+    view = _view(qtbot, scored_db)
+    view.setCurrentWidget(view.audit)
+    view.audit.refresh()
+    tab = view.audit
+    assert tab.table.model_.rowCount() >= 1 and "entries" in tab.summary.text()
+    tab.actor.setText("rm05")
+    tab.search()
+    rows = [tab.table.model_.row_at(r) for r in range(tab.table.model_.rowCount())]
+    assert [(r["actor"], r["action"], r["entity_id"]) for r in rows] == [("rm05", "export", "42")]
+    tab.verify()
+    assert "whole" in tab.summary.text()
+    with scored_db.engine.begin() as conn:
+        conn.execute(update(AuditEntry).where(AuditEntry.actor == "rm05").values(actor="rm06"))
+    tab.verify()
+    assert "broken at entry" in tab.summary.text()

@@ -102,3 +102,25 @@ def test_the_audit_chain_finds_an_edited_or_deleted_entry(db_url: str) -> None:
     with db.engine.connect() as conn:
         assert audit.verify_chain(conn) == ids[5]  # the entry after the gap no longer links
     db.dispose()
+
+
+def test_searching_the_audit_trail(db_url: str) -> None:
+    db = open_database(db_url)
+    with db.engine.begin() as conn:
+        for n in range(4):
+            audit.record(conn, "rm01", "view", "client", n, {"n": n})
+        audit.record(conn, "rm02", "print", "client", 2, {"what": "brief"})
+        audit.record(conn, "admin", "unlock", "users", "rm01")
+    everything, total = audit.search(db.engine)
+    assert total == len(everything) == 6 and everything["id"].is_monotonic_decreasing
+    views, n = audit.search(db.engine, actor="rm01", action="view")
+    assert n == 4 and set(views["entity_id"]) == {"0", "1", "2", "3"}
+    about, _ = audit.search(db.engine, entity="client", entity_id="2")
+    assert list(about["action"]) == ["print", "view"] and '"what": "brief"' in about["detail"][0]
+    newest, n = audit.search(db.engine, limit=2)
+    assert n == 6 and list(newest["action"]) == ["unlock", "print"]
+    today = dt.datetime.now(dt.UTC).date()
+    assert audit.search(db.engine, since=today, until=today)[1] == 6
+    assert audit.search(db.engine, until=today - dt.timedelta(days=1))[1] == 0
+    assert audit.choices(db.engine) == (["print", "unlock", "view"], ["client", "users"])
+    db.dispose()

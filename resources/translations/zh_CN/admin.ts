@@ -421,6 +421,10 @@
             <source>Users and branches</source>
             <translation>用户与支行</translation>
         </message>
+        <message>
+            <source>Audit trail</source>
+            <translation>审计日志</translation>
+        </message>
     </context>
     <context>
         <name>BranchDialog</name>
@@ -815,6 +819,108 @@
         <message>
             <source>Users</source>
             <translation>用户</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminAudit</name>
+        <message>
+            <source>About</source>
+            <translation>对象</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Details</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <source>Id</source>
+            <translation>编号</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>When</source>
+            <translation>时间</translation>
+        </message>
+    </context>
+    <context>
+        <name>AuditTab</name>
+        <message>
+            <source>%1 entries</source>
+            <translation>共 %1 条</translation>
+        </message>
+        <message>
+            <source>About</source>
+            <translation>对象</translation>
+        </message>
+        <message>
+            <source>Action</source>
+            <translation>操作</translation>
+        </message>
+        <message>
+            <source>Check that no entry was changed or deleted since it was written</source>
+            <translation>检查是否有记录在写入后被修改或删除</translation>
+        </message>
+        <message>
+            <source>Check the chain</source>
+            <translation>校验日志链</translation>
+        </message>
+        <message>
+            <source>Checking the audit trail</source>
+            <translation>正在校验审计日志</translation>
+        </message>
+        <message>
+            <source>From</source>
+            <translation>从</translation>
+        </message>
+        <message>
+            <source>Id</source>
+            <translation>编号</translation>
+        </message>
+        <message>
+            <source>Reading the audit trail</source>
+            <translation>正在读取审计日志</translation>
+        </message>
+        <message>
+            <source>Search</source>
+            <translation>查询</translation>
+        </message>
+        <message>
+            <source>Searching the audit trail</source>
+            <translation>正在查询审计日志</translation>
+        </message>
+        <message>
+            <source>The chain is broken at entry %1: it, or the one before it, was changed or deleted after it was written.</source>
+            <translation>日志链在第 %1 条处断开：该条或其前一条在写入后被修改或删除。</translation>
+        </message>
+        <message>
+            <source>The chain is whole: no entry was changed or deleted.</source>
+            <translation>日志链完整：没有记录被修改或删除。</translation>
+        </message>
+        <message>
+            <source>To</source>
+            <translation>至</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>any id</source>
+            <translation>任意编号</translation>
+        </message>
+        <message>
+            <source>any user</source>
+            <translation>任意用户</translation>
+        </message>
+        <message>
+            <source>the newest %1 of %2 entries</source>
+            <translation>共 %2 条中最新的 %1 条</translation>
         </message>
     </context>
 </TS>
