@@ -93,7 +93,8 @@ def test_eight_writers_lose_no_edit(db_url: str) -> None:
     for user_id in ids:  # each landed edit raised the version by exactly one
         assert after[user_id] - before[user_id] == total[f"landed:{user_id}"]
     assert entries == total["landed"] and broken is None
+    backend = "postgresql" if db_url.startswith("postgresql") else "sqlite"
     print(
-        f"\n{'postgresql' if db_url.startswith('postgresql') else 'sqlite'}: {WRITERS} writers × {EDITS} edits: "
+        f"\n{backend}: {WRITERS} writers × {EDITS} edits: "
         f"{total['landed']} landed, {total['conflict']} conflicts, 0 lost"
     )
