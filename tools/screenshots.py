@@ -2,7 +2,8 @@
 
 Run under a virtual X display, on a scored demo bank with a fixed date:
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py [SCREEN...]
-Screens: login, book, client, planner, branch, admin, day-pack-preview (default: all).
+Screens: login, book, client, planner, branch, admin, day-pack-preview, admin-audit
+(default: all).
 """
 
 from __future__ import annotations
@@ -89,6 +90,15 @@ def _day_pack(window: MainWindow) -> QWidget:
     return preview
 
 
+def _admin_audit(window: MainWindow) -> None:
+    """Administration › Audit trail, after a chain check."""
+    window.tabs.setCurrentWidget(window.views["admin"])
+    admin = window.views["admin"].ensure()  # type: ignore[attr-defined]
+    admin.setCurrentWidget(admin.audit)
+    admin.audit.refresh()
+    admin.audit.verify()
+
+
 SCREENS: dict[str, tuple[str, Callable[[MainWindow], QWidget | None]]] = {
     "book": ("rm01", _book),
     "client": ("rm01", _client),
@@ -99,6 +109,7 @@ SCREENS: dict[str, tuple[str, Callable[[MainWindow], QWidget | None]]] = {
     "branch": ("head1", _tab("branch")),
     "admin": ("admin", _tab("admin")),
     "day-pack-preview": ("rm01", _day_pack),
+    "admin-audit": ("admin", _admin_audit),
 }
 
 
