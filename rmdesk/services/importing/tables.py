@@ -97,7 +97,10 @@ def sniff_separator(header: str) -> str:
 def _split_quoted(line: str, sep: str) -> Iterable[list[str]]:
     import csv
 
-    return csv.reader([line], delimiter=sep)
+    try:
+        return [next(csv.reader([line], delimiter=sep))]
+    except (csv.Error, StopIteration):  # a stray carriage return or quote: count plainly
+        return [line.split(sep)]
 
 
 def read_text_table(
@@ -333,9 +336,10 @@ class Checker:
         # Fast path: a plain number below a million needs no more than float arithmetic to be
         # exact in minor units (the rounding error stays under 1e-7 of a unit).
         num = numbers(raw)
-        scaled = num * scale
-        rounded = np.rint(scaled)
-        fast = np.isfinite(num) & (np.abs(num) < 1e6) & (np.abs(scaled - rounded) < 1e-7)
+        with np.errstate(invalid="ignore", over="ignore"):  # '1e999' is inf: the slow path says so
+            scaled = num * scale
+            rounded = np.rint(scaled)
+            fast = np.isfinite(num) & (np.abs(num) < 1e6) & (np.abs(scaled - rounded) < 1e-7)
         minor = np.where(fast, rounded, 0).astype(np.int64)
         bad = np.zeros(len(raw), dtype=bool)
         slow = raw.notna().to_numpy() & ~fast
