@@ -39,6 +39,7 @@ def prepare(path: Path, clients: int) -> str:
 
     from rmdesk.db import open_database
     from rmdesk.models import Client, ClientScore
+    from rmdesk.services.access import OPERATOR
     from rmdesk.services.demo_bank import DemoSpec, build
     from rmdesk.services.scoring import score
     from rmdesk.services.users import user_id
@@ -50,8 +51,8 @@ def prepare(path: Path, clients: int) -> str:
         scored = conn.execute(select(func.count()).select_from(ClientScore)).scalar_one()
     if have == 0:
         print(f"building the demo bank ({clients:,} clients) in {path} ...", flush=True)
-        build(db.engine, DemoSpec(clients=clients, as_of=AS_OF))
-        rm = user_id(db.engine, "rm01")
+        build(db.engine, DemoSpec(clients=clients, as_of=AS_OF), who=OPERATOR)
+        rm = user_id(db.engine, "rm01", who=OPERATOR)
         with db.engine.begin() as conn:
             ids = (
                 select(Client.id).order_by(Client.id).limit(min(BIG_RM, clients)).scalar_subquery()
@@ -59,7 +60,7 @@ def prepare(path: Path, clients: int) -> str:
             conn.execute(update(Client).where(Client.id.in_(ids)).values(rm_id=rm))
     if scored == 0:
         print("scoring it ...", flush=True)
-        score(db.engine, as_of=AS_OF, today=TODAY)
+        score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     db.dispose()
     return url
 
@@ -116,6 +117,7 @@ def table(url: str, runs: int) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from rmdesk.db import open_database
+    from rmdesk.services.access import OPERATOR
     from rmdesk.services.book import book_mask, client_book
     from rmdesk.views.frame_model import Column, FrameModel, sort_codes
 
@@ -123,7 +125,7 @@ def table(url: str, runs: int) -> dict[str, Any]:
     QApplication.instance() or QApplication([])
     db = open_database(url)
     started = time.perf_counter()
-    frame = client_book(db.engine, today=TODAY)
+    frame = client_book(db.engine, today=TODAY, who=OPERATOR)
     load_s = time.perf_counter() - started
     db.dispose()
     keys = ["contribution_minor", "name", "tier", "next_visit_on", "growth", "deposits_minor"]

@@ -31,6 +31,7 @@ from bench.common import OUT, median_of, save
 from rmdesk.db import open_database
 from rmdesk.models import Client, User, Visit
 from rmdesk.services import brief, brief_batch, day_pack, printing
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
 from rmdesk.services.visit_planner import propose_plan
@@ -61,8 +62,8 @@ def prepare(path: Path, clients: int) -> tuple[Any, int, dt.date]:
     db = open_database(str(path))
     if fresh:
         print(f"building the demo bank ({clients:,} clients) in {path} ...", flush=True)
-        build(db.engine, DemoSpec(clients=clients, as_of=AS_OF))
-        score(db.engine, as_of=AS_OF, today=TODAY)
+        build(db.engine, DemoSpec(clients=clients, as_of=AS_OF), who=OPERATOR)
+        score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     with db.engine.begin() as conn:
         rm = conn.execute(select(User.id).where(User.username == "rm01")).scalar_one()
         conn.execute(update(User).where(User.id == rm).values(visits_per_day=8))
@@ -72,7 +73,7 @@ def prepare(path: Path, clients: int) -> tuple[Any, int, dt.date]:
             select(Visit.id).where(Visit.user_id == rm, Visit.planned_on == day)
         ).all()
     if len(have) != 8:
-        propose_plan(db.engine, int(rm), start=day, weeks=1)
+        propose_plan(db.engine, int(rm), start=day, weeks=1, who=OPERATOR)
     return db, int(rm), day
 
 
@@ -90,7 +91,7 @@ def main() -> None:
         ids = [int(i) for i in conn.execute(select(Client.id).order_by(Client.id)).scalars()]
     ids = ids[: args.batch]
     bare_page()  # fonts and imports warm, for every figure alike
-    _render(brief.brief_data(engine, ids[:1], today=TODAY)[ids[0]])
+    _render(brief.brief_data(engine, ids[:1], today=TODAY, who=OPERATOR)[ids[0]])
 
     base_s, _ = median_of(args.runs, lambda: [bare_page() for _ in range(100)])
     base_per_s = 100 / base_s
@@ -100,7 +101,7 @@ def main() -> None:
 
     def batch() -> None:
         start = time.perf_counter()
-        data = brief.brief_data(engine, ids, today=TODAY)
+        data = brief.brief_data(engine, ids, today=TODAY, who=OPERATOR)
         timings["read"] = time.perf_counter() - start
         pages = sum(_render(data[i]) for i in ids)
         timings["pages"] = pages
@@ -119,7 +120,13 @@ def main() -> None:
     par_s, _ = median_of(
         args.runs,
         lambda: brief_batch.write_briefs(
-            engine, ids, folder, actor="bench", today=TODAY, workers=args.workers
+            engine,
+            ids,
+            folder,
+            actor="bench",
+            today=TODAY,
+            workers=args.workers,
+            who=OPERATOR,
         ),
     )
     par_rate = len(ids) / par_s
@@ -131,10 +138,18 @@ def main() -> None:
     pack_s, pack_runs = median_of(
         max(args.runs, 5),
         lambda: day_pack.write_day_pack(
-            engine, rm, day, folder / "pack.pdf", actor="bench", today=TODAY
+            engine,
+            rm,
+            day,
+            folder / "pack.pdf",
+            actor="bench",
+            today=TODAY,
+            who=OPERATOR,
         ),
     )
-    pack = day_pack.write_day_pack(engine, rm, day, folder / "pack.pdf", actor="bench", today=TODAY)
+    pack = day_pack.write_day_pack(
+        engine, rm, day, folder / "pack.pdf", actor="bench", today=TODAY, who=OPERATOR
+    )
     print(
         f"day pack of {len(pack.visits)} visits ({pack.pages} pages):      {pack_s:7.2f} s — "
         f"{pack_s * base_per_s:.0f}x a bare page"

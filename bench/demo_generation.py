@@ -15,6 +15,7 @@ import pandas as pd
 
 from bench.common import OUT, fresh_pg, fresh_sqlite, median_of, save
 from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build, generate
 
 AS_OF = dt.date(2026, 10, 31)
@@ -56,7 +57,7 @@ def main() -> None:
 
     def demo_sqlite() -> None:
         db = open_database(str(target))
-        build(db.engine, spec)
+        build(db.engine, spec, who=OPERATOR)
         db.dispose()
 
     sqlite_s, sqlite_runs = median_of(args.runs, demo_sqlite, setup)
@@ -82,7 +83,7 @@ def main() -> None:
 
         def demo_pg() -> None:
             db = open_database(holder["url"])
-            build(db.engine, spec)
+            build(db.engine, spec, who=OPERATOR)
             db.dispose()
 
         pg_s, pg_runs = median_of(args.runs, demo_pg, setup_pg)

@@ -16,6 +16,7 @@ import sqlite3
 from bench.berka_full import make
 from bench.common import OUT, fresh_pg, fresh_sqlite, median_of, save
 from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.importing import run_import
 
 BARE_DDL = (
@@ -66,7 +67,7 @@ def main() -> None:
 
     def import_sqlite() -> None:
         db = open_database(str(target))
-        run_import(db.engine, "berka", folder)
+        run_import(db.engine, "berka", folder, who=OPERATOR)
         db.dispose()
 
     rmdesk_sqlite, sqlite_runs = median_of(args.runs, import_sqlite, setup_sqlite)
@@ -91,7 +92,7 @@ def main() -> None:
 
         def import_pg() -> None:
             db = open_database(holder["url"])
-            run_import(db.engine, "berka", folder)
+            run_import(db.engine, "berka", folder, who=OPERATOR)
             db.dispose()
 
         rmdesk_pg, pg_runs = median_of(args.runs, import_pg, setup_pg)

@@ -25,12 +25,13 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
-from rmdesk import resources
-from rmdesk.db import Database, is_sqlite, open_database, resolve_url
+from rmdesk import resources, secrets
+from rmdesk.db import Database, is_sqlite, open_database, redact, resolve_url
+from rmdesk.services.access import Account, system
+from rmdesk.services.connection import login_refused
 from rmdesk.services.progress import Progress
-from rmdesk.services.users import Account
 from rmdesk.settings import (
     Settings,
     SettingsError,
@@ -109,13 +110,20 @@ def prepare_database(url: str, settings: Settings, progress: Progress) -> Databa
     )
     progress.report(0, 1, "opening the database")
     db = open_database(url)
+    program = system("app")  # the program builds the demo bank, before anyone logs in
     if first_start:
         try:
             build(
-                db.engine, DemoSpec(clients=settings.demo_clients), actor="app", progress=progress
+                db.engine,
+                DemoSpec(clients=settings.demo_clients),
+                actor="app",
+                progress=progress,
+                who=program,
             )
-            score(db.engine, actor="app", progress=progress)
-            plan_everyone(db.engine, start=dt.date.today(), actor="app", progress=progress)
+            score(db.engine, actor="app", progress=progress, who=program)
+            plan_everyone(
+                db.engine, start=dt.date.today(), actor="app", progress=progress, who=program
+            )
         except BaseException:
             db.dispose()
             local_database_path().unlink(missing_ok=True)  # a half-made demo is not kept
@@ -158,6 +166,9 @@ class Shell:
         self.account: Account | None = None
         self.dialog: LoginDialog | None = None
         self.window: MainWindow | None = None
+        self.url = ""
+        #: opens and prepares the database (replaced in tests)
+        self.prepare: Callable[[str, Settings, Progress], Database] = prepare_database
 
     # --- log-in ------------------------------------------------------------------------
     def show_login(self) -> LoginDialog:
@@ -185,10 +196,54 @@ class Shell:
         if self.dialog is not None:
             self.dialog.set_database(db)
 
+    def open_database(self, url: str, *, remember: bool = False) -> None:
+        """Open (and prepare) the database off the GUI thread; the dialog hears how it went.
+
+        ``remember``: the password in ``url`` was typed just now and goes to the system
+        keyring once it has worked (never to the settings file).
+        """
+        self.url = url
+
+        def ready(db: Database) -> None:
+            if remember:
+                try:
+                    secrets.remember(url)
+                except secrets.NoKeyring as exc:  # asked again at the next start
+                    log.info("no keyring to keep the database password in: %s", exc)
+            self.database_ready(db)
+
+        self.runner.run(
+            QCoreApplication.translate("App", "Opening the database"),
+            lambda progress: self.prepare(url, self.settings, progress),
+            ready,
+            self.database_failed,
+            write=True,
+            window=self.dialog,
+        )
+
     def database_failed(self, exc: BaseException, _trace: str) -> None:
         log.error("cannot open the database: %s", exc)
+        if login_refused(exc) and self.ask_password():
+            return
         if self.dialog is not None:
             self.dialog.database_failed(str(exc))
+
+    def ask_password(self) -> bool:
+        """The server wants a password rmdesk does not have (or has a wrong one): ask for it,
+        and try again with it. False if the user declines."""
+        secrets.forget(self.url)  # a kept password that failed is not kept
+        bare, _old = secrets.without_password(self.url)
+        shown = redact(bare)
+        password, given = QInputDialog.getText(
+            self.dialog,
+            QCoreApplication.translate("App", "Database password"),
+            QCoreApplication.translate("App", "The password for %1:").replace("%1", shown),
+            QLineEdit.EchoMode.Password,
+        )
+        if not given or not password:
+            return False
+        self.open_database(secrets.with_password(bare, password), remember=True)
+        return True
 
     # --- the session -------------------------------------------------------------------
     def start(self, account: Account) -> MainWindow:
@@ -260,16 +315,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     runner = TaskRunner(app)
     layout = QSettings(str(config_path().with_name("layout.ini")), QSettings.Format.IniFormat)
     shell = Shell(app, runner, settings, choose_language(args.lang, settings), layout=layout)
-    dialog = shell.show_login()
+    shell.show_login()
     url = resolve_url(args.db, settings.database_url or None, local_database_url)
-    runner.run(
-        QCoreApplication.translate("App", "Opening the database"),
-        lambda progress: prepare_database(url, settings, progress),
-        shell.database_ready,
-        shell.database_failed,
-        write=True,
-        window=dialog,
-    )
+    shell.open_database(secrets.recall(url))  # the password, if one is kept, from the keyring
     code = app.exec()
     runner.wait()
     if shell.db is not None:

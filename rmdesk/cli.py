@@ -2,7 +2,12 @@
 
 Every command takes ``--db URL`` (else $RMDESK_DATABASE_URL, the settings, the local file).
 Exit codes, for scripts: 0 done; 1 unexpected error; 2 bad usage; 3 input rejected (nothing
-written); 4 database cannot be opened or migrated; 5 no such table/user; 130 cancelled.
+written); 4 database cannot be opened or migrated; 5 no such table/user; 6 not allowed
+(``--user`` names someone who may not do it); 130 cancelled.
+
+The command line acts with an administrator's reach (whoever runs it holds the database's
+credentials); commands with ``--user NAME`` act as that user, with that user's reach, and are
+audited under that name.
 """
 
 from __future__ import annotations
@@ -19,11 +24,13 @@ from typing import Any, TypeVar
 
 import click
 
-from rmdesk import __version__
+from rmdesk import __version__, secrets
 from rmdesk.db import Database, DatabaseError, open_database, resolve_url
+from rmdesk.services.access import OPERATOR, Account
 from rmdesk.settings import SettingsError, load, local_database_url
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_DATABASE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4, 5
+EXIT_NOT_ALLOWED = 6
 EXIT_CANCELLED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -88,7 +95,7 @@ def with_db(func: F) -> F:
             fail(str(exc), EXIT_ERROR)
         url = resolve_url(db_url, settings.database_url or None, local_database_url)
         try:
-            db = open_database(url)
+            db = open_database(secrets.recall(url))  # a kept password from the keyring
         except DatabaseError as exc:
             fail(str(exc), EXIT_DATABASE)
         try:
@@ -99,11 +106,25 @@ def with_db(func: F) -> F:
     return wrapper  # type: ignore[return-value]  # same signature as func, for click
 
 
+def acting(db: Database, username: str) -> Account:
+    """Who a command acts for: the operator (``cli``), or the user named, with their reach."""
+    from rmdesk.services.users import UserError, account, user_id
+
+    if username == OPERATOR.username:
+        return OPERATOR
+    try:
+        found = account(db.engine, user_id(db.engine, username, who=OPERATOR))
+    except UserError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    return found
+
+
 def guarded(func: F) -> F:
     """Turns the errors a user can meet into a message and an exit code, never a traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from rmdesk.services.access import AccessDenied
         from rmdesk.services.importing import ImportRejected
         from rmdesk.services.progress import Cancelled
 
@@ -114,6 +135,8 @@ def guarded(func: F) -> F:
             fail(
                 f"{exc.problems.total} problem(s) in the input; nothing was imported", EXIT_REJECTED
             )
+        except AccessDenied as exc:
+            fail(f"not allowed: {exc.en}", EXIT_NOT_ALLOWED)
         except (Cancelled, KeyboardInterrupt):
             fail("cancelled; nothing was written", EXIT_CANCELLED)
         except SystemExit:
@@ -167,7 +190,7 @@ def init(db: Database, admin_name: str, admin_password: str | None) -> None:
         "no administrator yet: give --admin-password or RMDESK_ADMIN_PASSWORD",
     )
     try:
-        users.create_admin(db.engine, admin_name, password)
+        users.create_admin(db.engine, admin_name, password, who=OPERATOR)
     except users.UserError as exc:
         fail(str(exc), EXIT_USAGE)
     click.echo(f"administrator {admin_name!r} created")
@@ -203,7 +226,7 @@ def demo(
     )
     bar = Bar(quiet)
     started = time.perf_counter()
-    result = build(db.engine, spec, progress=bar)
+    result = build(db.engine, spec, progress=bar, who=OPERATOR)
     bar.close()
     _print_counts(result.counts, time.perf_counter() - started)
 
@@ -233,7 +256,7 @@ def import_(
 
     started = time.perf_counter()
     if check_only:
-        data = check_input(db.engine, kind, path, source=source, encoding=encoding)
+        data = check_input(db.engine, kind, path, source=source, encoding=encoding, who=OPERATOR)
         click.echo(
             f"{path}: no problems found; it would import "
             + ", ".join(f"{v:,} {k}" for k, v in data.counts().items() if v)
@@ -241,7 +264,14 @@ def import_(
         return
     bar = Bar(quiet)
     result = run_import(
-        db.engine, kind, path, source=source, encoding=encoding, force=force, progress=bar
+        db.engine,
+        kind,
+        path,
+        source=source,
+        encoding=encoding,
+        force=force,
+        progress=bar,
+        who=OPERATOR,
     )
     bar.close()
     if result.skipped:
@@ -293,14 +323,21 @@ def export(
     try:
         if name in REPORTS and not raw:
             scope = Scope(
-                branch_id=users.branch_id(db.engine, branch) if branch else None,
-                rm_id=users.user_id(db.engine, rm_name) if rm_name else None,
+                branch_id=users.branch_id(db.engine, branch, who=OPERATOR) if branch else None,
+                rm_id=users.user_id(db.engine, rm_name, who=OPERATOR) if rm_name else None,
             )
             rows = export_report(
-                db.engine, name, fmt, output, scope=scope, period=period, progress=bar
+                db.engine,
+                name,
+                fmt,
+                output,
+                scope=scope,
+                period=period,
+                progress=bar,
+                who=OPERATOR,
             )
         else:
-            rows = export_table(db.engine, name, fmt, output, progress=bar)
+            rows = export_table(db.engine, name, fmt, output, progress=bar, who=OPERATOR)
     except (ExportError, users.UserError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_USAGE)
     except OSError as exc:
@@ -363,7 +400,7 @@ def passwd(db: Database, username: str, password: str | None) -> None:
         password, f"new password for {username}", "give --password or RMDESK_NEW_PASSWORD"
     )
     try:
-        users.set_password(db.engine, username, new)
+        users.set_password(db.engine, username, new, who=OPERATOR)
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no user" in str(exc) else EXIT_USAGE)
     click.echo(f"password of {username} set")

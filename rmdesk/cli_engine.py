@@ -22,6 +22,7 @@ from rmdesk.cli import (
     with_db,
 )
 from rmdesk.db import Database
+from rmdesk.services.access import OPERATOR
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -65,6 +66,7 @@ def score(
             today=_date(today),
             actor="cli",
             progress=bar,
+            who=OPERATOR,
         )
     except ScopeError as exc:
         fail(str(exc), EXIT_USAGE if "either" in str(exc) else EXIT_NOT_FOUND)
@@ -113,7 +115,7 @@ def explain(db: Database, client: str, language: str, as_of: dt.datetime | None)
     if found is None:
         fail(f"no client {client!r}", EXIT_NOT_FOUND)
     assert found is not None
-    b = client_breakdown(db.engine, found.id, when)
+    b = client_breakdown(db.engine, found.id, when, who=OPERATOR)
     click.echo(f"{found.name} ({client}), {when}")
     for line in b.lines[language]:
         click.echo("  " + line)
@@ -150,7 +152,7 @@ def params_set(db: Database, assignments: tuple[str, ...]) -> None:
     try:
         updates = dict(parameters.parse_assignment(a) for a in assignments)
         with write_transaction(db.engine) as conn:
-            parameters.set_values(conn, updates, "cli")
+            parameters.set_values(conn, updates, "cli", who=OPERATOR)
     except parameters.ParameterError as exc:
         fail(str(exc), EXIT_USAGE)
     click.echo("changed: " + ", ".join(sorted(updates)) + " (used from the next score or plan)")
@@ -169,7 +171,7 @@ def pricing_show(db: Database, code: str | None) -> None:
     """Every pricing version (of one product if CODE is given)."""
     from rmdesk.services.pricing import versions
 
-    frame = versions(db.engine, code)
+    frame = versions(db.engine, code, who=OPERATOR)
     if frame.empty:
         fail(f"no pricing for {code!r}" if code else "no pricing", EXIT_NOT_FOUND)
     click.echo(frame.to_string(index=False))
@@ -197,7 +199,13 @@ def pricing_set(
     changes = {("pd" if k == "pd_" else k): v for k, v in fields.items() if v is not None}
     try:
         version = change(
-            db.engine, code, changes, valid_from=valid_from.date(), actor="cli", note=note
+            db.engine,
+            code,
+            changes,
+            valid_from=valid_from.date(),
+            actor="cli",
+            note=note,
+            who=OPERATOR,
         )
     except PricingError as exc:
         fail(str(exc), EXIT_NOT_FOUND if str(exc).startswith("no product") else EXIT_USAGE)
@@ -224,7 +232,7 @@ def flag(
     from rmdesk.services import risk_flags, users
 
     try:
-        uid = users.user_id(db.engine, username)
+        uid = users.user_id(db.engine, username, who=OPERATOR)
         version = risk_flags.act(
             db.engine,
             flag_id,
@@ -233,6 +241,7 @@ def flag(
             actor=username,
             reason=reason,
             until=_date(until),
+            who=OPERATOR,
         )
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
@@ -255,9 +264,15 @@ def outcome(
     from rmdesk.services import suggestions, users
 
     try:
-        uid = users.user_id(db.engine, username)
+        uid = users.user_id(db.engine, username, who=OPERATOR)
         suggestions.record_outcome(
-            db.engine, suggestion_id, outcome, user_id=uid, actor=username, note=note
+            db.engine,
+            suggestion_id,
+            outcome,
+            user_id=uid,
+            actor=username,
+            note=note,
+            who=OPERATOR,
         )
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)

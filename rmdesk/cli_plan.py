@@ -17,6 +17,7 @@ import click
 
 from rmdesk.cli import EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, with_db
 from rmdesk.db import Database
+from rmdesk.services.access import OPERATOR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -63,7 +64,7 @@ def _user(db: Database, username: str) -> int:
     from rmdesk.services import users
 
     try:
-        found = users.user_id(db.engine, username)
+        found = users.user_id(db.engine, username, who=OPERATOR)
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     return found
@@ -73,7 +74,7 @@ def _branch(db: Database, code: str) -> int:
     from rmdesk.services import users
 
     try:
-        found = users.branch_id(db.engine, code)
+        found = users.branch_id(db.engine, code, who=OPERATOR)
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     return found
@@ -173,11 +174,17 @@ def plan_propose(
         if rm_name:
             rm_id = _user(db, rm_name)
             frame = propose_plan(
-                db.engine, rm_id, start=first, weeks=weeks, params=params, actor="cli"
+                db.engine,
+                rm_id,
+                start=first,
+                weeks=weeks,
+                params=params,
+                actor="cli",
+                who=OPERATOR,
             )
             results = [(rm_id, rm_name, frame)]
         else:
-            results = plan_everyone(db.engine, start=first, weeks=weeks, actor="cli")
+            results = plan_everyone(db.engine, start=first, weeks=weeks, actor="cli", who=OPERATOR)
     except PlanError as exc:
         fail(str(exc), EXIT_USAGE)
     if not results:
@@ -306,7 +313,9 @@ def plan_accept(db: Database, visit_id: int, username: str) -> None:
 
     user_id, version = _user(db, username), _current_version(db, visit_id)
     with _refusals():
-        new = visit_actions.accept(db.engine, visit_id, user_id=user_id, version=version)
+        new = visit_actions.accept(
+            db.engine, visit_id, user_id=user_id, version=version, who=OPERATOR
+        )
     click.echo(f"visit {visit_id}: planned (version {new})")
 
 
@@ -325,7 +334,9 @@ def plan_move(db: Database, visit_id: int, username: str, to: dt.datetime) -> No
 
     user_id, version = _user(db, username), _current_version(db, visit_id)
     with _refusals():
-        new = visit_actions.move(db.engine, visit_id, to.date(), user_id=user_id, version=version)
+        new = visit_actions.move(
+            db.engine, visit_id, to.date(), user_id=user_id, version=version, who=OPERATOR
+        )
     click.echo(f"visit {visit_id}: planned on {to.date()} (version {new})")
 
 
@@ -342,7 +353,12 @@ def plan_cancel(db: Database, visit_id: int, username: str, reason: str) -> None
     user_id, version = _user(db, username), _current_version(db, visit_id)
     with _refusals():
         new = visit_actions.cancel(
-            db.engine, visit_id, user_id=user_id, version=version, reason=reason
+            db.engine,
+            visit_id,
+            user_id=user_id,
+            version=version,
+            reason=reason,
+            who=OPERATOR,
         )
     click.echo(f"visit {visit_id}: cancelled (version {new})")
 
@@ -382,6 +398,7 @@ def plan_complete(
             notes=notes,
             next_step=next_step,
             follow_up_on=_date(follow_up),
+            who=OPERATOR,
         )
     message = f"visit {visit_id}: done (version {done.version}), contact {done.interaction_id}"
     if done.follow_up_visit_id is not None:
@@ -433,6 +450,7 @@ def plan_ics(
             language=language,
             include_proposed=include_proposed,
             actor="cli",
+            who=OPERATOR,
         )
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERROR)
@@ -462,7 +480,7 @@ def plan_overdue(
     day = _date(today) or dt.date.today()
     rm_id = _user(db, rm_name) if rm_name else None
     branch_id = _branch(db, branch) if branch else None
-    frame = overdue_contacts(db.engine, rm_id=rm_id, branch_id=branch_id, today=day)
+    frame = overdue_contacts(db.engine, rm_id=rm_id, branch_id=branch_id, today=day, who=OPERATOR)
     whose = rm_name or f"branch {branch}"
     if frame.empty:
         click.echo(f"no client of {whose} is overdue for contact on {day}")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, with_db
+from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, acting, fail, guarded, main, with_db
 from rmdesk.cli_plan import _user
 from rmdesk.db import Database
 
@@ -41,7 +41,13 @@ def _pages(n: int) -> str:
 @click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
 @click.option("--visit-date", type=DATE, help="The visit the brief is for (one client).")
 @click.option("--purpose", help="The visit's purpose, printed in the header (one client).")
-@click.option("--user", "username", default="cli", show_default=True, help="Who prints (audit).")
+@click.option(
+    "--user",
+    "username",
+    default="cli",
+    show_default=True,
+    help="Print as this user, with their reach (audited).",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @guarded
 def brief(
@@ -87,6 +93,7 @@ def brief(
             language=language,
             visit_on=visit_date.date() if visit_date else None,
             purpose=purpose,
+            who=acting(db, username),
         )
     except BriefError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
@@ -105,7 +112,13 @@ def _many(
     bar = Bar(quiet)
     try:
         written = write_briefs(
-            db.engine, ids, folder, actor=username, language=language, progress=bar
+            db.engine,
+            ids,
+            folder,
+            actor=username,
+            language=language,
+            progress=bar,
+            who=acting(db, username),
         )
     except BriefError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
@@ -121,7 +134,13 @@ def _many(
 @click.option("--date", "on", type=DATE, required=True, help="The day of the visits.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF file to write.")
 @click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
-@click.option("--user", "username", default="cli", show_default=True, help="Who prints (audit).")
+@click.option(
+    "--user",
+    "username",
+    default="cli",
+    show_default=True,
+    help="Print as this user, with their reach (audited).",
+)
 @guarded
 def briefs(
     db: Database, rm: str, on: dt.datetime, output: Path | None, language: str, username: str
@@ -133,7 +152,15 @@ def briefs(
     rm_id = _user(db, rm)
     path = _pdf(output or Path(f"visits-{rm}-{on.date().isoformat()}.pdf"))
     try:
-        pack = write_day_pack(db.engine, rm_id, on.date(), path, actor=username, language=language)
+        pack = write_day_pack(
+            db.engine,
+            rm_id,
+            on.date(),
+            path,
+            actor=username,
+            language=language,
+            who=acting(db, username),
+        )
     except DayPackError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     click.echo(f"{path}: {len(pack.visits)} visits, {_pages(pack.pages)}")
@@ -148,7 +175,13 @@ def briefs(
 @click.option("--rm", "rm", help="Only this RM's page (user name); default: the branch report.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF file to write.")
 @click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
-@click.option("--user", "username", default="cli", show_default=True, help="Who prints (audit).")
+@click.option(
+    "--user",
+    "username",
+    default="cli",
+    show_default=True,
+    help="Print as this user, with their reach (audited).",
+)
 @guarded
 def scorecard_report(
     db: Database,
@@ -172,7 +205,14 @@ def scorecard_report(
     path = _pdf(output or Path(f"{name}.pdf"))
     try:
         pages = write_report(
-            db.engine, branch_id, when, path, actor=username, language=language, rm_id=rm_id
+            db.engine,
+            branch_id,
+            when,
+            path,
+            actor=username,
+            language=language,
+            rm_id=rm_id,
+            who=acting(db, username),
         )
     except ReportError as exc:
         fail(str(exc), EXIT_NOT_FOUND)

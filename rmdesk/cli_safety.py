@@ -22,6 +22,7 @@ from rmdesk.cli import (
     with_db,
 )
 from rmdesk.db import Database, is_sqlite, resolve_url
+from rmdesk.services.access import OPERATOR
 from rmdesk.settings import SettingsError, load, local_database_url
 
 PG_HINT = (
@@ -61,7 +62,7 @@ def backup(db: Database, output: Path | None) -> None:
 
     copy = open_database(f"sqlite:///{target}", migrate_schema=False)
     try:
-        counts = table_counts(copy.engine)  # what the backup holds, read back from it
+        counts = table_counts(copy.engine, who=OPERATOR)  # what the backup holds, read back from it
     finally:
         copy.dispose()
     click.echo(f"{target}: {counts['clients']:,} clients, {counts['audit_log']:,} audit entries")
@@ -95,7 +96,7 @@ def restore(backup_file: Path, db_url: str | None, replace: bool) -> None:
         fail(str(exc), EXIT_NOT_FOUND if "no such" in str(exc) else EXIT_REJECTED)
     restored = open_database(url)  # brings an older backup's schema up to date
     try:
-        counts = table_counts(restored.engine)
+        counts = table_counts(restored.engine, who=OPERATOR)
     finally:
         restored.dispose()
     if kept is not None:
@@ -112,24 +113,55 @@ def audit() -> None:
 
 @audit.command(name="verify")
 @with_db
+@click.option(
+    "--anchor", "kept", metavar="ID:HASH", help="An anchor kept earlier: the trail must hold it."
+)
 @guarded
-def audit_verify(db: Database) -> None:
-    """Check the audit trail's hash chain: exit 0 when whole, 3 naming the first broken entry."""
+def audit_verify(db: Database, kept: str | None) -> None:
+    """Check the audit trail's hash chain: exit 0 when whole, 3 naming the first broken entry.
+
+    With --anchor (from `audit anchor`, kept outside the database), entries cut from the end of
+    the trail since the anchor was taken are found too.
+    """
     from sqlalchemy import func, select
 
     from rmdesk.models import AuditEntry
-    from rmdesk.services.audit import verify_chain
+    from rmdesk.services.audit import holds_anchor, verify_chain
 
     with db.engine.connect() as conn:
         broken = verify_chain(conn)
         total = conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+        try:
+            held = holds_anchor(conn, kept) if kept else True
+        except ValueError as exc:
+            fail(str(exc), EXIT_USAGE)
     if broken is not None:
         fail(
             f"the audit trail is broken at entry {broken}: it, or the one before it, was changed "
             f"or deleted after it was written",
             EXIT_REJECTED,
         )
+    if not held:
+        fail(
+            f"the audit trail no longer holds the anchored entry {kept}: entries were cut from "
+            "its end, or the trail was rewritten, after the anchor was taken",
+            EXIT_REJECTED,
+        )
     click.echo(f"the audit trail is whole: {total:,} entries, each chained to the one before")
+
+
+@audit.command(name="anchor")
+@with_db
+@guarded
+def audit_anchor(db: Database) -> None:
+    """Print the newest entry as ID:HASH, to keep outside the database for `verify --anchor`."""
+    from rmdesk.services.audit import anchor
+
+    with db.engine.connect() as conn:
+        found = anchor(conn)
+    if found is None:
+        fail("the audit trail is empty", EXIT_NOT_FOUND)
+    click.echo(found)
 
 
 @main.command()
@@ -143,7 +175,59 @@ def unlock(db: Database, username: str, actor: str) -> None:
     from rmdesk.services.users import unlock as unlock_account
 
     try:
-        unlock_account(db.engine, username, actor=actor)
+        unlock_account(db.engine, username, actor=actor, who=OPERATOR)
     except UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     click.echo(f"{username}: unlocked")
+
+
+@main.group(name="pg-security")
+def pg_security() -> None:
+    """Row-level security on a shared PostgreSQL database (run as the schema's owner)."""
+
+
+@pg_security.command(name="sql")
+def pg_security_sql() -> None:
+    """Print the set-up, for a DBA to read and run with psql."""
+    from rmdesk.services.row_security import statements
+
+    for sql in statements():
+        click.echo(sql + ";")
+
+
+@pg_security.command(name="apply")
+@with_db
+@guarded
+def pg_security_apply(db: Database) -> None:
+    """Apply (or bring up to date) the roles, functions, policies and grants."""
+    from rmdesk.services import audit
+    from rmdesk.services.row_security import apply
+
+    if db.is_sqlite:
+        fail("row-level security is for a shared PostgreSQL database", EXIT_USAGE)
+    with db.engine.begin() as conn:
+        done = apply(conn)
+        audit.record(conn, "cli", "pg_security.apply", None, None, {"statements": done})
+    click.echo(f"row-level security applied: {done} statements")
+
+
+@pg_security.command(name="login")
+@with_db
+@click.argument("username")
+@click.option("--password", "ask", is_flag=True, help="Set the login's password (asked for).")
+@guarded
+def pg_security_login(db: Database, username: str, ask: bool) -> None:
+    """Give the rmdesk user USERNAME a database login of their own, kept to their reach."""
+    from rmdesk.services import audit
+    from rmdesk.services.row_security import add_login
+
+    if db.is_sqlite:
+        fail("database logins are for a shared PostgreSQL database", EXIT_USAGE)
+    password = click.prompt("password", hide_input=True, confirmation_prompt=True) if ask else None
+    try:
+        with db.engine.begin() as conn:
+            role = add_login(conn, username, password)
+            audit.record(conn, "cli", "pg_security.login", "users", username, {"role": role})
+    except ValueError as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "no rmdesk user" in str(exc) else EXIT_USAGE)
+    click.echo(f"{username}: database login ready ({role})")

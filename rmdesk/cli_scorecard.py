@@ -14,6 +14,7 @@ import click
 from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, with_db
 from rmdesk.cli_plan import _branch, _table, _user
 from rmdesk.db import Database
+from rmdesk.services.access import OPERATOR
 
 if TYPE_CHECKING:
     from rmdesk.services.scorecard import Period
@@ -82,6 +83,7 @@ def show(
         branch_id=_branch(db, branch) if branch else None,
         rm_id=_user(db, rm_name) if rm_name else None,
         today=today.date() if today else None,
+        who=OPERATOR,
     )
     if card.empty:
         fail("no active RM in that scope", EXIT_NOT_FOUND)
@@ -132,7 +134,9 @@ def weights_show(db: Database, branch: str | None, on: dt.datetime | None) -> No
     """Every KPI's weight, target and penalty, and where each comes from."""
     from rmdesk.services.scorecard import weights
 
-    table = weights(db.engine, _branch(db, branch) if branch else None, on.date() if on else None)
+    table = weights(
+        db.engine, _branch(db, branch) if branch else None, on.date() if on else None, who=OPERATOR
+    )
     _table(
         ["kpi", "weight", "target", "penalty", "lower is better", "source", "from"],
         [
@@ -181,6 +185,7 @@ def weights_set(
             branch_id=_branch(db, branch) if branch else None,
             valid_from=valid_from.date(),
             actor="cli",
+            who=OPERATOR,
         )
     except WeightError as exc:
         fail(str(exc), EXIT_USAGE)
@@ -217,6 +222,7 @@ def clients(
             _period(period),
             kpi,
             today=today.date() if today else None,
+            who=OPERATOR,
         )
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)

@@ -7,6 +7,7 @@ window geometry.
 
 from __future__ import annotations
 
+import logging
 import os
 import tomllib
 from collections.abc import Callable
@@ -17,9 +18,12 @@ from typing import Any
 import tomli_w
 from platformdirs import user_config_dir, user_data_dir
 
+from rmdesk import secrets
+
+log = logging.getLogger(__name__)
 APP = "rmdesk"
 HOME_ENV = "RMDESK_HOME"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 LANGUAGES = ("zh_CN", "en")
 
 
@@ -53,8 +57,21 @@ def local_database_url() -> str:
     return "sqlite:///" + str(local_database_path())
 
 
+def _password_to_keyring(raw: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 keeps no password: one in the database address moves to the system keyring
+    (or, where there is none, is dropped and asked for at start)."""
+    url = str(raw.get("database_url", ""))
+    bare, password = secrets.without_password(url)
+    if password is not None:
+        try:
+            secrets.remember(url)
+        except secrets.NoKeyring:
+            log.warning("no system keyring: the database password will be asked for at start")
+    return raw | {"database_url": bare}
+
+
 # Each upgrade takes the stored mapping of one version to the next.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _password_to_keyring}
 
 
 class SettingsError(Exception):
@@ -73,6 +90,7 @@ def load(path: Path | None = None) -> Settings:
     version = int(raw.get("schema_version", 1))
     if version > SCHEMA_VERSION:
         raise SettingsError(f"{path}: written by a newer rmdesk (settings version {version})")
+    upgraded = version < SCHEMA_VERSION
     while version < SCHEMA_VERSION:
         raw = UPGRADES[version](raw)
         version += 1
@@ -82,6 +100,8 @@ def load(path: Path | None = None) -> Settings:
     settings = Settings(**values)
     if settings.language and settings.language not in LANGUAGES:
         raise SettingsError(f"{path}: language must be one of {', '.join(LANGUAGES)} or empty")
+    if upgraded:  # written back at once: an older file may hold what this version keeps elsewhere
+        save(settings, path)
     return settings
 
 
@@ -89,6 +109,8 @@ def save(settings: Settings, path: Path | None = None) -> None:
     """Write the settings atomically (a crash mid-write leaves the old file)."""
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
+    stored = asdict(settings)
+    stored["database_url"] = secrets.without_password(settings.database_url)[0]  # never kept
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(asdict(settings)), encoding="utf-8")
+    tmp.write_text(tomli_w.dumps(stored), encoding="utf-8")
     tmp.replace(path)

@@ -24,7 +24,10 @@ os.environ["LANG"] = "C.UTF-8"
 os.environ.pop("RMDESK_DATABASE_URL", None)
 time.tzset()
 
+import keyring  # noqa: E402 (as above)
 import psycopg  # noqa: E402 (after the environment is fixed)
+from keyring.backend import KeyringBackend  # noqa: E402 (as above)
+from keyring.errors import PasswordDeleteError  # noqa: E402 (as above)
 from sqlalchemy import make_url  # noqa: E402 (as above)
 
 from rmdesk.db import open_database  # noqa: E402 (as above)
@@ -61,6 +64,36 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("RMDESK_HOME", str(home))
     return home
+
+
+class MemoryKeyring(KeyringBackend):
+    """A system keyring that lives for one test: tests never touch a real user's keyring."""
+
+    priority = 1  # type: ignore[assignment]  # keyring declares it as a class property
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.kept.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.kept[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        if self.kept.pop((service, username), None) is None:
+            raise PasswordDeleteError(username)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    """Every test has an empty keyring of its own."""
+    before = keyring.get_keyring()
+    kept = MemoryKeyring()
+    keyring.set_keyring(kept)
+    yield kept
+    keyring.set_keyring(before)
 
 
 def _in_ci() -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from rmdesk.db import open_database
 from rmdesk.models import Branch, Client, ClientScore, User
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.brief import write_brief
 from rmdesk.services.day_pack import write_day_pack
 from rmdesk.services.demo_bank import DemoSpec, build
@@ -49,8 +50,8 @@ def main() -> None:
         raise SystemExit("pdftoppm is missing: apt-get install poppler-utils")
     folder = Path(tempfile.mkdtemp())
     db = open_database(str(folder / "demo.sqlite3"))
-    build(db.engine, DemoSpec(clients=1_500, as_of=AS_OF))
-    score(db.engine, as_of=AS_OF, today=TODAY)
+    build(db.engine, DemoSpec(clients=1_500, as_of=AS_OF), who=OPERATOR)
+    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     with db.engine.connect() as conn:
         rm = conn.execute(select(User.id).where(User.username == "rm01")).scalar_one()
         branch = conn.execute(select(Branch.id).order_by(Branch.id)).scalars().first()
@@ -59,22 +60,25 @@ def main() -> None:
             .join(ClientScore, ClientScore.client_id == Client.id)
             .where(Client.rm_id == rm, ClientScore.rank_book == 2)
         ).scalar_one()
-    propose_plan(db.engine, rm, start=DAY)
+    propose_plan(db.engine, rm, start=DAY, who=OPERATOR)
     assert branch is not None
     for language in ("zh_CN", "en"):
         pdf = folder / f"brief-{language}.pdf"
         write_brief(
             db.engine, client, pdf, actor="samples", language=language, today=TODAY,
             visit_on=DAY, purpose="季度回访" if language == "zh_CN" else "Quarterly review",
+            who=OPERATOR,
         )  # fmt: skip
         png(pdf, f"brief-sample-{language}", (1, 2))
         pack = folder / f"pack-{language}.pdf"
-        write_day_pack(db.engine, rm, DAY, pack, actor="samples", language=language, today=TODAY)
+        write_day_pack(
+            db.engine, rm, DAY, pack, actor="samples", language=language, today=TODAY, who=OPERATOR
+        )
         png(pack, f"day-pack-cover-{language}")
         report = folder / f"scorecard-{language}.pdf"
         write_report(
             db.engine, branch, Period.parse("2026-10"), report, actor="samples",
-            language=language, today=TODAY,
+            language=language, today=TODAY, who=OPERATOR,
         )  # fmt: skip
         png(report, f"scorecard-report-{language}", (1, 2))
     db.dispose()

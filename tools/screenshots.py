@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rmdesk.app import SettingsFile, ensure_cjk_font, install_language
 from rmdesk.db import Database, open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
 from rmdesk.services.users import account, user_id
@@ -46,7 +47,7 @@ def _window(db: Database, username: str, language: str, locale: object) -> MainW
         ImmediateRunner(),
         Formats(locale),  # type: ignore[arg-type]
         db,
-        account(db.engine, user_id(db.engine, username)),
+        account(db.engine, user_id(db.engine, username, who=OPERATOR)),
         language=language,
         today=TODAY,
     )
@@ -125,9 +126,9 @@ def main(wanted: list[str]) -> None:
     ensure_cjk_font(app)
     folder = Path(tempfile.mkdtemp())
     db = open_database(str(folder / "demo.sqlite3"))
-    build(db.engine, DemoSpec(clients=10_000, as_of=AS_OF))
-    score(db.engine, as_of=AS_OF, today=TODAY)
-    plan_everyone(db.engine, start=TODAY)
+    build(db.engine, DemoSpec(clients=10_000, as_of=AS_OF), who=OPERATOR)
+    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
+    plan_everyone(db.engine, start=TODAY, who=OPERATOR)
     OUT.mkdir(parents=True, exist_ok=True)
     for language in ("zh_CN", "en"):
         for t in app.findChildren(QTranslator):

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from rmdesk.models import Base
+from rmdesk.services.access import ADMINS, Account, open_to
 
 _table = Base.metadata.tables["audit_log"]
 
@@ -37,6 +38,22 @@ def _digest(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def row_secured(conn: Connection) -> bool:
+    """Whether this PostgreSQL login is kept to its own rows (services/row_security.py);
+    asked once per database connection."""
+    if conn.dialect.name != "postgresql":
+        return False
+    key = "rmdeskrow_secured"
+    if key not in conn.info:
+        conn.info[key] = bool(
+            conn.exec_driver_sql(
+                "SELECT to_regprocedure('rmdesk_audit_tail()') IS NOT NULL"
+                " AND NOT has_column_privilege('users', 'password_hash', 'SELECT')"
+            ).scalar()
+        )
+    return bool(conn.info[key])
+
+
 def record(
     conn: Connection,
     actor: str,
@@ -48,9 +65,12 @@ def record(
     """Add one entry in the caller's transaction."""
     if conn.dialect.name == "postgresql":  # one chain: writers take their turn
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7310002)")
-    prev = conn.execute(
-        select(_table.c.hash).order_by(_table.c.id.desc()).limit(1)
-    ).scalar_one_or_none()
+    if row_secured(conn):  # a login that may read only its own entries asks for the tail
+        prev = conn.exec_driver_sql("SELECT rmdesk_audit_tail()").scalar()
+    else:
+        prev = conn.execute(
+            select(_table.c.hash).order_by(_table.c.id.desc()).limit(1)
+        ).scalar_one_or_none()
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     detail = detail or {}
     eid = None if entity_id is None else str(entity_id)
@@ -80,11 +100,30 @@ def verify_chain(conn: Connection) -> int | None:
     return None
 
 
+def anchor(conn: Connection) -> str | None:
+    """The newest entry as "ID:HASH", to keep outside the database (printed, mailed, logged):
+    a chain cut back past it, or rewritten, no longer holds it. None for an empty trail."""
+    row = conn.execute(
+        select(_table.c.id, _table.c.hash).order_by(_table.c.id.desc()).limit(1)
+    ).first()
+    return None if row is None else f"{row.id}:{row.hash}"
+
+
+def holds_anchor(conn: Connection, kept: str) -> bool:
+    """Whether the trail still holds the entry ``kept`` ("ID:HASH" from ``anchor``)."""
+    entry_id, _sep, digest = kept.strip().partition(":")
+    if not entry_id.isdigit() or not digest:
+        raise ValueError(f"{kept!r} is not an anchor (ID:HASH, as `audit anchor` prints it)")
+    found = conn.execute(select(_table.c.hash).where(_table.c.id == int(entry_id))).scalar()
+    return found == digest
+
+
 SEARCH_COLUMNS = ["id", "at", "actor", "action", "entity", "entity_id", "detail"]
 #: entries a search returns at most (the newest first); the rest are counted
 SEARCH_LIMIT = 5_000
 
 
+@open_to(ADMINS)
 def search(
     engine: Engine,
     *,
@@ -95,6 +134,7 @@ def search(
     since: dt.date | None = None,
     until: dt.date | None = None,
     limit: int = SEARCH_LIMIT,
+    who: Account,
 ) -> tuple[pd.DataFrame, int]:
     """Entries matching every filter given, newest first, and how many match in all.
 
@@ -139,7 +179,8 @@ def search(
     return frame, total
 
 
-def choices(engine: Engine) -> tuple[list[str], list[str]]:
+@open_to(ADMINS)
+def choices(engine: Engine, *, who: Account) -> tuple[list[str], list[str]]:
     """The actions and the kinds of thing (entities) the trail holds, for choosers."""
     with engine.connect() as conn:
         return tuple(  # type: ignore[return-value]

@@ -18,13 +18,15 @@ from sqlalchemy import Engine, func, select
 
 from rmdesk.db import SCHEMA_HEAD, known_revision
 from rmdesk.models import Base
+from rmdesk.services.access import ADMINS, Account, open_to
 
 
 class BackupError(Exception):
     """The backup or restore cannot be done; the message says why, naming the file."""
 
 
-def table_counts(engine: Engine) -> dict[str, int]:
+@open_to(ADMINS)
+def table_counts(engine: Engine, *, who: Account) -> dict[str, int]:
     """Rows in each of rmdesk's tables."""
     with engine.connect() as conn:
         return {

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, case, func, select
 
 from rmdesk.models import Base, FlagStatus, Severity, SuggestionStatus, VisitStatus
 from rmdesk.services import parameters
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
@@ -187,12 +188,14 @@ def _contact_due(frame: pd.DataFrame, params: Parameters, today: dt.date) -> Non
     frame["contact_overdue"] = (frame["status"] == "active") & joined & late
 
 
+@guarded("scope", "rm_id,branch_id")
 def client_book(
     engine: Engine,
     *,
     rm_id: int | None = None,
     branch_id: int | None = None,
     today: dt.date | None = None,
+    who: Account,
 ) -> pd.DataFrame:
     """The clients of one RM, one branch, or the whole bank, with their position and score.
 

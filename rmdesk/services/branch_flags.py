@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 
 from rmdesk.models import Base, Severity
 from rmdesk.services import frames
+from rmdesk.services.access import HEADS, Account, guarded
 from rmdesk.services.risk_flags import OPEN
 from rmdesk.services.risk_rules import BY_CODE
 
@@ -38,7 +39,8 @@ FLAG_COLUMNS = [
 _SEVERITY_ORDER = {str(Severity.HIGH): 0, str(Severity.MEDIUM): 1, str(Severity.LOW): 2}
 
 
-def open_flags(engine: Engine, branch_id: int) -> pd.DataFrame:
+@guarded("scope", "branch_id", roles=HEADS)
+def open_flags(engine: Engine, branch_id: int, *, who: Account) -> pd.DataFrame:
     """The open flags on the clients of ``branch_id`` (``FLAG_COLUMNS``), the worst first."""
     f, c, u = T["risk_flags"], T["clients"], T["users"]
     query = (

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, select
 
 from rmdesk.models import Base, Role
 from rmdesk.services import frames
+from rmdesk.services.access import HEADS, Account, guarded, open_to
 from rmdesk.services.contribution import pareto, pareto_curve
 from rmdesk.services.scorecard import KPIS, Period, scorecards
 from rmdesk.services.scorecard_kpis import PeriodKind
@@ -40,7 +41,8 @@ POINT_COLUMNS = [
 ]
 
 
-def branches(engine: Engine) -> pd.DataFrame:
+@open_to(HEADS)
+def branches(engine: Engine, *, who: Account) -> pd.DataFrame:
     """Every branch: ``branch_id``, ``code``, ``name``, by code (for an administrator's chooser)."""
     b = T["branches"]
     with engine.connect() as conn:
@@ -49,7 +51,8 @@ def branches(engine: Engine) -> pd.DataFrame:
         )
 
 
-def branch_rms(engine: Engine, branch_id: int) -> pd.DataFrame:
+@guarded("scope", "branch_id", roles=HEADS)
+def branch_rms(engine: Engine, branch_id: int, *, who: Account) -> pd.DataFrame:
     """The branch's active RMs: ``rm_id``, ``username``, ``display_name``, ``clients`` held."""
     u, c = T["users"], T["clients"]
     held = select(c.c.rm_id, func.count().label("clients")).group_by(c.c.rm_id).subquery()
@@ -94,8 +97,9 @@ def trend_periods(period: Period) -> list[Period]:
     return periods
 
 
+@guarded("scope", "branch_id", roles=HEADS)
 def branch_trend(
-    engine: Engine, branch_id: int, periods: Sequence[Period], *, today: dt.date
+    engine: Engine, branch_id: int, periods: Sequence[Period], *, today: dt.date, who: Account
 ) -> pd.DataFrame:
     """Every RM's score and rank in each period (``TREND_COLUMNS``, one row per RM and period).
 
@@ -104,7 +108,7 @@ def branch_trend(
     """
     parts = []
     for period in periods:
-        card = scorecards(engine, period, branch_id=branch_id, today=today)
+        card = scorecards(engine, period, branch_id=branch_id, today=today, who=who)
         parts.append(card[["period", "rm_id", "score", "rank"]])
     if not parts:
         return pd.DataFrame(columns=TREND_COLUMNS)
@@ -189,7 +193,8 @@ class BranchPareto:
     as_of: dt.date | None  # the scoring run's data date
 
 
-def branch_pareto(engine: Engine, branch_id: int) -> BranchPareto:
+@guarded("scope", "branch_id", roles=HEADS)
+def branch_pareto(engine: Engine, branch_id: int, *, who: Account) -> BranchPareto:
     """The Pareto curve of the branch's clients' trailing-12-month contribution.
 
     The same figures tiers and ranks come from (client_scores, docs/contribution.md): clients

@@ -26,6 +26,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from sqlalchemy import Engine
 
 from rmdesk.services import audit, client_profile, pdf_charts, printing, seven_p, wording
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.client_profile import ClientProfile, mask_id_number
 from rmdesk.services.contribution_detail import monthly_contribution
 from rmdesk.services.facts_pass import Window
@@ -115,6 +116,7 @@ class BriefData:
     contribution: list[float | None]
 
 
+@guarded("client", "client_ids")
 def brief_data(
     engine: Engine,
     client_ids: Sequence[int],
@@ -123,12 +125,18 @@ def brief_data(
     rm_id: int | None = None,
     branch_id: int | None = None,
     language: str = "zh_CN",
+    who: Account,
 ) -> dict[int, BriefData]:
     """The briefs of ``client_ids``, read together; a client missing or out of scope refuses
     the whole batch with ``BriefError`` (its message in ``language``)."""
     try:
         profiles = client_profile.load_many(
-            engine, client_ids, today=today, rm_id=rm_id, branch_id=branch_id
+            engine,
+            client_ids,
+            today=today,
+            rm_id=rm_id,
+            branch_id=branch_id,
+            who=who,
         )
     except client_profile.ProfileError as exc:
         raise BriefError(exc.zh if language.startswith("zh") else exc.en) from exc
@@ -368,6 +376,7 @@ def render(
     )
 
 
+@guarded("client", "client_id")
 def write_brief(
     engine: Engine,
     client_id: int,
@@ -379,11 +388,12 @@ def write_brief(
     visit_on: dt.date | None = None,
     purpose: str | None = None,
     rm_id: int | None = None,
+    who: Account,
 ) -> int:
     """Make one client's brief at ``path`` (written whole or not at all) and audit it; returns
     the number of pages."""
     today = today or dt.date.today()
-    batch = brief_data(engine, [client_id], today=today, rm_id=rm_id, language=language)
+    batch = brief_data(engine, [client_id], today=today, rm_id=rm_id, language=language, who=who)
     data = batch[client_id]
     generated = dt.datetime.now().astimezone()
     pages = printing.write_whole(
@@ -392,12 +402,18 @@ def write_brief(
             data, language, part, generated=generated, visit_on=visit_on, purpose=purpose
         ),
     )
-    record_prints(engine, actor, language, [(client_id, path, pages)])
+    record_prints(engine, actor, language, [(client_id, path, pages)], who=who)
     return pages
 
 
+@guarded("client", "printed")
 def record_prints(
-    engine: Engine, actor: str, language: str, printed: Sequence[tuple[int, Path, int]]
+    engine: Engine,
+    actor: str,
+    language: str,
+    printed: Sequence[tuple[int, Path, int]],
+    *,
+    who: Account,
 ) -> None:
     """Audit briefs written: (client id, file, pages) each, in one transaction."""
     if not printed:

@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from rmdesk.services import brief, printing
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.progress import NullProgress, Progress, check
 
 #: briefs a worker lays out between two progress reports (and cancel checks)
@@ -55,6 +56,7 @@ def workers_for(count: int, workers: int | None = None) -> int:
     return max(1, min(available, count // MIN_PER_WORKER))
 
 
+@guarded("client", "client_ids")
 def write_briefs(
     engine: Engine,
     client_ids: Sequence[int],
@@ -66,6 +68,7 @@ def write_briefs(
     rm_id: int | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    who: Account,
 ) -> dict[int, tuple[Path, int]]:
     """Write each client's brief into ``folder``; returns client id → (file, pages)."""
     progress = progress or NullProgress()
@@ -82,7 +85,7 @@ def write_briefs(
             pool = stack.enter_context(ProcessPoolExecutor(pool_size, mp_context=context))
             for _ in range(pool_size):
                 pool.submit(printing.register_font)
-        data = brief.brief_data(engine, ids, today=today, rm_id=rm_id, language=language)
+        data = brief.brief_data(engine, ids, today=today, rm_id=rm_id, language=language, who=who)
         generated = dt.datetime.now().astimezone()
         jobs = [(data[i], folder / file_name(data[i])) for i in ids]
         pages: list[int] = []
@@ -109,5 +112,7 @@ def write_briefs(
             raise
         finally:
             done = zip(ids, jobs, pages, strict=False)  # the files finished
-            brief.record_prints(engine, actor, language, [(i, j[1], n) for i, j, n in done])
+            brief.record_prints(
+                engine, actor, language, [(i, j[1], n) for i, j, n in done], who=who
+            )
     return {i: (path, n) for (_d, path), n, i in zip(jobs, pages, ids, strict=True)}

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, func, select
 from rmdesk.models import Base
 from rmdesk.services import audit
 from rmdesk.services import client_records as records
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.client_records import DEPOSIT_FAMILIES, LOAN_FAMILIES
 from rmdesk.services.facts_pass import Window
 from rmdesk.services.scoring import data_date
@@ -159,6 +160,7 @@ def _scores(conn: Connection, ids: Sequence[int]) -> dict[int, Any]:
     return {int(r.client_id): r for r in conn.execute(select(s).where(s.c.client_id.in_(ids)))}
 
 
+@guarded("client", "client_id")
 def load(
     engine: Engine,
     client_id: int,
@@ -166,13 +168,16 @@ def load(
     today: dt.date,
     rm_id: int | None = None,
     branch_id: int | None = None,
+    who: Account,
 ) -> ClientProfile:
     """Everything the client view shows about ``client_id``.
 
     ``rm_id`` / ``branch_id`` limit the read to one RM's book or one branch: a client outside it
     is refused with ``ProfileError``, as is a client that does not exist.
     """
-    return load_many(engine, [client_id], today=today, rm_id=rm_id, branch_id=branch_id)[client_id]
+    return load_many(engine, [client_id], today=today, rm_id=rm_id, branch_id=branch_id, who=who)[
+        client_id
+    ]
 
 
 def _in_scope(
@@ -191,6 +196,7 @@ def _in_scope(
             )
 
 
+@guarded("client", "client_ids")
 def load_many(
     engine: Engine,
     client_ids: Sequence[int],
@@ -198,6 +204,7 @@ def load_many(
     today: dt.date,
     rm_id: int | None = None,
     branch_id: int | None = None,
+    who: Account,
 ) -> dict[int, ClientProfile]:
     """``load`` for a batch of clients in a few queries (printed briefs, day packs), by id.
 
@@ -336,7 +343,8 @@ def _profile(
     )
 
 
-def record_view(engine: Engine, client_id: int, actor: str) -> None:
+@guarded("client", "client_id")
+def record_view(engine: Engine, client_id: int, actor: str, *, who: Account) -> None:
     """Note in the audit trail that ``actor`` opened the client's record."""
     with engine.begin() as conn:
         audit.record(conn, actor, "view", "client", client_id)

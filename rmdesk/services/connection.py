@@ -213,3 +213,12 @@ def _classify(words: str) -> str:
     ):
         return UNREACHABLE
     return OTHER
+
+
+def login_refused(exc: BaseException) -> bool:
+    """Whether opening the database failed for want of the right password (so asking for one
+    could help), from the exception or the database error it came from."""
+    cause = exc.__cause__ if exc.__cause__ is not None else exc
+    words = _words(cause) if isinstance(cause, SQLAlchemyError) else str(cause)
+    lower = words.lower()
+    return "password authentication failed" in lower or "no password supplied" in lower

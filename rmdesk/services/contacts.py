@@ -15,6 +15,7 @@ from sqlalchemy import Engine, insert, select
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Channel
 from rmdesk.services import audit
+from rmdesk.services.access import Account, guarded
 
 T = Base.metadata.tables
 CHANNELS = tuple(c.value for c in Channel)
@@ -105,6 +106,7 @@ def validate(contact: NewContact, *, now: dt.datetime | None = None) -> dt.datet
     return when
 
 
+@guarded("client", "contact.client_id")
 def log_contact(
     engine: Engine,
     contact: NewContact,
@@ -112,6 +114,7 @@ def log_contact(
     user_id: int,
     actor: str,
     now: dt.datetime | None = None,
+    who: Account,
 ) -> int:
     """Write the contact to the client's history; returns the new interaction's id."""
     when = validate(contact, now=now)

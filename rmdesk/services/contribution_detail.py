@@ -16,6 +16,7 @@ from sqlalchemy import Connection, Engine, func, select
 
 from rmdesk.models import Base
 from rmdesk.services import frames, wording
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.contribution import COMPONENTS, monthly_rates, pricing_table, versions_at
 from rmdesk.services.facts_pass import Window
 
@@ -114,7 +115,8 @@ class Breakdown:
     lines: dict[str, list[str]] = field(default_factory=dict)  # "zh" / "en": sentences
 
 
-def client_breakdown(engine: Engine, client_id: int, as_of: dt.date) -> Breakdown:
+@guarded("client", "client_id")
+def client_breakdown(engine: Engine, client_id: int, as_of: dt.date, *, who: Account) -> Breakdown:
     window = Window(as_of)
     h, prod = T["holdings"], T["products"]
     with engine.connect() as conn:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, select
 
 from rmdesk.models import Base, VisitStatus
 from rmdesk.services import audit, brief, printing
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.printing import WIDTH, Words
 from rmdesk.services.visit_calendar import purpose_label
 from rmdesk.services.visit_views import rm_visits
@@ -98,9 +99,12 @@ def suggested_times(count: int) -> list[dt.time]:
     return times
 
 
-def day_visits(engine: Engine, rm_id: int, on: dt.date, language: str) -> list[PackedVisit]:
+@guarded("scope", "rm_id")
+def day_visits(
+    engine: Engine, rm_id: int, on: dt.date, language: str, *, who: Account
+) -> list[PackedVisit]:
     """The RM's planned and proposed visits on ``on``, in route order."""
-    frame = rm_visits(engine, rm_id, start=on, end=on, statuses=PACKED, language=language)
+    frame = rm_visits(engine, rm_id, start=on, end=on, statuses=PACKED, language=language, who=who)
     times = suggested_times(len(frame))
     return [
         PackedVisit(
@@ -196,7 +200,8 @@ def render(
     )
 
 
-def rm_name(engine: Engine, rm_id: int) -> str:
+@guarded("scope", "rm_id")
+def rm_name(engine: Engine, rm_id: int, *, who: Account) -> str:
     users = T["users"]
     with engine.connect() as conn:
         row = conn.execute(
@@ -207,6 +212,7 @@ def rm_name(engine: Engine, rm_id: int) -> str:
     return str(row.display_name or row.username)
 
 
+@guarded("scope", "rm_id")
 def write_day_pack(
     engine: Engine,
     rm_id: int,
@@ -216,19 +222,22 @@ def write_day_pack(
     actor: str,
     language: str = "zh_CN",
     today: dt.date | None = None,
+    who: Account,
 ) -> DayPack:
     """Make the RM's pack for ``on`` at ``path`` (written whole or not at all); every client in
     it is written to the audit log as printed."""
     today = today or dt.date.today()
-    name = rm_name(engine, rm_id)
-    visits = day_visits(engine, rm_id, on, language)
+    name = rm_name(engine, rm_id, who=who)
+    visits = day_visits(engine, rm_id, on, language, who=who)
     if not visits:
         raise DayPackError(
             f"{name} 在 {on.isoformat()} 没有拜访安排。"
             if language.startswith("zh")
             else f"{name} has no visits on {on.isoformat()}"
         )
-    data = brief.brief_data(engine, [v.client_id for v in visits], today=today, language=language)
+    data = brief.brief_data(
+        engine, [v.client_id for v in visits], today=today, language=language, who=who
+    )
     generated = dt.datetime.now().astimezone()
     pages = printing.write_whole(
         path, lambda part: render(visits, data, name, on, language, part, generated=generated)

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from rmdesk.services import catalogue
 from rmdesk.services import demo_names as names
+from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.importing.dataset import (
     BRANCH_COLUMNS,
     FACT_COLUMNS,
@@ -614,10 +615,18 @@ class _Bank:
         return frame.drop_duplicates(["username", "earned_on", "course"], ignore_index=True)
 
 
+@open_to(ADMINS)
 def build(
-    engine: Engine, spec: DemoSpec, *, actor: str = "cli", progress: Progress | None = None
+    engine: Engine,
+    spec: DemoSpec,
+    *,
+    actor: str = "cli",
+    progress: Progress | None = None,
+    who: Account,
 ) -> ImportResult:
     """Generate the demo bank and write it in one transaction (re-running it changes nothing)."""
     data = generate(spec)
     tag = f"clients={spec.clients};seed={spec.seed};lang={spec.language};as_of={data.meta['as_of']}"
-    return write_dataset(engine, data, path="demo", checksum=tag, actor=actor, progress=progress)
+    return write_dataset(
+        engine, data, path="demo", checksum=tag, actor=actor, progress=progress, who=who
+    )

@@ -17,10 +17,12 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Role
 from rmdesk.services import audit, frames, users
+from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.passwords import hash_password
 
 T = Base.metadata.tables
 MIN_VISITS, MAX_VISITS = 1, 20  # visits a day an RM can plan (the generic import's bounds)
+_BRANCH_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 
 
@@ -41,7 +43,8 @@ class StaleEdit(DirectoryError):
 # --- reading ---------------------------------------------------------------------------------
 
 
-def list_users(engine: Engine) -> pd.DataFrame:
+@open_to(ADMINS)
+def list_users(engine: Engine, *, who: Account) -> pd.DataFrame:
     """Every user, active or not, with branch, capacity, version and the clients they hold."""
     u, b, c = T["users"], T["branches"], T["clients"]
     held = select(c.c.rm_id, func.count().label("clients")).group_by(c.c.rm_id).subquery()
@@ -68,7 +71,8 @@ def list_users(engine: Engine) -> pd.DataFrame:
     return out.astype({"branch_id": "Int64", "active": bool})
 
 
-def list_branches(engine: Engine) -> pd.DataFrame:
+@open_to(ADMINS)
+def list_branches(engine: Engine, *, who: Account) -> pd.DataFrame:
     """Every branch with the number of its active users."""
     u, b = T["users"], T["branches"]
     staff = (
@@ -93,7 +97,8 @@ def list_branches(engine: Engine) -> pd.DataFrame:
         return frames.frame(conn.execute(query))
 
 
-def list_products(engine: Engine) -> pd.DataFrame:
+@open_to(ADMINS)
+def list_products(engine: Engine, *, who: Account) -> pd.DataFrame:
     """The product catalogue with each product's latest pricing version (None if unpriced)."""
     prod, p = T["products"], T["product_pricing"]
     latest = (
@@ -239,6 +244,7 @@ def _stale(row: Any, version: int) -> StaleEdit:
 # --- users -----------------------------------------------------------------------------------
 
 
+@open_to(ADMINS)
 def create_user(
     engine: Engine,
     *,
@@ -249,6 +255,7 @@ def create_user(
     password: str,
     visits_per_day: int = 4,
     actor: str,
+    who: Account,
 ) -> int:
     """Add a user who can log in with ``password``; returns the new user's id."""
     name = _text("username", username, 64, required=True, en="user name", zh="用户名")
@@ -302,6 +309,7 @@ def create_user(
     return int(new_id)
 
 
+@open_to(ADMINS)
 def update_user(
     engine: Engine,
     user_id: int,
@@ -312,6 +320,7 @@ def update_user(
     branch_id: int | None,
     visits_per_day: int,
     actor: str,
+    who: Account,
 ) -> int:
     """Change a user's name, role, branch and capacity; returns the new version.
 
@@ -348,7 +357,10 @@ def update_user(
     return version + 1
 
 
-def set_active(engine: Engine, user_id: int, active: bool, *, version: int, actor: str) -> int:
+@open_to(ADMINS)
+def set_active(
+    engine: Engine, user_id: int, active: bool, *, version: int, actor: str, who: Account
+) -> int:
     """Close (``active=False``) or reopen an account; returns the new version.
 
     A closed account cannot log in; its clients stay with it until they are handed over.
@@ -390,6 +402,7 @@ def _branch_fields(name: str, district: str | None, region: str | None) -> dict[
     }
 
 
+@open_to(ADMINS)
 def create_branch(
     engine: Engine,
     *,
@@ -398,15 +411,23 @@ def create_branch(
     district: str | None = None,
     region: str | None = None,
     actor: str,
+    who: Account,
 ) -> int:
     """Add a branch; its code is the key the bank's extracts use, so it cannot change later."""
     key = _text("code", code, 32, required=True, en="branch code", zh="支行代码")
     if any(ch.isspace() for ch in key):
         raise DirectoryError("code", "branch code: no spaces", "支行代码：不能包含空格")
+    if not _BRANCH_CODE.match(key):  # a key in the bank's extracts: plain letters and digits
+        raise DirectoryError(
+            "code",
+            "branch code: letters, digits, '-', '_' and '.' only",
+            "支行代码：只能使用字母、数字及 - _ .",
+        )
     values = _branch_fields(name, district, region)
     b = T["branches"]
     with write_transaction(engine) as conn:
-        taken = conn.execute(select(b.c.code).where(func.lower(b.c.code) == key.lower())).scalar()
+        codes = conn.execute(select(b.c.code)).scalars()
+        taken = next((c for c in codes if c.casefold() == key.casefold()), None)
         if taken is not None:
             raise DirectoryError(
                 "code", f"branch code: {taken!r} is taken", f"支行代码：{taken} 已被使用"
@@ -416,6 +437,7 @@ def create_branch(
     return int(new_id)
 
 
+@open_to(ADMINS)
 def update_branch(
     engine: Engine,
     branch_id: int,
@@ -424,6 +446,7 @@ def update_branch(
     district: str | None = None,
     region: str | None = None,
     actor: str,
+    who: Account,
 ) -> None:
     """Change a branch's name, district and region (its code stays: extracts refer to it)."""
     values = _branch_fields(name, district, region)

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, Table, func, select
 
 from rmdesk.models import TABLES_IN_ORDER, Base
 from rmdesk.services import audit
+from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.progress import NullProgress, Progress, check
 
 FORMATS = ("csv", "xlsx")
@@ -61,6 +62,7 @@ def _rows(engine: Engine, table: Table, columns: Sequence[str]) -> Iterator[Sequ
         yield from result
 
 
+@open_to(ADMINS)
 def export_table(
     engine: Engine,
     name: str,
@@ -69,6 +71,7 @@ def export_table(
     *,
     actor: str = "cli",
     progress: Progress | None = None,
+    who: Account,
 ) -> int:
     """Write table ``name`` to ``path``; returns the number of rows."""
     progress = progress or NullProgress()
@@ -81,9 +84,12 @@ def export_table(
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
     rows = _rows(engine, table, columns)
-    return write_rows(engine, name, columns, rows, total, fmt, path, actor=actor, progress=progress)
+    return write_rows(
+        engine, name, columns, rows, total, fmt, path, actor=actor, progress=progress, who=who
+    )
 
 
+@open_to()
 def write_rows(
     engine: Engine,
     name: str,
@@ -96,6 +102,7 @@ def write_rows(
     actor: str = "cli",
     progress: Progress | None = None,
     detail: dict[str, Any] | None = None,
+    who: Account,
 ) -> int:
     """Write rows to ``path`` via a temporary file (never a half-written file) and audit it."""
     progress = progress or NullProgress()

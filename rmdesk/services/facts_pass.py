@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, case, fu
 
 from rmdesk.models import Base
 from rmdesk.services import frames
+from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
@@ -69,6 +70,7 @@ def pricing_periods(conn: Connection, window: Window) -> list[dt.date]:
     ]
 
 
+@open_to(ADMINS)
 def holding_features(
     engine: Engine,
     window: Window,
@@ -76,6 +78,7 @@ def holding_features(
     periods: list[dt.date],
     *,
     parts: int | None = None,
+    who: Account,
 ) -> pd.DataFrame:
     """One row per holding with facts in the window: sums per (window half, pricing period) and
     the recent-month figures the risk rules read.

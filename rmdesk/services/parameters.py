@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 
 from rmdesk.models import Base
 from rmdesk.services import audit
+from rmdesk.services.access import ADMINS, Account, open_to
 
 META_KEY = "engine_parameters"
 _meta = Base.metadata.tables["meta"]
@@ -173,7 +174,10 @@ def changes(params: Parameters) -> dict[str, Any]:
     return {k: v for k, v in now.items() if v != base[k]}
 
 
-def set_values(conn: Connection, updates: dict[str, Any], actor: str) -> Parameters:
+@open_to(ADMINS)
+def set_values(
+    conn: Connection, updates: dict[str, Any], actor: str, *, who: Account
+) -> Parameters:
     """Change parameters in the caller's transaction and record the change in the audit trail."""
     current = load(conn)
     merged = {**changes(current), **updates}

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, insert, select
 from rmdesk.db import write_transaction
 from rmdesk.models import Base
 from rmdesk.services import audit, frames
+from rmdesk.services.access import ADMINS, Account, open_to
 
 T = Base.metadata.tables
 RATE_FIELDS = ("ftp_rate", "client_rate", "fee_rate", "pd", "lgd")
@@ -28,7 +29,8 @@ class PricingError(ValueError):
     """A pricing change that cannot be made; the message names the product or field."""
 
 
-def versions(engine: Engine, code: str | None = None) -> pd.DataFrame:
+@open_to(ADMINS)
+def versions(engine: Engine, code: str | None = None, *, who: Account) -> pd.DataFrame:
     p, prod = T["product_pricing"], T["products"]
     query = (
         select(
@@ -64,6 +66,7 @@ def _value(field: str, raw: Any) -> Any:
         raise PricingError(f"{field}: {raw!r} is not a number") from exc
 
 
+@open_to(ADMINS)
 def change(
     engine: Engine,
     code: str,
@@ -72,6 +75,7 @@ def change(
     valid_from: dt.date,
     actor: str,
     note: str | None = None,
+    who: Account,
 ) -> int:
     """Add a new version of ``code``'s pricing from ``valid_from``; returns its version number."""
     unknown = sorted(set(changes) - set(FIELDS))

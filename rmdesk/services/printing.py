@@ -30,6 +30,7 @@ from sqlalchemy import Engine
 
 from rmdesk import resources
 from rmdesk.services import audit
+from rmdesk.services.access import Account, open_to
 
 FONT = "RmdeskCJK"
 MARGIN = 15 * mm
@@ -279,6 +280,7 @@ def write_whole(path: Path, write: Callable[[Path], int]) -> int:
     return result
 
 
+@open_to()
 def record(
     engine: Engine,
     actor: str,
@@ -286,6 +288,8 @@ def record(
     entity: str,
     entity_id: int,
     detail: dict[str, Any],
+    *,
+    who: Account,
 ) -> None:
     """Note in the audit log that a printed document went to a printer or a file."""
     with engine.begin() as conn:

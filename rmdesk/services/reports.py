@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, select
 
 from rmdesk.models import Base
 from rmdesk.services import frames
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.exporting import ExportError, write_rows
 from rmdesk.services.progress import Progress
 from rmdesk.services.risk_rules import BY_CODE
@@ -128,7 +129,8 @@ def _currency(conn: Connection) -> pd.Series:
     return rows.drop_duplicates("client_id").set_index("client_id")["currency"]
 
 
-def suggestions_frame(engine: Engine, scope: Scope = Scope()) -> pd.DataFrame:
+@guarded("scope", "scope.rm_id,scope.branch_id")
+def suggestions_frame(engine: Engine, scope: Scope = Scope(), *, who: Account) -> pd.DataFrame:
     s, c, p, sc = T["suggestions"], T["clients"], T["products"], T["client_scores"]
     query = select(
         *_client_cols(),
@@ -167,7 +169,8 @@ def suggestions_frame(engine: Engine, scope: Scope = Scope()) -> pd.DataFrame:
     return frame[SUGGESTION_COLUMNS]
 
 
-def flags_frame(engine: Engine, scope: Scope = Scope()) -> pd.DataFrame:
+@guarded("scope", "scope.rm_id,scope.branch_id")
+def flags_frame(engine: Engine, scope: Scope = Scope(), *, who: Account) -> pd.DataFrame:
     f, c, h, ev = T["risk_flags"], T["clients"], T["holdings"], T["risk_flag_events"]
     query = select(
         f.c.id.label("flag_id"),
@@ -194,7 +197,8 @@ def flags_frame(engine: Engine, scope: Scope = Scope()) -> pd.DataFrame:
     return frame[FLAG_COLUMNS]
 
 
-def contribution_frame(engine: Engine, scope: Scope = Scope()) -> pd.DataFrame:
+@guarded("scope", "scope.rm_id,scope.branch_id")
+def contribution_frame(engine: Engine, scope: Scope = Scope(), *, who: Account) -> pd.DataFrame:
     sc, c = T["client_scores"], T["clients"]
     query = select(
         *_client_cols(),
@@ -211,15 +215,16 @@ def contribution_frame(engine: Engine, scope: Scope = Scope()) -> pd.DataFrame:
     return frame[CONTRIBUTION_COLUMNS]
 
 
+@guarded("scope", "scope.rm_id,scope.branch_id")
 def report_frame(
-    engine: Engine, name: str, scope: Scope = Scope(), period: str | None = None
+    engine: Engine, name: str, scope: Scope = Scope(), period: str | None = None, *, who: Account
 ) -> pd.DataFrame:
     if name == "suggestions":
-        return suggestions_frame(engine, scope)
+        return suggestions_frame(engine, scope, who=who)
     if name == "flags":
-        return flags_frame(engine, scope)
+        return flags_frame(engine, scope, who=who)
     if name == "contribution":
-        return contribution_frame(engine, scope)
+        return contribution_frame(engine, scope, who=who)
     if name == "scorecards":
         from rmdesk.services import scorecard
 
@@ -229,10 +234,11 @@ def report_frame(
             when = scorecard.Period.parse(period)
         except ValueError as exc:
             raise ExportError(str(exc)) from exc
-        return scorecard.export_frame(engine, when, branch_id=scope.branch_id)
+        return scorecard.export_frame(engine, when, branch_id=scope.branch_id, who=who)
     raise ExportError(f"no report {name!r}; reports: {', '.join(REPORTS)}")
 
 
+@guarded("scope", "scope.rm_id,scope.branch_id")
 def export_report(
     engine: Engine,
     name: str,
@@ -243,8 +249,9 @@ def export_report(
     period: str | None = None,
     actor: str = "cli",
     progress: Progress | None = None,
+    who: Account,
 ) -> int:
-    frame = report_frame(engine, name, scope, period)
+    frame = report_frame(engine, name, scope, period, who=who)
     clean = frame.astype(object).where(frame.notna(), None)
     rows = clean.itertuples(index=False, name=None)
     return write_rows(
@@ -258,4 +265,5 @@ def export_report(
         actor=actor,
         progress=progress,
         detail={"report": name, "period": period},
+        who=who,
     )

@@ -22,6 +22,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus
 from rmdesk.services import audit, frames
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
@@ -219,6 +220,7 @@ TARGET = {
 }
 
 
+@guarded("flag", "flag_id")
 def act(
     engine: Engine,
     flag_id: int,
@@ -231,6 +233,7 @@ def act(
     until: dt.date | None = None,
     today: dt.date | None = None,
     params: Parameters | None = None,
+    who: Account,
 ) -> int:
     """Move a flag; returns its new version. ``version`` guards against a concurrent change."""
     if action not in TARGET:
@@ -291,7 +294,8 @@ def act(
         return int(old.version) + 1
 
 
-def history(engine: Engine, flag_id: int) -> pd.DataFrame:
+@guarded("flag", "flag_id")
+def history(engine: Engine, flag_id: int, *, who: Account) -> pd.DataFrame:
     """A flag's events, oldest first."""
     with engine.connect() as conn:
         result = conn.execute(

@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Role
 from rmdesk.services import audit
+from rmdesk.services.access import ADMINS, HEADS, Account, guarded, open_to
 from rmdesk.services.scorecard_kpis import (
     KPI_INFO,
     KPI_KEYS,
@@ -147,8 +148,9 @@ def _rules(
     return out
 
 
+@open_to()
 def weights(
-    engine: Engine, branch_id: int | None = None, on: dt.date | None = None
+    engine: Engine, branch_id: int | None = None, on: dt.date | None = None, *, who: Account
 ) -> pd.DataFrame:
     """The weight, target and penalty of every KPI for a branch (None: the bank) on a date."""
     on = on or dt.date.today()
@@ -181,6 +183,7 @@ def _number(name: str, value: float | Decimal | str) -> Decimal:
     return number
 
 
+@open_to(ADMINS)
 def set_weight(
     engine: Engine,
     kpi: str,
@@ -191,6 +194,7 @@ def set_weight(
     branch_id: int | None = None,
     valid_from: dt.date,
     actor: str,
+    who: Account,
 ) -> int:
     """Set a KPI's weight, target (None: the default) and penalty from a date; audited.
 
@@ -364,6 +368,7 @@ def _columns() -> list[str]:
     return [*head, *KPI_KEYS, *[f"{k}_attainment" for k in KPI_KEYS], *tail]
 
 
+@guarded("scope", "rm_id,branch_id")
 def scorecards(
     engine: Engine,
     period: Period,
@@ -371,6 +376,7 @@ def scorecards(
     branch_id: int | None = None,
     rm_id: int | None = None,
     today: dt.date | None = None,
+    who: Account,
 ) -> pd.DataFrame:
     """One row per active RM: every KPI, its attainment, the score and the rank in the branch.
 
@@ -419,14 +425,20 @@ def scorecards(
     return frame[_columns()]
 
 
+@guarded("scope", "rm_id")
 def trend(
-    engine: Engine, rm_id: int, periods: Sequence[Period], *, today: dt.date | None = None
+    engine: Engine,
+    rm_id: int,
+    periods: Sequence[Period],
+    *,
+    today: dt.date | None = None,
+    who: Account,
 ) -> pd.DataFrame:
     """An RM's score, rank and KPI values per period, in the order given (for a chart)."""
     columns = ["period", "start", "end", "score", "rank", *KPI_KEYS, "left_out"]
     rows = []
     for period in periods:
-        card = scorecards(engine, period, rm_id=rm_id, today=today)
+        card = scorecards(engine, period, rm_id=rm_id, today=today, who=who)
         row: dict[str, Any] = {"period": str(period), "start": period.start, "end": period.end}
         if not card.empty:
             row |= {c: card[c].iloc[0] for c in columns if c in card}
@@ -434,8 +446,15 @@ def trend(
     return _typed(pd.DataFrame(rows).reindex(columns=columns))
 
 
+@guarded("scope", "rm_id")
 def kpi_clients(
-    engine: Engine, rm_id: int, period: Period, kpi: str, *, today: dt.date | None = None
+    engine: Engine,
+    rm_id: int,
+    period: Period,
+    kpi: str,
+    *,
+    today: dt.date | None = None,
+    who: Account,
 ) -> pd.DataFrame:
     """The clients (holdings, outcomes, visits, flags, courses) behind one RM's KPI.
 
@@ -447,15 +466,17 @@ def kpi_clients(
         return kpi_rows(conn, scope_for(conn, period, [rm_id], today), kpi)
 
 
+@guarded("scope", "branch_id", roles=HEADS)
 def export_frame(
     engine: Engine,
     period: Period,
     branch_id: int | None = None,
     *,
     today: dt.date | None = None,
+    who: Account,
 ) -> pd.DataFrame:
     """The scorecards in the stable columns of ``EXPORT_COLUMNS`` (money in minor units)."""
-    card = scorecards(engine, period, branch_id=branch_id, today=today)
+    card = scorecards(engine, period, branch_id=branch_id, today=today, who=who)
     out = card.rename(columns={"username": "rm", "contribution": "contribution_minor"}).reindex(
         columns=EXPORT_COLUMNS
     )

@@ -34,6 +34,7 @@ from sqlalchemy import Engine, select
 
 from rmdesk.models import Base
 from rmdesk.services import audit, branch_review, pdf_charts, printing, scorecard, wording
+from rmdesk.services.access import HEADS, Account, guarded
 from rmdesk.services.printing import MARGIN, Words
 from rmdesk.services.scorecard_kpis import KPIS, Period
 
@@ -100,7 +101,10 @@ class ReportData:
     pareto: branch_review.BranchPareto
 
 
-def report_data(engine: Engine, branch_id: int, period: Period, *, today: dt.date) -> ReportData:
+@guarded("scope", "branch_id", roles=HEADS)
+def report_data(
+    engine: Engine, branch_id: int, period: Period, *, today: dt.date, who: Account
+) -> ReportData:
     branches = T["branches"]
     with engine.connect() as conn:
         name = conn.execute(
@@ -109,9 +113,11 @@ def report_data(engine: Engine, branch_id: int, period: Period, *, today: dt.dat
     if name is None:
         raise ReportError(f"no branch with id {branch_id}")
     periods = branch_review.trend_periods(period)
-    trend = branch_review.branch_trend(engine, branch_id, periods, today=today)
-    cards = scorecard.scorecards(engine, period, branch_id=branch_id, today=today)
-    previous = scorecard.scorecards(engine, period.previous(), branch_id=branch_id, today=today)
+    trend = branch_review.branch_trend(engine, branch_id, periods, today=today, who=who)
+    cards = scorecard.scorecards(engine, period, branch_id=branch_id, today=today, who=who)
+    previous = scorecard.scorecards(
+        engine, period.previous(), branch_id=branch_id, today=today, who=who
+    )
     return ReportData(
         branch_id=branch_id,
         branch=str(name),
@@ -119,8 +125,8 @@ def report_data(engine: Engine, branch_id: int, period: Period, *, today: dt.dat
         cards=cards,
         previous=previous,
         trend=trend,
-        rules=scorecard.weights(engine, branch_id, on=period.end),
-        pareto=branch_review.branch_pareto(engine, branch_id),
+        rules=scorecard.weights(engine, branch_id, on=period.end, who=who),
+        pareto=branch_review.branch_pareto(engine, branch_id, who=who),
     )
 
 
@@ -406,6 +412,7 @@ def render(
     )
 
 
+@guarded("scope", "rm_id,branch_id", roles=HEADS)
 def write_report(
     engine: Engine,
     branch_id: int,
@@ -416,18 +423,19 @@ def write_report(
     language: str = "zh_CN",
     rm_id: int | None = None,
     today: dt.date | None = None,
+    who: Account,
 ) -> int:
     """Write the branch's report (or one RM's) at ``path``, whole or not at all, and audit it;
     returns the number of pages."""
-    data = report_data(engine, branch_id, period, today=today or dt.date.today())
+    data = report_data(engine, branch_id, period, today=today or dt.date.today(), who=who)
     if rm_id is not None and not (data.cards["rm_id"] == rm_id).any():
         users = T["users"]
         with engine.connect() as conn:
-            who = conn.execute(select(users.c.username).where(users.c.id == rm_id)).scalar()
+            name = conn.execute(select(users.c.username).where(users.c.id == rm_id)).scalar()
         raise ReportError(
-            f"{who or rm_id} 不是{data.branch}在 {period} 有考核的客户经理。"
+            f"{name or rm_id} 不是{data.branch}在 {period} 有考核的客户经理。"
             if language.startswith("zh")
-            else f"{who or rm_id} is not an RM with a scorecard in {data.branch} for {period}"
+            else f"{name or rm_id} is not an RM with a scorecard in {data.branch} for {period}"
         )
     generated = dt.datetime.now().astimezone()
     pages = printing.write_whole(

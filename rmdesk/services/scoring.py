@@ -30,6 +30,7 @@ from rmdesk.services import (
     risk_rules,
     suggestions,
 )
+from rmdesk.services.access import Account, guarded, system
 from rmdesk.services.contribution import (
     per_client,
     per_holding,
@@ -112,11 +113,20 @@ class Loaded:
     periods: list[dt.date]
 
 
-def load(engine: Engine, conn: Connection, window: Window, params: parameters.Parameters) -> Loaded:
+def _load(
+    engine: Engine,
+    conn: Connection,
+    window: Window,
+    params: parameters.Parameters,
+    *,
+    who: Account,
+) -> Loaded:
     c, h, p = T["clients"], T["holdings"], T["products"]
     inter = T["interactions"]
     periods = pricing_periods(conn, window)
-    features = holding_features(engine, window, params, periods)
+    # the run was let in for its scope; reading every holding's month is a step of it (the
+    # peer groups are bank-wide), done as the program and never handed back to the caller
+    features = holding_features(engine, window, params, periods, who=system(who.username))
     clients = _frame(
         conn,
         select(
@@ -196,6 +206,7 @@ def _client_profile(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
     return out
 
 
+@guarded("scope", "rm,branch")
 def score(
     engine: Engine,
     *,
@@ -205,6 +216,7 @@ def score(
     today: dt.date | None = None,
     actor: str = "system",
     progress: Progress | None = None,
+    who: Account,
 ) -> ScoreResult:
     """Recompute contribution, tiers, flags and suggestions for the bank, a branch or an RM."""
     progress = progress or NullProgress()
@@ -216,7 +228,7 @@ def score(
         as_of = as_of or data_date(conn)
         scope, scope_filter = resolve_scope(conn, branch, rm)
         window = Window(as_of)
-        loaded = load(engine, conn, window, params)
+        loaded = _load(engine, conn, window, params, who=who)
         known = loaded.clients["client_id"].tolist()
         if scope_filter is not None:
             chosen = set(conn.execute(select(T["clients"].c.id).where(scope_filter)).scalars())

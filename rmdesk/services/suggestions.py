@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, Text, bindparam, cast, delete, insert
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, SuggestionStatus
 from rmdesk.services import audit
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
@@ -183,6 +184,7 @@ def _same_json(stored: str | None, data: dict[str, Any]) -> bool:
     return stored == json.dumps(data) or bool(json.loads(stored) == data)
 
 
+@guarded("suggestion", "suggestion_id")
 def record_outcome(
     engine: Engine,
     suggestion_id: int,
@@ -193,6 +195,7 @@ def record_outcome(
     note: str | None = None,
     at: dt.datetime | None = None,
     version: int | None = None,
+    who: Account,
 ) -> None:
     """Record pitched / accepted / declined / not now for a suggestion, with its date."""
     if outcome not in OUTCOMES:

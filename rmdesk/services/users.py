@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from rmdesk.models import AuditEntry, Branch, Role, User
 from rmdesk.services import audit
+from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.passwords import hash_password, verify_password
 
 MIN_PASSWORD = 8
@@ -27,7 +27,10 @@ def has_admin(engine: Engine) -> bool:
     return found is not None
 
 
-def create_admin(engine: Engine, username: str, password: str, *, actor: str = "cli") -> None:
+@open_to(ADMINS)
+def create_admin(
+    engine: Engine, username: str, password: str, *, actor: str = "cli", who: Account
+) -> None:
     """Add an administrator account (the first one is made by ``rmdesk-cli init``)."""
     check_password(password)
     with engine.begin() as conn:
@@ -48,7 +51,15 @@ def create_admin(engine: Engine, username: str, password: str, *, actor: str = "
         audit.record(conn, actor, "create_user", "users", username, {"role": "admin"})
 
 
-def set_password(engine: Engine, username: str, password: str, *, actor: str = "cli") -> None:
+@open_to(ADMINS)
+def set_password(
+    engine: Engine, username: str, password: str, *, actor: str = "cli", who: Account
+) -> None:
+    """An administrator sets ``username``'s password (a new user, a forgotten password)."""
+    _store_password(engine, username, password, actor=actor)
+
+
+def _store_password(engine: Engine, username: str, password: str, *, actor: str) -> None:
     check_password(password)
     with engine.begin() as conn:
         done = conn.execute(
@@ -88,7 +99,7 @@ def change_password(
     except LoginError as exc:
         message = "the current password is wrong" if exc.reason == "wrong" else str(exc)
         raise PasswordChangeError(message, "current", exc.reason) from exc
-    set_password(engine, username, new, actor=username)
+    _store_password(engine, username, new, actor=username)
 
 
 def check_password(password: str) -> None:
@@ -97,7 +108,8 @@ def check_password(password: str) -> None:
         raise UserError(f"a password needs at least {MIN_PASSWORD} characters")
 
 
-def user_id(engine: Engine, username: str) -> int:
+@open_to()
+def user_id(engine: Engine, username: str, *, who: Account) -> int:
     """The id of ``username``; UserError names it when there is no such user."""
     with engine.connect() as conn:
         found = conn.execute(select(User.id).where(User.username == username)).scalar()
@@ -106,38 +118,14 @@ def user_id(engine: Engine, username: str) -> int:
     return int(found)
 
 
-def branch_id(engine: Engine, code: str) -> int:
+@open_to()
+def branch_id(engine: Engine, code: str, *, who: Account) -> int:
     """The id of the branch with ``code``; UserError names it when there is none."""
     with engine.connect() as conn:
         found = conn.execute(select(Branch.id).where(Branch.code == code)).scalar()
     if found is None:
         raise UserError(f"no branch {code!r}")
     return int(found)
-
-
-@dataclass(frozen=True)
-class Account:
-    """Who is logged in: what the app shows and allows follows from ``role``."""
-
-    id: int
-    username: str
-    display_name: str
-    role: Role
-    branch_id: int | None
-    branch_name: str | None
-    branch_code: str | None = None
-
-    @property
-    def is_rm(self) -> bool:
-        return self.role == Role.RM
-
-    @property
-    def is_head(self) -> bool:
-        return self.role == Role.BRANCH_HEAD
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN
 
 
 class LoginError(Exception):
@@ -176,7 +164,8 @@ def locked_until(conn: Connection, username: str, now: dt.datetime) -> dt.dateti
     return last + LOCK_FOR  # type: ignore[no-any-return]
 
 
-def unlock(engine: Engine, username: str, *, actor: str) -> None:
+@open_to(ADMINS)
+def unlock(engine: Engine, username: str, *, actor: str, who: Account) -> None:
     """End a lock (an administrator, after checking who is asking)."""
     with engine.begin() as conn:
         if conn.execute(select(User.id).where(User.username == username)).first() is None:
@@ -184,7 +173,9 @@ def unlock(engine: Engine, username: str, *, actor: str) -> None:
         audit.record(conn, actor, "unlock", "users", username)
 
 
-def _account_query() -> Any:
+def _account_query(secured: bool = False) -> Any:
+    """The account's columns (and its password hash, unless the login may not read it)."""
+    hashed = [] if secured else [User.password_hash]
     return select(
         User.id,
         User.username,
@@ -194,7 +185,7 @@ def _account_query() -> Any:
         Branch.name.label("branch_name"),
         Branch.code.label("branch_code"),
         User.active,
-        User.password_hash,
+        *hashed,
     ).outerjoin(Branch, Branch.id == User.branch_id)
 
 
@@ -217,7 +208,13 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
         raise LoginError("enter a user name", "empty")
     now = dt.datetime.now(dt.UTC)
     with engine.connect() as conn:
-        row = conn.execute(_account_query().where(User.username == username)).first()
+        secured = audit.row_secured(conn)
+        row = conn.execute(_account_query(secured).where(User.username == username)).first()
+        stored = (
+            conn.execute(text("SELECT rmdesk_password_hash(:u)"), {"u": username}).scalar()
+            if secured  # a database login of its own reads only its own user's hash
+            else (row.password_hash if row is not None else None)
+        )
         until = locked_until(conn, username, now)
     if until is not None:  # the password is not even checked: no guessing while locked
         with engine.begin() as conn:
@@ -229,7 +226,7 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
             "locked",
             until,
         )
-    ok = row is not None and verify_password(row.password_hash, password)
+    ok = row is not None and verify_password(stored, password)
     with engine.begin() as conn:
         audit.record(conn, username, "login" if ok else "login_failed", "users", username)
     if row is None or not ok:
@@ -242,7 +239,9 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
 def account(engine: Engine, user_id: int) -> Account:
     """The account with ``user_id`` (for tools and tests that act as a user)."""
     with engine.connect() as conn:
-        row = conn.execute(_account_query().where(User.id == user_id)).first()
+        row = conn.execute(
+            _account_query(audit.row_secured(conn)).where(User.id == user_id)
+        ).first()
     if row is None:
         raise UserError(f"no user with id {user_id}")
     return _account(row)

@@ -17,6 +17,7 @@ from rmdesk.db import write_transaction
 from rmdesk.models import Base, Channel, VisitStatus
 from rmdesk.services import audit
 from rmdesk.services import visit_calendar as words
+from rmdesk.services.access import ADMINS, Account, guarded, open_to
 from rmdesk.services.visit_calendar import reason_json
 
 if TYPE_CHECKING:
@@ -111,7 +112,8 @@ def _next_slot(conn: Connection, user_id: int, day: dt.date, *, besides: int) ->
     return int(top or 0) + 1
 
 
-def accept(engine: Engine, visit_id: int, *, user_id: int, version: int) -> int:
+@guarded("visit", "visit_id")
+def accept(engine: Engine, visit_id: int, *, user_id: int, version: int, who: Account) -> int:
     """The RM takes a proposed visit into the plan (proposed → planned); returns its version."""
     with write_transaction(engine) as conn:
         actor = _username(conn, user_id)
@@ -121,6 +123,7 @@ def accept(engine: Engine, visit_id: int, *, user_id: int, version: int) -> int:
     return new
 
 
+@guarded("visit", "visit_id")
 def move(
     engine: Engine,
     visit_id: int,
@@ -129,6 +132,7 @@ def move(
     user_id: int,
     version: int,
     today: dt.date | None = None,
+    who: Account,
 ) -> int:
     """Move a proposed or planned visit to another day (it becomes planned); returns its version.
 
@@ -158,7 +162,10 @@ def move(
     return new
 
 
-def cancel(engine: Engine, visit_id: int, *, user_id: int, version: int, reason: str) -> int:
+@guarded("visit", "visit_id")
+def cancel(
+    engine: Engine, visit_id: int, *, user_id: int, version: int, reason: str, who: Account
+) -> int:
     """Cancel a proposed or planned visit; the reason is kept in its notes. Returns its version."""
     if not reason.strip():
         raise PlanError("Say why the visit is cancelled.")
@@ -170,6 +177,7 @@ def cancel(engine: Engine, visit_id: int, *, user_id: int, version: int, reason:
     return new
 
 
+@guarded("visit", "visit_id")
 def complete(
     engine: Engine,
     visit_id: int,
@@ -181,6 +189,7 @@ def complete(
     next_step: str | None = None,
     follow_up_on: dt.date | None = None,
     at: dt.datetime | None = None,
+    who: Account,
 ) -> Completion:
     """Record a visit as done: the visit, a 'visit' interaction in the contact history and,
     when ``follow_up_on`` is given, a planned follow-up visit on that day.
@@ -261,7 +270,8 @@ def complete(
     return Completion(new, int(interaction_id), None if follow_id is None else int(follow_id))
 
 
-def mark_missed(engine: Engine, *, today: dt.date, actor: str = "system") -> int:
+@open_to(ADMINS)
+def mark_missed(engine: Engine, *, today: dt.date, actor: str = "system", who: Account) -> int:
     """Planned visits dated before ``today`` that nobody closed become missed; returns how many."""
     visits = T["visits"]
     with write_transaction(engine) as conn:

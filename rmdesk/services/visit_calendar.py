@@ -20,6 +20,7 @@ from sqlalchemy import Engine, select
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, VisitStatus
 from rmdesk.services import audit, wording
+from rmdesk.services.access import Account, guarded
 
 T = Base.metadata.tables
 
@@ -154,6 +155,7 @@ def working_days(start: dt.date, end: dt.date, country: str = "CN") -> list[dt.d
     return days
 
 
+@guarded("scope", "rm_id")
 def export_ics(
     engine: Engine,
     rm_id: int,
@@ -164,6 +166,7 @@ def export_ics(
     language: str = "zh_CN",
     include_proposed: bool = False,
     actor: str = "system",
+    who: Account,
 ) -> int:
     """Write one RM's visits from ``start`` to ``end`` as an .ics file; returns the event count.
 

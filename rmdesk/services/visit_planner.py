@@ -22,6 +22,7 @@ from rmdesk.db import write_transaction
 from rmdesk.models import Base, ClientStatus, FlagStatus, Severity, SuggestionStatus, VisitStatus
 from rmdesk.services import audit, parameters
 from rmdesk.services import visit_calendar as words
+from rmdesk.services.access import ADMINS, Account, guarded, open_to
 from rmdesk.services.parameters import Parameters
 from rmdesk.services.progress import Cancelled, NullProgress, Progress
 from rmdesk.services.visit_actions import PlanError
@@ -334,6 +335,7 @@ def _schedule(
     return plan, pending
 
 
+@guarded("scope", "rm_id")
 def propose_plan(
     engine: Engine,
     rm_id: int,
@@ -342,6 +344,7 @@ def propose_plan(
     weeks: int | None = None,
     params: Parameters | None = None,
     actor: str = "system",
+    who: Account,
 ) -> pd.DataFrame:
     """Propose one RM's visits for ``weeks`` weeks from ``start``, one row per proposed visit.
 
@@ -513,6 +516,7 @@ def _write_proposals(
 # --- overdue contacts ----------------------------------------------------------------------
 
 
+@guarded("scope", "rm_id,branch_id")
 def overdue_contacts(
     engine: Engine,
     *,
@@ -520,6 +524,7 @@ def overdue_contacts(
     branch_id: int | None = None,
     today: dt.date,
     params: Parameters | None = None,
+    who: Account,
 ) -> pd.DataFrame:
     """Active clients whose last contact plus their tier's cadence is before ``today``.
 
@@ -582,6 +587,7 @@ def overdue_contacts(
     return frame
 
 
+@open_to(ADMINS)
 def plan_everyone(
     engine: Engine,
     *,
@@ -589,6 +595,7 @@ def plan_everyone(
     weeks: int | None = None,
     actor: str = "system",
     progress: Progress | None = None,
+    who: Account,
 ) -> list[tuple[int, str, pd.DataFrame]]:
     """Propose a plan for every active RM (user id, user name, proposed visits), in name order."""
     from rmdesk.models import Role, User
@@ -607,7 +614,13 @@ def plan_everyone(
             raise Cancelled
         progress.report(done, len(rms), f"planning visits: {name}")
         frame = propose_plan(
-            engine, int(rm_id), start=start, weeks=weeks, params=params, actor=actor
+            engine,
+            int(rm_id),
+            start=start,
+            weeks=weeks,
+            params=params,
+            actor=actor,
+            who=who,
         )
         results.append((int(rm_id), str(name), frame))
     progress.report(len(rms), len(rms), "visits planned")

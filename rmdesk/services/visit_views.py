@@ -18,8 +18,8 @@ from sqlalchemy import Engine, select
 
 from rmdesk.models import Base, Role, VisitStatus
 from rmdesk.services import parameters, visit_actions
+from rmdesk.services.access import Account, guarded
 from rmdesk.services.progress import NullProgress, Progress
-from rmdesk.services.users import Account
 from rmdesk.services.visit_calendar import reason_text, working_days
 from rmdesk.services.visit_planner import overdue_contacts
 
@@ -75,8 +75,9 @@ class PlannerRm:
     branch_name: str | None
 
 
-def planner_rms(engine: Engine, user: Account) -> list[PlannerRm]:
-    """The RMs whose plans ``user`` may open: an RM their own, a branch head the branch's
+@guarded("user")
+def planner_rms(engine: Engine, *, who: Account) -> list[PlannerRm]:
+    """The RMs whose plans ``who`` may open: an RM their own, a branch head the branch's
     active RMs, an administrator every active RM (by branch, then user name)."""
     users, branches = T["users"], T["branches"]
     query = (
@@ -84,15 +85,15 @@ def planner_rms(engine: Engine, user: Account) -> list[PlannerRm]:
         .outerjoin(branches, branches.c.id == users.c.branch_id)
         .order_by(branches.c.name, users.c.username)
     )
-    if user.is_rm:
-        query = query.where(users.c.id == user.id)
-    elif user.is_head:
+    if who.is_rm:
+        query = query.where(users.c.id == who.id)
+    elif who.is_head:
         query = query.where(
             users.c.role == Role.RM,
             users.c.active.is_(True),
-            users.c.branch_id == user.branch_id,
+            users.c.branch_id == who.branch_id,
         )
-    elif user.is_admin:
+    elif who.is_admin:
         query = query.where(users.c.role == Role.RM, users.c.active.is_(True))
     else:  # a role the planner does not know sees nobody's plan
         return []
@@ -154,6 +155,7 @@ def first_working_day(on_or_after: dt.date, country: str) -> dt.date:
 # --- the visits ------------------------------------------------------------------------------
 
 
+@guarded("scope", "rm_id")
 def rm_visits(
     engine: Engine,
     rm_id: int,
@@ -162,6 +164,7 @@ def rm_visits(
     end: dt.date | None = None,
     statuses: Sequence[VisitStatus] | None = None,
     language: str = "zh_CN",
+    who: Account,
 ) -> pd.DataFrame:
     """An RM's visits from ``start`` to ``end`` (either open), day by day in route order, with
     the client's name, tier and district and the reason in ``language``; ``version`` is what an
@@ -250,6 +253,7 @@ class PlannerData:
     plan_start: dt.date
 
 
+@guarded("scope", "rm_id")
 def planner_data(
     engine: Engine,
     rm_id: int,
@@ -259,18 +263,24 @@ def planner_data(
     today: dt.date,
     language: str,
     progress: Progress | None = None,
+    who: Account,
 ) -> PlannerData:
     """The screen's data in one go, so that it is loaded off the GUI thread in one task."""
     progress = progress or NullProgress()
     params = parameters.load(engine)
     progress.report(0, 3, "visits")
-    shown = rm_visits(engine, rm_id, start=start, end=end, language=language)
+    shown = rm_visits(engine, rm_id, start=start, end=end, language=language, who=who)
     progress.report(1, 3, "proposed plan")
     proposed = rm_visits(
-        engine, rm_id, start=today, statuses=[VisitStatus.PROPOSED], language=language
+        engine,
+        rm_id,
+        start=today,
+        statuses=[VisitStatus.PROPOSED],
+        language=language,
+        who=who,
     )
     progress.report(2, 3, "overdue contacts")
-    overdue = overdue_contacts(engine, rm_id=rm_id, today=today, params=params)
+    overdue = overdue_contacts(engine, rm_id=rm_id, today=today, params=params, who=who)
     progress.report(3, 3)
     return PlannerData(
         rm_id=rm_id,
@@ -326,21 +336,26 @@ def _each(
     return result
 
 
+@guarded("visit", "visits")
 def accept_visits(
     engine: Engine,
     visits: Sequence[tuple[int, int]],
     *,
     user_id: int,
     progress: Progress | None = None,
+    who: Account,
 ) -> BatchResult:
     """Accept each (visit id, version): proposed → planned."""
     return _each(
         visits,
-        lambda vid, version: visit_actions.accept(engine, vid, user_id=user_id, version=version),
+        lambda vid, version: visit_actions.accept(
+            engine, vid, user_id=user_id, version=version, who=who
+        ),
         progress,
     )
 
 
+@guarded("visit", "visits")
 def move_visits(
     engine: Engine,
     visits: Sequence[tuple[int, int]],
@@ -349,17 +364,25 @@ def move_visits(
     user_id: int,
     today: dt.date,
     progress: Progress | None = None,
+    who: Account,
 ) -> BatchResult:
     """Move each (visit id, version) to ``new_date``; each goes last in that day's route."""
     return _each(
         visits,
         lambda vid, version: visit_actions.move(
-            engine, vid, new_date, user_id=user_id, version=version, today=today
+            engine,
+            vid,
+            new_date,
+            user_id=user_id,
+            version=version,
+            today=today,
+            who=who,
         ),
         progress,
     )
 
 
+@guarded("visit", "visits")
 def cancel_visits(
     engine: Engine,
     visits: Sequence[tuple[int, int]],
@@ -367,6 +390,7 @@ def cancel_visits(
     user_id: int,
     reason: str,
     progress: Progress | None = None,
+    who: Account,
 ) -> BatchResult:
     """Cancel each (visit id, version) with the same reason."""
     if not reason.strip():  # one message, not one per visit
@@ -374,7 +398,12 @@ def cancel_visits(
     return _each(
         visits,
         lambda vid, version: visit_actions.cancel(
-            engine, vid, user_id=user_id, version=version, reason=reason
+            engine,
+            vid,
+            user_id=user_id,
+            version=version,
+            reason=reason,
+            who=who,
         ),
         progress,
     )

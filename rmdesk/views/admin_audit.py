@@ -100,7 +100,7 @@ class AuditTab(QWidget):
         engine = self.ctx.db.engine
         self.ctx.runner.run(
             self.tr("Reading the audit trail"),
-            lambda _p: audit.choices(engine),
+            lambda _p: audit.choices(engine, who=self.ctx.user),
             self._show_choices,
             error_handler(self),
             window=self.window(),
@@ -133,6 +133,7 @@ class AuditTab(QWidget):
                 entity_id=entity_id,
                 since=since,
                 until=until,
+                who=self.ctx.user,
             ),
             self._show,
             error_handler(self),

@@ -299,7 +299,7 @@ class CatalogueTab(QWidget):
         engine = self.ctx.db.engine
         self.ctx.runner.run(
             self.tr("Loading the product catalogue"),
-            lambda _p: directory.list_products(engine),
+            lambda _p: directory.list_products(engine, who=self.ctx.user),
             self._show,
             error_handler(self),
             window=self.window(),
@@ -335,7 +335,7 @@ class CatalogueTab(QWidget):
         self.versions_box.setTitle(self.tr("Pricing versions of %1").replace("%1", name))
         self.ctx.runner.run(
             self.tr("Loading pricing versions"),
-            lambda _p: pricing.versions(engine, code),
+            lambda _p: pricing.versions(engine, code, who=self.ctx.user),
             self.versions.set_frame,
             error_handler(self),
             window=self.window(),
@@ -375,7 +375,13 @@ class CatalogueTab(QWidget):
         self.ctx.runner.run(
             self.tr("Saving the pricing"),
             lambda _p: pricing.change(
-                engine, code, changes, valid_from=valid_from, actor=actor, note=note
+                engine,
+                code,
+                changes,
+                valid_from=valid_from,
+                actor=actor,
+                note=note,
+                who=self.ctx.user,
             ),
             done,
             lambda exc, _t: dialog.failed(exc),

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rmdesk import secrets
 from rmdesk.services import connection
 from rmdesk.services.connection import ConnectionReport, UrlError, check_connection, parse_url
 from rmdesk.services.progress import Progress
@@ -272,10 +273,23 @@ class AdminConnectionPanel(QWidget):
             problem = PROBLEMS.get(exc.code, PROBLEMS[connection.BAD_URL])
             set_message(self.result, _connection_text(problem), "error")
             return
-        if self._store(url):
+        bare, password = secrets.without_password(url)
+        kept = ""
+        if password is not None:  # never into the settings file: the keyring, or asked
+            try:
+                secrets.remember(url)
+                kept = self.tr("The password is kept in the system keyring.")
+            except secrets.NoKeyring:
+                kept = self.tr(
+                    "This computer has no keyring to keep the password in: rmdesk will ask "
+                    "for it at each start."
+                )
+        if self._store(bare):
             message = self.tr(
                 "Saved. rmdesk will use %1 from its next start: restart rmdesk to switch."
             ).replace("%1", connection.safe_display(url))
+            if kept:
+                message += " " + kept
             tested = self.last_report if self._tested_text == text else None
             if tested is not None and not _usable(tested):
                 message += " " + self.tr("Note: the last test of this database failed.")

@@ -300,7 +300,7 @@ class AdminImportPanel(QWidget):
 
         def work(progress: Progress) -> dict[str, int]:
             progress.report(0, 0, text)
-            data = check_input(engine, kind, path, source=source)
+            data = check_input(engine, kind, path, source=source, who=self.ctx.user)
             check(progress)  # the readers cannot stop half-way; a cancel counts from here
             return would_write(data)
 
@@ -356,6 +356,7 @@ class AdminImportPanel(QWidget):
                 force=force,
                 actor=actor,
                 progress=_StepNames(progress, names),
+                who=self.ctx.user,
             )
 
         self._start()

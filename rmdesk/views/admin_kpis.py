@@ -197,7 +197,7 @@ class KpiTab(QWidget):
         engine = self.ctx.db.engine
         self.ctx.runner.run(
             self.tr("Loading the branches"),
-            lambda _p: directory.list_branches(engine),
+            lambda _p: directory.list_branches(engine, who=self.ctx.user),
             self._branches,
             error_handler(self),
             window=self.window(),
@@ -223,7 +223,7 @@ class KpiTab(QWidget):
         engine, branch, on = self.ctx.db.engine, self.branch_id(), _day(self.on)
         self.ctx.runner.run(
             self.tr("Loading the KPI weights"),
-            lambda _p: scorecard.weights(engine, branch, on),
+            lambda _p: scorecard.weights(engine, branch, on, who=self.ctx.user),
             self._show,
             error_handler(self),
             window=self.window(),
@@ -316,6 +316,7 @@ class KpiTab(QWidget):
                 branch_id=branch,
                 valid_from=valid_from,
                 actor=actor,
+                who=self.ctx.user,
             ),
             done,
             lambda exc, _t: self.status.show_error(exc),

@@ -176,7 +176,10 @@ class UsersTab(QWidget):
         engine = self.ctx.db.engine
         self.ctx.runner.run(
             self.tr("Loading users and branches"),
-            lambda _p: (directory.list_users(engine), directory.list_branches(engine)),
+            lambda _p: (
+                directory.list_users(engine, who=self.ctx.user),
+                directory.list_branches(engine, who=self.ctx.user),
+            ),
             self._show,
             error_handler(self),
             window=self.window(),
@@ -278,13 +281,14 @@ class UsersTab(QWidget):
 
     def save_user(self, dialog: UserDialog) -> None:
         engine, actor, values = self.ctx.db.engine, self.ctx.user.username, dialog.values()
+        who = self.ctx.user
         user_id, version = dialog.user_id, dialog.version
         if user_id is None:
             name = str(values["username"]).strip()
             message = self.tr("User %1 added").replace("%1", name)
 
             def work(_p: object) -> object:
-                return directory.create_user(engine, actor=actor, **values)
+                return directory.create_user(engine, actor=actor, who=who, **values)
 
         else:
             name = dialog.username.text()
@@ -293,7 +297,7 @@ class UsersTab(QWidget):
             def work(_p: object) -> object:
                 assert user_id is not None and version is not None
                 return directory.update_user(
-                    engine, user_id, version=version, actor=actor, **values
+                    engine, user_id, version=version, actor=actor, who=who, **values
                 )
 
         def done(_result: object) -> None:
@@ -344,7 +348,9 @@ class UsersTab(QWidget):
 
         self.ctx.runner.run(
             self.tr("Saving the user"),
-            lambda _p: directory.set_active(engine, user_id, active, version=version, actor=actor),
+            lambda _p: directory.set_active(
+                engine, user_id, active, version=version, actor=actor, who=self.ctx.user
+            ),
             done,
             self._refused,
             write=True,
@@ -367,7 +373,7 @@ class UsersTab(QWidget):
         message = self.tr("New password set for %1").replace("%1", name)
         self.ctx.runner.run(
             self.tr("Saving the password"),
-            lambda _p: users.set_password(engine, name, password, actor=actor),
+            lambda _p: users.set_password(engine, name, password, actor=actor, who=self.ctx.user),
             lambda _r: self._saved(dialog, message),
             lambda exc, _t: dialog.failed(exc),
             write=True,
@@ -386,14 +392,15 @@ class UsersTab(QWidget):
 
     def save_branch(self, dialog: BranchDialog) -> None:
         engine, actor, values = self.ctx.db.engine, self.ctx.user.username, dialog.values()
+        who = self.ctx.user
         branch_id = dialog.branch_id
         code = dialog.code.text().strip()
         message = self.tr("Branch %1 saved").replace("%1", code)
 
         def work(_p: object) -> object:
             if branch_id is None:
-                return directory.create_branch(engine, actor=actor, **values)
-            directory.update_branch(engine, branch_id, actor=actor, **values)
+                return directory.create_branch(engine, actor=actor, who=who, **values)
+            directory.update_branch(engine, branch_id, actor=actor, who=who, **values)
             return branch_id
 
         def done(_result: object) -> None:

@@ -182,12 +182,12 @@ class BookView(QWidget):
         return {}
 
     def refresh(self) -> None:
-        engine, scope, today = self.ctx.db.engine, self.scope(), self.ctx.today
+        engine, scope, today, who = self.ctx.db.engine, self.scope(), self.ctx.today, self.ctx.user
         columns = self.model.columns
         self.count.setText(self.tr("Loading…"))
 
         def load(_progress: object) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-            frame = client_book(engine, today=today, **scope)
+            frame = client_book(engine, today=today, who=who, **scope)
             return frame, sort_codes(frame, columns)  # text sort codes made here, not on click
 
         self.ctx.runner.run(

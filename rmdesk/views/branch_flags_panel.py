@@ -81,7 +81,9 @@ class FlagsPanel(QWidget):
         engine = self.ctx.db.engine
 
         def work(_p: object) -> tuple[pd.DataFrame, pd.DataFrame]:
-            return branch_flags.open_flags(engine, branch_id), branch_rms(engine, branch_id)
+            return branch_flags.open_flags(engine, branch_id, who=self.ctx.user), branch_rms(
+                engine, branch_id, who=self.ctx.user
+            )
 
         self.ctx.runner.run(
             self.tr("Loading the branch's risk flags"),

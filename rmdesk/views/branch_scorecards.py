@@ -225,7 +225,7 @@ class ScorecardPanel(QWidget):
         engine = self.ctx.db.engine
         self.ctx.runner.run(
             self.tr("Loading the branch's contribution"),
-            lambda _p: branch_review.branch_pareto(engine, branch_id),
+            lambda _p: branch_review.branch_pareto(engine, branch_id, who=self.ctx.user),
             lambda shape: self._show_pareto(branch_id, shape),
             error_handler(self),
             window=None,  # the chart says it is loading; no progress dialog in the way
@@ -241,8 +241,8 @@ class ScorecardPanel(QWidget):
         self.trend = None
 
         def cards(_p: object) -> tuple[pd.DataFrame, pd.DataFrame]:
-            card = scorecards(engine, period, branch_id=branch, today=today)
-            return card, weights(engine, branch, on=period.end)
+            card = scorecards(engine, period, branch_id=branch, today=today, who=self.ctx.user)
+            return card, weights(engine, branch, on=period.end, who=self.ctx.user)
 
         self.ctx.runner.run(
             self.tr("Loading scorecards"),
@@ -255,7 +255,9 @@ class ScorecardPanel(QWidget):
         draw_waiting(self.trend_canvas)
         self.ctx.runner.run(
             self.tr("Loading score trends"),
-            lambda _p: branch_review.branch_trend(engine, branch, periods, today=today),
+            lambda _p: branch_review.branch_trend(
+                engine, branch, periods, today=today, who=self.ctx.user
+            ),
             lambda trend: self._show_trend(generation, trend),
             error_handler(self),
             window=None,  # a few seconds for a year of scorecards: the chart says it is loading
@@ -389,7 +391,7 @@ class ScorecardPanel(QWidget):
 
         self.ctx.runner.run(
             self.tr("Loading the clients behind the KPI"),
-            lambda _p: kpi_clients(engine, rm_id, period, kpi, today=today),
+            lambda _p: kpi_clients(engine, rm_id, period, kpi, today=today, who=self.ctx.user),
             show,
             error_handler(self),
             window=self.window(),

@@ -74,7 +74,7 @@ class BranchView(QWidget):
             engine = self.ctx.db.engine
             self.ctx.runner.run(
                 self.tr("Loading branches"),
-                lambda _p: branches(engine),
+                lambda _p: branches(engine, who=self.ctx.user),
                 self._show_branches,
                 error_handler(self),
                 window=self.window(),

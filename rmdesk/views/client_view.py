@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services import client_profile, contacts, risk_flags, suggestions
+from rmdesk.services.access import AccessDenied
 from rmdesk.services.client_profile import ClientProfile, ProfileError
 from rmdesk.services.contacts import ContactError
 from rmdesk.services.contribution_detail import Breakdown, client_breakdown
@@ -114,14 +115,20 @@ class ClientView(QWidget):
             self.form.clear()
             self.tabs.setCurrentIndex(0)
         self.client_id = client_id
-        engine, actor = self.ctx.db.engine, self.ctx.user.username
+        engine, actor, who = self.ctx.db.engine, self.ctx.user.username, self.ctx.user
         self.ctx.runner.run(
             self.tr("Opening the client"),
-            lambda _p: client_profile.record_view(engine, client_id, actor),
+            lambda _p: client_profile.record_view(engine, client_id, actor, who=who),
             lambda _r: self.refresh(),
-            error_handler(self),
+            self._failed,
             write=True,
         )
+
+    def _failed(self, exc: BaseException, trace: str) -> None:
+        if isinstance(exc, ProfileError | AccessDenied):  # said in the interface language
+            self._warn(self.ctx.text(exc.zh, exc.en))
+        else:
+            error_handler(self)(exc, trace)
 
     def refresh(self) -> None:
         """Read the client shown again (after a write here or elsewhere)."""
@@ -136,19 +143,18 @@ class ClientView(QWidget):
 
         def work(_progress: Progress) -> Loaded:
             profile = client_profile.load(
-                engine, client_id, today=today, rm_id=rm_id, branch_id=branch_id
+                engine,
+                client_id,
+                today=today,
+                rm_id=rm_id,
+                branch_id=branch_id,
+                who=self.ctx.user,
             )
-            return Loaded(profile, client_breakdown(engine, client_id, profile.as_of))
+            return Loaded(
+                profile, client_breakdown(engine, client_id, profile.as_of, who=self.ctx.user)
+            )
 
-        show_error = error_handler(self)
-
-        def failed(exc: BaseException, trace: str) -> None:
-            if isinstance(exc, ProfileError):  # said in the interface language
-                self._warn(ctx.text(exc.zh, exc.en))
-            else:
-                show_error(exc, trace)
-
-        ctx.runner.run(self.tr("Reading the client"), work, self._loaded, failed, window=self)
+        ctx.runner.run(self.tr("Reading the client"), work, self._loaded, self._failed, window=self)
 
     def _loaded(self, data: Loaded) -> None:
         if data.profile.client_id != self.client_id:
@@ -235,6 +241,7 @@ class ClientView(QWidget):
                 actor=user.username,
                 note=note.strip() or None,
                 version=version,
+                who=self.ctx.user,
             ),
         )
 
@@ -277,6 +284,7 @@ class ClientView(QWidget):
                 reason=reason.strip() or None,
                 until=until,
                 today=ctx.today,
+                who=self.ctx.user,
             ),
         )
 
@@ -298,7 +306,9 @@ class ClientView(QWidget):
                 show_error(exc, trace)
 
         def work() -> int:
-            return contacts.log_contact(engine, contact, user_id=user.id, actor=user.username)
+            return contacts.log_contact(
+                engine, contact, user_id=user.id, actor=user.username, who=self.ctx.user
+            )
 
         def done(_result: object) -> None:
             self.form.clear()

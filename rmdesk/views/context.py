@@ -6,12 +6,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from rmdesk.db import Database
+from rmdesk.services.access import Account
 from rmdesk.services.progress import Cancelled
-from rmdesk.services.users import Account
 from rmdesk.tasks import Failed, Runner
 from rmdesk.views.formatting import Formats
 
@@ -44,8 +44,10 @@ def error_handler(widget: QWidget, on_cancel: Callable[[], None] | None = None) 
             if on_cancel is not None:
                 on_cancel()
             return
-        QMessageBox.warning(
-            widget, QCoreApplication.translate("Errors", "rmdesk"), str(exc) or type(exc).__name__
-        )
+        text = str(exc) or type(exc).__name__
+        zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
+        if zh and en:  # a service's refusal in both languages: the interface's one
+            text = str(zh if QLocale().language() == QLocale.Language.Chinese else en)
+        QMessageBox.warning(widget, QCoreApplication.translate("Errors", "rmdesk"), text)
 
     return show

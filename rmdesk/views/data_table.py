@@ -141,11 +141,20 @@ class DataTable(QTableView):
         if ctx is None:
             return
         titles, rows = self.shown_rows()
-        engine, actor = ctx.db.engine, ctx.user.username
+        engine, actor, user = ctx.db.engine, ctx.user.username, ctx.user
         ctx.runner.run(
             self.tr("Exporting"),
             lambda p: write_rows(
-                engine, self.name, titles, rows, len(rows), "xlsx", path, actor=actor, progress=p
+                engine,
+                self.name,
+                titles,
+                rows,
+                len(rows),
+                "xlsx",
+                path,
+                actor=actor,
+                progress=p,
+                who=user,
             ),
             lambda n: self._written(n, path),
             error_handler(self),

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services import handover
+from rmdesk.services.access import AccessDenied
 from rmdesk.services.book import client_book, search_mask
 from rmdesk.services.branch_review import branch_rms
 from rmdesk.views import labels
@@ -184,7 +185,7 @@ class HandoverPanel(QWidget):
         engine = self.ctx.db.engine
         self.ctx.runner.run(
             self.tr("Loading the branch's relationship managers"),
-            lambda _p: branch_rms(engine, branch_id),
+            lambda _p: branch_rms(engine, branch_id, who=self.ctx.user),
             self._show_rms,
             error_handler(self),
             window=self.window(),
@@ -216,7 +217,9 @@ class HandoverPanel(QWidget):
         rm_id = None if rm is None else int(rm)
         self.ctx.runner.run(
             self.tr("Loading clients"),
-            lambda _p: client_book(engine, rm_id=rm_id, branch_id=branch, today=today),
+            lambda _p: client_book(
+                engine, rm_id=rm_id, branch_id=branch, today=today, who=self.ctx.user
+            ),
             self._show_clients,
             error_handler(self),
             window=self.window(),
@@ -272,7 +275,7 @@ class HandoverPanel(QWidget):
         self.message.setText(text)
 
     def _refused(self, exc: BaseException, trace: str) -> None:
-        if isinstance(exc, handover.HandoverError):
+        if isinstance(exc, handover.HandoverError | AccessDenied):
             self._say(self.ctx.text(exc.zh, exc))
             return
         error_handler(self)(exc, trace)
@@ -292,7 +295,9 @@ class HandoverPanel(QWidget):
         engine, actor, today = self.ctx.db.engine, self.ctx.user.username, self.ctx.today
         self.ctx.runner.run(
             self.tr("Preparing the handover"),
-            lambda _p: handover.preview(engine, ids, int(to), actor=actor, today=today),
+            lambda _p: handover.preview(
+                engine, ids, int(to), actor=actor, today=today, who=self.ctx.user
+            ),
             self._show_preview,
             self._refused,
             window=self.window(),
@@ -352,6 +357,7 @@ class HandoverPanel(QWidget):
                 reason=reason,
                 today=today,
                 versions=versions,
+                who=self.ctx.user,
             ),
             done,
             self._refused,

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.db import Database
-from rmdesk.services.users import Account, LoginError, authenticate
+from rmdesk.services.access import Account
+from rmdesk.services.users import LoginError, authenticate
 from rmdesk.tasks import Runner
 
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))

@@ -284,6 +284,7 @@ class MainWindow(QMainWindow):
                 today=today,
                 actor=user.username,
                 progress=p,
+                who=user,
             ),
             done,
             failed,

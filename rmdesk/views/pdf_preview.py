@@ -225,7 +225,9 @@ class PdfPreview(QDialog):
         detail = {"what": p.what, "pages": p.pages, "to": where}
         self.ctx.runner.run(
             self.tr("Writing to the audit log"),
-            lambda _p: printing.record(engine, actor, action, p.entity, p.entity_id, detail),
+            lambda _p: printing.record(
+                engine, actor, action, p.entity, p.entity_id, detail, who=self.ctx.user
+            ),
             lambda _r: None,
             error_handler(self),
             write=True,

@@ -101,7 +101,7 @@ class PlannerActions(QObject):
         refs = [(v.visit_id, v.version) for v in items]
         self._run_write(
             self.tr("Accepting visits"),
-            lambda p: accept_visits(engine, refs, user_id=user_id, progress=p),
+            lambda p: accept_visits(engine, refs, user_id=user_id, progress=p, who=self.ctx.user),
             lambda r: self._batch_done(r, items, self.tr("%1 visit(s) accepted.")),
         )
 
@@ -165,7 +165,9 @@ class PlannerActions(QObject):
 
         self._run_write(
             self.tr("Moving visits"),
-            lambda p: move_visits(engine, refs, day, user_id=user_id, today=today, progress=p),
+            lambda p: move_visits(
+                engine, refs, day, user_id=user_id, today=today, progress=p, who=self.ctx.user
+            ),
             done,
         )
         return True
@@ -196,7 +198,9 @@ class PlannerActions(QObject):
 
         self._run_write(
             self.tr("Cancelling visits"),
-            lambda p: cancel_visits(engine, refs, user_id=user_id, reason=reason, progress=p),
+            lambda p: cancel_visits(
+                engine, refs, user_id=user_id, reason=reason, progress=p, who=self.ctx.user
+            ),
             done,
         )
 
@@ -245,6 +249,7 @@ class PlannerActions(QObject):
                 next_step=values.next_step,
                 follow_up_on=values.follow_up_on,
                 at=at,
+                who=self.ctx.user,
             ),
             done,
         )
@@ -280,7 +285,9 @@ class PlannerActions(QObject):
 
         self._run_write(
             self.tr("Proposing a visit plan"),
-            lambda _p: propose_plan(engine, rm_id, start=start, weeks=weeks, actor=actor),
+            lambda _p: propose_plan(
+                engine, rm_id, start=start, weeks=weeks, actor=actor, who=self.ctx.user
+            ),
             done,
         )
 
@@ -327,7 +334,14 @@ class PlannerActions(QObject):
         self._run_write(
             self.tr("Exporting the visit plan"),
             lambda _p: export_ics(
-                engine, rm_id, path, start=first, end=last, language=language, actor=actor
+                engine,
+                rm_id,
+                path,
+                start=first,
+                end=last,
+                language=language,
+                actor=actor,
+                who=self.ctx.user,
             ),
             done,
         )

@@ -319,7 +319,7 @@ class PlannerView(QWidget):
         token = self._loads
 
         def work(progress: Any) -> tuple[list[PlannerRm], PlannerData | None]:
-            rms = planner_rms(engine, user)
+            rms = planner_rms(engine, who=user)
             ids = [rm.id for rm in rms]
             rm_id = chosen if chosen in ids else (ids[0] if ids else None)
             if rm_id is None:
@@ -332,6 +332,7 @@ class PlannerView(QWidget):
                 today=ctx.today,
                 language=ctx.language,
                 progress=progress,
+                who=self.ctx.user,
             )
             return rms, data
 

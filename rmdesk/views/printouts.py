@@ -59,6 +59,7 @@ def print_brief(
             visit_on=visit_on,
             purpose=purpose,
             rm_id=rm_id,
+            who=ctx.user,
         )
         title = QCoreApplication.translate("Printouts", "Client brief: %1").replace(
             "%1", external_id
@@ -95,7 +96,14 @@ def print_day_pack(
             country = parameters.load(engine).holiday_country
             day = first_working_day(today + dt.timedelta(days=1), country)
         pack = day_pack.write_day_pack(
-            engine, rm_id, day, path, actor=actor, language=language, today=today
+            engine,
+            rm_id,
+            day,
+            path,
+            actor=actor,
+            language=language,
+            today=today,
+            who=ctx.user,
         )
         title = QCoreApplication.translate("Printouts", "Visit-day pack: %1").replace(
             "%1", day.isoformat()
@@ -135,6 +143,7 @@ def print_scorecard(
             language=language,
             rm_id=rm_id,
             today=today,
+            who=ctx.user,
         )
         title = QCoreApplication.translate("Printouts", "Scorecard report: %1").replace(
             "%1", str(period)

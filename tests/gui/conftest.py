@@ -11,15 +11,29 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtWidgets import QMessageBox
 
 from rmdesk import resources
 from rmdesk.db import Database, open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.users import account, user_id
 from rmdesk.tasks import ImmediateRunner
 from rmdesk.views.context import ViewContext
 from rmdesk.views.formatting import Formats
 from tests.conftest import Databases
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_message_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box no test asked for fails the test at once (offscreen, it would wait for a
+    click forever); tests that expect one replace these again."""
+
+    def unexpected(_parent: object, title: object, text: object, *_rest: object) -> None:
+        pytest.fail(f"unexpected message box: {title}: {text}")
+
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, staticmethod(unexpected))
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +64,7 @@ def chinese(qapp: object, compiled_translations: Path) -> Iterator[QLocale]:
 @pytest.fixture(scope="module")
 def demo_db(module_databases: Databases) -> Iterator[Database]:
     db = open_database(module_databases.new("sqlite"))
-    build(db.engine, DemoSpec(clients=1_500, as_of=dt.date(2026, 10, 31)))
+    build(db.engine, DemoSpec(clients=1_500, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     yield db
     db.dispose()
 
@@ -80,9 +94,9 @@ def scored_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("scored") / "scored.sqlite3"
     db = open_database(str(path))
     try:
-        build(db.engine, DemoSpec(clients=1_500, as_of=AS_OF))
-        score(db.engine, as_of=AS_OF, today=TODAY)
-        propose_plan(db.engine, user_id(db.engine, "rm01"), start=TODAY)
+        build(db.engine, DemoSpec(clients=1_500, as_of=AS_OF), who=OPERATOR)
+        score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
+        propose_plan(db.engine, user_id(db.engine, "rm01", who=OPERATOR), start=TODAY, who=OPERATOR)
     finally:
         db.dispose()
     return path
@@ -111,7 +125,7 @@ def context_for(
         ImmediateRunner(),
         Formats(locale),
         db,
-        account(db.engine, user_id(db.engine, username)),
+        account(db.engine, user_id(db.engine, username, who=OPERATOR)),
         language=language,
         today=today,
     )

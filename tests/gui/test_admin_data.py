@@ -9,7 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import keyring
 import pytest
+from keyring.backends.fail import Keyring as NoBackend
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
@@ -22,7 +24,7 @@ from rmdesk.settings import Settings
 from rmdesk.tasks import Work
 from rmdesk.views.admin_data import AdminDataTab
 from rmdesk.views.context import ViewContext
-from tests.conftest import BANK_MARKETING, BERKA
+from tests.conftest import BANK_MARKETING, BERKA, MemoryKeyring
 from tests.gui.conftest import context_for
 
 PG_URL = os.environ.get("RMDESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -476,7 +478,9 @@ def test_a_sqlite_file_is_tested_without_creating_it(
     assert f"Schema revision {head_revision()}: up to date." in panel.result.text()
 
 
-def test_save_writes_the_url_through_the_store(qtbot: QtBot, scored_db: Database) -> None:
+def test_save_writes_the_url_through_the_store(
+    qtbot: QtBot, scored_db: Database, memory_keyring: MemoryKeyring
+) -> None:
     store = FakeStore(Settings(language="zh_CN", demo_clients=500))
     tab = make_tab(qtbot, context_for(scored_db, "admin"), store)
     panel = tab.connection
@@ -485,11 +489,19 @@ def test_save_writes_the_url_through_the_store(qtbot: QtBot, scored_db: Database
     click(qtbot, panel.save_button)
     assert len(store.saved) == 1
     saved = store.saved[0]
-    assert saved.database_url == "postgresql+psycopg://rm:pw@db.bank:5432/rmdesk"
+    # the password goes to the system keyring, never into the settings
+    assert saved.database_url == "postgresql+psycopg://rm@db.bank:5432/rmdesk"
+    assert memory_keyring.kept == {("rmdesk", saved.database_url): "pw"}
     assert saved.language == "zh_CN" and saved.demo_clients == 500  # the rest kept
-    assert "restart rmdesk" in panel.result.text()
+    assert "restart rmdesk" in panel.result.text() and "system keyring" in panel.result.text()
     assert "pw@" not in panel.result.text()
-    assert panel.saved.text() == "postgresql+psycopg://rm:***@db.bank:5432/rmdesk"
+    assert panel.saved.text() == "postgresql+psycopg://rm@db.bank:5432/rmdesk"
+    # a computer without a keyring: saved without the password, which is asked for at start
+    keyring.set_keyring(NoBackend())
+    panel.url.setText("postgres://rm:other@db2.bank/rmdesk")
+    click(qtbot, panel.save_button)
+    assert store.saved[-1].database_url == "postgresql+psycopg://rm@db2.bank/rmdesk"
+    assert "ask for it at each start" in panel.result.text()
 
     click(qtbot, panel.local_button)
     assert store.saved[-1].database_url == ""

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from rmdesk.db import Database
 from rmdesk.models import AuditEntry, User
 from rmdesk.services import parameters, pricing, scorecard
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.users import LoginError, authenticate, branch_id
 from rmdesk.views.admin_forms import BranchDialog, PasswordDialog, UserDialog
 from rmdesk.views.admin_parameters import ParametersModel
@@ -67,7 +68,9 @@ def test_add_a_user_who_can_then_log_in(qtbot: QtBot, scored_db: Database) -> No
     assert isinstance(dialog, UserDialog) and dialog.isVisible()
     dialog.username.setText("rm31")
     dialog.display_name.setText("赵敏")
-    dialog.branch.setCurrentIndex(dialog.branch.findData(branch_id(scored_db.engine, "BJ-HD")))
+    dialog.branch.setCurrentIndex(
+        dialog.branch.findData(branch_id(scored_db.engine, "BJ-HD", who=OPERATOR))
+    )
     dialog.visits.setValue(6)
     dialog.password.setText("welcome-2026")
     dialog.repeat.setText("welcome-2026")
@@ -76,7 +79,7 @@ def test_add_a_user_who_can_then_log_in(qtbot: QtBot, scored_db: Database) -> No
     assert tab.dialog is None
     account = authenticate(scored_db.engine, "rm31", "welcome-2026")
     assert account.is_rm and account.display_name == "赵敏"
-    assert account.branch_id == branch_id(scored_db.engine, "BJ-HD")
+    assert account.branch_id == branch_id(scored_db.engine, "BJ-HD", who=OPERATOR)
     assert tab.users_table.model_.rowCount() == 37
     row = tab.users_table.current_row()
     assert row is not None and row.username == "rm31" and row.visits_per_day == 6
@@ -107,7 +110,9 @@ def test_a_bad_user_form_says_why_and_writes_nothing(
     dialog.repeat.setText(str(values["repeat"]))
     branch = fill.get("branch", "BJ-CY")
     dialog.branch.setCurrentIndex(
-        0 if branch is None else dialog.branch.findData(branch_id(scored_db.engine, branch))
+        0
+        if branch is None
+        else dialog.branch.findData(branch_id(scored_db.engine, branch, who=OPERATOR))
     )
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert view.users.dialog is dialog and dialog.isVisible()  # still open, input kept
@@ -230,7 +235,7 @@ def test_add_a_pricing_version(qtbot: QtBot, scored_db: Database) -> None:
     dialog.note.setText("利率调整")
     with qtbot.waitSignal(view.changed):
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
-    versions = pricing.versions(scored_db.engine, "TD12")
+    versions = pricing.versions(scored_db.engine, "TD12", who=OPERATOR)
     assert versions["version"].tolist() == [1, 2]
     new = versions.iloc[-1]
     assert new["client_rate"] == Decimal("0.0165")
@@ -287,7 +292,7 @@ def test_change_a_parameter(qtbot: QtBot, scored_db: Database, qtmodeltester: ob
 def test_set_a_kpi_weight(qtbot: QtBot, scored_db: Database) -> None:
     view = _view(qtbot, scored_db)
     tab = view.kpis
-    b03 = branch_id(scored_db.engine, "BJ-XC")
+    b03 = branch_id(scored_db.engine, "BJ-XC", who=OPERATOR)
     tab.scope.setCurrentIndex(tab.scope.findData(b03))
     assert tab.select_kpi("visit_completion")
     assert tab.target.value() == pytest.approx(90.0)  # percent
@@ -298,12 +303,16 @@ def test_set_a_kpi_weight(qtbot: QtBot, scored_db: Database) -> None:
     tab.valid_from.setDate(QDate(2026, 12, 1))
     with qtbot.waitSignal(view.changed):
         qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
-    rules = scorecard.weights(scored_db.engine, b03, dt.date(2026, 12, 1)).set_index("kpi")
+    rules = scorecard.weights(scored_db.engine, b03, dt.date(2026, 12, 1), who=OPERATOR).set_index(
+        "kpi"
+    )
     visit = rules.loc["visit_completion"]
     assert (visit.weight, visit.target, visit.penalty) == (15.0, 0.85, 0.1)
     assert visit.source == "branch"
     # the bank's rule is untouched; the table shows the branch's rules from that day
-    bank = scorecard.weights(scored_db.engine, None, dt.date(2026, 12, 1)).set_index("kpi")
+    bank = scorecard.weights(scored_db.engine, None, dt.date(2026, 12, 1), who=OPERATOR).set_index(
+        "kpi"
+    )
     assert bank.loc["visit_completion", "weight"] == 10.0
     row = tab.table.current_row()
     assert row is not None and row.kpi == "visit_completion" and row.source == "branch"

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from rmdesk.db import Database
 from rmdesk.models import AuditEntry, Client, Visit
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.scorecard import KPIS, Period, kpi_clients
 from rmdesk.services.users import account, user_id
 from rmdesk.views.branch_view import BranchView
@@ -64,7 +65,7 @@ def test_head1_ranks_the_branchs_six_rms_and_reads_one_rms_kpis(
     assert cards.current_period() == Period.parse("2026-10")  # the last complete month
     ranking = _rows(cards.ranking)
     assert {r["username"] for r in ranking} == BRANCH_RMS
-    head = account(scored_db.engine, user_id(scored_db.engine, "head1"))
+    head = account(scored_db.engine, user_id(scored_db.engine, "head1", who=OPERATOR))
     assert {r["branch_id"] for r in ranking} == {head.branch_id}
     scores = [r["score"] for r in ranking]
     assert scores == sorted(scores, reverse=True)
@@ -121,7 +122,12 @@ def test_a_kpi_drills_down_to_its_clients_and_a_client_opens(
     assert rm is not None
     _click(qtbot, cards.kpis, _row_of(cards.kpis, "kpi", "contribution"), double=True)
     expected = kpi_clients(
-        scored_db.engine, int(rm["rm_id"]), Period.parse("2026-10"), "contribution", today=TODAY
+        scored_db.engine,
+        int(rm["rm_id"]),
+        Period.parse("2026-10"),
+        "contribution",
+        today=TODAY,
+        who=OPERATOR,
     )
     rows = _rows(cards.drill)
     assert len(rows) == len(expected) > 10
@@ -142,7 +148,7 @@ def test_the_branchs_open_flags_filtered_by_severity_and_rm(
     flags = view.flags
     rows = _rows(flags.table)
     assert len(rows) > 20
-    head = account(scored_db.engine, user_id(scored_db.engine, "head1"))
+    head = account(scored_db.engine, user_id(scored_db.engine, "head1", who=OPERATOR))
     with scored_db.engine.connect() as conn:
         branches = set(
             conn.execute(
@@ -158,7 +164,7 @@ def test_the_branchs_open_flags_filtered_by_severity_and_rm(
     assert high and {r["severity"] for r in high} == {"high"}
     rm = next(i for i in range(flags.rm.count()) if "rm03" in flags.rm.itemText(i))
     flags.rm.setCurrentIndex(rm)
-    rm03 = user_id(scored_db.engine, "rm03")
+    rm03 = user_id(scored_db.engine, "rm03", who=OPERATOR)
     assert all(r["rm_id"] == rm03 and r["severity"] == "high" for r in _rows(flags.table))
     flags.severity.setCurrentIndex(0)
     theirs = _rows(flags.table)
@@ -173,7 +179,10 @@ def test_a_handover_through_the_view_moves_the_clients(qtbot: QtBot, scored_db: 
     view = _view(qtbot, scored_db)
     view.tabs.setCurrentWidget(view.handover)
     panel = view.handover
-    rm01, rm02 = user_id(scored_db.engine, "rm01"), user_id(scored_db.engine, "rm02")
+    rm01, rm02 = (
+        user_id(scored_db.engine, "rm01", who=OPERATOR),
+        user_id(scored_db.engine, "rm02", who=OPERATOR),
+    )
     panel.from_rm.setCurrentIndex(panel.from_rm.findData(rm01))
     book = _rows(panel.clients)
     assert book and {r["rm"] for r in book} == {book[0]["rm"]}

@@ -22,6 +22,7 @@ from rmdesk.models import (
     Suggestion,
     SuggestionOutcome,
 )
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.users import user_id
 from rmdesk.views import client_view as module
 from rmdesk.views.client_view import ClientView
@@ -44,7 +45,7 @@ def shown(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _top_client(db: Database, username: str = "rm01") -> int:
-    rm = user_id(db.engine, username)
+    rm = user_id(db.engine, username, who=OPERATOR)
     with db.engine.connect() as conn:
         return int(
             conn.execute(
@@ -59,7 +60,9 @@ def _bare_client(db: Database) -> int:
     """A client of rm01 who holds nothing and has no score, flags, contacts or suggestions."""
     with db.engine.begin() as conn:
         rm, branch = conn.execute(
-            select(Client.rm_id, Client.branch_id).where(Client.rm_id == user_id(db.engine, "rm01"))
+            select(Client.rm_id, Client.branch_id).where(
+                Client.rm_id == user_id(db.engine, "rm01", who=OPERATOR)
+            )
         ).first()  # type: ignore[misc]
         return int(
             conn.execute(
@@ -191,7 +194,7 @@ def test_acknowledging_a_flag(qtbot: QtBot, scored_db: Database, shown: list[str
         qtbot.mouseClick(view.flags.buttons["acknowledge"], Qt.MouseButton.LeftButton)
     assert shown == []
     status, _reason, events = _flag_of(scored_db, flag_id)
-    rm01 = user_id(scored_db.engine, "rm01")
+    rm01 = user_id(scored_db.engine, "rm01", who=OPERATOR)
     assert status == "acknowledged"
     assert events[-1] == (rm01, "raised", "acknowledged")
     # the view shows the new state, the same flag still selected, with its history
@@ -270,7 +273,7 @@ def test_recording_a_suggestions_outcome(
         status = conn.execute(
             select(Suggestion.status).where(Suggestion.id == int(row["id"]))
         ).scalar_one()
-    assert tuple(outcome) == ("accepted", user_id(scored_db.engine, "rm01"))
+    assert tuple(outcome) == ("accepted", user_id(scored_db.engine, "rm01", who=OPERATOR))
     assert status == "accepted"
     assert not view.suggestions.buttons["declined"].isEnabled()  # accepted is final
 
@@ -304,7 +307,7 @@ def test_logging_a_contact(qtbot: QtBot, scored_db: Database, shown: list[str]) 
     with qtbot.waitSignal(view.changed, timeout=5000):
         qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
     assert shown == [] and form.message.text() == ""
-    rm01 = user_id(scored_db.engine, "rm01")
+    rm01 = user_id(scored_db.engine, "rm01", who=OPERATOR)
     due = dt.date.today() + dt.timedelta(days=3)
     assert _interactions(scored_db, client) == [(rm01, "phone", "Wealth product matures", due)]
     assert view.marketing.contacts.model_.rowCount() == before + 1

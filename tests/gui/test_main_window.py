@@ -6,16 +6,20 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QInputDialog
 from pytestqt.qtbot import QtBot
+from sqlalchemy.exc import OperationalError
 
+from rmdesk import secrets
 from rmdesk.app import Shell
-from rmdesk.db import Database
+from rmdesk.db import Database, DatabaseError
 from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
 from rmdesk.views.frame_model import Column, FrameModel
 from rmdesk.views.main_window import MainWindow
+from tests.conftest import MemoryKeyring
 from tests.gui.conftest import context_for
 
 
@@ -286,3 +290,49 @@ def test_an_rm_changes_their_password(qtbot: QtBot, scored_db: Database) -> None
     dialog.submit()
     assert dialog.result() == ChangePasswordDialog.DialogCode.Accepted
     assert authenticate(scored_db.engine, "rm03", "new-password-1").username == "rm03"
+
+
+def test_a_database_password_is_asked_for_tried_and_kept(
+    qtbot: QtBot,
+    qapp: QApplication,
+    scored_db: Database,
+    memory_keyring: MemoryKeyring,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The server refuses the kept (or missing) password: rmdesk asks, tries again with the
+    answer, and keeps it in the keyring once it has worked, never in the settings."""
+    bare = "postgresql+psycopg://rm01@db.bank:5432/rmdesk"
+    memory_keyring.kept[("rmdesk", bare)] = "old"  # kept, but changed on the server since
+    tried: list[str] = []
+
+    def prepare(url: str, _settings: Settings, _progress: object) -> Database:
+        tried.append(url)
+        if not url.endswith(":n3w@db.bank:5432/rmdesk"):
+            refused = OperationalError(
+                "connect", {}, Exception('password authentication failed for user "rm01"')
+            )
+            raise DatabaseError("Cannot open the database") from refused
+        return scored_db
+
+    asked: list[str] = []
+
+    def answer(_parent: object, _title: str, label: str, _echo: object) -> tuple[str, bool]:
+        asked.append(label)
+        return "n3w", True
+
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(answer))
+    shell = Shell(qapp, ImmediateRunner(), Settings(), "en", store_settings=lambda _s: None)
+    shell.prepare = prepare
+    dialog = shell.show_login()
+    qtbot.addWidget(dialog)
+    shell.open_database(secrets.recall(bare))
+    assert tried == [
+        "postgresql+psycopg://rm01:old@db.bank:5432/rmdesk",
+        "postgresql+psycopg://rm01:n3w@db.bank:5432/rmdesk",
+    ]
+    assert len(asked) == 1 and "rm01@db.bank" in asked[0] and "n3w" not in asked[0]
+    assert shell.db is scored_db and memory_keyring.kept == {("rmdesk", bare): "n3w"}
+    # declining leaves the refusal on the log-in screen
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a: ("", False)))
+    shell.open_database("postgresql+psycopg://rm01@db.bank:5432/other")
+    assert "Cannot open the database" in dialog.database.text()

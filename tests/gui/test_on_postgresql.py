@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from rmdesk.app import Shell
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, ScoringRun
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
 from rmdesk.settings import Settings
@@ -24,8 +25,8 @@ from tests.gui.conftest import AS_OF, TODAY
 @pytest.fixture(scope="module")
 def pg_db(module_databases: Databases) -> Iterator[Database]:
     db = open_database(module_databases.new("postgresql"))
-    build(db.engine, DemoSpec(clients=400, as_of=AS_OF))
-    score(db.engine, as_of=AS_OF, today=TODAY)
+    build(db.engine, DemoSpec(clients=400, as_of=AS_OF), who=OPERATOR)
+    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     yield db
     db.dispose()
 
@@ -85,7 +86,12 @@ def test_printing_on_postgresql(
     notes: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: notes.append(a[2]))
     # the plan starts on the next working day, the day the one-action pack is for
-    propose_plan(pg_db.engine, user_id(pg_db.engine, "rm01"), start=TODAY + dt.timedelta(days=1))
+    propose_plan(
+        pg_db.engine,
+        user_id(pg_db.engine, "rm01", who=OPERATOR),
+        start=TODAY + dt.timedelta(days=1),
+        who=OPERATOR,
+    )
     window = _log_in(qtbot, qapp, pg_db, "rm01").window
     assert window is not None
     window.day_pack_action.trigger()

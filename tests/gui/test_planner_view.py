@@ -17,6 +17,7 @@ from sqlalchemy import select
 from rmdesk.db import Database
 from rmdesk.models import Interaction, Role, User, Visit
 from rmdesk.services import visit_actions
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.users import account, user_id
 from rmdesk.services.visit_planner import overdue_contacts
 from rmdesk.views.planner_calendar import NON_WORKING, VisitItem
@@ -65,7 +66,7 @@ def _visits(db: Database, username: str = "rm01") -> dict[int, Any]:
     """The user's visits as stored, by id."""
     with db.engine.connect() as conn:
         rows = conn.execute(
-            select(Visit).where(Visit.user_id == user_id(db.engine, username))
+            select(Visit).where(Visit.user_id == user_id(db.engine, username, who=OPERATOR))
         ).all()
     return {int(r.id): r for r in rows}
 
@@ -137,7 +138,7 @@ def test_holidays_and_worked_weekends_in_the_week(qtbot: QtBot, scored_db: Datab
 
 
 def test_a_branch_head_chooses_one_of_the_branch_rms(qtbot: QtBot, scored_db: Database) -> None:
-    head = account(scored_db.engine, user_id(scored_db.engine, "head1"))
+    head = account(scored_db.engine, user_id(scored_db.engine, "head1", who=OPERATOR))
     with scored_db.engine.connect() as conn:
         branch_rms = conn.execute(
             select(User.id, User.username)
@@ -149,7 +150,7 @@ def test_a_branch_head_chooses_one_of_the_branch_rms(qtbot: QtBot, scored_db: Da
     assert not combo.isHidden()
     assert [combo.itemData(i) for i in range(combo.count())] == [r.id for r in branch_rms]
     assert all(r.username in combo.itemText(i) for i, r in enumerate(branch_rms))
-    rm01 = user_id(scored_db.engine, "rm01")
+    rm01 = user_id(scored_db.engine, "rm01", who=OPERATOR)
     assert rm01 in [r.id for r in branch_rms]
     combo.setCurrentIndex(combo.findData(rm01))
     assert view.rm_id == rm01
@@ -285,9 +286,11 @@ def test_a_visit_changed_elsewhere_is_refused_reloaded_and_the_input_kept(
 ) -> None:
     view = _view(qtbot, scored_db)
     (item,) = _select(view, (0, 2))
-    rm01 = user_id(scored_db.engine, "rm01")
+    rm01 = user_id(scored_db.engine, "rm01", who=OPERATOR)
     # another session accepts the visit after this screen read it
-    visit_actions.accept(scored_db.engine, item.visit_id, user_id=rm01, version=item.version)
+    visit_actions.accept(
+        scored_db.engine, item.visit_id, user_id=rm01, version=item.version, who=OPERATOR
+    )
     view.plan_actions.cancel_with("客户出差", [item])
     assert "changed by someone else" in boxes.warnings[0]
     assert _visits(scored_db)[item.visit_id].status == "planned"  # not cancelled
@@ -296,7 +299,13 @@ def test_a_visit_changed_elsewhere_is_refused_reloaded_and_the_input_kept(
     assert view.plan_actions.cancel_dialog(1).reason_box.currentText() == "客户出差"
     # the same for a completion: the visit is moved elsewhere after the screen reloaded
     visit_actions.move(
-        scored_db.engine, item.visit_id, item.planned_on, user_id=rm01, version=2, today=TODAY
+        scored_db.engine,
+        item.visit_id,
+        item.planned_on,
+        user_id=rm01,
+        version=2,
+        today=TODAY,
+        who=OPERATOR,
     )
     dialog = view.plan_actions.complete_dialog(fresh)
     dialog.outcome.setText("同意续存")  # typed with an input method, not key by key
@@ -336,7 +345,10 @@ def test_the_overdue_list_matches_the_service(qtbot: QtBot, scored_db: Database)
     view = _view(qtbot, scored_db)
     shown = view.overdue.model_.frame
     expected = overdue_contacts(
-        scored_db.engine, rm_id=user_id(scored_db.engine, "rm01"), today=TODAY
+        scored_db.engine,
+        rm_id=user_id(scored_db.engine, "rm01", who=OPERATOR),
+        today=TODAY,
+        who=OPERATOR,
     )
     assert len(shown) > 0 and len(shown) == len(expected)
     assert shown["client_id"].tolist() == expected["client_id"].tolist()
@@ -389,7 +401,7 @@ def test_double_click_opens_the_client_and_the_month_shows_the_days(
 
 def test_propose_a_plan_for_an_rm_without_one(qtbot: QtBot, scored_db: Database) -> None:
     view = _view(qtbot, scored_db, "head1")
-    rm02 = user_id(scored_db.engine, "rm02")
+    rm02 = user_id(scored_db.engine, "rm02", who=OPERATOR)
     view.rm_combo.setCurrentIndex(view.rm_combo.findData(rm02))
     assert _visits(scored_db, "rm02") == {}
     assert view.data is not None and view.data.plan_start == TODAY

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from rmdesk.db import Database
 from rmdesk.models import AuditEntry, Client, ClientScore
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.users import user_id
 from rmdesk.services.visit_views import rm_visits
 from rmdesk.views.branch_view import BranchView
@@ -71,7 +72,7 @@ def _text(path: Path) -> tuple[str, int]:
 def test_the_client_views_brief_previews_saves_and_prints(
     qtbot: QtBot, scored_db: Database, tmp_path: Path, notes: list[str]
 ) -> None:
-    rm = user_id(scored_db.engine, "rm01")
+    rm = user_id(scored_db.engine, "rm01", who=OPERATOR)
     with scored_db.engine.connect() as conn:
         client, name, external = conn.execute(
             select(Client.id, Client.name, Client.external_id)
@@ -115,13 +116,13 @@ def test_the_client_views_brief_previews_saves_and_prints(
 def test_the_planners_day_pack_in_one_action(
     qtbot: QtBot, scored_db: Database, notes: list[str]
 ) -> None:
-    rm = user_id(scored_db.engine, "rm01")
+    rm = user_id(scored_db.engine, "rm01", who=OPERATOR)
     view = PlannerView(context_for(scored_db, "rm01"))
     qtbot.addWidget(view)
     view.refresh()
     day = view.plan_actions.pack_day()  # nothing selected: the next working day
     assert day == dt.date(2026, 11, 3)
-    visits = rm_visits(scored_db.engine, rm, start=day, end=day)
+    visits = rm_visits(scored_db.engine, rm, start=day, end=day, who=OPERATOR)
     assert len(visits) >= 2
     qtbot.mouseClick(view.pack_button, Qt.MouseButton.LeftButton)
     preview = _preview(view)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.importing import ImportRejected, run_import
 from tests.conftest import BACKENDS, BANK_MARKETING, Databases
 from tests.helpers import counts, one, replace_line, rows
@@ -18,7 +19,7 @@ from tests.helpers import counts, one, replace_line, rows
 def bm_url(request: pytest.FixtureRequest, module_databases: Databases) -> Iterator[str]:
     url = module_databases.new(request.param)
     db = open_database(url)
-    run_import(db.engine, "bank-marketing", BANK_MARKETING)
+    run_import(db.engine, "bank-marketing", BANK_MARKETING, who=OPERATOR)
     db.dispose()
     yield url
 
@@ -66,7 +67,7 @@ def test_a_bad_cell_is_named_and_nothing_is_written(db_url: str, tmp_path: Path)
     replace_line(copy, 30001, ";".join(fields))
     db = open_database(db_url)
     with pytest.raises(ImportRejected) as caught:
-        run_import(db.engine, "bank-marketing", copy)
+        run_import(db.engine, "bank-marketing", copy, who=OPERATOR)
     db.dispose()
     problem = caught.value.problems.listed[0]
     assert (problem.file, problem.row, problem.column) == ("bank-full.csv", 30001, "month")
@@ -82,7 +83,7 @@ def test_an_impossible_day_is_refused(databases: Databases, tmp_path: Path) -> N
     copy.write_text("\n".join([lines[0], ";".join(bad), *lines[2:50]]) + "\n")
     db = open_database(databases.new("sqlite"))
     with pytest.raises(ImportRejected) as caught:
-        run_import(db.engine, "bank-marketing", copy)
+        run_import(db.engine, "bank-marketing", copy, who=OPERATOR)
     db.dispose()
     assert caught.value.problems.listed[0].column == "day"
     assert caught.value.problems.listed[0].row == 2

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select, text
 
 from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.database_info import describe
 from rmdesk.services.importing import ImportRejected, run_import
 from rmdesk.services.progress import Cancelled
@@ -22,7 +23,7 @@ from tests.helpers import copy_folder, counts, replace_line, rows, scalar
 def berka_url(request: pytest.FixtureRequest, module_databases: Databases) -> Iterator[str]:
     url = module_databases.new(request.param)
     db = open_database(url)
-    run_import(db.engine, "berka", BERKA)
+    run_import(db.engine, "berka", BERKA, who=OPERATOR)
     db.dispose()
     yield url
 
@@ -110,9 +111,9 @@ def test_loan_status_becomes_days_past_due(berka_url: str) -> None:
 def test_importing_the_same_files_again_changes_nothing(berka_url: str) -> None:
     before = counts(berka_url)
     db = open_database(berka_url)
-    again = run_import(db.engine, "berka", BERKA)
+    again = run_import(db.engine, "berka", BERKA, who=OPERATOR)
     assert again.skipped
-    forced = run_import(db.engine, "berka", BERKA, force=True)
+    forced = run_import(db.engine, "berka", BERKA, force=True, who=OPERATOR)
     assert not forced.skipped
     db.dispose()
     after = counts(berka_url)
@@ -134,7 +135,7 @@ def _rejected(url: str, folder: Path) -> ImportRejected:
     db = open_database(url)
     try:
         with pytest.raises(ImportRejected) as caught:
-            run_import(db.engine, "berka", folder)
+            run_import(db.engine, "berka", folder, who=OPERATOR)
     finally:
         db.dispose()
     assert counts(url, "clients", "holdings", "transactions", "import_batches") == dict.fromkeys(
@@ -197,7 +198,7 @@ def test_cancelling_part_way_leaves_the_database_as_it_was(db_url: str) -> None:
 
     db = open_database(db_url)
     with pytest.raises(Cancelled):
-        run_import(db.engine, "berka", BERKA, progress=StopAtTransactions())
+        run_import(db.engine, "berka", BERKA, progress=StopAtTransactions(), who=OPERATOR)
     with db.engine.connect() as conn:
         left = conn.execute(select(text("count(*)")).select_from(text("clients"))).scalar()
     db.dispose()

@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.book import client_book, search_mask
 from rmdesk.services.importing import run_import
 from tests.conftest import ROOT
@@ -14,8 +15,8 @@ from tests.conftest import ROOT
 
 def test_the_book_sums_each_clients_latest_month(db_url: str) -> None:
     db = open_database(db_url)
-    run_import(db.engine, "generic", ROOT / "docs/samples/generic")
-    book = client_book(db.engine).set_index("external_id")
+    run_import(db.engine, "generic", ROOT / "docs/samples/generic", who=OPERATOR)
+    book = client_book(db.engine, who=OPERATOR).set_index("external_id")
     db.dispose()
     assert len(book) == 6
     # SH0001: current account 86,700.00 + wealth product 306,000.00 in December; mortgage
@@ -30,13 +31,13 @@ def test_one_rms_book_and_search(db_url: str) -> None:
     db = open_database(db_url)
     from rmdesk.services.demo_bank import DemoSpec, build
 
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
-    whole = client_book(db.engine)
+    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+    whole = client_book(db.engine, who=OPERATOR)
     from sqlalchemy import text
 
     with db.engine.connect() as conn:
         rm_id = conn.execute(text("SELECT id FROM users WHERE username = 'rm01'")).scalar()
-    mine = client_book(db.engine, rm_id=rm_id)
+    mine = client_book(db.engine, rm_id=rm_id, who=OPERATOR)
     db.dispose()
     assert 0 < len(mine) < len(whole) == 300
     name = whole["name"].iloc[0]
@@ -56,9 +57,9 @@ def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
     from rmdesk.services.scoring import score
 
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
+    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     today = dt.date(2026, 11, 2)
-    score(db.engine, today=today)
+    score(db.engine, today=today, who=OPERATOR)
     with db.engine.begin() as conn:
         client = conn.execute(select(func.min(RiskFlag.client_id))).scalar_one()
         rm = conn.execute(select(Client.rm_id).where(Client.id == client)).scalar_one()
@@ -87,7 +88,7 @@ def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
                 )
             ).all()
         )
-    book = client_book(db.engine, today=today)
+    book = client_book(db.engine, today=today, who=OPERATOR)
     db.dispose()
 
     scored = book["contribution_minor"].notna()
@@ -118,12 +119,12 @@ def test_overdue_contacts_and_filters_agree_with_the_planner(db_url: str) -> Non
     from rmdesk.services.visit_planner import overdue_contacts
 
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
+    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     today = dt.date(2026, 11, 2)
-    score(db.engine, today=today)
-    rm = user_id(db.engine, "rm01")
-    book = client_book(db.engine, rm_id=rm, today=today)
-    planner = overdue_contacts(db.engine, rm_id=rm, today=today)
+    score(db.engine, today=today, who=OPERATOR)
+    rm = user_id(db.engine, "rm01", who=OPERATOR)
+    book = client_book(db.engine, rm_id=rm, today=today, who=OPERATOR)
+    planner = overdue_contacts(db.engine, rm_id=rm, today=today, who=OPERATOR)
     db.dispose()
     overdue = book_mask(book, overdue=True)
     assert overdue is not None and 0 < overdue.sum() < len(book)

@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 
 from rmdesk.db import open_database
 from rmdesk.models import Base
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.branch_flags import FLAG_COLUMNS, flag_mask, open_flags
 from rmdesk.services.demo_bank import DemoSpec, build
 
@@ -16,7 +17,7 @@ T = Base.metadata.tables
 
 def test_open_flags_of_one_branch_worst_first(db_url: str) -> None:
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
+    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     c, f = T["clients"], T["risk_flags"]
     with db.engine.begin() as conn:
         first = conn.execute(
@@ -47,7 +48,7 @@ def test_open_flags_of_one_branch_worst_first(db_url: str) -> None:
                     raised_on=dt.date(2026, 11, 2), due_on=due, version=1,
                 )
             )  # fmt: skip
-    flags = open_flags(db.engine, 1)
+    flags = open_flags(db.engine, 1, who=OPERATOR)
     db.dispose()
     assert list(flags.columns) == FLAG_COLUMNS
     assert set(flags["client_id"]) == {mine[0].id, mine[1].id}  # not the other branch's

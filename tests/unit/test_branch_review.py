@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert, select
 from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services import branch_review as br
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scorecard import Period, scorecards, set_weight, weights
 
@@ -23,7 +24,7 @@ TODAY = dt.date(2026, 11, 2)
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
+    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     yield db.engine
     db.dispose()
 
@@ -46,9 +47,11 @@ def test_periods_on_offer_and_in_a_trend() -> None:
 
 
 def test_branches_and_their_active_rms(engine: Engine) -> None:
-    assert list(br.branches(engine)["code"]) == sorted(br.branches(engine)["code"])
-    assert len(br.branches(engine)) == 5
-    rms = br.branch_rms(engine, 1)
+    assert list(br.branches(engine, who=OPERATOR)["code"]) == sorted(
+        br.branches(engine, who=OPERATOR)["code"]
+    )
+    assert len(br.branches(engine, who=OPERATOR)) == 5
+    rms = br.branch_rms(engine, 1, who=OPERATOR)
     assert list(rms["username"]) == [f"rm0{n}" for n in range(1, 7)]
     with engine.connect() as conn:
         held = conn.execute(
@@ -59,8 +62,8 @@ def test_branches_and_their_active_rms(engine: Engine) -> None:
 
 def test_the_kpi_points_add_up_to_the_score(engine: Engine) -> None:
     for period in (Period.parse("2026-10"), Period.parse("2026Q3")):
-        card = scorecards(engine, period, branch_id=1, today=TODAY)
-        rules = weights(engine, 1, on=period.end)
+        card = scorecards(engine, period, branch_id=1, today=TODAY, who=OPERATOR)
+        rules = weights(engine, 1, on=period.end, who=OPERATOR)
         for row in card.to_dict("records"):
             points = br.kpi_points(row, rules, period)
             assert list(points["kpi"]) == list(rules["kpi"])
@@ -86,9 +89,10 @@ def test_points_follow_a_branch_weight_and_a_penalty(engine: Engine) -> None:
         branch_id=1,
         valid_from=dt.date(2026, 1, 1),
         actor="test",
+        who=OPERATOR,
     )
-    card = scorecards(engine, period, branch_id=1, today=TODAY)
-    rules = weights(engine, 1, on=period.end)
+    card = scorecards(engine, period, branch_id=1, today=TODAY, who=OPERATOR)
+    rules = weights(engine, 1, on=period.end, who=OPERATOR)
     row = card.iloc[0].to_dict()
     points = br.kpi_points(row, rules, period).set_index("kpi")
     a = row["kyc_compliance_attainment"]
@@ -101,10 +105,10 @@ def test_points_follow_a_branch_weight_and_a_penalty(engine: Engine) -> None:
 
 def test_the_branch_trend_is_the_ranking_of_each_period(engine: Engine) -> None:
     periods = [Period.parse("2026-09"), Period.parse("2026-10")]
-    trend = br.branch_trend(engine, 1, periods, today=TODAY)
+    trend = br.branch_trend(engine, 1, periods, today=TODAY, who=OPERATOR)
     assert list(trend.columns) == br.TREND_COLUMNS
     assert len(trend) == 2 * 6
-    october = scorecards(engine, periods[1], branch_id=1, today=TODAY)
+    october = scorecards(engine, periods[1], branch_id=1, today=TODAY, who=OPERATOR)
     got = trend[trend["period"] == "2026-10"].set_index("rm_id")["score"]
     want = october.set_index("rm_id")["score"]
     assert got.sort_index().tolist() == pytest.approx(want.sort_index().tolist())
@@ -137,13 +141,13 @@ def test_the_pareto_curve_of_the_branchs_scored_clients(engine: Engine) -> None:
         for (client,), value in zip([*ids], values, strict=True):
             _score(conn, run, client, value)
         _score(conn, run, other, 1_000_000)  # another branch's client is not counted
-    shape = br.branch_pareto(engine, 1)
+    shape = br.branch_pareto(engine, 1, who=OPERATOR)
     assert shape.clients == 10 and shape.as_of == dt.date(2026, 10, 31)
     assert shape.top_share == pytest.approx(800 / 1000)
     curve = shape.curve
     assert curve["client_share"].iloc[0] == 0 and curve["client_share"].iloc[-1] == 1
     assert np.interp(0.2, curve["client_share"], curve["contribution_share"]) == pytest.approx(0.8)
-    assert br.branch_pareto(engine, 5).clients == 0
+    assert br.branch_pareto(engine, 5, who=OPERATOR).clients == 0
 
 
 def _score(conn: object, run: int, client: int, value: int) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy import func, select, update
 
 from rmdesk.cli import main
 from rmdesk.db import Database, open_database
-from rmdesk.models import AuditEntry, Client, ClientScore, Holding
+from rmdesk.models import AuditEntry, Client, ClientScore, Holding, Role, User
 from rmdesk.services import brief_batch
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.brief import BriefError, brief_data, write_brief
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.progress import Cancelled
@@ -28,8 +29,8 @@ AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
 @pytest.fixture
 def demo(db_url: str) -> Iterator[Database]:
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=200, as_of=AS_OF))
-    score(db.engine, as_of=AS_OF, today=TODAY)
+    build(db.engine, DemoSpec(clients=200, as_of=AS_OF), who=OPERATOR)
+    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     yield db
     db.dispose()
 
@@ -55,7 +56,7 @@ def test_the_brief_holds_this_client_and_no_other(demo: Database, tmp_path: Path
     path = tmp_path / "brief.pdf"
     pages = write_brief(
         demo.engine, client, path, actor="rm01", today=TODAY,
-        visit_on=dt.date(2026, 11, 5), purpose="季度回访",
+        visit_on=dt.date(2026, 11, 5), purpose="季度回访", who=OPERATOR,
     )  # fmt: skip
     text, reader = _text(path)
     assert 1 <= pages == len(reader.pages) <= 3
@@ -96,7 +97,7 @@ def test_the_brief_holds_this_client_and_no_other(demo: Database, tmp_path: Path
 def test_the_brief_in_english(demo: Database, tmp_path: Path) -> None:
     (client, name), _ = _top_two(demo)
     path = tmp_path / "en.pdf"
-    write_brief(demo.engine, client, path, actor="rm01", language="en", today=TODAY)
+    write_brief(demo.engine, client, path, actor="rm01", language="en", today=TODAY, who=OPERATOR)
     text, _ = _text(path)
     assert "Client visit brief" in text and "Page 1 of" in text and name in text
     assert "Confidential" in text and "客户拜访简报" not in text
@@ -115,8 +116,12 @@ def test_hard_cases_flow_on_to_the_next_page(db_url: str, tmp_path: Path) -> Non
         bank.holding(big, casa)
     with db.engine.begin() as conn:
         conn.execute(update(Client).where(Client.id == big).values(id_number="110105199001011234"))
-    pages_empty = write_brief(db.engine, empty, tmp_path / "empty.pdf", actor="t", today=TODAY)
-    pages_big = write_brief(db.engine, big, tmp_path / "big.pdf", actor="t", today=TODAY)
+    pages_empty = write_brief(
+        db.engine, empty, tmp_path / "empty.pdf", actor="t", today=TODAY, who=OPERATOR
+    )
+    pages_big = write_brief(
+        db.engine, big, tmp_path / "big.pdf", actor="t", today=TODAY, who=OPERATOR
+    )
     with db.engine.connect() as conn:
         written = conn.execute(select(func.count()).where(AuditEntry.action == "print")).scalar()
     db.dispose()
@@ -129,7 +134,7 @@ def test_hard_cases_flow_on_to_the_next_page(db_url: str, tmp_path: Path) -> Non
 
 def test_a_client_that_does_not_exist(demo: Database, tmp_path: Path) -> None:
     with pytest.raises(BriefError, match="不存在"):
-        write_brief(demo.engine, 10**9, tmp_path / "x.pdf", actor="t", today=TODAY)
+        write_brief(demo.engine, 10**9, tmp_path / "x.pdf", actor="t", today=TODAY, who=OPERATOR)
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.pdf.part").exists()
 
 
@@ -148,6 +153,27 @@ def test_rmdesk_cli_brief(demo: Database, tmp_path: Path) -> None:
         main, ["brief", external, "-o", str(tmp_path / "a.txt"), "--db", demo.url]
     )
     assert wrong.exit_code == 2 and "ending in .pdf" in wrong.stderr
+    # --user prints with that user's reach: an RM prints their own clients, no one else's
+    with demo.engine.connect() as conn:
+        owner, other = conn.execute(
+            select(User.username).where(User.role == Role.RM).order_by(User.id).limit(2)
+        ).scalars()
+        own = conn.execute(
+            select(Client.external_id)
+            .join(User, User.id == Client.rm_id)
+            .where(User.username == owner)
+        ).scalar()
+    mine = tmp_path / "mine.pdf"
+    as_owner = runner.invoke(
+        main, ["brief", own, "-o", str(mine), "--user", owner, "--db", demo.url]
+    )
+    assert as_owner.exit_code == 0 and mine.exists()
+    theirs = tmp_path / "theirs.pdf"
+    as_other = runner.invoke(
+        main, ["brief", own, "-o", str(theirs), "--user", other, "--db", demo.url]
+    )
+    assert as_other.exit_code == 6 and "not in your book" in as_other.stderr
+    assert not theirs.exists()
 
 
 class _CancelAfter:
@@ -173,7 +199,13 @@ def test_a_batch_of_briefs_one_file_each(
     out = tmp_path / "out"
     out.mkdir()
     written = brief_batch.write_briefs(
-        demo.engine, [r.id for r in rows], out, actor="rm01", today=TODAY, workers=workers
+        demo.engine,
+        [r.id for r in rows],
+        out,
+        actor="rm01",
+        today=TODAY,
+        workers=workers,
+        who=OPERATOR,
     )
     assert list(written) == [r.id for r in rows]
     for r in rows:
@@ -197,12 +229,14 @@ def test_a_batch_refused_or_cancelled_leaves_only_audited_files(
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(BriefError, match="不存在"):
-        brief_batch.write_briefs(demo.engine, [*ids[:3], 10**9], out, actor="t", today=TODAY)
+        brief_batch.write_briefs(
+            demo.engine, [*ids[:3], 10**9], out, actor="t", today=TODAY, who=OPERATOR
+        )
     assert list(out.iterdir()) == []  # refused before anything was written
     with pytest.raises(Cancelled):
         brief_batch.write_briefs(
             demo.engine, ids, out, actor="t", today=TODAY, workers=1,
-            progress=_CancelAfter(brief_batch.CHUNK),
+            progress=_CancelAfter(brief_batch.CHUNK), who=OPERATOR,
         )  # fmt: skip
     files = sorted(p.name for p in out.iterdir())
     with demo.engine.connect() as conn:
@@ -245,8 +279,8 @@ def test_missing_months_and_a_long_evidence_text(db_url: str, tmp_path: Path) ->
         "risk_flags", client_id=client, rule_code="manual", severity="high", status="raised",
         evidence=evidence, evidence_en="", evidence_data={}, raised_on=AS_OF, version=1,
     )  # fmt: skip
-    data = brief_data(db.engine, [client], today=TODAY)[client]
-    pages = write_brief(db.engine, client, tmp_path / "b.pdf", actor="t", today=TODAY)
+    data = brief_data(db.engine, [client], today=TODAY, who=OPERATOR)[client]
+    pages = write_brief(db.engine, client, tmp_path / "b.pdf", actor="t", today=TODAY, who=OPERATOR)
     db.dispose()
     known = [m for m, v in zip(data.months, data.contribution, strict=True) if v is not None]
     assert known == have and len(data.months) == 24

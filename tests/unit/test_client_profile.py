@@ -12,6 +12,7 @@ from sqlalchemy import insert, select, update
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
 from rmdesk.services import client_profile
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.client_profile import ProfileError, mask_id_number
 from rmdesk.services.visit_calendar import reason_json
 from tests.bank import TinyBank, months
@@ -101,7 +102,7 @@ def _bank(db_url: str) -> tuple[Database, dict[str, int]]:
 
 def test_a_scored_client_in_full(db_url: str) -> None:
     db, ids = _bank(db_url)
-    p = client_profile.load(db.engine, ids["rich"], today=TODAY, rm_id=ids["rm1"])
+    p = client_profile.load(db.engine, ids["rich"], today=TODAY, rm_id=ids["rm1"], who=OPERATOR)
     db.dispose()
     assert (p.name, p.segment, p.district, p.rm, p.branch) == (
         "王芳",
@@ -155,7 +156,7 @@ def test_a_scored_client_in_full(db_url: str) -> None:
 
 def test_a_client_with_nothing(db_url: str) -> None:
     db, ids = _bank(db_url)
-    p = client_profile.load(db.engine, ids["bare"], today=TODAY, branch_id=ids["b1"])
+    p = client_profile.load(db.engine, ids["bare"], today=TODAY, branch_id=ids["b1"], who=OPERATOR)
     db.dispose()
     assert p.tier is None and p.components is None and p.rank_book is None
     assert p.as_of == AS_OF  # the data set's date when the client was never scored
@@ -170,14 +171,14 @@ def test_a_client_with_nothing(db_url: str) -> None:
 def test_a_client_outside_the_book_is_refused(db_url: str) -> None:
     db, ids = _bank(db_url)
     with pytest.raises(ProfileError, match="not in your book"):
-        client_profile.load(db.engine, ids["other"], today=TODAY, rm_id=ids["rm1"])
+        client_profile.load(db.engine, ids["other"], today=TODAY, rm_id=ids["rm1"], who=OPERATOR)
     with pytest.raises(ProfileError, match="not in your book"):
-        client_profile.load(db.engine, ids["other"], today=TODAY, branch_id=ids["b1"])
+        client_profile.load(db.engine, ids["other"], today=TODAY, branch_id=ids["b1"], who=OPERATOR)
     with pytest.raises(ProfileError, match="does not exist"):
-        client_profile.load(db.engine, 999_999, today=TODAY)
+        client_profile.load(db.engine, 999_999, today=TODAY, who=OPERATOR)
     # the bank's administrator sees every client
-    assert client_profile.load(db.engine, ids["other"], today=TODAY).name == "Other"
-    client_profile.record_view(db.engine, ids["other"], "admin")
+    assert client_profile.load(db.engine, ids["other"], today=TODAY, who=OPERATOR).name == "Other"
+    client_profile.record_view(db.engine, ids["other"], "admin", who=OPERATOR)
     with db.engine.connect() as conn:
         entry = conn.execute(
             select(T["audit_log"].c.actor, T["audit_log"].c.action, T["audit_log"].c.entity_id)
@@ -205,8 +206,8 @@ def test_the_seven_p_summary_in_both_languages(db_url: str) -> None:
     from rmdesk.services.seven_p import summary
 
     db, ids = _bank(db_url)
-    p = client_profile.load(db.engine, ids["rich"], today=TODAY, rm_id=ids["rm1"])
-    bare = client_profile.load(db.engine, ids["bare"], today=TODAY, rm_id=ids["rm1"])
+    p = client_profile.load(db.engine, ids["rich"], today=TODAY, rm_id=ids["rm1"], who=OPERATOR)
+    bare = client_profile.load(db.engine, ids["bare"], today=TODAY, rm_id=ids["rm1"], who=OPERATOR)
     db.dispose()
     zh = {line.key: (line.title, line.text) for line in summary(p, "zh_CN")}
     assert [t for t, _ in zh.values()] == [
@@ -244,10 +245,10 @@ def test_a_batch_reads_the_same_as_one_by_one(db_url: str) -> None:
     """Printed briefs read clients in batches: each profile must be the one the view shows."""
     db, ids = _bank(db_url)
     wanted = [ids["rich"], ids["bare"], ids["other"]]
-    batch = client_profile.load_many(db.engine, wanted, today=TODAY)
-    single = {i: client_profile.load(db.engine, i, today=TODAY) for i in wanted}
+    batch = client_profile.load_many(db.engine, wanted, today=TODAY, who=OPERATOR)
+    single = {i: client_profile.load(db.engine, i, today=TODAY, who=OPERATOR) for i in wanted}
     with pytest.raises(ProfileError, match="not in your book"):
-        client_profile.load_many(db.engine, wanted, today=TODAY, rm_id=ids["rm1"])
+        client_profile.load_many(db.engine, wanted, today=TODAY, rm_id=ids["rm1"], who=OPERATOR)
     db.dispose()
     assert list(batch) == wanted
     for i in wanted:

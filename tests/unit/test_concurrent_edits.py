@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, User
 from rmdesk.services import audit, directory, users
+from rmdesk.services.access import OPERATOR
 
 WRITERS = 8
 EDITS = 500
@@ -43,6 +44,7 @@ def _writer(url: str, seed: int, ids: list[int]) -> Counter[str]:
                     branch_id=row.branch_id,
                     visits_per_day=rng.randint(1, 12),
                     actor=f"writer{seed}",
+                    who=OPERATOR,
                 )
                 seen["landed"] += 1
                 seen[f"landed:{user_id}"] += 1
@@ -57,8 +59,10 @@ def _writer(url: str, seed: int, ids: list[int]) -> Counter[str]:
 
 def test_eight_writers_lose_no_edit(db_url: str) -> None:
     db = open_database(db_url)
-    users.create_admin(db.engine, "admin", "adminpass", actor="setup")
-    branch = directory.create_branch(db.engine, code="B01", name="总行营业部", actor="admin")
+    users.create_admin(db.engine, "admin", "adminpass", actor="setup", who=OPERATOR)
+    branch = directory.create_branch(
+        db.engine, code="B01", name="总行营业部", actor="admin", who=OPERATOR
+    )
     ids = [
         directory.create_user(
             db.engine,
@@ -68,6 +72,7 @@ def test_eight_writers_lose_no_edit(db_url: str) -> None:
             branch_id=branch,
             password="s3cret-pass",
             actor="admin",
+            who=OPERATOR,
         )
         for n in range(RECORDS)
     ]

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
 from rmdesk.services import parameters
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.contribution import assign_tiers, pareto, pareto_curve
 from rmdesk.services.contribution_detail import client_breakdown, monthly_contribution
 from rmdesk.services.scoring import score
@@ -43,7 +44,7 @@ def _bank(db_url: str) -> tuple[Database, dict[str, int]]:
 
 def test_contribution_parts_and_growth_match_the_hand_calculation(db_url: str) -> None:
     db, ids = _bank(db_url)
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     with db.engine.connect() as conn:
         rows = {r.client_id: r for r in conn.execute(select(T["client_scores"]))}
     a = rows[ids["a"]]
@@ -74,7 +75,7 @@ def test_a_new_pricing_version_applies_from_its_month_and_the_run_names_both(
     db, ids = _bank(db_url)
     bank = TinyBank(db.engine)
     bank.pricing(ids["dep"], 2, dt.date(2026, 1, 15), ftp="0.03", rate="0.02", cost=100)
-    result = score(db.engine, today=TODAY)
+    result = score(db.engine, today=TODAY, who=OPERATOR)
     with db.engine.connect() as conn:
         a = conn.execute(
             select(T["client_scores"]).where(T["client_scores"].c.client_id == ids["a"])
@@ -86,7 +87,7 @@ def test_a_new_pricing_version_applies_from_its_month_and_the_run_names_both(
     assert a.deposit_margin_minor == 6 * 2_000 + 6 * 1_000
     assert run.pricing["DEP"] == [1, 2]
     assert run.pricing["LOAN"] == [1]
-    detail = client_breakdown(db.engine, ids["a"], AS_OF)
+    detail = client_breakdown(db.engine, ids["a"], AS_OF, who=OPERATOR)
     assert detail.total_minor == a.contribution_minor
     dep = detail.products.set_index("code").loc["DEP"]
     assert dep["versions"] == "1,2"

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, User
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.day_pack import DayPackError, suggested_times, write_day_pack
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
@@ -28,11 +29,11 @@ DAY = dt.date(2026, 11, 3)  # the first working day of the plan
 @pytest.fixture
 def planned(db_url: str) -> Iterator[tuple[Database, int]]:
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=AS_OF))
-    score(db.engine, as_of=AS_OF, today=TODAY)
+    build(db.engine, DemoSpec(clients=300, as_of=AS_OF), who=OPERATOR)
+    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     with db.engine.connect() as conn:
         rm = conn.execute(select(User.id).where(User.username == "rm01")).scalar_one()
-    propose_plan(db.engine, rm, start=DAY, weeks=1)
+    propose_plan(db.engine, rm, start=DAY, weeks=1, who=OPERATOR)
     yield db, int(rm)
     db.dispose()
 
@@ -49,10 +50,10 @@ def test_the_pack_is_the_days_visits_in_route_order(
     planned: tuple[Database, int], tmp_path: Path
 ) -> None:
     db, rm = planned
-    day = rm_visits(db.engine, rm, start=DAY, end=DAY)
+    day = rm_visits(db.engine, rm, start=DAY, end=DAY, who=OPERATOR)
     assert len(day) >= 2  # the plan gives the day several visits
     path = tmp_path / "pack.pdf"
-    pack = write_day_pack(db.engine, rm, DAY, path, actor="rm01", today=TODAY)
+    pack = write_day_pack(db.engine, rm, DAY, path, actor="rm01", today=TODAY, who=OPERATOR)
     reader = PdfReader(path)
     assert pack.pages == len(reader.pages) and len(day) + 1 <= pack.pages <= 3 * len(day) + 1
     # bookmarks: the cover, then one per client in route order, each on its brief's first page
@@ -90,7 +91,9 @@ def test_an_empty_day_writes_nothing(planned: tuple[Database, int], tmp_path: Pa
     db, rm = planned
     sunday = dt.date(2026, 11, 8)
     with pytest.raises(DayPackError, match="没有拜访安排"):
-        write_day_pack(db.engine, rm, sunday, tmp_path / "x.pdf", actor="rm01", today=TODAY)
+        write_day_pack(
+            db.engine, rm, sunday, tmp_path / "x.pdf", actor="rm01", today=TODAY, who=OPERATOR
+        )
     assert not list(tmp_path.glob("x.pdf*"))
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build, generate
 from tests.helpers import counts
 
@@ -110,9 +111,9 @@ def test_facts_of_a_month_are_consistent(bank: tuple[pd.DataFrame, ...]) -> None
 def test_written_once_and_again_without_duplicates(db_url: str) -> None:
     db = open_database(db_url)
     spec = DemoSpec(clients=800, as_of=AS_OF)
-    first = build(db.engine, spec)
+    first = build(db.engine, spec, who=OPERATOR)
     before = counts(db_url)
-    second = build(db.engine, spec)
+    second = build(db.engine, spec, who=OPERATOR)
     after = counts(db_url)
     db.dispose()
     assert first.counts["clients"] == 800 and second.counts["pricing_versions"] == 0

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, select
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Branch, User
 from rmdesk.services import directory, users
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.directory import DirectoryError, StaleEdit
 from rmdesk.services.users import LoginError, authenticate
 
@@ -32,24 +33,36 @@ def _count(engine: Engine, table: type[User] | type[Branch]) -> int:
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     db = open_database(db_url)
-    users.create_admin(db.engine, "admin", "adminpass", actor="setup")
+    users.create_admin(db.engine, "admin", "adminpass", actor="setup", who=OPERATOR)
     yield db.engine
     db.dispose()
 
 
 def test_branches_are_added_listed_and_edited(engine: Engine) -> None:
     bid = directory.create_branch(
-        engine, code="B01", name="朝阳支行", district="朝阳区", region="北京", actor="admin"
+        engine,
+        code="B01",
+        name="朝阳支行",
+        district="朝阳区",
+        region="北京",
+        actor="admin",
+        who=OPERATOR,
     )
     with pytest.raises(DirectoryError, match="branch code: 'B01' is taken") as taken:
-        directory.create_branch(engine, code="b01", name="另一个", actor="admin")
+        directory.create_branch(engine, code="b01", name="另一个", actor="admin", who=OPERATOR)
     assert taken.value.field == "code" and "已被使用" in taken.value.zh
     with pytest.raises(DirectoryError, match="branch name: enter a value"):
-        directory.create_branch(engine, code="B02", name="  ", actor="admin")
+        directory.create_branch(engine, code="B02", name="  ", actor="admin", who=OPERATOR)
     directory.update_branch(
-        engine, bid, name="朝阳门支行", district="", region="北京", actor="admin"
+        engine,
+        bid,
+        name="朝阳门支行",
+        district="",
+        region="北京",
+        actor="admin",
+        who=OPERATOR,
     )
-    branches = directory.list_branches(engine)
+    branches = directory.list_branches(engine, who=OPERATOR)
     assert branches[["code", "name", "region", "users"]].values.tolist() == [
         ["B01", "朝阳门支行", "北京", 0]
     ]
@@ -62,7 +75,7 @@ def test_branches_are_added_listed_and_edited(engine: Engine) -> None:
 
 
 def test_a_user_is_created_edited_and_closed(engine: Engine) -> None:
-    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin")
+    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin", who=OPERATOR)
     uid = directory.create_user(
         engine,
         username="li.na",
@@ -72,9 +85,10 @@ def test_a_user_is_created_edited_and_closed(engine: Engine) -> None:
         password="s3cret-pass",
         visits_per_day=5,
         actor="admin",
+        who=OPERATOR,
     )
     assert authenticate(engine, "li.na", "s3cret-pass").branch_name == "朝阳支行"
-    listed = directory.list_users(engine).set_index("username")
+    listed = directory.list_users(engine, who=OPERATOR).set_index("username")
     assert listed.loc[
         "li.na", ["display_name", "role", "branch_code", "visits_per_day"]
     ].tolist() == [
@@ -95,15 +109,16 @@ def test_a_user_is_created_edited_and_closed(engine: Engine) -> None:
         branch_id=bid,
         visits_per_day=2,
         actor="admin",
+        who=OPERATOR,
     )
     assert version == 2
     account = users.account(engine, uid)
     assert account.is_head and account.display_name == "李娜 (团队长)"
 
-    version = directory.set_active(engine, uid, False, version=version, actor="admin")
+    version = directory.set_active(engine, uid, False, version=version, actor="admin", who=OPERATOR)
     with pytest.raises(LoginError, match="closed"):
         authenticate(engine, "li.na", "s3cret-pass")
-    directory.set_active(engine, uid, True, version=version, actor="admin")
+    directory.set_active(engine, uid, True, version=version, actor="admin", who=OPERATOR)
     assert authenticate(engine, "li.na", "s3cret-pass").username == "li.na"
 
     actions = [a[1:] for a in _audit(engine) if a[0] == "admin" and a[1] != "login"]
@@ -123,7 +138,7 @@ def test_a_user_is_created_edited_and_closed(engine: Engine) -> None:
 
 
 def test_bad_users_are_refused_and_nothing_is_written(engine: Engine) -> None:
-    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin")
+    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin", who=OPERATOR)
     good = {
         "username": "rm01",
         "display_name": "王芳",
@@ -146,17 +161,19 @@ def test_bad_users_are_refused_and_nothing_is_written(engine: Engine) -> None:
     ]
     for change, field, message in cases:
         with pytest.raises(DirectoryError, match=message) as refused:
-            directory.create_user(engine, **(good | change), actor="admin")
+            directory.create_user(engine, **(good | change), actor="admin", who=OPERATOR)
         assert refused.value.field == field
         assert refused.value.zh  # the Chinese message is there too
     assert _count(engine, User) == before
     # an administrator needs no branch
-    directory.create_user(engine, **(good | {"role": "admin", "branch_id": None}), actor="admin")
+    directory.create_user(
+        engine, **(good | {"role": "admin", "branch_id": None}), actor="admin", who=OPERATOR
+    )
     assert _count(engine, User) == before + 1
 
 
 def test_a_stale_edit_is_refused(engine: Engine) -> None:
-    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin")
+    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin", who=OPERATOR)
     uid = directory.create_user(
         engine,
         username="rm01",
@@ -165,29 +182,34 @@ def test_a_stale_edit_is_refused(engine: Engine) -> None:
         branch_id=bid,
         password="longenough",
         actor="admin",
+        who=OPERATOR,
     )
     fields = {"role": "rm", "branch_id": bid, "visits_per_day": 4}
     # two administrators open version 1; the first saves
-    directory.update_user(engine, uid, version=1, display_name="王芳芳", actor="a1", **fields)
+    directory.update_user(
+        engine, uid, version=1, display_name="王芳芳", actor="a1", who=OPERATOR, **fields
+    )
     with pytest.raises(StaleEdit, match="changed by someone else") as stale:
-        directory.update_user(engine, uid, version=1, display_name="王小芳", actor="a2", **fields)
+        directory.update_user(
+            engine, uid, version=1, display_name="王小芳", actor="a2", who=OPERATOR, **fields
+        )
     assert "version 1, now 2" in str(stale.value) and "已被他人修改" in stale.value.zh
     with pytest.raises(StaleEdit):
-        directory.set_active(engine, uid, False, version=1, actor="a2")
+        directory.set_active(engine, uid, False, version=1, actor="a2", who=OPERATOR)
     # a password reset moves the version on too
-    users.set_password(engine, "rm01", "another-one", actor="a1")
+    users.set_password(engine, "rm01", "another-one", actor="a1", who=OPERATOR)
     with pytest.raises(StaleEdit, match="now 3"):
-        directory.set_active(engine, uid, False, version=2, actor="a2")
+        directory.set_active(engine, uid, False, version=2, actor="a2", who=OPERATOR)
     assert users.account(engine, uid).display_name == "王芳芳"
     assert authenticate(engine, "rm01", "another-one").username == "rm01"
 
 
 def test_the_bank_keeps_an_active_administrator(engine: Engine) -> None:
-    admin = users.user_id(engine, "admin")
+    admin = users.user_id(engine, "admin", who=OPERATOR)
     with pytest.raises(DirectoryError, match="own account"):
-        directory.set_active(engine, admin, False, version=1, actor="admin")
+        directory.set_active(engine, admin, False, version=1, actor="admin", who=OPERATOR)
     with pytest.raises(DirectoryError, match="last active administrator"):
-        directory.set_active(engine, admin, False, version=1, actor="someone")
+        directory.set_active(engine, admin, False, version=1, actor="someone", who=OPERATOR)
     with pytest.raises(DirectoryError, match="last active administrator"):
         directory.update_user(
             engine,
@@ -195,9 +217,12 @@ def test_the_bank_keeps_an_active_administrator(engine: Engine) -> None:
             version=1,
             display_name="admin",
             role="rm",
-            branch_id=directory.create_branch(engine, code="B1", name="x", actor="admin"),
+            branch_id=directory.create_branch(
+                engine, code="B1", name="x", actor="admin", who=OPERATOR
+            ),
             visits_per_day=4,
             actor="someone",
+            who=OPERATOR,
         )
     directory.create_user(
         engine,
@@ -207,9 +232,12 @@ def test_the_bank_keeps_an_active_administrator(engine: Engine) -> None:
         branch_id=None,
         password="longenough",
         actor="admin",
+        who=OPERATOR,
     )
-    directory.set_active(engine, admin, False, version=1, actor="admin2")
-    assert not bool(directory.list_users(engine).set_index("username").loc["admin", "active"])
+    directory.set_active(engine, admin, False, version=1, actor="admin2", who=OPERATOR)
+    assert not bool(
+        directory.list_users(engine, who=OPERATOR).set_index("username").loc["admin", "active"]
+    )
 
 
 def test_products_come_with_their_latest_pricing(engine: Engine) -> None:
@@ -218,15 +246,20 @@ def test_products_come_with_their_latest_pricing(engine: Engine) -> None:
     from rmdesk.services import pricing
     from rmdesk.services.demo_bank import DemoSpec, build
 
-    build(engine, DemoSpec(clients=50, as_of=dt.date(2026, 10, 31)))
+    build(engine, DemoSpec(clients=50, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     pricing.change(
-        engine, "CASA", {"client_rate": "0.0025"}, valid_from=dt.date(2026, 12, 1), actor="admin"
+        engine,
+        "CASA",
+        {"client_rate": "0.0025"},
+        valid_from=dt.date(2026, 12, 1),
+        actor="admin",
+        who=OPERATOR,
     )
-    products = directory.list_products(engine).set_index("code")
+    products = directory.list_products(engine, who=OPERATOR).set_index("code")
     assert len(products) == 16
     casa = products.loc["CASA"]
     assert casa["pricing_version"] == 2 and str(casa["valid_from"]) == "2026-12-01"
     assert float(casa["client_rate"]) == 0.0025 and float(casa["ftp_rate"]) == 0.018
     assert products.loc["TD12", "pricing_version"] == 1
-    people = directory.list_users(engine).set_index("username")
+    people = directory.list_users(engine, who=OPERATOR).set_index("username")
     assert people["clients"].sum() == 50  # every demo client is held by an RM

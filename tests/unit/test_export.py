@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.exporting import ExportError, export_table, safe_cell
 
@@ -27,16 +28,18 @@ def test_numbers_and_plain_text_are_left_alone() -> None:
 
 def test_clients_to_csv_and_xlsx(db_url: str, tmp_path: Path) -> None:
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
+    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE clients SET name = '=HYPERLINK(\"http://x\")' WHERE id = 1"))
-    rows = export_table(db.engine, "clients", "csv", tmp_path / "clients.csv")
+    rows = export_table(db.engine, "clients", "csv", tmp_path / "clients.csv", who=OPERATOR)
     assert rows == 300
     with (tmp_path / "clients.csv").open(encoding="utf-8-sig") as fh:
         table = list(csv.DictReader(fh))
     assert len(table) == 300
     assert table[0]["name"].startswith("'=HYPERLINK")
-    assert export_table(db.engine, "clients", "xlsx", tmp_path / "clients.xlsx") == 300
+    assert (
+        export_table(db.engine, "clients", "xlsx", tmp_path / "clients.xlsx", who=OPERATOR) == 300
+    )
     sheet = load_workbook(tmp_path / "clients.xlsx", read_only=True)["clients"]
     values = list(sheet.iter_rows(values_only=True))
     assert values[0][0] == "id" and len(values) == 301
@@ -45,10 +48,10 @@ def test_clients_to_csv_and_xlsx(db_url: str, tmp_path: Path) -> None:
 
 def test_password_hashes_never_leave_the_database(db_url: str, tmp_path: Path) -> None:
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=50, as_of=dt.date(2026, 10, 31)))
-    export_table(db.engine, "users", "csv", tmp_path / "users.csv")
+    build(db.engine, DemoSpec(clients=50, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+    export_table(db.engine, "users", "csv", tmp_path / "users.csv", who=OPERATOR)
     content = (tmp_path / "users.csv").read_text(encoding="utf-8-sig")
     assert "password_hash" not in content and "$argon2" not in content
     with pytest.raises(ExportError, match="no table 'nope'"):
-        export_table(db.engine, "nope", "csv", tmp_path / "x.csv")
+        export_table(db.engine, "nope", "csv", tmp_path / "x.csv", who=OPERATOR)
     db.dispose()

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Base
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.importing import ImportRejected, run_import
 from tests.conftest import ROOT
 
@@ -114,7 +115,7 @@ def test_damaged_extracts_are_imported_or_refused_cleanly(db_url: str, tmp_path:
         what = _damage(folder, rng)
         before = _counts(db.engine)
         try:
-            run_import(db.engine, "generic", folder, force=True, actor="fuzz")
+            run_import(db.engine, "generic", folder, force=True, actor="fuzz", who=OPERATOR)
         except ImportRejected as exc:
             seen["refused"] += 1
             assert exc.problems.total > 0, f"case {case} ({what}): refused without a problem"

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 
 from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.importing import ImportRejected, run_import
 from tests.conftest import ROOT, Databases
 from tests.helpers import copy_folder, counts, rows
@@ -19,7 +20,7 @@ SAMPLE = ROOT / "docs" / "samples" / "generic"
 def _import(url: str, path: Path, **kwargs: object) -> None:
     db = open_database(url)
     try:
-        run_import(db.engine, "generic", path, **kwargs)
+        run_import(db.engine, "generic", path, **kwargs, who=OPERATOR)
     finally:
         db.dispose()
 
@@ -110,7 +111,7 @@ def test_problems_across_files_are_all_listed_and_nothing_is_written(
     )
     db = open_database(db_url)
     with pytest.raises(ImportRejected) as caught:
-        run_import(db.engine, "generic", broken)
+        run_import(db.engine, "generic", broken, who=OPERATOR)
     db.dispose()
     found = {(p.file, p.row, p.column) for p in caught.value.problems.listed}
     assert ("clients.csv", 4, "birth_date") in found
@@ -172,9 +173,9 @@ def test_not_a_table_at_all(databases: Databases, tmp_path: Path) -> None:
     bogus.write_bytes(b"%PDF-1.4 binary")
     db = open_database(databases.new("sqlite"))
     with pytest.raises(ImportRejected, match=r"folder of CSV files or an \.xlsx workbook"):
-        run_import(db.engine, "generic", bogus)
+        run_import(db.engine, "generic", bogus, who=OPERATOR)
     not_excel = tmp_path / "fake.xlsx"
     not_excel.write_text("just text")
     with pytest.raises(ImportRejected, match="not a readable Excel workbook"):
-        run_import(db.engine, "generic", not_excel)
+        run_import(db.engine, "generic", not_excel, who=OPERATOR)
     db.dispose()

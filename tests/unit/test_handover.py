@@ -17,6 +17,7 @@ from sqlalchemy import Engine, func, insert, select, update
 from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services import audit
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.handover import HandoverError, preview, reassign
 from rmdesk.services.users import user_id
@@ -57,9 +58,9 @@ def _visit(conn: Any, client: int, user: int, on: dt.date, status: str, slot: in
 def bank(db_url: str) -> Iterator[Bank]:
     db = open_database(db_url)
     engine = db.engine
-    build(engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)))
+    build(engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     names = ["rm01", "rm02", "rm03", "rm07", "head1", "head2", "admin"]
-    users = {n: user_id(engine, n) for n in names}
+    users = {n: user_id(engine, n, who=OPERATOR) for n in names}
     c = T["clients"]
     with engine.begin() as conn:
         mine = list(
@@ -174,7 +175,7 @@ def test_a_handover_moves_the_clients_and_the_visits_ahead_and_keeps_the_history
     before = _history(engine, bank.clients)
     assert before["interactions"] and len(before["risk_flags"]) == 3
 
-    plan = preview(engine, bank.clients, users["rm02"], actor="head1", today=TODAY)
+    plan = preview(engine, bank.clients, users["rm02"], actor="head1", today=TODAY, who=OPERATOR)
     assert plan.count == 3 and plan.to_rm_id == users["rm02"]
     assert plan.contribution_minor == 100_000 + 200_000 + 300_000
     assert plan.open_flags == 2  # raised and acknowledged; the resolved one is not open
@@ -189,6 +190,7 @@ def test_a_handover_moves_the_clients_and_the_visits_ahead_and_keeps_the_history
         reason="rm01 moves to the head office",
         today=TODAY,
         versions=plan.versions,
+        who=OPERATOR,
     )
     assert done.client_ids == tuple(bank.clients)
     assert sorted(done.visit_ids) == sorted([bank.visits["proposed"], bank.visits["planned"]])
@@ -254,22 +256,30 @@ def test_refusals_name_the_client_and_write_nothing(bank: Bank) -> None:
     for given, message in cases:
         kw: dict[str, Any] = {"actor": "head1", "reason": "test", "today": TODAY} | given
         with pytest.raises(HandoverError, match=message) as refused:
-            reassign(engine, **kw)
+            reassign(engine, **kw, who=OPERATOR)
         assert refused.value.zh  # the same refusal in Chinese, for the interface
         assert _snapshot(engine) == start, given
     with pytest.raises(HandoverError, match=r"C\d+"):
-        preview(engine, mixed, users["rm02"], actor="head1", today=TODAY)
+        preview(engine, mixed, users["rm02"], actor="head1", today=TODAY, who=OPERATOR)
     with engine.begin() as conn:
         conn.execute(
             update(T["users"]).where(T["users"].c.id == users["rm03"]).values(active=False)
         )
     with pytest.raises(HandoverError, match="active relationship manager"):
-        reassign(engine, bank.clients, users["rm03"], actor="head1", reason="x", today=TODAY)
+        reassign(
+            engine,
+            bank.clients,
+            users["rm03"],
+            actor="head1",
+            reason="x",
+            today=TODAY,
+            who=OPERATOR,
+        )
 
 
 def test_a_client_changed_since_the_preview_stops_the_whole_handover(bank: Bank) -> None:
     engine, users = bank.engine, bank.users
-    plan = preview(engine, bank.clients, users["rm02"], actor="head1", today=TODAY)
+    plan = preview(engine, bank.clients, users["rm02"], actor="head1", today=TODAY, who=OPERATOR)
     c = T["clients"]
     with engine.begin() as conn:  # someone edits the second client meanwhile
         conn.execute(update(c).where(c.c.id == bank.clients[1]).values(version=c.c.version + 1))
@@ -277,7 +287,7 @@ def test_a_client_changed_since_the_preview_stops_the_whole_handover(bank: Bank)
     with pytest.raises(HandoverError, match="changed by someone else since the preview"):
         reassign(
             engine, bank.clients, users["rm02"], actor="head1", reason="x", today=TODAY,
-            versions=plan.versions,
+            versions=plan.versions, who=OPERATOR,
         )  # fmt: skip
     # the first client and the visits had been written in the transaction: all rolled back
     assert _snapshot(engine) == start
@@ -287,7 +297,13 @@ def test_an_administrator_moves_a_client_to_another_branch(bank: Bank) -> None:
     engine, users = bank.engine, bank.users
     client = bank.clients[0]
     done = reassign(
-        engine, [client], users["rm07"], actor="admin", reason="moved house", today=TODAY
+        engine,
+        [client],
+        users["rm07"],
+        actor="admin",
+        reason="moved house",
+        today=TODAY,
+        who=OPERATOR,
     )
     assert done.visit_ids == (bank.visits["proposed"],)
     c = T["clients"]
@@ -312,9 +328,11 @@ def test_a_client_without_visits_moves_alone(bank: Bank) -> None:
             .where(c.c.rm_id == users["rm03"], c.c.id.not_in(select(v.c.client_id)))
             .limit(1)
         ).scalar_one()
-    plan = preview(engine, [client], users["rm02"], actor="head1", today=TODAY)
+    plan = preview(engine, [client], users["rm02"], actor="head1", today=TODAY, who=OPERATOR)
     assert (plan.count, plan.visits, plan.open_flags, plan.contribution_minor) == (1, 0, 0, 0)
-    done = reassign(engine, [client], users["rm02"], actor="head1", reason="x", today=TODAY)
+    done = reassign(
+        engine, [client], users["rm02"], actor="head1", reason="x", today=TODAY, who=OPERATOR
+    )
     assert done.visit_ids == ()
     with engine.connect() as conn:
         assert conn.execute(select(c.c.rm_id).where(c.c.id == client)).scalar() == users["rm02"]

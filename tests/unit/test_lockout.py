@@ -14,13 +14,14 @@ from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry
 from rmdesk.services import users
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.users import LOCK_AFTER, LOCK_FOR, LoginError, authenticate
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     db = open_database(db_url)
-    users.create_admin(db.engine, "admin", "adminpass", actor="setup")
+    users.create_admin(db.engine, "admin", "adminpass", actor="setup", who=OPERATOR)
     yield db.engine
     db.dispose()
 
@@ -66,7 +67,9 @@ def test_a_lock_ends_with_time_or_an_administrator(engine: Engine) -> None:
     assert result.exit_code == 0, result.output
     assert authenticate(engine, "admin", "adminpass").username == "admin"
     _wrong(engine, LOCK_AFTER)
-    users.set_password(engine, "admin", "a-new-password", actor="admin")  # a reset ends it too
+    users.set_password(
+        engine, "admin", "a-new-password", actor="admin", who=OPERATOR
+    )  # a reset ends it too
     assert authenticate(engine, "admin", "a-new-password").username == "admin"
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services import parameters, risk_flags
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.contribution import rank_and_tier
 from rmdesk.services.scoring import score
 from tests.bank import TinyBank, months
@@ -114,9 +115,9 @@ def test_scoring_twice_changes_nothing_for_any_book(
     url = databases.new(backend)
     _build(url, cases)
     db = open_database(url)
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     first = snapshot(db.engine)
-    again = score(db.engine, today=TODAY)
+    again = score(db.engine, today=TODAY, who=OPERATOR)
     assert snapshot(db.engine) == first
     assert again.counts["scores_written"] == again.counts["flags_raised"] == 0
     with db.engine.connect() as conn:
@@ -159,7 +160,7 @@ def test_a_flags_history_only_grows(
     db = open_database(url)
     ev, fl, facts = T["risk_flag_events"], T["risk_flags"], T["monthly_facts"]
     today = TODAY
-    score(db.engine, today=today)
+    score(db.engine, today=today, who=OPERATOR)
     seen: list[tuple[object, ...]] = []
     for action, days in steps:
         today += dt.timedelta(days=days)
@@ -176,7 +177,7 @@ def test_a_flags_history_only_grows(
                     .values(days_past_due=40)
                 )
         elif action == "rescore":
-            score(db.engine, today=today)
+            score(db.engine, today=today, who=OPERATOR)
         elif flag_ids:
             # a move the flag's state does not allow is refused and writes nothing
             with contextlib.suppress(risk_flags.FlagError):
@@ -189,6 +190,7 @@ def test_a_flags_history_only_grows(
                     reason="checked",
                     until=today + dt.timedelta(days=5),
                     today=today,
+                    who=OPERATOR,
                 )
         with db.engine.connect() as conn:
             now = [tuple(r) for r in conn.execute(select(ev).order_by(ev.c.id))]

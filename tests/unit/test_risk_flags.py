@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
 from rmdesk.services import risk_flags
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.risk_rules import RULES
 from rmdesk.services.scoring import score
 from tests.bank import TinyBank, months
@@ -112,7 +113,7 @@ def _open_flags(db: Database) -> set[tuple[int, str]]:
 
 def test_each_rule_fires_on_its_case_and_nowhere_else(db_url: str) -> None:
     db, c, _ = _scenario(db_url)
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     expected = {
         (c["dpd_1"], "DPD_1"),
         (c["dpd_90"], "DPD_90"),
@@ -156,11 +157,11 @@ def test_dpd_levels_move_a_flag_from_one_rule_to_the_next(db_url: str) -> None:
     h = bank.holding(cid, bank.product("CARD", "card", ftp="0.03", rate="0.15"), limit=10**8)
     bank.fact(h, JUN, 100_000, dpd=45)
     bank.contact(cid, RECENT)
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     assert _open_flags(db) == {(cid, "DPD_30")}
     with db.engine.begin() as conn:
         conn.execute(update(T["monthly_facts"]).values(days_past_due=0))
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     assert _open_flags(db) == set()
     db.dispose()
 
@@ -187,19 +188,32 @@ def _status(db: Database, flag_id: int) -> str:
 
 def test_the_lifecycle_of_a_flag(db_url: str) -> None:
     db, c, _ = _scenario(db_url)
-    score(db.engine, today=TODAY)
-    counts = score(db.engine, today=TODAY).counts
+    score(db.engine, today=TODAY, who=OPERATOR)
+    counts = score(db.engine, today=TODAY, who=OPERATOR).counts
     assert counts["flags_raised"] == counts["flags_closed"] == counts["flags_re_raised"] == 0
 
     kyc, v = _flag(db, c["kyc"], "KYC_OVERDUE")
-    v = risk_flags.act(db.engine, kyc, "acknowledge", user_id=None, actor="rm1", version=v)
+    v = risk_flags.act(
+        db.engine, kyc, "acknowledge", user_id=None, actor="rm1", version=v, who=OPERATOR
+    )
     with pytest.raises(risk_flags.FlagError, match="changed by someone else"):
-        risk_flags.act(db.engine, kyc, "resolve", user_id=None, actor="rm1", version=v - 1)
+        risk_flags.act(
+            db.engine, kyc, "resolve", user_id=None, actor="rm1", version=v - 1, who=OPERATOR
+        )
     with pytest.raises(risk_flags.FlagError, match="needs a reason"):
-        risk_flags.act(db.engine, kyc, "dismiss", user_id=None, actor="rm1", reason="  ")
+        risk_flags.act(
+            db.engine, kyc, "dismiss", user_id=None, actor="rm1", reason="  ", who=OPERATOR
+        )
     with pytest.raises(risk_flags.FlagError, match="after today"):
         risk_flags.act(
-            db.engine, kyc, "snooze", user_id=None, actor="rm1", until=TODAY, today=TODAY
+            db.engine,
+            kyc,
+            "snooze",
+            user_id=None,
+            actor="rm1",
+            until=TODAY,
+            today=TODAY,
+            who=OPERATOR,
         )
     risk_flags.act(
         db.engine,
@@ -209,10 +223,11 @@ def test_the_lifecycle_of_a_flag(db_url: str) -> None:
         actor="rm1",
         until=dt.date(2026, 7, 10),
         today=TODAY,
+        who=OPERATOR,
     )
-    score(db.engine, today=dt.date(2026, 7, 10))
+    score(db.engine, today=dt.date(2026, 7, 10), who=OPERATOR)
     assert _status(db, kyc) == "snoozed"  # not before the day has passed
-    score(db.engine, today=dt.date(2026, 7, 11))
+    score(db.engine, today=dt.date(2026, 7, 11), who=OPERATOR)
     assert _status(db, kyc) == "raised"
 
     dormant, _ = _flag(db, c["dormant"], "DORMANT")
@@ -224,15 +239,18 @@ def test_the_lifecycle_of_a_flag(db_url: str) -> None:
         actor="rm1",
         reason="seasonal business",
         today=TODAY,
+        who=OPERATOR,
     )
-    score(db.engine, today=dt.date(2026, 9, 1))
+    score(db.engine, today=dt.date(2026, 9, 1), who=OPERATOR)
     assert _status(db, dormant) == "dismissed"  # quiet for 90 days
-    score(db.engine, today=dt.date(2026, 10, 1))
+    score(db.engine, today=dt.date(2026, 10, 1), who=OPERATOR)
     assert _status(db, dormant) == "raised"
 
     drop, _ = _flag(db, c["balance_drop"], "BALANCE_DROP")
-    risk_flags.act(db.engine, drop, "resolve", user_id=None, actor="rm1", reason="moved to TD")
-    score(db.engine, today=TODAY)
+    risk_flags.act(
+        db.engine, drop, "resolve", user_id=None, actor="rm1", reason="moved to TD", who=OPERATOR
+    )
+    score(db.engine, today=TODAY, who=OPERATOR)
     assert _status(db, drop) == "resolved"  # the same data: nothing new to say
 
     with db.engine.begin() as conn:  # the client's salary comes back: the condition clears
@@ -242,13 +260,13 @@ def test_the_lifecycle_of_a_flag(db_url: str) -> None:
             .values(salary_inflow_minor=500_000)
         )
     salary, _ = _flag(db, c["salary"], "SALARY_STOPPED")
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     assert _status(db, salary) == "closed"
-    history = risk_flags.history(db.engine, kyc)
+    history = risk_flags.history(db.engine, kyc, who=OPERATOR)
     assert list(history["to_status"]) == ["raised", "acknowledged", "snoozed", "raised"]
     assert history["actor_id"].isna().tolist() == [True, True, True, True]
     assert "after snoozed until 2026-07-10" in history["note"].iloc[-1]
-    closed = risk_flags.history(db.engine, salary)
+    closed = risk_flags.history(db.engine, salary, who=OPERATOR)
     assert list(closed["to_status"]) == ["raised", "closed"]
     assert closed["note"].iloc[-1] == "condition cleared"
     db.dispose()
@@ -256,31 +274,33 @@ def test_the_lifecycle_of_a_flag(db_url: str) -> None:
 
 def test_a_resolved_flag_comes_back_when_newer_data_still_shows_it(db_url: str) -> None:
     db, c, _ = _scenario(db_url)
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     kyc, _ = _flag(db, c["kyc"], "KYC_OVERDUE")
-    risk_flags.act(db.engine, kyc, "resolve", user_id=None, actor="rm1", reason="called")
-    score(db.engine, as_of=dt.date(2099, 1, 31), today=dt.date(2099, 2, 1))
+    risk_flags.act(
+        db.engine, kyc, "resolve", user_id=None, actor="rm1", reason="called", who=OPERATOR
+    )
+    score(db.engine, as_of=dt.date(2099, 1, 31), today=dt.date(2099, 2, 1), who=OPERATOR)
     assert _status(db, kyc) == "raised"
     db.dispose()
 
 
 def test_events_are_never_rewritten(db_url: str) -> None:
     db, c, _ = _scenario(db_url)
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     ev = T["risk_flag_events"]
     with db.engine.connect() as conn:
         before = conn.execute(select(ev).order_by(ev.c.id)).all()
     kyc, _ = _flag(db, c["kyc"], "KYC_OVERDUE")
-    risk_flags.act(db.engine, kyc, "acknowledge", user_id=None, actor="rm1")
+    risk_flags.act(db.engine, kyc, "acknowledge", user_id=None, actor="rm1", who=OPERATOR)
     with db.engine.begin() as conn:
         conn.execute(delete(T["interactions"]).where(T["interactions"].c.client_id == c["quiet"]))
-    score(db.engine, today=TODAY)
+    score(db.engine, today=TODAY, who=OPERATOR)
     with db.engine.connect() as conn:
         after = conn.execute(select(ev).order_by(ev.c.id)).all()
     assert after[: len(before)] == before
     assert len(after) > len(before)
     with pytest.raises(risk_flags.FlagError, match="does not exist"):
-        risk_flags.act(db.engine, 10**6, "acknowledge", user_id=None, actor="rm1")
+        risk_flags.act(db.engine, 10**6, "acknowledge", user_id=None, actor="rm1", who=OPERATOR)
     with pytest.raises(risk_flags.FlagError, match="cannot be acknowledged"):
-        risk_flags.act(db.engine, kyc, "acknowledge", user_id=None, actor="rm1")
+        risk_flags.act(db.engine, kyc, "acknowledge", user_id=None, actor="rm1", who=OPERATOR)
     db.dispose()

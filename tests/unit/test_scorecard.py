@@ -35,6 +35,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from rmdesk.db import make_engine
 from rmdesk.models import Base
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.scorecard import (
     DEFAULTS,
     EXPORT_COLUMNS,
@@ -342,7 +343,7 @@ def bank(db_url: str) -> Iterator[Bank]:
 
 
 def _cards(bank: Bank, period: Period = Q3) -> pd.DataFrame:
-    return scorecards(bank.engine, period, today=TODAY).set_index("username")
+    return scorecards(bank.engine, period, today=TODAY, who=OPERATOR).set_index("username")
 
 
 # --- periods -------------------------------------------------------------------------------
@@ -469,7 +470,9 @@ def _only(engine: Engine, on: dt.date, **rules: tuple[float, float | None, float
     """Weight 0 for every KPI but those given as (weight, target, penalty)."""
     for kpi in KPI_KEYS:
         w, t, p = rules.get(kpi, (0, None, 0))
-        set_weight(engine, kpi, weight=w, target=t, penalty=p, valid_from=on, actor="test")
+        set_weight(
+            engine, kpi, weight=w, target=t, penalty=p, valid_from=on, actor="test", who=OPERATOR
+        )
 
 
 def test_weighted_score_by_hand_and_a_branch_override(bank: Bank) -> None:
@@ -494,15 +497,25 @@ def test_weighted_score_by_hand_and_a_branch_override(bank: Bank) -> None:
     assert pd.isna(cards.loc["abe", "score"])  # nothing to score: ranked last
 
     head: dict[str, Any] = {"penalty": 0, "branch_id": 1, "actor": "head"}
-    set_weight(e, "visit_completion", weight=2, target="1.0", valid_from=Q3.start, **head)
+    set_weight(
+        e, "visit_completion", weight=2, target="1.0", valid_from=Q3.start, who=OPERATOR, **head
+    )
     # too late for Q3: the weights in force on the period's last day count
-    set_weight(e, "kyc_compliance", weight=9, target=1, valid_from=dt.date(2026, 10, 1), **head)
+    set_weight(
+        e,
+        "kyc_compliance",
+        weight=9,
+        target=1,
+        valid_from=dt.date(2026, 10, 1),
+        who=OPERATOR,
+        **head,
+    )
     cards = _cards(bank)
     amy = 100 * (2 * 0.5 + 1 * (2 / 3) + 1 * 0.5 + 4 * 0.071) / 8 - 10 - 9.29
     assert cards.loc["amy", "score"] == pytest.approx(amy, abs=1e-4)
     assert cards.loc["bob", "score"] == pytest.approx(100 * (2 * (2 / 3) + 1 + 1) / 4)
-    branch = weights(e, 1, Q3.end).set_index("kpi")
-    bank_wide = weights(e, None, Q3.end).set_index("kpi")
+    branch = weights(e, 1, Q3.end, who=OPERATOR).set_index("kpi")
+    bank_wide = weights(e, None, Q3.end, who=OPERATOR).set_index("kpi")
     assert branch.loc["visit_completion", ["weight", "target", "source"]].tolist() == [
         2.0,
         1.0,
@@ -510,18 +523,39 @@ def test_weighted_score_by_hand_and_a_branch_override(bank: Bank) -> None:
     ]
     assert bank_wide.loc["visit_completion", ["target", "source"]].tolist() == [0.5, "bank"]
     assert branch.loc["kyc_compliance", "weight"] == 1.0
-    assert weights(e, 1, dt.date(2026, 10, 1)).set_index("kpi").loc["kyc_compliance", "weight"] == 9
+    assert (
+        weights(e, 1, dt.date(2026, 10, 1), who=OPERATOR)
+        .set_index("kpi")
+        .loc["kyc_compliance", "weight"]
+        == 9
+    )
     # a NULL target means the default one
     assert bank_wide.loc["training_points", "target"] == DEFAULTS["training_points"].target
-    assert weights(e, 1, dt.date(2025, 12, 31))["source"].eq("default").all()
+    assert weights(e, 1, dt.date(2025, 12, 31), who=OPERATOR)["source"].eq("default").all()
 
 
 def test_set_weight_checks_replaces_and_audits(db_url: str) -> None:
     engine = make_engine(db_url)
     day = dt.date(2026, 1, 1)
-    set_weight(engine, "conversion", weight=5, target=0.2, penalty=0, valid_from=day, actor="ad")
+    set_weight(
+        engine,
+        "conversion",
+        weight=5,
+        target=0.2,
+        penalty=0,
+        valid_from=day,
+        actor="ad",
+        who=OPERATOR,
+    )
     row = set_weight(
-        engine, "conversion", weight=7, target=0.3, penalty=0.1, valid_from=day, actor="ad"
+        engine,
+        "conversion",
+        weight=7,
+        target=0.3,
+        penalty=0.1,
+        valid_from=day,
+        actor="ad",
+        who=OPERATOR,
     )
     for bad, match in [
         ({"kpi": "charm"}, "unknown KPI"),
@@ -533,7 +567,7 @@ def test_set_weight_checks_replaces_and_audits(db_url: str) -> None:
         args: dict[str, Any] = {"kpi": "conversion", "weight": 1, "target": 0.2, "penalty": 0}
         args |= bad
         with pytest.raises(WeightError, match=match):
-            set_weight(engine, args.pop("kpi"), **args, valid_from=day, actor="ad")
+            set_weight(engine, args.pop("kpi"), **args, valid_from=day, actor="ad", who=OPERATOR)
     w, log = T["kpi_weights"], T["audit_log"]
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(w)).scalar_one() == 1
@@ -556,7 +590,7 @@ def test_the_drill_down_adds_up_to_each_kpi(bank: Bank) -> None:
     card = _cards(bank).loc["amy"]
 
     def rows(kpi: str) -> pd.DataFrame:
-        return kpi_clients(e, amy, Q3, kpi, today=TODAY)
+        return kpi_clients(e, amy, Q3, kpi, today=TODAY, who=OPERATOR)
 
     money = rows("contribution")
     assert money["external_id"].tolist() == ["C1", "C4", "C2", "C3"]
@@ -606,21 +640,23 @@ def test_the_drill_down_adds_up_to_each_kpi(bank: Bank) -> None:
 
     assert rows("training_points")["points"].sum() == card["training_points"] == 12
     with pytest.raises(ValueError, match="unknown KPI 'charm'"):
-        kpi_clients(e, amy, Q3, "charm")
+        kpi_clients(e, amy, Q3, "charm", who=OPERATOR)
 
 
 def test_trend_one_rm_and_the_export(bank: Bank) -> None:
     e = bank.engine
-    line = trend(e, bank.amy, [Q2, Q3], today=TODAY)
+    line = trend(e, bank.amy, [Q2, Q3], today=TODAY, who=OPERATOR)
     assert line["period"].tolist() == ["2026Q2", "2026Q3"]
     assert line["contribution"].tolist() == [542_700, 554_700]
     assert line["score"].notna().all()
-    assert trend(e, 5, [Q3], today=TODAY)["score"].isna().all()  # inactive: no scorecard
-    one = scorecards(e, Q3, rm_id=bank.bob, today=TODAY)
+    assert (
+        trend(e, 5, [Q3], today=TODAY, who=OPERATOR)["score"].isna().all()
+    )  # inactive: no scorecard
+    one = scorecards(e, Q3, rm_id=bank.bob, today=TODAY, who=OPERATOR)
     assert one["username"].tolist() == ["bob"]
     assert one["rank"].iloc[0] == _cards(bank).loc["bob", "rank"]  # ranked in the branch
-    assert scorecards(e, Q3, branch_id=2, today=TODAY).empty
-    out = export_frame(e, Q3, today=TODAY)
+    assert scorecards(e, Q3, branch_id=2, today=TODAY, who=OPERATOR).empty
+    out = export_frame(e, Q3, today=TODAY, who=OPERATOR)
     assert list(out.columns) == EXPORT_COLUMNS
     assert EXPORT_COLUMNS[:4] == ["rm", "branch", "period", "contribution_minor"]
     assert EXPORT_COLUMNS[-2:] == ["score", "rank"]
@@ -660,7 +696,7 @@ def test_the_command_line_shows_sets_and_drills_down(bank: Bank, db_url: str) ->
         "--valid-from", "2026-01-01",
     )  # fmt: skip
     assert code == 0
-    rules = weights(bank.engine, on=dt.date(2026, 2, 1)).set_index("kpi")
+    rules = weights(bank.engine, on=dt.date(2026, 2, 1), who=OPERATOR).set_index("kpi")
     assert (rules.loc["conversion", "weight"], rules.loc["conversion", "target"]) == (30.0, 0.5)
     code, out, _ = _cli(db_url, "weights", "--on", "2026-02-01")
     assert next(c for c in out.splitlines() if c.startswith("conversion")).split()[:5] == [

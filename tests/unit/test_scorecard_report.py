@@ -16,6 +16,7 @@ from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Branch, User
 from rmdesk.services import scorecard
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scorecard_kpis import Period
 from rmdesk.services.scorecard_report import ReportError, write_report
@@ -28,8 +29,8 @@ PERIOD = Period.parse("2026-10")
 @pytest.fixture
 def bank(db_url: str) -> Iterator[tuple[Database, int, str]]:
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=AS_OF))
-    score(db.engine, as_of=AS_OF, today=TODAY)
+    build(db.engine, DemoSpec(clients=300, as_of=AS_OF), who=OPERATOR)
+    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     with db.engine.connect() as conn:
         branch = conn.execute(select(Branch.id, Branch.code).order_by(Branch.id)).first()
     assert branch is not None
@@ -39,10 +40,10 @@ def bank(db_url: str) -> Iterator[tuple[Database, int, str]]:
 
 def test_the_branch_report(bank: tuple[Database, int, str], tmp_path: Path) -> None:
     db, branch, _ = bank
-    cards = scorecard.scorecards(db.engine, PERIOD, branch_id=branch, today=TODAY)
+    cards = scorecard.scorecards(db.engine, PERIOD, branch_id=branch, today=TODAY, who=OPERATOR)
     assert len(cards) >= 2
     path = tmp_path / "branch.pdf"
-    pages = write_report(db.engine, branch, PERIOD, path, actor="head1", today=TODAY)
+    pages = write_report(db.engine, branch, PERIOD, path, actor="head1", today=TODAY, who=OPERATOR)
     reader = PdfReader(path)
     assert pages == len(reader.pages) == 1 + len(cards)  # the overview, then a page per RM
     first = reader.pages[0].extract_text() or ""
@@ -81,12 +82,12 @@ def test_the_branch_report(bank: tuple[Database, int, str], tmp_path: Path) -> N
 
 def test_one_rms_page_in_english(bank: tuple[Database, int, str], tmp_path: Path) -> None:
     db, branch, _ = bank
-    cards = scorecard.scorecards(db.engine, PERIOD, branch_id=branch, today=TODAY)
+    cards = scorecard.scorecards(db.engine, PERIOD, branch_id=branch, today=TODAY, who=OPERATOR)
     card = cards.iloc[-1]
     path = tmp_path / "rm.pdf"
     pages = write_report(
         db.engine, branch, PERIOD, path, actor="head1", language="en",
-        rm_id=int(card["rm_id"]), today=TODAY,
+        rm_id=int(card["rm_id"]), today=TODAY, who=OPERATOR,
     )  # fmt: skip
     text = "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
     assert pages == 1 and "RM scorecard report" in text and str(card["display_name"]) in text
@@ -100,7 +101,7 @@ def test_one_rms_page_in_english(bank: tuple[Database, int, str], tmp_path: Path
     with pytest.raises(ReportError, match="not an RM with a scorecard"):
         write_report(
             db.engine, branch, PERIOD, tmp_path / "x.pdf", actor="t", language="en",
-            rm_id=int(outside), today=TODAY,
+            rm_id=int(outside), today=TODAY, who=OPERATOR,
         )  # fmt: skip
     assert not list(tmp_path.glob("x.pdf*"))
 

@@ -14,6 +14,7 @@ from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services import reports, suggestions
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
 
@@ -37,17 +38,17 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
 
 def _demo(db_url: str, clients: int = 250) -> Engine:
     db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=clients, as_of=AS_OF))
+    build(db.engine, DemoSpec(clients=clients, as_of=AS_OF), who=OPERATOR)
     return db.engine
 
 
 def test_scoring_twice_changes_nothing(db_url: str) -> None:
     engine = _demo(db_url)
-    first = score(engine, today=TODAY)
+    first = score(engine, today=TODAY, who=OPERATOR)
     assert first.counts["scores_written"] == 250
     assert first.counts["flags_raised"] > 0 and first.counts["suggested"] > 0
     before = snapshot(engine)
-    again = score(engine, today=TODAY)
+    again = score(engine, today=TODAY, who=OPERATOR)
     for key in ("scores_written", "flags_raised", "flags_closed", "flags_re_raised"):
         assert again.counts[key] == 0, key
     assert again.counts["suggested"] == again.counts["updated"] == 0
@@ -59,7 +60,7 @@ def test_scoring_twice_changes_nothing(db_url: str) -> None:
 
 def test_an_rm_scope_touches_only_that_book(db_url: str) -> None:
     engine = _demo(db_url)
-    result = score(engine, rm="rm01", today=TODAY)
+    result = score(engine, rm="rm01", today=TODAY, who=OPERATOR)
     c, s = T["clients"], T["client_scores"]
     with engine.connect() as conn:
         rm01 = conn.execute(select(T["users"].c.id).where(T["users"].c.username == "rm01")).scalar()
@@ -77,14 +78,18 @@ def test_a_declined_product_is_not_suggested_again_for_the_cooling_off_period(
     db_url: str,
 ) -> None:
     engine = _demo(db_url)
-    score(engine, today=TODAY)
+    score(engine, today=TODAY, who=OPERATOR)
     s = T["suggestions"]
     with engine.connect() as conn:
         top = conn.execute(select(s).where(s.c.rank == 1).order_by(s.c.id).limit(2)).all()
     declined, later = top
     stamp = dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.UTC)
-    suggestions.record_outcome(engine, declined.id, "declined", user_id=None, actor="rm", at=stamp)
-    suggestions.record_outcome(engine, later.id, "not_now", user_id=None, actor="rm", at=stamp)
+    suggestions.record_outcome(
+        engine, declined.id, "declined", user_id=None, actor="rm", at=stamp, who=OPERATOR
+    )
+    suggestions.record_outcome(
+        engine, later.id, "not_now", user_id=None, actor="rm", at=stamp, who=OPERATOR
+    )
 
     def open_pairs() -> set[tuple[int, int]]:
         with engine.connect() as conn:
@@ -93,11 +98,13 @@ def test_a_declined_product_is_not_suggested_again_for_the_cooling_off_period(
             ).all()
         return {(r.client_id, r.product_id) for r in rows}
 
-    score(engine, today=TODAY)
+    score(engine, today=TODAY, who=OPERATOR)
     pairs = open_pairs()
     assert (declined.client_id, declined.product_id) not in pairs
     assert (later.client_id, later.product_id) not in pairs
-    score(engine, today=TODAY + dt.timedelta(days=31))  # "not now" lasts 30 days, declined 180
+    score(
+        engine, today=TODAY + dt.timedelta(days=31), who=OPERATOR
+    )  # "not now" lasts 30 days, declined 180
     pairs = open_pairs()
     assert (later.client_id, later.product_id) in pairs
     assert (declined.client_id, declined.product_id) not in pairs
@@ -192,7 +199,7 @@ def test_parameters_and_pricing_from_the_command_line(db_url: str) -> None:
     )
     assert bad.exit_code == 2 and "versions only move forward" in bad.output
     db = open_database(db_url)
-    result = score(db.engine, today=TODAY)
+    result = score(db.engine, today=TODAY, who=OPERATOR)
     with db.engine.connect() as conn:
         run_row = conn.execute(
             select(T["scoring_runs"]).where(T["scoring_runs"].c.id == result.run_id)

@@ -47,6 +47,7 @@ from rmdesk.models import (
 from rmdesk.services import visit_actions as va
 from rmdesk.services import visit_calendar as words
 from rmdesk.services import visit_planner as vp
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.parameters import DEFAULTS
 from rmdesk.services.visit_calendar import working_days
 
@@ -307,7 +308,7 @@ def _id_of(bank: Bank, frame: Any, ext: str) -> int:
 
 
 def test_due_dates_order_districts_and_reasons(bank: Bank) -> None:
-    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     # due by the first day: C01 (A), C02 (B), C10 (D, silent for a year) and C05 (never
     # contacted) in tier and contribution order; neighbours due soon join them by district
     assert _plan(bank, frame) == [
@@ -358,22 +359,26 @@ def test_due_dates_order_districts_and_reasons(bank: Bank) -> None:
 
 
 def test_rerunning_changes_nothing_and_keeps_what_the_rm_decided(bank: Bank) -> None:
-    first = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    first = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     before = _visit_rows(bank)
-    again = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    again = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     assert _visit_rows(bank) == before
     assert again.equals(first)
 
     accepted = _id_of(bank, first, "C02")
-    va.accept(bank.engine, accepted, user_id=bank.rm, version=1)
+    va.accept(bank.engine, accepted, user_id=bank.rm, version=1, who=OPERATOR)
     moved = _id_of(bank, first, "C01")
-    va.move(bank.engine, moved, D(2026, 10, 9), user_id=bank.rm, version=1, today=START)
+    va.move(
+        bank.engine, moved, D(2026, 10, 9), user_id=bank.rm, version=1, today=START, who=OPERATOR
+    )
     kept = {status: bank.visit("C06", D(2026, 10, 8), status) for status in ("done", "missed")}
     kept["cancelled"] = _id_of(bank, first, "C05")
-    va.cancel(bank.engine, kept["cancelled"], user_id=bank.rm, version=1, reason="出国")
+    va.cancel(
+        bank.engine, kept["cancelled"], user_id=bank.rm, version=1, reason="出国", who=OPERATOR
+    )
     untouched = [r for r in _visit_rows(bank) if r[5] != "proposed"]
 
-    third = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    third = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     assert [r for r in _visit_rows(bank) if r[5] != "proposed"] == untouched
     # C01 and C02 now have planned visits in the horizon; the cancelled C05 is proposed again
     assert _plan(bank, third) == [
@@ -397,7 +402,7 @@ def test_capacity_weekends_and_national_day(db_url: str) -> None:
     bank.client("X")
     bank.visit("X", D(2026, 10, 8), "planned", slot=1)  # takes one of that day's two places
     start = D(2026, 9, 30)  # the Wednesday before National Day
-    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=2)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=2, who=OPERATOR)
     assert _plan(bank, frame) == [
         ("N1", D(2026, 9, 30), 1, "cadence"),
         ("N2", D(2026, 9, 30), 2, "cadence"),
@@ -414,7 +419,7 @@ def test_capacity_weekends_and_national_day(db_url: str) -> None:
     assert D(2026, 10, 11) not in days  # an ordinary Sunday
     assert frame.groupby("planned_on").size().max() <= 2
 
-    one_week = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=1)
+    one_week = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=1, who=OPERATOR)
     assert len(one_week) == 2  # 09-30 is the only working day until 10-06
     # X's planned visit is after this shorter horizon, so X is due and waits too
     assert one_week.attrs["unplaced"] == [bank.ids[f"N{n}"] for n in range(3, 10)] + [bank.ids["X"]]
@@ -455,7 +460,7 @@ def test_a_suggestion_is_valued_in_the_clients_currency(db_url: str) -> None:
                 status="open",
             )
         )
-    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     assert list(frame["purpose"]) == ["suggestion"]
     assert "预期年价值 US$2,500.00，" in frame.loc[0, "reason_zh"]
     assert "expected value US$2,500.00 a year" in frame.loc[0, "reason_en"]
@@ -483,7 +488,7 @@ def test_district_neighbours_join_a_day_and_the_route_goes_by_district(db_url: s
     bank.client("P2", district="A区", tier="B", contribution=500)  # never contacted: due now
     bank.client("P3", district="Z区", tier="A", contacts=(start - dt.timedelta(days=10),))
     bank.client("P4", district="A区", tier="A", contacts=(start - dt.timedelta(days=20),))
-    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=4)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=4, who=OPERATOR)
     # P4 (due 11-12) joins P2 in A区; P3 (due 11-22, a Sunday) is beyond the 14-day window
     assert _plan(bank, frame) == [
         ("P2", start, 1, "cadence"),
@@ -492,7 +497,7 @@ def test_district_neighbours_join_a_day_and_the_route_goes_by_district(db_url: s
         ("P3", D(2026, 11, 23), 1, "cadence"),
     ]
     alone = dataclasses.replace(DEFAULTS, district_window_days=0)
-    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=4, params=alone)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=4, params=alone, who=OPERATOR)
     assert _plan(bank, frame) == [
         ("P2", start, 1, "cadence"),
         ("P1", start, 2, "cadence"),
@@ -503,31 +508,40 @@ def test_district_neighbours_join_a_day_and_the_route_goes_by_district(db_url: s
 
 
 def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
-    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     c01, c02, c04, c10 = (_id_of(bank, frame, e) for e in ("C01", "C02", "C04", "C10"))
 
-    assert va.accept(bank.engine, c01, user_id=bank.rm, version=1) == 2
+    assert va.accept(bank.engine, c01, user_id=bank.rm, version=1, who=OPERATOR) == 2
     assert _visit(bank, c01).status == "planned"
     with pytest.raises(va.PlanError, match="changed by someone else"):
-        va.accept(bank.engine, c01, user_id=bank.rm, version=1)
+        va.accept(bank.engine, c01, user_id=bank.rm, version=1, who=OPERATOR)
     with pytest.raises(va.PlanError, match="a planned visit cannot be accepted"):
-        va.accept(bank.engine, c01, user_id=bank.rm, version=2)
+        va.accept(bank.engine, c01, user_id=bank.rm, version=2, who=OPERATOR)
     with pytest.raises(va.PlanError, match="does not exist"):
-        va.accept(bank.engine, 999_999, user_id=bank.rm, version=1)
+        va.accept(bank.engine, 999_999, user_id=bank.rm, version=1, who=OPERATOR)
 
     with pytest.raises(va.PlanError, match="in the past"):
-        va.move(bank.engine, c02, D(2026, 9, 27), user_id=bank.rm, version=1, today=START)
-    assert va.move(bank.engine, c02, D(2026, 10, 9), user_id=bank.rm, version=1, today=START) == 2
+        va.move(
+            bank.engine, c02, D(2026, 9, 27), user_id=bank.rm, version=1, today=START, who=OPERATOR
+        )
+    assert (
+        va.move(
+            bank.engine, c02, D(2026, 10, 9), user_id=bank.rm, version=1, today=START, who=OPERATOR
+        )
+        == 2
+    )
     moved = _visit(bank, c02)
     # proposed becomes planned, and goes after C07's visit already on that day
     assert (moved.status, moved.planned_on, moved.slot) == ("planned", D(2026, 10, 9), 2)
 
     with pytest.raises(va.PlanError, match="Say why"):
-        va.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="  ")
-    va.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="客户出差")
+        va.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="  ", who=OPERATOR)
+    va.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="客户出差", who=OPERATOR)
     assert (_visit(bank, c04).status, _visit(bank, c04).notes) == ("cancelled", "客户出差")
     with pytest.raises(va.PlanError, match="a cancelled visit cannot be moved"):
-        va.move(bank.engine, c04, D(2026, 10, 9), user_id=bank.rm, version=2, today=START)
+        va.move(
+            bank.engine, c04, D(2026, 10, 9), user_id=bank.rm, version=2, today=START, who=OPERATOR
+        )
 
     at = dt.datetime(2026, 9, 29, 15, 30, tzinfo=dt.UTC)
     done = va.complete(
@@ -540,6 +554,7 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
         next_step="送理财资料",
         follow_up_on=D(2026, 10, 12),
         at=at,
+        who=OPERATOR,
     )
     assert done.version == 3 and done.follow_up_visit_id is not None
     visit = _visit(bank, c01)
@@ -576,16 +591,20 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
     assert follow.district == "浦东"
     assert vp.reason_text(follow.reason, "en") == "Follow-up to the visit on 2026-09-29: 送理财资料"
     with pytest.raises(va.PlanError, match="a done visit cannot be moved"):
-        va.move(bank.engine, c01, D(2026, 10, 9), user_id=bank.rm, version=3, today=START)
+        va.move(
+            bank.engine, c01, D(2026, 10, 9), user_id=bank.rm, version=3, today=START, who=OPERATOR
+        )
 
     # the new contact counts: C01 is no longer overdue on 2026-09-30
-    overdue = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=D(2026, 9, 30))
+    overdue = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=D(2026, 9, 30), who=OPERATOR)
     assert bank.ids["C01"] not in set(overdue["client_id"])
 
-    va.accept(bank.engine, c10, user_id=bank.rm, version=1)  # planned on 09-28, never recorded
-    assert va.mark_missed(bank.engine, today=D(2026, 10, 1)) == 1
+    va.accept(
+        bank.engine, c10, user_id=bank.rm, version=1, who=OPERATOR
+    )  # planned on 09-28, never recorded
+    assert va.mark_missed(bank.engine, today=D(2026, 10, 1), who=OPERATOR) == 1
     assert _visit(bank, c10).status == "missed" and _visit(bank, c10).version == 3
-    assert va.mark_missed(bank.engine, today=D(2026, 10, 1)) == 0
+    assert va.mark_missed(bank.engine, today=D(2026, 10, 1), who=OPERATOR) == 0
     assert _visit(bank, c02).status == "planned"  # 10-09 is still to come
 
     with bank.engine.connect() as conn:
@@ -606,23 +625,25 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
 
 
 def test_a_change_lost_to_another_writer_is_refused(bank: Bank) -> None:
-    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     visit_id = _id_of(bank, frame, "C03")
     # someone else accepts it between our read and our write
     with bank.engine.begin() as conn:
         conn.execute(update(Visit.__table__).where(Visit.id == visit_id).values(version=2))
     with pytest.raises(va.PlanError, match="version 2, you had version 1"):
-        va.cancel(bank.engine, visit_id, user_id=bank.rm, version=1, reason="重复")
+        va.cancel(bank.engine, visit_id, user_id=bank.rm, version=1, reason="重复", who=OPERATOR)
     assert _visit(bank, visit_id).status == "proposed"
 
 
 def test_ics_export_reads_back(bank: Bank, tmp_path: Path) -> None:
-    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     for ext in ("C03", "C04"):
-        va.accept(bank.engine, _id_of(bank, frame, ext), user_id=bank.rm, version=1)
+        va.accept(bank.engine, _id_of(bank, frame, ext), user_id=bank.rm, version=1, who=OPERATOR)
     path = tmp_path / "plan.ics"
     end = D(2026, 10, 11)
-    assert vp.export_ics(bank.engine, bank.rm, path, start=START, end=end) == 3  # + C07's
+    assert (
+        vp.export_ics(bank.engine, bank.rm, path, start=START, end=end, who=OPERATOR) == 3
+    )  # + C07's
     events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     by_uid = {str(e["UID"]): e for e in events}
     c03 = _id_of(bank, frame, "C03")
@@ -640,7 +661,14 @@ def test_ics_export_reads_back(bank: Bank, tmp_path: Path) -> None:
 
     english = tmp_path / "plan-en.ics"
     count = vp.export_ics(
-        bank.engine, bank.rm, english, start=START, end=end, language="en", include_proposed=True
+        bank.engine,
+        bank.rm,
+        english,
+        start=START,
+        end=end,
+        language="en",
+        include_proposed=True,
+        who=OPERATOR,
     )
     assert count == 7
     events = Calendar.from_ical(english.read_bytes()).walk("VEVENT")
@@ -648,12 +676,12 @@ def test_ics_export_reads_back(bank: Bank, tmp_path: Path) -> None:
     assert dates[0] == START and dates[-1] == D(2026, 10, 9)
     summaries = {str(e["SUMMARY"]) for e in events}
     assert "Visit 客户C02: Risk flag" in summaries
-    assert vp.export_ics(bank.engine, bank.rm, english, start=end, end=end) == 0
+    assert vp.export_ics(bank.engine, bank.rm, english, start=end, end=end, who=OPERATOR) == 0
 
 
 def test_overdue_contacts(bank: Bank) -> None:
     today = START
-    mine = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=today)
+    mine = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=today, who=OPERATOR)
     names = _ext(bank)
     assert list(mine["client_id"].map(names)) == ["C05", "C07", "C10", "C01"]
     row = mine.set_index(mine["client_id"].map(names))
@@ -664,7 +692,7 @@ def test_overdue_contacts(bank: Bank) -> None:
     assert row.loc["C10", "last_contact"].date() == D(2025, 9, 1)
     assert (row.loc["C10", "tier"], int(row.loc["C10", "cadence_days"])) == ("D", 365)
     assert int(row.loc["C01", "days_overdue"]) == 9
-    branch = vp.overdue_contacts(bank.engine, branch_id=bank.branch, today=today)
+    branch = vp.overdue_contacts(bank.engine, branch_id=bank.branch, today=today, who=OPERATOR)
     assert list(branch["client_id"].map(names)) == ["C05", "C09", "C07", "C10", "C01"]
     assert int(branch.loc[1, "rm_id"]) == bank.other_rm
 
@@ -675,24 +703,24 @@ def test_clients_are_planned_from_the_day_they_join(db_url: str) -> None:
     bank.client("SOON", onboarded_on=D(2026, 11, 4))  # a Wednesday within the week
     bank.client("LATER", onboarded_on=D(2026, 12, 1))  # after the plan's last day
     start = D(2026, 11, 2)
-    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=1)
+    frame = vp.propose_plan(bank.engine, bank.rm, start=start, weeks=1, who=OPERATOR)
     assert _plan(bank, frame) == [
         ("OLD", start, 1, "cadence"),
         ("SOON", D(2026, 11, 4), 1, "cadence"),
     ]
     assert frame.attrs["unplaced"] == []
-    overdue = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=D(2026, 11, 3))
+    overdue = vp.overdue_contacts(bank.engine, rm_id=bank.rm, today=D(2026, 11, 3), who=OPERATOR)
     assert list(overdue["client_id"].map(_ext(bank))) == ["OLD"]
     bank.engine.dispose()
 
 
 def test_bad_input_is_refused(bank: Bank) -> None:
     with pytest.raises(vp.PlanError, match="at least one week"):
-        vp.propose_plan(bank.engine, bank.rm, start=START, weeks=0)
+        vp.propose_plan(bank.engine, bank.rm, start=START, weeks=0, who=OPERATOR)
     with pytest.raises(vp.PlanError, match="no user"):
-        vp.propose_plan(bank.engine, 999_999, start=START)
+        vp.propose_plan(bank.engine, 999_999, start=START, who=OPERATOR)
     odd = dataclasses.replace(DEFAULTS, holiday_country="XX")
     with pytest.raises(vp.PlanError, match="holiday_country"):
-        vp.propose_plan(bank.engine, bank.rm, start=START, params=odd)
+        vp.propose_plan(bank.engine, bank.rm, start=START, params=odd, who=OPERATOR)
     with bank.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM visits")).scalar() == 1

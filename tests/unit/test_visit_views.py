@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 from rmdesk.models import Branch, User, Visit
 from rmdesk.services import visit_planner as vp
 from rmdesk.services import visit_views as vv
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.users import account
 from rmdesk.services.visit_actions import PlanError
 from tests.unit.test_visit_planner import START, Bank, _empty_bank
@@ -61,19 +62,19 @@ def test_whose_plan_each_role_may_open(small_bank: Bank) -> None:
     admin = _user(b, "admin", "admin", None)
 
     def names(user_id: int) -> list[str]:
-        return [rm.username for rm in vv.planner_rms(b.engine, account(b.engine, user_id))]
+        return [rm.username for rm in vv.planner_rms(b.engine, who=account(b.engine, user_id))]
 
     assert names(b.rm) == ["rm01"]  # an RM sees only their own plan
     assert names(head) == ["rm01", "rm02"]  # the branch's active RMs
     # every active RM, branch by branch (张江 sorts before 陆家嘴 by code point)
     assert names(admin) == ["rm03", "rm01", "rm02"]
-    first = vv.planner_rms(b.engine, account(b.engine, head))[0]
+    first = vv.planner_rms(b.engine, who=account(b.engine, head))[0]
     assert (first.display_name, first.branch_name) == ("rm01", "陆家嘴支行")
 
 
 def test_an_rms_visits_in_route_order_with_clients_and_versions(small_bank: Bank) -> None:
     b = small_bank
-    frame = vp.propose_plan(b.engine, b.rm, start=START, weeks=2)
+    frame = vp.propose_plan(b.engine, b.rm, start=START, weeks=2, who=OPERATOR)
     planned = b.visit("C05", D(2026, 10, 9), "planned", slot=1)
     b.visit("C09", D(2026, 9, 29), "planned")  # rm01's visit to another RM's client still shows
     with b.engine.begin() as conn:  # rm02's own visit does not
@@ -84,7 +85,9 @@ def test_an_rms_visits_in_route_order_with_clients_and_versions(small_bank: Bank
             )
         )  # fmt: skip
 
-    shown = vv.rm_visits(b.engine, b.rm, start=START, end=D(2026, 10, 11), language="en")
+    shown = vv.rm_visits(
+        b.engine, b.rm, start=START, end=D(2026, 10, 11), language="en", who=OPERATOR
+    )
     assert list(shown.columns) == vv.VISIT_COLUMNS
     rows = [(r.external_id, r.planned_on.date(), r.slot, r.status) for r in shown.itertuples()]
     assert len(frame) == 3
@@ -103,14 +106,14 @@ def test_an_rms_visits_in_route_order_with_clients_and_versions(small_bank: Bank
         1,
     )
     assert c01["reason"].startswith("Last contact 2026-08-20; tier A clients")  # English text
-    zh = vv.rm_visits(b.engine, b.rm, start=START, end=START, language="zh_CN")
+    zh = vv.rm_visits(b.engine, b.rm, start=START, end=START, language="zh_CN", who=OPERATOR)
     assert zh["reason"].iloc[0].startswith("上次联系 2026-08-20，A 级客户")  # C01 goes first
     # the planned visit written by hand has no district of its own: the client's is shown
     assert shown.set_index("visit_id").loc[planned, "district"] == "徐汇"
 
-    only = vv.rm_visits(b.engine, b.rm, statuses=[vp.VisitStatus.PLANNED])
+    only = vv.rm_visits(b.engine, b.rm, statuses=[vp.VisitStatus.PLANNED], who=OPERATOR)
     assert set(only["status"]) == {"planned"} and len(only) == 2
-    empty = vv.rm_visits(b.engine, b.rm, start=D(2030, 1, 1))
+    empty = vv.rm_visits(b.engine, b.rm, start=D(2030, 1, 1), who=OPERATOR)
     assert empty.empty and list(empty.columns) == vv.VISIT_COLUMNS
 
 
@@ -135,17 +138,23 @@ def test_days_know_holidays_and_working_weekends() -> None:
 
 def test_the_screens_data_in_one_go(small_bank: Bank) -> None:
     b = small_bank
-    vp.propose_plan(b.engine, b.rm, start=START, weeks=2)
+    vp.propose_plan(b.engine, b.rm, start=START, weeks=2, who=OPERATOR)
     today = D(2026, 9, 29)
     data = vv.planner_data(
-        b.engine, b.rm, start=START, end=D(2026, 10, 4), today=today, language="zh_CN"
+        b.engine,
+        b.rm,
+        start=START,
+        end=D(2026, 10, 4),
+        today=today,
+        language="zh_CN",
+        who=OPERATOR,
     )
     assert data.days[0].on == START and len(data.days) == 7
     assert len(data.visits) == 3  # C01, C03, C05 in the week
     # the plan waiting for a decision: proposed visits from today on (C01 and C03 were yesterday)
     assert data.proposed["external_id"].tolist() == ["C05"]
     assert set(data.proposed["status"]) == {"proposed"}
-    overdue = vp.overdue_contacts(b.engine, rm_id=b.rm, today=today)
+    overdue = vp.overdue_contacts(b.engine, rm_id=b.rm, today=today, who=OPERATOR)
     assert data.overdue["client_id"].tolist() == overdue["client_id"].tolist()
     assert data.overdue["days_overdue"].tolist() == overdue["days_overdue"].tolist()
     assert (data.plan_weeks, data.holiday_country, data.plan_start) == (4, "CN", today)
@@ -153,25 +162,31 @@ def test_the_screens_data_in_one_go(small_bank: Bank) -> None:
 
 def test_one_action_on_many_visits_reports_each_refusal(small_bank: Bank) -> None:
     b = small_bank
-    frame = vp.propose_plan(b.engine, b.rm, start=START, weeks=2)
+    frame = vp.propose_plan(b.engine, b.rm, start=START, weeks=2, who=OPERATOR)
     ids = dict(zip(frame["client_id"], frame["visit_id"], strict=True))
     c01, c03, c05 = (int(ids[b.ids[ext]]) for ext in ("C01", "C03", "C05"))
     with b.engine.begin() as conn:  # someone else changed C03's visit since the screen read it
         conn.execute(update(Visit).where(Visit.id == c03).values(version=2))
 
-    done = vv.accept_visits(b.engine, [(c01, 1), (c03, 1)], user_id=b.rm)
+    done = vv.accept_visits(b.engine, [(c01, 1), (c03, 1)], user_id=b.rm, who=OPERATOR)
     assert done.done == [c01] and not done.stopped
     assert [vid for vid, _ in done.refused] == [c03]
     assert "changed by someone else" in done.refused[0][1]
 
-    moved = vv.move_visits(b.engine, [(c05, 1)], D(2026, 9, 1), user_id=b.rm, today=START)
+    moved = vv.move_visits(
+        b.engine, [(c05, 1)], D(2026, 9, 1), user_id=b.rm, today=START, who=OPERATOR
+    )
     assert moved.done == [] and "in the past" in moved.refused[0][1]
-    moved = vv.move_visits(b.engine, [(c05, 1)], D(2026, 10, 9), user_id=b.rm, today=START)
+    moved = vv.move_visits(
+        b.engine, [(c05, 1)], D(2026, 10, 9), user_id=b.rm, today=START, who=OPERATOR
+    )
     assert moved.done == [c05]
 
     with pytest.raises(PlanError, match="Say why"):
-        vv.cancel_visits(b.engine, [(c01, 2)], user_id=b.rm, reason="  ")
-    cancelled = vv.cancel_visits(b.engine, [(c01, 2), (c03, 2)], user_id=b.rm, reason="客户出差")
+        vv.cancel_visits(b.engine, [(c01, 2)], user_id=b.rm, reason="  ", who=OPERATOR)
+    cancelled = vv.cancel_visits(
+        b.engine, [(c01, 2), (c03, 2)], user_id=b.rm, reason="客户出差", who=OPERATOR
+    )
     assert cancelled.done == [c01, c03]
 
     class StopAtOnce:
@@ -181,7 +196,9 @@ def test_one_action_on_many_visits_reports_each_refusal(small_bank: Bank) -> Non
         def cancelled(self) -> bool:
             return True
 
-    stopped = vv.accept_visits(b.engine, [(c05, 2)], user_id=b.rm, progress=StopAtOnce())
+    stopped = vv.accept_visits(
+        b.engine, [(c05, 2)], user_id=b.rm, progress=StopAtOnce(), who=OPERATOR
+    )
     assert stopped.stopped and stopped.done == []
     with b.engine.connect() as conn:
         rows = dict(conn.execute(select(Visit.id, Visit.status).where(Visit.user_id == b.rm)).all())

@@ -428,5 +428,13 @@
             <source>The connection failed.</source>
             <translation>连接失败。</translation>
         </message>
+        <message>
+            <source>The password is kept in the system keyring.</source>
+            <translation>密码已保存在系统钥匙串中。</translation>
+        </message>
+        <message>
+            <source>This computer has no keyring to keep the password in: rmdesk will ask for it at each start.</source>
+            <translation>本机没有可保存密码的系统钥匙串：rmdesk 每次启动时都会询问密码。</translation>
+        </message>
     </context>
 </TS>

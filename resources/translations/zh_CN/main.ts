@@ -7,6 +7,14 @@
             <source>Opening the database</source>
             <translation>打开数据库</translation>
         </message>
+        <message>
+            <source>Database password</source>
+            <translation>数据库密码</translation>
+        </message>
+        <message>
+            <source>The password for %1:</source>
+            <translation>%1 的密码：</translation>
+        </message>
     </context>
     <context>
         <name>Book</name>

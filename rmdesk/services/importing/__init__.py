@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.importing import bank_marketing, berka, generic
 from rmdesk.services.importing.dataset import DataSet
 from rmdesk.services.importing.problems import ImportRejected, Problem, Problems
@@ -57,14 +58,22 @@ def _berka_sum(path: Path) -> str:
     return berka.checksum_of(berka.find_files(path, Problems()))
 
 
+@open_to(ADMINS)
 def check_input(
-    engine: Engine, kind: str, path: Path, *, source: str | None = None, encoding: str | None = None
+    engine: Engine,
+    kind: str,
+    path: Path,
+    *,
+    source: str | None = None,
+    encoding: str | None = None,
+    who: Account,
 ) -> DataSet:
     """Read and check an input set without writing; raises ``ImportRejected``."""
     _, read, _ = _reader(kind, engine, source, encoding)
     return read(path, Problems())
 
 
+@open_to(ADMINS)
 def run_import(
     engine: Engine,
     kind: str,
@@ -75,6 +84,7 @@ def run_import(
     force: bool = False,
     actor: str = "cli",
     progress: Progress | None = None,
+    who: Account,
 ) -> ImportResult:
     """Check, then write, one input set; raises ``ImportRejected`` if anything is wrong."""
     progress = progress or NullProgress()
@@ -86,7 +96,7 @@ def run_import(
         problems.raise_if_any()
     digest = checksum(path) if path.exists() else ""
     if not force and digest:
-        batch = already_imported(engine, src, digest)
+        batch = already_imported(engine, src, digest, who=who)
         if batch is not None:
             return ImportResult(
                 src,
@@ -97,5 +107,11 @@ def run_import(
             )
     data = read(path, problems)
     return write_dataset(
-        engine, data, path=str(path.resolve()), checksum=digest, actor=actor, progress=progress
+        engine,
+        data,
+        path=str(path.resolve()),
+        checksum=digest,
+        actor=actor,
+        progress=progress,
+        who=who,
     )

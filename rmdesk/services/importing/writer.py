@@ -30,6 +30,7 @@ from sqlalchemy import (
 from rmdesk.db import write_transaction
 from rmdesk.models import Base
 from rmdesk.services import audit
+from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.importing import bulk
 from rmdesk.services.importing.dataset import DataSet
 from rmdesk.services.passwords import shared_hash
@@ -49,7 +50,8 @@ class ImportResult:
     message: str = ""
 
 
-def already_imported(engine: Engine, source: str, checksum: str) -> int | None:
+@open_to(ADMINS)
+def already_imported(engine: Engine, source: str, checksum: str, *, who: Account) -> int | None:
     """The batch that imported exactly these files before, if any."""
     batches = T["import_batches"]
     with engine.connect() as conn:
@@ -66,6 +68,7 @@ def already_imported(engine: Engine, source: str, checksum: str) -> int | None:
     return None if found is None else int(found)
 
 
+@open_to(ADMINS)
 def write_dataset(
     engine: Engine,
     data: DataSet,
@@ -74,6 +77,7 @@ def write_dataset(
     checksum: str = "",
     actor: str = "cli",
     progress: Progress | None = None,
+    who: Account,
 ) -> ImportResult:
     """Write ``data`` in one transaction and record the batch; ``Cancelled`` rolls all back."""
     progress = progress or NullProgress()
