@@ -337,6 +337,21 @@ class Interaction(TimestampMixin, Base):
     __mapper_args__ = {"version_id_col": version}
 
 
+class ClientHandover(Base):
+    """One client handed from one RM to another; the receiving RM holds it from
+    ``effective_on``. Scorecards read who held a client in a period from these rows
+    (docs/handover.md); rows are only ever added."""
+
+    __tablename__ = "client_handovers"
+    __table_args__ = (Index("ix_client_handovers_client_effective", "client_id", "effective_on"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    from_rm_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    to_rm_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    effective_on: Mapped[dt.date] = mapped_column(Date)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class Visit(TimestampMixin, Base):
     __tablename__ = "visits"
     __table_args__ = (Index("ix_visits_user_planned", "user_id", "planned_on"),)
@@ -497,6 +512,9 @@ class AuditEntry(Base):
     """Who did what: log-ins, views, changes, prints, exports, imports. Append-only."""
 
     __tablename__ = "audit_log"
+    # no INSERT … RETURNING: a login kept to its own entries may add one it may not read back
+    # (a failed log-in under another name), see services/row_security.py
+    __table_args__ = {"implicit_returning": False}
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     actor: Mapped[str] = mapped_column(String(64))  # username, or "system" / "cli"

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Select, func, select, update
+from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, Role, VisitStatus
 from rmdesk.services import audit, frames
+from rmdesk.services.access import HEADS, Account, guarded
 from rmdesk.services.risk_flags import OPEN
 
 __all__ = ["MOVING_VISITS", "Handover", "HandoverError", "Preview", "preview", "reassign"]
@@ -246,8 +247,15 @@ def _preview(conn: Connection, rm: Any, rows: Sequence[Any], today: dt.date) -> 
     return Preview(int(rm.id), str(rm.display_name), frame)
 
 
+@guarded("client", "client_ids", roles=HEADS)
 def preview(
-    engine: Engine, client_ids: Iterable[int], to_rm_id: int, *, actor: str, today: dt.date
+    engine: Engine,
+    client_ids: Iterable[int],
+    to_rm_id: int,
+    *,
+    actor: str,
+    today: dt.date,
+    who: Account,
 ) -> Preview:
     """What handing ``client_ids`` to ``to_rm_id`` will move; HandoverError if it is not allowed."""
     ids = _ids(client_ids)
@@ -272,6 +280,7 @@ def _next_slots(conn: Connection, user_id: int, days: Iterable[dt.date]) -> dict
     return {day: last.get(day, 0) for day in wanted}
 
 
+@guarded("client", "client_ids", roles=HEADS)
 def reassign(
     engine: Engine,
     client_ids: Iterable[int],
@@ -281,6 +290,7 @@ def reassign(
     reason: str,
     today: dt.date,
     versions: Mapping[int, int] | None = None,
+    who: Account,
 ) -> Handover:
     """Hand the clients to ``to_rm_id``: all or nothing, one audit entry per client.
 
@@ -345,4 +355,13 @@ def reassign(
                 detail["from_branch_id"] = row.branch_id
                 detail["to_branch_id"] = rm.branch_id
             audit.record(conn, actor, "client.handover", "clients", int(row.id), detail)
+            conn.execute(  # who holds the client from when: the scorecards' handover rule
+                insert(T["client_handovers"]).values(
+                    client_id=int(row.id),
+                    from_rm_id=row.rm_id,
+                    to_rm_id=int(rm.id),
+                    effective_on=today,
+                    at=dt.datetime.now(dt.UTC),
+                )
+            )
     return Handover(tuple(int(r.id) for r in rows), tuple(int(i) for i in moving["id"].tolist()))

@@ -17,11 +17,23 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Date, DateTime, Select, and_, case, cast, func
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    or_,
+)
 from sqlalchemy import select as sql_select
 
 from rmdesk.models import Base, ClientStatus, ProductFamily, VisitStatus
 from rmdesk.services.contribution_detail import monthly_contribution
+from rmdesk.services.credit import credited
 from rmdesk.services.facts_pass import add_months
 
 T = Base.metadata.tables
@@ -157,6 +169,9 @@ class Scope:
     rm_ids: tuple[int, ...]
     today: dt.date
     dialect: str
+    #: clients handed over that count in this period for someone other than their RM now
+    #: (client id, RM), by the handover rule of services/credit.py
+    credited: tuple[tuple[int, int | None], ...] = ()
 
     @property
     def before(self) -> Period:
@@ -178,13 +193,29 @@ class Scope:
 
 
 def _clients_of(scope: Scope) -> ColumnElement[bool]:
-    return T["clients"].c.rm_id.in_(scope.rm_ids)
+    """The clients counting for the scope's RMs in the period (index-friendly on rm_id)."""
+    c = T["clients"]
+    held = c.c.rm_id.in_(scope.rm_ids)
+    if not scope.credited:
+        return held
+    moved = [cid for cid, _rm in scope.credited]
+    gained = [cid for cid, rm in scope.credited if rm in scope.rm_ids]
+    kept = and_(held, c.c.id.not_in(moved))
+    return or_(kept, c.c.id.in_(gained)) if gained else kept
 
 
-def _client_cols() -> list[Any]:
+def _holder(scope: Scope) -> Any:
+    """The RM a client counts for in the period: its RM now, unless handed over since."""
+    c = T["clients"]
+    if not scope.credited:
+        return c.c.rm_id
+    return case(dict(scope.credited), value=c.c.id, else_=c.c.rm_id)
+
+
+def _client_cols(scope: Scope) -> list[Any]:
     """The RM and the client that every drill-down row starts with."""
     c = T["clients"]
-    return [c.c.rm_id, c.c.id.label("client_id"), c.c.external_id, c.c.name]
+    return [_holder(scope).label("rm_id"), c.c.id.label("client_id"), c.c.external_id, c.c.name]
 
 
 def balance_rows(scope: Scope) -> Select[Any]:
@@ -193,7 +224,7 @@ def balance_rows(scope: Scope) -> Select[Any]:
     months = (scope.period.last_month, scope.before.last_month)
     return (
         sql_select(
-            *_client_cols(),
+            *_client_cols(scope),
             h.c.id.label("holding_id"),
             p.c.code.label("product"),
             p.c.family,
@@ -213,7 +244,7 @@ def balance_rows(scope: Scope) -> Select[Any]:
 def new_client_rows(scope: Scope) -> Select[Any]:
     """Clients of the RM onboarded in the period."""
     c, p = T["clients"], scope.period
-    return sql_select(*_client_cols(), c.c.onboarded_on).where(
+    return sql_select(*_client_cols(scope), c.c.onboarded_on).where(
         _clients_of(scope), c.c.onboarded_on.between(p.start, p.end)
     )
 
@@ -223,13 +254,13 @@ def lost_client_rows(scope: Scope) -> Select[Any]:
     c, h, p = T["clients"], T["holdings"], scope.period
     return (
         sql_select(
-            *_client_cols(),
+            *_client_cols(scope),
             func.count(h.c.id).label("holdings"),
             func.max(h.c.closed_on).label("last_closed_on"),
         )
         .join(h, h.c.client_id == c.c.id)
         .where(_clients_of(scope))
-        .group_by(c.c.rm_id, c.c.id, c.c.external_id, c.c.name)
+        .group_by(_holder(scope), c.c.id, c.c.external_id, c.c.name)
         .having(func.count(h.c.id) == func.count(h.c.closed_on))
         .having(func.max(h.c.closed_on).between(p.start, p.end))
     )
@@ -246,7 +277,7 @@ def active_client_rows(scope: Scope) -> Select[Any]:
     held = sql_select(func.count()).where(h.c.client_id == c.c.id, is_open).scalar_subquery()
     kyc_ok = (c.c.kyc_due.is_(None)) | (c.c.kyc_due >= end)
     return sql_select(
-        *_client_cols(),
+        *_client_cols(scope),
         held.label("open_holdings"),
         c.c.kyc_due,
         case((kyc_ok, 1), else_=0).label("kyc_ok"),
@@ -263,7 +294,7 @@ def outcome_rows(scope: Scope) -> Select[Any]:
     day = scope.local_date(o.c.at)
     return (
         sql_select(
-            c.c.rm_id,
+            _holder(scope).label("rm_id"),
             o.c.id.label("outcome_id"),
             c.c.id.label("client_id"),
             c.c.external_id,
@@ -323,7 +354,7 @@ def flag_rows(scope: Scope) -> Select[Any]:
     )
     flags = (
         sql_select(
-            c.c.rm_id,
+            _holder(scope).label("rm_id"),
             f.c.id.label("flag_id"),
             c.c.id.label("client_id"),
             c.c.external_id,
@@ -401,6 +432,19 @@ def contribution_by_rm(conn: Connection, scope: Scope) -> pd.DataFrame:
     """Contribution this period and the last, per RM, in minor units (floats)."""
     start, end = scope.before.months[0], scope.period.last_month
     monthly = monthly_contribution(conn, start, end, by="rm", rm_ids=list(scope.rm_ids))
+    if scope.credited:  # handed-over clients move from their RM now to the one credited
+        ids = [cid for cid, _rm in scope.credited]
+        moved = monthly_contribution(conn, start, end, by="client", client_ids=ids)
+        c = T["clients"]
+        now = dict(conn.execute(sql_select(c.c.id, c.c.rm_id).where(c.c.id.in_(ids))).all())
+        monthly = pd.concat(
+            [
+                monthly,
+                moved.assign(key=moved["key"].map(now), contribution=-moved["contribution"]),
+                moved.assign(key=moved["key"].map(dict(scope.credited))),
+            ],
+            ignore_index=True,
+        )
     out = pd.DataFrame(index=pd.Index(scope.rm_ids, name="rm_id"))
     for name, period in (("cur", scope.period), ("prev", scope.before)):
         part = monthly[_month_in(monthly, period)]
@@ -541,8 +585,9 @@ def _client_names(conn: Connection, scope: Scope) -> pd.DataFrame:
 
 def _contribution_rows(conn: Connection, scope: Scope) -> pd.DataFrame:
     start, end = scope.before.months[0], scope.period.last_month
-    monthly = monthly_contribution(conn, start, end, by="client", rm_ids=list(scope.rm_ids))
     names = _client_names(conn, scope)
+    ids = [int(i) for i in names["client_id"]]
+    monthly = monthly_contribution(conn, start, end, by="client", client_ids=ids)
     for name, period in (("contribution", scope.period), ("previous", scope.before)):
         part = monthly[_month_in(monthly, period)]
         sums = part.groupby("key")["contribution"].sum().rename(name)
@@ -582,4 +627,11 @@ def _balance_detail(conn: Connection, scope: Scope, kpi: str) -> pd.DataFrame:
 
 
 def scope_for(conn: Connection, period: Period, rm_ids: Sequence[int], today: dt.date) -> Scope:
-    return Scope(period, tuple(int(r) for r in rm_ids), today, conn.dialect.name)
+    moved = credited(conn, period.start, period.end)
+    return Scope(
+        period,
+        tuple(int(r) for r in rm_ids),
+        today,
+        conn.dialect.name,
+        tuple(sorted(moved.items())),
+    )
