@@ -13,6 +13,7 @@ from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Client
 from rmdesk.services import audit
+from rmdesk.services.access import OPERATOR
 from rmdesk.services.backup import BackupError, backup_sqlite, restore_sqlite, table_counts
 from rmdesk.services.demo_bank import DemoSpec, build
 
@@ -22,7 +23,7 @@ AS_OF = dt.date(2026, 10, 31)
 def _bank(path: Path) -> str:
     url = f"sqlite:///{path}"
     db = open_database(url)
-    build(db.engine, DemoSpec(clients=150, as_of=AS_OF))
+    build(db.engine, DemoSpec(clients=150, as_of=AS_OF), who=OPERATOR)
     db.dispose()
     return url
 
@@ -36,12 +37,12 @@ def test_a_backup_restores_to_the_same_counts(tmp_path: Path) -> None:
     assert made.exit_code == 0, made.output
     assert "150 clients" in made.stdout
     db = open_database(url)
-    before = table_counts(db.engine)
+    before = table_counts(db.engine, who=OPERATOR)
     with db.engine.begin() as conn:  # work after the backup: lost by the restore, kept aside
         conn.execute(update(Client).where(Client.id == 1).values(name="改名以后"))
         for _ in range(5):
             audit.record(conn, "t", "test")
-    after = table_counts(db.engine)
+    after = table_counts(db.engine, who=OPERATOR)
     db.dispose()
     assert after["audit_log"] == before["audit_log"] + 5
     refused = runner.invoke(main, ["restore", str(copy), "--db", url])
@@ -49,13 +50,13 @@ def test_a_backup_restores_to_the_same_counts(tmp_path: Path) -> None:
     done = runner.invoke(main, ["restore", str(copy), "--db", url, "--replace"])
     assert done.exit_code == 0, done.output
     restored = open_database(url)
-    assert table_counts(restored.engine) == before
+    assert table_counts(restored.engine, who=OPERATOR) == before
     with restored.engine.connect() as conn:
         assert conn.execute(select(Client.name).where(Client.id == 1)).scalar() != "改名以后"
     restored.dispose()
     (kept,) = tmp_path.glob("live.sqlite3.before-restore-*")
     aside = open_database(f"sqlite:///{kept}", migrate_schema=False)
-    assert table_counts(aside.engine) == after
+    assert table_counts(aside.engine, who=OPERATOR) == after
     aside.dispose()
 
 
@@ -104,6 +105,32 @@ def test_the_audit_chain_finds_an_edited_or_deleted_entry(db_url: str) -> None:
     db.dispose()
 
 
+def test_an_anchor_kept_outside_finds_entries_cut_from_the_end(db_url: str) -> None:
+    db = open_database(db_url)
+    with db.engine.begin() as conn:
+        for n in range(4):
+            audit.record(conn, "rm01", "view", "client", n, {"n": n})
+    runner = CliRunner()
+    kept = runner.invoke(main, ["audit", "anchor", "--db", db.url]).stdout.strip()
+    with db.engine.connect() as conn:
+        newest = conn.execute(
+            select(AuditEntry.id, AuditEntry.hash).order_by(AuditEntry.id.desc())
+        ).first()
+    assert newest is not None and kept == f"{newest.id}:{newest.hash}"
+    with db.engine.begin() as conn:  # more work, then the anchor still holds
+        audit.record(conn, "rm01", "view", "client", 9, {})
+    fine = runner.invoke(main, ["audit", "verify", "--anchor", kept, "--db", db.url])
+    assert fine.exit_code == 0
+    with db.engine.begin() as conn:  # the newest entries are cut: the chain alone is whole
+        conn.execute(delete(AuditEntry).where(AuditEntry.id >= newest.id))
+        assert audit.verify_chain(conn) is None
+    cut = runner.invoke(main, ["audit", "verify", "--anchor", kept, "--db", db.url])
+    assert cut.exit_code == 3 and "no longer holds the anchored entry" in cut.stderr
+    bad = runner.invoke(main, ["audit", "verify", "--anchor", "nonsense", "--db", db.url])
+    assert bad.exit_code == 2 and "not an anchor" in bad.stderr
+    db.dispose()
+
+
 def test_searching_the_audit_trail(db_url: str) -> None:
     db = open_database(db_url)
     with db.engine.begin() as conn:
@@ -111,16 +138,19 @@ def test_searching_the_audit_trail(db_url: str) -> None:
             audit.record(conn, "rm01", "view", "client", n, {"n": n})
         audit.record(conn, "rm02", "print", "client", 2, {"what": "brief"})
         audit.record(conn, "admin", "unlock", "users", "rm01")
-    everything, total = audit.search(db.engine)
+    everything, total = audit.search(db.engine, who=OPERATOR)
     assert total == len(everything) == 6 and everything["id"].is_monotonic_decreasing
-    views, n = audit.search(db.engine, actor="rm01", action="view")
+    views, n = audit.search(db.engine, actor="rm01", action="view", who=OPERATOR)
     assert n == 4 and set(views["entity_id"]) == {"0", "1", "2", "3"}
-    about, _ = audit.search(db.engine, entity="client", entity_id="2")
+    about, _ = audit.search(db.engine, entity="client", entity_id="2", who=OPERATOR)
     assert list(about["action"]) == ["print", "view"] and '"what": "brief"' in about["detail"][0]
-    newest, n = audit.search(db.engine, limit=2)
+    newest, n = audit.search(db.engine, limit=2, who=OPERATOR)
     assert n == 6 and list(newest["action"]) == ["unlock", "print"]
     today = dt.datetime.now(dt.UTC).date()
-    assert audit.search(db.engine, since=today, until=today)[1] == 6
-    assert audit.search(db.engine, until=today - dt.timedelta(days=1))[1] == 0
-    assert audit.choices(db.engine) == (["print", "unlock", "view"], ["client", "users"])
+    assert audit.search(db.engine, since=today, until=today, who=OPERATOR)[1] == 6
+    assert audit.search(db.engine, until=today - dt.timedelta(days=1), who=OPERATOR)[1] == 0
+    assert audit.choices(db.engine, who=OPERATOR) == (
+        ["print", "unlock", "view"],
+        ["client", "users"],
+    )
     db.dispose()

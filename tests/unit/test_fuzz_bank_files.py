@@ -1,0 +1,131 @@
+"""Hostile input for the Berka and bank-marketing importers: damaged copies of small, consistent
+extracts of the real files, each imported or refused cleanly (as tests/unit/test_fuzz_imports.py
+does for the generic format). Cases are seeded; RMDESK_FUZZ_CASES raises their number."""
+
+from __future__ import annotations
+
+import os
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from rmdesk.db import open_database
+from rmdesk.services.access import OPERATOR
+from rmdesk.services.importing import ImportRejected, run_import
+from tests.conftest import BERKA, ROOT
+from tests.unit.test_fuzz_imports import NASTY_CELLS, _counts
+
+CASES = max(10, int(os.environ.get("RMDESK_FUZZ_CASES", "80")) // 3)
+BANK_MARKETING = BERKA.parent / "bank_marketing" / "bank-full.csv"
+assert ROOT.exists()
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").splitlines(keepends=True)
+
+
+def _field(line: str, n: int) -> str:
+    return line.split(";")[n].strip().strip('"')
+
+
+def berka_extract(folder: Path, accounts: int = 40) -> Path:
+    """The Berka files cut down to ``accounts`` accounts and everything hanging off them."""
+    folder.mkdir(parents=True, exist_ok=True)
+    acc = _lines(BERKA / "account.asc")
+    keep = {_field(line, 0) for line in acc[1 : accounts + 1]}
+    disp = _lines(BERKA / "disp.asc")
+    disp_keep = [line for line in disp[1:] if _field(line, 2) in keep]
+    clients = {_field(line, 1) for line in disp_keep}
+    disps = {_field(line, 0) for line in disp_keep}
+    wanted = {
+        "account.asc": lambda line: _field(line, 0) in keep,
+        "disp.asc": lambda line: _field(line, 2) in keep,
+        "client.asc": lambda line: _field(line, 0) in clients,
+        "trans.asc": lambda line: _field(line, 1) in keep,
+        "loan.asc": lambda line: _field(line, 1) in keep,
+        "order.asc": lambda line: _field(line, 1) in keep,
+        "card.asc": lambda line: _field(line, 1) in disps,
+        "district.asc": lambda _line: True,
+    }
+    for name, keeps in wanted.items():
+        lines = _lines(BERKA / name)
+        (folder / name).write_text(lines[0] + "".join(filter(keeps, lines[1:])), encoding="utf-8")
+    return folder
+
+
+def marketing_extract(folder: Path, rows: int = 300) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "bank-full.csv"
+    target.write_text("".join(_lines(BANK_MARKETING)[: rows + 1]), encoding="utf-8")
+    return target
+
+
+def _damage(files: list[Path], rng: random.Random) -> str:
+    path = rng.choice(files)
+    data = path.read_bytes()
+    lines = data.decode("utf-8").splitlines(keepends=True)
+    how = rng.choice(["cut", "encoding", "cell", "cell", "cell", "duplicate", "header", "junk"])
+    if how == "cut":
+        path.write_bytes(data[: rng.randrange(1, len(data))])
+    elif how == "encoding":
+        codec = rng.choice(["utf-16", "latin-1", "gbk"])
+        path.write_bytes(data.decode("utf-8").encode(codec, errors="replace"))
+        how += f":{codec}"
+    elif how == "cell" and len(lines) > 1:
+        row = rng.randrange(1, len(lines))
+        cells = lines[row].rstrip("\r\n").split(";")
+        col = rng.randrange(len(cells))
+        cells[col] = rng.choice([*NASTY_CELLS, '""', "0", "-1", "999999"])
+        lines[row] = ";".join(cells) + "\n"
+        path.write_text("".join(lines), encoding="utf-8")
+        how += f":row {row + 1} col {col + 1}"
+    elif how == "duplicate" and len(lines) > 1:
+        lines.append(lines[rng.randrange(1, len(lines))])
+        path.write_text("".join(lines), encoding="utf-8")
+    elif how == "header":
+        head = lines[0].rstrip("\r\n").split(";")
+        head[rng.randrange(len(head))] = rng.choice(['""', '"x"', '"名字"'])
+        lines[0] = ";".join(head) + "\n"
+        path.write_text("".join(lines), encoding="utf-8")
+    else:
+        at = rng.randrange(len(data))
+        path.write_bytes(data[:at] + bytes(rng.randrange(256) for _ in range(64)) + data[at:])
+        how = "junk"
+    return f"{path.name}: {how}"
+
+
+@pytest.mark.parametrize("kind", ["berka", "bank-marketing"])
+def test_damaged_bank_files_are_imported_or_refused_cleanly(
+    db_url: str, tmp_path: Path, kind: str
+) -> None:
+    db = open_database(db_url)
+    clean = tmp_path / "clean"
+    source = berka_extract(clean) if kind == "berka" else marketing_extract(clean)
+    run_import(db.engine, kind, source, force=True, actor="fuzz", who=OPERATOR)  # it is valid
+    seen: Counter[str] = Counter()
+    for case in range(CASES):
+        rng = random.Random(f"{kind}{case}")
+        folder = tmp_path / f"case{case}"
+        copy = berka_extract(folder) if kind == "berka" else marketing_extract(folder)
+        files = sorted(folder.glob("*.asc")) if kind == "berka" else [copy]
+        what = _damage(files, rng)
+        before = _counts(db.engine)
+        try:
+            run_import(db.engine, kind, copy, force=True, actor="fuzz", who=OPERATOR)
+        except ImportRejected as exc:
+            seen["refused"] += 1
+            assert exc.problems.total > 0, f"case {case} ({what}): refused without a problem"
+            for problem in exc.problems.listed:
+                assert problem.file and problem.message, f"case {case} ({what}): {problem}"
+            assert _counts(db.engine) == before, f"case {case} ({what}): a refused import wrote"
+        except Exception as exc:  # a traceback in front of a user
+            raise AssertionError(f"case {case} ({what}): {type(exc).__name__}: {exc}") from exc
+        else:
+            seen["imported"] += 1
+    db.dispose()
+    assert seen["refused"] + seen["imported"] == CASES and seen["refused"] > 0
+    print(
+        f"\n{kind}: {CASES} damaged copies: {seen['refused']} refused, {seen['imported']} imported"
+    )
