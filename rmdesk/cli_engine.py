@@ -16,6 +16,7 @@ from rmdesk.cli import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     Bar,
+    acting,
     fail,
     guarded,
     main,
@@ -241,7 +242,7 @@ def flag(
             actor=username,
             reason=reason,
             until=_date(until),
-            who=OPERATOR,
+            who=acting(db, username),
         )
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
@@ -272,7 +273,7 @@ def outcome(
             user_id=uid,
             actor=username,
             note=note,
-            who=OPERATOR,
+            who=acting(db, username),
         )
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from rmdesk.cli import EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, with_db
+from rmdesk.cli import EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, acting, fail, guarded, main, with_db
 from rmdesk.db import Database
 from rmdesk.services.access import OPERATOR
 
@@ -314,7 +314,7 @@ def plan_accept(db: Database, visit_id: int, username: str) -> None:
     user_id, version = _user(db, username), _current_version(db, visit_id)
     with _refusals():
         new = visit_actions.accept(
-            db.engine, visit_id, user_id=user_id, version=version, who=OPERATOR
+            db.engine, visit_id, user_id=user_id, version=version, who=acting(db, username)
         )
     click.echo(f"visit {visit_id}: planned (version {new})")
 
@@ -335,7 +335,12 @@ def plan_move(db: Database, visit_id: int, username: str, to: dt.datetime) -> No
     user_id, version = _user(db, username), _current_version(db, visit_id)
     with _refusals():
         new = visit_actions.move(
-            db.engine, visit_id, to.date(), user_id=user_id, version=version, who=OPERATOR
+            db.engine,
+            visit_id,
+            to.date(),
+            user_id=user_id,
+            version=version,
+            who=acting(db, username),
         )
     click.echo(f"visit {visit_id}: planned on {to.date()} (version {new})")
 
@@ -358,7 +363,7 @@ def plan_cancel(db: Database, visit_id: int, username: str, reason: str) -> None
             user_id=user_id,
             version=version,
             reason=reason,
-            who=OPERATOR,
+            who=acting(db, username),
         )
     click.echo(f"visit {visit_id}: cancelled (version {new})")
 
@@ -398,7 +403,7 @@ def plan_complete(
             notes=notes,
             next_step=next_step,
             follow_up_on=_date(follow_up),
-            who=OPERATOR,
+            who=acting(db, username),
         )
     message = f"visit {visit_id}: done (version {done.version}), contact {done.interaction_id}"
     if done.follow_up_visit_id is not None:

@@ -29,6 +29,19 @@ def _pages(n: int) -> str:
     return f"{n} page{'s' if n != 1 else ''}"
 
 
+#: the options every printing command takes
+language = click.option(
+    "--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True
+)
+as_user = click.option(
+    "--user",
+    "username",
+    default="cli",
+    show_default=True,
+    help="Print as this user, with their reach (audited).",
+)
+
+
 @main.command()
 @with_db
 @click.argument("clients", metavar="CLIENT...", nargs=-1, required=True)
@@ -38,16 +51,10 @@ def _pages(n: int) -> str:
     type=click.Path(path_type=Path),
     help="PDF file to write; with several clients, the folder to write them in.",
 )
-@click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
+@language
 @click.option("--visit-date", type=DATE, help="The visit the brief is for (one client).")
 @click.option("--purpose", help="The visit's purpose, printed in the header (one client).")
-@click.option(
-    "--user",
-    "username",
-    default="cli",
-    show_default=True,
-    help="Print as this user, with their reach (audited).",
-)
+@as_user
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @guarded
 def brief(
@@ -133,14 +140,8 @@ def _many(
 @click.option("--rm", "rm", required=True, help="The RM whose visits to print (user name).")
 @click.option("--date", "on", type=DATE, required=True, help="The day of the visits.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF file to write.")
-@click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
-@click.option(
-    "--user",
-    "username",
-    default="cli",
-    show_default=True,
-    help="Print as this user, with their reach (audited).",
-)
+@language
+@as_user
 @guarded
 def briefs(
     db: Database, rm: str, on: dt.datetime, output: Path | None, language: str, username: str
@@ -174,14 +175,8 @@ def briefs(
 @click.option("--period", help="Month (2026-10) or quarter (2026Q3); default: last month.")
 @click.option("--rm", "rm", help="Only this RM's page (user name); default: the branch report.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="PDF file to write.")
-@click.option("--language", type=click.Choice(["zh_CN", "en"]), default="zh_CN", show_default=True)
-@click.option(
-    "--user",
-    "username",
-    default="cli",
-    show_default=True,
-    help="Print as this user, with their reach (audited).",
-)
+@language
+@as_user
 @guarded
 def scorecard_report(
     db: Database,

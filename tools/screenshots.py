@@ -15,16 +15,17 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QWidget
 
-from rmdesk.app import SettingsFile, ensure_cjk_font, install_language
+from rmdesk.app import SettingsFile, Shell, ensure_cjk_font, install_language
 from rmdesk.db import Database, open_database
 from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
 from rmdesk.services.users import account, user_id
 from rmdesk.services.visit_planner import plan_everyone
+from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
 from rmdesk.views.context import ViewContext
 from rmdesk.views.formatting import Formats
@@ -142,6 +143,19 @@ def main(wanted: list[str]) -> None:
             _settle(app)
             _save(dialog, f"login-{language}")
             dialog.close()
+        if "db-password" in wanted:  # the question at start when the server wants a password
+            shell = Shell(app, ImmediateRunner(), Settings(), language, store_settings=print)
+            shell.url = "postgresql+psycopg://rm01@db.bank:5432/rmdesk"
+
+            def grab(name: str = f"db-password-{language}") -> None:
+                asked = app.activeModalWidget()
+                assert asked is not None
+                _settle(app)
+                _save(asked, name)
+                asked.close()
+
+            QTimer.singleShot(500, grab)
+            shell.ask_password()
         for screen, (username, show) in SCREENS.items():
             if screen not in wanted:
                 continue
@@ -159,4 +173,4 @@ def main(wanted: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["login", *SCREENS])
+    main(sys.argv[1:] or ["login", "db-password", *SCREENS])

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, insert, select
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Channel
-from rmdesk.services import audit
+from rmdesk.services import audit, form_text
 from rmdesk.services.access import Account, guarded
 
 T = Base.metadata.tables
@@ -48,8 +48,7 @@ class NewContact:
 
 
 def _clean(text: str | None) -> str | None:
-    text = (text or "").strip()
-    return text or None
+    return form_text.clean(text) or None
 
 
 def validate(contact: NewContact, *, now: dt.datetime | None = None) -> dt.datetime:

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Role
-from rmdesk.services import audit, frames, users
+from rmdesk.services import audit, form_text, frames, users
 from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.passwords import hash_password
 
@@ -149,7 +149,7 @@ def list_products(engine: Engine, *, who: Account) -> pd.DataFrame:
 
 
 def _text(field: str, value: str | None, max_len: int, *, required: bool, en: str, zh: str) -> str:
-    text = (value or "").strip()
+    text = form_text.clean(value)
     if required and not text:
         raise DirectoryError(field, f"{en}: enter a value", f"{zh}：不能为空")
     if len(text) > max_len:

@@ -16,13 +16,16 @@ from sqlalchemy import Engine, func, insert, select
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base
-from rmdesk.services import audit, frames
+from rmdesk.services import audit, form_text, frames
 from rmdesk.services.access import ADMINS, Account, open_to
 
 T = Base.metadata.tables
 RATE_FIELDS = ("ftp_rate", "client_rate", "fee_rate", "pd", "lgd")
 MONEY_FIELDS = ("fee_monthly_minor", "cost_to_serve_minor")
 FIELDS = RATE_FIELDS + MONEY_FIELDS
+#: the largest fee or cost to serve, in minor units (10 billion yuan a month: far past any use,
+#: well inside the 64-bit column)
+MAX_MINOR = 10**12
 
 
 class PricingError(ValueError):
@@ -58,11 +61,15 @@ def _value(field: str, raw: Any) -> Any:
             if not Decimal("-1") <= value <= Decimal("1"):
                 raise PricingError(f"{field}: {raw} is not an annual rate (0.025 means 2.5 %)")
             return value
-        number = int(raw)
-        if number < 0:
+        amount = Decimal(str(raw).strip())
+        if not amount.is_finite() or amount != amount.to_integral_value():
+            raise PricingError(f"{field}: {raw!r} is not a whole amount in minor units (fen)")
+        if amount < 0:
             raise PricingError(f"{field}: must not be negative")
-        return number
-    except (InvalidOperation, ValueError) as exc:
+        if amount > MAX_MINOR:
+            raise PricingError(f"{field}: at most {MAX_MINOR:,} minor units")
+        return int(amount)
+    except (InvalidOperation, ValueError, OverflowError) as exc:
         raise PricingError(f"{field}: {raw!r} is not a number") from exc
 
 
@@ -120,7 +127,7 @@ def change(
                 version=version,
                 valid_from=valid_from,
                 changed_by=actor,
-                note=note,
+                note=form_text.clean(note) or None,
                 **(base | values),
             )
         )

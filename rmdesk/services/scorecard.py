@@ -173,6 +173,12 @@ def weights(
     )
 
 
+#: the largest weight or penalty, and the bound on a target (the columns hold less than 10^4 and
+#: 10^14; the limits are what a scorecard can mean, well inside them)
+MAX_WEIGHT = Decimal(1000)
+MAX_TARGET = Decimal(10) ** 13
+
+
 def _number(name: str, value: float | Decimal | str) -> Decimal:
     try:
         number = Decimal(str(value))
@@ -209,6 +215,10 @@ def set_weight(
     t = None if target is None else _number("target", target)
     if w < 0 or p < 0:
         raise WeightError(f"{kpi}: weight and penalty must not be negative")
+    if w > MAX_WEIGHT or p > MAX_WEIGHT:  # weights are relative: 1,000 is far past any use
+        raise WeightError(f"{kpi}: weight and penalty must be at most {MAX_WEIGHT}")
+    if t is not None and abs(t) >= MAX_TARGET:
+        raise WeightError(f"{kpi}: the target must be below {MAX_TARGET:,}")
     if t is not None and (t < 0 or (t == 0 and not info.lower_is_better)):
         raise WeightError(f"{kpi}: the target must be above 0, got {t}")
     kw, branches = T["kpi_weights"], T["branches"]

@@ -6,6 +6,7 @@ the field; never another exception, and a refusal writes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,8 +22,10 @@ from rmdesk.services.access import OPERATOR
 from rmdesk.services.demo_bank import DemoSpec, build
 
 T = Base.metadata.tables
+#: examples per form and database in the suite; RMDESK_FUZZ_EXAMPLES=1000 for a longer hunt
+EXAMPLES = int(os.environ.get("RMDESK_FUZZ_EXAMPLES", "60"))
 RUNS = settings(
-    max_examples=60,
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -16,7 +16,7 @@ import shutil
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Base
@@ -96,13 +96,30 @@ def _damage(folder: Path, rng: random.Random) -> str:
     return f"{path.name}: {how}"
 
 
-def _counts(engine: object) -> dict[str, int]:
+def _counts(engine: Engine) -> dict[str, int]:
     tables = Base.metadata.tables
-    with engine.connect() as conn:  # type: ignore[attr-defined]
+    with engine.connect() as conn:
         return {
             name: int(conn.execute(select(func.count()).select_from(tables[name])).scalar_one())
             for name in WATCHED
         }
+
+
+def import_or_refuse(engine: Engine, kind: str, path: Path, case: str) -> str:
+    """Import one damaged input: "imported", or "refused" with every problem naming its file
+    and nothing written. Any other exception fails the case (a traceback in front of a user)."""
+    before = _counts(engine)
+    try:
+        run_import(engine, kind, path, force=True, actor="fuzz", who=OPERATOR)
+    except ImportRejected as exc:
+        assert exc.problems.total > 0, f"{case}: refused without a problem"
+        for problem in exc.problems.listed:
+            assert problem.file and problem.message, f"{case}: {problem}"
+        assert _counts(engine) == before, f"{case}: a refused import wrote"
+        return "refused"
+    except Exception as exc:
+        raise AssertionError(f"{case}: {type(exc).__name__}: {exc}") from exc
+    return "imported"
 
 
 def test_damaged_extracts_are_imported_or_refused_cleanly(db_url: str, tmp_path: Path) -> None:
@@ -113,19 +130,7 @@ def test_damaged_extracts_are_imported_or_refused_cleanly(db_url: str, tmp_path:
         folder = tmp_path / f"case{case}"
         shutil.copytree(SAMPLE, folder)
         what = _damage(folder, rng)
-        before = _counts(db.engine)
-        try:
-            run_import(db.engine, "generic", folder, force=True, actor="fuzz", who=OPERATOR)
-        except ImportRejected as exc:
-            seen["refused"] += 1
-            assert exc.problems.total > 0, f"case {case} ({what}): refused without a problem"
-            for problem in exc.problems.listed:
-                assert problem.file and problem.message, f"case {case} ({what}): {problem}"
-            assert _counts(db.engine) == before, f"case {case} ({what}): a refused import wrote"
-        except Exception as exc:  # a traceback in front of a user
-            raise AssertionError(f"case {case} ({what}): {type(exc).__name__}: {exc}") from exc
-        else:
-            seen["imported"] += 1
+        seen[import_or_refuse(db.engine, "generic", folder, f"case {case} ({what})")] += 1
         shutil.rmtree(folder)
     with db.engine.connect() as conn:
         imports = conn.execute(
