@@ -104,7 +104,7 @@ _CLIENT_OF: dict[str, Any] = {
     "flag": RiskFlag.client_id,
     "suggestion": Suggestion.client_id,
 }
-_ROLE_NAMES = {Role.RM: ("客户经理", "an RM"), Role.BRANCH_HEAD: ("支行长", "a branch head")}
+_ROLE_NAMES = {Role.RM: ("客户经理", "an RM"), Role.BRANCH_HEAD: ("支行行长", "a branch head")}
 
 
 def guarded(
@@ -115,9 +115,8 @@ def guarded(
     ``subject`` is "client", "visit", "flag" or "suggestion" (``arg`` holds one id, a list of
     ids, or a list of (id, version) pairs), "scope" (``arg`` names the RM and/or branch the call
     reads, e.g. "rm_id,branch_id" or "scope.rm_id,scope.branch_id"; neither set means the whole
-    bank), "user" (the function is given the
-    ``who`` account itself and limits what it returns) or "bank" (only ``roles`` matter).
-    The function must take ``who: Account`` as a keyword argument.
+    bank), "user" (the function limits what it returns to ``who`` itself) or "bank" (only
+    ``roles`` matter). The function must take ``who: Account`` as a keyword argument.
     """
 
     def mark(function: F) -> F:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,8 @@ def _coerce(name: str, value: Any) -> Any:
                 raise ValueError
         elif isinstance(default, float):
             out = float(value)
+            if not math.isfinite(out):
+                raise ValueError
         elif isinstance(default, str):
             out = str(value)
         elif isinstance(default, tuple):
@@ -118,9 +121,11 @@ def _coerce(name: str, value: Any) -> Any:
                 raise ValueError
             kind = type(next(iter(default.values())))
             out = {str(k): kind(v) for k, v in value.items()}
+            if any(isinstance(v, float) and not math.isfinite(v) for v in out.values()):
+                raise ValueError
         else:  # pragma: no cover - every field has one of the types above
             raise ParameterError(f"{name}: unsupported type")
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise ParameterError(
             f"{name}: {value!r} is not a valid value (the default is {default!r})"
         ) from exc

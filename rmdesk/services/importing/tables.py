@@ -312,7 +312,8 @@ class Checker:
             num[retry] = pd.to_numeric(
                 raw[retry].str.replace(",", "", regex=False), errors="coerce"
             )
-        bad = raw.notna() & (num.isna() | (num % 1 != 0))
+        # past 2^53 a float is no longer a whole number exactly, and past 2^63 no integer fits
+        bad = raw.notna() & (num.isna() | (num % 1 != 0) | (num.abs() >= 2**53))
         if minimum is not None:
             bad |= num < minimum
         if maximum is not None:
