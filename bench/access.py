@@ -19,6 +19,7 @@ from bench.briefs import AS_OF, TODAY, prepare
 from bench.common import OUT, median_of
 from rmdesk.models import Client
 from rmdesk.services import book, client_profile, visit_views
+from rmdesk.services.access import check_subjects
 from rmdesk.services.users import account
 
 
@@ -70,6 +71,14 @@ def main() -> None:
         lambda: visits(engine, rm, start=TODAY, end=TODAY.replace(day=28), who=who),
         lambda: visits_bare(engine, rm, start=TODAY, end=TODAY.replace(day=28), who=who),
     )  # fmt: skip
+    for n in (1, 500):
+        ids = mine[:n]
+        alone_s, _ = median_of(
+            args.runs,
+            lambda ids=ids: [check_subjects(engine, who, "client", ids) for _ in range(20)],
+        )
+        label = f"the check alone, {len(ids)} client(s)"
+        print(f"{label:<34} {1000 * alone_s / 20:8.2f} ms")
     db.dispose()
 
 
