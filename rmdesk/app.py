@@ -233,7 +233,7 @@ class Shell:
         and try again with it. False if the user declines."""
         secrets.forget(self.url)  # a kept password that failed is not kept
         bare, _old = secrets.without_password(self.url)
-        shown = redact(bare)
+        shown = secrets.login_name(bare) or redact(bare)
         password, given = QInputDialog.getText(
             self.dialog,
             QCoreApplication.translate("App", "Database password"),

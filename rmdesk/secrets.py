@@ -99,3 +99,13 @@ def with_password(url: str, password: str) -> str:
     if parsed is None:
         return url
     return parsed.set(password=password).render_as_string(hide_password=False)
+
+
+def login_name(url: str) -> str | None:
+    """``user@host:port/database``, how a person names a database login; None if not a URL."""
+    parsed = _parse(url)
+    if parsed is None or not parsed.host:
+        return None
+    port = f":{parsed.port}" if parsed.port else ""
+    user = f"{parsed.username}@" if parsed.username else ""
+    return f"{user}{parsed.host}{port}/{parsed.database or ''}"
