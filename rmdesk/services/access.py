@@ -50,11 +50,20 @@ class Account:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: the id of the program's own account (no user has it: ids start at 1)
+SYSTEM_ID = 0
+
+
 def system(name: str) -> Account:
     """The program itself acting (building the demo bank at first start, the command line):
     an administrator's reach under the name ``name`` in the audit log."""
     return Account(
-        id=0, username=name, display_name=name, role=Role.ADMIN, branch_id=None, branch_name=None
+        id=SYSTEM_ID,
+        username=name,
+        display_name=name,
+        role=Role.ADMIN,
+        branch_id=None,
+        branch_name=None,
     )
 
 
@@ -108,7 +117,11 @@ _ROLE_NAMES = {Role.RM: ("客户经理", "an RM"), Role.BRANCH_HEAD: ("支行行
 
 
 def guarded(
-    subject: str, arg: str | None = None, *, roles: frozenset[Role] = EVERYONE
+    subject: str,
+    arg: str | None = None,
+    *,
+    roles: frozenset[Role] = EVERYONE,
+    actor_is_who: bool = True,
 ) -> Callable[[F], F]:
     """Mark ``function`` as an entry point about ``subject`` named by argument ``arg``.
 
@@ -117,11 +130,17 @@ def guarded(
     reads, e.g. "rm_id,branch_id" or "scope.rm_id,scope.branch_id"; neither set means the whole
     bank), "user" (the function limits what it returns to ``who`` itself) or "bank" (only
     ``roles`` matter). The function must take ``who: Account`` as a keyword argument.
+
+    A function that also takes ``actor`` (the name it writes to the audit trail) must be given
+    ``who``'s own name by a person: nobody acts in someone else's name. Only the program
+    itself (``system``) names its runs ("app", "cli", "system"). ``actor_is_who=False`` where
+    ``actor`` means something else (a filter).
     """
 
     def mark(function: F) -> F:
         signature = inspect.signature(function)
         names = (arg or "rm_id,branch_id").split(",")
+        named_actor = actor_is_who and "actor" in signature.parameters
         if "who" not in signature.parameters:
             raise TypeError(f"{function.__qualname__} is an entry point without a 'who' argument")
 
@@ -136,6 +155,16 @@ def guarded(
                 refused = AccessDenied(f"{zh}无权执行此操作。", f"{en} may not do this")
                 _record_refusal(next(iter(bound.arguments.values())), who, function, refused)
                 raise refused
+            if named_actor and who.id != SYSTEM_ID:
+                bound.apply_defaults()
+                claimed = bound.arguments.get("actor")
+                if claimed != who.username:
+                    refused = AccessDenied(
+                        f"不能以他人名义（{claimed}）操作。",
+                        f"{who.username} cannot act as {claimed!r}",
+                    )
+                    _record_refusal(next(iter(bound.arguments.values())), who, function, refused)
+                    raise refused
             if subject in _BY_ID or subject == "scope":
                 engine = next(iter(bound.arguments.values()))
                 try:

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select
 
 from rmdesk.models import Base
-from rmdesk.services.access import ADMINS, Account, open_to
+from rmdesk.services.access import ADMINS, Account, guarded, open_to
 
 _table = Base.metadata.tables["audit_log"]
 
@@ -123,7 +123,7 @@ SEARCH_COLUMNS = ["id", "at", "actor", "action", "entity", "entity_id", "detail"
 SEARCH_LIMIT = 5_000
 
 
-@open_to(ADMINS)
+@guarded("bank", roles=ADMINS, actor_is_who=False)  # actor: a filter here
 def search(
     engine: Engine,
     *,

@@ -153,6 +153,8 @@ def _call_as(entry: access.EntryPoint, bank: Bank, who: Account) -> None:
             kwargs[name] = bank.engine.connect()
         elif name == "who":
             kwargs[name] = who
+        elif name == "actor":  # their own name, so that only the subject can be refused
+            kwargs[name] = who.username
         elif name in target:
             kwargs[name] = target[name]
         elif param.default is inspect.Parameter.empty and param.kind not in (
@@ -277,3 +279,22 @@ def test_real_calls_follow_the_book(bank: Bank) -> None:
 def test_nobody_is_let_in_without_saying_who(bank: Bank) -> None:
     with pytest.raises(AccessDenied, match="who is asking"):
         book.client_book(bank.engine, today=TODAY, who=None)  # type: ignore[arg-type]
+
+
+def test_nobody_acts_in_someone_elses_name(bank: Bank) -> None:
+    """The audit trail's name for a change is the person's own; only the program names itself."""
+    a = bank.rm_a
+    own = int(book.client_book(bank.engine, rm_id=a.id, today=TODAY, who=a)["client_id"].iloc[0])
+    client_profile.record_view(bank.engine, own, a.username, who=a)
+    with pytest.raises(AccessDenied, match="cannot act as 'admin'"):
+        client_profile.record_view(bank.engine, own, "admin", who=a)
+    client_profile.record_view(bank.engine, own, "nightly", who=access.system("nightly"))
+    with bank.engine.connect() as conn:
+        names = list(
+            conn.execute(
+                select(AuditEntry.actor)
+                .where(AuditEntry.action == "view", AuditEntry.entity_id == str(own))
+                .order_by(AuditEntry.id)
+            ).scalars()
+        )
+    assert names[-2:] == [a.username, "nightly"]
