@@ -30,7 +30,6 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from rmdesk import resources, secrets
 from rmdesk.db import Database, is_sqlite, open_database, redact, resolve_url
 from rmdesk.services.access import Account, system
-from rmdesk.services.connection import login_refused
 from rmdesk.services.progress import Progress
 from rmdesk.settings import (
     Settings,
@@ -222,6 +221,8 @@ class Shell:
         )
 
     def database_failed(self, exc: BaseException, _trace: str) -> None:
+        from rmdesk.services.connection import login_refused  # alembic: not at start-up
+
         log.error("cannot open the database: %s", exc)
         if login_refused(exc) and self.ask_password():
             return
