@@ -31,7 +31,7 @@ from bench.common import OUT, median_of, save
 from rmdesk.db import open_database
 from rmdesk.models import Client, User, Visit
 from rmdesk.services import brief, brief_batch, day_pack, printing
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
 from rmdesk.services.visit_planner import propose_plan
@@ -123,10 +123,9 @@ def main() -> None:
             engine,
             ids,
             folder,
-            actor="bench",
             today=TODAY,
             workers=args.workers,
-            who=OPERATOR,
+            who=system("bench"),
         ),
     )
     par_rate = len(ids) / par_s
@@ -142,13 +141,12 @@ def main() -> None:
             rm,
             day,
             folder / "pack.pdf",
-            actor="bench",
             today=TODAY,
-            who=OPERATOR,
+            who=system("bench"),
         ),
     )
     pack = day_pack.write_day_pack(
-        engine, rm, day, folder / "pack.pdf", actor="bench", today=TODAY, who=OPERATOR
+        engine, rm, day, folder / "pack.pdf", today=TODAY, who=system("bench")
     )
     print(
         f"day pack of {len(pack.visits)} visits ({pack.pages} pages):      {pack_s:7.2f} s — "

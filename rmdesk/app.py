@@ -115,14 +115,11 @@ def prepare_database(url: str, settings: Settings, progress: Progress) -> Databa
             build(
                 db.engine,
                 DemoSpec(clients=settings.demo_clients),
-                actor="app",
                 progress=progress,
                 who=program,
             )
-            score(db.engine, actor="app", progress=progress, who=program)
-            plan_everyone(
-                db.engine, start=dt.date.today(), actor="app", progress=progress, who=program
-            )
+            score(db.engine, progress=progress, who=program)
+            plan_everyone(db.engine, start=dt.date.today(), progress=progress, who=program)
         except BaseException:
             db.dispose()
             local_database_path().unlink(missing_ok=True)  # a half-made demo is not kept

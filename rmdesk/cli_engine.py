@@ -65,7 +65,6 @@ def score(
             rm=rm_name,
             as_of=_date(as_of),
             today=_date(today),
-            actor="cli",
             progress=bar,
             who=OPERATOR,
         )
@@ -153,7 +152,7 @@ def params_set(db: Database, assignments: tuple[str, ...]) -> None:
     try:
         updates = dict(parameters.parse_assignment(a) for a in assignments)
         with write_transaction(db.engine) as conn:
-            parameters.set_values(conn, updates, "cli", who=OPERATOR)
+            parameters.set_values(conn, updates, who=OPERATOR)
     except parameters.ParameterError as exc:
         fail(str(exc), EXIT_USAGE)
     click.echo("changed: " + ", ".join(sorted(updates)) + " (used from the next score or plan)")
@@ -204,7 +203,6 @@ def pricing_set(
             code,
             changes,
             valid_from=valid_from.date(),
-            actor="cli",
             note=note,
             who=OPERATOR,
         )
@@ -233,13 +231,10 @@ def flag(
     from rmdesk.services import risk_flags, users
 
     try:
-        uid = users.user_id(db.engine, username, who=OPERATOR)
         version = risk_flags.act(
             db.engine,
             flag_id,
             action,
-            user_id=uid,
-            actor=username,
             reason=reason,
             until=_date(until),
             who=acting(db, username),
@@ -265,13 +260,10 @@ def outcome(
     from rmdesk.services import suggestions, users
 
     try:
-        uid = users.user_id(db.engine, username, who=OPERATOR)
         suggestions.record_outcome(
             db.engine,
             suggestion_id,
             outcome,
-            user_id=uid,
-            actor=username,
             note=note,
             who=acting(db, username),
         )

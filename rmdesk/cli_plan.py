@@ -179,12 +179,11 @@ def plan_propose(
                 start=first,
                 weeks=weeks,
                 params=params,
-                actor="cli",
                 who=OPERATOR,
             )
             results = [(rm_id, rm_name, frame)]
         else:
-            results = plan_everyone(db.engine, start=first, weeks=weeks, actor="cli", who=OPERATOR)
+            results = plan_everyone(db.engine, start=first, weeks=weeks, who=OPERATOR)
     except PlanError as exc:
         fail(str(exc), EXIT_USAGE)
     if not results:
@@ -311,11 +310,9 @@ def plan_accept(db: Database, visit_id: int, username: str) -> None:
     """Take a proposed visit into the plan (proposed → planned)."""
     from rmdesk.services import visit_actions
 
-    user_id, version = _user(db, username), _current_version(db, visit_id)
+    who, version = acting(db, username), _current_version(db, visit_id)
     with _refusals():
-        new = visit_actions.accept(
-            db.engine, visit_id, user_id=user_id, version=version, who=acting(db, username)
-        )
+        new = visit_actions.accept(db.engine, visit_id, version=version, who=who)
     click.echo(f"visit {visit_id}: planned (version {new})")
 
 
@@ -332,15 +329,14 @@ def plan_move(db: Database, visit_id: int, username: str, to: dt.datetime) -> No
     """
     from rmdesk.services import visit_actions
 
-    user_id, version = _user(db, username), _current_version(db, visit_id)
+    who, version = acting(db, username), _current_version(db, visit_id)
     with _refusals():
         new = visit_actions.move(
             db.engine,
             visit_id,
             to.date(),
-            user_id=user_id,
             version=version,
-            who=acting(db, username),
+            who=who,
         )
     click.echo(f"visit {visit_id}: planned on {to.date()} (version {new})")
 
@@ -355,15 +351,14 @@ def plan_cancel(db: Database, visit_id: int, username: str, reason: str) -> None
     """Cancel a proposed or planned visit."""
     from rmdesk.services import visit_actions
 
-    user_id, version = _user(db, username), _current_version(db, visit_id)
+    who, version = acting(db, username), _current_version(db, visit_id)
     with _refusals():
         new = visit_actions.cancel(
             db.engine,
             visit_id,
-            user_id=user_id,
             version=version,
             reason=reason,
-            who=acting(db, username),
+            who=who,
         )
     click.echo(f"visit {visit_id}: cancelled (version {new})")
 
@@ -392,18 +387,17 @@ def plan_complete(
     """
     from rmdesk.services import visit_actions
 
-    user_id, version = _user(db, username), _current_version(db, visit_id)
+    who, version = acting(db, username), _current_version(db, visit_id)
     with _refusals():
         done = visit_actions.complete(
             db.engine,
             visit_id,
-            user_id=user_id,
             version=version,
             outcome=outcome,
             notes=notes,
             next_step=next_step,
             follow_up_on=_date(follow_up),
-            who=acting(db, username),
+            who=who,
         )
     message = f"visit {visit_id}: done (version {done.version}), contact {done.interaction_id}"
     if done.follow_up_visit_id is not None:
@@ -454,7 +448,6 @@ def plan_ics(
             end=last,
             language=language,
             include_proposed=include_proposed,
-            actor="cli",
             who=OPERATOR,
         )
     except OSError as exc:

@@ -16,6 +16,7 @@ from rmdesk.cli import (
     EXIT_NOT_FOUND,
     EXIT_REJECTED,
     EXIT_USAGE,
+    acting,
     fail,
     guarded,
     main,
@@ -175,7 +176,7 @@ def unlock(db: Database, username: str, actor: str) -> None:
     from rmdesk.services.users import unlock as unlock_account
 
     try:
-        unlock_account(db.engine, username, actor=actor, who=OPERATOR)
+        unlock_account(db.engine, username, who=acting(db, actor))
     except UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     click.echo(f"{username}: unlocked")
@@ -207,7 +208,7 @@ def pg_security_apply(db: Database) -> None:
         fail("row-level security is for a shared PostgreSQL database", EXIT_USAGE)
     with db.engine.begin() as conn:
         done = apply(conn)
-        audit.record(conn, "cli", "pg_security.apply", None, None, {"statements": done})
+        audit.record(conn, OPERATOR, "pg_security.apply", None, None, {"statements": done})
     click.echo(f"row-level security applied: {done} statements")
 
 
@@ -227,7 +228,7 @@ def pg_security_login(db: Database, username: str, ask: bool) -> None:
     try:
         with db.engine.begin() as conn:
             role = add_login(conn, username, password)
-            audit.record(conn, "cli", "pg_security.login", "users", username, {"role": role})
+            audit.record(conn, OPERATOR, "pg_security.login", "users", username, {"role": role})
     except ValueError as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no rmdesk user" in str(exc) else EXIT_USAGE)
     click.echo(f"{username}: database login ready ({role})")

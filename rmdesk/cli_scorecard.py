@@ -184,7 +184,6 @@ def weights_set(
             penalty=penalty,
             branch_id=_branch(db, branch) if branch else None,
             valid_from=valid_from.date(),
-            actor="cli",
             who=OPERATOR,
         )
     except WeightError as exc:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from rmdesk.db import open_database
 from rmdesk.models import Branch, Client, ClientScore, User
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.brief import write_brief
 from rmdesk.services.day_pack import write_day_pack
 from rmdesk.services.demo_bank import DemoSpec, build
@@ -65,20 +65,20 @@ def main() -> None:
     for language in ("zh_CN", "en"):
         pdf = folder / f"brief-{language}.pdf"
         write_brief(
-            db.engine, client, pdf, actor="samples", language=language, today=TODAY,
+            db.engine, client, pdf, language=language, today=TODAY,
             visit_on=DAY, purpose="季度回访" if language == "zh_CN" else "Quarterly review",
-            who=OPERATOR,
+            who=system("samples"),
         )  # fmt: skip
         png(pdf, f"brief-sample-{language}", (1, 2))
         pack = folder / f"pack-{language}.pdf"
         write_day_pack(
-            db.engine, rm, DAY, pack, actor="samples", language=language, today=TODAY, who=OPERATOR
+            db.engine, rm, DAY, pack, language=language, today=TODAY, who=system("samples")
         )
         png(pack, f"day-pack-cover-{language}")
         report = folder / f"scorecard-{language}.pdf"
         write_report(
-            db.engine, branch, Period.parse("2026-10"), report, actor="samples",
-            language=language, today=TODAY, who=OPERATOR,
+            db.engine, branch, Period.parse("2026-10"), report, language=language, today=TODAY,
+            who=system("samples"),
         )  # fmt: skip
         png(report, f"scorecard-report-{language}", (1, 2))
     db.dispose()

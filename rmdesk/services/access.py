@@ -67,6 +67,36 @@ def system(name: str) -> Account:
     )
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Whose clients a person works on: an RM their own book (``rm_id``), a branch head their
+    branch (``branch_id``), an administrator the whole bank (neither)."""
+
+    rm_id: int | None = None
+    branch_id: int | None = None
+    rm_name: str | None = None
+    branch_code: str | None = None
+
+    def ids(self) -> dict[str, int]:
+        """The scope as the keyword arguments the services' scoped readers take."""
+        found = {"rm_id": self.rm_id, "branch_id": self.branch_id}
+        return {k: v for k, v in found.items() if v is not None}
+
+
+def scope_of(who: Account) -> Scope:
+    """The one place a person's reach is read from their role."""
+    if who.role == Role.RM:
+        return Scope(rm_id=who.id, rm_name=who.username)
+    if who.role == Role.BRANCH_HEAD:
+        return Scope(branch_id=who.branch_id, branch_code=who.branch_code)
+    return Scope()
+
+
+def person_id(who: Account) -> int | None:
+    """The user id to store as the person who did something: None for the program itself."""
+    return None if who.id == SYSTEM_ID else who.id
+
+
 #: The person at the command line: whoever holds the database's credentials can read the whole
 #: database anyway, so ``rmdesk-cli`` acts with an administrator's reach unless told ``--user``.
 OPERATOR = system("cli")
@@ -96,6 +126,8 @@ class EntryPoint:
 
 
 ENTRY_POINTS: list[EntryPoint] = []
+#: parameter names that would name the acting person beside ``who``; no entry point has one
+ACTING_NAMES = frozenset({"actor", "actor_id", "acting_user", "actor_name"})
 EVERYONE = frozenset(Role)
 HEADS = frozenset({Role.BRANCH_HEAD, Role.ADMIN})
 ADMINS = frozenset({Role.ADMIN})
@@ -121,7 +153,6 @@ def guarded(
     arg: str | None = None,
     *,
     roles: frozenset[Role] = EVERYONE,
-    actor_is_who: bool = True,
 ) -> Callable[[F], F]:
     """Mark ``function`` as an entry point about ``subject`` named by argument ``arg``.
 
@@ -131,18 +162,20 @@ def guarded(
     bank), "user" (the function limits what it returns to ``who`` itself) or "bank" (only
     ``roles`` matter). The function must take ``who: Account`` as a keyword argument.
 
-    A function that also takes ``actor`` (the name it writes to the audit trail) must be given
-    ``who``'s own name by a person: nobody acts in someone else's name. Only the program
-    itself (``system``) names its runs ("app", "cli", "system"). ``actor_is_who=False`` where
-    ``actor`` means something else (a filter).
+    ``who`` is the only way a service learns who acts: the audit name, the person stored on
+    what is written and the reach all come from it. An entry point may not take a second
+    parameter naming the acting person (``actor``, ``actor_id``, ``acting_user``), so nobody
+    can act, or be recorded, in someone else's name.
     """
 
     def mark(function: F) -> F:
         signature = inspect.signature(function)
         names = (arg or "rm_id,branch_id").split(",")
-        named_actor = actor_is_who and "actor" in signature.parameters
         if "who" not in signature.parameters:
             raise TypeError(f"{function.__qualname__} is an entry point without a 'who' argument")
+        second = ACTING_NAMES & set(signature.parameters)
+        if second:
+            raise TypeError(f"{function.__qualname__} names the acting person twice: {second}")
 
         @functools.wraps(function)
         def checked(*args: Any, **kwargs: Any) -> Any:
@@ -155,16 +188,6 @@ def guarded(
                 refused = AccessDenied(f"{zh}无权执行此操作。", f"{en} may not do this")
                 _record_refusal(next(iter(bound.arguments.values())), who, function, refused)
                 raise refused
-            if named_actor and who.id != SYSTEM_ID:
-                bound.apply_defaults()
-                claimed = bound.arguments.get("actor")
-                if claimed != who.username:
-                    refused = AccessDenied(
-                        f"不能以他人名义（{claimed}）操作。",
-                        f"{who.username} cannot act as {claimed!r}",
-                    )
-                    _record_refusal(next(iter(bound.arguments.values())), who, function, refused)
-                    raise refused
             if subject in _BY_ID or subject == "scope":
                 engine = next(iter(bound.arguments.values()))
                 try:
@@ -198,7 +221,7 @@ def _record_refusal(
     with engine.begin() as conn:
         audit.record(
             conn,
-            who.username,
+            who,
             "access_denied",
             "function",
             f"{function.__module__.rsplit('.', 1)[-1]}.{function.__name__}",

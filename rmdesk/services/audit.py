@@ -56,13 +56,31 @@ def row_secured(conn: Connection) -> bool:
 
 def record(
     conn: Connection,
-    actor: str,
+    who: Account,
     action: str,
     entity: str | None = None,
     entity_id: str | int | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """Add one entry in the caller's transaction."""
+    """Add one entry in the caller's transaction, in the name of ``who`` (the person acting,
+    or the program itself as ``access.system``): nobody else's name can be written."""
+    _append(conn, who.username, action, entity, entity_id, detail)
+
+
+def record_login(conn: Connection, username: str, action: str) -> None:
+    """A log-in attempt for ``username``: before anyone is logged in, the name typed is the
+    only name there is (``users.authenticate`` is the one caller)."""
+    _append(conn, username, action, "users", username, None)
+
+
+def _append(
+    conn: Connection,
+    actor: str,
+    action: str,
+    entity: str | None,
+    entity_id: str | int | None,
+    detail: dict[str, Any] | None,
+) -> None:
     if conn.dialect.name == "postgresql":  # one chain: writers take their turn
         conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7310002)")
     if row_secured(conn):  # a login that may read only its own entries asks for the tail
@@ -123,11 +141,11 @@ SEARCH_COLUMNS = ["id", "at", "actor", "action", "entity", "entity_id", "detail"
 SEARCH_LIMIT = 5_000
 
 
-@guarded("bank", roles=ADMINS, actor_is_who=False)  # actor: a filter here
+@guarded("bank", roles=ADMINS)
 def search(
     engine: Engine,
     *,
-    actor: str | None = None,
+    person: str | None = None,
     action: str | None = None,
     entity: str | None = None,
     entity_id: str | None = None,
@@ -142,8 +160,8 @@ def search(
     """
     t = _table
     where = []
-    if actor:
-        where.append(t.c.actor == actor.strip())
+    if person:
+        where.append(t.c.actor == person.strip())
     if action:
         where.append(t.c.action == action.strip())
     if entity:

@@ -382,7 +382,6 @@ def write_brief(
     client_id: int,
     path: Path,
     *,
-    actor: str,
     language: str = "zh_CN",
     today: dt.date | None = None,
     visit_on: dt.date | None = None,
@@ -402,14 +401,13 @@ def write_brief(
             data, language, part, generated=generated, visit_on=visit_on, purpose=purpose
         ),
     )
-    record_prints(engine, actor, language, [(client_id, path, pages)], who=who)
+    record_prints(engine, language, [(client_id, path, pages)], who=who)
     return pages
 
 
 @guarded("client", "printed")
 def record_prints(
     engine: Engine,
-    actor: str,
     language: str,
     printed: Sequence[tuple[int, Path, int]],
     *,
@@ -422,7 +420,7 @@ def record_prints(
         for client_id, path, pages in printed:
             audit.record(
                 conn,
-                actor,
+                who,
                 "print",
                 "client",
                 client_id,

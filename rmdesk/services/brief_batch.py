@@ -62,7 +62,6 @@ def write_briefs(
     client_ids: Sequence[int],
     folder: Path,
     *,
-    actor: str,
     language: str = "zh_CN",
     today: dt.date | None = None,
     rm_id: int | None = None,
@@ -112,7 +111,5 @@ def write_briefs(
             raise
         finally:
             done = zip(ids, jobs, pages, strict=False)  # the files finished
-            brief.record_prints(
-                engine, actor, language, [(i, j[1], n) for i, j, n in done], who=who
-            )
+            brief.record_prints(engine, language, [(i, j[1], n) for i, j, n in done], who=who)
     return {i: (path, n) for (_d, path), n, i in zip(jobs, pages, ids, strict=True)}

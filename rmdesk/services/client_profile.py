@@ -344,7 +344,7 @@ def _profile(
 
 
 @guarded("client", "client_id")
-def record_view(engine: Engine, client_id: int, actor: str, *, who: Account) -> None:
+def record_view(engine: Engine, client_id: int, *, who: Account) -> None:
     """Note in the audit trail that ``actor`` opened the client's record."""
     with engine.begin() as conn:
-        audit.record(conn, actor, "view", "client", client_id)
+        audit.record(conn, who, "view", "client", client_id)

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, insert, select
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Channel
 from rmdesk.services import audit, form_text
-from rmdesk.services.access import Account, guarded
+from rmdesk.services.access import Account, guarded, person_id
 
 T = Base.metadata.tables
 CHANNELS = tuple(c.value for c in Channel)
@@ -110,8 +110,6 @@ def log_contact(
     engine: Engine,
     contact: NewContact,
     *,
-    user_id: int,
-    actor: str,
     now: dt.datetime | None = None,
     who: Account,
 ) -> int:
@@ -132,7 +130,7 @@ def log_contact(
             .values(
                 source="app",
                 client_id=contact.client_id,
-                user_id=user_id,
+                user_id=person_id(who),
                 occurred_at=when,
                 channel=channel,
                 purpose=_clean(contact.purpose),
@@ -146,7 +144,7 @@ def log_contact(
         ).scalar_one()
         audit.record(
             conn,
-            actor,
+            who,
             "contact.log",
             "interaction",
             new_id,

@@ -219,7 +219,6 @@ def write_day_pack(
     on: dt.date,
     path: Path,
     *,
-    actor: str,
     language: str = "zh_CN",
     today: dt.date | None = None,
     who: Account,
@@ -246,7 +245,7 @@ def write_day_pack(
         for v in visits:
             audit.record(
                 conn,
-                actor,
+                who,
                 "print",
                 "client",
                 v.client_id,

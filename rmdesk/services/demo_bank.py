@@ -620,13 +620,10 @@ def build(
     engine: Engine,
     spec: DemoSpec,
     *,
-    actor: str = "cli",
     progress: Progress | None = None,
     who: Account,
 ) -> ImportResult:
     """Generate the demo bank and write it in one transaction (re-running it changes nothing)."""
     data = generate(spec)
     tag = f"clients={spec.clients};seed={spec.seed};lang={spec.language};as_of={data.meta['as_of']}"
-    return write_dataset(
-        engine, data, path="demo", checksum=tag, actor=actor, progress=progress, who=who
-    )
+    return write_dataset(engine, data, path="demo", checksum=tag, progress=progress, who=who)

@@ -254,7 +254,6 @@ def create_user(
     branch_id: int | None,
     password: str,
     visits_per_day: int = 4,
-    actor: str,
     who: Account,
 ) -> int:
     """Add a user who can log in with ``password``; returns the new user's id."""
@@ -300,7 +299,7 @@ def create_user(
         ).scalar_one()
         audit.record(
             conn,
-            actor,
+            who,
             "create_user",
             "users",
             name,
@@ -319,7 +318,6 @@ def update_user(
     role: Role | str,
     branch_id: int | None,
     visits_per_day: int,
-    actor: str,
     who: Account,
 ) -> int:
     """Change a user's name, role, branch and capacity; returns the new version.
@@ -353,14 +351,12 @@ def update_user(
         ).rowcount
         if not done:  # changed between our read and our write
             raise _stale(_current(conn, user_id), version)
-        audit.record(conn, actor, "update_user", "users", row.username, changes)
+        audit.record(conn, who, "update_user", "users", row.username, changes)
     return version + 1
 
 
 @open_to(ADMINS)
-def set_active(
-    engine: Engine, user_id: int, active: bool, *, version: int, actor: str, who: Account
-) -> int:
+def set_active(engine: Engine, user_id: int, active: bool, *, version: int, who: Account) -> int:
     """Close (``active=False``) or reopen an account; returns the new version.
 
     A closed account cannot log in; its clients stay with it until they are handed over.
@@ -371,7 +367,7 @@ def set_active(
         if row.version != version:
             raise _stale(row, version)
         if not active:
-            if row.username == actor:
+            if row.id == who.id:
                 raise DirectoryError(
                     "active", "you cannot close your own account", "不能停用您自己的账户"
                 )
@@ -385,7 +381,7 @@ def set_active(
         if not done:
             raise _stale(_current(conn, user_id), version)
         audit.record(
-            conn, actor, "activate_user" if active else "deactivate_user", "users", row.username
+            conn, who, "activate_user" if active else "deactivate_user", "users", row.username
         )
     return version + 1
 
@@ -410,7 +406,6 @@ def create_branch(
     name: str,
     district: str | None = None,
     region: str | None = None,
-    actor: str,
     who: Account,
 ) -> int:
     """Add a branch; its code is the key the bank's extracts use, so it cannot change later."""
@@ -433,7 +428,7 @@ def create_branch(
                 "code", f"branch code: {taken!r} is taken", f"支行代码：{taken} 已被使用"
             )
         new_id = conn.execute(insert(b).values(code=key, **values).returning(b.c.id)).scalar_one()
-        audit.record(conn, actor, "create_branch", "branches", key, values)
+        audit.record(conn, who, "create_branch", "branches", key, values)
     return int(new_id)
 
 
@@ -445,7 +440,6 @@ def update_branch(
     name: str,
     district: str | None = None,
     region: str | None = None,
-    actor: str,
     who: Account,
 ) -> None:
     """Change a branch's name, district and region (its code stays: extracts refer to it)."""
@@ -461,4 +455,4 @@ def update_branch(
             k: {"from": row._mapping[k], "to": v} for k, v in values.items() if row._mapping[k] != v
         }
         conn.execute(update(b).where(b.c.id == branch_id).values(**values))
-        audit.record(conn, actor, "update_branch", "branches", row.code, changes)
+        audit.record(conn, who, "update_branch", "branches", row.code, changes)

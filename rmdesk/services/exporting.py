@@ -69,7 +69,6 @@ def export_table(
     fmt: str,
     path: Path,
     *,
-    actor: str = "cli",
     progress: Progress | None = None,
     who: Account,
 ) -> int:
@@ -84,9 +83,7 @@ def export_table(
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
     rows = _rows(engine, table, columns)
-    return write_rows(
-        engine, name, columns, rows, total, fmt, path, actor=actor, progress=progress, who=who
-    )
+    return write_rows(engine, name, columns, rows, total, fmt, path, progress=progress, who=who)
 
 
 @open_to()
@@ -99,7 +96,6 @@ def write_rows(
     fmt: str,
     path: Path,
     *,
-    actor: str = "cli",
     progress: Progress | None = None,
     detail: dict[str, Any] | None = None,
     who: Account,
@@ -118,7 +114,7 @@ def write_rows(
     with engine.begin() as conn:
         audit.record(
             conn,
-            actor,
+            who,
             "export",
             name,
             None,

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, Role, VisitStatus
 from rmdesk.services import audit, frames
-from rmdesk.services.access import HEADS, Account, guarded
+from rmdesk.services.access import HEADS, SYSTEM_ID, Account, guarded
 from rmdesk.services.risk_flags import OPEN
 
 __all__ = ["MOVING_VISITS", "Handover", "HandoverError", "Preview", "preview", "reassign"]
@@ -116,20 +116,22 @@ def _user(conn: Connection, **where: Any) -> Any:
 
 
 def _check(
-    conn: Connection, client_ids: list[int], to_rm_id: int, actor: str
+    conn: Connection, client_ids: list[int], to_rm_id: int, asking: Account
 ) -> tuple[Any, list[Any]]:
-    """The receiving RM and the clients, if the actor may make this handover; else HandoverError."""
-    who = _user(conn, username=actor)
-    if who is None or not who.active:
+    """The receiving RM and the clients, if ``asking`` may make this handover; else
+    HandoverError. A person is read afresh: a closed account or a changed role counts now."""
+    who = asking if asking.id == SYSTEM_ID else _user(conn, id=asking.id)
+    if who is None or not getattr(who, "active", True):
         raise HandoverError(
-            f"{actor!r} is not an active user and cannot hand over clients.",
-            f"{actor} 不是有效用户，不能移交客户。",
+            f"{asking.username!r} is not an active user and cannot hand over clients.",
+            f"{asking.username} 不是有效用户，不能移交客户。",
         )
     admin = who.role == Role.ADMIN
     if not admin and not (who.role == Role.BRANCH_HEAD and who.branch_id is not None):
         raise HandoverError(
-            f"{actor} cannot hand over clients: only a branch head or an administrator can.",
-            f"{actor} 不能移交客户：只有支行行长或系统管理员可以移交。",
+            f"{asking.username} cannot hand over clients: "
+            "only a branch head or an administrator can.",
+            f"{asking.username} 不能移交客户：只有支行行长或系统管理员可以移交。",
         )
     rm = _user(conn, id=to_rm_id)
     if rm is None:
@@ -253,14 +255,13 @@ def preview(
     client_ids: Iterable[int],
     to_rm_id: int,
     *,
-    actor: str,
     today: dt.date,
     who: Account,
 ) -> Preview:
     """What handing ``client_ids`` to ``to_rm_id`` will move; HandoverError if it is not allowed."""
     ids = _ids(client_ids)
     with engine.connect() as conn:
-        rm, rows = _check(conn, ids, to_rm_id, actor)
+        rm, rows = _check(conn, ids, to_rm_id, who)
         return _preview(conn, rm, rows, today)
 
 
@@ -286,7 +287,6 @@ def reassign(
     client_ids: Iterable[int],
     to_rm_id: int,
     *,
-    actor: str,
     reason: str,
     today: dt.date,
     versions: Mapping[int, int] | None = None,
@@ -308,7 +308,7 @@ def reassign(
         )
     c, v = T["clients"], T["visits"]
     with write_transaction(engine) as conn:
-        rm, rows = _check(conn, ids, to_rm_id, actor)
+        rm, rows = _check(conn, ids, to_rm_id, who)
         moving = _moving_visits(conn, rows, today)
         slots = _next_slots(conn, int(rm.id), moving["planned_on"])
         moved: dict[int, list[int]] = {}
@@ -354,7 +354,7 @@ def reassign(
             if "branch_id" in values:
                 detail["from_branch_id"] = row.branch_id
                 detail["to_branch_id"] = rm.branch_id
-            audit.record(conn, actor, "client.handover", "clients", int(row.id), detail)
+            audit.record(conn, who, "client.handover", "clients", int(row.id), detail)
             conn.execute(  # who holds the client from when: the scorecards' handover rule
                 insert(T["client_handovers"]).values(
                     client_id=int(row.id),

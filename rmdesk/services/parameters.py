@@ -180,9 +180,7 @@ def changes(params: Parameters) -> dict[str, Any]:
 
 
 @open_to(ADMINS)
-def set_values(
-    conn: Connection, updates: dict[str, Any], actor: str, *, who: Account
-) -> Parameters:
+def set_values(conn: Connection, updates: dict[str, Any], *, who: Account) -> Parameters:
     """Change parameters in the caller's transaction and record the change in the audit trail."""
     current = load(conn)
     merged = {**changes(current), **updates}
@@ -194,7 +192,7 @@ def set_values(
         conn.execute(insert(_meta).values(key=META_KEY, value=json.dumps(stored, sort_keys=True)))
     audit.record(
         conn,
-        actor,
+        who,
         "parameters.change",
         "parameters",
         None,

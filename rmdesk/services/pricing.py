@@ -80,7 +80,6 @@ def change(
     changes: dict[str, Any],
     *,
     valid_from: dt.date,
-    actor: str,
     note: str | None = None,
     who: Account,
 ) -> int:
@@ -126,14 +125,14 @@ def change(
                 product_id=product_id,
                 version=version,
                 valid_from=valid_from,
-                changed_by=actor,
+                changed_by=who.username,
                 note=form_text.clean(note) or None,
                 **(base | values),
             )
         )
         audit.record(
             conn,
-            actor,
+            who,
             "pricing.change",
             "product",
             code,

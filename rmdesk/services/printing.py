@@ -283,7 +283,6 @@ def write_whole(path: Path, write: Callable[[Path], int]) -> int:
 @open_to()
 def record(
     engine: Engine,
-    actor: str,
     action: str,
     entity: str,
     entity_id: int,
@@ -293,4 +292,4 @@ def record(
 ) -> None:
     """Note in the audit log that a printed document went to a printer or a file."""
     with engine.begin() as conn:
-        audit.record(conn, actor, action, entity, entity_id, detail)
+        audit.record(conn, who, action, entity, entity_id, detail)

@@ -247,7 +247,6 @@ def export_report(
     *,
     scope: Scope = Scope(),
     period: str | None = None,
-    actor: str = "cli",
     progress: Progress | None = None,
     who: Account,
 ) -> int:
@@ -262,7 +261,6 @@ def export_report(
         len(frame),
         fmt,
         path,
-        actor=actor,
         progress=progress,
         detail={"report": name, "period": period},
         who=who,

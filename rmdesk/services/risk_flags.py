@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus
 from rmdesk.services import audit, frames
-from rmdesk.services.access import Account, guarded
+from rmdesk.services.access import Account, guarded, person_id
 from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
@@ -226,8 +226,6 @@ def act(
     flag_id: int,
     action: str,
     *,
-    user_id: int | None,
-    actor: str,
     version: int | None = None,
     reason: str | None = None,
     until: dt.date | None = None,
@@ -276,11 +274,13 @@ def act(
             reason if action != "snooze" else f"until {until}" + (f": {reason}" if reason else "")
         )
         conn.execute(
-            insert(events_t).values(_event(flag_id, status, TARGET[action], note, now, user_id))
+            insert(events_t).values(
+                _event(flag_id, status, TARGET[action], note, now, person_id(who))
+            )
         )
         audit.record(
             conn,
-            actor,
+            who,
             f"flag.{action}",
             "risk_flag",
             flag_id,

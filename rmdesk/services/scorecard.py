@@ -199,7 +199,6 @@ def set_weight(
     penalty: float | Decimal | str,
     branch_id: int | None = None,
     valid_from: dt.date,
-    actor: str,
     who: Account,
 ) -> int:
     """Set a KPI's weight, target (None: the default) and penalty from a date; audited.
@@ -246,7 +245,7 @@ def set_weight(
         before = None if old is None else {k: str(getattr(old, k)) for k in values}
         audit.record(
             conn,
-            actor,
+            who,
             "kpi_weight.set",
             "kpi_weights",
             row_id,

@@ -419,7 +419,6 @@ def write_report(
     period: Period,
     path: Path,
     *,
-    actor: str,
     language: str = "zh_CN",
     rm_id: int | None = None,
     today: dt.date | None = None,
@@ -444,7 +443,7 @@ def write_report(
     with engine.begin() as conn:
         audit.record(
             conn,
-            actor,
+            who,
             "print",
             "user" if rm_id is not None else "branch",
             rm_id if rm_id is not None else branch_id,

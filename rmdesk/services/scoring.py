@@ -214,7 +214,6 @@ def score(
     rm: str | None = None,
     as_of: dt.date | None = None,
     today: dt.date | None = None,
-    actor: str = "system",
     progress: Progress | None = None,
     who: Account,
 ) -> ScoreResult:
@@ -279,7 +278,7 @@ def score(
     check(progress)
 
     t = time.perf_counter()
-    run_id = _start_run(engine, as_of, scope, actor, params, hc.versions)
+    run_id = _start_run(engine, as_of, scope, who.username, params, hc.versions)
     counts: dict[str, Any] = {
         "clients": len(scope_ids),
         "flags": risk_flags.ReconcileCounts(),
@@ -351,7 +350,7 @@ def score(
             .where(runs.c.id == run_id)
             .values(finished_at=dt.datetime.now(dt.UTC), counts=_jsonable(counts))
         )
-        audit.record(conn, actor, "score", "scoring_run", run_id, {"scope": scope})
+        audit.record(conn, who, "score", "scoring_run", run_id, {"scope": scope})
     return ScoreResult(run_id, as_of, scope, len(scope_ids), counts, timings, float(top))
 
 

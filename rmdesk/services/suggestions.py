@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, Text, bindparam, cast, delete, insert
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, SuggestionStatus
 from rmdesk.services import audit
-from rmdesk.services.access import Account, guarded
+from rmdesk.services.access import Account, guarded, person_id
 from rmdesk.services.parameters import Parameters
 
 T = Base.metadata.tables
@@ -190,8 +190,6 @@ def record_outcome(
     suggestion_id: int,
     outcome: str,
     *,
-    user_id: int | None,
-    actor: str,
     note: str | None = None,
     at: dt.datetime | None = None,
     version: int | None = None,
@@ -218,7 +216,7 @@ def record_outcome(
                 product_id=row.product_id,
                 outcome=outcome,
                 at=at,
-                user_id=user_id,
+                user_id=person_id(who),
                 note=note,
             )
         )
@@ -229,7 +227,7 @@ def record_outcome(
         )
         audit.record(
             conn,
-            actor,
+            who,
             f"suggestion.{outcome}",
             "suggestion",
             suggestion_id,

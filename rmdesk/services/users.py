@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 
 from rmdesk.models import AuditEntry, Branch, Role, User
 from rmdesk.services import audit
-from rmdesk.services.access import ADMINS, Account, open_to
+from rmdesk.services.access import ADMINS, Account, guarded, open_to
 from rmdesk.services.passwords import hash_password, verify_password
 
 MIN_PASSWORD = 8
@@ -28,9 +28,7 @@ def has_admin(engine: Engine) -> bool:
 
 
 @open_to(ADMINS)
-def create_admin(
-    engine: Engine, username: str, password: str, *, actor: str = "cli", who: Account
-) -> None:
+def create_admin(engine: Engine, username: str, password: str, *, who: Account) -> None:
     """Add an administrator account (the first one is made by ``rmdesk-cli init``)."""
     check_password(password)
     with engine.begin() as conn:
@@ -48,18 +46,16 @@ def create_admin(
                 version=1,
             )
         )
-        audit.record(conn, actor, "create_user", "users", username, {"role": "admin"})
+        audit.record(conn, who, "create_user", "users", username, {"role": "admin"})
 
 
 @open_to(ADMINS)
-def set_password(
-    engine: Engine, username: str, password: str, *, actor: str = "cli", who: Account
-) -> None:
+def set_password(engine: Engine, username: str, password: str, *, who: Account) -> None:
     """An administrator sets ``username``'s password (a new user, a forgotten password)."""
-    _store_password(engine, username, password, actor=actor)
+    _store_password(engine, username, password, who=who)
 
 
-def _store_password(engine: Engine, username: str, password: str, *, actor: str) -> None:
+def _store_password(engine: Engine, username: str, password: str, *, who: Account) -> None:
     check_password(password)
     with engine.begin() as conn:
         done = conn.execute(
@@ -69,7 +65,7 @@ def _store_password(engine: Engine, username: str, password: str, *, actor: str)
         ).rowcount
         if not done:
             raise UserError(f"there is no user {username!r}")
-        audit.record(conn, actor, "set_password", "users", username)
+        audit.record(conn, who, "set_password", "users", username)
 
 
 class PasswordChangeError(UserError):
@@ -81,11 +77,13 @@ class PasswordChangeError(UserError):
         self.field, self.code = field, code
 
 
+@guarded("user")
 def change_password(
-    engine: Engine, username: str, current: str, new: str, repeat: str | None = None
+    engine: Engine, current: str, new: str, repeat: str | None = None, *, who: Account
 ) -> None:
-    """A user changes their own password. A wrong current password counts as a wrong log-in
+    """``who`` changes their own password. A wrong current password counts as a wrong log-in
     (so guessing it locks the account); the new one must follow the rule and differ."""
+    username = who.username
     if repeat is not None and new != repeat:
         raise PasswordChangeError("the two new passwords differ", "repeat", "differ")
     try:
@@ -99,7 +97,7 @@ def change_password(
     except LoginError as exc:
         message = "the current password is wrong" if exc.reason == "wrong" else str(exc)
         raise PasswordChangeError(message, "current", exc.reason) from exc
-    _store_password(engine, username, new, actor=username)
+    _store_password(engine, username, new, who=who)
 
 
 def check_password(password: str) -> None:
@@ -165,12 +163,12 @@ def locked_until(conn: Connection, username: str, now: dt.datetime) -> dt.dateti
 
 
 @open_to(ADMINS)
-def unlock(engine: Engine, username: str, *, actor: str, who: Account) -> None:
+def unlock(engine: Engine, username: str, *, who: Account) -> None:
     """End a lock (an administrator, after checking who is asking)."""
     with engine.begin() as conn:
         if conn.execute(select(User.id).where(User.username == username)).first() is None:
             raise UserError(f"there is no user {username!r}")
-        audit.record(conn, actor, "unlock", "users", username)
+        audit.record(conn, who, "unlock", "users", username)
 
 
 def _account_query(secured: bool = False) -> Any:
@@ -218,7 +216,7 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
         until = locked_until(conn, username, now)
     if until is not None:  # the password is not even checked: no guessing while locked
         with engine.begin() as conn:
-            audit.record(conn, username, "login_locked", "users", username)
+            audit.record_login(conn, username, "login_locked")
         local = until.astimezone()
         raise LoginError(
             f"too many wrong passwords: {username!r} is locked until {local:%H:%M}; "
@@ -228,7 +226,7 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
         )
     ok = row is not None and verify_password(stored, password)
     with engine.begin() as conn:
-        audit.record(conn, username, "login" if ok else "login_failed", "users", username)
+        audit.record_login(conn, username, "login" if ok else "login_failed")
     if row is None or not ok:
         raise LoginError("the user name or the password is wrong")
     if not row.active:

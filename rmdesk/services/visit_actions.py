@@ -17,7 +17,7 @@ from rmdesk.db import write_transaction
 from rmdesk.models import Base, Channel, VisitStatus
 from rmdesk.services import audit
 from rmdesk.services import visit_calendar as words
-from rmdesk.services.access import ADMINS, Account, guarded, open_to
+from rmdesk.services.access import ADMINS, Account, guarded, open_to, person_id
 from rmdesk.services.visit_calendar import reason_json
 
 if TYPE_CHECKING:
@@ -48,14 +48,6 @@ _ALLOWED = {
     # A missed visit can still be recorded as done: the RM went, and logs it a day late.
     "completed": {VisitStatus.PROPOSED, VisitStatus.PLANNED, VisitStatus.MISSED},
 }
-
-
-def _username(conn: Connection, user_id: int) -> str:
-    users = T["users"]
-    name = conn.execute(select(users.c.username).where(users.c.id == user_id)).scalar()
-    if name is None:
-        raise PlanError(f"There is no user with id {user_id}.")
-    return str(name)
 
 
 def _stale(visit_id: int, current: int, version: int) -> PlanError:
@@ -113,13 +105,12 @@ def _next_slot(conn: Connection, user_id: int, day: dt.date, *, besides: int) ->
 
 
 @guarded("visit", "visit_id")
-def accept(engine: Engine, visit_id: int, *, user_id: int, version: int, who: Account) -> int:
+def accept(engine: Engine, visit_id: int, *, version: int, who: Account) -> int:
     """The RM takes a proposed visit into the plan (proposed → planned); returns its version."""
     with write_transaction(engine) as conn:
-        actor = _username(conn, user_id)
         row = _claim(conn, visit_id, version, "accepted")
         new = _save(conn, row, {"status": VisitStatus.PLANNED})
-        audit.record(conn, actor, "visit.accept", "visits", visit_id, {"on": str(row.planned_on)})
+        audit.record(conn, who, "visit.accept", "visits", visit_id, {"on": str(row.planned_on)})
     return new
 
 
@@ -129,7 +120,6 @@ def move(
     visit_id: int,
     new_date: dt.date,
     *,
-    user_id: int,
     version: int,
     today: dt.date | None = None,
     who: Account,
@@ -145,7 +135,6 @@ def move(
             f"{new_date} is in the past (today is {today}); a visit can be moved to today or later."
         )
     with write_transaction(engine) as conn:
-        actor = _username(conn, user_id)
         row = _claim(conn, visit_id, version, "moved")
         values: dict[str, Any] = {"planned_on": new_date, "status": VisitStatus.PLANNED}
         if new_date != row.planned_on:
@@ -153,7 +142,7 @@ def move(
         new = _save(conn, row, values)
         audit.record(
             conn,
-            actor,
+            who,
             "visit.move",
             "visits",
             visit_id,
@@ -163,17 +152,14 @@ def move(
 
 
 @guarded("visit", "visit_id")
-def cancel(
-    engine: Engine, visit_id: int, *, user_id: int, version: int, reason: str, who: Account
-) -> int:
+def cancel(engine: Engine, visit_id: int, *, version: int, reason: str, who: Account) -> int:
     """Cancel a proposed or planned visit; the reason is kept in its notes. Returns its version."""
     if not reason.strip():
         raise PlanError("Say why the visit is cancelled.")
     with write_transaction(engine) as conn:
-        actor = _username(conn, user_id)
         row = _claim(conn, visit_id, version, "cancelled")
         new = _save(conn, row, {"status": VisitStatus.CANCELLED, "notes": reason.strip()})
-        audit.record(conn, actor, "visit.cancel", "visits", visit_id, {"reason": reason.strip()})
+        audit.record(conn, who, "visit.cancel", "visits", visit_id, {"reason": reason.strip()})
     return new
 
 
@@ -182,7 +168,6 @@ def complete(
     engine: Engine,
     visit_id: int,
     *,
-    user_id: int,
     version: int,
     outcome: str,
     notes: str | None = None,
@@ -203,7 +188,6 @@ def complete(
         raise PlanError("Give the visit's outcome.")
     visits, contacts, clients = T["visits"], T["interactions"], T["clients"]
     with write_transaction(engine) as conn:
-        actor = _username(conn, user_id)
         row = _claim(conn, visit_id, version, "completed")
         new = _save(
             conn,
@@ -221,7 +205,7 @@ def complete(
             .values(
                 source="app",
                 client_id=row.client_id,
-                user_id=user_id,
+                user_id=person_id(who),
                 occurred_at=when,
                 channel=Channel.VISIT,
                 purpose=row.purpose,
@@ -256,7 +240,7 @@ def complete(
             ).scalar_one()
         audit.record(
             conn,
-            actor,
+            who,
             "visit.complete",
             "visits",
             visit_id,
@@ -271,7 +255,7 @@ def complete(
 
 
 @open_to(ADMINS)
-def mark_missed(engine: Engine, *, today: dt.date, actor: str = "system", who: Account) -> int:
+def mark_missed(engine: Engine, *, today: dt.date, who: Account) -> int:
     """Planned visits dated before ``today`` that nobody closed become missed; returns how many."""
     visits = T["visits"]
     with write_transaction(engine) as conn:
@@ -289,6 +273,6 @@ def mark_missed(engine: Engine, *, today: dt.date, actor: str = "system", who: A
                 .values(status=VisitStatus.MISSED, version=visits.c.version + 1)
             )
             audit.record(
-                conn, actor, "visit.mark_missed", "visits", None, {"today": str(today), "ids": ids}
+                conn, who, "visit.mark_missed", "visits", None, {"today": str(today), "ids": ids}
             )
     return len(ids)

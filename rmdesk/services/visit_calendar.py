@@ -165,7 +165,6 @@ def export_ics(
     end: dt.date,
     language: str = "zh_CN",
     include_proposed: bool = False,
-    actor: str = "system",
     who: Account,
 ) -> int:
     """Write one RM's visits from ``start`` to ``end`` as an .ics file; returns the event count.
@@ -223,7 +222,7 @@ def export_ics(
         Path(path).write_bytes(cal.to_ical())
         audit.record(
             conn,
-            actor,
+            who,
             "visit.export_ics",
             "visits",
             None,

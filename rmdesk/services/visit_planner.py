@@ -343,7 +343,6 @@ def propose_plan(
     start: dt.date,
     weeks: int | None = None,
     params: Parameters | None = None,
-    actor: str = "system",
     who: Account,
 ) -> pd.DataFrame:
     """Propose one RM's visits for ``weeks`` weeks from ``start``, one row per proposed visit.
@@ -408,7 +407,7 @@ def propose_plan(
         ids, counts = _write_proposals(conn, rm_id, start, placed)
         audit.record(
             conn,
-            actor,
+            who,
             "visit.propose",
             "visits",
             None,
@@ -593,7 +592,6 @@ def plan_everyone(
     *,
     start: dt.date,
     weeks: int | None = None,
-    actor: str = "system",
     progress: Progress | None = None,
     who: Account,
 ) -> list[tuple[int, str, pd.DataFrame]]:
@@ -619,7 +617,6 @@ def plan_everyone(
             start=start,
             weeks=weeks,
             params=params,
-            actor=actor,
             who=who,
         )
         results.append((int(rm_id), str(name), frame))

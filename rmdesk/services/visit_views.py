@@ -341,16 +341,13 @@ def accept_visits(
     engine: Engine,
     visits: Sequence[tuple[int, int]],
     *,
-    user_id: int,
     progress: Progress | None = None,
     who: Account,
 ) -> BatchResult:
     """Accept each (visit id, version): proposed → planned."""
     return _each(
         visits,
-        lambda vid, version: visit_actions.accept(
-            engine, vid, user_id=user_id, version=version, who=who
-        ),
+        lambda vid, version: visit_actions.accept(engine, vid, version=version, who=who),
         progress,
     )
 
@@ -361,7 +358,6 @@ def move_visits(
     visits: Sequence[tuple[int, int]],
     new_date: dt.date,
     *,
-    user_id: int,
     today: dt.date,
     progress: Progress | None = None,
     who: Account,
@@ -373,7 +369,6 @@ def move_visits(
             engine,
             vid,
             new_date,
-            user_id=user_id,
             version=version,
             today=today,
             who=who,
@@ -387,7 +382,6 @@ def cancel_visits(
     engine: Engine,
     visits: Sequence[tuple[int, int]],
     *,
-    user_id: int,
     reason: str,
     progress: Progress | None = None,
     who: Account,
@@ -400,7 +394,6 @@ def cancel_visits(
         lambda vid, version: visit_actions.cancel(
             engine,
             vid,
-            user_id=user_id,
             version=version,
             reason=reason,
             who=who,

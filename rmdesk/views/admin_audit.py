@@ -127,7 +127,7 @@ class AuditTab(QWidget):
             self.tr("Searching the audit trail"),
             lambda _p: audit.search(
                 engine,
-                actor=actor,
+                person=actor,
                 action=action,
                 entity=entity,
                 entity_id=entity_id,

@@ -359,7 +359,7 @@ class CatalogueTab(QWidget):
         dialog.deleteLater()
 
     def save(self, dialog: PricingDialog) -> None:
-        engine, actor = self.ctx.db.engine, self.ctx.user.username
+        engine = self.ctx.db.engine
         code, changes, valid_from = dialog.code, dialog.changes(), dialog.date()
         note = dialog.note.text().strip() or None
 
@@ -379,7 +379,6 @@ class CatalogueTab(QWidget):
                 code,
                 changes,
                 valid_from=valid_from,
-                actor=actor,
                 note=note,
                 who=self.ctx.user,
             ),

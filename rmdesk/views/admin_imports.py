@@ -344,7 +344,7 @@ class AdminImportPanel(QWidget):
         if self._busy or not self._checked_ok:
             return
         kind, path, source = self._inputs()
-        engine, actor, force = self.ctx.db.engine, self.ctx.user.username, self.force.isChecked()
+        engine, force = self.ctx.db.engine, self.force.isChecked()
         names = {key: _import_text(title) for key, title in STEP_TITLES.items()}
 
         def work(progress: Progress) -> ImportResult:
@@ -354,7 +354,6 @@ class AdminImportPanel(QWidget):
                 path,
                 source=source,
                 force=force,
-                actor=actor,
                 progress=_StepNames(progress, names),
                 who=self.ctx.user,
             )

@@ -291,7 +291,7 @@ class KpiTab(QWidget):
         target: Decimal | None = None
         if not self.default_target.isChecked():
             target = Decimal(str(round(self.target.value(), decimals))) / Decimal(str(scale))
-        engine, actor, branch = self.ctx.db.engine, self.ctx.user.username, self.branch_id()
+        engine, branch = self.ctx.db.engine, self.branch_id()
         weight = Decimal(str(round(self.weight.value(), 2)))
         penalty = Decimal(str(round(self.penalty.value(), 2)))
         valid_from = _day(self.valid_from)
@@ -315,7 +315,6 @@ class KpiTab(QWidget):
                 penalty=penalty,
                 branch_id=branch,
                 valid_from=valid_from,
-                actor=actor,
                 who=self.ctx.user,
             ),
             done,

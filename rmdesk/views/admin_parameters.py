@@ -423,11 +423,11 @@ class ParametersTab(QWidget):
         updates = dict(self.model.pending)
         if not updates:
             return
-        engine, actor, who = self.ctx.db.engine, self.ctx.user.username, self.ctx.user
+        engine, who = self.ctx.db.engine, self.ctx.user
 
         def work(_p: object) -> Parameters:
             with write_transaction(engine) as conn:
-                return parameters.set_values(conn, updates, actor, who=who)
+                return parameters.set_values(conn, updates, who=who)
 
         def done(params: Parameters) -> None:
             self.model.set_parameters(params)

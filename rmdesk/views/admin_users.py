@@ -280,7 +280,7 @@ class UsersTab(QWidget):
         return self._open(UserDialog(self.ctx, self.branches, row, self), self.save_user)
 
     def save_user(self, dialog: UserDialog) -> None:
-        engine, actor, values = self.ctx.db.engine, self.ctx.user.username, dialog.values()
+        engine, values = self.ctx.db.engine, dialog.values()
         who = self.ctx.user
         user_id, version = dialog.user_id, dialog.version
         if user_id is None:
@@ -288,7 +288,7 @@ class UsersTab(QWidget):
             message = self.tr("User %1 added").replace("%1", name)
 
             def work(_p: object) -> object:
-                return directory.create_user(engine, actor=actor, who=who, **values)
+                return directory.create_user(engine, who=who, **values)
 
         else:
             name = dialog.username.text()
@@ -296,9 +296,7 @@ class UsersTab(QWidget):
 
             def work(_p: object) -> object:
                 assert user_id is not None and version is not None
-                return directory.update_user(
-                    engine, user_id, version=version, actor=actor, who=who, **values
-                )
+                return directory.update_user(engine, user_id, version=version, who=who, **values)
 
         def done(_result: object) -> None:
             self._select_user = name
@@ -335,7 +333,7 @@ class UsersTab(QWidget):
         self.set_active(row, active)
 
     def set_active(self, row: pd.Series, active: bool) -> None:
-        engine, actor = self.ctx.db.engine, self.ctx.user.username
+        engine = self.ctx.db.engine
         user_id, version, name = int(row.id), int(row.version), str(row.username)
         message = (
             self.tr("Account %1 reopened") if active else self.tr("Account %1 closed")
@@ -349,7 +347,7 @@ class UsersTab(QWidget):
         self.ctx.runner.run(
             self.tr("Saving the user"),
             lambda _p: directory.set_active(
-                engine, user_id, active, version=version, actor=actor, who=self.ctx.user
+                engine, user_id, active, version=version, who=self.ctx.user
             ),
             done,
             self._refused,
@@ -368,12 +366,12 @@ class UsersTab(QWidget):
         return self._open(PasswordDialog(self.ctx, str(row.username), self), self.save_password)
 
     def save_password(self, dialog: PasswordDialog) -> None:
-        engine, actor = self.ctx.db.engine, self.ctx.user.username
+        engine = self.ctx.db.engine
         name, password = dialog.username, dialog.password.text()
         message = self.tr("New password set for %1").replace("%1", name)
         self.ctx.runner.run(
             self.tr("Saving the password"),
-            lambda _p: users.set_password(engine, name, password, actor=actor, who=self.ctx.user),
+            lambda _p: users.set_password(engine, name, password, who=self.ctx.user),
             lambda _r: self._saved(dialog, message),
             lambda exc, _t: dialog.failed(exc),
             write=True,
@@ -391,7 +389,7 @@ class UsersTab(QWidget):
         return self._open(BranchDialog(self.ctx, row, self), self.save_branch)
 
     def save_branch(self, dialog: BranchDialog) -> None:
-        engine, actor, values = self.ctx.db.engine, self.ctx.user.username, dialog.values()
+        engine, values = self.ctx.db.engine, dialog.values()
         who = self.ctx.user
         branch_id = dialog.branch_id
         code = dialog.code.text().strip()
@@ -399,8 +397,8 @@ class UsersTab(QWidget):
 
         def work(_p: object) -> object:
             if branch_id is None:
-                return directory.create_branch(engine, actor=actor, who=who, **values)
-            directory.update_branch(engine, branch_id, actor=actor, who=who, **values)
+                return directory.create_branch(engine, who=who, **values)
+            directory.update_branch(engine, branch_id, who=who, **values)
             return branch_id
 
         def done(_result: object) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rmdesk.services.access import scope_of
 from rmdesk.services.book import book_mask, client_book
 from rmdesk.views import labels
 from rmdesk.views.context import ViewContext, error_handler
@@ -172,14 +173,9 @@ class BookView(QWidget):
         self._sorted_once = False
 
     # --- data ----------------------------------------------------------------------------
-    def scope(self) -> dict[str, int | None]:
+    def scope(self) -> dict[str, int]:
         """Whose clients this user sees: an RM their own, a branch head the branch."""
-        user = self.ctx.user
-        if user.is_rm:
-            return {"rm_id": user.id}
-        if user.is_head:
-            return {"branch_id": user.branch_id}
-        return {}
+        return scope_of(self.ctx.user).ids()
 
     def refresh(self) -> None:
         engine, scope, today, who = self.ctx.db.engine, self.scope(), self.ctx.today, self.ctx.user

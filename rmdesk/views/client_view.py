@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services import client_profile, contacts, risk_flags, suggestions
-from rmdesk.services.access import AccessDenied
+from rmdesk.services.access import AccessDenied, scope_of
 from rmdesk.services.client_profile import ClientProfile, ProfileError
 from rmdesk.services.contacts import ContactError
 from rmdesk.services.contribution_detail import Breakdown, client_breakdown
@@ -115,10 +115,10 @@ class ClientView(QWidget):
             self.form.clear()
             self.tabs.setCurrentIndex(0)
         self.client_id = client_id
-        engine, actor, who = self.ctx.db.engine, self.ctx.user.username, self.ctx.user
+        engine, who = self.ctx.db.engine, self.ctx.user
         self.ctx.runner.run(
             self.tr("Opening the client"),
-            lambda _p: client_profile.record_view(engine, client_id, actor, who=who),
+            lambda _p: client_profile.record_view(engine, client_id, who=who),
             lambda _r: self.refresh(),
             self._failed,
             write=True,
@@ -136,9 +136,8 @@ class ClientView(QWidget):
         if client_id is None:
             return
         ctx = self.ctx
-        user = ctx.user
-        rm_id = user.id if user.is_rm else None
-        branch_id = user.branch_id if user.is_head else None
+        scope = scope_of(ctx.user)
+        rm_id, branch_id = scope.rm_id, scope.branch_id
         engine, today = ctx.db.engine, ctx.today
 
         def work(_progress: Progress) -> Loaded:
@@ -228,7 +227,6 @@ class ClientView(QWidget):
         if row is None:
             self._warn(self.tr("Select a suggestion first."))
             return
-        user = self.ctx.user
         engine = self.ctx.db.engine
         sid, version = int(row["id"]), int(row["version"])
         self._write(
@@ -237,8 +235,6 @@ class ClientView(QWidget):
                 engine,
                 sid,
                 outcome,
-                user_id=user.id,
-                actor=user.username,
                 note=note.strip() or None,
                 version=version,
                 who=self.ctx.user,
@@ -269,7 +265,7 @@ class ClientView(QWidget):
         if action == "snooze" and (until is None or until <= self.ctx.today):
             self._warn(self.tr("Choose a day after today to snooze the flag until."))
             return
-        user, ctx = self.ctx.user, self.ctx
+        ctx = self.ctx
         engine = ctx.db.engine
         flag_id, version = int(row["id"]), int(row["version"])
         self._write(
@@ -278,8 +274,6 @@ class ClientView(QWidget):
                 engine,
                 flag_id,
                 action,
-                user_id=user.id,
-                actor=user.username,
                 version=version,
                 reason=reason.strip() or None,
                 until=until,
@@ -293,7 +287,6 @@ class ClientView(QWidget):
         if self.client_id is None:
             return
         contact = self.form.contact(self.client_id)
-        user = self.ctx.user
         engine = self.ctx.db.engine
         self.form.message.clear()
         show_error = error_handler(self)
@@ -306,9 +299,7 @@ class ClientView(QWidget):
                 show_error(exc, trace)
 
         def work() -> int:
-            return contacts.log_contact(
-                engine, contact, user_id=user.id, actor=user.username, who=self.ctx.user
-            )
+            return contacts.log_contact(engine, contact, who=self.ctx.user)
 
         def done(_result: object) -> None:
             self.form.clear()

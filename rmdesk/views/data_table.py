@@ -141,7 +141,7 @@ class DataTable(QTableView):
         if ctx is None:
             return
         titles, rows = self.shown_rows()
-        engine, actor, user = ctx.db.engine, ctx.user.username, ctx.user
+        engine, user = ctx.db.engine, ctx.user
         ctx.runner.run(
             self.tr("Exporting"),
             lambda p: write_rows(
@@ -152,7 +152,6 @@ class DataTable(QTableView):
                 len(rows),
                 "xlsx",
                 path,
-                actor=actor,
                 progress=p,
                 who=user,
             ),

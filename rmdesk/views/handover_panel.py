@@ -292,12 +292,10 @@ class HandoverPanel(QWidget):
         if to is None:
             self._say(self.tr("Choose the receiving RM."))
             return
-        engine, actor, today = self.ctx.db.engine, self.ctx.user.username, self.ctx.today
+        engine, today = self.ctx.db.engine, self.ctx.today
         self.ctx.runner.run(
             self.tr("Preparing the handover"),
-            lambda _p: handover.preview(
-                engine, ids, int(to), actor=actor, today=today, who=self.ctx.user
-            ),
+            lambda _p: handover.preview(engine, ids, int(to), today=today, who=self.ctx.user),
             self._show_preview,
             self._refused,
             window=self.window(),
@@ -329,7 +327,7 @@ class HandoverPanel(QWidget):
         plan = self.plan
         if plan is None:
             return
-        engine, actor, today = self.ctx.db.engine, self.ctx.user.username, self.ctx.today
+        engine, today = self.ctx.db.engine, self.ctx.today
         ids, reason, versions = list(plan.versions), self.reason.text(), plan.versions
 
         def done(result: handover.Handover) -> None:
@@ -353,7 +351,6 @@ class HandoverPanel(QWidget):
                 engine,
                 ids,
                 plan.to_rm_id,
-                actor=actor,
                 reason=reason,
                 today=today,
                 versions=versions,

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rmdesk.services.access import scope_of
 from rmdesk.views import labels
 from rmdesk.views.book_view import BookView
 from rmdesk.views.context import ViewContext, error_handler
@@ -257,8 +258,8 @@ class MainWindow(QMainWindow):
         from rmdesk.services.in_process import run_in_process
 
         user, url, today = self.ctx.user, self.ctx.db.url, self.ctx.today
-        rm = user.username if user.is_rm else None
-        branch = user.branch_code if user.is_head else None
+        scope = scope_of(user)
+        rm, branch = scope.rm_name, scope.branch_code
         self.score_action.setEnabled(False)
 
         def done(result: ScoreResult) -> None:
@@ -282,7 +283,6 @@ class MainWindow(QMainWindow):
                 rm=rm,
                 branch=branch,
                 today=today,
-                actor=user.username,
                 progress=p,
                 who=user,
             ),

@@ -55,7 +55,7 @@ class ChangePasswordDialog(QDialog):
         return edit
 
     def submit(self) -> None:
-        engine, username = self.ctx.db.engine, self.ctx.user.username
+        engine, who = self.ctx.db.engine, self.ctx.user
         current, new, repeat = self.current.text(), self.new.text(), self.repeat.text()
         self.buttons.setEnabled(False)
         show_error = error_handler(self)
@@ -81,7 +81,7 @@ class ChangePasswordDialog(QDialog):
 
         self.ctx.runner.run(
             self.tr("Changing the password"),
-            lambda _p: change_password(engine, username, current, new, repeat),
+            lambda _p: change_password(engine, current, new, repeat, who=who),
             lambda _r: self.accept(),
             refused,
             write=True,

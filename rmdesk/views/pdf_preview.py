@@ -221,12 +221,12 @@ class PdfPreview(QDialog):
         self.info.setText(self.tr("Saved to %1").replace("%1", str(path)))
 
     def _audit(self, action: str, where: str) -> None:
-        p, engine, actor = self.printout, self.ctx.db.engine, self.ctx.user.username
+        p, engine = self.printout, self.ctx.db.engine
         detail = {"what": p.what, "pages": p.pages, "to": where}
         self.ctx.runner.run(
             self.tr("Writing to the audit log"),
             lambda _p: printing.record(
-                engine, actor, action, p.entity, p.entity_id, detail, who=self.ctx.user
+                engine, action, p.entity, p.entity_id, detail, who=self.ctx.user
             ),
             lambda _r: None,
             error_handler(self),

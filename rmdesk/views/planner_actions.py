@@ -97,11 +97,11 @@ class PlannerActions(QObject):
         if not items:
             self.view.message.setText(self.tr("Select a proposed visit first."))
             return
-        engine, user_id = self.ctx.db.engine, self.ctx.user.id
+        engine = self.ctx.db.engine
         refs = [(v.visit_id, v.version) for v in items]
         self._run_write(
             self.tr("Accepting visits"),
-            lambda p: accept_visits(engine, refs, user_id=user_id, progress=p, who=self.ctx.user),
+            lambda p: accept_visits(engine, refs, progress=p, who=self.ctx.user),
             lambda r: self._batch_done(r, items, self.tr("%1 visit(s) accepted.")),
         )
 
@@ -155,7 +155,7 @@ class PlannerActions(QObject):
                     )
                 )
                 return False
-        engine, user_id, today = self.ctx.db.engine, self.ctx.user.id, self.ctx.today
+        engine, today = self.ctx.db.engine, self.ctx.today
         refs = [(v.visit_id, v.version) for v in items]
 
         def done(result: BatchResult) -> None:
@@ -165,9 +165,7 @@ class PlannerActions(QObject):
 
         self._run_write(
             self.tr("Moving visits"),
-            lambda p: move_visits(
-                engine, refs, day, user_id=user_id, today=today, progress=p, who=self.ctx.user
-            ),
+            lambda p: move_visits(engine, refs, day, today=today, progress=p, who=self.ctx.user),
             done,
         )
         return True
@@ -188,7 +186,7 @@ class PlannerActions(QObject):
             self.view.message.setText(self.tr("Select a proposed or planned visit first."))
             return
         self.drafts["cancel"] = reason
-        engine, user_id = self.ctx.db.engine, self.ctx.user.id
+        engine = self.ctx.db.engine
         refs = [(v.visit_id, v.version) for v in items]
 
         def done(result: BatchResult) -> None:
@@ -198,9 +196,7 @@ class PlannerActions(QObject):
 
         self._run_write(
             self.tr("Cancelling visits"),
-            lambda p: cancel_visits(
-                engine, refs, user_id=user_id, reason=reason, progress=p, who=self.ctx.user
-            ),
+            lambda p: cancel_visits(engine, refs, reason=reason, progress=p, who=self.ctx.user),
             done,
         )
 
@@ -224,7 +220,7 @@ class PlannerActions(QObject):
             values.visited_on,
             now.timetz() if values.visited_on == self.ctx.today else dt.time(12, tzinfo=now.tzinfo),
         )
-        engine, user_id = self.ctx.db.engine, self.ctx.user.id
+        engine = self.ctx.db.engine
 
         def done(_result: visit_actions.Completion) -> None:
             self.drafts.pop(key, None)
@@ -242,7 +238,6 @@ class PlannerActions(QObject):
             lambda _p: visit_actions.complete(
                 engine,
                 item.visit_id,
-                user_id=user_id,
                 version=item.version,
                 outcome=values.outcome,
                 notes=values.notes,
@@ -267,7 +262,7 @@ class PlannerActions(QObject):
         """Propose the chosen RM's visits for ``weeks`` weeks from ``start``."""
         if self.view.rm_id is None:
             return
-        engine, rm_id, actor = self.ctx.db.engine, self.view.rm_id, self.ctx.user.username
+        engine, rm_id = self.ctx.db.engine, self.view.rm_id
 
         def done(frame: Any) -> None:
             end = start + dt.timedelta(days=7 * weeks - 1)
@@ -285,9 +280,7 @@ class PlannerActions(QObject):
 
         self._run_write(
             self.tr("Proposing a visit plan"),
-            lambda _p: propose_plan(
-                engine, rm_id, start=start, weeks=weeks, actor=actor, who=self.ctx.user
-            ),
+            lambda _p: propose_plan(engine, rm_id, start=start, weeks=weeks, who=self.ctx.user),
             done,
         )
 
@@ -314,12 +307,7 @@ class PlannerActions(QObject):
         """Write the RM's planned visits (from today) to an .ics file any calendar reads."""
         if self.view.rm_id is None:
             return
-        engine, rm_id, actor, language = (
-            self.ctx.db.engine,
-            self.view.rm_id,
-            self.ctx.user.username,
-            self.ctx.language,
-        )
+        engine, rm_id, language = self.ctx.db.engine, self.view.rm_id, self.ctx.language
         first, last = self.export_span()
 
         def done(events: int) -> None:
@@ -340,7 +328,6 @@ class PlannerActions(QObject):
                 start=first,
                 end=last,
                 language=language,
-                actor=actor,
                 who=self.ctx.user,
             ),
             done,

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rmdesk.services.access import scope_of
 from rmdesk.services.visit_calendar import purpose_label
 from rmdesk.services.visit_views import (
     PlannerData,
@@ -108,7 +109,7 @@ class PlannerView(QWidget):
         self.ctx = ctx
         self.setObjectName("PlannerView")
         self.rms: list[PlannerRm] = []
-        self.rm_id: int | None = ctx.user.id if ctx.user.is_rm else None
+        self.rm_id: int | None = scope_of(ctx.user).rm_id
         self.mode = "week"
         self.anchor = ctx.today
         self.data: PlannerData | None = None

@@ -11,6 +11,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from rmdesk.services import brief, day_pack, parameters, scorecard_report
+from rmdesk.services.access import scope_of
 from rmdesk.services.scorecard_kpis import Period
 from rmdesk.services.visit_views import first_working_day
 from rmdesk.views.context import ViewContext
@@ -45,15 +46,14 @@ def print_brief(
     shown: Shown | None = None,
 ) -> None:
     """The client's brief (for the visit given, if any) in the interface language."""
-    engine, actor, language, today = ctx.db.engine, ctx.user.username, ctx.language, ctx.today
-    rm_id = ctx.user.id if ctx.user.is_rm else None
+    engine, language, today = ctx.db.engine, ctx.language, ctx.today
+    rm_id = scope_of(ctx.user).rm_id
 
     def make(path: Path) -> Printout:
         pages = brief.write_brief(
             engine,
             client_id,
             path,
-            actor=actor,
             language=language,
             today=today,
             visit_on=visit_on,
@@ -88,7 +88,7 @@ def print_day_pack(
 ) -> None:
     """The RM's visit-day pack for ``day`` (default: the next working day after today): a
     cover in route order, then every client's brief."""
-    engine, actor, language, today = ctx.db.engine, ctx.user.username, ctx.language, ctx.today
+    engine, language, today = ctx.db.engine, ctx.language, ctx.today
 
     def make(path: Path) -> Printout:
         nonlocal day
@@ -100,7 +100,6 @@ def print_day_pack(
             rm_id,
             day,
             path,
-            actor=actor,
             language=language,
             today=today,
             who=ctx.user,
@@ -131,7 +130,7 @@ def print_scorecard(
     shown: Shown | None = None,
 ) -> None:
     """The branch's scorecard report for ``period``, or one RM's page."""
-    engine, actor, language, today = ctx.db.engine, ctx.user.username, ctx.language, ctx.today
+    engine, language, today = ctx.db.engine, ctx.language, ctx.today
 
     def make(path: Path) -> Printout:
         pages = scorecard_report.write_report(
@@ -139,7 +138,6 @@ def print_scorecard(
             branch_id,
             period,
             path,
-            actor=actor,
             language=language,
             rm_id=rm_id,
             today=today,

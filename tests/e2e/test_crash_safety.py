@@ -31,7 +31,7 @@ from rmdesk.models import (
     Transaction,
 )
 from rmdesk.services import audit, users
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import system
 from tests.conftest import BERKA
 
 BIN = Path(sys.executable).parent
@@ -139,7 +139,7 @@ def _whole(url: str) -> None:
 def test_killed_imports_and_scoring_leave_the_database_whole(tmp_path: Path, db_url: str) -> None:
     env = _env(tmp_path / "home")
     db = open_database(db_url)
-    users.create_admin(db.engine, "admin", "adminpass", actor="setup", who=OPERATOR)
+    users.create_admin(db.engine, "admin", "adminpass", who=system("setup"))
     url = db.url
     db.dispose()
     rng = random.Random(20261123)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from rmdesk.db import Database
 from rmdesk.models import AuditEntry, User
 from rmdesk.services import parameters, pricing, scorecard
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.users import LoginError, authenticate, branch_id
 from rmdesk.views.admin_forms import BranchDialog, PasswordDialog, UserDialog
 from rmdesk.views.admin_parameters import ParametersModel
@@ -360,7 +360,7 @@ def test_the_audit_trail_tab_searches_and_checks_the_chain(
     from rmdesk.services import audit
 
     with scored_db.engine.begin() as conn:
-        audit.record(conn, "rm05", "export", "client", 42, {"to": "x.xlsx"})
+        audit.record(conn, system("rm05"), "export", "client", 42, {"to": "x.xlsx"})
     view = _view(qtbot, scored_db)
     view.setCurrentWidget(view.audit)
     view.audit.refresh()

@@ -289,7 +289,7 @@ def test_a_visit_changed_elsewhere_is_refused_reloaded_and_the_input_kept(
     rm01 = user_id(scored_db.engine, "rm01", who=OPERATOR)
     # another session accepts the visit after this screen read it
     visit_actions.accept(
-        scored_db.engine, item.visit_id, user_id=rm01, version=item.version, who=OPERATOR
+        scored_db.engine, item.visit_id, version=item.version, who=account(scored_db.engine, rm01)
     )
     view.plan_actions.cancel_with("客户出差", [item])
     assert "changed by someone else" in boxes.warnings[0]
@@ -302,10 +302,9 @@ def test_a_visit_changed_elsewhere_is_refused_reloaded_and_the_input_kept(
         scored_db.engine,
         item.visit_id,
         item.planned_on,
-        user_id=rm01,
         version=2,
         today=TODAY,
-        who=OPERATOR,
+        who=account(scored_db.engine, rm01),
     )
     dialog = view.plan_actions.complete_dialog(fresh)
     dialog.outcome.setText("同意续存")  # typed with an input method, not key by key

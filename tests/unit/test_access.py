@@ -38,7 +38,6 @@ NOT_ENTRY_POINTS = {
     "rmdesk.services.users.has_admin": "asked before anyone logs in (is there an administrator?)",
     "rmdesk.services.users.authenticate": "logging in is how ``who`` comes to be",
     "rmdesk.services.users.account": "the account of the user who has just logged in",
-    "rmdesk.services.users.change_password": "the user's own password, checked against it",
 }
 
 #: entry points about no client, RM or branch that every role may call, and why that is safe
@@ -48,6 +47,7 @@ OPEN_TO_EVERYONE = {
     "rmdesk.services.scorecard.weights": "the KPI weights, shown on every scorecard",
     "rmdesk.services.users.user_id": "a user name to its id",
     "rmdesk.services.users.branch_id": "a branch code to its id",
+    "rmdesk.services.users.change_password": "``who``'s own password, checked against it",
     "rmdesk.services.visit_views.planner_rms": "lists only the RMs ``who`` reaches",
 }
 
@@ -153,8 +153,6 @@ def _call_as(entry: access.EntryPoint, bank: Bank, who: Account) -> None:
             kwargs[name] = bank.engine.connect()
         elif name == "who":
             kwargs[name] = who
-        elif name == "actor":  # their own name, so that only the subject can be refused
-            kwargs[name] = who.username
         elif name in target:
             kwargs[name] = target[name]
         elif param.default is inspect.Parameter.empty and param.kind not in (
@@ -271,7 +269,7 @@ def test_real_calls_follow_the_book(bank: Bank) -> None:
     branch_book = book.client_book(engine, branch_id=head.branch_id, today=TODAY, who=head)
     assert own in set(branch_book["client_id"])
     with pytest.raises(AccessDenied, match="an RM may not"):
-        handover.preview(engine, [own], b.id, actor=a.username, today=TODAY, who=a)
+        handover.preview(engine, [own], b.id, today=TODAY, who=a)
     rms = visit_views.planner_rms(engine, who=a)
     assert [r.id for r in rms] == [a.id]
 
@@ -282,13 +280,20 @@ def test_nobody_is_let_in_without_saying_who(bank: Bank) -> None:
 
 
 def test_nobody_acts_in_someone_elses_name(bank: Bank) -> None:
-    """The audit trail's name for a change is the person's own; only the program names itself."""
+    """``who`` is the only way a service learns who acts: the audit name and the person stored
+    on what is written come from it; no entry point takes a second name for the acting person."""
+    for entry in ENTRY_POINTS:
+        params = set(inspect.signature(inspect.unwrap(entry.function)).parameters)
+        assert not params & access.ACTING_NAMES, entry.name
+    with pytest.raises(TypeError, match="names the acting person twice"):
+
+        @access.open_to()
+        def _sneaky(engine: Engine, *, actor: str, who: Account) -> None: ...
+
     a = bank.rm_a
     own = int(book.client_book(bank.engine, rm_id=a.id, today=TODAY, who=a)["client_id"].iloc[0])
-    client_profile.record_view(bank.engine, own, a.username, who=a)
-    with pytest.raises(AccessDenied, match="cannot act as 'admin'"):
-        client_profile.record_view(bank.engine, own, "admin", who=a)
-    client_profile.record_view(bank.engine, own, "nightly", who=access.system("nightly"))
+    client_profile.record_view(bank.engine, own, who=a)
+    client_profile.record_view(bank.engine, own, who=access.system("nightly"))
     with bank.engine.connect() as conn:
         names = list(
             conn.execute(

@@ -13,7 +13,7 @@ from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Client
 from rmdesk.services import audit
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.backup import BackupError, backup_sqlite, restore_sqlite, table_counts
 from rmdesk.services.demo_bank import DemoSpec, build
 
@@ -41,7 +41,7 @@ def test_a_backup_restores_to_the_same_counts(tmp_path: Path) -> None:
     with db.engine.begin() as conn:  # work after the backup: lost by the restore, kept aside
         conn.execute(update(Client).where(Client.id == 1).values(name="改名以后"))
         for _ in range(5):
-            audit.record(conn, "t", "test")
+            audit.record(conn, system("t"), "test")
     after = table_counts(db.engine, who=OPERATOR)
     db.dispose()
     assert after["audit_log"] == before["audit_log"] + 5
@@ -87,7 +87,7 @@ def test_the_audit_chain_finds_an_edited_or_deleted_entry(db_url: str) -> None:
     db = open_database(db_url)
     with db.engine.begin() as conn:
         for n in range(6):
-            audit.record(conn, "rm01", "view", "client", n, {"n": n})
+            audit.record(conn, system("rm01"), "view", "client", n, {"n": n})
     runner = CliRunner()
     whole = runner.invoke(main, ["audit", "verify", "--db", db.url])
     assert whole.exit_code == 0 and "whole: 6 entries" in whole.stdout
@@ -109,7 +109,7 @@ def test_an_anchor_kept_outside_finds_entries_cut_from_the_end(db_url: str) -> N
     db = open_database(db_url)
     with db.engine.begin() as conn:
         for n in range(4):
-            audit.record(conn, "rm01", "view", "client", n, {"n": n})
+            audit.record(conn, system("rm01"), "view", "client", n, {"n": n})
     runner = CliRunner()
     kept = runner.invoke(main, ["audit", "anchor", "--db", db.url]).stdout.strip()
     with db.engine.connect() as conn:
@@ -118,7 +118,7 @@ def test_an_anchor_kept_outside_finds_entries_cut_from_the_end(db_url: str) -> N
         ).first()
     assert newest is not None and kept == f"{newest.id}:{newest.hash}"
     with db.engine.begin() as conn:  # more work, then the anchor still holds
-        audit.record(conn, "rm01", "view", "client", 9, {})
+        audit.record(conn, system("rm01"), "view", "client", 9, {})
     fine = runner.invoke(main, ["audit", "verify", "--anchor", kept, "--db", db.url])
     assert fine.exit_code == 0
     with db.engine.begin() as conn:  # the newest entries are cut: the chain alone is whole
@@ -135,12 +135,12 @@ def test_searching_the_audit_trail(db_url: str) -> None:
     db = open_database(db_url)
     with db.engine.begin() as conn:
         for n in range(4):
-            audit.record(conn, "rm01", "view", "client", n, {"n": n})
-        audit.record(conn, "rm02", "print", "client", 2, {"what": "brief"})
-        audit.record(conn, "admin", "unlock", "users", "rm01")
+            audit.record(conn, system("rm01"), "view", "client", n, {"n": n})
+        audit.record(conn, system("rm02"), "print", "client", 2, {"what": "brief"})
+        audit.record(conn, system("admin"), "unlock", "users", "rm01")
     everything, total = audit.search(db.engine, who=OPERATOR)
     assert total == len(everything) == 6 and everything["id"].is_monotonic_decreasing
-    views, n = audit.search(db.engine, actor="rm01", action="view", who=OPERATOR)
+    views, n = audit.search(db.engine, person="rm01", action="view", who=OPERATOR)
     assert n == 4 and set(views["entity_id"]) == {"0", "1", "2", "3"}
     about, _ = audit.search(db.engine, entity="client", entity_id="2", who=OPERATOR)
     assert list(about["action"]) == ["print", "view"] and '"what": "brief"' in about["detail"][0]

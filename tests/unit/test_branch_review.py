@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert, select
 from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services import branch_review as br
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scorecard import Period, scorecards, set_weight, weights
 
@@ -88,8 +88,7 @@ def test_points_follow_a_branch_weight_and_a_penalty(engine: Engine) -> None:
         penalty="0.5",
         branch_id=1,
         valid_from=dt.date(2026, 1, 1),
-        actor="test",
-        who=OPERATOR,
+        who=system("test"),
     )
     card = scorecards(engine, period, branch_id=1, today=TODAY, who=OPERATOR)
     rules = weights(engine, 1, on=period.end, who=OPERATOR)

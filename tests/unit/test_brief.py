@@ -16,7 +16,7 @@ from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, ClientScore, Holding, Role, User
 from rmdesk.services import brief_batch
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.brief import BriefError, brief_data, write_brief
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.progress import Cancelled
@@ -55,8 +55,8 @@ def test_the_brief_holds_this_client_and_no_other(demo: Database, tmp_path: Path
     (client, name), (_, other) = _top_two(demo)
     path = tmp_path / "brief.pdf"
     pages = write_brief(
-        demo.engine, client, path, actor="rm01", today=TODAY,
-        visit_on=dt.date(2026, 11, 5), purpose="季度回访", who=OPERATOR,
+        demo.engine, client, path, today=TODAY,
+        visit_on=dt.date(2026, 11, 5), purpose="季度回访", who=system("rm01"),
     )  # fmt: skip
     text, reader = _text(path)
     assert 1 <= pages == len(reader.pages) <= 3
@@ -97,7 +97,7 @@ def test_the_brief_holds_this_client_and_no_other(demo: Database, tmp_path: Path
 def test_the_brief_in_english(demo: Database, tmp_path: Path) -> None:
     (client, name), _ = _top_two(demo)
     path = tmp_path / "en.pdf"
-    write_brief(demo.engine, client, path, actor="rm01", language="en", today=TODAY, who=OPERATOR)
+    write_brief(demo.engine, client, path, language="en", today=TODAY, who=system("rm01"))
     text, _ = _text(path)
     assert "Client visit brief" in text and "Page 1 of" in text and name in text
     assert "Confidential" in text and "客户拜访简报" not in text
@@ -117,11 +117,9 @@ def test_hard_cases_flow_on_to_the_next_page(db_url: str, tmp_path: Path) -> Non
     with db.engine.begin() as conn:
         conn.execute(update(Client).where(Client.id == big).values(id_number="110105199001011234"))
     pages_empty = write_brief(
-        db.engine, empty, tmp_path / "empty.pdf", actor="t", today=TODAY, who=OPERATOR
+        db.engine, empty, tmp_path / "empty.pdf", today=TODAY, who=system("t")
     )
-    pages_big = write_brief(
-        db.engine, big, tmp_path / "big.pdf", actor="t", today=TODAY, who=OPERATOR
-    )
+    pages_big = write_brief(db.engine, big, tmp_path / "big.pdf", today=TODAY, who=system("t"))
     with db.engine.connect() as conn:
         written = conn.execute(select(func.count()).where(AuditEntry.action == "print")).scalar()
     db.dispose()
@@ -134,7 +132,7 @@ def test_hard_cases_flow_on_to_the_next_page(db_url: str, tmp_path: Path) -> Non
 
 def test_a_client_that_does_not_exist(demo: Database, tmp_path: Path) -> None:
     with pytest.raises(BriefError, match="不存在"):
-        write_brief(demo.engine, 10**9, tmp_path / "x.pdf", actor="t", today=TODAY, who=OPERATOR)
+        write_brief(demo.engine, 10**9, tmp_path / "x.pdf", today=TODAY, who=system("t"))
     assert not (tmp_path / "x.pdf").exists() and not (tmp_path / "x.pdf.part").exists()
 
 
@@ -202,10 +200,9 @@ def test_a_batch_of_briefs_one_file_each(
         demo.engine,
         [r.id for r in rows],
         out,
-        actor="rm01",
         today=TODAY,
         workers=workers,
-        who=OPERATOR,
+        who=system("rm01"),
     )
     assert list(written) == [r.id for r in rows]
     for r in rows:
@@ -229,14 +226,12 @@ def test_a_batch_refused_or_cancelled_leaves_only_audited_files(
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(BriefError, match="不存在"):
-        brief_batch.write_briefs(
-            demo.engine, [*ids[:3], 10**9], out, actor="t", today=TODAY, who=OPERATOR
-        )
+        brief_batch.write_briefs(demo.engine, [*ids[:3], 10**9], out, today=TODAY, who=system("t"))
     assert list(out.iterdir()) == []  # refused before anything was written
     with pytest.raises(Cancelled):
         brief_batch.write_briefs(
-            demo.engine, ids, out, actor="t", today=TODAY, workers=1,
-            progress=_CancelAfter(brief_batch.CHUNK), who=OPERATOR,
+            demo.engine, ids, out, today=TODAY, workers=1,
+            progress=_CancelAfter(brief_batch.CHUNK), who=system("t"),
         )  # fmt: skip
     files = sorted(p.name for p in out.iterdir())
     with demo.engine.connect() as conn:
@@ -280,7 +275,7 @@ def test_missing_months_and_a_long_evidence_text(db_url: str, tmp_path: Path) ->
         evidence=evidence, evidence_en="", evidence_data={}, raised_on=AS_OF, version=1,
     )  # fmt: skip
     data = brief_data(db.engine, [client], today=TODAY, who=OPERATOR)[client]
-    pages = write_brief(db.engine, client, tmp_path / "b.pdf", actor="t", today=TODAY, who=OPERATOR)
+    pages = write_brief(db.engine, client, tmp_path / "b.pdf", today=TODAY, who=system("t"))
     db.dispose()
     known = [m for m, v in zip(data.months, data.contribution, strict=True) if v is not None]
     assert known == have and len(data.months) == 24

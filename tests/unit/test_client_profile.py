@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
 from rmdesk.services import client_profile
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.client_profile import ProfileError, mask_id_number
 from rmdesk.services.visit_calendar import reason_json
 from tests.bank import TinyBank, months
@@ -178,7 +178,7 @@ def test_a_client_outside_the_book_is_refused(db_url: str) -> None:
         client_profile.load(db.engine, 999_999, today=TODAY, who=OPERATOR)
     # the bank's administrator sees every client
     assert client_profile.load(db.engine, ids["other"], today=TODAY, who=OPERATOR).name == "Other"
-    client_profile.record_view(db.engine, ids["other"], "admin", who=OPERATOR)
+    client_profile.record_view(db.engine, ids["other"], who=system("admin"))
     with db.engine.connect() as conn:
         entry = conn.execute(
             select(T["audit_log"].c.actor, T["audit_log"].c.action, T["audit_log"].c.entity_id)

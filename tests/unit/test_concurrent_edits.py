@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, User
 from rmdesk.services import audit, directory, users
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import system
 
 WRITERS = 8
 EDITS = 500
@@ -43,8 +43,7 @@ def _writer(url: str, seed: int, ids: list[int]) -> Counter[str]:
                     role=row.role,
                     branch_id=row.branch_id,
                     visits_per_day=rng.randint(1, 12),
-                    actor=f"writer{seed}",
-                    who=OPERATOR,
+                    who=system(f"writer{seed}"),
                 )
                 seen["landed"] += 1
                 seen[f"landed:{user_id}"] += 1
@@ -59,10 +58,8 @@ def _writer(url: str, seed: int, ids: list[int]) -> Counter[str]:
 
 def test_eight_writers_lose_no_edit(db_url: str) -> None:
     db = open_database(db_url)
-    users.create_admin(db.engine, "admin", "adminpass", actor="setup", who=OPERATOR)
-    branch = directory.create_branch(
-        db.engine, code="B01", name="总行营业部", actor="admin", who=OPERATOR
-    )
+    users.create_admin(db.engine, "admin", "adminpass", who=system("setup"))
+    branch = directory.create_branch(db.engine, code="B01", name="总行营业部", who=system("admin"))
     ids = [
         directory.create_user(
             db.engine,
@@ -71,8 +68,7 @@ def test_eight_writers_lose_no_edit(db_url: str) -> None:
             role="rm",
             branch_id=branch,
             password="s3cret-pass",
-            actor="admin",
-            who=OPERATOR,
+            who=system("admin"),
         )
         for n in range(RECORDS)
     ]

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Interaction
-from rmdesk.services.access import OPERATOR
 from rmdesk.services.contacts import ContactError, NewContact, log_contact
+from rmdesk.services.users import account
 from tests.bank import TinyBank
 
 NOW = dt.datetime(2026, 7, 2, 10, tzinfo=dt.UTC)
@@ -46,9 +46,7 @@ def _count(db: Database) -> int:
 
 def test_a_contact_lands_in_the_history_with_its_user(db_url: str) -> None:
     db, rm, client = _bank(db_url)
-    new_id = log_contact(
-        db.engine, _contact(client), user_id=rm, actor="rm1", now=NOW, who=OPERATOR
-    )
+    new_id = log_contact(db.engine, _contact(client), now=NOW, who=account(db.engine, rm))
     with db.engine.connect() as conn:
         row = conn.execute(select(Interaction).where(Interaction.id == new_id)).one()
         audit = conn.execute(
@@ -87,9 +85,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
 ) -> None:
     db, rm, client = _bank(db_url)
     with pytest.raises(ContactError, match=words) as caught:
-        log_contact(
-            db.engine, _contact(client, **changes), user_id=rm, actor="rm1", now=NOW, who=OPERATOR
-        )
+        log_contact(db.engine, _contact(client, **changes), now=NOW, who=account(db.engine, rm))
     assert caught.value.field == field
     assert caught.value.zh and caught.value.zh != caught.value.en  # said in Chinese too
     assert _count(db) == 0
@@ -99,7 +95,7 @@ def test_bad_input_names_the_field_and_writes_nothing(
 def test_an_unknown_client_is_refused(db_url: str) -> None:
     db, rm, _client = _bank(db_url)
     with pytest.raises(ContactError, match="does not exist"):
-        log_contact(db.engine, _contact(987_654), user_id=rm, actor="rm1", now=NOW, who=OPERATOR)
+        log_contact(db.engine, _contact(987_654), now=NOW, who=account(db.engine, rm))
     assert _count(db) == 0
     db.dispose()
 
@@ -108,7 +104,7 @@ def test_a_local_time_and_a_same_day_due_date(db_url: str) -> None:
     db, rm, client = _bank(db_url)
     local = dt.datetime(2026, 7, 1, 23, 0)  # noqa: DTZ001 (the point: a local time, Asia/Shanghai)
     contact = _contact(client, occurred_at=local, next_step_due=dt.date(2026, 7, 1))
-    log_contact(db.engine, contact, user_id=rm, actor="rm1", now=NOW, who=OPERATOR)
+    log_contact(db.engine, contact, now=NOW, who=account(db.engine, rm))
     with db.engine.connect() as conn:
         at = conn.execute(select(Interaction.occurred_at)).scalar_one()
     db.dispose()

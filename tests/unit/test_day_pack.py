@@ -15,7 +15,7 @@ from sqlalchemy import select
 from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, User
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.day_pack import DayPackError, suggested_times, write_day_pack
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
@@ -53,7 +53,7 @@ def test_the_pack_is_the_days_visits_in_route_order(
     day = rm_visits(db.engine, rm, start=DAY, end=DAY, who=OPERATOR)
     assert len(day) >= 2  # the plan gives the day several visits
     path = tmp_path / "pack.pdf"
-    pack = write_day_pack(db.engine, rm, DAY, path, actor="rm01", today=TODAY, who=OPERATOR)
+    pack = write_day_pack(db.engine, rm, DAY, path, today=TODAY, who=system("rm01"))
     reader = PdfReader(path)
     assert pack.pages == len(reader.pages) and len(day) + 1 <= pack.pages <= 3 * len(day) + 1
     # bookmarks: the cover, then one per client in route order, each on its brief's first page
@@ -91,9 +91,7 @@ def test_an_empty_day_writes_nothing(planned: tuple[Database, int], tmp_path: Pa
     db, rm = planned
     sunday = dt.date(2026, 11, 8)
     with pytest.raises(DayPackError, match="没有拜访安排"):
-        write_day_pack(
-            db.engine, rm, sunday, tmp_path / "x.pdf", actor="rm01", today=TODAY, who=OPERATOR
-        )
+        write_day_pack(db.engine, rm, sunday, tmp_path / "x.pdf", today=TODAY, who=system("rm01"))
     assert not list(tmp_path.glob("x.pdf*"))
 
 

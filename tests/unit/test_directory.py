@@ -10,7 +10,7 @@ from sqlalchemy import Engine, select
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Branch, User
 from rmdesk.services import directory, users
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.directory import DirectoryError, StaleEdit
 from rmdesk.services.users import LoginError, authenticate
 
@@ -33,7 +33,7 @@ def _count(engine: Engine, table: type[User] | type[Branch]) -> int:
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     db = open_database(db_url)
-    users.create_admin(db.engine, "admin", "adminpass", actor="setup", who=OPERATOR)
+    users.create_admin(db.engine, "admin", "adminpass", who=system("setup"))
     yield db.engine
     db.dispose()
 
@@ -45,22 +45,20 @@ def test_branches_are_added_listed_and_edited(engine: Engine) -> None:
         name="朝阳支行",
         district="朝阳区",
         region="北京",
-        actor="admin",
-        who=OPERATOR,
+        who=system("admin"),
     )
     with pytest.raises(DirectoryError, match="branch code: 'B01' is taken") as taken:
-        directory.create_branch(engine, code="b01", name="另一个", actor="admin", who=OPERATOR)
+        directory.create_branch(engine, code="b01", name="另一个", who=system("admin"))
     assert taken.value.field == "code" and "已被使用" in taken.value.zh
     with pytest.raises(DirectoryError, match="branch name: enter a value"):
-        directory.create_branch(engine, code="B02", name="  ", actor="admin", who=OPERATOR)
+        directory.create_branch(engine, code="B02", name="  ", who=system("admin"))
     directory.update_branch(
         engine,
         bid,
         name="朝阳门支行",
         district="",
         region="北京",
-        actor="admin",
-        who=OPERATOR,
+        who=system("admin"),
     )
     branches = directory.list_branches(engine, who=OPERATOR)
     assert branches[["code", "name", "region", "users"]].values.tolist() == [
@@ -75,7 +73,7 @@ def test_branches_are_added_listed_and_edited(engine: Engine) -> None:
 
 
 def test_a_user_is_created_edited_and_closed(engine: Engine) -> None:
-    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin", who=OPERATOR)
+    bid = directory.create_branch(engine, code="B01", name="朝阳支行", who=system("admin"))
     uid = directory.create_user(
         engine,
         username="li.na",
@@ -84,8 +82,7 @@ def test_a_user_is_created_edited_and_closed(engine: Engine) -> None:
         branch_id=bid,
         password="s3cret-pass",
         visits_per_day=5,
-        actor="admin",
-        who=OPERATOR,
+        who=system("admin"),
     )
     assert authenticate(engine, "li.na", "s3cret-pass").branch_name == "朝阳支行"
     listed = directory.list_users(engine, who=OPERATOR).set_index("username")
@@ -108,17 +105,16 @@ def test_a_user_is_created_edited_and_closed(engine: Engine) -> None:
         role="branch_head",
         branch_id=bid,
         visits_per_day=2,
-        actor="admin",
-        who=OPERATOR,
+        who=system("admin"),
     )
     assert version == 2
     account = users.account(engine, uid)
     assert account.is_head and account.display_name == "李娜 (团队长)"
 
-    version = directory.set_active(engine, uid, False, version=version, actor="admin", who=OPERATOR)
+    version = directory.set_active(engine, uid, False, version=version, who=system("admin"))
     with pytest.raises(LoginError, match="closed"):
         authenticate(engine, "li.na", "s3cret-pass")
-    directory.set_active(engine, uid, True, version=version, actor="admin", who=OPERATOR)
+    directory.set_active(engine, uid, True, version=version, who=system("admin"))
     assert authenticate(engine, "li.na", "s3cret-pass").username == "li.na"
 
     actions = [a[1:] for a in _audit(engine) if a[0] == "admin" and a[1] != "login"]
@@ -138,7 +134,7 @@ def test_a_user_is_created_edited_and_closed(engine: Engine) -> None:
 
 
 def test_bad_users_are_refused_and_nothing_is_written(engine: Engine) -> None:
-    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin", who=OPERATOR)
+    bid = directory.create_branch(engine, code="B01", name="朝阳支行", who=system("admin"))
     good = {
         "username": "rm01",
         "display_name": "王芳",
@@ -161,19 +157,19 @@ def test_bad_users_are_refused_and_nothing_is_written(engine: Engine) -> None:
     ]
     for change, field, message in cases:
         with pytest.raises(DirectoryError, match=message) as refused:
-            directory.create_user(engine, **(good | change), actor="admin", who=OPERATOR)
+            directory.create_user(engine, **(good | change), who=system("admin"))
         assert refused.value.field == field
         assert refused.value.zh  # the Chinese message is there too
     assert _count(engine, User) == before
     # an administrator needs no branch
     directory.create_user(
-        engine, **(good | {"role": "admin", "branch_id": None}), actor="admin", who=OPERATOR
+        engine, **(good | {"role": "admin", "branch_id": None}), who=system("admin")
     )
     assert _count(engine, User) == before + 1
 
 
 def test_a_stale_edit_is_refused(engine: Engine) -> None:
-    bid = directory.create_branch(engine, code="B01", name="朝阳支行", actor="admin", who=OPERATOR)
+    bid = directory.create_branch(engine, code="B01", name="朝阳支行", who=system("admin"))
     uid = directory.create_user(
         engine,
         username="rm01",
@@ -181,25 +177,22 @@ def test_a_stale_edit_is_refused(engine: Engine) -> None:
         role="rm",
         branch_id=bid,
         password="longenough",
-        actor="admin",
-        who=OPERATOR,
+        who=system("admin"),
     )
     fields = {"role": "rm", "branch_id": bid, "visits_per_day": 4}
     # two administrators open version 1; the first saves
-    directory.update_user(
-        engine, uid, version=1, display_name="王芳芳", actor="a1", who=OPERATOR, **fields
-    )
+    directory.update_user(engine, uid, version=1, display_name="王芳芳", who=system("a1"), **fields)
     with pytest.raises(StaleEdit, match="changed by someone else") as stale:
         directory.update_user(
-            engine, uid, version=1, display_name="王小芳", actor="a2", who=OPERATOR, **fields
+            engine, uid, version=1, display_name="王小芳", who=system("a2"), **fields
         )
     assert "version 1, now 2" in str(stale.value) and "已被他人修改" in stale.value.zh
     with pytest.raises(StaleEdit):
-        directory.set_active(engine, uid, False, version=1, actor="a2", who=OPERATOR)
+        directory.set_active(engine, uid, False, version=1, who=system("a2"))
     # a password reset moves the version on too
-    users.set_password(engine, "rm01", "another-one", actor="a1", who=OPERATOR)
+    users.set_password(engine, "rm01", "another-one", who=system("a1"))
     with pytest.raises(StaleEdit, match="now 3"):
-        directory.set_active(engine, uid, False, version=2, actor="a2", who=OPERATOR)
+        directory.set_active(engine, uid, False, version=2, who=system("a2"))
     assert users.account(engine, uid).display_name == "王芳芳"
     assert authenticate(engine, "rm01", "another-one").username == "rm01"
 
@@ -207,9 +200,9 @@ def test_a_stale_edit_is_refused(engine: Engine) -> None:
 def test_the_bank_keeps_an_active_administrator(engine: Engine) -> None:
     admin = users.user_id(engine, "admin", who=OPERATOR)
     with pytest.raises(DirectoryError, match="own account"):
-        directory.set_active(engine, admin, False, version=1, actor="admin", who=OPERATOR)
+        directory.set_active(engine, admin, False, version=1, who=users.account(engine, admin))
     with pytest.raises(DirectoryError, match="last active administrator"):
-        directory.set_active(engine, admin, False, version=1, actor="someone", who=OPERATOR)
+        directory.set_active(engine, admin, False, version=1, who=system("someone"))
     with pytest.raises(DirectoryError, match="last active administrator"):
         directory.update_user(
             engine,
@@ -217,12 +210,9 @@ def test_the_bank_keeps_an_active_administrator(engine: Engine) -> None:
             version=1,
             display_name="admin",
             role="rm",
-            branch_id=directory.create_branch(
-                engine, code="B1", name="x", actor="admin", who=OPERATOR
-            ),
+            branch_id=directory.create_branch(engine, code="B1", name="x", who=system("admin")),
             visits_per_day=4,
-            actor="someone",
-            who=OPERATOR,
+            who=system("someone"),
         )
     directory.create_user(
         engine,
@@ -231,10 +221,9 @@ def test_the_bank_keeps_an_active_administrator(engine: Engine) -> None:
         role="admin",
         branch_id=None,
         password="longenough",
-        actor="admin",
-        who=OPERATOR,
+        who=system("admin"),
     )
-    directory.set_active(engine, admin, False, version=1, actor="admin2", who=OPERATOR)
+    directory.set_active(engine, admin, False, version=1, who=system("admin2"))
     assert not bool(
         directory.list_users(engine, who=OPERATOR).set_index("username").loc["admin", "active"]
     )
@@ -252,8 +241,7 @@ def test_products_come_with_their_latest_pricing(engine: Engine) -> None:
         "CASA",
         {"client_rate": "0.0025"},
         valid_from=dt.date(2026, 12, 1),
-        actor="admin",
-        who=OPERATOR,
+        who=system("admin"),
     )
     products = directory.list_products(engine, who=OPERATOR).set_index("code")
     assert len(products) == 16

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import system
 from rmdesk.services.importing import run_import
 from tests.conftest import BERKA, ROOT
 from tests.unit.test_fuzz_imports import NASTY_CELLS, import_or_refuse
@@ -103,7 +103,7 @@ def test_damaged_bank_files_are_imported_or_refused_cleanly(
     db = open_database(db_url)
     clean = tmp_path / "clean"
     source = berka_extract(clean) if kind == "berka" else marketing_extract(clean)
-    run_import(db.engine, kind, source, force=True, actor="fuzz", who=OPERATOR)  # it is valid
+    run_import(db.engine, kind, source, force=True, who=system("fuzz"))  # it is valid
     seen: Counter[str] = Counter()
     for case in range(CASES):
         rng = random.Random(f"{kind}{case}")

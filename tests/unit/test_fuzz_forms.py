@@ -18,8 +18,9 @@ from sqlalchemy import Engine, func, select
 from rmdesk.db import open_database, write_transaction
 from rmdesk.models import AuditEntry, Base
 from rmdesk.services import contacts, directory, parameters, pricing, scorecard
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.users import account
 
 T = Base.metadata.tables
 #: examples per form and database in the suite; RMDESK_FUZZ_EXAMPLES=1000 for a longer hunt
@@ -97,7 +98,7 @@ def test_the_contact_form(engine: Engine) -> None:
         _refused_cleanly(
             engine,
             "interactions",
-            lambda: contacts.log_contact(engine, contact, user_id=1, actor="fuzz", who=OPERATOR),
+            lambda: contacts.log_contact(engine, contact, who=account(engine, 1)),
             contacts.ContactError,
             fields,
         )
@@ -106,7 +107,7 @@ def test_the_contact_form(engine: Engine) -> None:
 
 
 def test_the_user_and_branch_forms(engine: Engine) -> None:
-    user_fields = {"username", "display_name", "role", "branch_id", "password", "visits_per_day"}
+    user_fields = {"username", "display_name", "role", "branch", "password", "visits_per_day"}
 
     @RUNS
     @given(
@@ -125,7 +126,7 @@ def test_the_user_and_branch_forms(engine: Engine) -> None:
             "users",
             lambda: directory.create_user(
                 engine, username=username, display_name=name, role=role, branch_id=branch,
-                password=password, visits_per_day=visits, actor="fuzz", who=OPERATOR,
+                password=password, visits_per_day=visits, who=system("fuzz"),
             ),
             directory.DirectoryError,
             user_fields,
@@ -138,8 +139,7 @@ def test_the_user_and_branch_forms(engine: Engine) -> None:
             engine,
             "branches",
             lambda: directory.create_branch(
-                engine, code=code, name=name, district=district, region=region, actor="fuzz",
-                who=OPERATOR,
+                engine, code=code, name=name, district=district, region=region, who=system("fuzz"),
             ),
             directory.DirectoryError,
             {"code", "name", "district", "region"},
@@ -160,7 +160,7 @@ def test_the_pricing_parameter_and_weight_forms(engine: Engine) -> None:
             engine,
             "product_pricing",
             lambda: pricing.change(
-                engine, product, {field: value}, valid_from=day, actor="fuzz", who=OPERATOR
+                engine, product, {field: value}, valid_from=day, who=system("fuzz")
             ),
             pricing.PricingError,
             {field, product, str(day)},
@@ -176,7 +176,7 @@ def test_the_pricing_parameter_and_weight_forms(engine: Engine) -> None:
     def parameter(name: str, value: Any) -> None:
         def save() -> None:
             with write_transaction(engine) as conn:
-                parameters.set_values(conn, {name: value}, "fuzz", who=OPERATOR)
+                parameters.set_values(conn, {name: value}, who=system("fuzz"))
 
         _refused_cleanly(engine, "meta", save, parameters.ParameterError, {name})
 
@@ -193,7 +193,7 @@ def test_the_pricing_parameter_and_weight_forms(engine: Engine) -> None:
             "kpi_weights",
             lambda: scorecard.set_weight(
                 engine, kpi, weight=weight, target=target, penalty=penalty,
-                valid_from=dt.date(2026, 11, 1), actor="fuzz", who=OPERATOR,
+                valid_from=dt.date(2026, 11, 1), who=system("fuzz"),
             ),
             (scorecard.WeightError, ValueError),
             {kpi, "weight", "target", "penalty"},

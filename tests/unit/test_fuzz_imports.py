@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select
 
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Base
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import system
 from rmdesk.services.importing import ImportRejected, run_import
 from tests.conftest import ROOT
 
@@ -110,7 +110,7 @@ def import_or_refuse(engine: Engine, kind: str, path: Path, case: str) -> str:
     and nothing written. Any other exception fails the case (a traceback in front of a user)."""
     before = _counts(engine)
     try:
-        run_import(engine, kind, path, force=True, actor="fuzz", who=OPERATOR)
+        run_import(engine, kind, path, force=True, who=system("fuzz"))
     except ImportRejected as exc:
         assert exc.problems.total > 0, f"{case}: refused without a problem"
         for problem in exc.problems.listed:

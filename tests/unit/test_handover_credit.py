@@ -13,13 +13,13 @@ from sqlalchemy import Engine, insert, select
 from rmdesk.db import make_engine, migrate, open_database
 from rmdesk.models import Base, Client, ClientHandover
 from rmdesk.services import audit
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.credit import days_held, holder
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.handover import reassign
 from rmdesk.services.scorecard import kpi_clients, scorecards
 from rmdesk.services.scorecard_kpis import Period
-from rmdesk.services.users import user_id
+from rmdesk.services.users import account, user_id
 from tests.conftest import Databases
 
 T = Base.metadata.tables
@@ -84,7 +84,8 @@ def test_a_handover_is_counted_fairly_on_both_rms_scorecards(engine: Engine) -> 
     worth = october.set_index("client_id")["contribution"]
     assert worth.get(early.id, 0) != 0  # the client has a figure to move
 
-    head = dict(actor="head1", reason="rm01 moves to the head office", who=OPERATOR)
+    head_id = user_id(engine, "head1", who=OPERATOR)
+    head = dict(reason="rm01 moves to the head office", who=account(engine, head_id))
     reassign(engine, [early.id], rm02, today=dt.date(2026, 10, 10), **head)  # 9 days rm01, 22 rm02
     reassign(engine, [late.id], rm02, today=dt.date(2026, 10, 25), **head)  # 24 days rm01, 7 rm02
     with engine.connect() as conn:
@@ -133,8 +134,8 @@ def test_handovers_made_before_the_history_table_are_read_from_the_audit_trail(
             )
         ).inserted_primary_key[0]
         detail = {"from_rm_id": ids[0], "to_rm_id": ids[1], "reason": "test"}
-        audit.record(conn, "head1", "client.handover", "clients", client, detail)
-        audit.record(conn, "head1", "client.handover", "clients", client, {"reason": "old"})
+        audit.record(conn, system("head1"), "client.handover", "clients", client, detail)
+        audit.record(conn, system("head1"), "client.handover", "clients", client, {"reason": "old"})
     migrate(engine)
     with engine.connect() as conn:
         rows = conn.execute(

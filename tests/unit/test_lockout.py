@@ -14,14 +14,14 @@ from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry
 from rmdesk.services import users
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.users import LOCK_AFTER, LOCK_FOR, LoginError, authenticate
 
 
 @pytest.fixture
 def engine(db_url: str) -> Iterator[Engine]:
     db = open_database(db_url)
-    users.create_admin(db.engine, "admin", "adminpass", actor="setup", who=OPERATOR)
+    users.create_admin(db.engine, "admin", "adminpass", who=system("setup"))
     yield db.engine
     db.dispose()
 
@@ -62,19 +62,21 @@ def test_a_lock_ends_with_time_or_an_administrator(engine: Engine) -> None:
     with pytest.raises(LoginError, match="locked"):
         authenticate(engine, "admin", "adminpass")
     result = CliRunner().invoke(
-        main, ["unlock", "admin", "--user", "root", "--db", str(engine.url.render_as_string(False))]
+        main, ["unlock", "admin", "--db", str(engine.url.render_as_string(False))]
     )
     assert result.exit_code == 0, result.output
     assert authenticate(engine, "admin", "adminpass").username == "admin"
     _wrong(engine, LOCK_AFTER)
     users.set_password(
-        engine, "admin", "a-new-password", actor="admin", who=OPERATOR
+        engine, "admin", "a-new-password", who=system("admin")
     )  # a reset ends it too
     assert authenticate(engine, "admin", "a-new-password").username == "admin"
 
 
 def test_changing_ones_own_password(engine: Engine) -> None:
     from rmdesk.services.users import PasswordChangeError, change_password
+
+    me = users.account(engine, users.user_id(engine, "admin", who=OPERATOR))
 
     cases = [
         (("adminpass", "short", "short"), ("new", "short")),
@@ -84,17 +86,17 @@ def test_changing_ones_own_password(engine: Engine) -> None:
     ]
     for (current, new, repeat), expected in cases:
         with pytest.raises(PasswordChangeError) as refused:
-            change_password(engine, "admin", current, new, repeat)
+            change_password(engine, current, new, repeat, who=me)
         assert (refused.value.field, refused.value.code) == expected
     assert authenticate(engine, "admin", "adminpass").username == "admin"  # unchanged
-    change_password(engine, "admin", "adminpass", "a-new-password", "a-new-password")
+    change_password(engine, "adminpass", "a-new-password", "a-new-password", who=me)
     assert authenticate(engine, "admin", "a-new-password").username == "admin"
     with pytest.raises(LoginError):
         authenticate(engine, "admin", "adminpass")
     # guessing the current password counts towards the lock
     for _ in range(LOCK_AFTER):
         with pytest.raises(PasswordChangeError):
-            change_password(engine, "admin", "guess", "b-new-password", "b-new-password")
+            change_password(engine, "guess", "b-new-password", "b-new-password", who=me)
     with pytest.raises(PasswordChangeError) as locked:
-        change_password(engine, "admin", "a-new-password", "b-new-password", "b-new-password")
+        change_password(engine, "a-new-password", "b-new-password", "b-new-password", who=me)
     assert locked.value.code == "locked"

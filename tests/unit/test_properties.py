@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services import parameters, risk_flags
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.contribution import rank_and_tier
 from rmdesk.services.scoring import score
 from tests.bank import TinyBank, months
@@ -185,12 +185,10 @@ def test_a_flags_history_only_grows(
                     db.engine,
                     flag_ids[days % len(flag_ids)],
                     action,
-                    user_id=None,
-                    actor="rm1",
                     reason="checked",
                     until=today + dt.timedelta(days=5),
                     today=today,
-                    who=OPERATOR,
+                    who=system("rm1"),
                 )
         with db.engine.connect() as conn:
             now = [tuple(r) for r in conn.execute(select(ev).order_by(ev.c.id))]

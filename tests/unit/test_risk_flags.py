@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
 from rmdesk.services import risk_flags
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.risk_rules import RULES
 from rmdesk.services.scoring import score
 from tests.bank import TinyBank, months
@@ -193,37 +193,27 @@ def test_the_lifecycle_of_a_flag(db_url: str) -> None:
     assert counts["flags_raised"] == counts["flags_closed"] == counts["flags_re_raised"] == 0
 
     kyc, v = _flag(db, c["kyc"], "KYC_OVERDUE")
-    v = risk_flags.act(
-        db.engine, kyc, "acknowledge", user_id=None, actor="rm1", version=v, who=OPERATOR
-    )
+    v = risk_flags.act(db.engine, kyc, "acknowledge", version=v, who=system("rm1"))
     with pytest.raises(risk_flags.FlagError, match="changed by someone else"):
-        risk_flags.act(
-            db.engine, kyc, "resolve", user_id=None, actor="rm1", version=v - 1, who=OPERATOR
-        )
+        risk_flags.act(db.engine, kyc, "resolve", version=v - 1, who=system("rm1"))
     with pytest.raises(risk_flags.FlagError, match="needs a reason"):
-        risk_flags.act(
-            db.engine, kyc, "dismiss", user_id=None, actor="rm1", reason="  ", who=OPERATOR
-        )
+        risk_flags.act(db.engine, kyc, "dismiss", reason="  ", who=system("rm1"))
     with pytest.raises(risk_flags.FlagError, match="after today"):
         risk_flags.act(
             db.engine,
             kyc,
             "snooze",
-            user_id=None,
-            actor="rm1",
             until=TODAY,
             today=TODAY,
-            who=OPERATOR,
+            who=system("rm1"),
         )
     risk_flags.act(
         db.engine,
         kyc,
         "snooze",
-        user_id=None,
-        actor="rm1",
         until=dt.date(2026, 7, 10),
         today=TODAY,
-        who=OPERATOR,
+        who=system("rm1"),
     )
     score(db.engine, today=dt.date(2026, 7, 10), who=OPERATOR)
     assert _status(db, kyc) == "snoozed"  # not before the day has passed
@@ -235,11 +225,9 @@ def test_the_lifecycle_of_a_flag(db_url: str) -> None:
         db.engine,
         dormant,
         "dismiss",
-        user_id=None,
-        actor="rm1",
         reason="seasonal business",
         today=TODAY,
-        who=OPERATOR,
+        who=system("rm1"),
     )
     score(db.engine, today=dt.date(2026, 9, 1), who=OPERATOR)
     assert _status(db, dormant) == "dismissed"  # quiet for 90 days
@@ -247,9 +235,7 @@ def test_the_lifecycle_of_a_flag(db_url: str) -> None:
     assert _status(db, dormant) == "raised"
 
     drop, _ = _flag(db, c["balance_drop"], "BALANCE_DROP")
-    risk_flags.act(
-        db.engine, drop, "resolve", user_id=None, actor="rm1", reason="moved to TD", who=OPERATOR
-    )
+    risk_flags.act(db.engine, drop, "resolve", reason="moved to TD", who=system("rm1"))
     score(db.engine, today=TODAY, who=OPERATOR)
     assert _status(db, drop) == "resolved"  # the same data: nothing new to say
 
@@ -276,9 +262,7 @@ def test_a_resolved_flag_comes_back_when_newer_data_still_shows_it(db_url: str) 
     db, c, _ = _scenario(db_url)
     score(db.engine, today=TODAY, who=OPERATOR)
     kyc, _ = _flag(db, c["kyc"], "KYC_OVERDUE")
-    risk_flags.act(
-        db.engine, kyc, "resolve", user_id=None, actor="rm1", reason="called", who=OPERATOR
-    )
+    risk_flags.act(db.engine, kyc, "resolve", reason="called", who=system("rm1"))
     score(db.engine, as_of=dt.date(2099, 1, 31), today=dt.date(2099, 2, 1), who=OPERATOR)
     assert _status(db, kyc) == "raised"
     db.dispose()
@@ -291,7 +275,7 @@ def test_events_are_never_rewritten(db_url: str) -> None:
     with db.engine.connect() as conn:
         before = conn.execute(select(ev).order_by(ev.c.id)).all()
     kyc, _ = _flag(db, c["kyc"], "KYC_OVERDUE")
-    risk_flags.act(db.engine, kyc, "acknowledge", user_id=None, actor="rm1", who=OPERATOR)
+    risk_flags.act(db.engine, kyc, "acknowledge", who=system("rm1"))
     with db.engine.begin() as conn:
         conn.execute(delete(T["interactions"]).where(T["interactions"].c.client_id == c["quiet"]))
     score(db.engine, today=TODAY, who=OPERATOR)
@@ -300,7 +284,7 @@ def test_events_are_never_rewritten(db_url: str) -> None:
     assert after[: len(before)] == before
     assert len(after) > len(before)
     with pytest.raises(risk_flags.FlagError, match="does not exist"):
-        risk_flags.act(db.engine, 10**6, "acknowledge", user_id=None, actor="rm1", who=OPERATOR)
+        risk_flags.act(db.engine, 10**6, "acknowledge", who=system("rm1"))
     with pytest.raises(risk_flags.FlagError, match="cannot be acknowledged"):
-        risk_flags.act(db.engine, kyc, "acknowledge", user_id=None, actor="rm1", who=OPERATOR)
+        risk_flags.act(db.engine, kyc, "acknowledge", who=system("rm1"))
     db.dispose()

@@ -35,7 +35,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from rmdesk.db import make_engine
 from rmdesk.models import Base
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.scorecard import (
     DEFAULTS,
     EXPORT_COLUMNS,
@@ -470,9 +470,7 @@ def _only(engine: Engine, on: dt.date, **rules: tuple[float, float | None, float
     """Weight 0 for every KPI but those given as (weight, target, penalty)."""
     for kpi in KPI_KEYS:
         w, t, p = rules.get(kpi, (0, None, 0))
-        set_weight(
-            engine, kpi, weight=w, target=t, penalty=p, valid_from=on, actor="test", who=OPERATOR
-        )
+        set_weight(engine, kpi, weight=w, target=t, penalty=p, valid_from=on, who=system("test"))
 
 
 def test_weighted_score_by_hand_and_a_branch_override(bank: Bank) -> None:
@@ -496,7 +494,7 @@ def test_weighted_score_by_hand_and_a_branch_override(bank: Bank) -> None:
     assert list(cards.sort_values("rank").index) == ["bob", "amy", "abe", "zed"]
     assert pd.isna(cards.loc["abe", "score"])  # nothing to score: ranked last
 
-    head: dict[str, Any] = {"penalty": 0, "branch_id": 1, "actor": "head"}
+    head: dict[str, Any] = {"penalty": 0, "branch_id": 1}
     set_weight(
         e, "visit_completion", weight=2, target="1.0", valid_from=Q3.start, who=OPERATOR, **head
     )
@@ -544,8 +542,7 @@ def test_set_weight_checks_replaces_and_audits(db_url: str) -> None:
         target=0.2,
         penalty=0,
         valid_from=day,
-        actor="ad",
-        who=OPERATOR,
+        who=system("ad"),
     )
     row = set_weight(
         engine,
@@ -554,8 +551,7 @@ def test_set_weight_checks_replaces_and_audits(db_url: str) -> None:
         target=0.3,
         penalty=0.1,
         valid_from=day,
-        actor="ad",
-        who=OPERATOR,
+        who=system("ad"),
     )
     for bad, match in [
         ({"kpi": "charm"}, "unknown KPI"),
@@ -567,7 +563,7 @@ def test_set_weight_checks_replaces_and_audits(db_url: str) -> None:
         args: dict[str, Any] = {"kpi": "conversion", "weight": 1, "target": 0.2, "penalty": 0}
         args |= bad
         with pytest.raises(WeightError, match=match):
-            set_weight(engine, args.pop("kpi"), **args, valid_from=day, actor="ad", who=OPERATOR)
+            set_weight(engine, args.pop("kpi"), **args, valid_from=day, who=system("ad"))
     w, log = T["kpi_weights"], T["audit_log"]
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(w)).scalar_one() == 1

@@ -16,7 +16,7 @@ from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Branch, User
 from rmdesk.services import scorecard
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scorecard_kpis import Period
 from rmdesk.services.scorecard_report import ReportError, write_report
@@ -43,7 +43,7 @@ def test_the_branch_report(bank: tuple[Database, int, str], tmp_path: Path) -> N
     cards = scorecard.scorecards(db.engine, PERIOD, branch_id=branch, today=TODAY, who=OPERATOR)
     assert len(cards) >= 2
     path = tmp_path / "branch.pdf"
-    pages = write_report(db.engine, branch, PERIOD, path, actor="head1", today=TODAY, who=OPERATOR)
+    pages = write_report(db.engine, branch, PERIOD, path, today=TODAY, who=system("head1"))
     reader = PdfReader(path)
     assert pages == len(reader.pages) == 1 + len(cards)  # the overview, then a page per RM
     first = reader.pages[0].extract_text() or ""
@@ -86,8 +86,8 @@ def test_one_rms_page_in_english(bank: tuple[Database, int, str], tmp_path: Path
     card = cards.iloc[-1]
     path = tmp_path / "rm.pdf"
     pages = write_report(
-        db.engine, branch, PERIOD, path, actor="head1", language="en",
-        rm_id=int(card["rm_id"]), today=TODAY, who=OPERATOR,
+        db.engine, branch, PERIOD, path, language="en",
+        rm_id=int(card["rm_id"]), today=TODAY, who=system("head1"),
     )  # fmt: skip
     text = "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
     assert pages == 1 and "RM scorecard report" in text and str(card["display_name"]) in text
@@ -100,8 +100,8 @@ def test_one_rms_page_in_english(bank: tuple[Database, int, str], tmp_path: Path
         ).scalar_one()
     with pytest.raises(ReportError, match="not an RM with a scorecard"):
         write_report(
-            db.engine, branch, PERIOD, tmp_path / "x.pdf", actor="t", language="en",
-            rm_id=int(outside), today=TODAY, who=OPERATOR,
+            db.engine, branch, PERIOD, tmp_path / "x.pdf", language="en",
+            rm_id=int(outside), today=TODAY, who=system("t"),
         )  # fmt: skip
     assert not list(tmp_path.glob("x.pdf*"))
 

@@ -14,7 +14,7 @@ from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services import reports, suggestions
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.access import OPERATOR, system
 from rmdesk.services.demo_bank import DemoSpec, build
 from rmdesk.services.scoring import score
 
@@ -84,12 +84,8 @@ def test_a_declined_product_is_not_suggested_again_for_the_cooling_off_period(
         top = conn.execute(select(s).where(s.c.rank == 1).order_by(s.c.id).limit(2)).all()
     declined, later = top
     stamp = dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.UTC)
-    suggestions.record_outcome(
-        engine, declined.id, "declined", user_id=None, actor="rm", at=stamp, who=OPERATOR
-    )
-    suggestions.record_outcome(
-        engine, later.id, "not_now", user_id=None, actor="rm", at=stamp, who=OPERATOR
-    )
+    suggestions.record_outcome(engine, declined.id, "declined", at=stamp, who=system("rm"))
+    suggestions.record_outcome(engine, later.id, "not_now", at=stamp, who=system("rm"))
 
     def open_pairs() -> set[tuple[int, int]]:
         with engine.connect() as conn:

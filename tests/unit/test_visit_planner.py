@@ -49,6 +49,7 @@ from rmdesk.services import visit_calendar as words
 from rmdesk.services import visit_planner as vp
 from rmdesk.services.access import OPERATOR
 from rmdesk.services.parameters import DEFAULTS
+from rmdesk.services.users import account
 from rmdesk.services.visit_calendar import working_days
 
 START = dt.date(2026, 9, 28)  # a Monday, three days before National Day
@@ -366,15 +367,20 @@ def test_rerunning_changes_nothing_and_keeps_what_the_rm_decided(bank: Bank) -> 
     assert again.equals(first)
 
     accepted = _id_of(bank, first, "C02")
-    va.accept(bank.engine, accepted, user_id=bank.rm, version=1, who=OPERATOR)
+    va.accept(bank.engine, accepted, version=1, who=account(bank.engine, bank.rm))
     moved = _id_of(bank, first, "C01")
     va.move(
-        bank.engine, moved, D(2026, 10, 9), user_id=bank.rm, version=1, today=START, who=OPERATOR
+        bank.engine,
+        moved,
+        D(2026, 10, 9),
+        version=1,
+        today=START,
+        who=account(bank.engine, bank.rm),
     )
     kept = {status: bank.visit("C06", D(2026, 10, 8), status) for status in ("done", "missed")}
     kept["cancelled"] = _id_of(bank, first, "C05")
     va.cancel(
-        bank.engine, kept["cancelled"], user_id=bank.rm, version=1, reason="出国", who=OPERATOR
+        bank.engine, kept["cancelled"], version=1, reason="出国", who=account(bank.engine, bank.rm)
     )
     untouched = [r for r in _visit_rows(bank) if r[5] != "proposed"]
 
@@ -511,22 +517,32 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
     frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     c01, c02, c04, c10 = (_id_of(bank, frame, e) for e in ("C01", "C02", "C04", "C10"))
 
-    assert va.accept(bank.engine, c01, user_id=bank.rm, version=1, who=OPERATOR) == 2
+    assert va.accept(bank.engine, c01, version=1, who=account(bank.engine, bank.rm)) == 2
     assert _visit(bank, c01).status == "planned"
     with pytest.raises(va.PlanError, match="changed by someone else"):
-        va.accept(bank.engine, c01, user_id=bank.rm, version=1, who=OPERATOR)
+        va.accept(bank.engine, c01, version=1, who=account(bank.engine, bank.rm))
     with pytest.raises(va.PlanError, match="a planned visit cannot be accepted"):
-        va.accept(bank.engine, c01, user_id=bank.rm, version=2, who=OPERATOR)
+        va.accept(bank.engine, c01, version=2, who=account(bank.engine, bank.rm))
     with pytest.raises(va.PlanError, match="does not exist"):
-        va.accept(bank.engine, 999_999, user_id=bank.rm, version=1, who=OPERATOR)
+        va.accept(bank.engine, 999_999, version=1, who=account(bank.engine, bank.rm))
 
     with pytest.raises(va.PlanError, match="in the past"):
         va.move(
-            bank.engine, c02, D(2026, 9, 27), user_id=bank.rm, version=1, today=START, who=OPERATOR
+            bank.engine,
+            c02,
+            D(2026, 9, 27),
+            version=1,
+            today=START,
+            who=account(bank.engine, bank.rm),
         )
     assert (
         va.move(
-            bank.engine, c02, D(2026, 10, 9), user_id=bank.rm, version=1, today=START, who=OPERATOR
+            bank.engine,
+            c02,
+            D(2026, 10, 9),
+            version=1,
+            today=START,
+            who=account(bank.engine, bank.rm),
         )
         == 2
     )
@@ -535,26 +551,30 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
     assert (moved.status, moved.planned_on, moved.slot) == ("planned", D(2026, 10, 9), 2)
 
     with pytest.raises(va.PlanError, match="Say why"):
-        va.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="  ", who=OPERATOR)
-    va.cancel(bank.engine, c04, user_id=bank.rm, version=1, reason="客户出差", who=OPERATOR)
+        va.cancel(bank.engine, c04, version=1, reason="  ", who=account(bank.engine, bank.rm))
+    va.cancel(bank.engine, c04, version=1, reason="客户出差", who=account(bank.engine, bank.rm))
     assert (_visit(bank, c04).status, _visit(bank, c04).notes) == ("cancelled", "客户出差")
     with pytest.raises(va.PlanError, match="a cancelled visit cannot be moved"):
         va.move(
-            bank.engine, c04, D(2026, 10, 9), user_id=bank.rm, version=2, today=START, who=OPERATOR
+            bank.engine,
+            c04,
+            D(2026, 10, 9),
+            version=2,
+            today=START,
+            who=account(bank.engine, bank.rm),
         )
 
     at = dt.datetime(2026, 9, 29, 15, 30, tzinfo=dt.UTC)
     done = va.complete(
         bank.engine,
         c01,
-        user_id=bank.rm,
         version=2,
         outcome="同意续存",
         notes="客户关心利率",
         next_step="送理财资料",
         follow_up_on=D(2026, 10, 12),
         at=at,
-        who=OPERATOR,
+        who=account(bank.engine, bank.rm),
     )
     assert done.version == 3 and done.follow_up_visit_id is not None
     visit = _visit(bank, c01)
@@ -592,7 +612,12 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
     assert vp.reason_text(follow.reason, "en") == "Follow-up to the visit on 2026-09-29: 送理财资料"
     with pytest.raises(va.PlanError, match="a done visit cannot be moved"):
         va.move(
-            bank.engine, c01, D(2026, 10, 9), user_id=bank.rm, version=3, today=START, who=OPERATOR
+            bank.engine,
+            c01,
+            D(2026, 10, 9),
+            version=3,
+            today=START,
+            who=account(bank.engine, bank.rm),
         )
 
     # the new contact counts: C01 is no longer overdue on 2026-09-30
@@ -600,7 +625,7 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
     assert bank.ids["C01"] not in set(overdue["client_id"])
 
     va.accept(
-        bank.engine, c10, user_id=bank.rm, version=1, who=OPERATOR
+        bank.engine, c10, version=1, who=account(bank.engine, bank.rm)
     )  # planned on 09-28, never recorded
     assert va.mark_missed(bank.engine, today=D(2026, 10, 1), who=OPERATOR) == 1
     assert _visit(bank, c10).status == "missed" and _visit(bank, c10).version == 3
@@ -614,13 +639,13 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
             .order_by(AuditEntry.id)
         ).all()
     assert [tuple(t) for t in trail] == [
-        ("system", "visit.propose"),
+        ("cli", "visit.propose"),
         ("rm01", "visit.accept"),
         ("rm01", "visit.move"),
         ("rm01", "visit.cancel"),
         ("rm01", "visit.complete"),
         ("rm01", "visit.accept"),
-        ("system", "visit.mark_missed"),
+        ("cli", "visit.mark_missed"),
     ]
 
 
@@ -631,14 +656,18 @@ def test_a_change_lost_to_another_writer_is_refused(bank: Bank) -> None:
     with bank.engine.begin() as conn:
         conn.execute(update(Visit.__table__).where(Visit.id == visit_id).values(version=2))
     with pytest.raises(va.PlanError, match="version 2, you had version 1"):
-        va.cancel(bank.engine, visit_id, user_id=bank.rm, version=1, reason="重复", who=OPERATOR)
+        va.cancel(
+            bank.engine, visit_id, version=1, reason="重复", who=account(bank.engine, bank.rm)
+        )
     assert _visit(bank, visit_id).status == "proposed"
 
 
 def test_ics_export_reads_back(bank: Bank, tmp_path: Path) -> None:
     frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     for ext in ("C03", "C04"):
-        va.accept(bank.engine, _id_of(bank, frame, ext), user_id=bank.rm, version=1, who=OPERATOR)
+        va.accept(
+            bank.engine, _id_of(bank, frame, ext), version=1, who=account(bank.engine, bank.rm)
+        )
     path = tmp_path / "plan.ics"
     end = D(2026, 10, 11)
     assert (

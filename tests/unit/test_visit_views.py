@@ -168,24 +168,24 @@ def test_one_action_on_many_visits_reports_each_refusal(small_bank: Bank) -> Non
     with b.engine.begin() as conn:  # someone else changed C03's visit since the screen read it
         conn.execute(update(Visit).where(Visit.id == c03).values(version=2))
 
-    done = vv.accept_visits(b.engine, [(c01, 1), (c03, 1)], user_id=b.rm, who=OPERATOR)
+    done = vv.accept_visits(b.engine, [(c01, 1), (c03, 1)], who=account(b.engine, b.rm))
     assert done.done == [c01] and not done.stopped
     assert [vid for vid, _ in done.refused] == [c03]
     assert "changed by someone else" in done.refused[0][1]
 
     moved = vv.move_visits(
-        b.engine, [(c05, 1)], D(2026, 9, 1), user_id=b.rm, today=START, who=OPERATOR
+        b.engine, [(c05, 1)], D(2026, 9, 1), today=START, who=account(b.engine, b.rm)
     )
     assert moved.done == [] and "in the past" in moved.refused[0][1]
     moved = vv.move_visits(
-        b.engine, [(c05, 1)], D(2026, 10, 9), user_id=b.rm, today=START, who=OPERATOR
+        b.engine, [(c05, 1)], D(2026, 10, 9), today=START, who=account(b.engine, b.rm)
     )
     assert moved.done == [c05]
 
     with pytest.raises(PlanError, match="Say why"):
-        vv.cancel_visits(b.engine, [(c01, 2)], user_id=b.rm, reason="  ", who=OPERATOR)
+        vv.cancel_visits(b.engine, [(c01, 2)], reason="  ", who=account(b.engine, b.rm))
     cancelled = vv.cancel_visits(
-        b.engine, [(c01, 2), (c03, 2)], user_id=b.rm, reason="客户出差", who=OPERATOR
+        b.engine, [(c01, 2), (c03, 2)], reason="客户出差", who=account(b.engine, b.rm)
     )
     assert cancelled.done == [c01, c03]
 
@@ -197,7 +197,7 @@ def test_one_action_on_many_visits_reports_each_refusal(small_bank: Bank) -> Non
             return True
 
     stopped = vv.accept_visits(
-        b.engine, [(c05, 2)], user_id=b.rm, progress=StopAtOnce(), who=OPERATOR
+        b.engine, [(c05, 2)], progress=StopAtOnce(), who=account(b.engine, b.rm)
     )
     assert stopped.stopped and stopped.done == []
     with b.engine.connect() as conn:

@@ -82,7 +82,6 @@ def run_import(
     source: str | None = None,
     encoding: str | None = None,
     force: bool = False,
-    actor: str = "cli",
     progress: Progress | None = None,
     who: Account,
 ) -> ImportResult:
@@ -111,7 +110,6 @@ def run_import(
         data,
         path=str(path.resolve()),
         checksum=digest,
-        actor=actor,
         progress=progress,
         who=who,
     )

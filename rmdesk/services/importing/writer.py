@@ -75,7 +75,6 @@ def write_dataset(
     *,
     path: str = "",
     checksum: str = "",
-    actor: str = "cli",
     progress: Progress | None = None,
     who: Account,
 ) -> ImportResult:
@@ -94,7 +93,7 @@ def write_dataset(
         ).scalar_one()
         audit.record(
             conn,
-            actor,
+            who,
             "import",
             "import_batches",
             batch_id,
