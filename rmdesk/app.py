@@ -163,6 +163,8 @@ class Shell:
         self.dialog: LoginDialog | None = None
         self.window: MainWindow | None = None
         self.url = ""
+        #: the session was started by the database's own authentication (no rmdesk password)
+        self.own_login = False
         #: opens and prepares the database (replaced in tests)
         self.prepare: Callable[[str, Settings, Progress], Database] = prepare_database
 
@@ -191,6 +193,31 @@ class Shell:
         self.db = db
         if self.dialog is not None:
             self.dialog.set_database(db)
+        if not db.is_sqlite:  # a person's own login: the server has said who this is
+            from rmdesk.services.users import open_session, session_account
+
+            def own(_progress: Progress) -> Account | None:
+                found = session_account(db.engine)
+                return None if found is None else open_session(db.engine, found)
+
+            self.runner.run(
+                QCoreApplication.translate("App", "Opening your session"),
+                own,
+                self.own_session,
+                self.database_failed,
+                window=self.dialog,
+            )
+
+    def own_session(self, account: Account | None) -> None:
+        """On a person's own database login the app asks no second password: the session
+        starts as the user PostgreSQL authenticated (docs/security.md)."""
+        if account is None:
+            return
+        log.info("signed in by the database as %s", account.username)
+        self.own_login = True
+        self.start(account)
+        if self.dialog is not None:
+            self.dialog.close()
 
     def open_database(self, url: str, *, remember: bool = False) -> None:
         """Open (and prepare) the database off the GUI thread; the dialog hears how it went.
@@ -250,7 +277,12 @@ class Shell:
         if self.layout is not None:
             self.layout.setValue("last_user", account.username)
         ctx = ViewContext(
-            self.runner, Formats(self.locale), self.db, account, language=self.language
+            self.runner,
+            Formats(self.locale),
+            self.db,
+            account,
+            language=self.language,
+            own_login=self.own_login,
         )
         window = MainWindow(ctx, self.layout, SettingsFile(self.store_settings))
         window.language_requested.connect(self.switch_language)
@@ -288,6 +320,11 @@ class Shell:
 
     def log_out(self) -> None:
         window, self.window, self.account = self.window, None, None
+        if self.own_login:  # the database login is the person: logging out ends the app
+            if window is not None:
+                window.close()
+            self.app.quit()
+            return
         self.show_login()
         if window is not None:
             window.close()

@@ -106,10 +106,33 @@ def with_db(func: F) -> F:
     return wrapper  # type: ignore[return-value]  # same signature as func, for click
 
 
+_operators: dict[int, Account] = {}
+
+
+def operator(db: Database) -> Account:
+    """Who the command line acts as when no ``--user`` is given: on a person's own PostgreSQL
+    login, that person (the server has said who they are); else the operator (``cli``), who
+    holds the database's own credentials and so an administrator's reach."""
+    from rmdesk.services.users import session_account
+
+    if id(db) not in _operators:
+        _operators[id(db)] = session_account(db.engine) or OPERATOR
+    return _operators[id(db)]
+
+
 def acting(db: Database, username: str) -> Account:
-    """Who a command acts for: the operator (``cli``), or the user named, with their reach."""
+    """Who a command acts for: the operator (``cli``), or the user named, with their reach.
+    On a person's own database login, only that person."""
     from rmdesk.services.users import UserError, account, user_id
 
+    own = operator(db)
+    if own is not OPERATOR:
+        if username in (OPERATOR.username, own.username):
+            return own
+        fail(
+            f"not allowed: this database login is {own.username}'s; it cannot act as {username}",
+            EXIT_NOT_ALLOWED,
+        )
     if username == OPERATOR.username:
         return OPERATOR
     try:
@@ -190,7 +213,7 @@ def init(db: Database, admin_name: str, admin_password: str | None) -> None:
         "no administrator yet: give --admin-password or RMDESK_ADMIN_PASSWORD",
     )
     try:
-        users.create_admin(db.engine, admin_name, password, who=OPERATOR)
+        users.create_admin(db.engine, admin_name, password, who=operator(db))
     except users.UserError as exc:
         fail(str(exc), EXIT_USAGE)
     click.echo(f"administrator {admin_name!r} created")
@@ -226,7 +249,7 @@ def demo(
     )
     bar = Bar(quiet)
     started = time.perf_counter()
-    result = build(db.engine, spec, progress=bar, who=OPERATOR)
+    result = build(db.engine, spec, progress=bar, who=operator(db))
     bar.close()
     _print_counts(result.counts, time.perf_counter() - started)
 
@@ -256,7 +279,9 @@ def import_(
 
     started = time.perf_counter()
     if check_only:
-        data = check_input(db.engine, kind, path, source=source, encoding=encoding, who=OPERATOR)
+        data = check_input(
+            db.engine, kind, path, source=source, encoding=encoding, who=operator(db)
+        )
         click.echo(
             f"{path}: no problems found; it would import "
             + ", ".join(f"{v:,} {k}" for k, v in data.counts().items() if v)
@@ -271,7 +296,7 @@ def import_(
         encoding=encoding,
         force=force,
         progress=bar,
-        who=OPERATOR,
+        who=operator(db),
     )
     bar.close()
     if result.skipped:
@@ -323,8 +348,8 @@ def export(
     try:
         if name in REPORTS and not raw:
             scope = Scope(
-                branch_id=users.branch_id(db.engine, branch, who=OPERATOR) if branch else None,
-                rm_id=users.user_id(db.engine, rm_name, who=OPERATOR) if rm_name else None,
+                branch_id=users.branch_id(db.engine, branch, who=operator(db)) if branch else None,
+                rm_id=users.user_id(db.engine, rm_name, who=operator(db)) if rm_name else None,
             )
             rows = export_report(
                 db.engine,
@@ -334,10 +359,10 @@ def export(
                 scope=scope,
                 period=period,
                 progress=bar,
-                who=OPERATOR,
+                who=operator(db),
             )
         else:
-            rows = export_table(db.engine, name, fmt, output, progress=bar, who=OPERATOR)
+            rows = export_table(db.engine, name, fmt, output, progress=bar, who=operator(db))
     except (ExportError, users.UserError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_USAGE)
     except OSError as exc:
@@ -400,7 +425,7 @@ def passwd(db: Database, username: str, password: str | None) -> None:
         password, f"new password for {username}", "give --password or RMDESK_NEW_PASSWORD"
     )
     try:
-        users.set_password(db.engine, username, new, who=OPERATOR)
+        users.set_password(db.engine, username, new, who=operator(db))
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no user" in str(exc) else EXIT_USAGE)
     click.echo(f"password of {username} set")

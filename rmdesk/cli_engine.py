@@ -20,10 +20,10 @@ from rmdesk.cli import (
     fail,
     guarded,
     main,
+    operator,
     with_db,
 )
 from rmdesk.db import Database
-from rmdesk.services.access import OPERATOR
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -66,7 +66,7 @@ def score(
             as_of=_date(as_of),
             today=_date(today),
             progress=bar,
-            who=OPERATOR,
+            who=operator(db),
         )
     except ScopeError as exc:
         fail(str(exc), EXIT_USAGE if "either" in str(exc) else EXIT_NOT_FOUND)
@@ -115,7 +115,7 @@ def explain(db: Database, client: str, language: str, as_of: dt.datetime | None)
     if found is None:
         fail(f"no client {client!r}", EXIT_NOT_FOUND)
     assert found is not None
-    b = client_breakdown(db.engine, found.id, when, who=OPERATOR)
+    b = client_breakdown(db.engine, found.id, when, who=operator(db))
     click.echo(f"{found.name} ({client}), {when}")
     for line in b.lines[language]:
         click.echo("  " + line)
@@ -152,7 +152,7 @@ def params_set(db: Database, assignments: tuple[str, ...]) -> None:
     try:
         updates = dict(parameters.parse_assignment(a) for a in assignments)
         with write_transaction(db.engine) as conn:
-            parameters.set_values(conn, updates, who=OPERATOR)
+            parameters.set_values(conn, updates, who=operator(db))
     except parameters.ParameterError as exc:
         fail(str(exc), EXIT_USAGE)
     click.echo("changed: " + ", ".join(sorted(updates)) + " (used from the next score or plan)")
@@ -171,7 +171,7 @@ def pricing_show(db: Database, code: str | None) -> None:
     """Every pricing version (of one product if CODE is given)."""
     from rmdesk.services.pricing import versions
 
-    frame = versions(db.engine, code, who=OPERATOR)
+    frame = versions(db.engine, code, who=operator(db))
     if frame.empty:
         fail(f"no pricing for {code!r}" if code else "no pricing", EXIT_NOT_FOUND)
     click.echo(frame.to_string(index=False))
@@ -204,7 +204,7 @@ def pricing_set(
             changes,
             valid_from=valid_from.date(),
             note=note,
-            who=OPERATOR,
+            who=operator(db),
         )
     except PricingError as exc:
         fail(str(exc), EXIT_NOT_FOUND if str(exc).startswith("no product") else EXIT_USAGE)

@@ -15,9 +15,18 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from rmdesk.cli import EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, acting, fail, guarded, main, with_db
+from rmdesk.cli import (
+    EXIT_ERROR,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    acting,
+    fail,
+    guarded,
+    main,
+    operator,
+    with_db,
+)
 from rmdesk.db import Database
-from rmdesk.services.access import OPERATOR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,7 +73,7 @@ def _user(db: Database, username: str) -> int:
     from rmdesk.services import users
 
     try:
-        found = users.user_id(db.engine, username, who=OPERATOR)
+        found = users.user_id(db.engine, username, who=operator(db))
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     return found
@@ -74,7 +83,7 @@ def _branch(db: Database, code: str) -> int:
     from rmdesk.services import users
 
     try:
-        found = users.branch_id(db.engine, code, who=OPERATOR)
+        found = users.branch_id(db.engine, code, who=operator(db))
     except users.UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     return found
@@ -179,11 +188,11 @@ def plan_propose(
                 start=first,
                 weeks=weeks,
                 params=params,
-                who=OPERATOR,
+                who=operator(db),
             )
             results = [(rm_id, rm_name, frame)]
         else:
-            results = plan_everyone(db.engine, start=first, weeks=weeks, who=OPERATOR)
+            results = plan_everyone(db.engine, start=first, weeks=weeks, who=operator(db))
     except PlanError as exc:
         fail(str(exc), EXIT_USAGE)
     if not results:
@@ -448,7 +457,7 @@ def plan_ics(
             end=last,
             language=language,
             include_proposed=include_proposed,
-            who=OPERATOR,
+            who=operator(db),
         )
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERROR)
@@ -478,7 +487,9 @@ def plan_overdue(
     day = _date(today) or dt.date.today()
     rm_id = _user(db, rm_name) if rm_name else None
     branch_id = _branch(db, branch) if branch else None
-    frame = overdue_contacts(db.engine, rm_id=rm_id, branch_id=branch_id, today=day, who=OPERATOR)
+    frame = overdue_contacts(
+        db.engine, rm_id=rm_id, branch_id=branch_id, today=day, who=operator(db)
+    )
     whose = rm_name or f"branch {branch}"
     if frame.empty:
         click.echo(f"no client of {whose} is overdue for contact on {day}")

@@ -22,7 +22,7 @@ from rmdesk.cli import (
     main,
     with_db,
 )
-from rmdesk.db import Database, is_sqlite, resolve_url
+from rmdesk.db import Database, is_sqlite, normalise_url, resolve_url
 from rmdesk.services.access import OPERATOR
 from rmdesk.settings import SettingsError, load, local_database_url
 
@@ -188,47 +188,114 @@ def pg_security() -> None:
 
 
 @pg_security.command(name="sql")
-def pg_security_sql() -> None:
-    """Print the set-up, for a DBA to read and run with psql."""
-    from rmdesk.services.row_security import statements
+@click.option("--database", "database", help="The database's name (default: that of --db).")
+@click.option("--schema", default="public", show_default=True, help="rmdesk's schema.")
+@click.option("--db", "db_url", metavar="URL", help="Database URL (for its name).")
+def pg_security_sql(database: str | None, schema: str, db_url: str | None) -> None:
+    """Print the set-up for one database, for a DBA to read and run with psql."""
+    from sqlalchemy import make_url
 
-    for sql in statements():
+    from rmdesk.services.row_security import Target, statements
+
+    if database is None:
+        if not db_url:
+            fail("say which database: --database NAME or --db URL", EXIT_USAGE)
+        database = make_url(normalise_url(str(db_url))).database
+        if not database:
+            fail(f"{db_url!r} names no database", EXIT_USAGE)
+    for sql in statements(Target(str(database), schema)):
         click.echo(sql + ";")
+
+
+def _postgresql(db: Database) -> None:
+    if db.is_sqlite:
+        fail("row-level security and logins are for a shared PostgreSQL database", EXIT_USAGE)
 
 
 @pg_security.command(name="apply")
 @with_db
 @guarded
 def pg_security_apply(db: Database) -> None:
-    """Apply (or bring up to date) the roles, functions, policies and grants."""
+    """Apply (or bring up to date) the groups, functions, rules, policies and grants."""
     from rmdesk.services import audit
-    from rmdesk.services.row_security import apply
+    from rmdesk.services.row_security import apply, target_of
 
-    if db.is_sqlite:
-        fail("row-level security is for a shared PostgreSQL database", EXIT_USAGE)
+    _postgresql(db)
     with db.engine.begin() as conn:
         done = apply(conn)
+        target = target_of(conn)
         audit.record(conn, OPERATOR, "pg_security.apply", None, None, {"statements": done})
-    click.echo(f"row-level security applied: {done} statements")
+    click.echo(
+        f"row-level security applied: {done} statements; "
+        f"groups {target.app_group} and {target.admin_group}"
+    )
 
 
 @pg_security.command(name="login")
 @with_db
 @click.argument("username")
+@click.option("--login", "login", help="The database login's name (default: USERNAME).")
 @click.option("--password", "ask", is_flag=True, help="Set the login's password (asked for).")
+@click.option("--force", is_flag=True, help="Take over an existing role, stripping its powers.")
 @guarded
-def pg_security_login(db: Database, username: str, ask: bool) -> None:
+def pg_security_login(
+    db: Database, username: str, login: str | None, ask: bool, force: bool
+) -> None:
     """Give the rmdesk user USERNAME a database login of their own, kept to their reach."""
     from rmdesk.services import audit
-    from rmdesk.services.row_security import add_login
+    from rmdesk.services.db_logins import DbLoginError, add_login
 
-    if db.is_sqlite:
-        fail("database logins are for a shared PostgreSQL database", EXIT_USAGE)
+    _postgresql(db)
     password = click.prompt("password", hide_input=True, confirmation_prompt=True) if ask else None
     try:
         with db.engine.begin() as conn:
-            role = add_login(conn, username, password)
-            audit.record(conn, OPERATOR, "pg_security.login", "users", username, {"role": role})
-    except ValueError as exc:
+            done = add_login(conn, username, login=login, password=password, force=force)
+            audit.record(
+                conn,
+                OPERATOR,
+                "pg_security.login",
+                "users",
+                username,
+                {"login": done.login, "role": done.role, "taken_away": done.taken_away},
+            )
+    except DbLoginError as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no rmdesk user" in str(exc) else EXIT_USAGE)
-    click.echo(f"{username}: database login ready ({role})")
+    for what in done.taken_away:
+        click.echo(f"taken away: {what}")
+    for what in done.left:
+        click.echo(f"could not take away (do it as a superuser): {what}", err=True)
+    state = "made" if done.created else "mapped"
+    click.echo(f"{username}: database login {done.login} {state} ({done.role})")
+
+
+@pg_security.command(name="remove")
+@with_db
+@click.argument("username")
+@guarded
+def pg_security_remove(db: Database, username: str) -> None:
+    """Unmap USERNAME's database login: it loses this database (the login stays, to drop)."""
+    from rmdesk.services import audit
+    from rmdesk.services.db_logins import remove_login
+
+    _postgresql(db)
+    with db.engine.begin() as conn:
+        login = remove_login(conn, username)
+        if login is not None:
+            audit.record(conn, OPERATOR, "pg_security.remove", "users", username, {"login": login})
+    if login is None:
+        fail(f"{username} has no database login here", EXIT_NOT_FOUND)
+    click.echo(f"{username}: login {login} no longer reaches this database")
+
+
+@pg_security.command(name="list")
+@with_db
+@guarded
+def pg_security_list(db: Database) -> None:
+    """The database logins and the rmdesk users they are."""
+    from rmdesk.services.db_logins import listing
+
+    _postgresql(db)
+    with db.engine.connect() as conn:
+        rows = listing(conn)
+    for login, username, role, active in rows:
+        click.echo(f"{login}\t{username}\t{role}\t{'active' if active else 'closed'}")

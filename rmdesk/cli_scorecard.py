@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, with_db
+from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, operator, with_db
 from rmdesk.cli_plan import _branch, _table, _user
 from rmdesk.db import Database
-from rmdesk.services.access import OPERATOR
 
 if TYPE_CHECKING:
     from rmdesk.services.scorecard import Period
@@ -83,7 +82,7 @@ def show(
         branch_id=_branch(db, branch) if branch else None,
         rm_id=_user(db, rm_name) if rm_name else None,
         today=today.date() if today else None,
-        who=OPERATOR,
+        who=operator(db),
     )
     if card.empty:
         fail("no active RM in that scope", EXIT_NOT_FOUND)
@@ -135,7 +134,10 @@ def weights_show(db: Database, branch: str | None, on: dt.datetime | None) -> No
     from rmdesk.services.scorecard import weights
 
     table = weights(
-        db.engine, _branch(db, branch) if branch else None, on.date() if on else None, who=OPERATOR
+        db.engine,
+        _branch(db, branch) if branch else None,
+        on.date() if on else None,
+        who=operator(db),
     )
     _table(
         ["kpi", "weight", "target", "penalty", "lower is better", "source", "from"],
@@ -184,7 +186,7 @@ def weights_set(
             penalty=penalty,
             branch_id=_branch(db, branch) if branch else None,
             valid_from=valid_from.date(),
-            who=OPERATOR,
+            who=operator(db),
         )
     except WeightError as exc:
         fail(str(exc), EXIT_USAGE)
@@ -221,7 +223,7 @@ def clients(
             _period(period),
             kpi,
             today=today.date() if today else None,
-            who=OPERATOR,
+            who=operator(db),
         )
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)

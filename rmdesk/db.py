@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 #: the newest migration's revision (a test checks it against Alembic's head). A database at this
 #: revision opens without loading Alembic at all, which saves a second at every start.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 ENV_URL = "RMDESK_DATABASE_URL"
 WRITE_OPTION = "rmdesk_writer"
 
@@ -115,14 +115,16 @@ def among(conn: Connection, column: ColumnElement[Any], ids: Iterable[int]) -> C
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction for a bulk writer: all of it is kept or none of it.
 
-    On SQLite the write lock is taken at BEGIN; on PostgreSQL an advisory lock keeps two bulk
-    writers (two imports, an import and a demo) from interleaving.
+    On SQLite the write lock is taken at BEGIN; on PostgreSQL writers take their turn on the
+    lock of the empty ``write_locks`` table (two imports, an import and a scoring run, an RM's
+    change and the nightly run never interleave). Unlike an advisory lock, which any login may
+    take and keep for as long as it stays connected, a table lock lasts one transaction.
     """
     with engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7310001)")
+                conn.exec_driver_sql("LOCK TABLE write_locks IN EXCLUSIVE MODE")
             yield conn
 
 
@@ -179,11 +181,38 @@ def backup_sqlite(engine: Engine, suffix: str) -> Path | None:
     return target
 
 
+def may_change_schema(engine: Engine) -> bool:
+    """Whether this login may migrate: always on SQLite; on PostgreSQL, the schema's owner
+    (it can create in the schema and write the version), never a person's own login."""
+    if is_sqlite(engine.url):
+        return True
+    with engine.connect() as conn:
+        return bool(
+            conn.exec_driver_sql(
+                "SELECT has_schema_privilege(current_schema(), 'CREATE') AND ("
+                " to_regclass('alembic_version') IS NULL"
+                " OR has_table_privilege('alembic_version', 'UPDATE'))"
+            ).scalar()
+        )
+
+
 def migrate(engine: Engine, revision: str = "head") -> Path | None:
-    """Bring the schema to ``revision``; a SQLite file is backed up first when anything changes."""
+    """Bring the schema to ``revision``; a SQLite file is backed up first when anything changes.
+
+    A login that may not change the schema (a person's own PostgreSQL login) never tries: if
+    the schema is behind, it says so and stops (``DatabaseError``).
+    """
     current = current_revision(engine)
     if revision == "head" and current == SCHEMA_HEAD:
         return None
+    if not may_change_schema(engine):
+        login = engine.url.username or "this login"
+        raise DatabaseError(
+            f"The database {redact(str(engine.url.render_as_string(hide_password=False)))} is "
+            f"at schema version {current or 'none (it is empty)'} and this rmdesk needs "
+            f"{SCHEMA_HEAD}. The login {login} may not change the schema: ask the database's "
+            "owner to run `rmdesk-cli init --db URL` with the owner's login, then start again."
+        )
     from alembic import command
 
     if revision == "head" and current == head_revision():
@@ -227,12 +256,17 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
     from sqlalchemy.exc import SQLAlchemyError
 
     url = normalise_url(url)
+    engine: Engine | None = None
     try:
         engine = make_engine(url)
         with engine.connect():
             pass
         backup = migrate(engine) if migrate_schema else None
-    except SQLAlchemyError as exc:
+    except (DatabaseError, SQLAlchemyError) as exc:
+        if engine is not None:  # nothing left open behind a refusal
+            engine.dispose()
+        if isinstance(exc, DatabaseError):
+            raise
         raise DatabaseError(
             f"Cannot open the database {redact(url)}: {exc.__class__.__name__}: "
             f"{str(exc.orig if hasattr(exc, 'orig') else exc).strip()}"

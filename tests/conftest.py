@@ -14,6 +14,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -205,3 +206,27 @@ def backend(request: pytest.FixtureRequest) -> str:
 def db_url(databases: Databases, backend: str) -> str:
     """A fresh, migrated, empty database on each backend."""
     return databases.new(backend)
+
+
+@pytest.fixture(scope="session")
+def secured(
+    tmp_path_factory: pytest.TempPathFactory, templates: dict[str, str], pg_admin_url: str | None
+) -> Iterator[Any]:
+    """One scored demo bank on PostgreSQL with row-level security and a login of its own for
+    six of its people (tests/secured_bank.py), shared by the tests that play them."""
+    from tests.secured_bank import bank_fixture
+
+    made = Databases(tmp_path_factory.mktemp("secured"), templates, pg_admin_url)
+    try:
+        yield from bank_fixture(made, pg_admin_url)
+    finally:
+        made.drop_all()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """How the attacks on the shared database ended, per role (docs/security.md quotes it)."""
+    from tests.secured_bank import TRIED, summary
+
+    if TRIED:
+        terminalreporter.write_sep("-", "attacks on PostgreSQL with each person's own login")
+        terminalreporter.write_line(summary())

@@ -1,23 +1,33 @@
 """The audit trail: who viewed, changed, printed, exported or imported what. Append-only.
 
-Each entry carries the hash of the one before it, so a row edited or deleted afterwards breaks
-the chain and ``verify_chain`` says where.
+Each entry carries a keyed hash (HMAC-SHA256) of its own content and of the entry before it,
+so an entry edited, added or deleted afterwards breaks the chain and ``verify_chain`` says
+where. On PostgreSQL the server writes every entry (``rmdesk_audit_append``, migration 0004):
+it takes the actor from the session's own login, assigns id and time, and extends the chain
+under a lock, with a key only the schema's owner can read; application logins cannot insert
+into the table at all. SQLite runs the same chain here, without the privilege split (whoever
+holds the file holds the key). docs/security.md says what this protects and what it does not.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, String, Text, cast, func, insert, select, text
+from sqlalchemy import type_coerce as _as
 
 from rmdesk.models import Base
 from rmdesk.services.access import ADMINS, Account, guarded, open_to
 
 _table = Base.metadata.tables["audit_log"]
+_keys = Base.metadata.tables["audit_keys"]
+#: the chain's current scheme (``audit_log.scheme``); None marks the unkeyed entries before it
+SCHEME = 2
 
 
 def _digest(
@@ -29,6 +39,7 @@ def _digest(
     entity_id: str | None,
     detail: dict[str, Any],
 ) -> str:
+    """The unkeyed SHA-256 of the entries written before the keyed chain (still checked)."""
     body = json.dumps(
         [prev, at.isoformat(), actor, action, entity, entity_id, detail],
         ensure_ascii=False,
@@ -38,20 +49,44 @@ def _digest(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def row_secured(conn: Connection) -> bool:
-    """Whether this PostgreSQL login is kept to its own rows (services/row_security.py);
-    asked once per database connection."""
-    if conn.dialect.name != "postgresql":
-        return False
-    key = "rmdeskrow_secured"
-    if key not in conn.info:
-        conn.info[key] = bool(
-            conn.exec_driver_sql(
-                "SELECT to_regprocedure('rmdesk_audit_tail()') IS NOT NULL"
-                " AND NOT has_column_privilege('users', 'password_hash', 'SELECT')"
-            ).scalar()
-        )
-    return bool(conn.info[key])
+def detail_text(detail: dict[str, Any] | None) -> str:
+    """An entry's detail as the exact JSON text that is stored and hashed."""
+    return json.dumps(
+        detail or {}, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
+    )
+
+
+def _field(value: str | None) -> str:
+    return "~" if value is None else f"{len(value)}:{value}"
+
+
+def message(
+    entry_id: int,
+    at: dt.datetime,
+    actor: str,
+    action: str,
+    entity: str | None,
+    entity_id: str | None,
+    detail: str,
+    login: str | None,
+    prev: str | None,
+) -> str:
+    """What the keyed hash covers: every field, length-prefixed so none can bleed into the
+    next; the same text as the server's ``rmdesk_audit_message``."""
+    when = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+    fields = (actor, action, entity, entity_id, detail, login, prev)
+    return "|".join(["v2", str(entry_id), when.strftime("%Y-%m-%dT%H:%M:%S"), *map(_field, fields)])
+
+
+def mac(key: bytes, text_: str) -> str:
+    return hmac.new(key, text_.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _key(conn: Connection) -> bytes:
+    secret = conn.execute(select(_keys.c.secret).order_by(_keys.c.id.desc()).limit(1)).scalar()
+    if secret is None:
+        raise RuntimeError("the audit chain has no key (the database was not migrated)")
+    return bytes.fromhex(secret)
 
 
 def record(
@@ -63,7 +98,8 @@ def record(
     detail: dict[str, Any] | None = None,
 ) -> None:
     """Add one entry in the caller's transaction, in the name of ``who`` (the person acting,
-    or the program itself as ``access.system``): nobody else's name can be written."""
+    or the program itself as ``access.system``): nobody else's name can be written. On a
+    person's own PostgreSQL login the server writes their name whatever is given."""
     _append(conn, who.username, action, entity, entity_id, detail)
 
 
@@ -81,41 +117,90 @@ def _append(
     entity_id: str | int | None,
     detail: dict[str, Any] | None,
 ) -> None:
-    if conn.dialect.name == "postgresql":  # one chain: writers take their turn
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7310002)")
-    if row_secured(conn):  # a login that may read only its own entries asks for the tail
-        prev = conn.exec_driver_sql("SELECT rmdesk_audit_tail()").scalar()
-    else:
-        prev = conn.execute(
-            select(_table.c.hash).order_by(_table.c.id.desc()).limit(1)
-        ).scalar_one_or_none()
-    at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    detail = detail or {}
+    body = detail_text(detail)
     eid = None if entity_id is None else str(entity_id)
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            text("SELECT rmdesk_audit_append(:actor, :action, :entity, :entity_id, :detail)"),
+            {"actor": actor, "action": action, "entity": entity, "entity_id": eid, "detail": body},
+        )
+        return
+    last = conn.execute(
+        select(_table.c.id, _table.c.hash).order_by(_table.c.id.desc()).limit(1)
+    ).first()
+    new_id, prev = (1, None) if last is None else (int(last.id) + 1, last.hash)
+    at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     conn.execute(
         insert(_table).values(
+            id=new_id,
             at=at,
             actor=actor,
             action=action,
             entity=entity,
             entity_id=eid,
-            detail=detail,
+            detail=_as(body, String),  # stored as the very text that was hashed
             prev_hash=prev,
-            hash=_digest(prev, at, actor, action, entity, eid, detail),
+            hash=mac(_key(conn), message(new_id, at, actor, action, entity, eid, body, None, prev)),
+            login=None,
+            scheme=SCHEME,
         )
     )
 
 
 def verify_chain(conn: Connection) -> int | None:
-    """The id of the first entry whose hash does not match, or None if the chain is whole."""
+    """The id of the first entry that does not match (edited, inserted, or its predecessor
+    deleted), or None if the chain is whole. On PostgreSQL the server checks the keyed hashes
+    (only the owner can read the key); the links and the older unkeyed entries are checked
+    here."""
+    t = _table
+    server = conn.dialect.name == "postgresql"
+    key = None if server else _key(conn)
     prev: str | None = None
-    for row in conn.execute(select(_table).order_by(_table.c.id)):
+    bad: int | None = None
+    rows = conn.execute(
+        select(
+            t.c.id,
+            t.c.at,
+            t.c.actor,
+            t.c.action,
+            t.c.entity,
+            t.c.entity_id,
+            t.c.detail,
+            cast(t.c.detail, Text).label("raw"),
+            t.c.prev_hash,
+            t.c.hash,
+            t.c.login,
+            t.c.scheme,
+        ).order_by(t.c.id)
+    )
+    for row in rows:
         at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)
-        expected = _digest(prev, at, row.actor, row.action, row.entity, row.entity_id, row.detail)
-        if row.prev_hash != prev or row.hash != expected:
-            return int(row.id)
+        if row.prev_hash != prev:
+            ok = False
+        elif row.scheme is None:
+            expected = _digest(
+                prev, at, row.actor, row.action, row.entity, row.entity_id, row.detail
+            )
+            ok = row.hash == expected
+        elif row.scheme == SCHEME:
+            ok = server or row.hash == mac(
+                key or b"",
+                message(
+                    int(row.id), at, row.actor, row.action, row.entity, row.entity_id, row.raw,
+                    row.login, prev,
+                ),
+            )  # fmt: skip
+        else:
+            ok = False
+        if not ok:
+            bad = int(row.id)
+            break
         prev = row.hash
-    return None
+    if server:
+        keyed = conn.execute(text("SELECT rmdesk_audit_check()")).scalar()
+        if keyed is not None and (bad is None or int(keyed) < bad):
+            bad = int(keyed)
+    return bad
 
 
 def anchor(conn: Connection) -> str | None:

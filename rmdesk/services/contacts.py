@@ -14,8 +14,9 @@ from sqlalchemy import Engine, insert, select
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Channel
-from rmdesk.services import audit, form_text
+from rmdesk.services import audit, form_text, parameters
 from rmdesk.services.access import Account, guarded, person_id
+from rmdesk.services.parameters import DEFAULTS
 
 T = Base.metadata.tables
 CHANNELS = tuple(c.value for c in Channel)
@@ -51,8 +52,13 @@ def _clean(text: str | None) -> str | None:
     return form_text.clean(text) or None
 
 
-def validate(contact: NewContact, *, now: dt.datetime | None = None) -> dt.datetime:
-    """Check every field; returns the contact's moment in UTC. Raises ``ContactError``."""
+def validate(
+    contact: NewContact, *, now: dt.datetime | None = None, backdate_days: int | None = None
+) -> dt.datetime:
+    """Check every field; returns the contact's moment in UTC. Raises ``ContactError``.
+
+    A contact is dated at most ``backdate_days`` back (the engine's parameter): a closed
+    period's scorecard is not changed after the fact."""
     channel = (contact.channel or "").strip()
     if not channel:
         raise ContactError(
@@ -73,6 +79,13 @@ def validate(contact: NewContact, *, now: dt.datetime | None = None) -> dt.datet
             "occurred_at",
             "联系时间：不能晚于现在（尚未发生的联系请安排走访计划）。",
             "Date and time: a contact cannot be in the future (plan a visit instead).",
+        )
+    days = DEFAULTS.backdate_days if backdate_days is None else backdate_days
+    if when < now - dt.timedelta(days=days):
+        raise ContactError(
+            "occurred_at",
+            f"联系时间：最多只能补记 {days} 天内的联系。",
+            f"Date and time: a contact can be recorded at most {days} days back.",
         )
     if not _clean(contact.purpose):
         raise ContactError(
@@ -114,9 +127,9 @@ def log_contact(
     who: Account,
 ) -> int:
     """Write the contact to the client's history; returns the new interaction's id."""
-    when = validate(contact, now=now)
     clients, contacts = T["clients"], T["interactions"]
     with write_transaction(engine) as conn:
+        when = validate(contact, now=now, backdate_days=parameters.load(conn).backdate_days)
         found = conn.execute(select(clients.c.id).where(clients.c.id == contact.client_id)).scalar()
         if found is None:
             raise ContactError(

@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from rmdesk.db import write_transaction
-from rmdesk.models import Base, Role
+from rmdesk.models import Base, Role, readable_columns
 from rmdesk.services import audit, form_text, frames, users
 from rmdesk.services.access import ADMINS, Account, open_to
 from rmdesk.services.passwords import hash_password
@@ -223,7 +223,7 @@ def _keeps_an_admin(conn: Connection, user_id: int) -> None:
 
 def _current(conn: Connection, user_id: int) -> Any:
     u = T["users"]
-    row = conn.execute(select(u).where(u.c.id == user_id)).first()
+    row = conn.execute(select(*readable_columns("users")).where(u.c.id == user_id)).first()
     if row is None:
         raise DirectoryError(
             "username", f"there is no user with id {user_id}", f"用户 {user_id} 不存在"

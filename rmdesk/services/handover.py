@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 
 from rmdesk.db import among, write_transaction
-from rmdesk.models import Base, Role, VisitStatus
+from rmdesk.models import Base, Role, VisitStatus, readable_columns
 from rmdesk.services import audit, frames
 from rmdesk.services.access import HEADS, SYSTEM_ID, Account, guarded
 from rmdesk.services.risk_flags import OPEN
@@ -109,7 +109,9 @@ def _ids(client_ids: Iterable[int]) -> list[int]:
 
 def _user(conn: Connection, **where: Any) -> Any:
     u, b = T["users"], T["branches"]
-    query = select(u, b.c.name.label("branch_name")).outerjoin(b, b.c.id == u.c.branch_id)
+    query = select(*readable_columns("users"), b.c.name.label("branch_name")).outerjoin(
+        b, b.c.id == u.c.branch_id
+    )
     for key, value in where.items():
         query = query.where(u.c[key] == value)
     return conn.execute(query).first()
@@ -331,6 +333,17 @@ def reassign(
             expected = int(row.version) if versions is None else versions.get(int(row.id))
             if expected is None:
                 expected = int(row.version)
+            # who holds the client from when (the scorecards' handover rule); written before the
+            # client moves, so the row names the RM the database still holds
+            conn.execute(
+                insert(T["client_handovers"]).values(
+                    client_id=int(row.id),
+                    from_rm_id=row.rm_id,
+                    to_rm_id=int(rm.id),
+                    effective_on=today,
+                    at=dt.datetime.now(dt.UTC),
+                )
+            )
             values: dict[str, Any] = {"rm_id": rm.id, "version": c.c.version + 1}
             if rm.branch_id is not None and rm.branch_id != row.branch_id:
                 values["branch_id"] = rm.branch_id  # an administrator's move across branches
@@ -355,13 +368,4 @@ def reassign(
                 detail["from_branch_id"] = row.branch_id
                 detail["to_branch_id"] = rm.branch_id
             audit.record(conn, who, "client.handover", "clients", int(row.id), detail)
-            conn.execute(  # who holds the client from when: the scorecards' handover rule
-                insert(T["client_handovers"]).values(
-                    client_id=int(row.id),
-                    from_rm_id=row.rm_id,
-                    to_rm_id=int(rm.id),
-                    effective_on=today,
-                    at=dt.datetime.now(dt.UTC),
-                )
-            )
     return Handover(tuple(int(r.id) for r in rows), tuple(int(i) for i in moving["id"].tolist()))

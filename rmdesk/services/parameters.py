@@ -79,6 +79,9 @@ class Parameters:
     holiday_country: str = "CN"
     # nightly scoring
     batch_size: int = 5_000
+    # what people record: a contact or a visit's completion can be dated at most this many
+    # days back, so a closed period's scorecard is not changed after the fact
+    backdate_days: int = 14
 
     def as_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -1,25 +1,42 @@
-"""Row-level security on a shared PostgreSQL database: the database itself keeps each RM to
-their own book, whatever SQL a connection sends.
+"""A shared PostgreSQL database that holds against its own users, whatever SQL they send.
 
-The schema's owner (the login that runs migrations, imports and scoring) is not limited. Every
-person who uses the app gets a login of their own, named like their rmdesk user and a member of
-``rmdesk_app`` (administrators also of ``rmdesk_admin``). For such a login the policies here let
-through only the rows of clients its user reaches: an RM's own clients, a branch head's branch,
-an administrator's bank. ``statements()`` is the whole set-up, which a DBA can read and run as
-it is (``rmdesk-cli pg-security sql``) or have run (``rmdesk-cli pg-security apply``);
-docs/security.md explains it.
+The schema's owner (the login that runs migrations, imports and the nightly scoring) is not
+limited. Every person who uses the app gets a login of their own, mapped to their rmdesk user
+by a row in ``db_logins`` that only the owner writes (``db_logins.py``), and a member of this
+database's two groups: ``<prefix>_app`` (everyone) and ``<prefix>_admin`` (administrators).
+The groups are named after the database, so a login of one bank's database is nothing in
+another's on the same server. ``statements()`` is the whole set-up, which a DBA can read and
+run (``rmdesk-cli pg-security sql``) or have run (``rmdesk-cli pg-security apply``):
+
+- who a session is comes from ``session_user`` through ``db_logins``, in functions that run
+  as the owner with their search path pinned (``pg_temp`` last) and every object named with
+  its schema (migration 0004); ``TEMP`` on the database and ``CREATE`` on the schema are taken
+  from ``PUBLIC``, so a session cannot shadow what those functions read;
+- row-level security keeps each login to the clients it reaches (an RM's own, a head's branch,
+  an administrator's bank) in every table of client data, its own audit entries and training;
+- grants: everyone reads; an RM's or head's login writes only the columns the app changes,
+  checked by the triggers of ``write_rules``; administrators write the bank's data and the
+  reference tables; nobody but the owner writes the audit trail (only through
+  ``rmdesk_audit_append``), reads its key or writes the login mapping;
+- a change of role or a closed account in rmdesk changes the login's groups in the same
+  transaction (a trigger on ``users``).
+
+docs/security.md explains each rule, what a login can still infer, and how it is tested.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
-from rmdesk.models import Base
+from rmdesk.models import Base, readable_columns
+from rmdesk.services import write_rules
 
-APP_ROLE = "rmdesk_app"
-ADMIN_ROLE = "rmdesk_admin"
+#: the groups of earlier versions, one pair for every database of a server: emptied here
+OLD_GROUPS = ("rmdesk_app", "rmdesk_admin")
 
 #: tables of client data and how each reaches its client (a column of its own or its parent)
 CLIENT_TABLES: dict[str, str] = {
@@ -38,168 +55,286 @@ CLIENT_TABLES: dict[str, str] = {
 }
 _PARENT = {"client_id": "clients", "holding_id": "holdings", "flag_id": "risk_flags"}
 
-#: what every app login may change (work on its clients); the rest it may only read
-APP_WRITES: dict[str, str] = {
-    "clients": "UPDATE",  # a branch head's handover
-    "client_handovers": "INSERT",
-    "interactions": "INSERT, UPDATE",
-    "visits": "INSERT, UPDATE, DELETE",
-    "risk_flags": "INSERT, UPDATE",
+#: what an RM's or a head's login may write (the triggers of write_rules say when): a table
+#: and its privileges, with the columns for UPDATE
+PERSON_WRITES: dict[str, str] = {
+    "interactions": "INSERT",
+    "visits": "INSERT, DELETE, UPDATE (status, planned_on, slot, purpose, reason, district, "
+    "outcome, notes, next_step, follow_up_on, user_id, version)",
+    "risk_flags": "UPDATE (status, updated_at, snoozed_until, reason, version)",
     "risk_flag_events": "INSERT",
-    "suggestions": "UPDATE",
+    "suggestions": "UPDATE (status, version)",
     "suggestion_outcomes": "INSERT",
-    "audit_log": "INSERT",
+    "clients": "UPDATE (rm_id, version)",
+    "client_handovers": "INSERT",
+    "write_locks": "UPDATE",  # to take its lock (LOCK TABLE); the table stays empty
 }
+#: tables nobody but the owner writes: the trail and its key, the logins, the schema version
+OWNER_ONLY = ("audit_log", "audit_keys", "db_logins", "alembic_version")
+#: tables no login but the owner reads at all
+SECRET = ("audit_keys", "db_logins")
 
-_NAME = re.compile(r"^[a-z_][a-z0-9_.\-]{0,62}$")
+#: functions every person's login may call (the rest run as triggers, or for the owner)
+PERSON_FUNCTIONS = (
+    "rmdesk_user_id()",
+    "rmdesk_user_role()",
+    "rmdesk_user_branch()",
+    "rmdesk_user_name()",
+    "rmdesk_audit_append(text, text, text, text, text)",
+)
+ADMIN_FUNCTIONS = ("rmdesk_audit_check()",)
+OWNER_FUNCTIONS = (
+    "rmdesk_hmac(bytea, text)",
+    "rmdesk_audit_message(bigint, timestamptz, text, text, text, text, text, text, text)",
+    "rmdesk_sync_login(text)",
+    "rmdesk_sync_user()",
+)
 
-
-def _functions() -> list[str]:
-    """Who the connection is for, read from ``session_user`` (which ``SET ROLE`` cannot change),
-    in functions that run as the owner so they may read ``users`` whole."""
-    me = "FROM users WHERE username = session_user AND active"
-    definer = "LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public"
-    return [
-        f"CREATE OR REPLACE FUNCTION rmdesk_user_id() RETURNS integer {definer} "
-        f"AS $$ SELECT id {me} $$",
-        f"CREATE OR REPLACE FUNCTION rmdesk_user_role() RETURNS text {definer} "
-        f"AS $$ SELECT role::text {me} $$",
-        f"CREATE OR REPLACE FUNCTION rmdesk_user_branch() RETURNS integer {definer} "
-        f"AS $$ SELECT branch_id {me} $$",
-        # the app's own password check for the login's user, and for no one else
-        "CREATE OR REPLACE FUNCTION rmdesk_password_hash(name text) RETURNS text "
-        f"{definer} AS $$ SELECT password_hash FROM users WHERE username = name "
-        "AND name = session_user $$",
-        # the audit chain's newest hash, for logins that may read only their own entries
-        "CREATE OR REPLACE FUNCTION rmdesk_audit_tail() RETURNS text "
-        f"{definer} AS $$ SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1 $$",
-    ]
-
-
-def _reach(rm: str, branch: str) -> str:
-    role = "(SELECT rmdesk_user_role())"
-    return (
-        f"({role} = 'admin'"
-        f" OR ({role} = 'branch_head' AND {branch} = (SELECT rmdesk_user_branch()))"
-        f" OR ({role} = 'rm' AND {rm} = (SELECT rmdesk_user_id())))"
-    )
+#: a person's login gives up a transaction left open this long (it may hold the audit lock)
+IDLE_TIMEOUT = "1min"
 
 
-def _policies() -> list[str]:
-    out: list[str] = []
-    for table, via in CLIENT_TABLES.items():
-        rule = (
-            _reach("rm_id", "branch_id")
-            if not via
-            else f"{via} IN (SELECT id FROM {_PARENT[via]})"  # the parent's policy applies
-        )
-        out += [
-            f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY",
-            f"DROP POLICY IF EXISTS rmdesk_reach ON {table}",
-            f"CREATE POLICY rmdesk_reach ON {table} USING ({rule}) WITH CHECK ({rule})",
-        ]
-    own = "actor = session_user OR (SELECT rmdesk_user_role()) = 'admin'"
-    out += [
-        "ALTER TABLE audit_log ENABLE ROW LEVEL SECURITY",
-        "DROP POLICY IF EXISTS rmdesk_read ON audit_log",
-        f"CREATE POLICY rmdesk_read ON audit_log FOR SELECT USING ({own})",
-        "DROP POLICY IF EXISTS rmdesk_add ON audit_log",
-        "CREATE POLICY rmdesk_add ON audit_log FOR INSERT WITH CHECK (true)",
-    ]
-    return out
+@dataclass(frozen=True)
+class Target:
+    """The database the set-up is for: its name, its schema and its groups."""
+
+    database: str
+    schema: str = "public"
+
+    @property
+    def prefix(self) -> str:
+        base = re.sub(r"[^a-z0-9_]", "_", self.database.lower())
+        name = f"rmdesk_{base}"
+        if base != self.database or len(name) > 48:  # unambiguous, and within 63 bytes
+            tag = hashlib.sha256(self.database.encode()).hexdigest()[:8]
+            name = f"rmdesk_{base[:30]}_{tag}"
+        return name
+
+    @property
+    def app_group(self) -> str:
+        return f"{self.prefix}_app"
+
+    @property
+    def admin_group(self) -> str:
+        return f"{self.prefix}_admin"
+
+    @property
+    def s(self) -> str:
+        return quote_ident(self.schema)
 
 
-def _grants() -> list[str]:
-    tables = sorted(Base.metadata.tables)
-    users = [c.name for c in Base.metadata.tables["users"].columns if c.name != "password_hash"]
-    out = [
-        f"REVOKE ALL ON {', '.join(tables)} FROM {APP_ROLE}, {ADMIN_ROLE}",
-        f"GRANT SELECT ON {', '.join(t for t in tables if t != 'users')} TO {APP_ROLE}",
-        f"GRANT SELECT ({', '.join(users)}) ON users TO {APP_ROLE}",
-        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {APP_ROLE}",
-    ]
-    out += [f"GRANT {what} ON {table} TO {APP_ROLE}" for table, what in APP_WRITES.items()]
-    admin_tables = ", ".join(t for t in tables if t != "audit_log")
-    out += [
-        f"GRANT INSERT, UPDATE, DELETE ON {admin_tables} TO {ADMIN_ROLE}",
-        f"GRANT UPDATE (password_hash) ON users TO {ADMIN_ROLE}",
-    ]
-    out += [
-        f"REVOKE ALL ON FUNCTION {f}() FROM PUBLIC"
-        for f in ("rmdesk_user_id", "rmdesk_user_role", "rmdesk_user_branch", "rmdesk_audit_tail")
-    ]
-    out.append("REVOKE ALL ON FUNCTION rmdesk_password_hash(text) FROM PUBLIC")
-    out += [
-        f"GRANT EXECUTE ON FUNCTION {f} TO {APP_ROLE}"
-        for f in (
-            "rmdesk_user_id()",
-            "rmdesk_user_role()",
-            "rmdesk_user_branch()",
-            "rmdesk_audit_tail()",
-            "rmdesk_password_hash(text)",
-        )
-    ]
-    return out
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def _roles() -> list[str]:
-    return [
-        "DO $$ BEGIN "
-        f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
-        f"CREATE ROLE {role} NOLOGIN; END IF; END $$"
-        for role in (APP_ROLE, ADMIN_ROLE)
-    ] + [f"GRANT {APP_ROLE} TO {ADMIN_ROLE}"]
-
-
-def statements() -> list[str]:
-    """The whole set-up, in order; running it again brings it up to date."""
-    return _roles() + _functions() + _policies() + _grants()
-
-
-def apply(conn: Connection) -> int:
-    """Run the set-up in ``conn``'s transaction (as the schema's owner); returns how many
-    statements ran."""
-    if conn.dialect.name != "postgresql":
-        raise ValueError("row-level security is a PostgreSQL feature; a local file has one user")
-    done = 0
-    for sql in statements():
-        conn.exec_driver_sql(sql)
-        done += 1
-    return done
-
-
-def login_statements(username: str, role: str, password: str | None = None) -> list[str]:
-    """Make (or update) the database login of the rmdesk user ``username``."""
-    if not _NAME.match(username):
-        raise ValueError(f"{username!r} cannot be a database login name")
-    quoted = '"' + username + '"'
-    groups = [APP_ROLE] + ([ADMIN_ROLE] if role == "admin" else [])
-    secret = "" if password is None else " PASSWORD " + _literal(password)
-    return [
-        "DO $$ BEGIN "
-        f"IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {_literal(username)}) THEN "
-        f"CREATE ROLE {quoted} LOGIN; END IF; END $$",
-        f"ALTER ROLE {quoted} LOGIN NOSUPERUSER NOBYPASSRLS{secret}",
-        *(f"GRANT {g} TO {quoted}" for g in groups),
-    ]
-
-
-def _literal(value: str) -> str:
+def literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def add_login(conn: Connection, username: str, password: str | None = None) -> str:
-    """Give the rmdesk user ``username`` a database login; returns its role in rmdesk."""
-    role = conn.execute(
-        text("SELECT role FROM users WHERE username = :u"), {"u": username}
-    ).scalar()
-    if role is None:
-        raise ValueError(f"no rmdesk user {username!r}")
-    powerful = conn.execute(
-        text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = :u"), {"u": username}
-    ).scalar()
-    if powerful:  # never demote (nor hand an app user) a superuser's login
-        raise ValueError(f"the database login {username!r} exists and is above row security")
-    for sql in login_statements(username, str(role), password):
-        conn.exec_driver_sql(sql)
-    return str(role)
+def run(conn: Connection, sql: str) -> None:
+    """One statement of the set-up, as written (no parameters: ``%`` is plpgsql's own)."""
+    conn.exec_driver_sql(sql.replace("%", "%%"))
+
+
+def target_of(conn: Connection) -> Target:
+    """The database ``conn`` is connected to, and its current schema."""
+    if conn.dialect.name != "postgresql":
+        raise ValueError("row-level security is a PostgreSQL feature; a local file has one user")
+    database, schema = conn.exec_driver_sql("SELECT current_database(), current_schema()").one()
+    return Target(str(database), str(schema))
+
+
+def _groups(t: Target) -> list[str]:
+    app, admin = quote_ident(t.app_group), quote_ident(t.admin_group)
+    made = [
+        "DO $$ BEGIN "
+        f"IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = {literal(g)}) THEN "
+        f"CREATE ROLE {quote_ident(g)} NOLOGIN; END IF; END $$"
+        for g in (t.app_group, t.admin_group)
+    ]
+    db = quote_ident(t.database)
+    olds = ", ".join(literal(g) for g in OLD_GROUPS)
+    return [
+        *made,
+        f"GRANT {app} TO {admin}",
+        # the database is this bank's: no login connects or makes temporary objects but its own
+        f"REVOKE CONNECT, TEMPORARY, CREATE ON DATABASE {db} FROM PUBLIC",
+        f"GRANT CONNECT ON DATABASE {db} TO {app}",
+        f"GRANT CONNECT, TEMPORARY ON DATABASE {db} TO CURRENT_USER",
+        f"REVOKE CREATE ON SCHEMA {t.s} FROM PUBLIC",
+        f"GRANT USAGE ON SCHEMA {t.s} TO {app}",
+        f"ALTER DEFAULT PRIVILEGES IN SCHEMA {t.s} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC",
+        # the groups every database shared before: nothing of this database is theirs any more
+        f"""DO $$ DECLARE g text; BEGIN
+  FOREACH g IN ARRAY ARRAY[{olds}] LOOP
+    IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = g) THEN
+      EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %s FROM %I', {literal(t.s)}, g);
+      EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %s FROM %I', {literal(t.s)}, g);
+      EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA %s FROM %I', {literal(t.s)}, g);
+      EXECUTE format('REVOKE ALL ON DATABASE %I FROM %I', {literal(t.database)}, g);
+    END IF;
+  END LOOP;
+END $$""",
+    ]
+
+
+def _reach(rm: str, branch: str, s: str) -> str:
+    role = f"(SELECT {s}.rmdesk_user_role())"
+    return (
+        f"({role} = 'admin'"
+        f" OR ({role} = 'branch_head' AND {branch} = (SELECT {s}.rmdesk_user_branch()))"
+        f" OR ({role} = 'rm' AND {rm} = (SELECT {s}.rmdesk_user_id())))"
+    )
+
+
+def _policies(t: Target) -> list[str]:
+    s = t.s
+    out: list[str] = []
+    for table, via in CLIENT_TABLES.items():
+        rule = (
+            _reach("rm_id", "branch_id", s)
+            if not via
+            else f"{via} IN (SELECT id FROM {s}.{_PARENT[via]})"  # the parent's policy applies
+        )
+        out += [
+            f"ALTER TABLE {s}.{table} ENABLE ROW LEVEL SECURITY",
+            f"DROP POLICY IF EXISTS rmdesk_reach ON {s}.{table}",
+            f"CREATE POLICY rmdesk_reach ON {s}.{table} USING ({rule}) WITH CHECK ({rule})",
+        ]
+    role = f"(SELECT {s}.rmdesk_user_role())"
+    own_entries = f"actor = (SELECT {s}.rmdesk_user_name()) OR {role} = 'admin'"
+    training = (
+        f"user_id = (SELECT {s}.rmdesk_user_id()) OR {role} = 'admin' OR ({role} = "
+        f"'branch_head' AND user_id IN (SELECT u.id FROM {s}.users u "
+        f"WHERE u.branch_id = (SELECT {s}.rmdesk_user_branch())))"
+    )
+    out += [
+        f"ALTER TABLE {s}.audit_log ENABLE ROW LEVEL SECURITY",
+        f"DROP POLICY IF EXISTS rmdesk_read ON {s}.audit_log",
+        f"DROP POLICY IF EXISTS rmdesk_add ON {s}.audit_log",  # an earlier version's
+        f"CREATE POLICY rmdesk_read ON {s}.audit_log FOR SELECT USING ({own_entries})",
+        f"ALTER TABLE {s}.training_points ENABLE ROW LEVEL SECURITY",
+        f"DROP POLICY IF EXISTS rmdesk_reach ON {s}.training_points",
+        f"CREATE POLICY rmdesk_reach ON {s}.training_points USING ({training})",
+    ]
+    return out
+
+
+def _tables() -> list[str]:
+    return sorted([*Base.metadata.tables, "alembic_version"])
+
+
+def _sequences(s: str, tables: list[str], group: str) -> str:
+    """USAGE on the id sequences of ``tables`` (read off the columns, whatever their names)."""
+    with_ids = [t for t in tables if "id" in Base.metadata.tables[t].columns]
+    names = ", ".join(literal(t) for t in with_ids)
+    return f"""DO $$ DECLARE t text; q text; BEGIN
+  FOREACH t IN ARRAY ARRAY[{names}] LOOP
+    q := pg_catalog.pg_get_serial_sequence(format('%I.%I', {literal(s)}, t), 'id');
+    IF q IS NOT NULL THEN
+      EXECUTE format('GRANT USAGE ON SEQUENCE %s TO %I', q, {literal(group)});
+    END IF;
+  END LOOP;
+END $$"""
+
+
+def _grants(t: Target) -> list[str]:
+    s, app, admin = t.s, quote_ident(t.app_group), quote_ident(t.admin_group)
+    tables = _tables()
+    listed = ", ".join(f"{s}.{x}" for x in tables)
+    readable = ", ".join(f"{s}.{x}" for x in tables if x not in (*SECRET, "users"))
+    users = [c.name for c in readable_columns("users")]
+    out = [
+        f"REVOKE ALL ON {listed} FROM {app}, {admin}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM {app}, {admin}",
+        f"GRANT SELECT ON {readable} TO {app}",
+        f"GRANT SELECT ({', '.join(users)}) ON {s}.users TO {app}",
+    ]
+    out += [f"GRANT {what} ON {s}.{table} TO {app}" for table, what in PERSON_WRITES.items()]
+    out.append(
+        _sequences(t.schema, sorted(p for p in PERSON_WRITES if p != "clients"), t.app_group)
+    )
+    data = [x for x in tables if x not in OWNER_ONLY]
+    out += [
+        f"GRANT INSERT, UPDATE, DELETE ON {', '.join(f'{s}.{x}' for x in data)} TO {admin}",
+        _sequences(t.schema, data, t.admin_group),
+    ]
+    every = (*PERSON_FUNCTIONS, *ADMIN_FUNCTIONS, *OWNER_FUNCTIONS, *write_rules.function_names())
+    out += [f"REVOKE ALL ON FUNCTION {s}.{f} FROM PUBLIC" for f in every]
+    out += [f"GRANT EXECUTE ON FUNCTION {s}.{f} TO {app}" for f in PERSON_FUNCTIONS]
+    out += [f"GRANT EXECUTE ON FUNCTION {s}.{f} TO {admin}" for f in ADMIN_FUNCTIONS]
+    return out
+
+
+def _sync(t: Target) -> list[str]:
+    """A login's groups follow its user: active or closed, administrator or not."""
+    s = t.s
+    pinned = f"SECURITY DEFINER SET search_path = pg_catalog, {s}, pg_temp"
+
+    def membership(group: str, wanted: str) -> str:
+        g = literal(group)
+        return f"""  IF {wanted} THEN
+    EXECUTE format('GRANT %I TO %I', {g}, p_login);
+  ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_auth_members m
+                JOIN pg_catalog.pg_roles r ON r.oid = m.roleid
+                JOIN pg_catalog.pg_roles l ON l.oid = m.member
+                WHERE r.rolname = {g} AND l.rolname = p_login) THEN
+    EXECUTE format('REVOKE %I FROM %I', {g}, p_login);
+  END IF;"""
+
+    return [
+        f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_sync_login(p_login text) RETURNS void
+LANGUAGE plpgsql {pinned} AS $$
+DECLARE v_role text; v_active boolean := false;
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_login) THEN RETURN; END IF;
+  SELECT u.role::text, u.active INTO v_role, v_active
+    FROM {s}.db_logins l JOIN {s}.users u ON u.id = l.user_id WHERE l.login = p_login;
+  v_active := coalesce(v_active, false);
+{membership(t.app_group, "v_active")}
+{membership(t.admin_group, "v_active AND v_role = 'admin'")}
+END $$""",
+        f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_sync_user() RETURNS trigger
+LANGUAGE plpgsql {pinned} AS $$
+DECLARE l text;
+BEGIN
+  FOR l IN SELECT d.login FROM {s}.db_logins d WHERE d.user_id = NEW.id LOOP
+    PERFORM {s}.rmdesk_sync_login(l);
+  END LOOP;
+  RETURN NULL;
+END $$""",
+        f"DROP TRIGGER IF EXISTS rmdesk_sync_user ON {s}.users",
+        f"CREATE TRIGGER rmdesk_sync_user AFTER UPDATE OF role, active ON {s}.users "
+        f"FOR EACH ROW EXECUTE FUNCTION {s}.rmdesk_sync_user()",
+    ]
+
+
+def statements(t: Target) -> list[str]:
+    """The whole set-up for the database ``t``, in order; running it again brings it up to
+    date (and its result is the same)."""
+    rules = write_rules.functions(t.s) + write_rules.triggers(t.s)
+    return _groups(t) + _sync(t) + rules + _policies(t) + _grants(t)
+
+
+def apply(conn: Connection) -> int:
+    """Run the set-up in ``conn``'s transaction (as the schema's owner, who needs CREATEROLE
+    or the groups' ADMIN OPTION); then bring every mapped login's groups up to date. Returns
+    how many statements ran."""
+    t = target_of(conn)
+    done = 0
+    for sql in statements(t):
+        run(conn, sql)
+        done += 1
+    for (login,) in conn.exec_driver_sql(f"SELECT login FROM {t.s}.db_logins").all():
+        conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_sync_login({literal(str(login))})")
+    return done
+
+
+def applied(conn: Connection) -> bool:
+    """Whether this database has the set-up (its groups exist)."""
+    t = target_of(conn)
+    found = conn.exec_driver_sql(
+        f"SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname IN "
+        f"({literal(t.app_group)}, {literal(t.admin_group)})"
+    ).scalar_one()
+    return int(found) == 2

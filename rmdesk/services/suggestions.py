@@ -26,6 +26,8 @@ from rmdesk.services.parameters import Parameters
 T = Base.metadata.tables
 sug_t, out_t = T["suggestions"], T["suggestion_outcomes"]
 OUTCOMES = ("pitched", "accepted", "declined", "not_now")
+#: a suggestion with one of these outcomes is settled: nothing more is recorded on it
+SETTLED = (SuggestionStatus.ACCEPTED, SuggestionStatus.DECLINED)
 
 
 class SuggestionError(ValueError):
@@ -207,7 +209,7 @@ def record_outcome(
             raise SuggestionError(
                 f"suggestion {suggestion_id} was changed by someone else; reload it and try again"
             )
-        if row.status in (SuggestionStatus.ACCEPTED, SuggestionStatus.DECLINED):
+        if row.status in SETTLED:
             raise SuggestionError(f"suggestion {suggestion_id} is already {row.status}")
         conn.execute(
             insert(out_t).values(

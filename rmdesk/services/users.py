@@ -70,7 +70,7 @@ def _store_password(engine: Engine, username: str, password: str, *, who: Accoun
 
 class PasswordChangeError(UserError):
     """A password change is refused; ``field`` is "current", "new" or "repeat" and ``code``
-    says why: "wrong", "locked", "short", "same" or "differ"."""
+    says why: "wrong", "locked", "short", "same", "differ" or "own_login"."""
 
     def __init__(self, message: str, field: str, code: str) -> None:
         super().__init__(message)
@@ -84,6 +84,13 @@ def change_password(
     """``who`` changes their own password. A wrong current password counts as a wrong log-in
     (so guessing it locks the account); the new one must follow the rule and differ."""
     username = who.username
+    if session_account(engine) is not None:
+        raise PasswordChangeError(
+            "this connection is your own database login: its password is changed with the "
+            "database (or the bank's directory), not in rmdesk",
+            "current",
+            "own_login",
+        )
     if repeat is not None and new != repeat:
         raise PasswordChangeError("the two new passwords differ", "repeat", "differ")
     try:
@@ -128,7 +135,8 @@ def branch_id(engine: Engine, code: str, *, who: Account) -> int:
 
 class LoginError(Exception):
     """The log-in is refused; ``reason`` says why: "wrong" (user name or password), "closed"
-    (the account), "locked" (too many wrong passwords, until ``until``), "empty"."""
+    (the account), "locked" (too many wrong passwords, until ``until``), "empty", or
+    "own_login" (the connection is a person's own database login: no rmdesk password)."""
 
     def __init__(self, message: str, reason: str = "wrong", until: dt.datetime | None = None):
         super().__init__(message)
@@ -171,9 +179,10 @@ def unlock(engine: Engine, username: str, *, who: Account) -> None:
         audit.record(conn, who, "unlock", "users", username)
 
 
-def _account_query(secured: bool = False) -> Any:
-    """The account's columns (and its password hash, unless the login may not read it)."""
-    hashed = [] if secured else [User.password_hash]
+def _account_query(with_hash: bool = False) -> Any:
+    """The account's columns (and its password hash, for the password log-in only: a
+    person's own database login may not read any hash)."""
+    hashed = [User.password_hash] if with_hash else []
     return select(
         User.id,
         User.username,
@@ -205,14 +214,16 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
     if not username:
         raise LoginError("enter a user name", "empty")
     now = dt.datetime.now(dt.UTC)
-    with engine.connect() as conn:
-        secured = audit.row_secured(conn)
-        row = conn.execute(_account_query(secured).where(User.username == username)).first()
-        stored = (
-            conn.execute(text("SELECT rmdesk_password_hash(:u)"), {"u": username}).scalar()
-            if secured  # a database login of its own reads only its own user's hash
-            else (row.password_hash if row is not None else None)
+    own = session_account(engine)
+    if own is not None:  # the server has said who this is: no second password
+        raise LoginError(
+            f"this connection is {own.username!r}'s own database login; "
+            "rmdesk does not ask for a password on it",
+            "own_login",
         )
+    with engine.connect() as conn:
+        row = conn.execute(_account_query(True).where(User.username == username)).first()
+        stored = row.password_hash if row is not None else None
         until = locked_until(conn, username, now)
     if until is not None:  # the password is not even checked: no guessing while locked
         with engine.begin() as conn:
@@ -237,9 +248,29 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
 def account(engine: Engine, user_id: int) -> Account:
     """The account with ``user_id`` (for tools and tests that act as a user)."""
     with engine.connect() as conn:
-        row = conn.execute(
-            _account_query(audit.row_secured(conn)).where(User.id == user_id)
-        ).first()
+        row = conn.execute(_account_query().where(User.id == user_id)).first()
     if row is None:
         raise UserError(f"no user with id {user_id}")
     return _account(row)
+
+
+def session_account(engine: Engine) -> Account | None:
+    """Who the database says this session is, on a person's own PostgreSQL login (mapped to
+    an active rmdesk user by ``rmdesk-cli pg-security login``); None on SQLite and on the
+    schema owner's or a shared login, where the rmdesk password says who is at the desk."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT rmdesk_user_id()")).scalar()
+        if found is None:
+            return None
+        row = conn.execute(_account_query().where(User.id == int(found))).first()
+    return None if row is None else _account(row)
+
+
+def open_session(engine: Engine, own: Account) -> Account:
+    """Start the session of the person the database authenticated (``session_account``):
+    the log-in is recorded in the audit trail as any other, in their name."""
+    with engine.begin() as conn:
+        audit.record(conn, own, "login", "users", own.username)
+    return own

@@ -15,9 +15,10 @@ from sqlalchemy import Connection, Engine, Row, func, insert, select, update
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Channel, VisitStatus
-from rmdesk.services import audit
+from rmdesk.services import audit, parameters
 from rmdesk.services import visit_calendar as words
 from rmdesk.services.access import ADMINS, Account, guarded, open_to, person_id
+from rmdesk.services.contacts import CLOCK_SLACK
 from rmdesk.services.visit_calendar import reason_json
 
 if TYPE_CHECKING:
@@ -41,13 +42,20 @@ class Completion:
     follow_up_visit_id: int | None
 
 
-_ALLOWED = {
-    "accepted": {VisitStatus.PROPOSED},
-    "moved": {VisitStatus.PROPOSED, VisitStatus.PLANNED},
-    "cancelled": {VisitStatus.PROPOSED, VisitStatus.PLANNED},
+#: what a person can do to a visit: the statuses it may be in, and the status it then has.
+#: The one table of these rules: PostgreSQL's write rules for RMs' and heads' own logins are
+#: made from it (services/write_rules.py).
+TRANSITIONS: dict[str, tuple[frozenset[VisitStatus], VisitStatus]] = {
+    "accepted": (frozenset({VisitStatus.PROPOSED}), VisitStatus.PLANNED),
+    "moved": (frozenset({VisitStatus.PROPOSED, VisitStatus.PLANNED}), VisitStatus.PLANNED),
+    "cancelled": (frozenset({VisitStatus.PROPOSED, VisitStatus.PLANNED}), VisitStatus.CANCELLED),
     # A missed visit can still be recorded as done: the RM went, and logs it a day late.
-    "completed": {VisitStatus.PROPOSED, VisitStatus.PLANNED, VisitStatus.MISSED},
+    "completed": (
+        frozenset({VisitStatus.PROPOSED, VisitStatus.PLANNED, VisitStatus.MISSED}),
+        VisitStatus.DONE,
+    ),
 }
+_ALLOWED = {verb: before for verb, (before, _after) in TRANSITIONS.items()}
 
 
 def _stale(visit_id: int, current: int, version: int) -> PlanError:
@@ -174,20 +182,29 @@ def complete(
     next_step: str | None = None,
     follow_up_on: dt.date | None = None,
     at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
     who: Account,
 ) -> Completion:
     """Record a visit as done: the visit, a 'visit' interaction in the contact history and,
     when ``follow_up_on`` is given, a planned follow-up visit on that day.
 
-    ``at`` is when the visit took place (now if not given; a time without a zone is local).
+    ``at`` is when the visit took place (``now`` if not given; a time without a zone is
+    local): not in the future, and at most the ``backdate_days`` parameter back. A follow-up
+    is planned for today or later.
     """
-    when = (at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
-    if follow_up_on is not None and follow_up_on < when.astimezone().date():
-        raise PlanError(f"The follow-up date {follow_up_on} is before the visit itself.")
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    when = (at or now).astimezone(dt.UTC)
+    if when > now + CLOCK_SLACK:
+        raise PlanError("A visit cannot be recorded as done before it took place.")
+    if follow_up_on is not None and follow_up_on < now.astimezone().date():
+        raise PlanError(f"The follow-up date {follow_up_on} is in the past.")
     if not outcome.strip():
         raise PlanError("Give the visit's outcome.")
     visits, contacts, clients = T["visits"], T["interactions"], T["clients"]
     with write_transaction(engine) as conn:
+        days = parameters.load(conn).backdate_days
+        if when < now - dt.timedelta(days=days):
+            raise PlanError(f"A visit can be recorded as done at most {days} days back.")
         row = _claim(conn, visit_id, version, "completed")
         new = _save(
             conn,

@@ -26,6 +26,9 @@ class ViewContext:
     language: str = "zh_CN"
     #: the day the views plan from (fixed in tests)
     today: dt.date = field(default_factory=dt.date.today)
+    #: the session is a person's own PostgreSQL login: the database, not rmdesk, holds the
+    #: password, and the database keeps the writes to what the person's role allows
+    own_login: bool = False
 
     @property
     def zh(self) -> bool:

@@ -222,8 +222,13 @@ class MainWindow(QMainWindow):
             file.addAction(self.day_pack_action)
         file.addSeparator()
         self.password_action = self._action(self.tr("Change password…"), self.change_password)
+        # on a person's own database login the database holds the password (or the bank's
+        # directory does): there is no rmdesk password to change, and logging out quits
+        self.password_action.setVisible(not self.ctx.own_login)
         file.addAction(self.password_action)
-        file.addAction(self._action(self.tr("Log out"), self.logout_requested.emit, "Ctrl+Shift+L"))
+        logout = self._action(self.tr("Log out"), self.logout_requested.emit, "Ctrl+Shift+L")
+        logout.setVisible(not self.ctx.own_login)
+        file.addAction(logout)
         file.addAction(self._action(self.tr("Quit"), self.close, "Ctrl+Q"))
         view = bar.addMenu(self.tr("&View"))
         view.addAction(self._action(self.tr("Refresh"), self.refresh, "F5"))
@@ -245,6 +250,9 @@ class MainWindow(QMainWindow):
             language.addAction(action)
         tools = bar.addMenu(self.tr("&Tools"))
         self.score_action = self._action(self.tr("Score now"), self.score_now, "Ctrl+Shift+R")
+        # scoring writes scores, flags and suggestions: on a person's own database login only
+        # an administrator may (the database refuses it to RMs and heads, docs/security.md)
+        self.score_action.setVisible(self.ctx.user.is_admin or not self.ctx.own_login)
         tools.addAction(self.score_action)
         help_ = bar.addMenu(self.tr("&Help"))
         help_.addAction(self._action(self.tr("Keyboard shortcuts"), self.show_shortcuts, "F1"))

@@ -244,6 +244,7 @@ class PlannerActions(QObject):
                 next_step=values.next_step,
                 follow_up_on=values.follow_up_on,
                 at=at,
+                now=dt.datetime.combine(self.ctx.today, now.timetz()),
                 who=self.ctx.user,
             ),
             done,

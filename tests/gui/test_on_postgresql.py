@@ -20,6 +20,7 @@ from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
 from tests.conftest import Databases
 from tests.gui.conftest import AS_OF, TODAY
+from tests.secured_bank import Bank
 
 
 @pytest.fixture(scope="module")
@@ -114,3 +115,35 @@ def test_printing_on_postgresql(
             select(func.count()).where(AuditEntry.action == "print")
         ).scalar_one()
     assert printed >= 2
+
+
+def test_an_rms_own_login_opens_on_the_book_with_no_second_password(
+    qtbot: QtBot, qapp: QApplication, secured: Bank
+) -> None:
+    """On a person's own database login the server has said who this is: the app opens on the
+    RM's book at once, in Chinese, with nothing offered that the database would refuse."""
+    db = open_database(secured.login_url(secured.rm))
+    try:
+        shell = Shell(qapp, ImmediateRunner(), Settings(), "zh_CN", store_settings=lambda _s: None)
+        dialog = shell.show_login()
+        qtbot.addWidget(dialog)
+        shell.database_ready(db)
+        window = shell.window
+        assert window is not None and shell.own_login and window.ctx.own_login
+        qtbot.addWidget(window)
+        assert not dialog.isVisible() and window.ctx.user.username == secured.rm
+        mine = secured.owner(
+            f"SELECT count(*) FROM clients WHERE rm_id = {secured.ids[secured.rm]}"
+        )
+        assert window.book.model.rowCount() == mine > 0
+        assert not window.password_action.isVisible() and not window.score_action.isVisible()
+        window.close()
+    finally:
+        db.dispose()
+    with secured.engine.connect() as conn:
+        last = conn.execute(
+            select(AuditEntry.actor, AuditEntry.login)
+            .where(AuditEntry.action == "login")
+            .order_by(AuditEntry.id.desc())
+        ).first()
+    assert last is not None and tuple(last) == (secured.rm, secured.logins[secured.rm])

@@ -38,6 +38,8 @@ NOT_ENTRY_POINTS = {
     "rmdesk.services.users.has_admin": "asked before anyone logs in (is there an administrator?)",
     "rmdesk.services.users.authenticate": "logging in is how ``who`` comes to be",
     "rmdesk.services.users.account": "the account of the user who has just logged in",
+    "rmdesk.services.users.session_account": "the database says who its session is",
+    "rmdesk.services.users.open_session": "the session the database authenticated begins",
 }
 
 #: entry points about no client, RM or branch that every role may call, and why that is safe

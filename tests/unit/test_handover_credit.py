@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from rmdesk.db import make_engine, migrate, open_database
 from rmdesk.models import Base, Client, ClientHandover
@@ -112,6 +113,22 @@ def test_a_handover_is_counted_fairly_on_both_rms_scorecards(engine: Engine) -> 
     )
 
 
+def _entry_before_0004(
+    conn: Connection, action: str, entity: str, entity_id: int, detail: dict[str, Any]
+) -> None:
+    """An audit entry as rmdesk wrote it before the keyed chain (an unkeyed SHA-256)."""
+    log = T["audit_log"]
+    prev = conn.execute(select(log.c.hash).order_by(log.c.id.desc()).limit(1)).scalar()
+    at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    digest = audit._digest(prev, at, "head1", action, entity, str(entity_id), detail)
+    conn.execute(
+        insert(log).values(
+            at=at, actor="head1", action=action, entity=entity, entity_id=str(entity_id),
+            detail=detail, prev_hash=prev, hash=digest,
+        )
+    )  # fmt: skip
+
+
 def test_handovers_made_before_the_history_table_are_read_from_the_audit_trail(
     databases: Databases, backend: str
 ) -> None:
@@ -134,9 +151,11 @@ def test_handovers_made_before_the_history_table_are_read_from_the_audit_trail(
             )
         ).inserted_primary_key[0]
         detail = {"from_rm_id": ids[0], "to_rm_id": ids[1], "reason": "test"}
-        audit.record(conn, system("head1"), "client.handover", "clients", client, detail)
-        audit.record(conn, system("head1"), "client.handover", "clients", client, {"reason": "old"})
+        _entry_before_0004(conn, "client.handover", "clients", client, detail)
+        _entry_before_0004(conn, "client.handover", "clients", client, {"reason": "old"})
     migrate(engine)
+    with engine.begin() as conn:  # the keyed chain carries on from the unkeyed one
+        audit.record(conn, system("head1"), "view", "clients", client)
     with engine.connect() as conn:
         rows = conn.execute(
             select(ClientHandover.client_id, ClientHandover.from_rm_id, ClientHandover.to_rm_id)

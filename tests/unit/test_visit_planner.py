@@ -574,6 +574,7 @@ def test_accept_move_cancel_complete_and_missed(bank: Bank) -> None:
         next_step="送理财资料",
         follow_up_on=D(2026, 10, 12),
         at=at,
+        now=at + dt.timedelta(hours=2),  # recorded the same afternoon
         who=account(bank.engine, bank.rm),
     )
     assert done.version == 3 and done.follow_up_visit_id is not None

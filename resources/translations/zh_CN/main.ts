@@ -8,6 +8,10 @@
             <translation>打开数据库</translation>
         </message>
         <message>
+            <source>Opening your session</source>
+            <translation>正在进入您的工作台</translation>
+        </message>
+        <message>
             <source>Database password</source>
             <translation>数据库密码</translation>
         </message>

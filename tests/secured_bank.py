@@ -1,0 +1,177 @@
+"""A scored demo bank on PostgreSQL with row-level security applied and real logins for its
+people, for the tests that play them with plain SQL (test_row_security, test_hostile_logins).
+
+Logins are server-wide, so each is named after the test database (``<db>_<user>``) and all of
+them, with the database's groups, are dropped when the session ends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from sqlalchemy import Engine, create_engine, select
+from sqlalchemy.engine import make_url
+
+from rmdesk.db import open_database
+from rmdesk.models import Client, Role, Suggestion, User
+from rmdesk.services import db_logins, row_security
+from rmdesk.services.access import OPERATOR
+from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.scoring import score
+from rmdesk.services.suggestions import record_outcome
+from rmdesk.services.users import account
+from rmdesk.services.visit_planner import propose_plan
+
+TODAY = dt.date.today()  # the server's triggers check dates against its own today
+AS_OF = TODAY.replace(day=1) - dt.timedelta(days=1)
+
+#: every attack tried by a test, as (role, what, outcome): for docs/security.md's figures
+TRIED: list[tuple[str, str, str]] = []
+
+
+@dataclass
+class Bank:
+    url: str  # the owner's
+    engine: Engine
+    database: str
+    ids: dict[str, int]
+    logins: dict[str, str] = field(default_factory=dict)
+    # the people: an RM, another RM of the same branch, an RM of another branch, the RM's
+    # branch head, another branch's head, an administrator
+    rm: str = ""
+    peer: str = ""
+    other_rm: str = ""
+    head: str = ""
+    other_head: str = ""
+    admin: str = ""
+
+    def login_url(self, username: str, driver: str = "postgresql+psycopg") -> str:
+        url = make_url(self.url).set(
+            drivername=driver, username=self.logins[username], password=None
+        )
+        return url.render_as_string(hide_password=False)
+
+    def engine_of(self, username: str) -> Engine:
+        return create_engine(self.login_url(username))
+
+    def sql(self, username: str, *statements: str) -> list[tuple[Any, ...]]:
+        """Statements sent by ``username``'s own login in one transaction; the last one's rows."""
+        rows: list[tuple[Any, ...]] = []
+        conn = psycopg.connect(self.login_url(username, "postgresql"))
+        try:  # not `with`: a rule checked at commit raises there, and the connection must close
+            for sql in statements:
+                cursor = conn.execute(sql)  # type: ignore[arg-type]  # plain SQL, as typed
+                rows = list(cursor.fetchall()) if cursor.description else []
+            conn.commit()
+        finally:
+            conn.close()
+        return rows
+
+    def owner(self, sql: str, **params: Any) -> Any:
+        """What the owner reads (one value)."""
+        from sqlalchemy import text
+
+        with self.engine.connect() as conn:
+            return conn.execute(text(sql), params).scalar()
+
+    def refused(self, role: str, what: str, username: str, *statements: str) -> psycopg.Error:
+        """The statements, sent by ``username``, must fail (and so leave nothing)."""
+        try:
+            self.sql(username, *statements)
+        except psycopg.Error as exc:
+            TRIED.append((role, what, "refused"))
+            return exc
+        TRIED.append((role, what, "NOT REFUSED"))
+        raise AssertionError(f"{role}: {what}: PostgreSQL let it through")
+
+    def harmless(self, role: str, what: str) -> None:
+        """An attack the server let run but which changed nothing for anyone else (checked by
+        the caller before calling this)."""
+        TRIED.append((role, what, "no effect"))
+
+
+def make_bank(owner_url: str) -> Bank:
+    db = open_database(owner_url)
+    engine = db.engine
+    build(engine, DemoSpec(clients=300, as_of=AS_OF), who=OPERATOR)
+    score(engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
+    with engine.connect() as conn:
+        people = conn.execute(
+            select(User.id, User.username, User.role, User.branch_id).order_by(User.id)
+        ).all()
+    ids = {p.username: int(p.id) for p in people}
+    rms = [p for p in people if p.role == Role.RM]
+    rm = rms[0]
+    peer = next(p for p in rms if p.branch_id == rm.branch_id and p.id != rm.id)
+    other = next(p for p in rms if p.branch_id != rm.branch_id)
+    heads = {p.branch_id: p for p in people if p.role == Role.BRANCH_HEAD}
+    admin = next(p for p in people if p.role == Role.ADMIN)
+    for person in (rm, peer, other):
+        propose_plan(engine, person.id, start=TODAY, weeks=2, who=OPERATOR)
+    with engine.connect() as conn:  # an outcome another RM recorded, for the RM not to see
+        theirs = conn.execute(
+            select(Suggestion.id)
+            .join(Client, Client.id == Suggestion.client_id)
+            .where(Client.rm_id == other.id)
+            .limit(1)
+        ).scalar_one()
+    record_outcome(engine, theirs, "pitched", who=account(engine, other.id))
+    database = str(make_url(owner_url).database)
+    bank = Bank(
+        owner_url,
+        engine,
+        database,
+        ids,
+        rm=rm.username,
+        peer=peer.username,
+        other_rm=other.username,
+        head=heads[rm.branch_id].username,
+        other_head=heads[other.branch_id].username,
+        admin=admin.username,
+    )
+    with engine.begin() as conn:
+        row_security.apply(conn)
+        for name in (bank.rm, bank.peer, bank.other_rm, bank.head, bank.other_head, bank.admin):
+            login = f"{database}_{name}"[:63]
+            db_logins.add_login(conn, name, login=login)
+            bank.logins[name] = login
+    return bank
+
+
+def drop_bank(bank: Bank, admin_url: str) -> None:
+    """Drop the logins and groups this bank made (they live on the server, not the database)."""
+    target = row_security.Target(bank.database)
+    roles = [*bank.logins.values(), target.admin_group, target.app_group]
+    bank.engine.dispose()
+    with psycopg.connect(bank.url.replace("+psycopg", ""), autocommit=True) as conn:
+        names = ", ".join(f'"{r}"' for r in roles)
+        conn.execute(f"DROP OWNED BY {names}")  # type: ignore[arg-type]  # names made here
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for role in roles:
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')  # type: ignore[arg-type]
+
+
+def summary() -> str:
+    """Attacks tried and how they ended, per role."""
+    counts: Counter[tuple[str, str]] = Counter((role, outcome) for role, _w, outcome in TRIED)
+    roles = sorted({role for role, _w, _o in TRIED})
+    lines = [f"{'role':<14} tried  refused  no effect  NOT REFUSED"]
+    for role in roles:
+        tried = sum(n for (r, _o), n in counts.items() if r == role)
+        lines.append(
+            f"{role:<14} {tried:>5}  {counts[(role, 'refused')]:>7}  "
+            f"{counts[(role, 'no effect')]:>9}  {counts[(role, 'NOT REFUSED')]:>11}"
+        )
+    return "\n".join(lines)
+
+
+def bank_fixture(databases: Any, admin_url: str | None) -> Iterator[Bank]:
+    bank = make_bank(databases.new("postgresql"))
+    yield bank
+    assert admin_url is not None
+    drop_bank(bank, admin_url)
