@@ -27,7 +27,7 @@ import click
 from rmdesk import __version__, secrets
 from rmdesk.db import Database, DatabaseError, open_database, resolve_url
 from rmdesk.services.access import OPERATOR, Account
-from rmdesk.settings import SettingsError, load, local_database_url
+from rmdesk.settings import SettingsError, config_path, load, local_database_url
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_DATABASE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4, 5
 EXIT_NOT_ALLOWED = 6
@@ -93,10 +93,12 @@ def with_db(func: F) -> F:
             settings = load()
         except SettingsError as exc:
             fail(str(exc), EXIT_ERROR)
-        url = resolve_url(db_url, settings.database_url or None, local_database_url)
         try:
+            url = resolve_url(
+                db_url, settings.database_url, local_database_url, settings_file=config_path()
+            )
             db = open_database(secrets.recall(url))  # a kept password from the keyring
-        except DatabaseError as exc:
+        except DatabaseError as exc:  # BadUrl too: a malformed URL, named with where it came from
             fail(str(exc), EXIT_DATABASE)
         try:
             return func(*args, db=db, **kwargs)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -107,3 +108,24 @@ def test_passwd_sets_a_password_an_imported_rm_can_log_in_with(db_url: str) -> N
 def test_the_database_can_come_from_the_environment(db_url: str) -> None:
     code, out, _ = run("info", env={"RMDESK_DATABASE_URL": db_url})
     assert code == EXIT_OK and "schema version" in out
+
+
+def test_a_malformed_url_exits_4_naming_where_it_came_from(tmp_path: Path) -> None:
+    """--db, RMDESK_DATABASE_URL and the settings file: one message, the password hidden."""
+    bad = "postgresql://a:s3cret@host:notaport/x"
+    for args, env, where in [
+        (["--db", bad], None, "given by --db"),
+        (["--db", ""], None, "given by --db is empty"),
+        ([], {"RMDESK_DATABASE_URL": "postgresql://[::1"}, "in RMDESK_DATABASE_URL"),
+        (["--db", str(tmp_path)], None, "is a folder"),
+        (["--db", "mysql://u:s3cret@h/db"], None, "names 'mysql'"),
+    ]:
+        code, _, err = run("info", *args, env=env)
+        assert code == EXIT_DATABASE and where in err and "s3cret" not in err, err
+        assert err.count("\n") == 1 and "Traceback" not in err
+    settings = Path(os.environ["RMDESK_HOME"]) / "settings.toml"
+    settings.write_text(f'schema_version = 2\ndatabase_url = "{bad}"\n')
+    for command in (["info"], ["restore", str(tmp_path / "x.bak")]):
+        code, _, err = run(*command)
+        assert code == EXIT_DATABASE and f"in the settings file {settings} (" in err, err
+        assert "notaport" in err and "s3cret" not in err
