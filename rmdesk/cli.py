@@ -220,15 +220,24 @@ def init(db: Database, admin_name: str, admin_password: str | None) -> None:
 def demo(
     db: Database, clients: int, seed: int, language: str, as_of: dt.datetime | None, quiet: bool
 ) -> None:
-    """Fill the database with the demo bank (deterministic for a seed and date)."""
-    from rmdesk.services.demo_bank import DemoSpec, build
+    """Fill an empty database with the demo bank (deterministic for a seed and date).
+
+    A database that holds any user or client is refused (exit 3): the demo users' password
+    is published.
+    """
+    from rmdesk.services.demo_bank import DemoSpec, NotEmpty, build
 
     spec = DemoSpec(
         clients=clients, seed=seed, language=language, as_of=as_of.date() if as_of else None
     )
     bar = Bar(quiet)
     started = time.perf_counter()
-    result = build(db.engine, spec, progress=bar, who=OPERATOR)
+    try:
+        result = build(db.engine, spec, empty_only=True, progress=bar, who=OPERATOR)
+    except NotEmpty as exc:
+        fail(
+            f"{exc}; give --db a new file or an empty database. Nothing was written", EXIT_REJECTED
+        )
     bar.close()
     _print_counts(result.counts, time.perf_counter() - started)
 

@@ -41,6 +41,8 @@ def test_init_without_a_password_in_a_script_is_a_usage_error(db_url: str) -> No
 def test_demo_then_info_shows_the_counts(db_url: str) -> None:
     code, out, _ = run("demo", "--db", db_url, "--clients", "400", "--as-of", "2026-10-31")
     assert code == EXIT_OK and "400 clients" in out
+    code, _, err = run("demo", "--db", db_url, "--clients", "50", "--as-of", "2026-10-31")
+    assert code == EXIT_REJECTED and "already holds 36 users and 400 clients" in err
     code, out, _ = run("info", "--db", db_url, "--json")
     info = json.loads(out)
     assert info["counts"]["clients"] == 400 and info["schema_version"] == info["schema_head"]
@@ -129,3 +131,13 @@ def test_a_malformed_url_exits_4_naming_where_it_came_from(tmp_path: Path) -> No
         code, _, err = run(*command)
         assert code == EXIT_DATABASE and f"in the settings file {settings} (" in err, err
         assert "notaport" in err and "s3cret" not in err
+
+
+def test_demo_refuses_a_database_that_holds_anyone(db_url: str) -> None:
+    """The demo users' password is published: they never join a database in use."""
+    code, _, _ = run("init", "--db", db_url, "--admin-password", "correct-horse")
+    assert code == EXIT_OK
+    code, _, err = run("demo", "--db", db_url, "--clients", "50", "--quiet")
+    assert code == EXIT_REJECTED and "already holds 1 user and 0 clients" in err
+    assert "Nothing was written" in err and "'rmdesk'" in err
+    assert counts(db_url, "users", "clients") == {"users": 1, "clients": 0}
