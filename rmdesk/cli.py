@@ -26,7 +26,7 @@ import click
 
 from rmdesk import __version__, secrets
 from rmdesk.db import Database, DatabaseError, open_database, resolve_url
-from rmdesk.services.access import OPERATOR, Account
+from rmdesk.services.access import OPERATOR, AccessDenied, Account
 from rmdesk.settings import SettingsError, config_path, load, local_database_url
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_DATABASE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4, 5
@@ -307,6 +307,18 @@ def import_(
 @click.option("--branch", help="Reports: only this branch (code).")
 @click.option("--rm", "rm_name", help="Reports: only this RM's clients (user name).")
 @click.option("--period", help="scorecards: the month (2026-10) or quarter (2026Q3).")
+@click.option(
+    "--unmasked",
+    is_flag=True,
+    help="Write ID, account and phone numbers in full (administrators only; audited).",
+)
+@click.option(
+    "--user",
+    "username",
+    default=OPERATOR.username,
+    show_default=True,
+    help="Export as this user, with their reach (audited).",
+)
 @click.option("--quiet", is_flag=True)
 @guarded
 def export(
@@ -318,17 +330,21 @@ def export(
     branch: str | None,
     rm_name: str | None,
     period: str | None,
+    unmasked: bool,
+    username: str,
     quiet: bool,
 ) -> None:
     """Export a report (suggestions, flags, contribution, scorecards) or any table.
 
     Reports have stable columns, documented in docs/exports.md. Any other NAME, or --table,
-    exports that table as stored (see `rmdesk-cli info` for the tables).
+    exports that table as stored (see `rmdesk-cli info` for the tables). ID, account and phone
+    numbers are masked unless --unmasked is given by an administrator.
     """
     from rmdesk.services import users
     from rmdesk.services.exporting import ExportError, export_table
     from rmdesk.services.reports import REPORTS, Scope, export_report
 
+    who = acting(db, username)
     output = output or Path(f"{name}.{fmt}")
     bar = Bar(quiet)
     try:
@@ -344,17 +360,27 @@ def export(
                 output,
                 scope=scope,
                 period=period,
+                unmasked=unmasked,
                 progress=bar,
-                who=OPERATOR,
+                who=who,
             )
         else:
-            rows = export_table(db.engine, name, fmt, output, progress=bar, who=OPERATOR)
+            rows = export_table(
+                db.engine, name, fmt, output, unmasked=unmasked, progress=bar, who=who
+            )
     except (ExportError, users.UserError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_USAGE)
+    except AccessDenied as exc:  # a PermissionError, so before OSError: a refusal, exit 6
+        if unmasked and not who.is_admin:
+            fail(
+                f"not allowed: only an administrator exports unmasked ({exc.en})", EXIT_NOT_ALLOWED
+            )
+        raise
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERROR)
     bar.close()
-    click.echo(f"{rows:,} rows of {name} written to {output}")
+    how = " with ID, account and phone numbers unmasked" if unmasked else ""
+    click.echo(f"{rows:,} rows of {name} written to {output}{how}")
 
 
 @main.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from pathlib import Path
@@ -10,15 +11,17 @@ from click.testing import CliRunner
 
 from rmdesk.cli import (
     EXIT_DATABASE,
+    EXIT_NOT_ALLOWED,
     EXIT_NOT_FOUND,
     EXIT_OK,
     EXIT_REJECTED,
     EXIT_USAGE,
     main,
 )
+from rmdesk.services.masking import mask_number
 from rmdesk.services.passwords import verify_password
 from tests.conftest import BERKA, ROOT
-from tests.helpers import counts
+from tests.helpers import counts, rows
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -84,6 +87,24 @@ def test_export_writes_a_file_and_an_unknown_table_exits_5(db_url: str, tmp_path
     assert code == EXIT_OK and target.exists() and "50 rows" in out
     code, _, err = run("export", "nonsense", "--db", db_url)
     assert code == EXIT_NOT_FOUND and "no table 'nonsense'" in err
+    # masked unless an administrator asks (the operator is one); an RM or a head is refused
+    masked, full = tmp_path / "m.csv", tmp_path / "u.csv"
+    run("export", "clients", "-o", str(masked), "--db", db_url)
+    code, out, _ = run("export", "clients", "--unmasked", "-o", str(full), "--db", db_url)
+    assert code == EXIT_OK and "unmasked" in out
+    with masked.open(encoding="utf-8-sig") as m, full.open(encoding="utf-8-sig") as u:
+        hidden, shown = next(csv.DictReader(m))["id_number"], next(csv.DictReader(u))["id_number"]
+    assert hidden == mask_number(shown) and "*" not in shown
+    for user, args in (("rm01", ["contribution", "--rm", "rm01"]), ("head1", ["clients"])):
+        target = tmp_path / f"{user}.csv"
+        code, _, err = run(
+            "export", *args, "--unmasked", "--user", user, "-o", str(target), "--db", db_url
+        )
+        assert code == EXIT_NOT_ALLOWED and "only an administrator" in err and not target.exists()
+    entries = rows(db_url, "SELECT actor, action, detail FROM audit_log ORDER BY id")
+    assert [e[1] for e in entries if e[0] != "cli"] == ["access_denied", "access_denied"]
+    unmasked = [e for e in entries if e[1] == "export" and "unmasked" in str(e[2])]
+    assert len(unmasked) == 1
 
 
 def test_passwd_sets_a_password_an_imported_rm_can_log_in_with(db_url: str) -> None:
