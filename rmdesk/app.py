@@ -28,7 +28,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from rmdesk import resources, secrets
-from rmdesk.db import Database, is_sqlite, open_database, redact, resolve_url
+from rmdesk.db import BadUrl, Database, is_sqlite, open_database, redact, resolve_url
 from rmdesk.services.access import Account, system
 from rmdesk.services.progress import Progress
 from rmdesk.settings import (
@@ -219,6 +219,18 @@ class Shell:
         if self.dialog is not None:
             self.dialog.close()
 
+    def open_chosen_database(self, cli_url: str | None) -> None:
+        """Open the database ``--db``, RMDESK_DATABASE_URL or the settings name (else the local
+        file); a malformed URL is shown in the dialog, naming where it came from."""
+        try:
+            url = resolve_url(
+                cli_url, self.settings.database_url, local_database_url, settings_file=config_path()
+            )
+        except BadUrl as exc:
+            self.database_failed(exc, "")
+            return
+        self.open_database(secrets.recall(url))  # the password, if one is kept, from the keyring
+
     def open_database(self, url: str, *, remember: bool = False) -> None:
         """Open (and prepare) the database off the GUI thread; the dialog hears how it went.
 
@@ -251,7 +263,7 @@ class Shell:
         if login_refused(exc) and self.ask_password():
             return
         if self.dialog is not None:
-            self.dialog.database_failed(str(exc))
+            self.dialog.database_failed(str(exc), alert=isinstance(exc, BadUrl))
 
     def ask_password(self) -> bool:
         """The server wants a password rmdesk does not have (or has a wrong one): ask for it,
@@ -351,8 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     layout = QSettings(str(config_path().with_name("layout.ini")), QSettings.Format.IniFormat)
     shell = Shell(app, runner, settings, choose_language(args.lang, settings), layout=layout)
     shell.show_login()
-    url = resolve_url(args.db, settings.database_url or None, local_database_url)
-    shell.open_database(secrets.recall(url))  # the password, if one is kept, from the keyring
+    shell.open_chosen_database(args.db)
     code = app.exec()
     runner.wait()
     if shell.db is not None:

@@ -26,8 +26,8 @@ import click
 
 from rmdesk import __version__, secrets
 from rmdesk.db import Database, DatabaseError, open_database, resolve_url
-from rmdesk.services.access import OPERATOR, Account
-from rmdesk.settings import SettingsError, load, local_database_url
+from rmdesk.services.access import OPERATOR, AccessDenied, Account
+from rmdesk.settings import SettingsError, config_path, load, local_database_url
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_DATABASE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4, 5
 EXIT_NOT_ALLOWED = 6
@@ -93,10 +93,12 @@ def with_db(func: F) -> F:
             settings = load()
         except SettingsError as exc:
             fail(str(exc), EXIT_ERROR)
-        url = resolve_url(db_url, settings.database_url or None, local_database_url)
         try:
+            url = resolve_url(
+                db_url, settings.database_url, local_database_url, settings_file=config_path()
+            )
             db = open_database(secrets.recall(url))  # a kept password from the keyring
-        except DatabaseError as exc:
+        except DatabaseError as exc:  # BadUrl too: a malformed URL, named with where it came from
             fail(str(exc), EXIT_DATABASE)
         try:
             return func(*args, db=db, **kwargs)
@@ -241,15 +243,24 @@ def init(db: Database, admin_name: str, admin_password: str | None) -> None:
 def demo(
     db: Database, clients: int, seed: int, language: str, as_of: dt.datetime | None, quiet: bool
 ) -> None:
-    """Fill the database with the demo bank (deterministic for a seed and date)."""
-    from rmdesk.services.demo_bank import DemoSpec, build
+    """Fill an empty database with the demo bank (deterministic for a seed and date).
+
+    A database that holds any user or client is refused (exit 3): the demo users' password
+    is published.
+    """
+    from rmdesk.services.demo_bank import DemoSpec, NotEmpty, build
 
     spec = DemoSpec(
         clients=clients, seed=seed, language=language, as_of=as_of.date() if as_of else None
     )
     bar = Bar(quiet)
     started = time.perf_counter()
-    result = build(db.engine, spec, progress=bar, who=operator(db))
+    try:
+        result = build(db.engine, spec, empty_only=True, progress=bar, who=operator(db))
+    except NotEmpty as exc:
+        fail(
+            f"{exc}; give --db a new file or an empty database. Nothing was written", EXIT_REJECTED
+        )
     bar.close()
     _print_counts(result.counts, time.perf_counter() - started)
 
@@ -321,6 +332,18 @@ def import_(
 @click.option("--branch", help="Reports: only this branch (code).")
 @click.option("--rm", "rm_name", help="Reports: only this RM's clients (user name).")
 @click.option("--period", help="scorecards: the month (2026-10) or quarter (2026Q3).")
+@click.option(
+    "--unmasked",
+    is_flag=True,
+    help="Write ID, account and phone numbers in full (administrators only; audited).",
+)
+@click.option(
+    "--user",
+    "username",
+    default=OPERATOR.username,
+    show_default=True,
+    help="Export as this user, with their reach (audited).",
+)
 @click.option("--quiet", is_flag=True)
 @guarded
 def export(
@@ -332,17 +355,21 @@ def export(
     branch: str | None,
     rm_name: str | None,
     period: str | None,
+    unmasked: bool,
+    username: str,
     quiet: bool,
 ) -> None:
     """Export a report (suggestions, flags, contribution, scorecards) or any table.
 
     Reports have stable columns, documented in docs/exports.md. Any other NAME, or --table,
-    exports that table as stored (see `rmdesk-cli info` for the tables).
+    exports that table as stored (see `rmdesk-cli info` for the tables). ID, account and phone
+    numbers are masked unless --unmasked is given by an administrator.
     """
     from rmdesk.services import users
     from rmdesk.services.exporting import ExportError, export_table
     from rmdesk.services.reports import REPORTS, Scope, export_report
 
+    who = acting(db, username)
     output = output or Path(f"{name}.{fmt}")
     bar = Bar(quiet)
     try:
@@ -358,17 +385,27 @@ def export(
                 output,
                 scope=scope,
                 period=period,
+                unmasked=unmasked,
                 progress=bar,
-                who=operator(db),
+                who=who,
             )
         else:
-            rows = export_table(db.engine, name, fmt, output, progress=bar, who=operator(db))
+            rows = export_table(
+                db.engine, name, fmt, output, unmasked=unmasked, progress=bar, who=who
+            )
     except (ExportError, users.UserError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_USAGE)
+    except AccessDenied as exc:  # a PermissionError, so before OSError: a refusal, exit 6
+        if unmasked and not who.is_admin:
+            fail(
+                f"not allowed: only an administrator exports unmasked ({exc.en})", EXIT_NOT_ALLOWED
+            )
+        raise
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERROR)
     bar.close()
-    click.echo(f"{rows:,} rows of {name} written to {output}")
+    how = " with ID, account and phone numbers unmasked" if unmasked else ""
+    click.echo(f"{rows:,} rows of {name} written to {output}{how}")
 
 
 @main.command()

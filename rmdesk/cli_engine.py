@@ -100,23 +100,17 @@ def score(
 @click.option("--as-of", type=DATE, help="Data date (default: the data set's as-of date).")
 @guarded
 def explain(db: Database, client: str, language: str, as_of: dt.datetime | None) -> None:
-    """How a client's contribution was computed (CLIENT is the client's id in its source)."""
-    from sqlalchemy import select
-
-    from rmdesk.models import Client
+    """How a client's contribution was computed (CLIENT is the client's id in its source, or
+    SOURCE:ID when the id is in several sources)."""
+    from rmdesk.cli_print import _clients
     from rmdesk.services.contribution_detail import client_breakdown
     from rmdesk.services.scoring import data_date
 
+    found = _clients(db, [client])[client]
     with db.engine.connect() as conn:
-        found = conn.execute(
-            select(Client.id, Client.name).where(Client.external_id == client)
-        ).first()
         when = _date(as_of) or data_date(conn)
-    if found is None:
-        fail(f"no client {client!r}", EXIT_NOT_FOUND)
-    assert found is not None
     b = client_breakdown(db.engine, found.id, when, who=operator(db))
-    click.echo(f"{found.name} ({client}), {when}")
+    click.echo(f"{b.name} ({client}), {when}")
     for line in b.lines[language]:
         click.echo("  " + line)
 

@@ -6,13 +6,18 @@ The layouts and what each document holds are in docs/briefs.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, acting, fail, guarded, main, with_db
+from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, acting, fail, guarded, main, operator, with_db
 from rmdesk.cli_plan import _user
 from rmdesk.db import Database
+
+if TYPE_CHECKING:
+    from rmdesk.services.client_ids import ClientRef
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -67,34 +72,24 @@ def brief(
     username: str,
     quiet: bool,
 ) -> None:
-    """Print clients' visit briefs to PDF (CLIENT is the client's id in its source).
+    """Print clients' visit briefs to PDF (CLIENT is the client's id in its source, or
+    SOURCE:ID when the id is in several sources).
 
     One client: one file (-o, default brief-CLIENT.pdf). Several: one file each, named
     brief-CLIENT.pdf, in the folder -o (default: here), laid out by several processes.
     """
-    from sqlalchemy import select
-
-    from rmdesk.models import Client
     from rmdesk.services.brief import BriefError, write_brief
 
-    wanted = list(dict.fromkeys(clients))
-    with db.engine.connect() as conn:
-        rows = conn.execute(
-            select(Client.external_id, Client.id).where(Client.external_id.in_(wanted))
-        ).all()
-    found = {str(r.external_id): int(r.id) for r in rows}
-    missing = [c for c in wanted if c not in found]
-    if missing:
-        fail(f"no client {', '.join(repr(m) for m in missing)}", EXIT_NOT_FOUND)
-    if len(wanted) > 1:
-        _many(db, [found[c] for c in wanted], output or Path(), language, username, quiet)
+    found = _clients(db, clients)
+    if len(found) > 1:
+        _many(db, [ref.id for ref in found.values()], output or Path(), language, username, quiet)
         return
-    client = wanted[0]
-    path = _pdf(output or Path(f"brief-{client}.pdf"))
+    client = next(iter(found))
+    path = _pdf(output or Path(f"brief-{client.replace(':', '-')}.pdf"))
     try:
         pages = write_brief(
             db.engine,
-            found[client],
+            found[client].id,
             path,
             language=language,
             visit_on=visit_date.date() if visit_date else None,
@@ -104,6 +99,18 @@ def brief(
     except BriefError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     click.echo(f"{path}: {_pages(pages)}")
+
+
+def _clients(db: Database, written: Sequence[str]) -> dict[str, ClientRef]:
+    """The clients named on the command line: exit 5 for an id that is not there, 2 for one
+    in several sources (the message says how to write each)."""
+    from rmdesk.services.client_ids import ClientIdError, find_clients
+
+    try:
+        found = find_clients(db.engine, written, who=operator(db))
+    except ClientIdError as exc:
+        fail(str(exc), EXIT_USAGE if exc.ambiguous else EXIT_NOT_FOUND)
+    return found
 
 
 def _many(

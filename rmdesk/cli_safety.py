@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from rmdesk.cli import (
+    EXIT_DATABASE,
     EXIT_ERROR,
     EXIT_NOT_FOUND,
     EXIT_REJECTED,
@@ -22,9 +23,9 @@ from rmdesk.cli import (
     main,
     with_db,
 )
-from rmdesk.db import Database, is_sqlite, normalise_url, resolve_url
+from rmdesk.db import Database, DatabaseError, is_sqlite, normalise_url, resolve_url
 from rmdesk.services.access import OPERATOR
-from rmdesk.settings import SettingsError, load, local_database_url
+from rmdesk.settings import SettingsError, config_path, load, local_database_url
 
 PG_HINT = (
     "a PostgreSQL database is backed up with the server's tools: "
@@ -87,7 +88,12 @@ def restore(backup_file: Path, db_url: str | None, replace: bool) -> None:
         settings = load()
     except SettingsError as exc:
         fail(str(exc), EXIT_ERROR)
-    url = resolve_url(db_url, settings.database_url or None, local_database_url)
+    try:
+        url = resolve_url(
+            db_url, settings.database_url, local_database_url, settings_file=config_path()
+        )
+    except DatabaseError as exc:
+        fail(str(exc), EXIT_DATABASE)
     if not is_sqlite(url):
         fail(PG_HINT, EXIT_USAGE)
     target = _sqlite_path(url)

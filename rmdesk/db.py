@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
 if TYPE_CHECKING:
@@ -47,6 +49,23 @@ class DatabaseError(Exception):
     """The database cannot be opened or migrated; the message is meant for a user."""
 
 
+class BadUrl(DatabaseError):
+    """A database URL rmdesk cannot use, whatever the server says: the message names where it
+    came from and what is wrong, never its password. ``code`` is "bad_url" or "unsupported"."""
+
+    def __init__(self, message: str, code: str = "bad_url") -> None:
+        super().__init__(message)
+        self.code = code
+
+
+#: the databases and drivers rmdesk ships with, by backend
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}
+SUPPORTED = (
+    "rmdesk works with PostgreSQL (postgresql://USER@HOST:PORT/DATABASE) "
+    "or a SQLite file (its path, or sqlite:///PATH)"
+)
+
+
 def normalise_url(url: str) -> str:
     """Accept the URL forms people write and pick the driver rmdesk ships with (psycopg 3)."""
     url = url.strip()
@@ -61,6 +80,78 @@ def normalise_url(url: str) -> str:
 def redact(url: str) -> str:
     """The URL with any password hidden, for messages and logs."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def hide_password(text: str) -> str:
+    """``text`` with any password hidden, even when it is not a URL that can be read: all
+    between "user:" and the last "@" goes (a password written with a bare "@" goes whole)."""
+    return re.sub(r"(://[^:/@]*:).*@", r"\1***@", text.strip())
+
+
+def check_url(text: str, origin: str = "") -> str:
+    """``text`` as the URL rmdesk connects with (see ``normalise_url``), or ``BadUrl``.
+
+    The one check of a database URL, for every way one is given (``--db``, the environment,
+    the settings, the connection screen): ``origin`` says which, for the message ("given by
+    --db", "in the settings file PATH"). Nothing is connected to or created.
+    """
+    where = f"The database URL {origin}" if origin else "The database URL"
+    if not text.strip():
+        raise BadUrl(f"{where} is empty; {SUPPORTED}")
+    shown = hide_password(text)
+    url = normalise_url(text)
+
+    def bad(problem: str, code: str = "bad_url") -> BadUrl:
+        return BadUrl(f"{where} ({shown}) {problem}", code)
+
+    if "://" in text and not url.startswith("sqlite"):
+        from urllib.parse import urlsplit
+
+        try:
+            _ = urlsplit(url).port  # reading the port checks it
+        except ValueError as exc:
+            raise bad(f"is not valid: {_split_problem(str(exc))}") from exc
+    try:
+        parsed = make_url(url)
+    except ValueError as exc:  # SQLAlchemy reads an empty port as int("")
+        raise bad("is not valid: the port must be a number") from exc
+    except ArgumentError as exc:
+        raise bad(f"is not a URL: {SUPPORTED}") from exc
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend not in DRIVERS or (driver and driver != DRIVERS[backend]):
+        raise bad(
+            f"names {parsed.drivername!r}, which rmdesk cannot use; {SUPPORTED}", "unsupported"
+        )
+    if backend == "postgresql" and parsed.host and "@" in parsed.host:
+        raise bad('is not valid: an "@" in the password must be written %40')
+    if backend == "sqlite":
+        _check_sqlite_file(parsed.database, bad)
+    return url
+
+
+def _split_problem(message: str) -> str:
+    if "Port could not be cast" in message:
+        given = message.rsplit(" as ", 1)[-1]
+        return f"the port must be a number, not {given}"
+    if "out of range" in message:
+        return "the port must be a number from 1 to 65535"
+    if "IPv6" in message:
+        return "an IPv6 address must be written in brackets, e.g. [::1]:5432"
+    return message
+
+
+def _check_sqlite_file(database: str | None, bad: Callable[[str], BadUrl]) -> None:
+    """A SQLite URL must name a file that is, or can be made, a database."""
+    if not database or database == ":memory:":
+        raise bad("names no file; give the path of the SQLite file")
+    path = Path(database).expanduser()
+    if path.is_dir():
+        raise bad("is a folder, not a database file")
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise bad(f"cannot be made: {parent} is a file, not a folder")
+            break
 
 
 def is_sqlite(url: str | URL) -> bool:
@@ -255,7 +346,7 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
     """Open (and by default migrate) the database at ``url``; errors are ``DatabaseError``."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    url = normalise_url(url)
+    url = check_url(url)
     engine: Engine | None = None
     try:
         engine = make_engine(url)
@@ -274,9 +365,25 @@ def open_database(url: str, *, migrate_schema: bool = True) -> Database:
     return Database(url, engine, sessionmaker(engine, expire_on_commit=False), backup)
 
 
-def resolve_url(cli_url: str | None, settings_url: str | None, default: Callable[[], str]) -> str:
-    """--db wins, then RMDESK_DATABASE_URL, then the settings, then the local demo file."""
-    for candidate in (cli_url, os.environ.get(ENV_URL), settings_url):
-        if candidate:
-            return normalise_url(candidate)
-    return normalise_url(default())
+def resolve_url(
+    cli_url: str | None,
+    settings_url: str | None,
+    default: Callable[[], str],
+    *,
+    settings_file: Path | None = None,
+) -> str:
+    """--db wins, then RMDESK_DATABASE_URL, then the settings, then the local demo file.
+
+    Each is checked (``check_url``): a malformed one is ``BadUrl`` naming where it came from,
+    never a silent step to the next. ``--db ""`` and an empty RMDESK_DATABASE_URL are errors
+    (a script meant for one database must not write to another); an empty setting means
+    the local demo file, as it always has.
+    """
+    for origin, candidate in (
+        ("given by --db", cli_url),
+        (f"in {ENV_URL}", os.environ.get(ENV_URL)),
+        (f"in the settings file {settings_file or ''}".rstrip(), settings_url or None),
+    ):
+        if candidate is not None:
+            return check_url(candidate, origin)
+    return check_url(default(), "of the local database")

@@ -26,7 +26,7 @@ class NoKeyring(RuntimeError):
 def _parse(url: str) -> URL | None:
     try:
         return make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         return None
 
 

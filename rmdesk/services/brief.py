@@ -27,9 +27,10 @@ from sqlalchemy import Engine
 
 from rmdesk.services import audit, client_profile, pdf_charts, printing, seven_p, wording
 from rmdesk.services.access import Account, guarded
-from rmdesk.services.client_profile import ClientProfile, mask_id_number
+from rmdesk.services.client_profile import ClientProfile
 from rmdesk.services.contribution_detail import monthly_contribution
 from rmdesk.services.facts_pass import Window
+from rmdesk.services.masking import mask_number
 from rmdesk.services.printing import FONT, WIDTH, Words
 from rmdesk.services.printing import date_text as _date
 from rmdesk.services.printing import escape as _escape
@@ -253,7 +254,7 @@ def story(
             rows.append(
                 [
                     h[name],
-                    mask_id_number(h["account_no"]),
+                    mask_number(h["account_no"]),
                     balance,
                     _date(h["opened_on"]),
                     _date(h["maturity_on"]),

@@ -23,6 +23,7 @@ from rmdesk.services import client_records as records
 from rmdesk.services.access import Account, guarded
 from rmdesk.services.client_records import DEPOSIT_FAMILIES, LOAN_FAMILIES
 from rmdesk.services.facts_pass import Window
+from rmdesk.services.masking import mask_number
 from rmdesk.services.scoring import data_date
 
 T = Base.metadata.tables
@@ -106,16 +107,6 @@ class ClientProfile:
     flags: pd.DataFrame = field(repr=False)
     flag_events: pd.DataFrame = field(repr=False)  # every flag's history, oldest first
     suggestions: pd.DataFrame = field(repr=False)
-
-
-def mask_id_number(text: str | None) -> str:
-    """An ID number with all but its first and last four characters hidden (1101**…**1234)."""
-    if not text:
-        return ""
-    text = text.strip()
-    if len(text) <= 8:
-        return "*" * (len(text) - 2) + text[-2:] if len(text) > 2 else "*" * len(text)
-    return text[:4] + "*" * (len(text) - 8) + text[-4:]
 
 
 def _years(start: dt.date | None, end: dt.date) -> int | None:
@@ -298,7 +289,7 @@ def _profile(
         name=str(row.name),
         kind=str(row.kind),
         segment=str(row.segment),
-        id_number_masked=mask_id_number(row.id_number),
+        id_number_masked=mask_number(row.id_number),
         birth_date=row.birth_date,
         age=_years(row.birth_date, today),
         gender=row.gender,

@@ -21,11 +21,19 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from rmdesk.db import ENV_URL, MIGRATIONS_DIR, head_revision, normalise_url, redact
+from rmdesk.db import (
+    ENV_URL,
+    MIGRATIONS_DIR,
+    BadUrl,
+    check_url,
+    head_revision,
+    hide_password,
+    normalise_url,
+    redact,
+)
 
 #: Seconds to wait for a PostgreSQL server before giving up.
 CONNECT_TIMEOUT = 5
-BACKENDS = ("sqlite", "postgresql")
 
 # What went wrong, as codes a screen can put into the user's language.
 BAD_URL = "bad_url"
@@ -93,34 +101,20 @@ def parse_url(text: str) -> str:
     """The URL rmdesk would use for ``text`` (a PostgreSQL URL or a SQLite file path).
 
     Raises ``UrlError`` for empty text, text that is not a URL, or a database rmdesk does not
-    support.
+    support: the check is ``db.check_url``, the one both programs make at start.
     """
-    if not text.strip():
-        raise UrlError("no database given")
-    url = normalise_url(text)
     try:
-        parsed = make_url(url)
-    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is not a number
-        raise UrlError(f"not a database URL: {exc}") from exc
-    if parsed.get_backend_name() not in BACKENDS:
-        raise UrlError(
-            f"rmdesk works with PostgreSQL or a SQLite file, not {parsed.get_backend_name()}",
-            UNSUPPORTED,
-        )
-    if parsed.get_backend_name() == "sqlite" and not parsed.database:
-        raise UrlError("no SQLite file given")
-    return url
+        return check_url(text)
+    except BadUrl as exc:
+        raise UrlError(str(exc), exc.code) from exc
 
 
 def safe_display(text: str) -> str:
     """``text`` as a URL with any password hidden, for showing; the text itself if not a URL."""
     try:
         return redact(normalise_url(text))
-    except (
-        ArgumentError,
-        ValueError,
-    ):  # not even a URL: still hide what looks like "user:password@"
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", text.strip())
+    except (ArgumentError, ValueError):  # not even a URL: still hide what looks like a password
+        return hide_password(text)
 
 
 def overridden_by_environment() -> str | None:

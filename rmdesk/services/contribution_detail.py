@@ -113,6 +113,7 @@ class Breakdown:
     total_minor: int
     previous_minor: int
     lines: dict[str, list[str]] = field(default_factory=dict)  # "zh" / "en": sentences
+    name: str = ""  # the client's name
 
 
 @guarded("client", "client_id")
@@ -129,6 +130,8 @@ def client_breakdown(engine: Engine, client_id: int, as_of: dt.date, *, who: Acc
             .where(h.c.client_id == client_id)
         ).all()
         pricing = pricing_table(conn)
+        c = T["clients"]
+        name = str(conn.execute(select(c.c.name).where(c.c.id == client_id)).scalar() or "")
     currency = info[0].currency if info else "CNY"
     months = pd.DataFrame({"month": [window.back(n) for n in range(23, -1, -1)]})
     if detail.empty:
@@ -136,7 +139,8 @@ def client_breakdown(engine: Engine, client_id: int, as_of: dt.date, *, who: Acc
         products = pd.DataFrame(
             columns=["code", "name_zh", "name_en", "versions", *COMPONENTS, "contribution"]
         )
-        return Breakdown(client_id, as_of, currency, by_month, products, 0, 0, _words(None, 0, 0))
+        lines = _words(None, 0, 0)
+        return Breakdown(client_id, as_of, currency, by_month, products, 0, 0, lines, name)
     sums = detail.groupby("month")[[*COMPONENTS, "contribution", "balance"]].sum()
     by_month = months.merge(sums, left_on="month", right_index=True, how="left").fillna(0.0)
     current = detail[detail["month"] >= window.current_start]
@@ -155,7 +159,7 @@ def client_breakdown(engine: Engine, client_id: int, as_of: dt.date, *, who: Acc
         float(detail.loc[detail["month"] < window.current_start, "contribution"].sum())
     )
     lines = _words(products.assign(currency=currency), total, previous, rates)
-    return Breakdown(client_id, as_of, currency, by_month, products, total, previous, lines)
+    return Breakdown(client_id, as_of, currency, by_month, products, total, previous, lines, name)
 
 
 def _words(

@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 
+from rmdesk.models import Base
 from rmdesk.services import catalogue
 from rmdesk.services import demo_names as names
 from rmdesk.services.access import ADMINS, Account, open_to
@@ -33,6 +34,7 @@ from rmdesk.services.importing.writer import ImportResult, write_dataset
 from rmdesk.services.progress import Progress
 
 SOURCE = "demo"
+T = Base.metadata.tables
 #: The password of every demo user (documented in the README).
 DEMO_PASSWORD = "rmdesk"
 RMS_PER_BRANCH = 6
@@ -615,15 +617,44 @@ class _Bank:
         return frame.drop_duplicates(["username", "earned_on", "course"], ignore_index=True)
 
 
+class NotEmpty(Exception):
+    """The database already holds people or clients: the demo bank is not added to it."""
+
+
+def _refuse_unless_empty(engine: Engine) -> None:
+    """The demo bank's users all have the published password (``DEMO_PASSWORD``): added to a
+    database in use, they would be accounts anyone can log in to."""
+    with engine.connect() as conn:
+        held = {
+            name: int(conn.execute(select(func.count()).select_from(T[name])).scalar_one())
+            for name in ("users", "clients")
+        }
+    if any(held.values()):
+        holds = " and ".join(
+            f"{n:,} {name.removesuffix('s') if n == 1 else name}" for name, n in held.items()
+        )
+        raise NotEmpty(
+            f"the database already holds {holds}; the demo bank goes only into an empty "
+            f"database, as its users' password ({DEMO_PASSWORD!r}) is published"
+        )
+
+
 @open_to(ADMINS)
 def build(
     engine: Engine,
     spec: DemoSpec,
     *,
+    empty_only: bool = False,
     progress: Progress | None = None,
     who: Account,
 ) -> ImportResult:
-    """Generate the demo bank and write it in one transaction (re-running it changes nothing)."""
+    """Generate the demo bank and write it in one transaction (re-running it changes nothing).
+
+    ``empty_only``: refuse (``NotEmpty``, nothing written) a database that holds any user or
+    client, as ``rmdesk-cli demo`` does.
+    """
+    if empty_only:
+        _refuse_unless_empty(engine)
     data = generate(spec)
     tag = f"clients={spec.clients};seed={spec.seed};lang={spec.language};as_of={data.meta['as_of']}"
     return write_dataset(engine, data, path="demo", checksum=tag, progress=progress, who=who)

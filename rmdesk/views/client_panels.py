@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from rmdesk.services import seven_p
 from rmdesk.services.client_profile import ClientProfile
+from rmdesk.services.masking import mask_number
 from rmdesk.views import labels
 from rmdesk.views.context import ViewContext
 from rmdesk.views.data_table import DataTable
@@ -281,7 +282,7 @@ class ProductsPanel(QWidget):
                     QT_TRANSLATE_NOOP("ClientView", "Product"),
                 ),
                 Column("family", QT_TRANSLATE_NOOP("ClientView", "Family"), family),
-                Column("account_no", QT_TRANSLATE_NOOP("ClientView", "Account")),
+                Column("account_no", QT_TRANSLATE_NOOP("ClientView", "Account"), mask_number),
                 Column(
                     "balance_minor",
                     QT_TRANSLATE_NOOP("ClientView", "Balance (latest month)"),

@@ -2,7 +2,8 @@
 
 Double-click or Enter on a row emits ``row_activated`` with that row of the frame. The context
 menu and Ctrl+Shift+E write the rows as shown (filter and sort order kept) to an .xlsx file,
-off the GUI thread; the export is written to the audit log like every other export.
+off the GUI thread, ID, account and phone numbers masked (by column key, as every export);
+the export is written to the audit log like every other export.
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ class DataTable(QTableView):
         if ctx is None:
             return
         titles, rows = self.shown_rows()
+        keys = [c.key for c in self.model_.columns]  # the titles are translated; keys mask
         engine, user = ctx.db.engine, ctx.user
         ctx.runner.run(
             self.tr("Exporting"),
@@ -152,6 +154,7 @@ class DataTable(QTableView):
                 len(rows),
                 "xlsx",
                 path,
+                keys=keys,
                 progress=p,
                 who=user,
             ),

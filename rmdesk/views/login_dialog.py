@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -86,9 +87,19 @@ class LoginDialog(QDialog):
         self.database.setText(self.tr("Database: %1").replace("%1", db.display_url))
         self.login_button.setEnabled(True)
 
-    def database_failed(self, message: str) -> None:
+    def database_failed(self, message: str, *, alert: bool = False) -> None:
+        """The database did not open: said under the form; with ``alert`` (an address that can
+        never work, such as a malformed URL) also in a message box, as it needs fixing first."""
         self.database.setText(message)
         self.database.setStyleSheet("color: #c62828;")
+        if alert:
+            QMessageBox.critical(
+                self,
+                self.tr("rmdesk — Database"),
+                self.tr("rmdesk cannot use this database address. Correct it and start again.")
+                + "\n\n"
+                + message,
+            )
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)

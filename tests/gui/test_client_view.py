@@ -123,6 +123,10 @@ def test_every_panel_opens_for_the_top_client(
     masked = view.profile.facts.values["id_number"].text()
     assert masked == id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
     assert view.products.table.model_.rowCount() > 0
+    holdings = view.products.table.model_
+    account = holdings.index(0, [c.key for c in holdings.columns].index("account_no")).data()
+    full = str(holdings.frame["account_no"].iloc[0])
+    assert account == full[:4] + "*" * (len(full) - 8) + full[-4:]  # as on paper and in exports
     assert view.marketing.contacts.model_.rowCount() == contacts
     assert view.suggestions.table.model_.rowCount() > 0
     assert view.flags.table.model_.rowCount() > 0

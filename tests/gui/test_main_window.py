@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import OperationalError
 
@@ -336,3 +336,26 @@ def test_a_database_password_is_asked_for_tried_and_kept(
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *_a: ("", False)))
     shell.open_database("postgresql+psycopg://rm01@db.bank:5432/other")
     assert "Cannot open the database" in dialog.database.text()
+
+
+def test_a_malformed_database_url_is_a_message_in_the_log_in_dialog(
+    qtbot: QtBot, qapp: QApplication, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A URL that can never work (from --db or the settings) is said in a message box naming
+    where it came from, with the password hidden; nothing is tried, no traceback."""
+    boxes: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "critical", staticmethod(lambda _p, _t, text, *_r: boxes.append(text))
+    )
+    settings = Settings(database_url="postgresql://a:s3cret@host:notaport/x")
+    shell = Shell(qapp, ImmediateRunner(), settings, "en", store_settings=lambda _s: None)
+    tried: list[str] = []
+    shell.prepare = lambda url, _s, _p: tried.append(url)  # type: ignore[assignment,func-returns-value]
+    dialog = shell.show_login()
+    qtbot.addWidget(dialog)
+    shell.open_chosen_database(None)
+    assert len(boxes) == 1 and "in the settings file" in boxes[0] and "settings.toml" in boxes[0]
+    assert "notaport" in boxes[0] and "s3cret" not in boxes[0]
+    assert "notaport" in dialog.database.text() and not dialog.login_button.isEnabled()
+    shell.open_chosen_database("foo://")  # --db wins, and is checked the same way
+    assert "given by --db (foo://)" in boxes[1] and tried == []

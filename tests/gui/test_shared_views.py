@@ -24,20 +24,33 @@ def test_the_data_table_exports_the_rows_as_shown(
     ctx = context_for(scored_db, "rm01")
     table = DataTable(
         ctx,
-        [Column("name", "Name"), Column("amount", "Amount", numeric=True, money=True)],
+        [
+            Column("name", "Name"),
+            Column("amount", "Amount", numeric=True, money=True),
+            Column("mobile", "手机"),  # masked by its key, whatever its title
+        ],
         "Test",
         "test-table",
     )
     qtbot.addWidget(table)
-    table.set_frame(pd.DataFrame({"name": ["张三", "=cmd|x", "b"], "amount": [12345, 50, 700]}))
+    table.set_frame(
+        pd.DataFrame(
+            {
+                "name": ["张三", "=cmd|x", "b"],
+                "amount": [12345, 50, 700],
+                "mobile": ["13812345678", None, "010-12345678"],
+            }
+        )
+    )
     table.sortByColumn(1, table.horizontalHeader().sortIndicatorOrder().DescendingOrder)
     target = tmp_path / "out.xlsx"
     table.export_to(target)
     sheet = load_workbook(target).active
     rows = [[c.value for c in r] for r in sheet.iter_rows()]
-    assert rows[0] == ["Name", "Amount"]
-    assert rows[1] == ["张三", 123.45]  # money in yuan, biggest first as on screen
+    assert rows[0] == ["Name", "Amount", "手机"]
+    assert rows[1] == ["张三", 123.45, "1381***5678"]  # yuan, biggest first, number masked
     assert [r[0] for r in rows[1:]] == ["张三", "b", "'=cmd|x"]  # a formula is neutralised
+    assert [r[2] for r in rows[1:]] == ["1381***5678", "010-****5678", None]
     with scored_db.engine.connect() as conn:
         entry = conn.execute(
             select(AuditEntry.action, AuditEntry.actor, AuditEntry.entity).order_by(

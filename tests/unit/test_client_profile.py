@@ -13,7 +13,8 @@ from rmdesk.db import Database, open_database
 from rmdesk.models import Base
 from rmdesk.services import client_profile
 from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.client_profile import ProfileError, mask_id_number
+from rmdesk.services.client_profile import ProfileError
+from rmdesk.services.masking import mask_number
 from rmdesk.services.visit_calendar import reason_json
 from tests.bank import TinyBank, months
 
@@ -199,7 +200,7 @@ def test_a_client_outside_the_book_is_refused(db_url: str) -> None:
     ],
 )
 def test_id_numbers_are_masked(raw: str | None, masked: str) -> None:
-    assert mask_id_number(raw) == masked
+    assert mask_number(raw) == masked
 
 
 def test_the_seven_p_summary_in_both_languages(db_url: str) -> None:

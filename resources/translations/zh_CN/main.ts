@@ -607,6 +607,14 @@
             <source>Too many wrong passwords: this account is locked until %1. Try again then, or ask an administrator to unlock it.</source>
             <translation>密码错误次数过多，账户已锁定至 %1。请届时再试，或请管理员解锁。</translation>
         </message>
+        <message>
+            <source>rmdesk — Database</source>
+            <translation>rmdesk — 数据库</translation>
+        </message>
+        <message>
+            <source>rmdesk cannot use this database address. Correct it and start again.</source>
+            <translation>rmdesk 无法使用该数据库地址。请改正后重新启动。</translation>
+        </message>
     </context>
     <context>
         <name>ChangePasswordDialog</name>
