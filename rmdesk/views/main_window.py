@@ -254,6 +254,7 @@ class MainWindow(QMainWindow):
         # an administrator may (the database refuses it to RMs and heads, docs/security.md)
         self.score_action.setVisible(self.ctx.user.is_admin or not self.ctx.own_login)
         tools.addAction(self.score_action)
+        tools.menuAction().setVisible(self.score_action.isVisible())  # no empty menu
         help_ = bar.addMenu(self.tr("&Help"))
         help_.addAction(self._action(self.tr("Keyboard shortcuts"), self.show_shortcuts, "F1"))
 

@@ -121,10 +121,10 @@ def test_an_rms_own_login_opens_on_the_book_with_no_second_password(
     qtbot: QtBot, qapp: QApplication, secured: Bank
 ) -> None:
     """On a person's own database login the server has said who this is: the app opens on the
-    RM's book at once, in Chinese, with nothing offered that the database would refuse."""
+    RM's book at once, with nothing offered that the database would refuse."""
     db = open_database(secured.login_url(secured.rm))
     try:
-        shell = Shell(qapp, ImmediateRunner(), Settings(), "zh_CN", store_settings=lambda _s: None)
+        shell = Shell(qapp, ImmediateRunner(), Settings(), "en", store_settings=lambda _s: None)
         dialog = shell.show_login()
         qtbot.addWidget(dialog)
         shell.database_ready(db)
