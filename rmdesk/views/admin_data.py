@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from rmdesk.views.admin_connection import AdminConnectionPanel, SettingsStore
 from rmdesk.views.admin_imports import AdminImportPanel
@@ -34,7 +34,21 @@ class AdminDataTab(QWidget):
         self.imports.setObjectName("imports")
         self.connection = AdminConnectionPanel(ctx, settings_store, self)
         self.connection.setObjectName("connection")
-        self.tabs.addTab(self.imports, self.tr("Imports"))
+        if ctx.own_login:  # imports stage data and change constraints: the owner's work
+            note = QLabel(
+                self.tr(
+                    "Imports run with the database owner's login (the nightly job, or "
+                    "rmdesk-cli import --db with the owner's address): a person's own database "
+                    "login may not stage data or change the tables' constraints."
+                ),
+                self,
+            )
+            note.setObjectName("imports_owner_only")
+            note.setWordWrap(True)
+            self.imports.hide()
+            self.tabs.addTab(note, self.tr("Imports"))
+        else:
+            self.tabs.addTab(self.imports, self.tr("Imports"))
         self.tabs.addTab(self.connection, self.tr("Database connection"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -250,9 +250,9 @@ class MainWindow(QMainWindow):
             language.addAction(action)
         tools = bar.addMenu(self.tr("&Tools"))
         self.score_action = self._action(self.tr("Score now"), self.score_now, "Ctrl+Shift+R")
-        # scoring writes scores, flags and suggestions: on a person's own database login only
-        # an administrator may (the database refuses it to RMs and heads, docs/security.md)
-        self.score_action.setVisible(self.ctx.user.is_admin or not self.ctx.own_login)
+        # scoring stages and writes scores, flags and suggestions for the bank: the database
+        # owner's work (the nightly job); a person's own database login may not (security.md)
+        self.score_action.setVisible(not self.ctx.own_login)
         tools.addAction(self.score_action)
         tools.menuAction().setVisible(self.score_action.isVisible())  # no empty menu
         help_ = bar.addMenu(self.tr("&Help"))

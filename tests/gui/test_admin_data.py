@@ -553,3 +553,17 @@ def test_the_page_speaks_chinese(
     assert panel.status.text() == "未发现问题：2 户客户可以导入。"
     assert tab.connection.test_button.text() == "测试连接"
     assert tab.connection.save_button.text() == "保存"
+
+
+def test_on_an_administrators_own_login_imports_are_said_to_be_the_owners(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    """A person's own database login may not stage data or change constraints: the import
+    form is not offered there; the tab says where imports run instead."""
+    ctx = dataclasses.replace(context_for(scored_db, "admin"), own_login=True)
+    tab = make_tab(qtbot, ctx)
+    titles = [tab.tabs.tabText(i) for i in range(tab.tabs.count())]
+    assert titles == ["Imports", "Database connection"]
+    note = tab.tabs.widget(0)
+    assert isinstance(note, QLabel) and "owner's login" in note.text()
+    assert tab.tabs.indexOf(tab.imports) == -1

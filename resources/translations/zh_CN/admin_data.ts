@@ -3,6 +3,10 @@
     <context>
         <name>AdminDataTab</name>
         <message>
+            <source>Imports run with the database owner's login (the nightly job, or rmdesk-cli import --db with the owner's address): a person's own database login may not stage data or change the tables' constraints.</source>
+            <translation>数据导入须使用数据库所有者的登录执行（每晚的批处理作业，或用所有者地址运行 rmdesk-cli import --db）：个人的数据库登录不能暂存数据，也不能修改数据表的约束。</translation>
+        </message>
+        <message>
             <source>Imports</source>
             <translation>数据导入</translation>
         </message>
