@@ -7,18 +7,30 @@ Values are parsed a column at a time (pandas), which keeps a million-row file fa
 
 from __future__ import annotations
 
-import io
+import functools
+import os
 import re
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
-from rmdesk.services.importing.problems import Problems
+from rmdesk.services.importing import textscan
+from rmdesk.services.importing.files import open_file
+from rmdesk.services.importing.limits import (
+    CELLS_PER_BYTE,
+    FREE_CELLS,
+    MAX_CELL_CHARS,
+    MAX_COLUMNS,
+    cells_allowed,
+    size,
+)
+from rmdesk.services.importing.problems import MAX_LISTED, Problems, quote, shorten
+from rmdesk.services.importing.workbook import open_workbook
 
 SEPARATORS = (",", ";", "\t", "|")
 DATE_FORMATS = (
@@ -64,29 +76,6 @@ class Table:
         return stripped.where(stripped.str.len() > 0)
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """The text of a file and its encoding: UTF-8, else GBK/GB18030, else cp1252/latin-1."""
-    if encoding:
-        return data.decode(encoding), encoding
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-        # latin-1 bytes often decode as GB18030 too; real Chinese text is mostly CJK ideographs.
-        odd = sum(1 for ch in text if ord(ch) > 0x7F and not ("\u4e00" <= ch <= "\u9fff"))
-        wide = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f")
-        if wide and odd <= wide // 10:
-            return text, "gb18030"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
 def sniff_separator(header: str) -> str:
     """The separator that splits the header line into the most fields."""
     counts = {sep: len(next(iter(_split_quoted(header, sep)))) for sep in SEPARATORS}
@@ -112,74 +101,101 @@ def read_text_table(
     sep: str | None = None,
     lowercase: bool = True,
 ) -> Table | None:
-    """Read a CSV-like file as text columns, or record why it cannot be read and return None."""
+    """Read a CSV-like file as text columns, or record why it cannot be read and return None.
+
+    Nothing is read before the file is known to be a regular file within the size limit; then
+    one pass in blocks checks the encoding, the lines and their number (textscan), and only a
+    file within every limit reaches the parser.
+    """
     name = name or path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(name, None, None, f"cannot read the file: {exc.strerror or exc}")
+    fh = open_file(path, problems, name)
+    if fh is None:
         return None
-    if not data.strip():
-        problems.add(name, None, None, "the file is empty")
+    with fh:
+        found = textscan.scan(fh, name, problems, encoding=encoding)
+        if found is None:
+            return None
+        sep = sep or sniff_separator(found.header)
+        columns = len(next(iter(_split_quoted(found.header, sep))))
+        nbytes = os.fstat(fh.fileno()).st_size
+        if not _fits(name, columns, found.lines, nbytes, problems):
+            return None
+        frame = _parse(fh, found, sep, nbytes, name, problems)
+    if frame is None:
         return None
-    if data[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(data)):
+    return _finish(name, frame, lowercase, problems, has_nul=found.has_nul, longest=nbytes)
+
+
+def _fits(name: str, columns: int, lines: int, nbytes: int, problems: Problems) -> bool:
+    """Whether the table the parser would make is within the limits on columns and cells."""
+    if columns > MAX_COLUMNS:
+        limit = f"the limit of {MAX_COLUMNS:,} columns per table"
+        problems.add(name, 1, None, f"{columns:,} columns, more than {limit}")
+        return False
+    cells = lines * columns
+    if cells > cells_allowed(nbytes):
+        # short lines are padded to the header's width: 500 columns over a million lines of
+        # "1" would be 500 million cells from 2 MB
         problems.add(
             name,
             None,
             None,
-            "this is an Excel workbook, not a text table; save it as CSV or give the .xlsx file",
+            f"{lines:,} lines × {columns:,} columns would make {cells:,} cells from "
+            f"{size(nbytes)}, more than the limit of cells per table ({CELLS_PER_BYTE} per byte "
+            f"+ {FREE_CELLS:,}); do most lines lack fields?",
         )
-        return None
-    if b"\x00" in data[:4096]:
-        problems.add(name, None, None, "this is not a text table (it contains binary data)")
-        return None
+        return False
+    return True
+
+
+def _parse(
+    fh: BinaryIO, found: textscan.TextFile, sep: str, nbytes: int, name: str, problems: Problems
+) -> pd.DataFrame | None:
+    if nbytes > FAST_READ_BYTES and not found.blank_lines:
+        fh.seek(found.start)
+        frame = _read_fast(fh, found.encoding, sep)
+        if frame is not None:
+            return frame
+    fh.seek(found.start)
     try:
-        text, encoding_used = decode(data, encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        problems.add(name, None, None, f"cannot decode the file as {encoding}: {exc}")
-        return None
-    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    sep = sep or sniff_separator(header)
-    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    fast_input = utf8 if encoding_used == "utf-8" else text.encode("utf-8")
-    frame = _read_fast(fast_input, text, sep) if len(data) > FAST_READ_BYTES else None
-    if frame is not None:
-        return _finish(name, frame, lowercase)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
+        return pd.read_csv(
+            fh,
             sep=sep,
+            encoding=found.encoding,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
             skip_blank_lines=False,
             engine="c",
         )
-    except pd.errors.ParserError as exc:
-        problems.add(name, _line_of(str(exc)), None, f"the file is not a well-formed table: {exc}")
-        return None
     except pd.errors.EmptyDataError:
         problems.add(name, None, None, "the file has no header line")
-        return None
-    return _finish(name, frame, lowercase)
+    except (pd.errors.ParserError, ValueError, UnicodeError, OverflowError) as exc:
+        message = str(exc)
+        problems.add(
+            name,
+            _line_of(message),
+            None,
+            f"the file is not a well-formed table: {shorten(message, 200)}",
+        )
+    return None
 
 
 #: Files from this size on are parsed by Arrow's multi-threaded CSV reader.
 FAST_READ_BYTES = 1 << 20
 
 
-def _read_fast(utf8: bytes, text: str, sep: str) -> pd.DataFrame | None:
+def _read_fast(fh: BinaryIO, encoding: str, sep: str) -> pd.DataFrame | None:
     """Arrow's CSV reader, where it gives the same rows and line numbers as the C parser.
 
     It skips blank lines and reports malformed rows without a line number, so a file with blank
     lines, or one it cannot parse, goes to the C parser instead (None).
     """
-    if "\n\n" in text or "\n\r\n" in text:
-        return None
     try:
         return pd.read_csv(
-            io.BytesIO(utf8),
+            fh,
             sep=sep,
+            encoding=encoding,
             dtype=str,
             keep_default_na=False,
             na_values=[""],
@@ -207,26 +223,107 @@ def numbers(raw: pd.Series) -> np.ndarray:
 def read_excel_sheet(
     path: Path, sheet: str | int, problems: Problems, *, name: str
 ) -> Table | None:
-    """Read one sheet of a workbook as text columns; cell dates come out as ISO text."""
-    try:
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl")
-    except ValueError as exc:  # openpyxl: missing sheet, not a workbook
-        problems.add(name, None, None, f"cannot read the sheet: {exc}")
+    """Read one sheet of a workbook as text columns; cell dates come out as ISO text.
+
+    The workbook's archive and the sheet's extent are checked first (workbook.py), so openpyxl
+    only ever parses a sheet within the limits.
+    """
+    book = open_workbook(path, problems, name)
+    if book is None:
         return None
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        problems.add(name, None, None, f"this is not a readable Excel workbook: {exc}")
-        return None
-    return _finish(name, frame, lowercase=True)
+    with book:
+        titles = list(book.sheets)
+        if isinstance(sheet, int):
+            if sheet >= len(titles):
+                problems.add(name, None, None, "the workbook has no worksheet")
+                return None
+            sheet = titles[sheet]
+        if sheet not in book.sheets:
+            problems.add(name, None, None, f"the workbook has no sheet named {quote(sheet)}")
+            return None
+        if not book.check_sheet(sheet, problems, name):
+            return None
+        book.fh.seek(0)
+        try:
+            frame = pd.read_excel(book.fh, sheet_name=sheet, dtype=str, engine="openpyxl")
+        except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+            message = shorten(str(exc) or type(exc).__name__, 200)
+            problems.add(name, None, None, f"this is not a readable Excel workbook: {message}")
+            return None
+    return _finish(name, frame, True, problems)
 
 
-def _finish(name: str, frame: pd.DataFrame, lowercase: bool) -> Table:
+def _finish(
+    name: str,
+    frame: pd.DataFrame,
+    lowercase: bool,
+    problems: Problems,
+    *,
+    has_nul: bool = True,
+    longest: int | None = None,
+) -> Table | None:
+    """The frame as a Table: names stripped, every cell within the limits, blank rows gone.
+
+    ``has_nul`` False and ``longest`` (no cell can be longer: the file's size) spare the checks
+    a small file cannot fail.
+    """
     lines = np.arange(2, len(frame) + 2)
     if lowercase:
         frame.columns = [str(c).strip().lower() for c in frame.columns]
     else:
         frame.columns = [str(c).strip() for c in frame.columns]
+    long_possible = longest is None or longest > MAX_CELL_CHARS
+    if (has_nul or long_possible) and not _cells_fit(
+        Table(name, frame, lines), problems, has_nul=has_nul, lengths=long_possible
+    ):
+        return None
     keep = frame.notna().any(axis=1).to_numpy()  # blank lines carry no row
     return Table(name, frame[keep].reset_index(drop=True), lines[keep])
+
+
+def _cells_fit(table: Table, problems: Problems, *, has_nul: bool, lengths: bool) -> bool:
+    """Every cell and column name within the length limit and free of NUL characters, which
+    PostgreSQL cannot store in text; each one that is not is a problem naming its cell."""
+    before = problems.total
+    check = Checker(table, problems)
+    for column in table.frame.columns:
+        if len(column) > MAX_CELL_CHARS:
+            problems.add(table.name, 1, column, _too_long(len(column), column))
+        if has_nul and "\x00" in column:
+            problems.add(table.name, 1, column, _nul(column))
+    for position, column in enumerate(table.frame.columns):
+        values = table.frame.iloc[:, position]
+        if values.dtype != "str":
+            values = values.astype("str")
+        if lengths:
+            count = values.str.len().to_numpy(dtype="float64", na_value=0)
+            long = np.flatnonzero(count > MAX_CELL_CHARS)
+            check.report(long, column, functools.partial(_too_long_at, count, values))
+        if has_nul:
+            nul = values.str.contains("\x00", regex=False).to_numpy(dtype=bool, na_value=False)
+            check.report(np.flatnonzero(nul), column, functools.partial(_nul_at, values))
+    return problems.total == before
+
+
+def _too_long_at(lengths: np.ndarray, values: pd.Series, i: int) -> str:
+    return _too_long(int(lengths[i]), values.iloc[i])
+
+
+def _nul_at(values: pd.Series, i: int) -> str:
+    return _nul(values.iloc[i])
+
+
+def _too_long(length: int, value: str) -> str:
+    return (
+        f"{length:,} characters, more than the limit of {MAX_CELL_CHARS:,} characters per cell "
+        f"(cell length): {quote(value)}"
+    )
+
+
+def _nul(value: str) -> str:
+    return "a NUL character (\\x00) is not allowed in text (PostgreSQL cannot store it): " + quote(
+        value
+    )
 
 
 def _line_of(message: str) -> int | None:
@@ -243,14 +340,16 @@ class Checker:
 
     def require_columns(self, columns: Iterable[str]) -> bool:
         missing = [c for c in columns if not self.table.has(c)]
+        names = [shorten(str(c), 40) for c in self.table.frame.columns]
+        found = ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
         for column in missing:
-            found = ", ".join(map(str, self.table.frame.columns)) or "none"
-            self.problems.add(self.table.name, 1, column, f"missing column (found: {found})")
+            message = f"missing column (found: {found or 'none'})"
+            self.problems.add(self.table.name, 1, column, message)
         return not missing
 
     def bad(self, column: str, mask: pd.Series | np.ndarray, raw: pd.Series, expected: str) -> None:
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-        self.report(idx, column, lambda i: f"expected {expected}, got {raw.iloc[i]!r}")
+        self.report(idx, column, lambda i: f"expected {expected}, got {quote(raw.iloc[i])}")
 
     def report(self, idx: np.ndarray, column: str, message: Callable[[int], str]) -> None:
         room = self._room()
@@ -259,8 +358,6 @@ class Checker:
         self.problems.total += max(0, len(idx) - room)
 
     def _room(self) -> int:
-        from rmdesk.services.importing.problems import MAX_LISTED
-
         return max(0, MAX_LISTED - len(self.problems.listed))
 
     def missing(self, column: str, raw: pd.Series, required: bool) -> None:
@@ -437,7 +534,7 @@ def _exact_minor(raw: pd.Series, decimals: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _show(value: object) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    return quote(value) if isinstance(value, str) else str(value)
 
 
 def parse_dates(raw: pd.Series) -> pd.Series:
