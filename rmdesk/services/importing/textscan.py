@@ -79,11 +79,12 @@ class _Scan:
         self.lines = 0
         self.blank = False
         self.nul = False
-        self.utf8_lines = 0  # lines with non-ASCII text that are valid UTF-8
-        self.other_lines = 0  # lines that are not
-        self.first_bad: _BadLine | None = None
+        self.utf8 = True  # every line so far is UTF-8
+        self.first_bad: _BadLine | None = None  # the first line that is not
+        self.utf8_lines = 0  # lines with non-ASCII text that are valid UTF-8 ...
+        self.other_lines = 0  # ... and lines that are not (counted only for a file not UTF-8)
 
-    def run(self) -> TextFile | None:
+    def run(self) -> TextFile:
         head = self.fh.read(MAX_LINE_BYTES + len(UTF8_BOM) + 2)
         header = self._header(head)
         for offset, first_line, block in self._blocks():
@@ -153,12 +154,16 @@ class _Scan:
             if len(carry) > MAX_LINE_BYTES:
                 raise _Refused(line, _too_long())
 
-    def _check_block(self, offset: int, first_line: int, block: bytes) -> None:
+    def _lines(self, block: bytes) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The block's bytes, and where each of its lines starts and ends (before the break)."""
         arr = np.frombuffer(block, dtype=np.uint8)
         ends = np.flatnonzero(arr == self.newline[0])
         if not block.endswith(self.newline):
             ends = np.append(ends, len(block))
-        starts = np.concatenate(([0], ends[:-1] + 1))
+        return arr, np.concatenate(([0], ends[:-1] + 1)), ends
+
+    def _check_block(self, offset: int, first_line: int, block: bytes) -> None:
+        arr, starts, ends = self._lines(block)
         lengths = ends - starts
         too_long = np.flatnonzero(lengths > MAX_LINE_BYTES)
         if too_long.size:
@@ -182,19 +187,18 @@ class _Scan:
             except UnicodeDecodeError as exc:
                 bad = _bad_at(block, exc.start, offset, first_line, self.newline)
                 raise _Refused(bad.line, self._not_valid(bad)) from None
-        elif not block.isascii():
-            self._count_utf8(offset, first_line, block, arr, starts, ends)
+        elif self.utf8 and not block.isascii():
+            try:
+                block.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                self.utf8 = False
+                self.first_bad = _bad_at(block, exc.start, offset, first_line, self.newline)
 
-    def _count_utf8(
-        self,
-        offset: int,
-        first_line: int,
-        block: bytes,
-        arr: np.ndarray,
-        starts: np.ndarray,
-        ends: np.ndarray,
-    ) -> None:
+    def _count_utf8(self, block: bytes) -> None:
         """Count the lines with non-ASCII text that are UTF-8 and those that are not."""
+        if block.isascii():
+            return
+        arr, starts, ends = self._lines(block)
         line_of = np.searchsorted(ends, np.flatnonzero(arr >= 0x80))  # sorted
         in_line = line_of[np.concatenate(([True], np.diff(line_of) != 0))]
         try:
@@ -205,13 +209,10 @@ class _Scan:
             self.utf8_lines += len(in_line)
             return
         for i in in_line.tolist():
-            s, e = int(starts[i]), int(ends[i])
             try:
-                block[s:e].decode("utf-8")
-            except UnicodeDecodeError as exc:
+                block[int(starts[i]) : int(ends[i])].decode("utf-8")
+            except UnicodeDecodeError:
                 self.other_lines += 1
-                if self.first_bad is None:
-                    self.first_bad = _BadLine(first_line + i, offset + s + exc.start, block[s:e])
             else:
                 self.utf8_lines += 1
 
@@ -220,6 +221,8 @@ class _Scan:
         bad = self.first_bad
         if bad is None:
             return "utf-8"
+        for _offset, _line, block in self._blocks():  # a second pass, for such files only
+            self._count_utf8(block)
         if self.utf8_lines >= self.other_lines:
             raise _Refused(
                 bad.line,
