@@ -186,7 +186,9 @@ def test_more_rows_than_the_limit(tmp_path: Path) -> None:
     path.write_bytes(b"n\n" + b"1\n" * (MAX_ROWS + 1))
     table, said = read(path)
     assert table is None
-    assert said[0].startswith("trans.csv: more than 5,000,000 rows, the limit of rows per table")
+    assert said[0].startswith(
+        "trans.csv, row 5000002: more than 5,000,000 rows, the limit of rows per table"
+    )
 
 
 def test_short_lines_cannot_unfold_a_small_file(tmp_path: Path) -> None:

@@ -171,7 +171,7 @@ class _Scan:
         self.lines += len(ends)
         if self.lines - 1 > MAX_ROWS:
             raise _Refused(
-                None,
+                MAX_ROWS + 2,  # the first line past the limit
                 f"more than {MAX_ROWS:,} rows, the limit of rows per table; "
                 "split the file (e.g. by month) and import the parts one after another",
             )
