@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from rmdesk.cli import EXIT_OK, EXIT_REJECTED, main
-from rmdesk.services.importing import limits, tables, workbook
+from rmdesk.services.importing import limits, reading, tables, workbook
 from rmdesk.services.importing.limits import (
     LIMITS,
     MAX_CELL_CHARS,
@@ -31,7 +31,7 @@ from rmdesk.services.importing.limits import (
     MAX_ROWS,
 )
 from rmdesk.services.importing.problems import Problems
-from rmdesk.services.importing.tables import read_excel_sheet, read_text_table
+from rmdesk.services.importing.reading import read_excel_sheet, read_text_table
 from tests.conftest import ROOT
 from tests.helpers import copy_folder, counts, rows
 
@@ -342,7 +342,7 @@ def no_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the sheet was parsed")
 
-    monkeypatch.setattr(tables.pd, "read_excel", refuse)
+    monkeypatch.setattr(reading.pd, "read_excel", refuse)
 
 
 @pytest.mark.usefixtures("no_openpyxl")

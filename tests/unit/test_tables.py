@@ -10,7 +10,8 @@ import pytest
 
 from rmdesk.services.importing import textscan
 from rmdesk.services.importing.problems import ImportRejected, Problems
-from rmdesk.services.importing.tables import Checker, read_text_table, sniff_separator
+from rmdesk.services.importing.reading import read_text_table, sniff_separator
+from rmdesk.services.importing.tables import Checker
 
 
 def _read(

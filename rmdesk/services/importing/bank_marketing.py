@@ -24,7 +24,8 @@ from rmdesk.services.importing.dataset import (
 )
 from rmdesk.services.importing.files import sha256_of
 from rmdesk.services.importing.problems import Problems
-from rmdesk.services.importing.tables import Checker, read_text_table
+from rmdesk.services.importing.reading import read_text_table
+from rmdesk.services.importing.tables import Checker
 
 SOURCE = "bank_marketing"
 FIRST_YEAR = 2008

@@ -26,7 +26,8 @@ from rmdesk.services.importing.dataset import (
 )
 from rmdesk.services.importing.files import sha256_of
 from rmdesk.services.importing.problems import Problems
-from rmdesk.services.importing.tables import Checker, Table, numbers, read_text_table
+from rmdesk.services.importing.reading import read_text_table
+from rmdesk.services.importing.tables import Checker, Table, numbers
 
 SOURCE = "berka"
 REQUIRED = ("district", "client", "account", "disp")

@@ -31,7 +31,8 @@ from rmdesk.services.importing.dataset import (
 )
 from rmdesk.services.importing.files import sha256_of
 from rmdesk.services.importing.problems import Problems, quote
-from rmdesk.services.importing.tables import Checker, Table, read_excel_sheet, read_text_table
+from rmdesk.services.importing.reading import read_excel_sheet, read_text_table
+from rmdesk.services.importing.tables import Checker, Table
 from rmdesk.services.importing.workbook import open_workbook
 
 FILES = ("branches", "users", "products", "clients", "holdings", "monthly_facts", "interactions")
