@@ -10,6 +10,7 @@ BENCHES = [
     ["bench.demo_generation", "--clients", "100000"],
     ["bench.score", "--clients", "100000", "--runs", "3"],
     ["bench.briefs", "--runs", "3"],
+    ["bench.import_limits"],
 ]
 
 if __name__ == "__main__":

@@ -270,7 +270,10 @@ def demo(
 @click.argument("kind", type=click.Choice(["berka", "bank-marketing", "generic"]))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--source", help="generic: a name for the system the extract comes from.")
-@click.option("--encoding", help="Force a file encoding (default: UTF-8, GBK or latin-1).")
+@click.option(
+    "--encoding",
+    help="The files' encoding, e.g. cp1252 (default: UTF-8 or GBK/GB18030, when every line is).",
+)
 @click.option("--force", is_flag=True, help="Import even if these files were imported before.")
 @click.option("--check", "check_only", is_flag=True, help="Check the files; write nothing.")
 @click.option("--quiet", is_flag=True)

@@ -2,34 +2,44 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from rmdesk.services.importing import textscan
 from rmdesk.services.importing.problems import ImportRejected, Problems
-from rmdesk.services.importing.tables import Checker, decode, read_text_table, sniff_separator
+from rmdesk.services.importing.reading import read_text_table, sniff_separator
+from rmdesk.services.importing.tables import Checker
 
 
-def _read(path: Path, text: str, encoding: str = "utf-8") -> tuple[Checker, Problems]:
+def _read(
+    path: Path, text: str, encoding: str = "utf-8", given: str | None = None
+) -> tuple[Checker, Problems]:
     path.write_bytes(text.encode(encoding))
     problems = Problems()
-    table = read_text_table(path, problems)
+    table = read_text_table(path, problems, encoding=given)
     assert table is not None, [str(p) for p in problems.listed]
     return Checker(table, problems), problems
 
 
 @pytest.mark.parametrize(
-    ("encoding", "name"), [("utf-8", "张三丰"), ("gbk", "张三丰"), ("latin-1", "José Nuñez")]
+    ("encoding", "name", "given"),
+    [("utf-8", "张三丰", None), ("gbk", "张三丰", None), ("latin-1", "José Nuñez", "cp1252")],
 )
-def test_utf8_gbk_and_latin1_files_are_read(tmp_path: Path, encoding: str, name: str) -> None:
-    check, problems = _read(tmp_path / "c.csv", f"id,name\n1,{name}\n", encoding)
+def test_utf8_and_gbk_files_are_read_and_latin1_when_named(
+    tmp_path: Path, encoding: str, name: str, given: str | None
+) -> None:
+    check, problems = _read(tmp_path / "c.csv", f"id,name\n1,{name}\n", encoding, given)
     assert check.text("name").tolist() == [name]
     assert not problems
 
 
-def test_decode_prefers_utf8_and_strips_the_bom() -> None:
-    assert decode("\ufeffa,b".encode()) == ("a,b", "utf-8")
+def test_the_scan_prefers_utf8_and_skips_the_bom() -> None:
+    found = textscan.scan(io.BytesIO("\ufeffa,b\n".encode()), "x.csv", Problems())
+    assert found is not None
+    assert (found.encoding, found.start, found.header) == ("utf-8", 3, "a,b")
 
 
 @pytest.mark.parametrize("sep", [",", ";", "\t", "|"])
@@ -98,7 +108,7 @@ def test_rates_read_as_decimals_or_percentages(tmp_path: Path) -> None:
     [
         (b"", "the file is empty"),
         (b"PK\x03\x04" + b"\x00" * 40, "binary data"),
-        (b"a,b\n\x00\x01\x02", "binary data"),
+        (b"\x00\x01\x02,b\n1,2\n", "binary data"),
     ],
 )
 def test_files_that_are_not_tables_are_refused_plainly(

@@ -33,29 +33,36 @@ __all__ = [
 KINDS = ("berka", "bank-marketing", "generic")
 
 
+Reader = Callable[[Path, Problems], DataSet]
+Checksum = Callable[[Path, Problems], str]
+
+
 def _reader(
     kind: str, engine: Engine, source: str | None, encoding: str | None
-) -> tuple[str, Callable[[Path, Problems], DataSet], Callable[[Path], str]]:
+) -> tuple[str, Reader, Checksum]:
     if kind == "berka":
         return berka.SOURCE, lambda p, pr: berka.read(p, pr, encoding=encoding), _berka_sum
     if kind == "bank-marketing":
         return (
             bank_marketing.SOURCE,
             lambda p, pr: bank_marketing.read(p, pr, encoding=encoding),
-            lambda p: bank_marketing.checksum_of(p / "bank-full.csv" if p.is_dir() else p),
+            bank_marketing.checksum_of,
         )
     if kind == "generic":
         src = source or "generic"
         return (
             src,
-            lambda p, pr: generic.read(p, pr, generic.Known.from_database(engine, src), source=src),
+            lambda p, pr: generic.read(
+                p, pr, generic.Known.from_database(engine, src), source=src, encoding=encoding
+            ),
             generic.checksum_of,
         )
     raise ValueError(f"unknown import kind {kind!r}; choose one of {', '.join(KINDS)}")
 
 
-def _berka_sum(path: Path) -> str:
-    return berka.checksum_of(berka.find_files(path, Problems()))
+def _berka_sum(path: Path, problems: Problems) -> str:
+    paths = berka.find_files(path, problems)
+    return berka.checksum_of(paths, problems) if not problems else ""
 
 
 @open_to(ADMINS)
@@ -93,7 +100,10 @@ def run_import(
     if not path.exists():
         problems.add(str(path), None, None, "no such file or folder")
         problems.raise_if_any()
-    digest = checksum(path) if path.exists() else ""
+    # the checksum reads every input file: each is first checked to be a regular file within the
+    # size limit, so a pipe or a device stops the import here, before anything opens it
+    digest = checksum(path, problems)
+    problems.raise_if_any()
     if not force and digest:
         batch = already_imported(engine, src, digest, who=who)
         if batch is not None:

@@ -9,7 +9,6 @@ before it starts a new year. What else is assumed is in docs/import-format.md.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 
@@ -23,8 +22,10 @@ from rmdesk.services.importing.dataset import (
     USER_COLUMNS,
     DataSet,
 )
+from rmdesk.services.importing.files import sha256_of
 from rmdesk.services.importing.problems import Problems
-from rmdesk.services.importing.tables import Checker, read_text_table
+from rmdesk.services.importing.reading import read_text_table
+from rmdesk.services.importing.tables import Checker
 
 SOURCE = "bank_marketing"
 FIRST_YEAR = 2008
@@ -123,8 +124,9 @@ LAST = [
 ]
 
 
-def checksum_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def checksum_of(path: Path, problems: Problems) -> str:
+    """The file's SHA-256, read in blocks; a file that may not be read is a problem instead."""
+    return sha256_of([(None, path / "bank-full.csv" if path.is_dir() else path)], problems)
 
 
 def read(path: Path, problems: Problems, *, encoding: str | None = None) -> DataSet:

@@ -8,7 +8,6 @@ data cannot tell, such as KYC dates or client names) is in docs/import-format.md
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,8 +24,10 @@ from rmdesk.services.importing.dataset import (
     USER_COLUMNS,
     DataSet,
 )
+from rmdesk.services.importing.files import sha256_of
 from rmdesk.services.importing.problems import Problems
-from rmdesk.services.importing.tables import Checker, Table, numbers, read_text_table
+from rmdesk.services.importing.reading import read_text_table
+from rmdesk.services.importing.tables import Checker, Table, numbers
 
 SOURCE = "berka"
 REQUIRED = ("district", "client", "account", "disp")
@@ -176,15 +177,10 @@ def find_files(folder: Path, problems: Problems) -> dict[str, Path]:
     return found
 
 
-def checksum_of(paths: dict[str, Path]) -> str:
-    """One SHA-256 over the files' names and contents, to know a set seen before."""
-    digest = hashlib.sha256()
-    for name in sorted(paths):
-        digest.update(name.encode())
-        with paths[name].open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-    return digest.hexdigest()
+def checksum_of(paths: dict[str, Path], problems: Problems) -> str:
+    """One SHA-256 over the files' names and contents, to know a set seen before; a file that
+    may not be read (a pipe, a device, too large) is a problem instead."""
+    return sha256_of(((name, paths[name]) for name in sorted(paths)), problems)
 
 
 def read(folder: Path, problems: Problems, *, encoding: str | None = None) -> DataSet:

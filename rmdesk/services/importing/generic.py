@@ -8,7 +8,6 @@ before anything is written.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +29,11 @@ from rmdesk.services.importing.dataset import (
     USER_COLUMNS,
     DataSet,
 )
-from rmdesk.services.importing.problems import Problems
-from rmdesk.services.importing.tables import Checker, Table, read_excel_sheet, read_text_table
+from rmdesk.services.importing.files import sha256_of
+from rmdesk.services.importing.problems import Problems, quote
+from rmdesk.services.importing.reading import read_excel_sheet, read_text_table
+from rmdesk.services.importing.tables import Checker, Table
+from rmdesk.services.importing.workbook import open_workbook
 
 FILES = ("branches", "users", "products", "clients", "holdings", "monthly_facts", "interactions")
 ROLES = {
@@ -123,27 +125,35 @@ class Known:
             )
 
 
-def locate(path: Path, problems: Problems) -> dict[str, Callable[[], Table | None]]:
+def inputs(path: Path) -> dict[str, Path]:
+    """The files of a folder by table name (the first of .csv, .txt, .xlsx present)."""
+    found: dict[str, Path] = {}
+    for name in FILES:
+        for ext in (".csv", ".txt", ".xlsx"):
+            candidate = path / f"{name}{ext}"
+            if candidate.exists():  # a stat: a pipe or a folder by that name is refused later
+                found[name] = candidate
+                break
+    return found
+
+
+def locate(
+    path: Path, problems: Problems, encoding: str | None = None
+) -> dict[str, Callable[[], Table | None]]:
     """Readers for each file present: CSV files in a folder, or sheets of a workbook."""
     found: dict[str, Callable[[], Table | None]] = {}
     if path.is_dir():
-        for name in FILES:
-            for ext in (".csv", ".txt", ".xlsx"):
-                candidate = path / f"{name}{ext}"
-                if candidate.exists():
-                    if ext == ".xlsx":
-                        found[name] = _sheet(candidate, 0, candidate.name, problems)
-                    else:
-                        found[name] = _csv(candidate, problems)
-                    break
+        for name, candidate in inputs(path).items():
+            if candidate.suffix == ".xlsx":
+                found[name] = _sheet(candidate, 0, candidate.name, problems)
+            else:
+                found[name] = _csv(candidate, problems, encoding)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            from openpyxl import load_workbook
-
-            sheets = load_workbook(path, read_only=True).sheetnames
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            problems.add(path.name, None, None, f"this is not a readable Excel workbook: {exc}")
+        book = open_workbook(path, problems)
+        if book is None:
             return found
+        with book:
+            sheets = set(book.sheets)
         for name in FILES:
             if name in sheets:
                 found[name] = _sheet(path, name, f"{path.name}[{name}]", problems)
@@ -163,8 +173,8 @@ def locate(path: Path, problems: Problems) -> dict[str, Callable[[], Table | Non
     return found
 
 
-def _csv(path: Path, problems: Problems) -> Callable[[], Table | None]:
-    return lambda: read_text_table(path, problems)
+def _csv(path: Path, problems: Problems, encoding: str | None) -> Callable[[], Table | None]:
+    return lambda: read_text_table(path, problems, encoding=encoding)
 
 
 def _sheet(
@@ -173,19 +183,23 @@ def _sheet(
     return lambda: read_excel_sheet(path, sheet, problems, name=name)
 
 
-def checksum_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    files = sorted(path.iterdir()) if path.is_dir() else [path]
-    for f in files:
-        if f.is_file():
-            digest.update(f.name.encode())
-            digest.update(f.read_bytes())
-    return digest.hexdigest()
+def checksum_of(path: Path, problems: Problems) -> str:
+    """One SHA-256 over the names and contents of the files the import reads, in name order;
+    a file that may not be read is a problem instead."""
+    files = sorted(inputs(path).values()) if path.is_dir() else [path]
+    return sha256_of(((f.name, f) for f in files), problems)
 
 
-def read(path: Path, problems: Problems, known: Known, *, source: str = "generic") -> DataSet:
+def read(
+    path: Path,
+    problems: Problems,
+    known: Known,
+    *,
+    source: str = "generic",
+    encoding: str | None = None,
+) -> DataSet:
     """Check every file of the set and build the data set; problems stop the import."""
-    readers = locate(path, problems)
+    readers = locate(path, problems, encoding)
     problems.raise_if_any()
     tables = {name: reader() for name, reader in readers.items()}
     problems.raise_if_any()
@@ -393,7 +407,7 @@ class _Parser:
         c.report(
             np.flatnonzero(dup.to_numpy()),
             "month",
-            lambda i: f"a second row for holding {hid.iloc[i]!r} in the same month",
+            lambda i: f"a second row for holding {quote(hid.iloc[i])} in the same month",
         )
 
         def amount(col: str, required: bool = False) -> Any:

@@ -6,6 +6,18 @@ from dataclasses import dataclass, field
 
 #: How many problems an import lists in full; the rest are counted.
 MAX_LISTED = 200
+#: How much of a cell (or a column name) a message quotes; a longer one is cut with "…".
+QUOTE_CHARS = 80
+
+
+def shorten(text: str, limit: int = QUOTE_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, the cut marked with "…"."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quote(value: object) -> str:
+    """A cell as a message shows it: quoted, escapes visible, at most ~80 characters."""
+    return repr(shorten(value if isinstance(value, str) else str(value)))
 
 
 @dataclass(frozen=True)
@@ -36,7 +48,9 @@ class Problems:
     def add(self, file: str, row: int | None, column: str | None, message: str) -> None:
         self.total += 1
         if len(self.listed) < MAX_LISTED:
-            self.listed.append(Problem(file, row, column, message))
+            # a column's name comes from the file: a hostile header must not flood the message
+            named = shorten(column) if column else column
+            self.listed.append(Problem(file, row, named, message))
 
     def __bool__(self) -> bool:
         return self.total > 0

@@ -1,26 +1,23 @@
-"""Reading a bank's files into checked columns: encodings, separators, dates, money.
+"""A table's text parsed into checked columns: dates, money, rates, codes, references.
 
-Every reader and parser here records what it cannot read as a ``Problem`` naming the file, the
-line and the column, and goes on, so that one run reports every problem in a file at once.
-Values are parsed a column at a time (pandas), which keeps a million-row file fast.
+Every parser here records what it cannot read as a ``Problem`` naming the file, the line and
+the column, and goes on, so that one run reports every problem in a file at once. Values are
+parsed a column at a time (pandas), which keeps a million-row file fast. Reading the files
+into tables of text, within the limits, is reading.py's.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from rmdesk.services.importing.problems import Problems
+from rmdesk.services.importing.problems import MAX_LISTED, Problems, quote, shorten
 
-SEPARATORS = (",", ";", "\t", "|")
 DATE_FORMATS = (
     "%Y-%m-%d",
     "%Y/%m/%d",
@@ -64,131 +61,6 @@ class Table:
         return stripped.where(stripped.str.len() > 0)
 
 
-def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
-    """The text of a file and its encoding: UTF-8, else GBK/GB18030, else cp1252/latin-1."""
-    if encoding:
-        return data.decode(encoding), encoding
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("gb18030")
-        # latin-1 bytes often decode as GB18030 too; real Chinese text is mostly CJK ideographs.
-        odd = sum(1 for ch in text if ord(ch) > 0x7F and not ("\u4e00" <= ch <= "\u9fff"))
-        wide = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f")
-        if wide and odd <= wide // 10:
-            return text, "gb18030"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
-
-
-def sniff_separator(header: str) -> str:
-    """The separator that splits the header line into the most fields."""
-    counts = {sep: len(next(iter(_split_quoted(header, sep)))) for sep in SEPARATORS}
-    best = max(SEPARATORS, key=lambda sep: counts[sep])
-    return best if counts[best] > 1 else ","
-
-
-def _split_quoted(line: str, sep: str) -> Iterable[list[str]]:
-    import csv
-
-    try:
-        return [next(csv.reader([line], delimiter=sep))]
-    except (csv.Error, StopIteration):  # a stray carriage return or quote: count plainly
-        return [line.split(sep)]
-
-
-def read_text_table(
-    path: Path,
-    problems: Problems,
-    *,
-    name: str | None = None,
-    encoding: str | None = None,
-    sep: str | None = None,
-    lowercase: bool = True,
-) -> Table | None:
-    """Read a CSV-like file as text columns, or record why it cannot be read and return None."""
-    name = name or path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problems.add(name, None, None, f"cannot read the file: {exc.strerror or exc}")
-        return None
-    if not data.strip():
-        problems.add(name, None, None, "the file is empty")
-        return None
-    if data[:2] == b"PK" and zipfile.is_zipfile(io.BytesIO(data)):
-        problems.add(
-            name,
-            None,
-            None,
-            "this is an Excel workbook, not a text table; save it as CSV or give the .xlsx file",
-        )
-        return None
-    if b"\x00" in data[:4096]:
-        problems.add(name, None, None, "this is not a text table (it contains binary data)")
-        return None
-    try:
-        text, encoding_used = decode(data, encoding)
-    except (UnicodeDecodeError, LookupError) as exc:
-        problems.add(name, None, None, f"cannot decode the file as {encoding}: {exc}")
-        return None
-    header = text.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-    sep = sep or sniff_separator(header)
-    utf8 = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    fast_input = utf8 if encoding_used == "utf-8" else text.encode("utf-8")
-    frame = _read_fast(fast_input, text, sep) if len(data) > FAST_READ_BYTES else None
-    if frame is not None:
-        return _finish(name, frame, lowercase)
-    try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            engine="c",
-        )
-    except pd.errors.ParserError as exc:
-        problems.add(name, _line_of(str(exc)), None, f"the file is not a well-formed table: {exc}")
-        return None
-    except pd.errors.EmptyDataError:
-        problems.add(name, None, None, "the file has no header line")
-        return None
-    return _finish(name, frame, lowercase)
-
-
-#: Files from this size on are parsed by Arrow's multi-threaded CSV reader.
-FAST_READ_BYTES = 1 << 20
-
-
-def _read_fast(utf8: bytes, text: str, sep: str) -> pd.DataFrame | None:
-    """Arrow's CSV reader, where it gives the same rows and line numbers as the C parser.
-
-    It skips blank lines and reports malformed rows without a line number, so a file with blank
-    lines, or one it cannot parse, goes to the C parser instead (None).
-    """
-    if "\n\n" in text or "\n\r\n" in text:
-        return None
-    try:
-        return pd.read_csv(
-            io.BytesIO(utf8),
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            engine="pyarrow",
-        )
-    except Exception:  # any complaint: let the C parser say precisely where
-        return None
-
-
 def numbers(raw: pd.Series) -> np.ndarray:
     """The column as float64 (NaN where not a plain number), by Arrow's cast where it can."""
     array = getattr(raw.array, "_pa_array", None)
@@ -204,36 +76,6 @@ def numbers(raw: pd.Series) -> np.ndarray:
     return np.asarray(pd.to_numeric(raw, errors="coerce"), dtype="float64")
 
 
-def read_excel_sheet(
-    path: Path, sheet: str | int, problems: Problems, *, name: str
-) -> Table | None:
-    """Read one sheet of a workbook as text columns; cell dates come out as ISO text."""
-    try:
-        frame = pd.read_excel(path, sheet_name=sheet, dtype=str, engine="openpyxl")
-    except ValueError as exc:  # openpyxl: missing sheet, not a workbook
-        problems.add(name, None, None, f"cannot read the sheet: {exc}")
-        return None
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        problems.add(name, None, None, f"this is not a readable Excel workbook: {exc}")
-        return None
-    return _finish(name, frame, lowercase=True)
-
-
-def _finish(name: str, frame: pd.DataFrame, lowercase: bool) -> Table:
-    lines = np.arange(2, len(frame) + 2)
-    if lowercase:
-        frame.columns = [str(c).strip().lower() for c in frame.columns]
-    else:
-        frame.columns = [str(c).strip() for c in frame.columns]
-    keep = frame.notna().any(axis=1).to_numpy()  # blank lines carry no row
-    return Table(name, frame[keep].reset_index(drop=True), lines[keep])
-
-
-def _line_of(message: str) -> int | None:
-    m = re.search(r"line (\d+)", message)
-    return int(m.group(1)) if m else None
-
-
 class Checker:
     """Parses a table's columns into typed Series, recording each bad cell as a problem."""
 
@@ -243,14 +85,16 @@ class Checker:
 
     def require_columns(self, columns: Iterable[str]) -> bool:
         missing = [c for c in columns if not self.table.has(c)]
+        names = [shorten(str(c), 40) for c in self.table.frame.columns]
+        found = ", ".join(names[:30]) + (f" and {len(names) - 30} more" if len(names) > 30 else "")
         for column in missing:
-            found = ", ".join(map(str, self.table.frame.columns)) or "none"
-            self.problems.add(self.table.name, 1, column, f"missing column (found: {found})")
+            message = f"missing column (found: {found or 'none'})"
+            self.problems.add(self.table.name, 1, column, message)
         return not missing
 
     def bad(self, column: str, mask: pd.Series | np.ndarray, raw: pd.Series, expected: str) -> None:
         idx = np.flatnonzero(np.asarray(mask, dtype=bool))
-        self.report(idx, column, lambda i: f"expected {expected}, got {raw.iloc[i]!r}")
+        self.report(idx, column, lambda i: f"expected {expected}, got {quote(raw.iloc[i])}")
 
     def report(self, idx: np.ndarray, column: str, message: Callable[[int], str]) -> None:
         room = self._room()
@@ -259,8 +103,6 @@ class Checker:
         self.problems.total += max(0, len(idx) - room)
 
     def _room(self) -> int:
-        from rmdesk.services.importing.problems import MAX_LISTED
-
         return max(0, MAX_LISTED - len(self.problems.listed))
 
     def missing(self, column: str, raw: pd.Series, required: bool) -> None:
@@ -437,7 +279,7 @@ def _exact_minor(raw: pd.Series, decimals: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _show(value: object) -> str:
-    return repr(value) if isinstance(value, str) else str(value)
+    return quote(value) if isinstance(value, str) else str(value)
 
 
 def parse_dates(raw: pd.Series) -> pd.Series:
