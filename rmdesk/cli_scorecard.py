@@ -7,6 +7,7 @@ Registered on the ``rmdesk-cli`` group by rmdesk.cli; exit codes as documented t
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -228,7 +229,10 @@ def clients(
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)
     if output:
-        rows.to_csv(output, index=False)
+        from rmdesk.local_files import open_private
+
+        with open_private(Path(output), "w", encoding="utf-8", newline="") as fh:
+            rows.to_csv(fh, index=False)
     shown = rows.head(50)
     # money is held in minor units: columns named *_minor, and the contribution drill-down's
     money = {str(c) for c in rows.columns if str(c).endswith("_minor")}

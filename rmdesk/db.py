@@ -34,6 +34,8 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
+from rmdesk import local_files
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -181,8 +183,8 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     u = make_url(url)
     if is_sqlite(u):
-        if u.database and u.database != ":memory:":
-            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        if u.database and u.database != ":memory:":  # owner-only folder and files
+            local_files.prepare_database(Path(u.database))
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
@@ -262,6 +264,7 @@ def backup_sqlite(engine: Engine, suffix: str) -> Path | None:
         return None
     stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
     target = Path(f"{path}.{suffix}-{stamp}.bak")
+    local_files.create_private(target)
     src = sqlite3.connect(path)
     dst = sqlite3.connect(target)
     try:

@@ -18,7 +18,7 @@ from typing import Any
 import tomli_w
 from platformdirs import user_config_dir, user_data_dir
 
-from rmdesk import secrets
+from rmdesk import local_files, secrets
 
 log = logging.getLogger(__name__)
 APP = "rmdesk"
@@ -106,11 +106,12 @@ def load(path: Path | None = None) -> Settings:
 
 
 def save(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically (a crash mid-write leaves the old file)."""
+    """Write the settings atomically (a crash mid-write leaves the old file), owner-only."""
     path = path or config_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
+    local_files.make_private_dir(path.parent)
     stored = asdict(settings)
     stored["database_url"] = secrets.without_password(settings.database_url)[0]  # never kept
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(tomli_w.dumps(stored), encoding="utf-8")
+    with local_files.open_private(tmp, "w", encoding="utf-8") as fh:  # owner-only, like the data
+        fh.write(tomli_w.dumps(stored))
     tmp.replace(path)

@@ -29,6 +29,7 @@ from typing import Any, TextIO
 
 from sqlalchemy import Engine, Table, func, select
 
+from rmdesk import local_files
 from rmdesk.models import TABLES_IN_ORDER, Base
 from rmdesk.services import audit
 from rmdesk.services.access import ADMINS, Account, open_to
@@ -178,7 +179,8 @@ def write_rows(
 
     The columns whose names (``keys``, else ``columns``: pass ``keys`` when the header is
     translated titles) say they hold ID, account or phone numbers are masked, unless
-    ``unmasked``, which only an administrator may ask for.
+    ``unmasked``, which only an administrator may ask for. The file is its owner's only (0600):
+    it holds clients' data.
     """
     if unmasked:
         allow_unmasked(engine, who=who)
@@ -189,6 +191,7 @@ def write_rows(
         rows = _masked(rows, masked_columns(list(keys or columns)))
     tmp = path.with_name(path.name + ".part")
     try:
+        local_files.create_private(tmp)  # both writers open it by name, which keeps the mode
         written = (_csv if fmt == "csv" else _xlsx)(name, columns, rows, tmp, total, progress)
         tmp.replace(path)
     except BaseException:

@@ -28,7 +28,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 from sqlalchemy import Engine
 
-from rmdesk import resources
+from rmdesk import local_files, resources
 from rmdesk.services import audit
 from rmdesk.services.access import Account, open_to
 
@@ -269,9 +269,11 @@ def build(
 
 def write_whole(path: Path, write: Callable[[Path], int]) -> int:
     """Run ``write`` on a temporary file beside ``path`` and move it into place only when it
-    succeeds, so a failed or cancelled print never leaves a half-written PDF."""
+    succeeds, so a failed or cancelled print never leaves a half-written PDF. The file is its
+    owner's only (0600), made so before a byte is written."""
     part = path.with_name(path.name + ".part")
     try:
+        local_files.create_private(part)
         result = write(part)
         part.replace(path)
     except BaseException:

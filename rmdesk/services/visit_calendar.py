@@ -17,6 +17,7 @@ import holidays
 from icalendar import Calendar, Event
 from sqlalchemy import Engine, select
 
+from rmdesk import local_files
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, VisitStatus
 from rmdesk.services import audit, wording
@@ -219,7 +220,8 @@ def export_ics(
             event.add("status", "TENTATIVE" if row.status == VisitStatus.PROPOSED else "CONFIRMED")
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)
-        Path(path).write_bytes(cal.to_ical())
+        with local_files.open_private(Path(path), "wb") as fh:  # owner-only: clients' names
+            fh.write(cal.to_ical())
         audit.record(
             conn,
             who,
