@@ -60,11 +60,11 @@ def backup(db: Database, output: Path | None) -> None:
         backup_sqlite(source, target)
     except BackupError as exc:
         fail(str(exc), EXIT_REJECTED)
-    from rmdesk.db import open_database
+    from sqlalchemy import create_engine
 
-    copy = open_database(f"sqlite:///{target}", migrate_schema=False)
+    copy = create_engine(f"sqlite:///file:{target}?mode=ro&uri=true")  # read as it is, one file
     try:
-        counts = table_counts(copy.engine, who=OPERATOR)  # what the backup holds, read back from it
+        counts = table_counts(copy, who=OPERATOR)  # what the backup holds, read back from it
     finally:
         copy.dispose()
     click.echo(f"{target}: {counts['clients']:,} clients, {counts['audit_log']:,} audit entries")
@@ -78,8 +78,10 @@ def backup(db: Database, output: Path | None) -> None:
 def restore(backup_file: Path, db_url: str | None, replace: bool) -> None:
     """Restore a backup made by `rmdesk-cli backup` as the local (SQLite) database.
 
-    Close the app first. The backup is checked before anything is touched; a database it
-    replaces is kept beside it as NAME.before-restore-STAMP.
+    Close the app first: a restore is refused while any other program has the database open,
+    naming them (pid, program, user) where the system tells. The backup is checked before
+    anything is touched; a database it replaces is kept beside it as NAME.before-restore-STAMP,
+    and nobody can commit into it from then until the backup is in place.
     """
     from rmdesk.db import open_database
     from rmdesk.services.backup import BackupError, restore_sqlite, table_counts
