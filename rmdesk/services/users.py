@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine, insert, select, text, update
 from rmdesk.models import AuditEntry, Branch, Role, User
 from rmdesk.services import audit
 from rmdesk.services.access import ADMINS, Account, guarded, open_to
-from rmdesk.services.passwords import hash_password, verify_password
+from rmdesk.services.passwords import dummy_hash, hash_password, verify_password
 
 MIN_PASSWORD = 8
 
@@ -235,7 +235,11 @@ def authenticate(engine: Engine, username: str, password: str) -> Account:
             "locked",
             until,
         )
-    ok = row is not None and verify_password(stored, password)
+    # an unknown name, or one without a password, costs one verification too, of a dummy hash
+    # (made at the first attempt, whatever its name: the first is as slow for every name)
+    dummy = dummy_hash()
+    right = verify_password(stored or dummy, password)
+    ok = row is not None and bool(stored) and right
     with engine.begin() as conn:
         audit.record_login(conn, username, "login" if ok else "login_failed")
     if row is None or not ok:

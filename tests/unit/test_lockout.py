@@ -100,3 +100,38 @@ def test_changing_ones_own_password(engine: Engine) -> None:
     with pytest.raises(PasswordChangeError) as locked:
         change_password(engine, "a-new-password", "b-new-password", "b-new-password", who=me)
     assert locked.value.code == "locked"
+
+
+def test_an_unknown_name_costs_a_password_check_as_a_known_one_does(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timing of a refusal does not tell which names exist: every attempt that is not
+    locked verifies one Argon2 hash, a dummy one for a name without a hash of its own."""
+    from sqlalchemy import insert
+
+    from rmdesk.models import Role, User
+    from rmdesk.services import passwords
+
+    with engine.begin() as conn:  # an imported RM: no password until one is set
+        conn.execute(
+            insert(User).values(
+                username="rm09", display_name="rm09", role=Role.RM, active=True, version=1
+            )
+        )
+    checked: list[str | None] = []
+
+    def counting(stored: str | None, password: str) -> bool:
+        checked.append(stored)
+        return passwords.verify_password(stored, password)
+
+    monkeypatch.setattr(users, "verify_password", counting)
+    for name in ("nobody", "rm09", "admin"):
+        with pytest.raises(LoginError) as refused:
+            authenticate(engine, name, "not-the-password")
+        assert refused.value.reason == "wrong"  # the same answer for all three
+    assert authenticate(engine, "admin", "adminpass").username == "admin"
+    dummy = passwords.dummy_hash()
+    assert checked[:2] == [dummy, dummy] and checked[2] == checked[3] != dummy
+    stored = checked[2]
+    assert stored is not None  # same algorithm, version and cost parameters as a real hash:
+    assert dummy.split("$")[1:4] == stored.split("$")[1:4]  # argon2id, v=19, m=…,t=…,p=…
