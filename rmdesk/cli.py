@@ -2,12 +2,14 @@
 
 Every command takes ``--db URL`` (else $RMDESK_DATABASE_URL, the settings, the local file).
 Exit codes, for scripts: 0 done; 1 unexpected error; 2 bad usage; 3 input rejected (nothing
-written); 4 database cannot be opened or migrated; 5 no such table/user; 6 not allowed
-(``--user`` names someone who may not do it); 130 cancelled.
+written); 4 database cannot be opened or migrated; 5 no such table or user (or a closed
+account, or ``--rm`` naming someone who is not an RM); 6 not allowed (``--user`` names someone
+who may not do it); 130 cancelled.
 
 The command line acts with an administrator's reach (whoever runs it holds the database's
 credentials); commands with ``--user NAME`` act as that user, with that user's reach, and are
-audited under that name.
+audited under that name. Every name given for a person (``--user``, ``--rm``, ``unlock USER``) is
+resolved by ``person``: it must exist and be active.
 """
 
 from __future__ import annotations
@@ -122,11 +124,40 @@ def operator(db: Database) -> Account:
     return _operators[id(db)]
 
 
-def acting(db: Database, username: str) -> Account:
-    """Who a command acts for: the operator (``cli``), or the user named, with their reach.
-    On a person's own database login, only that person."""
-    from rmdesk.services.users import UserError, account, user_id
+def person(db: Database, username: str, option: str = "--user", *, rm: bool = False) -> Account:
+    """The user a command names (``option`` says where, for the message): they must exist and
+    be active, and with ``rm`` be a relationship manager; otherwise exit 5 naming them. Every
+    name rmdesk-cli takes for a person comes through here."""
+    from sqlalchemy import select
 
+    from rmdesk.models import Role, User
+    from rmdesk.services.users import account
+
+    with db.engine.connect() as conn:
+        row = conn.execute(
+            select(User.id, User.role, User.active).where(User.username == username)
+        ).first()
+    if row is None:
+        fail(f"no user {username!r} ({option})", EXIT_NOT_FOUND)
+    assert row is not None
+    if not row.active:
+        fail(
+            f"the account {username!r} is closed ({option}); a closed account cannot act or be "
+            "acted for",
+            EXIT_NOT_FOUND,
+        )
+    if rm and Role(row.role) != Role.RM:
+        fail(
+            f"{username!r} is not a relationship manager ({option}; role {Role(row.role).value})",
+            EXIT_NOT_FOUND,
+        )
+    return account(db.engine, int(row.id))
+
+
+def acting(db: Database, username: str) -> Account:
+    """Who a command acts for (``--user``): the operator (``cli``), or the user named, with their
+    reach; a name that does not exist or a closed account exits 5 (``person``). On a person's
+    own database login, only that person."""
     own = operator(db)
     if own is not OPERATOR:
         if username in (OPERATOR.username, own.username):
@@ -137,11 +168,12 @@ def acting(db: Database, username: str) -> Account:
         )
     if username == OPERATOR.username:
         return OPERATOR
-    try:
-        found = account(db.engine, user_id(db.engine, username, who=OPERATOR))
-    except UserError as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    return found
+    return person(db, username, "--user")
+
+
+def named_rm(db: Database, username: str, option: str = "--rm") -> int:
+    """The id of the RM a command is about (``--rm``): an active relationship manager."""
+    return person(db, username, option, rm=True).id
 
 
 def guarded(func: F) -> F:
@@ -379,7 +411,7 @@ def export(
         if name in REPORTS and not raw:
             scope = Scope(
                 branch_id=users.branch_id(db.engine, branch, who=operator(db)) if branch else None,
-                rm_id=users.user_id(db.engine, rm_name, who=operator(db)) if rm_name else None,
+                rm_id=named_rm(db, rm_name) if rm_name else None,
             )
             rows = export_report(
                 db.engine,

@@ -20,6 +20,7 @@ from rmdesk.cli import (
     fail,
     guarded,
     main,
+    named_rm,
     operator,
     with_db,
 )
@@ -56,6 +57,8 @@ def score(
     from rmdesk.services.scoring import ScopeError
     from rmdesk.services.scoring import score as run
 
+    if rm_name:
+        named_rm(db, rm_name)  # an active RM, or exit 5 naming the name
     bar = Bar(quiet)
     started = time.perf_counter()
     try:

@@ -23,6 +23,7 @@ from rmdesk.cli import (
     fail,
     guarded,
     main,
+    named_rm,
     operator,
     with_db,
 )
@@ -67,16 +68,6 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
     for row in [header, *rows]:
         cells = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)]
         click.echo("  ".join(cells).rstrip())
-
-
-def _user(db: Database, username: str) -> int:
-    from rmdesk.services import users
-
-    try:
-        found = users.user_id(db.engine, username, who=operator(db))
-    except users.UserError as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    return found
 
 
 def _branch(db: Database, code: str) -> int:
@@ -181,7 +172,7 @@ def plan_propose(
     span = f"{first} to {first + dt.timedelta(days=7 * weeks - 1)}"
     try:
         if rm_name:
-            rm_id = _user(db, rm_name)
+            rm_id = named_rm(db, rm_name)
             frame = propose_plan(
                 db.engine,
                 rm_id,
@@ -259,7 +250,7 @@ def plan_show(
 
     from rmdesk.models import Client, Visit
 
-    rm_id = _user(db, rm_name)
+    rm_id = named_rm(db, rm_name)
     first = _date(from_) or dt.date.today()
     last = _date(to)
     if last is not None:
@@ -443,7 +434,7 @@ def plan_ics(
     from rmdesk.services import parameters
     from rmdesk.services.visit_calendar import export_ics
 
-    rm_id = _user(db, rm_name)
+    rm_id = named_rm(db, rm_name)
     first = _date(from_) or dt.date.today()
     weeks = parameters.load(db.engine).plan_weeks
     last = _date(to) or first + dt.timedelta(days=7 * weeks - 1)
@@ -485,7 +476,7 @@ def plan_overdue(
     if bool(rm_name) == bool(branch):
         fail("give either --rm USER or --branch CODE", EXIT_USAGE)
     day = _date(today) or dt.date.today()
-    rm_id = _user(db, rm_name) if rm_name else None
+    rm_id = named_rm(db, rm_name) if rm_name else None
     branch_id = _branch(db, branch) if branch else None
     frame = overdue_contacts(
         db.engine, rm_id=rm_id, branch_id=branch_id, today=day, who=operator(db)

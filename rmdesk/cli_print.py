@@ -12,8 +12,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, acting, fail, guarded, main, operator, with_db
-from rmdesk.cli_plan import _user
+from rmdesk.cli import (
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    acting,
+    fail,
+    guarded,
+    main,
+    named_rm,
+    operator,
+    with_db,
+)
 from rmdesk.db import Database
 
 if TYPE_CHECKING:
@@ -155,7 +164,7 @@ def briefs(
     each client's brief, with a bookmark per client."""
     from rmdesk.services.day_pack import DayPackError, write_day_pack
 
-    rm_id = _user(db, rm)
+    rm_id = named_rm(db, rm)
     path = _pdf(output or Path(f"visits-{rm}-{on.date().isoformat()}.pdf"))
     try:
         pack = write_day_pack(
@@ -199,7 +208,7 @@ def scorecard_report(
 
     branch_id = _branch(db, branch)
     when = _period(period)
-    rm_id = _user(db, rm) if rm else None
+    rm_id = named_rm(db, rm) if rm else None
     name = f"scorecard-{branch}-{when}" + (f"-{rm}" if rm else "")
     path = _pdf(output or Path(f"{name}.pdf"))
     try:

@@ -21,6 +21,7 @@ from rmdesk.cli import (
     fail,
     guarded,
     main,
+    person,
     with_db,
 )
 from rmdesk.db import Database, DatabaseError, is_sqlite, normalise_url, resolve_url
@@ -183,8 +184,10 @@ def unlock(db: Database, username: str, actor: str) -> None:
     from rmdesk.services.users import UserError
     from rmdesk.services.users import unlock as unlock_account
 
+    who = acting(db, actor)
+    person(db, username, "unlock")  # an existing, active account, or exit 5 naming it
     try:
-        unlock_account(db.engine, username, who=acting(db, actor))
+        unlock_account(db.engine, username, who=who)
     except UserError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     click.echo(f"{username}: unlocked")

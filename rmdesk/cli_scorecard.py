@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, operator, with_db
-from rmdesk.cli_plan import _branch, _table, _user
+from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, named_rm, operator, with_db
+from rmdesk.cli_plan import _branch, _table
 from rmdesk.db import Database
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def show(
         db.engine,
         when,
         branch_id=_branch(db, branch) if branch else None,
-        rm_id=_user(db, rm_name) if rm_name else None,
+        rm_id=named_rm(db, rm_name) if rm_name else None,
         today=today.date() if today else None,
         who=operator(db),
     )
@@ -220,7 +220,7 @@ def clients(
     try:
         rows = kpi_clients(
             db.engine,
-            _user(db, rm_name),
+            named_rm(db, rm_name),
             _period(period),
             kpi,
             today=today.date() if today else None,
