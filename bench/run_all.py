@@ -11,6 +11,7 @@ BENCHES = [
     ["bench.score", "--clients", "100000", "--runs", "3"],
     ["bench.briefs", "--runs", "3"],
     ["bench.import_limits"],
+    ["bench.login_timing", "--rounds", "40", "--pg"],
 ]
 
 if __name__ == "__main__":
