@@ -143,7 +143,7 @@ def test_score_and_the_exports_from_the_command_line(db_url: str, tmp_path: Path
     done = run(main, ["export", "flags", "--db", db_url, "--branch", "NOPE", "-o", str(raw)])
     assert done.exit_code == 5 and "no branch 'NOPE'" in done.output
     done = run(main, ["score", "--db", db_url, "--rm", "nobody"])
-    assert done.exit_code == 5 and "user 'nobody' does not exist" in done.output
+    assert done.exit_code == 5 and "no user 'nobody' (--rm)" in done.output
     done = run(main, ["explain", "C0000001", "--db", db_url, "--language", "en"])
     assert done.exit_code == 0 and "Trailing-12-month contribution" in done.output
 
