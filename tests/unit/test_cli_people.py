@@ -61,6 +61,7 @@ REFUSED = [
     (["plan", "ics", "--rm", "ghost", "-o", "x.ics"], NO_SUCH.format("--rm")),
     (["score", "--rm", "head1"], NOT_RM.format("--rm")),
     (["export", "suggestions", "--rm", "ghost"], NO_SUCH.format("--rm")),
+    (["export", "clients", "--user", "rm02"], CLOSED.format("--user")),
     (["scorecard", "show", "--rm", "rm02"], CLOSED.format("--rm")),
     (["scorecard", "clients", "--rm", "head1", "--kpi", "contribution"], NOT_RM.format("--rm")),
     (["briefs", "--rm", "ghost", "--date", DAY], NO_SUCH.format("--rm")),
