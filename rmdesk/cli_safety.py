@@ -310,3 +310,25 @@ def pg_security_list(db: Database) -> None:
         rows = listing(conn)
     for login, username, role, active in rows:
         click.echo(f"{login}\t{username}\t{role}\t{'active' if active else 'closed'}")
+
+
+@pg_security.command(name="watchdog")
+@with_db
+@click.option(
+    "--idle", default=60, show_default=True, help="End a person's session idle this many "
+    "seconds inside a transaction."
+)  # fmt: skip
+@click.option(
+    "--blocking", default=120, show_default=True, help="End a person's transaction this many "
+    "seconds old that others wait on."
+)  # fmt: skip
+@guarded
+def pg_security_watchdog(db: Database, idle: int, blocking: int) -> None:
+    """End people's sessions that hold others up (run it every minute from cron)."""
+    from rmdesk.services.row_security import watchdog
+
+    _postgresql(db)
+    with db.engine.begin() as conn:
+        ended = watchdog(conn, idle, blocking)
+    for pid, login, reason in ended:
+        click.echo(f"ended {login} (pid {pid}): {reason}")

@@ -189,7 +189,8 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # at most 8 connections, within the 10 a person's own login may hold (row_security.py)
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=3)
 
 
 def among(conn: Connection, column: ColumnElement[Any], ids: Iterable[int]) -> ColumnElement[bool]:
@@ -208,17 +209,37 @@ def among(conn: Connection, column: ColumnElement[Any], ids: Iterable[int]) -> C
 def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One transaction for a bulk writer: all of it is kept or none of it.
 
-    On SQLite the write lock is taken at BEGIN; on PostgreSQL writers take their turn on the
-    lock of the empty ``write_locks`` table (two imports, an import and a scoring run, an RM's
-    change and the nightly run never interleave). Unlike an advisory lock, which any login may
-    take and keep for as long as it stays connected, a table lock lasts one transaction.
+    On SQLite the write lock is taken at BEGIN. On PostgreSQL writers take their turn on the
+    lock of the empty ``write_locks`` table: the owner's and administrators' writers (imports,
+    scoring, the nightly run) in SHARE ROW EXCLUSIVE mode, one at a time and never beside a
+    person's change; a person's own login in ROW EXCLUSIVE mode, beside other people's. Unlike
+    an advisory lock, which any login may take and keep while it stays connected, a table lock
+    lasts one transaction; and a writer gives up after ``LOCK_WAIT`` instead of waiting for
+    ever on a session that holds it (docs/security.md).
     """
     with engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql("LOCK TABLE write_locks IN EXCLUSIVE MODE")
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+                mode = "SHARE ROW EXCLUSIVE" if _owns_writes(conn) else "ROW EXCLUSIVE"
+                conn.exec_driver_sql(f"LOCK TABLE write_locks IN {mode} MODE")
             yield conn
+
+
+#: how long a PostgreSQL writer waits for the writers' lock before it gives up with a message
+LOCK_WAIT = "30s"
+
+
+def _owns_writes(conn: Connection) -> bool:
+    """Whether this login writes the bank's data wholesale (the owner, an administrator):
+    asked once per database connection."""
+    key = "rmdesk_owns_writes"
+    if key not in conn.info:
+        conn.info[key] = bool(
+            conn.exec_driver_sql("SELECT has_table_privilege('write_locks', 'UPDATE')").scalar()
+        )
+    return bool(conn.info[key])
 
 
 def alembic_config(engine: Engine) -> Config:

@@ -41,6 +41,9 @@ NAMING = {
 
 Rate = Numeric(12, 8)
 Money = BigInteger
+#: ids of the rows people add by hand (contacts, visits, flag events, outcomes, handovers):
+#: 64-bit, so no one can use up the ids (an integer sequence ends at 2,147,483,647)
+_BIG_ID = BigInteger().with_variant(Integer, "sqlite")
 
 
 class Base(DeclarativeBase):
@@ -188,8 +191,10 @@ class Client(TimestampMixin, Base):
     source: Mapped[str] = mapped_column(String(32))
     external_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[ClientKind] = mapped_column(_enum(ClientKind, "client_kind"))
-    name: Mapped[str] = mapped_column(String(200), index=True)
-    id_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    # personal data: no index, so that no query plan can count rows by them under row-level
+    # security (EXPLAIN ANALYZE would, through an index scan); see docs/security.md
+    name: Mapped[str] = mapped_column(String(200))
+    id_number: Mapped[str | None] = mapped_column(String(64))
     birth_date: Mapped[dt.date | None] = mapped_column(Date)  # founding date for corporates
     gender: Mapped[str | None] = mapped_column(String(1))
     district: Mapped[str | None] = mapped_column(String(120))
@@ -321,7 +326,7 @@ class Interaction(TimestampMixin, Base):
         UniqueConstraint("source", "external_id"),
         Index("ix_interactions_client_at", "client_id", "occurred_at"),
     )
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True)
     source: Mapped[str] = mapped_column(String(32), default="app")
     external_id: Mapped[str | None] = mapped_column(String(64))
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
@@ -333,7 +338,7 @@ class Interaction(TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
     next_step_due: Mapped[dt.date | None] = mapped_column(Date)
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    visit_id: Mapped[int | None] = mapped_column(_BIG_ID, ForeignKey("visits.id"))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -345,7 +350,7 @@ class ClientHandover(Base):
 
     __tablename__ = "client_handovers"
     __table_args__ = (Index("ix_client_handovers_client_effective", "client_id", "effective_on"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     from_rm_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     to_rm_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -356,7 +361,7 @@ class ClientHandover(Base):
 class Visit(TimestampMixin, Base):
     __tablename__ = "visits"
     __table_args__ = (Index("ix_visits_user_planned", "user_id", "planned_on"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     planned_on: Mapped[dt.date] = mapped_column(Date)
@@ -406,7 +411,7 @@ class RiskFlagEvent(Base):
     """One change in a flag's life; rows are only ever added."""
 
     __tablename__ = "risk_flag_events"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True)
     flag_id: Mapped[int] = mapped_column(ForeignKey("risk_flags.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None = the system
@@ -439,7 +444,7 @@ class Suggestion(TimestampMixin, Base):
 
 class SuggestionOutcome(Base):
     __tablename__ = "suggestion_outcomes"
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(_BIG_ID, primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))

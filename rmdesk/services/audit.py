@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 from typing import Any
 
 import pandas as pd
@@ -119,6 +120,7 @@ def _append(
 ) -> None:
     body = detail_text(detail)
     eid = None if entity_id is None else str(entity_id)
+    _check_entry(action, entity, eid, body)
     if conn.dialect.name == "postgresql":
         conn.execute(
             text("SELECT rmdesk_audit_append(:actor, :action, :entity, :entity_id, :detail)"),
@@ -145,6 +147,24 @@ def _append(
             scheme=SCHEME,
         )
     )
+
+
+_NAME = re.compile(r"^[a-z][a-z0-9_.:-]{0,47}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: an entry's detail at most (the server holds every entry to the same rules)
+MAX_DETAIL = 65_536
+
+
+def _check_entry(action: str, entity: str | None, entity_id: str | None, body: str) -> None:
+    """What an entry may hold: a plain action and subject, a detail of bounded size."""
+    if not _NAME.match(action) or (entity is not None and not _NAME.match(entity)):
+        raise ValueError(f"an audit action and subject are plain names: {action!r}, {entity!r}")
+    if entity_id is not None and (len(entity_id) > 64 or _CONTROL.search(entity_id)):
+        raise ValueError(
+            f"an audit entry's subject id is at most 64 plain characters: {entity_id!r}"
+        )
+    if len(body.encode("utf-8")) > MAX_DETAIL:
+        raise ValueError(f"an audit entry's detail is at most {MAX_DETAIL} bytes")
 
 
 def verify_chain(conn: Connection) -> int | None:
@@ -221,7 +241,9 @@ def holds_anchor(conn: Connection, kept: str) -> bool:
     return found == digest
 
 
-SEARCH_COLUMNS = ["id", "at", "actor", "action", "entity", "entity_id", "detail"]
+#: what a search shows; ``login`` is the database login that wrote the entry (on a shared
+#: PostgreSQL database; empty for the program's own login and on SQLite)
+SEARCH_COLUMNS = ["id", "at", "actor", "login", "action", "entity", "entity_id", "detail"]
 #: entries a search returns at most (the newest first); the rest are counted
 SEARCH_LIMIT = 5_000
 

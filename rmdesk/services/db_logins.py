@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, text
 
 from rmdesk.services import row_security
-from rmdesk.services.row_security import IDLE_TIMEOUT, literal, quote_ident, target_of
+from rmdesk.services.row_security import (
+    CONNECTION_LIMIT,
+    IDLE_TIMEOUT,
+    literal,
+    quote_ident,
+    target_of,
+)
 
 _NAME = re.compile(r"^[a-z_][a-z0-9_.\-]{0,62}$")
 
@@ -152,6 +158,7 @@ def add_login(
         conn.exec_driver_sql(f"ALTER ROLE {q} PASSWORD {literal(password)}")
     conn.exec_driver_sql(f"ALTER ROLE {q} SET idle_in_transaction_session_timeout = "
                          f"{literal(IDLE_TIMEOUT)}")  # fmt: skip
+    conn.exec_driver_sql(f"ALTER ROLE {q} CONNECTION LIMIT {CONNECTION_LIMIT}")
     old = conn.execute(
         text("SELECT login FROM db_logins WHERE user_id = :id AND login <> :l"),
         {"id": user.id, "l": login},
@@ -161,9 +168,9 @@ def add_login(
         text("INSERT INTO db_logins (login, user_id, created_at) VALUES (:l, :id, :at)"),
         {"l": login, "id": user.id, "at": dt.datetime.now(dt.UTC)},
     )
-    for name in (login, old):  # one login per person: an earlier one loses its groups
-        if name is not None:
-            conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_sync_login({literal(name)})")
+    conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_sync_login({literal(login)}, false)")
+    if old is not None:  # one login per person: an earlier one loses its groups and sessions
+        conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_sync_login({literal(old)}, true)")
     return done
 
 
@@ -200,7 +207,7 @@ def remove_login(conn: Connection, username: str) -> str | None:
     if login is None:
         return None
     conn.execute(text("DELETE FROM db_logins WHERE login = :l"), {"l": login})
-    conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_sync_login({literal(str(login))})")
+    conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_sync_login({literal(str(login))}, true)")
     return str(login)
 
 

@@ -267,8 +267,14 @@ def _xlsx(
     return n
 
 
+#: characters an Excel file cannot hold (control characters other than tab and line breaks)
+_NOT_IN_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _xlsx_cell(value: Any) -> Any:
     value = safe_cell(value)
+    if isinstance(value, str):  # a stray control character would make the file unwritable
+        value = _NOT_IN_XLSX.sub("\ufffd", value)
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)  # Excel has no time zones; values are UTC
     if (

@@ -59,7 +59,9 @@ _PARENT = {"client_id": "clients", "holding_id": "holdings", "flag_id": "risk_fl
 #: and its privileges, with the columns for UPDATE
 PERSON_WRITES: dict[str, str] = {
     "interactions": "INSERT",
-    "visits": "INSERT, DELETE, UPDATE (status, planned_on, slot, purpose, reason, district, "
+    # no DELETE: a table-level DELETE would let a login take any lock on the table; proposals
+    # are removed through rmdesk_remove_proposed
+    "visits": "INSERT, UPDATE (status, planned_on, slot, purpose, reason, district, "
     "outcome, notes, next_step, follow_up_on, user_id, version)",
     "risk_flags": "UPDATE (status, updated_at, snoozed_until, reason, version)",
     "risk_flag_events": "INSERT",
@@ -67,7 +69,9 @@ PERSON_WRITES: dict[str, str] = {
     "suggestion_outcomes": "INSERT",
     "clients": "UPDATE (rm_id, version)",
     "client_handovers": "INSERT",
-    "write_locks": "UPDATE",  # to take its lock (LOCK TABLE); the table stays empty
+    # to take its lock in ROW EXCLUSIVE mode, which does not stop other people (the guard
+    # refuses any row); the owner's writers take SHARE ROW EXCLUSIVE (db.write_transaction)
+    "write_locks": "INSERT",
 }
 #: tables nobody but the owner writes: the trail and its key, the logins, the schema version
 OWNER_ONLY = ("audit_log", "audit_keys", "db_logins", "alembic_version")
@@ -81,17 +85,28 @@ PERSON_FUNCTIONS = (
     "rmdesk_user_branch()",
     "rmdesk_user_name()",
     "rmdesk_audit_append(text, text, text, text, text)",
+    *write_rules.PERSON_CALLS,
 )
 ADMIN_FUNCTIONS = ("rmdesk_audit_check()",)
 OWNER_FUNCTIONS = (
     "rmdesk_hmac(bytea, text)",
     "rmdesk_audit_message(bigint, timestamptz, text, text, text, text, text, text, text)",
-    "rmdesk_sync_login(text)",
+    "rmdesk_sync_login(text, boolean)",
     "rmdesk_sync_user()",
+    "rmdesk_watchdog(integer, integer)",
 )
+#: personal data: no statistics either, or the planner's estimates would tell their spread
+SENSITIVE = {
+    "clients": ("name", "id_number"),
+    "holdings": ("account_no",),
+    "transactions": ("counterparty_account",),
+}
 
-#: a person's login gives up a transaction left open this long (it may hold the audit lock)
+#: a person's login gives up a transaction left open this long (it may hold the audit lock);
+#: a person can lower it for themself, so the watchdog (below) is what holds the line
 IDLE_TIMEOUT = "1min"
+#: connections one person's login may hold (the app keeps at most 8 on PostgreSQL)
+CONNECTION_LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -267,7 +282,9 @@ def _grants(t: Target) -> list[str]:
 
 
 def _sync(t: Target) -> list[str]:
-    """A login's groups follow its user: active or closed, administrator or not."""
+    """A login's groups follow its user: active or closed, administrator or not; and when
+    the user's role, branch or status changes, the login's open sessions are ended, so none
+    goes on with what it was (a snapshot of the old role, a group taken with SET ROLE)."""
     s = t.s
     pinned = f"SECURITY DEFINER SET search_path = pg_catalog, {s}, pg_temp"
 
@@ -283,8 +300,9 @@ def _sync(t: Target) -> list[str]:
   END IF;"""
 
     return [
-        f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_sync_login(p_login text) RETURNS void
-LANGUAGE plpgsql {pinned} AS $$
+        f"DROP FUNCTION IF EXISTS {s}.rmdesk_sync_login(text)",  # an earlier version's
+        f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_sync_login(p_login text, p_end boolean)
+RETURNS void LANGUAGE plpgsql {pinned} AS $$
 DECLARE v_role text; v_active boolean := false;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = p_login) THEN RETURN; END IF;
@@ -293,27 +311,96 @@ BEGIN
   v_active := coalesce(v_active, false);
 {membership(t.app_group, "v_active")}
 {membership(t.admin_group, "v_active AND v_role = 'admin'")}
+  IF p_end THEN
+    BEGIN
+      PERFORM pg_catalog.pg_terminate_backend(a.pid) FROM pg_catalog.pg_stat_activity a
+        WHERE a.usename = p_login AND a.datname = current_database()
+          AND a.pid <> pg_catalog.pg_backend_pid();
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE WARNING 'the sessions of % are still open: give the owner pg_signal_backend',
+        p_login;
+    END;
+  END IF;
 END $$""",
         f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_sync_user() RETURNS trigger
 LANGUAGE plpgsql {pinned} AS $$
 DECLARE l text;
 BEGIN
   FOR l IN SELECT d.login FROM {s}.db_logins d WHERE d.user_id = NEW.id LOOP
-    PERFORM {s}.rmdesk_sync_login(l);
+    PERFORM {s}.rmdesk_sync_login(l, true);
   END LOOP;
   RETURN NULL;
 END $$""",
         f"DROP TRIGGER IF EXISTS rmdesk_sync_user ON {s}.users",
-        f"CREATE TRIGGER rmdesk_sync_user AFTER UPDATE OF role, active ON {s}.users "
-        f"FOR EACH ROW EXECUTE FUNCTION {s}.rmdesk_sync_user()",
+        f"CREATE TRIGGER rmdesk_sync_user AFTER UPDATE OF role, active, branch_id ON {s}.users "
+        f"FOR EACH ROW WHEN (OLD.role IS DISTINCT FROM NEW.role OR OLD.active IS DISTINCT "
+        f"FROM NEW.active OR OLD.branch_id IS DISTINCT FROM NEW.branch_id) "
+        f"EXECUTE FUNCTION {s}.rmdesk_sync_user()",
     ]
+
+
+def _watchdog(t: Target) -> list[str]:
+    """The sessions of people's logins that keep a transaction open and idle, or keep one
+    going while others wait on them, are ended: ``rmdesk-cli pg-security watchdog``, run
+    every minute by the database server's scheduler (docs/security.md)."""
+    s = t.s
+    return [
+        f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_watchdog(p_idle integer, p_blocking integer)
+RETURNS TABLE (pid integer, login text, reason text)
+LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, {s}, pg_temp AS $$
+  WITH people AS (
+    SELECT a.pid, a.usename::text AS login, a.state, a.state_change, a.xact_start
+    FROM pg_catalog.pg_stat_activity a JOIN {s}.db_logins l ON l.login = a.usename::text
+    WHERE a.datname = current_database() AND a.pid <> pg_catalog.pg_backend_pid()
+  ), ending AS (
+    SELECT p.pid, p.login, 'idle in a transaction for ' ||
+           round(extract(epoch FROM clock_timestamp() - p.state_change)) || ' s' AS reason
+    FROM people p WHERE p.state LIKE 'idle in transaction%'
+      AND clock_timestamp() - p.state_change > make_interval(secs => p_idle)
+    UNION
+    SELECT p.pid, p.login, 'in a transaction for ' ||
+           round(extract(epoch FROM clock_timestamp() - p.xact_start)) || ' s, others waiting'
+    FROM people p WHERE p.xact_start IS NOT NULL
+      AND clock_timestamp() - p.xact_start > make_interval(secs => p_blocking)
+      AND EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity w
+                  WHERE p.pid = ANY (pg_catalog.pg_blocking_pids(w.pid)))
+  )
+  SELECT e.pid, e.login, e.reason FROM ending e WHERE pg_catalog.pg_terminate_backend(e.pid)
+$$""",
+    ]
+
+
+def _sealed(t: Target) -> list[str]:
+    """What only the server's superuser can close, closed when the set-up runs as one (large
+    objects any login could make); personal data without planner statistics."""
+    s = t.s
+    out = [
+        """DO $$ BEGIN
+  IF (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
+    REVOKE EXECUTE ON FUNCTION pg_catalog.lo_creat(integer), pg_catalog.lo_create(oid),
+      pg_catalog.lo_from_bytea(oid, bytea), pg_catalog.lo_import(text),
+      pg_catalog.lo_import(text, oid) FROM PUBLIC;
+  ELSE
+    RAISE NOTICE 'as a superuser, also revoke EXECUTE on the large-object functions from PUBLIC';
+  END IF;
+END $$""",
+    ]
+    for table, columns in SENSITIVE.items():
+        for column in columns:
+            kind = Base.metadata.tables[table].columns[column].type.compile()
+            out += [
+                f"ALTER TABLE {s}.{table} ALTER COLUMN {column} SET STATISTICS 0",
+                # the same type again: PostgreSQL forgets the column's statistics so far
+                f"ALTER TABLE {s}.{table} ALTER COLUMN {column} TYPE {kind}",
+            ]
+    return out
 
 
 def statements(t: Target) -> list[str]:
     """The whole set-up for the database ``t``, in order; running it again brings it up to
     date (and its result is the same)."""
-    rules = write_rules.functions(t.s) + write_rules.triggers(t.s)
-    return _groups(t) + _sync(t) + rules + _policies(t) + _grants(t)
+    rules = write_rules.functions(t.s, t.app_group, t.admin_group) + write_rules.triggers(t.s)
+    return _groups(t) + rules + _sync(t) + _watchdog(t) + _policies(t) + _grants(t) + _sealed(t)
 
 
 def apply(conn: Connection) -> int:
@@ -326,7 +413,7 @@ def apply(conn: Connection) -> int:
         run(conn, sql)
         done += 1
     for (login,) in conn.exec_driver_sql(f"SELECT login FROM {t.s}.db_logins").all():
-        conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_sync_login({literal(str(login))})")
+        conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_sync_login({literal(str(login))}, false)")
     return done
 
 
@@ -338,3 +425,13 @@ def applied(conn: Connection) -> bool:
         f"({literal(t.app_group)}, {literal(t.admin_group)})"
     ).scalar_one()
     return int(found) == 2
+
+
+def watchdog(conn: Connection, idle: int, blocking: int) -> list[tuple[int, str, str]]:
+    """End the sessions of people's logins left idle in a transaction for ``idle`` seconds,
+    or in one for ``blocking`` seconds while others wait on them: (pid, login, why) each."""
+    t = target_of(conn)
+    rows = conn.exec_driver_sql(
+        f"SELECT pid, login, reason FROM {t.s}.rmdesk_watchdog({int(idle)}, {int(blocking)})"
+    ).all()
+    return [(int(pid), str(login), str(reason)) for pid, login, reason in rows]

@@ -35,6 +35,7 @@ def audit_columns(ctx: ViewContext) -> list[Column]:
     return [
         Column("at", QT_TRANSLATE_NOOP("AdminAudit", "When"), ctx.formats.datetime),
         Column("actor", QT_TRANSLATE_NOOP("AdminAudit", "User")),
+        Column("login", QT_TRANSLATE_NOOP("AdminAudit", "Database login")),
         Column("action", QT_TRANSLATE_NOOP("AdminAudit", "Action")),
         Column("entity", QT_TRANSLATE_NOOP("AdminAudit", "About")),
         Column("entity_id", QT_TRANSLATE_NOOP("AdminAudit", "Id")),

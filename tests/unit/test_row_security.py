@@ -275,6 +275,8 @@ def test_the_dbas_commands(secured: Bank, tmp_path: object) -> None:
     assert again.exit_code == 0 and row_security.Target(s.database).app_group in again.stdout
     listed = runner.invoke(main, ["pg-security", "list", "--db", s.url])
     assert listed.exit_code == 0 and s.logins[s.rm] in listed.stdout
+    quiet = runner.invoke(main, ["pg-security", "watchdog", "--db", s.url])  # nothing to end
+    assert quiet.exit_code == 0 and quiet.stdout == ""
     local = str(tmp_path) + "/local.sqlite3"
     refused = runner.invoke(main, ["pg-security", "apply", "--db", local])
     assert refused.exit_code == 2 and "PostgreSQL" in refused.stderr

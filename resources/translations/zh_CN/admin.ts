@@ -824,6 +824,10 @@
     <context>
         <name>AdminAudit</name>
         <message>
+            <source>Database login</source>
+            <translation>数据库登录</translation>
+        </message>
+        <message>
             <source>About</source>
             <translation>对象</translation>
         </message>

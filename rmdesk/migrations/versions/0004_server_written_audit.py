@@ -96,12 +96,28 @@ RETURNS bigint LANGUAGE plpgsql VOLATILE SECURITY DEFINER {pinned} SET lock_time
 AS $$
 DECLARE
   v_login text := session_user::text;
-  v_actor text; v_role text; v_id bigint; v_at timestamptz; v_prev text; v_key bytea;
-  v_detail text := coalesce(p_detail, '{{}}');
+  v_actor text; v_role text; v_active boolean; v_kind text; v_mapped boolean;
+  v_id bigint; v_at timestamptz; v_prev text;
+  v_key bytea; v_detail text := coalesce(p_detail, '{{}}');
 BEGIN
-  SELECT u.username, u.role INTO v_actor, v_role
+  -- what an entry may hold: a plain action and subject, a JSON object of at most 64 KiB
+  IF p_action IS NULL OR p_action !~ '^[a-z][a-z0-9_.:-]{{0,47}}$'
+     OR p_entity !~ '^[a-z][a-z0-9_.:-]{{0,47}}$'
+     OR p_entity_id ~ '[[:cntrl:]]' OR char_length(p_entity_id) > 64
+     OR octet_length(v_detail) > 65536 OR json_typeof(v_detail::json) <> 'object' THEN
+    RAISE EXCEPTION 'an audit entry names a plain action and subject and a detail object'
+      USING ERRCODE = '22023';
+  END IF;
+  SELECT u.username, u.role, u.active INTO v_actor, v_role, v_active
     FROM {s}.db_logins l JOIN {s}.users u ON u.id = l.user_id WHERE l.login = v_login;
-  IF FOUND THEN
+  v_mapped := FOUND;
+  IF v_mapped THEN  -- mapped by `pg-security login`, after `apply` made rmdesk_session_kind()
+    EXECUTE 'SELECT {s}.rmdesk_session_kind()' INTO v_kind;
+  END IF;
+  IF v_mapped AND (NOT v_active OR v_kind NOT IN ('rm', 'branch_head', 'admin')) THEN
+    RAISE EXCEPTION 'the account of the login % is closed, or out of its groups', v_login
+      USING ERRCODE = 'insufficient_privilege';
+  ELSIF v_mapped THEN
     -- a person's own login: the entry is in their name, whatever the caller said; the
     -- entries lock-out is counted from cannot be written for someone else
     IF p_action IN ('login_failed', 'login_locked')
@@ -154,6 +170,18 @@ END $$""",
     ] + [f"REVOKE ALL ON FUNCTION {s}.{f} FROM PUBLIC" for f in FUNCTIONS]
 
 
+#: the tables people add rows to by hand, whose ids become 64-bit
+BIG_IDS = ("interactions", "visits", "risk_flag_events", "suggestion_outcomes", "client_handovers")
+
+
+def _sequence(conn: sa.Connection, schema: str, table: str) -> str:
+    return str(
+        conn.exec_driver_sql(
+            f"SELECT pg_get_serial_sequence('{schema}.{table}', 'id')"
+        ).scalar_one()
+    )
+
+
 def upgrade() -> None:
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.add_column(sa.Column("login", sa.String(length=64), nullable=True))
@@ -179,12 +207,26 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=32), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_write_locks")),
     )
+    # personal data gets no index: under row-level security an index scan would let EXPLAIN
+    # ANALYZE count the rows of others that match (docs/security.md)
+    with op.batch_alter_table("clients", schema=None) as batch_op:
+        batch_op.drop_index("ix_clients_name")
+        batch_op.drop_index("ix_clients_id_number")
     op.bulk_insert(
         keys, [{"id": 1, "secret": secrets.token_hex(32), "created_at": dt.datetime.now(dt.UTC)}]
     )
     conn = op.get_bind()
     if conn.dialect.name == "postgresql":
         schema = conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one()
+        for table in BIG_IDS:  # 64-bit ids where people add rows: no one can use them up
+            conn.exec_driver_sql(f"ALTER TABLE {schema}.{table} ALTER COLUMN id TYPE bigint")
+            conn.exec_driver_sql(
+                f"ALTER SEQUENCE {_sequence(conn, schema, table)} AS bigint MAXVALUE "
+                "9223372036854775807"
+            )
+        conn.exec_driver_sql(
+            f"ALTER TABLE {schema}.interactions ALTER COLUMN visit_id TYPE bigint"
+        )
         conn.exec_driver_sql(f"REVOKE ALL ON {schema}.audit_keys, {schema}.db_logins FROM PUBLIC")
         for old in ("rmdesk_password_hash(text)", "rmdesk_audit_tail()"):
             conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {schema}.{old}")
@@ -198,6 +240,9 @@ def downgrade() -> None:
         schema = conn.exec_driver_sql("SELECT quote_ident(current_schema())").scalar_one()
         for f in reversed(FUNCTIONS):
             conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {schema}.{f}")
+    with op.batch_alter_table("clients", schema=None) as batch_op:
+        batch_op.create_index("ix_clients_name", ["name"], unique=False)
+        batch_op.create_index("ix_clients_id_number", ["id_number"], unique=False)
     op.drop_table("write_locks")
     op.drop_table("db_logins")
     op.drop_table("audit_keys")
