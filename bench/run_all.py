@@ -12,6 +12,7 @@ BENCHES = [
     ["bench.briefs", "--runs", "3"],
     ["bench.import_limits"],
     ["bench.login_timing", "--rounds", "40", "--pg"],
+    ["bench.security", "--clients", "10000", "--runs", "3"],
 ]
 
 if __name__ == "__main__":

@@ -115,6 +115,8 @@ class Target:
 
     database: str
     schema: str = "public"
+    #: the login that owns rmdesk's tables (it runs the set-up), if known
+    owner: str | None = None
 
     @property
     def prefix(self) -> str:
@@ -155,8 +157,11 @@ def target_of(conn: Connection) -> Target:
     """The database ``conn`` is connected to, and its current schema."""
     if conn.dialect.name != "postgresql":
         raise ValueError("row-level security is a PostgreSQL feature; a local file has one user")
-    database, schema = conn.exec_driver_sql("SELECT current_database(), current_schema()").one()
-    return Target(str(database), str(schema))
+    database, schema, owner = conn.exec_driver_sql(
+        "SELECT current_database(), current_schema(), "
+        "(SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'clients'::regclass)"
+    ).one()
+    return Target(str(database), str(schema), str(owner))
 
 
 def _groups(t: Target) -> list[str]:
@@ -399,7 +404,8 @@ END $$""",
 def statements(t: Target) -> list[str]:
     """The whole set-up for the database ``t``, in order; running it again brings it up to
     date (and its result is the same)."""
-    rules = write_rules.functions(t.s, t.app_group, t.admin_group) + write_rules.triggers(t.s)
+    rules = write_rules.functions(t.s, t.app_group, t.admin_group, t.owner)
+    rules += write_rules.triggers(t.s)
     return _groups(t) + rules + _sync(t) + _watchdog(t) + _policies(t) + _grants(t) + _sealed(t)
 
 
