@@ -136,11 +136,12 @@ def audit_verify(db: Database, kept: str | None) -> None:
     from sqlalchemy import func, select
 
     from rmdesk.models import AuditEntry
-    from rmdesk.services.audit import holds_anchor, verify_chain
+    from rmdesk.services.audit import holds_anchor, pending, verify_chain
 
-    with db.engine.connect() as conn:
+    with db.engine.begin() as conn:  # entries people added are chained first, and kept so
         broken = verify_chain(conn)
         total = conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
+        waiting = pending(conn)
         try:
             held = holds_anchor(conn, kept) if kept else True
         except ValueError as exc:
@@ -157,7 +158,10 @@ def audit_verify(db: Database, kept: str | None) -> None:
             "its end, or the trail was rewritten, after the anchor was taken",
             EXIT_REJECTED,
         )
-    click.echo(f"the audit trail is whole: {total:,} entries, each chained to the one before")
+    click.echo(
+        f"the audit trail is whole: {total - waiting:,} entries, each chained to the one before"
+        + (f"; {waiting:,} not yet chained (this login may not chain them)" if waiting else "")
+    )
 
 
 @audit.command(name="anchor")
@@ -319,16 +323,17 @@ def pg_security_list(db: Database) -> None:
     "seconds inside a transaction."
 )  # fmt: skip
 @click.option(
-    "--blocking", default=120, show_default=True, help="End a person's transaction this many "
-    "seconds old that others wait on."
+    "--waited", default=20, show_default=True, help="End a person's session that another "
+    "session has waited on this many seconds."
 )  # fmt: skip
 @guarded
-def pg_security_watchdog(db: Database, idle: int, blocking: int) -> None:
-    """End people's sessions that hold others up (run it every minute from cron)."""
+def pg_security_watchdog(db: Database, idle: int, waited: int) -> None:
+    """End people's sessions that hold others up, and chain the audit entries people added
+    (run it every minute from the database server's scheduler)."""
     from rmdesk.services.row_security import watchdog
 
     _postgresql(db)
     with db.engine.begin() as conn:
-        ended = watchdog(conn, idle, blocking)
+        ended = watchdog(conn, idle, waited)
     for pid, login, reason in ended:
         click.echo(f"ended {login} (pid {pid}): {reason}")

@@ -214,21 +214,26 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     scoring, the nightly run) in SHARE ROW EXCLUSIVE mode, one at a time and never beside a
     person's change; a person's own login in ROW EXCLUSIVE mode, beside other people's. Unlike
     an advisory lock, which any login may take and keep while it stays connected, a table lock
-    lasts one transaction; and a writer gives up after ``LOCK_WAIT`` instead of waiting for
-    ever on a session that holds it (docs/security.md).
+    lasts one transaction; and a writer gives up after ``LOCK_WAIT`` (``LOCK_WAIT_OWNER``)
+    instead of waiting for ever on a session that holds it (docs/security.md).
     """
     with engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
         with conn.begin():
             if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-                mode = "SHARE ROW EXCLUSIVE" if _owns_writes(conn) else "ROW EXCLUSIVE"
+                owns = _owns_writes(conn)
+                wait = LOCK_WAIT_OWNER if owns else LOCK_WAIT
+                conn.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait}'")
+                mode = "SHARE ROW EXCLUSIVE" if owns else "ROW EXCLUSIVE"
                 conn.exec_driver_sql(f"LOCK TABLE write_locks IN {mode} MODE")
             yield conn
 
 
-#: how long a PostgreSQL writer waits for the writers' lock before it gives up with a message
+#: how long a person's writer waits for a lock on PostgreSQL before it gives up with a message
 LOCK_WAIT = "30s"
+#: how long the owner's (the nightly run, imports) waits: long enough for the watchdog to end
+#: a person's session that holds it up (pg-security watchdog, every minute)
+LOCK_WAIT_OWNER = "5min"
 
 
 def _owns_writes(conn: Connection) -> bool:

@@ -382,7 +382,9 @@ class Visit(TimestampMixin, Base):
 
 class RiskFlag(TimestampMixin, Base):
     __tablename__ = "risk_flags"
-    __table_args__ = (Index("ix_risk_flags_client_rule", "client_id", "rule_code"),)
+    # by client only: with the rule in the index, a plan could count another branch's client's
+    # flags of one rule (a 90-days-past-due, say) under row-level security
+    __table_args__ = (Index("ix_risk_flags_client_id", "client_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
     holding_id: Mapped[int | None] = mapped_column(ForeignKey("holdings.id"))
@@ -535,6 +537,11 @@ class AuditEntry(Base):
     # how ``hash`` is made: None = an unkeyed SHA-256 (before 0004), 2 = HMAC-SHA256 keyed by
     # ``audit_keys`` over the entry and the previous hash (services/audit_chain.py)
     scheme: Mapped[int | None] = mapped_column(SmallInteger)
+    # where the entry stands in the chain: given when it is chained (at once on SQLite and for
+    # the owner's entries; a person's own login's entries by the next chaining, see audit.py)
+    position: Mapped[int | None] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), unique=True
+    )
 
 
 class AuditKey(Base):

@@ -24,6 +24,7 @@ from sqlalchemy import type_coerce as _as
 
 from rmdesk.models import Base
 from rmdesk.services.access import ADMINS, Account, guarded, open_to
+from rmdesk.services.form_text import FORMAT
 
 _table = Base.metadata.tables["audit_log"]
 _keys = Base.metadata.tables["audit_keys"]
@@ -63,6 +64,7 @@ def _field(value: str | None) -> str:
 
 def message(
     entry_id: int,
+    position: int,
     at: dt.datetime,
     actor: str,
     action: str,
@@ -76,7 +78,15 @@ def message(
     next; the same text as the server's ``rmdesk_audit_message``."""
     when = (at if at.tzinfo else at.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
     fields = (actor, action, entity, entity_id, detail, login, prev)
-    return "|".join(["v2", str(entry_id), when.strftime("%Y-%m-%dT%H:%M:%S"), *map(_field, fields)])
+    return "|".join(
+        [
+            "v2",
+            str(entry_id),
+            str(position),
+            when.strftime("%Y-%m-%dT%H:%M:%S"),
+            *map(_field, fields),
+        ]
+    )
 
 
 def mac(key: bytes, text_: str) -> str:
@@ -118,8 +128,10 @@ def _append(
     entity_id: str | int | None,
     detail: dict[str, Any] | None,
 ) -> None:
-    body = detail_text(detail)
-    eid = None if entity_id is None else str(entity_id)
+    # zero-width and direction-changing characters would make an entry read otherwise than
+    # it is: dropped here, refused by the server from anyone who sends them directly
+    body = FORMAT.sub("", detail_text(detail))
+    eid = None if entity_id is None else FORMAT.sub("", str(entity_id))
     _check_entry(action, entity, eid, body)
     if conn.dialect.name == "postgresql":
         conn.execute(
@@ -132,6 +144,7 @@ def _append(
     ).first()
     new_id, prev = (1, None) if last is None else (int(last.id) + 1, last.hash)
     at = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    text_ = message(new_id, new_id, at, actor, action, entity, eid, body, None, prev)
     conn.execute(
         insert(_table).values(
             id=new_id,
@@ -142,9 +155,10 @@ def _append(
             entity_id=eid,
             detail=_as(body, String),  # stored as the very text that was hashed
             prev_hash=prev,
-            hash=mac(_key(conn), message(new_id, at, actor, action, entity, eid, body, None, prev)),
+            hash=mac(_key(conn), text_),
             login=None,
             scheme=SCHEME,
+            position=new_id,  # one writer at a time: chained at once, in id order
         )
     )
 
@@ -174,6 +188,8 @@ def verify_chain(conn: Connection) -> int | None:
     here."""
     t = _table
     server = conn.dialect.name == "postgresql"
+    if server:
+        chain(conn)
     key = None if server else _key(conn)
     prev: str | None = None
     bad: int | None = None
@@ -191,7 +207,10 @@ def verify_chain(conn: Connection) -> int | None:
             t.c.hash,
             t.c.login,
             t.c.scheme,
-        ).order_by(t.c.id)
+            t.c.position,
+        )
+        .where(t.c.position.is_not(None))
+        .order_by(t.c.position)
     )
     for row in rows:
         at = row.at if row.at.tzinfo else row.at.replace(tzinfo=dt.UTC)
@@ -206,8 +225,8 @@ def verify_chain(conn: Connection) -> int | None:
             ok = server or row.hash == mac(
                 key or b"",
                 message(
-                    int(row.id), at, row.actor, row.action, row.entity, row.entity_id, row.raw,
-                    row.login, prev,
+                    int(row.id), int(row.position), at, row.actor, row.action, row.entity,
+                    row.entity_id, row.raw, row.login, prev,
                 ),
             )  # fmt: skip
         else:
@@ -223,11 +242,40 @@ def verify_chain(conn: Connection) -> int | None:
     return bad
 
 
+def chain(conn: Connection) -> int:
+    """On PostgreSQL, chain the entries added since the last chaining (a person's own login
+    adds entries without taking the chain's lock); returns how many. The owner chains its own
+    entries at once; this is for the rest, and runs where it may (the owner, an
+    administrator's login through the server's function, the watchdog)."""
+    if conn.dialect.name != "postgresql":
+        return 0
+    allowed = conn.exec_driver_sql(
+        "SELECT to_regprocedure('rmdesk_audit_chain()') IS NOT NULL "
+        "AND has_function_privilege('rmdesk_audit_chain()', 'EXECUTE')"
+    ).scalar()
+    if not allowed:
+        return 0
+    return int(conn.exec_driver_sql("SELECT rmdesk_audit_chain()").scalar() or 0)
+
+
+def pending(conn: Connection) -> int:
+    """Entries not yet in the chain (a person's, added since the last chaining)."""
+    return int(
+        conn.execute(
+            select(func.count()).select_from(_table).where(_table.c.position.is_(None))
+        ).scalar_one()
+    )
+
+
 def anchor(conn: Connection) -> str | None:
-    """The newest entry as "ID:HASH", to keep outside the database (printed, mailed, logged):
-    a chain cut back past it, or rewritten, no longer holds it. None for an empty trail."""
+    """The newest entry of the chain as "ID:HASH", to keep outside the database (printed,
+    mailed, logged): a chain cut back past it, or rewritten, no longer holds it. None for an
+    empty trail."""
     row = conn.execute(
-        select(_table.c.id, _table.c.hash).order_by(_table.c.id.desc()).limit(1)
+        select(_table.c.id, _table.c.hash)
+        .where(_table.c.position.is_not(None))
+        .order_by(_table.c.position.desc())
+        .limit(1)
     ).first()
     return None if row is None else f"{row.id}:{row.hash}"
 

@@ -206,6 +206,10 @@ def _update(conn: Connection, flag_id: int, values: dict[str, Any]) -> None:
 
 # --- what people do with a flag -------------------------------------------------------------
 
+#: a dismissed or snoozed flag is quiet until a date at most this far ahead (then the rules
+#: look again)
+MAX_QUIET_DAYS = 366
+
 ALLOWED: dict[str, tuple[FlagStatus, ...]] = {
     "acknowledge": (FlagStatus.RAISED, FlagStatus.SNOOZED),
     "resolve": (FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED, FlagStatus.SNOOZED),
@@ -245,6 +249,8 @@ def act(
     if action == "dismiss" and until is None:
         quiet = (params or Parameters()).dismiss_quiet_days
         until = today + dt.timedelta(days=quiet)
+    if until is not None and until > today + dt.timedelta(days=MAX_QUIET_DAYS):
+        raise FlagError(f"a flag is quiet for at most {MAX_QUIET_DAYS} days")
     with write_transaction(engine) as conn:
         old = conn.execute(select(flags_t).where(flags_t.c.id == flag_id)).one_or_none()
         if old is None:

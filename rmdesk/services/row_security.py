@@ -87,10 +87,10 @@ PERSON_FUNCTIONS = (
     "rmdesk_audit_append(text, text, text, text, text)",
     *write_rules.PERSON_CALLS,
 )
-ADMIN_FUNCTIONS = ("rmdesk_audit_check()",)
+ADMIN_FUNCTIONS = ("rmdesk_audit_check()", "rmdesk_audit_chain()")
 OWNER_FUNCTIONS = (
     "rmdesk_hmac(bytea, text)",
-    "rmdesk_audit_message(bigint, timestamptz, text, text, text, text, text, text, text)",
+    "rmdesk_audit_message(bigint, bigint, timestamptz, text, text, text, text, text, text, text)",
     "rmdesk_sync_login(text, boolean)",
     "rmdesk_sync_user()",
     "rmdesk_watchdog(integer, integer)",
@@ -258,6 +258,15 @@ def _sequences(s: str, tables: list[str], group: str) -> str:
 END $$"""
 
 
+def _new_rows(table: str, what: str) -> str:
+    """``what`` with INSERT limited to every column but ``id``: a person's login cannot
+    choose the id of a row it adds (and so take the next ids of others)."""
+    columns = [c.name for c in Base.metadata.tables[table].columns if c.name != "id"]
+    if len(columns) == len(Base.metadata.tables[table].columns):
+        return what  # no id to choose (write_locks: LOCK TABLE needs the table-level INSERT)
+    return what.replace("INSERT", f"INSERT ({', '.join(columns)})", 1)
+
+
 def _grants(t: Target) -> list[str]:
     s, app, admin = t.s, quote_ident(t.app_group), quote_ident(t.admin_group)
     tables = _tables()
@@ -270,10 +279,14 @@ def _grants(t: Target) -> list[str]:
         f"GRANT SELECT ON {readable} TO {app}",
         f"GRANT SELECT ({', '.join(users)}) ON {s}.users TO {app}",
     ]
-    out += [f"GRANT {what} ON {s}.{table} TO {app}" for table, what in PERSON_WRITES.items()]
-    out.append(
-        _sequences(t.schema, sorted(p for p in PERSON_WRITES if p != "clients"), t.app_group)
-    )
+    out += [
+        f"GRANT {_new_rows(table, what)} ON {s}.{table} TO {app}"
+        for table, what in PERSON_WRITES.items()
+    ]
+    # ids come from the sequences, never from the person: the sequences of the tables people
+    # add to, and no other
+    added = sorted(t_ for t_, what in PERSON_WRITES.items() if "INSERT" in what)
+    out.append(_sequences(t.schema, added, t.app_group))
     data = [x for x in tables if x not in OWNER_ONLY]
     out += [
         f"GRANT INSERT, UPDATE, DELETE ON {', '.join(f'{s}.{x}' for x in data)} TO {admin}",
@@ -345,30 +358,36 @@ END $$""",
 
 
 def _watchdog(t: Target) -> list[str]:
-    """The sessions of people's logins that keep a transaction open and idle, or keep one
-    going while others wait on them, are ended: ``rmdesk-cli pg-security watchdog``, run
-    every minute by the database server's scheduler (docs/security.md)."""
+    """The sessions of people's logins that keep a transaction open and idle, or hold up
+    someone who has waited too long, are ended: ``rmdesk-cli pg-security watchdog``, run every
+    minute by the database server's scheduler (docs/security.md). It judges by how long the
+    *waiter* has waited, so a holder cannot dodge it with short transactions."""
     s = t.s
     return [
-        f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_watchdog(p_idle integer, p_blocking integer)
+        f"DROP FUNCTION IF EXISTS {s}.rmdesk_watchdog(integer, integer)",
+        f"""CREATE FUNCTION {s}.rmdesk_watchdog(p_idle integer, p_waited integer)
 RETURNS TABLE (pid integer, login text, reason text)
 LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, {s}, pg_temp AS $$
   WITH people AS (
-    SELECT a.pid, a.usename::text AS login, a.state, a.state_change, a.xact_start
+    SELECT a.pid, a.usename::text AS login, a.state, a.state_change
     FROM pg_catalog.pg_stat_activity a JOIN {s}.db_logins l ON l.login = a.usename::text
     WHERE a.datname = current_database() AND a.pid <> pg_catalog.pg_backend_pid()
+  ), held_up AS (
+    SELECT b.pid, max(clock_timestamp() - w.waitstart) AS waited
+    FROM pg_catalog.pg_locks w
+    CROSS JOIN LATERAL unnest(pg_catalog.pg_blocking_pids(w.pid)) AS b(pid)
+    WHERE NOT w.granted AND w.waitstart IS NOT NULL
+      AND clock_timestamp() - w.waitstart > make_interval(secs => p_waited)
+    GROUP BY b.pid
   ), ending AS (
     SELECT p.pid, p.login, 'idle in a transaction for ' ||
            round(extract(epoch FROM clock_timestamp() - p.state_change)) || ' s' AS reason
     FROM people p WHERE p.state LIKE 'idle in transaction%'
       AND clock_timestamp() - p.state_change > make_interval(secs => p_idle)
     UNION
-    SELECT p.pid, p.login, 'in a transaction for ' ||
-           round(extract(epoch FROM clock_timestamp() - p.xact_start)) || ' s, others waiting'
-    FROM people p WHERE p.xact_start IS NOT NULL
-      AND clock_timestamp() - p.xact_start > make_interval(secs => p_blocking)
-      AND EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity w
-                  WHERE p.pid = ANY (pg_catalog.pg_blocking_pids(w.pid)))
+    SELECT p.pid, p.login, 'holding up a session that waited ' ||
+           round(extract(epoch FROM h.waited)) || ' s'
+    FROM people p JOIN held_up h ON h.pid = p.pid
   )
   SELECT e.pid, e.login, e.reason FROM ending e WHERE pg_catalog.pg_terminate_backend(e.pid)
 $$""",
@@ -433,11 +452,13 @@ def applied(conn: Connection) -> bool:
     return int(found) == 2
 
 
-def watchdog(conn: Connection, idle: int, blocking: int) -> list[tuple[int, str, str]]:
+def watchdog(conn: Connection, idle: int, waited: int) -> list[tuple[int, str, str]]:
     """End the sessions of people's logins left idle in a transaction for ``idle`` seconds,
-    or in one for ``blocking`` seconds while others wait on them: (pid, login, why) each."""
+    or holding up someone who has waited ``waited`` seconds: (pid, login, why) each. Then
+    chain the audit entries people added since the last chaining."""
     t = target_of(conn)
     rows = conn.exec_driver_sql(
-        f"SELECT pid, login, reason FROM {t.s}.rmdesk_watchdog({int(idle)}, {int(blocking)})"
+        f"SELECT pid, login, reason FROM {t.s}.rmdesk_watchdog({int(idle)}, {int(waited)})"
     ).all()
+    conn.exec_driver_sql(f"SELECT {t.s}.rmdesk_audit_chain()")
     return [(int(pid), str(login), str(reason)) for pid, login, reason in rows]

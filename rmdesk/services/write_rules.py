@@ -40,6 +40,7 @@ from rmdesk.models import Base, VisitStatus
 from rmdesk.services.contacts import CLOCK_SLACK
 from rmdesk.services.parameters import DEFAULTS, META_KEY
 from rmdesk.services.risk_flags import ALLOWED as FLAG_ALLOWED
+from rmdesk.services.risk_flags import MAX_QUIET_DAYS
 from rmdesk.services.risk_flags import TARGET as FLAG_TARGET
 from rmdesk.services.suggestions import OUTCOMES, SETTLED
 from rmdesk.services.visit_actions import TRANSITIONS
@@ -75,7 +76,7 @@ TRIGGERS: list[tuple[str, str, str, bool]] = [
     ("clients", "rmdesk_rule_client_after", "AFTER UPDATE", True),
     ("client_handovers", "rmdesk_rule_handover", "BEFORE INSERT OR UPDATE OR DELETE", False),
     ("client_handovers", "rmdesk_rule_handover_after", "AFTER INSERT", True),
-    ("users", "rmdesk_rule_user", "BEFORE UPDATE", False),
+    ("users", "rmdesk_rule_user", "BEFORE INSERT OR UPDATE OR DELETE", False),
 ]
 #: tables the guard leaves alone: only the owner (and its functions) writes them at all
 UNGUARDED = ("audit_log", "audit_keys", "db_logins", "alembic_version")
@@ -204,12 +205,6 @@ BEGIN
     {mine('new row violates row-level security policy for table "%"', "TG_TABLE_NAME")}
   END IF;"""
 
-    def once(table: str, key: str) -> str:
-        """Refuse a second change of the row in one transaction."""
-        return f"""  IF (SELECT x.xmin = {now_xact} FROM {s}.{table} x WHERE x.id = {key}) THEN
-    {refuse(f"a {table} row changes once per transaction")}
-  END IF;"""
-
     only_insert = f"""  IF TG_OP <> 'INSERT' THEN
     {mine("% rows are only ever added", "TG_TABLE_NAME")}
   END IF;"""
@@ -227,6 +222,10 @@ BEGIN
   END IF;
   IF NEW.source IS DISTINCT FROM 'app' OR NEW.external_id IS NOT NULL THEN
     {refuse("a contact logged in the app has the source app and no external id")}
+  END IF;
+  IF NEW.visit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {s}.visits v
+      WHERE v.id = NEW.visit_id AND v.client_id = NEW.client_id) THEN
+    {refuse("a contact names a visit of its own client")}
   END IF;
   IF NEW.occurred_at > clock_timestamp() + interval '{slack} seconds' THEN
     {refuse("a contact cannot be in the future")}
@@ -273,6 +272,11 @@ BEGIN
     END IF;
     IF NEW.outcome IS NOT NULL OR NEW.follow_up_on IS NOT NULL THEN
       {refuse("a visit has an outcome only when it is done")}
+    END IF;
+    IF NEW.status::text = 'planned' AND EXISTS (SELECT 1 FROM {s}.visits v
+        WHERE v.client_id = NEW.client_id AND v.purpose = 'follow_up'
+          AND v.planned_on = NEW.planned_on AND v.created_at >= now()) THEN
+      {refuse("a completed visit plans one follow-up")}
     END IF;
     NEW.created_at := clock_timestamp();
     NEW.version := 1;
@@ -336,16 +340,18 @@ BEGIN
             f"""  IF TG_OP <> 'UPDATE' THEN
     {mine("flags are raised and closed by the nightly run")}
   END IF;
-{once("risk_flags", "OLD.id")}
+  IF OLD.updated_at >= now() THEN  -- changed already in this transaction (savepoints too)
+    {refuse("a flag changes once per transaction")}
+  END IF;
   IF NEW.status = OLD.status OR NOT {_pairs(flag_pairs())} THEN
     {refuse("a % flag cannot become %", "OLD.status", "NEW.status")}
   END IF;
   IF NEW.status::text = 'dismissed' AND coalesce(btrim(NEW.reason), '') = '' THEN
     {refuse("dismissing a flag needs a reason")}
   END IF;
-  IF NEW.status::text = 'snoozed' AND (NEW.snoozed_until IS NULL
-                                        OR NEW.snoozed_until < {today}) THEN
-    {refuse("snoozing a flag needs a date after today")}
+  IF NEW.status::text IN ('snoozed', 'dismissed') AND (NEW.snoozed_until IS NULL
+      OR NEW.snoozed_until < {today} OR NEW.snoozed_until > {today} + {MAX_QUIET_DAYS}) THEN
+    {refuse(f"a snoozed or dismissed flag is quiet until a date within {MAX_QUIET_DAYS} days")}
   END IF;
   IF NEW.status::text NOT IN ('dismissed', 'snoozed')
      AND NEW.snoozed_until IS DISTINCT FROM OLD.snoozed_until THEN
@@ -374,7 +380,7 @@ BEGIN
     {mine("a flag''s event is written in one''s own name")}
   END IF;
   IF EXISTS (SELECT 1 FROM {s}.risk_flag_events e WHERE e.flag_id = NEW.flag_id
-             AND e.xmin = {now_xact}) THEN
+             AND e.at >= now()) THEN
     {refuse("a flag has one event per change")}
   END IF;
   IF NEW.from_status IS DISTINCT FROM coalesce((SELECT e.to_status FROM {s}.risk_flag_events e
@@ -399,7 +405,6 @@ BEGIN
             f"""  IF TG_OP <> 'UPDATE' THEN
     {mine("suggestions are made by the nightly run")}
   END IF;
-{once("suggestions", "OLD.id")}
   IF OLD.status::text IN ({_lit([x.value for x in SETTLED])}) THEN
     {refuse("suggestion % is already %", "OLD.id", "OLD.status")}
   END IF;
@@ -435,7 +440,7 @@ BEGIN
     {refuse("an outcome names its suggestion''s client and product")}
   END IF;
   IF EXISTS (SELECT 1 FROM {s}.suggestion_outcomes o
-             WHERE o.suggestion_id = NEW.suggestion_id AND o.xmin = {now_xact}) THEN
+             WHERE o.suggestion_id = NEW.suggestion_id AND o.at >= now()) THEN
     {refuse("a suggestion has one outcome per change")}
   END IF;
   NEW.at := clock_timestamp();
@@ -517,9 +522,16 @@ BEGIN
 LANGUAGE plpgsql {definer} AS $$
 DECLARE k text := {s}.rmdesk_session_kind(); changed text[] := ARRAY[]::text[];
 BEGIN
-  IF k = 'owner' THEN RETURN NEW; END IF;
-  IF NEW.username IS DISTINCT FROM OLD.username THEN
-    {mine("a user name is not changed")}
+  IF k = 'owner' THEN RETURN COALESCE(NEW, OLD); END IF;
+  IF TG_OP = 'INSERT' THEN
+    PERFORM {s}.rmdesk_audit_append(NULL, 'users.row_insert', 'users', NEW.username, '{{}}');
+    RETURN NEW;
+  ELSIF TG_OP = 'DELETE' THEN
+    PERFORM {s}.rmdesk_audit_append(NULL, 'users.row_delete', 'users', OLD.username, '{{}}');
+    RETURN OLD;
+  END IF;
+  IF NEW.username IS DISTINCT FROM OLD.username OR NEW.id IS DISTINCT FROM OLD.id THEN
+    {mine("a user''s name and id are not changed")}
   END IF;
   IF NEW.role IS DISTINCT FROM OLD.role THEN
     changed := array_append(changed, 'role');

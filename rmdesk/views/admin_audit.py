@@ -157,7 +157,7 @@ class AuditTab(QWidget):
         engine = self.ctx.db.engine
 
         def work(_p: object) -> int | None:
-            with engine.connect() as conn:
+            with engine.begin() as conn:  # entries people added are chained first, and kept so
                 return audit.verify_chain(conn)
 
         self.ctx.runner.run(

@@ -60,8 +60,8 @@ def test_an_entry_rewritten_by_someone_without_the_key_is_found(db_url: str) -> 
     with db.engine.begin() as conn:  # a well-formed keyed hash, under a key of the forger's
         raw = _row(conn, 3)
         message = audit.message(
-            3, raw.at, "admin", raw.action, raw.entity, raw.entity_id, "{}", raw.login,
-            raw.prev_hash,
+            3, raw.position, raw.at, "admin", raw.action, raw.entity, raw.entity_id, "{}",
+            raw.login, raw.prev_hash,
         )  # fmt: skip
         conn.execute(
             text("UPDATE audit_log SET actor = 'admin', detail = '{}', hash = :h WHERE id = 3"),
@@ -84,15 +84,25 @@ def test_rmdesk_and_postgresql_compute_the_same_keyed_chain(db_url: str) -> None
         assert [r.scheme for r in rows] == [2, 2, 2, 2]
         for r in rows:
             text_ = audit.message(
-                r.id, r.at, r.actor, r.action, r.entity, r.entity_id, r.d, r.login, r.prev_hash
+                r.id,
+                r.position,
+                r.at,
+                r.actor,
+                r.action,
+                r.entity,
+                r.entity_id,
+                r.d,
+                r.login,
+                r.prev_hash,
             )
             assert r.hash == audit.mac(key, text_), r.id
             if conn.dialect.name == "postgresql":
                 server = conn.execute(
-                    text("SELECT rmdesk_hmac(:k, rmdesk_audit_message(:i, :at, :a, :b, :e, "
-                         ":x, :d, :l, :p))"),
-                    {"k": key, "i": r.id, "at": r.at, "a": r.actor, "b": r.action, "e": r.entity,
-                     "x": r.entity_id, "d": r.d, "l": r.login, "p": r.prev_hash},
+                    text("SELECT rmdesk_hmac(:k, rmdesk_audit_message(:i, :n, :at, :a, :b, "
+                         ":e, :x, :d, :l, :p))"),
+                    {"k": key, "i": r.id, "n": r.position, "at": r.at, "a": r.actor,
+                     "b": r.action, "e": r.entity, "x": r.entity_id, "d": r.d, "l": r.login,
+                     "p": r.prev_hash},
                 ).scalar_one()  # fmt: skip
                 assert server == r.hash
         assert "张三" in rows[0].d

@@ -730,3 +730,161 @@ def test_an_administrators_own_login_cannot_hide_what_it_did_to_users(
     )
     assert last == f'{s.admin} users.row_change {s.other_rm} {{"columns" : ["password"]}}'
     s.harmless("administrator", "setting a password by hand, unaudited")
+
+
+# --- a second audit, of the rules above --------------------------------------------------------
+
+
+def test_a_persons_open_transaction_holds_no_one_elses_audit_entries(
+    secured: Bank, ids: dict[str, Any]
+) -> None:
+    """People's entries are added without the chain's lock and chained afterwards, so an RM
+    who keeps a transaction open after an audited action stops nobody's log-in."""
+    s = secured
+    holder = psycopg.connect(s.login_url(s.rm, "postgresql"))
+    try:
+        holder.execute("SELECT rmdesk_audit_append(NULL, 'view', 'client', '1', '{}')")
+        other = psycopg.connect(s.login_url(s.other_rm, "postgresql"), autocommit=True)
+        try:
+            other.execute("SET lock_timeout = '2s'")  # it would wait 10 s and give up before
+            other.execute(f"SELECT rmdesk_audit_append(NULL, 'login', 'users', "
+                          f"'{s.other_rm}', '{{}}')")  # fmt: skip
+        finally:
+            other.close()
+        s.harmless("rm", "holding the audit trail's lock in an open transaction")
+    finally:
+        holder.rollback()
+        holder.close()
+    with s.engine.begin() as conn:
+        assert audit.pending(conn) > 0  # people's entries wait for the next chaining
+        assert audit.verify_chain(conn) is None  # which the owner's check does first
+        assert audit.pending(conn) == 0
+
+
+def test_the_watchdog_ends_whoever_holds_someone_up(secured: Bank, ids: dict[str, Any]) -> None:
+    """Judged by how long the one waiting has waited, not by how old the holder's transaction
+    is: a holder that keeps running statements is ended too."""
+    import threading
+
+    s = secured
+    holder = psycopg.connect(s.login_url(s.rm, "postgresql"))
+    waiter = psycopg.connect(s.url.replace("+psycopg", ""))
+    outcome: dict[str, Any] = {}
+
+    def hold() -> None:
+        try:
+            holder.execute("LOCK TABLE write_locks IN ROW EXCLUSIVE MODE")
+            holder.execute("SELECT pg_sleep(30)")  # busy, not idle
+        except psycopg.Error as exc:
+            outcome["holder"] = exc
+
+    def wait() -> None:
+        waiter.execute("SET lock_timeout = '20s'")
+        waiter.execute("LOCK TABLE write_locks IN SHARE ROW EXCLUSIVE MODE")
+        outcome["waiter"] = "got it"
+
+    first = threading.Thread(target=hold)
+    first.start()
+    second = threading.Thread(target=wait)
+    with s.engine.connect() as conn:
+        conn.execute(text("SELECT pg_sleep(0.5)"))
+        second.start()
+        conn.execute(text("SELECT pg_sleep(1.5)"))
+        ended = conn.execute(text("SELECT login FROM rmdesk_watchdog(600, 1)")).scalars().all()
+    second.join(10)
+    first.join(10)
+    waiter.rollback()
+    waiter.close()
+    holder.close()
+    assert s.logins[s.rm] in ended
+    assert outcome.get("waiter") == "got it" and isinstance(
+        outcome.get("holder"), psycopg.OperationalError
+    )
+    s.harmless("rm", "holding the writers' lock with statements that keep running")
+
+
+def test_what_savepoints_and_hand_picked_ids_no_longer_get_round(
+    secured: Bank, ids: dict[str, Any]
+) -> None:
+    s, i = secured, ids
+    me = i["me"]
+    suggestion = int(s.owner(
+        "SELECT min(g.id) FROM suggestions g JOIN clients c ON c.id = g.client_id "
+        f"WHERE c.rm_id = {me} AND g.status = 'open'"
+    ))  # fmt: skip
+    outcome = (
+        "INSERT INTO suggestion_outcomes (suggestion_id, client_id, product_id, outcome, at, "
+        f"user_id) SELECT id, client_id, product_id, 'accepted', now(), {me} FROM suggestions "
+        f"WHERE id = {suggestion}"
+    )
+    saved = [f"SAVEPOINT s{n}; {outcome}; RELEASE SAVEPOINT s{n}" for n in range(3)]
+    before = _snapshot(s)
+    for what, statements in [
+        ("one sale recorded many times through savepoints",
+         [*saved, f"UPDATE suggestions SET status = 'accepted' WHERE id = {suggestion}",
+          outcome]),
+        ("a contact with an id of one's choosing",
+         ["INSERT INTO interactions (id, source, client_id, user_id, occurred_at, channel, "
+          f"purpose, version) VALUES (999999999, 'app', {i['own_client']}, {me}, now(), "
+          "'phone', 'x', 1)"]),
+        ("a proposed visit with an id of one's choosing",
+         ["INSERT INTO visits (id, client_id, user_id, planned_on, slot, status, version) "
+          f"VALUES (999999999, {i['own_client']}, {me}, current_date + 20, 1, 'proposed', 1)"]),
+        ("using up the flags' ids", ["SELECT nextval(pg_get_serial_sequence('risk_flags', 'id'))"]),
+        ("using up the suggestions' ids",
+         ["SELECT nextval(pg_get_serial_sequence('suggestions', 'id'))"]),
+        ("a flag dismissed for good", [
+            f"UPDATE risk_flags SET status = 'dismissed', reason = 'n/a', snoozed_until = NULL "
+            f"WHERE id = (SELECT min(f.id) FROM risk_flags f JOIN clients c ON c.id = f.client_id "
+            f"WHERE c.rm_id = {me} AND f.status = 'raised')"]),
+        ("a subject id that reads backwards", ["SELECT rmdesk_audit_append(NULL, 'view', "
+                                               "'client', E'1\\u202e2', '{}')"]),
+    ]:  # fmt: skip
+        s.refused("rm", what, s.rm, *statements)
+    assert _snapshot(s) == before
+
+
+def test_an_administrator_cannot_become_someone_else_by_their_id(
+    secured: Bank, ids: dict[str, Any]
+) -> None:
+    s = secured
+    s.refused(
+        "administrator",
+        "swapping user ids to be audited as another administrator",
+        s.admin,
+        f"UPDATE users SET id = 1000001 WHERE id = {ids['admin']}",
+    )
+    s.sql(
+        s.admin,
+        "INSERT INTO users (username, display_name, role, active, visits_per_day, version) "
+        "VALUES ('ghost', 'ghost', 'admin', false, 4, 1)",
+        "DELETE FROM users WHERE username = 'ghost'",
+    )
+    trail = s.owner(
+        "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log WHERE entity_id = 'ghost'"
+    )
+    assert trail == "users.row_insert,users.row_delete"
+    s.harmless("administrator", "adding and removing a user by hand, unaudited")
+
+
+def test_explain_does_not_tell_which_rule_flagged_another_branchs_client(
+    secured: Bank, ids: dict[str, Any]
+) -> None:
+    s = secured
+    client, rule = s.owner(
+        "SELECT client_id || ' ' || rule_code FROM risk_flags f JOIN clients c ON "
+        f"c.id = f.client_id WHERE c.rm_id = {ids['other_rm']} LIMIT 1"
+    ).split()
+
+    def removed(code: str) -> Any:
+        (row,) = s.sql(
+            s.rm,
+            "SET enable_seqscan = off",
+            "SET enable_bitmapscan = off",
+            "EXPLAIN (ANALYZE, FORMAT JSON, TIMING OFF) SELECT 1 FROM risk_flags "
+            f"WHERE client_id = {client} AND rule_code = '{code}'",
+        )
+        return row[0][0]["Plan"].get("Rows Removed by Filter")
+
+    assert removed(rule) == removed("NO_SUCH_RULE")
+    s.harmless("rm", "which rule flagged another branch's client, through EXPLAIN ANALYZE")

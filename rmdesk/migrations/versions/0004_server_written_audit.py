@@ -36,8 +36,9 @@ FUNCTIONS = (
     "rmdesk_user_branch()",
     "rmdesk_user_name()",
     "rmdesk_hmac(bytea, text)",
-    "rmdesk_audit_message(bigint, timestamptz, text, text, text, text, text, text, text)",
+    "rmdesk_audit_message(bigint, bigint, timestamptz, text, text, text, text, text, text, text)",
     "rmdesk_audit_append(text, text, text, text, text)",
+    "rmdesk_audit_chain()",
     "rmdesk_audit_check()",
 )
 
@@ -84,26 +85,28 @@ BEGIN
   RETURN encode(sha256(ok || sha256(ik || convert_to(p_message, 'UTF8'))), 'hex');
 END $$""",
         f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_audit_message(
-  p_id bigint, p_at timestamptz, p_actor text, p_action text, p_entity text,
-  p_entity_id text, p_detail text, p_login text, p_prev text)
+  p_id bigint, p_position bigint, p_at timestamptz, p_actor text, p_action text,
+  p_entity text, p_entity_id text, p_detail text, p_login text, p_prev text)
 RETURNS text LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-  SELECT concat_ws('|', 'v2', p_id::text,
+  SELECT concat_ws('|', 'v2', p_id::text, p_position::text,
     to_char(p_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS'), {message_fields})
 $$""",
         f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_audit_append(
   p_actor text, p_action text, p_entity text, p_entity_id text, p_detail text)
-RETURNS bigint LANGUAGE plpgsql VOLATILE SECURITY DEFINER {pinned} SET lock_timeout = '10s'
+RETURNS bigint LANGUAGE plpgsql VOLATILE SECURITY DEFINER {pinned}
 AS $$
 DECLARE
   v_login text := session_user::text;
   v_actor text; v_role text; v_active boolean; v_kind text; v_mapped boolean;
-  v_id bigint; v_at timestamptz; v_prev text;
-  v_key bytea; v_detail text := coalesce(p_detail, '{{}}');
+  v_id bigint; v_detail text := coalesce(p_detail, '{{}}');
 BEGIN
-  -- what an entry may hold: a plain action and subject, a JSON object of at most 64 KiB
+  -- what an entry may hold: a plain action and subject, a JSON object of at most 64 KiB,
+  -- no control, zero-width or direction-changing characters
   IF p_action IS NULL OR p_action !~ '^[a-z][a-z0-9_.:-]{{0,47}}$'
      OR p_entity !~ '^[a-z][a-z0-9_.:-]{{0,47}}$'
      OR p_entity_id ~ '[[:cntrl:]]' OR char_length(p_entity_id) > 64
+     OR p_entity_id ~ '[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]'
+     OR v_detail ~ '[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]'
      OR octet_length(v_detail) > 65536 OR json_typeof(v_detail::json) <> 'object' THEN
     RAISE EXCEPTION 'an audit entry names a plain action and subject and a detail object'
       USING ERRCODE = '22023';
@@ -136,32 +139,56 @@ BEGIN
   IF v_actor IS NULL OR p_action IS NULL THEN
     RAISE EXCEPTION 'an audit entry needs an actor and an action' USING ERRCODE = '22004';
   END IF;
-  LOCK TABLE {s}.audit_log IN EXCLUSIVE MODE;  -- one chain: writers take their turn
-  SELECT a.hash INTO v_prev FROM {s}.audit_log a ORDER BY a.id DESC LIMIT 1;
+  -- added now, chained later: a person's transaction holds no lock anyone else waits for
+  v_id := nextval(pg_get_serial_sequence('{s}.audit_log', 'id'));
+  INSERT INTO {s}.audit_log (id, at, actor, action, entity, entity_id, detail, login, scheme)
+  VALUES (v_id, date_trunc('second', clock_timestamp()), v_actor, p_action, p_entity,
+          p_entity_id, v_detail::json, v_login, 2);
+  IF NOT v_mapped THEN  -- the owner's own entries are chained at once
+    PERFORM {s}.rmdesk_audit_chain();
+  END IF;
+  RETURN v_id;
+END $$""",
+        # the chain: every committed entry not yet in it takes the next position, linked to
+        # the one before by a keyed hash; chainers take their turn on the key's table, which
+        # no person can lock
+        f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_audit_chain() RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER {pinned} SET lock_timeout = '60s' AS $$
+DECLARE v_key bytea; v_prev text; v_pos bigint; v_hash text; r record; done integer := 0;
+BEGIN
+  LOCK TABLE {s}.audit_keys IN EXCLUSIVE MODE;
   SELECT decode(k.secret, 'hex') INTO v_key FROM {s}.audit_keys k ORDER BY k.id DESC LIMIT 1;
   IF v_key IS NULL THEN
     RAISE EXCEPTION 'the audit chain has no key' USING ERRCODE = '55000';
   END IF;
-  v_id := nextval(pg_get_serial_sequence('{s}.audit_log', 'id'));
-  v_at := date_trunc('second', clock_timestamp());
-  INSERT INTO {s}.audit_log
-    (id, at, actor, action, entity, entity_id, detail, prev_hash, hash, login, scheme)
-  VALUES (v_id, v_at, v_actor, p_action, p_entity, p_entity_id, v_detail::json, v_prev,
-    {s}.rmdesk_hmac(v_key, {s}.rmdesk_audit_message(v_id, v_at, v_actor, p_action, p_entity,
-      p_entity_id, v_detail, v_login, v_prev)), v_login, 2);
-  RETURN v_id;
+  SELECT a.hash INTO v_prev FROM {s}.audit_log a WHERE a.position IS NOT NULL
+    ORDER BY a.position DESC LIMIT 1;
+  FOR r IN SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.detail::text AS d,
+                  a.login
+           FROM {s}.audit_log a WHERE a.position IS NULL AND a.scheme = 2
+           ORDER BY a.id FOR UPDATE LOOP
+    v_pos := nextval('{s}.audit_log_position_seq');
+    v_hash := {s}.rmdesk_hmac(v_key, {s}.rmdesk_audit_message(r.id, v_pos, r.at, r.actor,
+      r.action, r.entity, r.entity_id, r.d, r.login, v_prev));
+    UPDATE {s}.audit_log SET position = v_pos, prev_hash = v_prev, hash = v_hash
+      WHERE id = r.id;
+    v_prev := v_hash;
+    done := done + 1;
+  END LOOP;
+  RETURN done;
 END $$""",
         f"""CREATE OR REPLACE FUNCTION {s}.rmdesk_audit_check() RETURNS bigint
 LANGUAGE plpgsql STABLE SECURITY DEFINER {pinned} AS $$
 DECLARE v_key bytea; r record;
 BEGIN
   SELECT decode(k.secret, 'hex') INTO v_key FROM {s}.audit_keys k ORDER BY k.id DESC LIMIT 1;
-  FOR r IN SELECT a.id, a.at, a.actor, a.action, a.entity, a.entity_id, a.detail::text AS d,
-                  a.login, a.prev_hash, a.hash
-           FROM {s}.audit_log a WHERE a.scheme = 2 ORDER BY a.id LOOP
+  FOR r IN SELECT a.id, a.position, a.at, a.actor, a.action, a.entity, a.entity_id,
+                  a.detail::text AS d, a.login, a.prev_hash, a.hash
+           FROM {s}.audit_log a WHERE a.scheme = 2 AND a.position IS NOT NULL
+           ORDER BY a.position LOOP
     IF v_key IS NULL OR r.hash IS DISTINCT FROM {s}.rmdesk_hmac(v_key,
-        {s}.rmdesk_audit_message(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, r.d,
-                                 r.login, r.prev_hash)) THEN
+        {s}.rmdesk_audit_message(r.id, r.position, r.at, r.actor, r.action, r.entity,
+                                 r.entity_id, r.d, r.login, r.prev_hash)) THEN
       RETURN r.id;
     END IF;
   END LOOP;
@@ -186,6 +213,13 @@ def upgrade() -> None:
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.add_column(sa.Column("login", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("scheme", sa.SmallInteger(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "position", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
+            )
+        )
+        batch_op.create_unique_constraint(batch_op.f("uq_audit_log_position"), ["position"])
+    op.execute("UPDATE audit_log SET position = id")  # the chain so far, in its own order
     keys = op.create_table(
         "audit_keys",
         sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
@@ -212,6 +246,9 @@ def upgrade() -> None:
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.drop_index("ix_clients_name")
         batch_op.drop_index("ix_clients_id_number")
+    with op.batch_alter_table("risk_flags", schema=None) as batch_op:
+        batch_op.drop_index("ix_risk_flags_client_rule")
+        batch_op.create_index("ix_risk_flags_client_id", ["client_id"], unique=False)
     op.bulk_insert(
         keys, [{"id": 1, "secret": secrets.token_hex(32), "created_at": dt.datetime.now(dt.UTC)}]
     )
@@ -228,6 +265,9 @@ def upgrade() -> None:
             f"ALTER TABLE {schema}.interactions ALTER COLUMN visit_id TYPE bigint"
         )
         conn.exec_driver_sql(f"REVOKE ALL ON {schema}.audit_keys, {schema}.db_logins FROM PUBLIC")
+        start = conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM audit_log").scalar()
+        conn.exec_driver_sql(f"CREATE SEQUENCE {schema}.audit_log_position_seq START {start}")
+        conn.exec_driver_sql(f"REVOKE ALL ON SEQUENCE {schema}.audit_log_position_seq FROM PUBLIC")
         for old in ("rmdesk_password_hash(text)", "rmdesk_audit_tail()"):
             conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {schema}.{old}")
         for sql in server_functions(schema):
@@ -243,9 +283,18 @@ def downgrade() -> None:
     with op.batch_alter_table("clients", schema=None) as batch_op:
         batch_op.create_index("ix_clients_name", ["name"], unique=False)
         batch_op.create_index("ix_clients_id_number", ["id_number"], unique=False)
+    with op.batch_alter_table("risk_flags", schema=None) as batch_op:
+        batch_op.drop_index("ix_risk_flags_client_id")
+        batch_op.create_index(
+            "ix_risk_flags_client_rule", ["client_id", "rule_code"], unique=False
+        )
     op.drop_table("write_locks")
     op.drop_table("db_logins")
     op.drop_table("audit_keys")
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("DROP SEQUENCE IF EXISTS audit_log_position_seq")
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_audit_log_position"), type_="unique")
+        batch_op.drop_column("position")
         batch_op.drop_column("scheme")
         batch_op.drop_column("login")
