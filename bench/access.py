@@ -18,9 +18,11 @@ from sqlalchemy import select
 from bench.briefs import AS_OF, TODAY, prepare
 from bench.common import OUT, median_of
 from rmdesk.models import Client
-from rmdesk.services import book, client_profile, visit_views
-from rmdesk.services.access import check_subjects
-from rmdesk.services.users import account
+from rmdesk.services.accounts.users import account
+from rmdesk.services.clients import book
+from rmdesk.services.clients import profile as client_profile
+from rmdesk.services.common.access import check_subjects
+from rmdesk.services.visits import screen as visit_views
 
 
 def _pair(

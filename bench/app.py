@@ -39,10 +39,10 @@ def prepare(path: Path, clients: int) -> str:
 
     from rmdesk.db import open_database
     from rmdesk.models import Client, ClientScore
-    from rmdesk.services.access import OPERATOR
-    from rmdesk.services.demo_bank import DemoSpec, build
-    from rmdesk.services.scoring import score
-    from rmdesk.services.users import user_id
+    from rmdesk.services.accounts.users import user_id
+    from rmdesk.services.common.access import OPERATOR
+    from rmdesk.services.data.demo_bank import DemoSpec, build
+    from rmdesk.services.engine.scoring import score
 
     url = str(path)
     db = open_database(url)
@@ -117,9 +117,9 @@ def table(url: str, runs: int) -> dict[str, Any]:
     from PySide6.QtWidgets import QApplication
 
     from rmdesk.db import open_database
-    from rmdesk.services.access import OPERATOR
-    from rmdesk.services.book import book_mask, client_book
-    from rmdesk.views.frame_model import Column, FrameModel, sort_codes
+    from rmdesk.services.clients.book import book_mask, client_book
+    from rmdesk.services.common.access import OPERATOR
+    from rmdesk.views.widgets.frame_model import Column, FrameModel, sort_codes
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     QApplication.instance() or QApplication([])

@@ -89,7 +89,7 @@ def app(url: str, username: str, score: bool) -> None:
 
     from rmdesk.app import Shell, ensure_cjk_font
     from rmdesk.db import open_database
-    from rmdesk.services.users import authenticate
+    from rmdesk.services.accounts.users import authenticate
     from rmdesk.settings import Settings
     from rmdesk.tasks import TaskRunner
 

@@ -30,11 +30,12 @@ from sqlalchemy import select, update
 from bench.common import OUT, median_of, save
 from rmdesk.db import open_database
 from rmdesk.models import Client, User, Visit
-from rmdesk.services import brief, brief_batch, day_pack, printing
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
-from rmdesk.services.visit_planner import propose_plan
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.printing import brief, brief_batch, day_pack
+from rmdesk.services.printing import paper as printing
+from rmdesk.services.visits.planner import propose_plan
 
 AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
 GENERATED = dt.datetime(2026, 11, 2, 8, 0, tzinfo=dt.UTC)

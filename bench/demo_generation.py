@@ -15,8 +15,8 @@ import pandas as pd
 
 from bench.common import OUT, fresh_pg, fresh_sqlite, median_of, save
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.demo_bank import DemoSpec, build, generate
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build, generate
 
 AS_OF = dt.date(2026, 10, 31)
 

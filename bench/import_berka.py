@@ -16,8 +16,8 @@ import sqlite3
 from bench.berka_full import make
 from bench.common import OUT, fresh_pg, fresh_sqlite, median_of, save
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.importing import run_import
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.importing import run_import
 
 BARE_DDL = (
     "CREATE TABLE t (trans_id INTEGER, account_id INTEGER, date TEXT, type TEXT, "

@@ -38,8 +38,8 @@ if checkout:
 resource.setrlimit(resource.RLIMIT_AS, (int(cap), int(cap)))
 from pathlib import Path
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.importing import ImportRejected, check_input
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.importing import ImportRejected, check_input
 engine = open_database(db).engine
 outcome = "nothing checked (the floor)"
 start = time.perf_counter()

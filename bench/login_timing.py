@@ -25,9 +25,9 @@ from sqlalchemy import Engine
 
 from bench.common import fresh_pg, save
 from rmdesk.db import open_database
-from rmdesk.services import passwords, users
-from rmdesk.services.access import system
-from rmdesk.services.users import LoginError
+from rmdesk.services.accounts import passwords, users
+from rmdesk.services.accounts.users import LoginError
+from rmdesk.services.common.access import system
 
 CASES = ("unknown name", "known, wrong password", "known, right password")
 

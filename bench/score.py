@@ -18,9 +18,9 @@ from sqlalchemy import delete, func, select, text
 from bench.common import OUT, PG, median_of, save
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
 
 AS_OF = dt.date(2026, 10, 31)
 TODAY = dt.date(2026, 11, 2)

@@ -27,12 +27,14 @@ from sqlalchemy import create_engine, delete, make_url, select
 from bench.common import PG, save
 from rmdesk.db import open_database
 from rmdesk.models import Base, Role, User
-from rmdesk.services import book, contacts, db_logins, row_security
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.contacts import NewContact
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
-from rmdesk.services.users import account
+from rmdesk.services.accounts.users import account
+from rmdesk.services.clients import book
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.security import db_logins, row_security
+from rmdesk.services.visits import contacts
+from rmdesk.services.visits.contacts import NewContact
 
 TODAY = dt.date.today()
 AS_OF = TODAY.replace(day=1) - dt.timedelta(days=1)

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from rmdesk import resources, secrets
 from rmdesk.db import BadUrl, Database, is_sqlite, open_database, redact, resolve_url
-from rmdesk.services.access import Account, system
-from rmdesk.services.progress import Progress
+from rmdesk.services.common.access import Account, system
+from rmdesk.services.common.progress import Progress
 from rmdesk.settings import (
     Settings,
     SettingsError,
@@ -41,10 +41,10 @@ from rmdesk.settings import (
     save,
 )
 from rmdesk.tasks import Runner, TaskRunner
-from rmdesk.views.context import ViewContext
-from rmdesk.views.formatting import Formats
-from rmdesk.views.login_dialog import LoginDialog
-from rmdesk.views.main_window import MainWindow
+from rmdesk.views.shell.login_dialog import LoginDialog
+from rmdesk.views.shell.main_window import MainWindow
+from rmdesk.views.widgets.context import ViewContext
+from rmdesk.views.widgets.formatting import Formats
 
 log = logging.getLogger("rmdesk")
 
@@ -100,9 +100,9 @@ def ensure_cjk_font(app: QApplication) -> None:
 
 def prepare_database(url: str, settings: Settings, progress: Progress) -> Database:
     """Open (and migrate) the database; a new local file gets the demo bank, scored and planned."""
-    from rmdesk.services.demo_bank import DemoSpec, build
-    from rmdesk.services.scoring import score
-    from rmdesk.services.visit_planner import plan_everyone
+    from rmdesk.services.data.demo_bank import DemoSpec, build
+    from rmdesk.services.engine.scoring import score
+    from rmdesk.services.visits.planner import plan_everyone
 
     first_start = (
         is_sqlite(url) and url == local_database_url() and not local_database_path().exists()
@@ -194,7 +194,7 @@ class Shell:
         if self.dialog is not None:
             self.dialog.set_database(db)
         if not db.is_sqlite:  # a person's own login: the server has said who this is
-            from rmdesk.services.users import open_session, session_account
+            from rmdesk.services.accounts.users import open_session, session_account
 
             def own(_progress: Progress) -> Account | None:
                 found = session_account(db.engine)
@@ -257,7 +257,7 @@ class Shell:
         )
 
     def database_failed(self, exc: BaseException, _trace: str) -> None:
-        from rmdesk.services.connection import login_refused  # alembic: not at start-up
+        from rmdesk.services.admin.connection import login_refused  # alembic: not at start-up
 
         log.error("cannot open the database: %s", exc)
         if login_refused(exc) and self.ask_password():

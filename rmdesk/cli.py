@@ -28,7 +28,7 @@ import click
 
 from rmdesk import __version__, secrets
 from rmdesk.db import Database, DatabaseError, open_database, resolve_url
-from rmdesk.services.access import OPERATOR, AccessDenied, Account
+from rmdesk.services.common.access import OPERATOR, AccessDenied, Account
 from rmdesk.settings import SettingsError, config_path, load, local_database_url
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_DATABASE, EXIT_NOT_FOUND = 0, 1, 2, 3, 4, 5
@@ -117,7 +117,7 @@ def operator(db: Database) -> Account:
     """Who the command line acts as when no ``--user`` is given: on a person's own PostgreSQL
     login, that person (the server has said who they are); else the operator (``cli``), who
     holds the database's own credentials and so an administrator's reach."""
-    from rmdesk.services.users import session_account
+    from rmdesk.services.accounts.users import session_account
 
     if id(db) not in _operators:
         _operators[id(db)] = session_account(db.engine) or OPERATOR
@@ -131,7 +131,7 @@ def person(db: Database, username: str, option: str = "--user", *, rm: bool = Fa
     from sqlalchemy import select
 
     from rmdesk.models import Role, User
-    from rmdesk.services.users import account
+    from rmdesk.services.accounts.users import account
 
     with db.engine.connect() as conn:
         row = conn.execute(
@@ -181,9 +181,9 @@ def guarded(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from rmdesk.services.access import AccessDenied
-        from rmdesk.services.importing import ImportRejected
-        from rmdesk.services.progress import Cancelled
+        from rmdesk.services.common.access import AccessDenied
+        from rmdesk.services.common.progress import Cancelled
+        from rmdesk.services.data.importing import ImportRejected
 
         try:
             return func(*args, **kwargs)
@@ -233,7 +233,7 @@ def main() -> None:
 @guarded
 def init(db: Database, admin_name: str, admin_password: str | None) -> None:
     """Create or upgrade the database schema and make sure an administrator exists."""
-    from rmdesk.services import users
+    from rmdesk.services.accounts import users
 
     click.echo(f"database {db.display_url}: schema up to date")
     if db.backup:
@@ -280,7 +280,7 @@ def demo(
     A database that holds any user or client is refused (exit 3): the demo users' password
     is published.
     """
-    from rmdesk.services.demo_bank import DemoSpec, NotEmpty, build
+    from rmdesk.services.data.demo_bank import DemoSpec, NotEmpty, build
 
     spec = DemoSpec(
         clients=clients, seed=seed, language=language, as_of=as_of.date() if as_of else None
@@ -321,7 +321,7 @@ def import_(
     quiet: bool,
 ) -> None:
     """Import the Berka files, the UCI bank-marketing CSV, or a bank's own extracts."""
-    from rmdesk.services.importing import check_input, run_import
+    from rmdesk.services.data.importing import check_input, run_import
 
     started = time.perf_counter()
     if check_only:
@@ -400,9 +400,9 @@ def export(
     exports that table as stored (see `rmdesk-cli info` for the tables). ID, account and phone
     numbers are masked unless --unmasked is given by an administrator.
     """
-    from rmdesk.services import users
-    from rmdesk.services.exporting import ExportError, export_table
-    from rmdesk.services.reports import REPORTS, Scope, export_report
+    from rmdesk.services.accounts import users
+    from rmdesk.services.data.exporting import ExportError, export_table
+    from rmdesk.services.data.reports import REPORTS, Scope, export_report
 
     who = acting(db, username)
     output = output or Path(f"{name}.{fmt}")
@@ -449,7 +449,7 @@ def export(
 @guarded
 def info(db: Database, as_json: bool) -> None:
     """Show the database, its schema version and what it holds."""
-    from rmdesk.services.database_info import describe
+    from rmdesk.services.admin.database_info import describe
 
     d = describe(db)
     if as_json:
@@ -491,7 +491,7 @@ def info(db: Database, as_json: bool) -> None:
 @guarded
 def passwd(db: Database, username: str, password: str | None) -> None:
     """Set a user's password (imported RMs have none until one is set)."""
-    from rmdesk.services import users
+    from rmdesk.services.accounts import users
 
     new = _password(
         password, f"new password for {username}", "give --password or RMDESK_NEW_PASSWORD"

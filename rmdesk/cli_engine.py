@@ -54,8 +54,8 @@ def score(
     quiet: bool,
 ) -> None:
     """Recompute contribution, tiers, risk flags and suggestions (idempotent)."""
-    from rmdesk.services.scoring import ScopeError
-    from rmdesk.services.scoring import score as run
+    from rmdesk.services.engine.scoring import ScopeError
+    from rmdesk.services.engine.scoring import score as run
 
     if rm_name:
         named_rm(db, rm_name)  # an active RM, or exit 5 naming the name
@@ -106,8 +106,8 @@ def explain(db: Database, client: str, language: str, as_of: dt.datetime | None)
     """How a client's contribution was computed (CLIENT is the client's id in its source, or
     SOURCE:ID when the id is in several sources)."""
     from rmdesk.cli_print import _clients
-    from rmdesk.services.contribution_detail import client_breakdown
-    from rmdesk.services.scoring import data_date
+    from rmdesk.services.clients.contribution_detail import client_breakdown
+    from rmdesk.services.engine.scoring import data_date
 
     found = _clients(db, [client])[client]
     with db.engine.connect() as conn:
@@ -128,7 +128,7 @@ def params() -> None:
 @guarded
 def params_show(db: Database) -> None:
     """Print every parameter; changed ones are marked with *."""
-    from rmdesk.services import parameters
+    from rmdesk.services.common import parameters
 
     current = parameters.load(db.engine)
     changed = parameters.changes(current)
@@ -144,7 +144,7 @@ def params_show(db: Database) -> None:
 def params_set(db: Database, assignments: tuple[str, ...]) -> None:
     """Change parameters: NAME=VALUE ..., e.g. rule_min_lift=1.5 'cadence_days={"A": 21, ...}'."""
     from rmdesk.db import write_transaction
-    from rmdesk.services import parameters
+    from rmdesk.services.common import parameters
 
     try:
         updates = dict(parameters.parse_assignment(a) for a in assignments)
@@ -166,7 +166,7 @@ def pricing() -> None:
 @guarded
 def pricing_show(db: Database, code: str | None) -> None:
     """Every pricing version (of one product if CODE is given)."""
-    from rmdesk.services.pricing import versions
+    from rmdesk.services.admin.pricing import versions
 
     frame = versions(db.engine, code, who=operator(db))
     if frame.empty:
@@ -191,7 +191,7 @@ def pricing_set(
     db: Database, code: str, valid_from: dt.datetime, note: str | None, **fields: Any
 ) -> None:
     """Add a pricing version for product CODE (rates annual: 0.025 = 2.5 %)."""
-    from rmdesk.services.pricing import PricingError, change
+    from rmdesk.services.admin.pricing import PricingError, change
 
     changes = {("pd" if k == "pd_" else k): v for k, v in fields.items() if v is not None}
     try:
@@ -225,7 +225,8 @@ def flag(
     until: dt.datetime | None,
 ) -> None:
     """Acknowledge, resolve, dismiss or snooze a risk flag."""
-    from rmdesk.services import risk_flags, users
+    from rmdesk.services.accounts import users
+    from rmdesk.services.engine import risk_flags
 
     try:
         version = risk_flags.act(
@@ -254,7 +255,8 @@ def outcome(
     db: Database, suggestion_id: int, outcome: str, username: str, note: str | None
 ) -> None:
     """Record what happened to a suggestion: pitched, accepted, declined or not now."""
-    from rmdesk.services import suggestions, users
+    from rmdesk.services.accounts import users
+    from rmdesk.services.engine import suggestions
 
     try:
         suggestions.record_outcome(

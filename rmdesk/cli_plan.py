@@ -71,7 +71,7 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
 
 
 def _branch(db: Database, code: str) -> int:
-    from rmdesk.services import users
+    from rmdesk.services.accounts import users
 
     try:
         found = users.branch_id(db.engine, code, who=operator(db))
@@ -88,7 +88,7 @@ def _span(first: dt.date, last: dt.date) -> None:
 @contextmanager
 def _refusals() -> Iterator[None]:
     """A change the planner refuses: exit 5 for a visit or user that is not there, else 2."""
-    from rmdesk.services.visit_actions import PlanError
+    from rmdesk.services.visits.actions import PlanError
 
     try:
         yield
@@ -98,7 +98,7 @@ def _refusals() -> Iterator[None]:
 
 
 def _next_working_day(after: dt.date, country: str) -> dt.date:
-    from rmdesk.services.visit_calendar import working_days
+    from rmdesk.services.visits.calendar import working_days
 
     first = after + dt.timedelta(days=1)
     try:
@@ -161,8 +161,8 @@ def plan_propose(
     Running it again replaces only the RM's proposed visits from --start on; planned, done,
     cancelled and missed visits are kept.
     """
-    from rmdesk.services import parameters
-    from rmdesk.services.visit_planner import PlanError, plan_everyone, propose_plan
+    from rmdesk.services.common import parameters
+    from rmdesk.services.visits.planner import PlanError, plan_everyone, propose_plan
 
     if bool(rm_name) == all_rms:
         fail("give either --rm USER or --all", EXIT_USAGE)
@@ -308,7 +308,7 @@ def plan_show(
 @guarded
 def plan_accept(db: Database, visit_id: int, username: str) -> None:
     """Take a proposed visit into the plan (proposed → planned)."""
-    from rmdesk.services import visit_actions
+    from rmdesk.services.visits import actions as visit_actions
 
     who, version = acting(db, username), _current_version(db, visit_id)
     with _refusals():
@@ -327,7 +327,7 @@ def plan_move(db: Database, visit_id: int, username: str, to: dt.datetime) -> No
 
     The visit becomes planned and goes last in that day's route.
     """
-    from rmdesk.services import visit_actions
+    from rmdesk.services.visits import actions as visit_actions
 
     who, version = acting(db, username), _current_version(db, visit_id)
     with _refusals():
@@ -349,7 +349,7 @@ def plan_move(db: Database, visit_id: int, username: str, to: dt.datetime) -> No
 @guarded
 def plan_cancel(db: Database, visit_id: int, username: str, reason: str) -> None:
     """Cancel a proposed or planned visit."""
-    from rmdesk.services import visit_actions
+    from rmdesk.services.visits import actions as visit_actions
 
     who, version = acting(db, username), _current_version(db, visit_id)
     with _refusals():
@@ -385,7 +385,7 @@ def plan_complete(
 
     It also writes a contact to the client's history and, with --follow-up, plans a visit.
     """
-    from rmdesk.services import visit_actions
+    from rmdesk.services.visits import actions as visit_actions
 
     who, version = acting(db, username), _current_version(db, visit_id)
     with _refusals():
@@ -431,8 +431,8 @@ def plan_ics(
 
     Outlook, WPS and phones read it; importing it again updates moved visits.
     """
-    from rmdesk.services import parameters
-    from rmdesk.services.visit_calendar import export_ics
+    from rmdesk.services.common import parameters
+    from rmdesk.services.visits.calendar import export_ics
 
     rm_id = named_rm(db, rm_name)
     first = _date(from_) or dt.date.today()
@@ -471,7 +471,7 @@ def plan_overdue(
     from sqlalchemy import select
 
     from rmdesk.models import User
-    from rmdesk.services.visit_planner import overdue_contacts
+    from rmdesk.services.visits.planner import overdue_contacts
 
     if bool(rm_name) == bool(branch):
         fail("give either --rm USER or --branch CODE", EXIT_USAGE)

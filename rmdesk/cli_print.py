@@ -26,7 +26,7 @@ from rmdesk.cli import (
 from rmdesk.db import Database
 
 if TYPE_CHECKING:
-    from rmdesk.services.client_ids import ClientRef
+    from rmdesk.services.clients.ids import ClientRef
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
@@ -87,7 +87,7 @@ def brief(
     One client: one file (-o, default brief-CLIENT.pdf). Several: one file each, named
     brief-CLIENT.pdf, in the folder -o (default: here), laid out by several processes.
     """
-    from rmdesk.services.brief import BriefError, write_brief
+    from rmdesk.services.printing.brief import BriefError, write_brief
 
     found = _clients(db, clients)
     if len(found) > 1:
@@ -113,7 +113,7 @@ def brief(
 def _clients(db: Database, written: Sequence[str]) -> dict[str, ClientRef]:
     """The clients named on the command line: exit 5 for an id that is not there, 2 for one
     in several sources (the message says how to write each)."""
-    from rmdesk.services.client_ids import ClientIdError, find_clients
+    from rmdesk.services.clients.ids import ClientIdError, find_clients
 
     try:
         found = find_clients(db.engine, written, who=operator(db))
@@ -126,8 +126,8 @@ def _many(
     db: Database, ids: list[int], folder: Path, language: str, username: str, quiet: bool
 ) -> None:
     from rmdesk.cli import Bar
-    from rmdesk.services.brief import BriefError
-    from rmdesk.services.brief_batch import write_briefs
+    from rmdesk.services.printing.brief import BriefError
+    from rmdesk.services.printing.brief_batch import write_briefs
 
     if not folder.is_dir():
         fail(f"{folder}: with several clients, -o names an existing folder", EXIT_USAGE)
@@ -162,7 +162,7 @@ def briefs(
 ) -> None:
     """Print an RM's visit-day pack: a cover listing the day's visits in route order, then
     each client's brief, with a bookmark per client."""
-    from rmdesk.services.day_pack import DayPackError, write_day_pack
+    from rmdesk.services.printing.day_pack import DayPackError, write_day_pack
 
     rm_id = named_rm(db, rm)
     path = _pdf(output or Path(f"visits-{rm}-{on.date().isoformat()}.pdf"))
@@ -204,7 +204,7 @@ def scorecard_report(
     with --rm one RM's page."""
     from rmdesk.cli_plan import _branch
     from rmdesk.cli_scorecard import _period
-    from rmdesk.services.scorecard_report import ReportError, write_report
+    from rmdesk.services.printing.scorecard_report import ReportError, write_report
 
     branch_id = _branch(db, branch)
     when = _period(period)

@@ -25,7 +25,7 @@ from rmdesk.cli import (
     with_db,
 )
 from rmdesk.db import Database, DatabaseError, is_sqlite, normalise_url, resolve_url
-from rmdesk.services.access import OPERATOR
+from rmdesk.services.common.access import OPERATOR
 from rmdesk.settings import SettingsError, config_path, load, local_database_url
 
 PG_HINT = (
@@ -50,7 +50,7 @@ def _sqlite_path(url: str) -> Path:
 @guarded
 def backup(db: Database, output: Path | None) -> None:
     """Back up the local (SQLite) database while it is in use, checked before it is kept."""
-    from rmdesk.services.backup import BackupError, backup_sqlite, table_counts
+    from rmdesk.services.admin.backup import BackupError, backup_sqlite, table_counts
 
     if not db.is_sqlite:
         fail(PG_HINT, EXIT_USAGE)
@@ -85,7 +85,7 @@ def restore(backup_file: Path, db_url: str | None, replace: bool) -> None:
     and nobody can commit into it from then until the backup is in place.
     """
     from rmdesk.db import open_database
-    from rmdesk.services.backup import BackupError, restore_sqlite, table_counts
+    from rmdesk.services.admin.backup import BackupError, restore_sqlite, table_counts
 
     try:
         settings = load()
@@ -136,7 +136,7 @@ def audit_verify(db: Database, kept: str | None) -> None:
     from sqlalchemy import func, select
 
     from rmdesk.models import AuditEntry
-    from rmdesk.services.audit import holds_anchor, pending, verify_chain
+    from rmdesk.services.common.audit import holds_anchor, pending, verify_chain
 
     with db.engine.begin() as conn:  # entries people added are chained first, and kept so
         broken = verify_chain(conn)
@@ -169,7 +169,7 @@ def audit_verify(db: Database, kept: str | None) -> None:
 @guarded
 def audit_anchor(db: Database) -> None:
     """Print the newest entry as ID:HASH, to keep outside the database for `verify --anchor`."""
-    from rmdesk.services.audit import anchor
+    from rmdesk.services.common.audit import anchor
 
     with db.engine.connect() as conn:
         found = anchor(conn)
@@ -185,8 +185,8 @@ def audit_anchor(db: Database) -> None:
 @guarded
 def unlock(db: Database, username: str, actor: str) -> None:
     """End the lock on an account after too many wrong passwords (check who is asking first)."""
-    from rmdesk.services.users import UserError
-    from rmdesk.services.users import unlock as unlock_account
+    from rmdesk.services.accounts.users import UserError
+    from rmdesk.services.accounts.users import unlock as unlock_account
 
     who = acting(db, actor)
     person(db, username, "unlock")  # an existing, active account, or exit 5 naming it
@@ -210,7 +210,7 @@ def pg_security_sql(database: str | None, schema: str, db_url: str | None) -> No
     """Print the set-up for one database, for a DBA to read and run with psql."""
     from sqlalchemy import make_url
 
-    from rmdesk.services.row_security import Target, statements
+    from rmdesk.services.security.row_security import Target, statements
 
     if database is None:
         if not db_url:
@@ -232,8 +232,8 @@ def _postgresql(db: Database) -> None:
 @guarded
 def pg_security_apply(db: Database) -> None:
     """Apply (or bring up to date) the groups, functions, rules, policies and grants."""
-    from rmdesk.services import audit
-    from rmdesk.services.row_security import apply, target_of
+    from rmdesk.services.common import audit
+    from rmdesk.services.security.row_security import apply, target_of
 
     _postgresql(db)
     with db.engine.begin() as conn:
@@ -257,8 +257,8 @@ def pg_security_login(
     db: Database, username: str, login: str | None, ask: bool, force: bool
 ) -> None:
     """Give the rmdesk user USERNAME a database login of their own, kept to their reach."""
-    from rmdesk.services import audit
-    from rmdesk.services.db_logins import DbLoginError, add_login
+    from rmdesk.services.common import audit
+    from rmdesk.services.security.db_logins import DbLoginError, add_login
 
     _postgresql(db)
     password = click.prompt("password", hide_input=True, confirmation_prompt=True) if ask else None
@@ -289,8 +289,8 @@ def pg_security_login(
 @guarded
 def pg_security_remove(db: Database, username: str) -> None:
     """Unmap USERNAME's database login: it loses this database (the login stays, to drop)."""
-    from rmdesk.services import audit
-    from rmdesk.services.db_logins import remove_login
+    from rmdesk.services.common import audit
+    from rmdesk.services.security.db_logins import remove_login
 
     _postgresql(db)
     with db.engine.begin() as conn:
@@ -307,7 +307,7 @@ def pg_security_remove(db: Database, username: str) -> None:
 @guarded
 def pg_security_list(db: Database) -> None:
     """The database logins and the rmdesk users they are."""
-    from rmdesk.services.db_logins import listing
+    from rmdesk.services.security.db_logins import listing
 
     _postgresql(db)
     with db.engine.connect() as conn:
@@ -330,7 +330,7 @@ def pg_security_list(db: Database) -> None:
 def pg_security_watchdog(db: Database, idle: int, waited: int) -> None:
     """End people's sessions that hold others up, and chain the audit entries people added
     (run it every minute from the database server's scheduler)."""
-    from rmdesk.services.row_security import watchdog
+    from rmdesk.services.security.row_security import watchdog
 
     _postgresql(db)
     with db.engine.begin() as conn:

@@ -17,13 +17,13 @@ from rmdesk.cli_plan import _branch, _table
 from rmdesk.db import Database
 
 if TYPE_CHECKING:
-    from rmdesk.services.scorecard import Period
+    from rmdesk.services.branch.scorecard import Period
 
 DATE = click.DateTime(["%Y-%m-%d"])
 
 
 def _period(text: str | None) -> Period:
-    from rmdesk.services.scorecard import Period
+    from rmdesk.services.branch.scorecard import Period
 
     if not text:
         last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
@@ -74,7 +74,7 @@ def show(
     today: dt.datetime | None,
 ) -> None:
     """Each RM's score and rank in the branch for a period; with --rm, every KPI of one RM."""
-    from rmdesk.services.scorecard import KPIS, scorecards
+    from rmdesk.services.branch.scorecard import KPIS, scorecards
 
     when = _period(period)
     card = scorecards(
@@ -132,7 +132,7 @@ def show(
 @guarded
 def weights_show(db: Database, branch: str | None, on: dt.datetime | None) -> None:
     """Every KPI's weight, target and penalty, and where each comes from."""
-    from rmdesk.services.scorecard import weights
+    from rmdesk.services.branch.scorecard import weights
 
     table = weights(
         db.engine,
@@ -176,7 +176,7 @@ def weights_set(
     valid_from: dt.datetime,
 ) -> None:
     """Set a KPI's weight, target and penalty from a date (recorded in the audit log)."""
-    from rmdesk.services.scorecard import WeightError, set_weight
+    from rmdesk.services.branch.scorecard import WeightError, set_weight
 
     try:
         set_weight(
@@ -215,7 +215,7 @@ def clients(
     output: str | None,
 ) -> None:
     """The clients behind one of an RM's KPIs (summing or counting them gives the KPI)."""
-    from rmdesk.services.scorecard import kpi_clients
+    from rmdesk.services.branch.scorecard import kpi_clients
 
     try:
         rows = kpi_clients(

@@ -521,7 +521,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
     # no INSERT … RETURNING: a login kept to its own entries may add one it may not read back
-    # (a failed log-in under another name), see services/row_security.py
+    # (a failed log-in under another name), see services/security/row_security.py
     __table_args__ = {"implicit_returning": False}
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)

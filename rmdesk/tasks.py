@@ -1,8 +1,9 @@
 """The one way rmdesk runs long work off the GUI thread.
 
-A task is a plain function that takes a ``Progress`` (see rmdesk.services.progress) and returns a
-result. ``TaskRunner`` runs it on a QThreadPool: reads in parallel, writes one at a time on a
-single-thread "writer lane" (SQLite has one writer; one order of writes is easier to reason about).
+A task is a plain function that takes a ``Progress`` (see rmdesk.services.common.progress)
+and returns a result. ``TaskRunner`` runs it on a QThreadPool: reads in parallel, writes one at
+a time on a single-thread "writer lane" (SQLite has one writer; one order of writes is easier to
+reason about).
 Results and errors come back on the GUI thread through signals. A progress dialog with Cancel
 appears only if the work takes longer than half a second. Tests use ``ImmediateRunner``.
 """
@@ -17,7 +18,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from rmdesk.services.progress import Cancelled, Progress
+from rmdesk.services.common.progress import Cancelled, Progress
 
 Work = Callable[[Progress], Any]
 Done = Callable[[Any], None]

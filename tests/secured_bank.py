@@ -19,13 +19,13 @@ from sqlalchemy.engine import make_url
 
 from rmdesk.db import open_database
 from rmdesk.models import Client, Role, Suggestion, User
-from rmdesk.services import db_logins, row_security
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
-from rmdesk.services.suggestions import record_outcome
-from rmdesk.services.users import account
-from rmdesk.services.visit_planner import propose_plan
+from rmdesk.services.accounts.users import account
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.engine.suggestions import record_outcome
+from rmdesk.services.security import db_logins, row_security
+from rmdesk.services.visits.planner import propose_plan
 
 TODAY = dt.date.today()  # the server's triggers check dates against its own today
 AS_OF = TODAY.replace(day=1) - dt.timedelta(days=1)

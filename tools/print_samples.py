@@ -17,14 +17,14 @@ from sqlalchemy import select
 
 from rmdesk.db import open_database
 from rmdesk.models import Branch, Client, ClientScore, User
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.brief import write_brief
-from rmdesk.services.day_pack import write_day_pack
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scorecard_kpis import Period
-from rmdesk.services.scorecard_report import write_report
-from rmdesk.services.scoring import score
-from rmdesk.services.visit_planner import propose_plan
+from rmdesk.services.branch.scorecard_kpis import Period
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.printing.brief import write_brief
+from rmdesk.services.printing.day_pack import write_day_pack
+from rmdesk.services.printing.scorecard_report import write_report
+from rmdesk.services.visits.planner import propose_plan
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 AS_OF, TODAY, DAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2), dt.date(2026, 11, 3)

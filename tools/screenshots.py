@@ -20,18 +20,18 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from rmdesk.app import SettingsFile, Shell, ensure_cjk_font, install_language
 from rmdesk.db import Database, open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
-from rmdesk.services.users import account, user_id
-from rmdesk.services.visit_planner import plan_everyone
+from rmdesk.services.accounts.users import account, user_id
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.visits.planner import plan_everyone
 from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
-from rmdesk.views.context import ViewContext
-from rmdesk.views.formatting import Formats
-from rmdesk.views.login_dialog import LoginDialog
-from rmdesk.views.main_window import MainWindow
-from rmdesk.views.pdf_preview import PdfPreview
+from rmdesk.views.shell.login_dialog import LoginDialog
+from rmdesk.views.shell.main_window import MainWindow
+from rmdesk.views.widgets.context import ViewContext
+from rmdesk.views.widgets.formatting import Formats
+from rmdesk.views.widgets.pdf_preview import PdfPreview
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 SIZES = [(1366, 768), (1920, 1080)]

@@ -30,8 +30,9 @@ from rmdesk.models import (
     ScoringRun,
     Transaction,
 )
-from rmdesk.services import audit, users
-from rmdesk.services.access import system
+from rmdesk.services.accounts import users
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import system
 from tests.conftest import BERKA
 
 BIN = Path(sys.executable).parent

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from rmdesk.cli import main
 from rmdesk.db import open_database
-from rmdesk.services.users import session_account
+from rmdesk.services.accounts.users import session_account
 
 
 def _bindir() -> Path | None:

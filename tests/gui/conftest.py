@@ -15,12 +15,12 @@ from PySide6.QtWidgets import QMessageBox
 
 from rmdesk import resources
 from rmdesk.db import Database, open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.users import account, user_id
+from rmdesk.services.accounts.users import account, user_id
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build
 from rmdesk.tasks import ImmediateRunner
-from rmdesk.views.context import ViewContext
-from rmdesk.views.formatting import Formats
+from rmdesk.views.widgets.context import ViewContext
+from rmdesk.views.widgets.formatting import Formats
 from tests.conftest import Databases
 
 
@@ -88,8 +88,8 @@ AS_OF = dt.date(2026, 10, 31)
 @pytest.fixture(scope="session")
 def scored_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 1,500-client demo bank, scored and with a proposed plan for rm01, made once per run."""
-    from rmdesk.services.scoring import score
-    from rmdesk.services.visit_planner import propose_plan
+    from rmdesk.services.engine.scoring import score
+    from rmdesk.services.visits.planner import propose_plan
 
     path = tmp_path_factory.mktemp("scored") / "scored.sqlite3"
     db = open_database(str(path))

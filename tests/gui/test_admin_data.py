@@ -19,11 +19,11 @@ from sqlalchemy import func, select, text
 
 from rmdesk.db import Database, head_revision
 from rmdesk.models import Base
-from rmdesk.services.progress import Cancelled
+from rmdesk.services.common.progress import Cancelled
 from rmdesk.settings import Settings
 from rmdesk.tasks import Work
-from rmdesk.views.admin_data import AdminDataTab
-from rmdesk.views.context import ViewContext
+from rmdesk.views.admin.data import AdminDataTab
+from rmdesk.views.widgets.context import ViewContext
 from tests.conftest import BANK_MARKETING, BERKA, MemoryKeyring
 from tests.gui.conftest import context_for
 
@@ -298,7 +298,7 @@ class ScriptedRunner:
         window: object = None,
         cancellable: bool = True,
     ) -> None:
-        from rmdesk.services.progress import NullProgress
+        from rmdesk.services.common.progress import NullProgress
 
         try:
             result = work(self.progress if write else NullProgress())

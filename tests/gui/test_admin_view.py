@@ -13,12 +13,14 @@ from sqlalchemy import func, select
 
 from rmdesk.db import Database
 from rmdesk.models import AuditEntry, User
-from rmdesk.services import parameters, pricing, scorecard
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.users import LoginError, authenticate, branch_id
-from rmdesk.views.admin_forms import BranchDialog, PasswordDialog, UserDialog
-from rmdesk.views.admin_parameters import ParametersModel
-from rmdesk.views.admin_view import AdminView
+from rmdesk.services.accounts.users import LoginError, authenticate, branch_id
+from rmdesk.services.admin import pricing
+from rmdesk.services.branch import scorecard
+from rmdesk.services.common import parameters
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.views.admin.forms import BranchDialog, PasswordDialog, UserDialog
+from rmdesk.views.admin.parameters import ParametersModel
+from rmdesk.views.admin.view import AdminView
 from tests.gui.conftest import context_for
 
 
@@ -357,7 +359,7 @@ def test_the_audit_trail_tab_searches_and_checks_the_chain(
     from sqlalchemy import update
 
     from rmdesk.models import AuditEntry
-    from rmdesk.services import audit
+    from rmdesk.services.common import audit
 
     with scored_db.engine.begin() as conn:
         audit.record(conn, system("rm05"), "export", "client", 42, {"to": "x.xlsx"})

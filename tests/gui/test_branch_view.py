@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from rmdesk.db import Database
 from rmdesk.models import AuditEntry, Client, Visit
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.scorecard import KPIS, Period, kpi_clients
-from rmdesk.services.users import account, user_id
-from rmdesk.views.branch_view import BranchView
+from rmdesk.services.accounts.users import account, user_id
+from rmdesk.services.branch.scorecard import KPIS, Period, kpi_clients
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.views.branch.view import BranchView
 from tests.gui.conftest import TODAY, context_for
 
 BRANCH_RMS = {f"rm0{n}" for n in range(1, 7)}

@@ -22,10 +22,10 @@ from rmdesk.models import (
     Suggestion,
     SuggestionOutcome,
 )
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.users import user_id
-from rmdesk.views import client_view as module
-from rmdesk.views.client_view import ClientView
+from rmdesk.services.accounts.users import user_id
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.views.client import view as module
+from rmdesk.views.client.view import ClientView
 from tests.gui.conftest import context_for
 
 TABS_ZH = ["概况", "忠诚度", "利润贡献", "业绩", "潜力", "产品", "营销"]

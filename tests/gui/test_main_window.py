@@ -17,8 +17,8 @@ from rmdesk.app import Shell
 from rmdesk.db import Database, DatabaseError
 from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
-from rmdesk.views.frame_model import Column, FrameModel
-from rmdesk.views.main_window import MainWindow
+from rmdesk.views.shell.main_window import MainWindow
+from rmdesk.views.widgets.frame_model import Column, FrameModel
 from tests.conftest import MemoryKeyring
 from tests.gui.conftest import context_for
 
@@ -255,7 +255,7 @@ def test_double_click_in_the_book_opens_the_client(qtbot: QtBot, scored_db: Data
 def test_the_log_in_dialog_says_when_an_account_is_locked(
     qtbot: QtBot, qapp: QApplication, scored_db: Database, tmp_path: Path
 ) -> None:
-    from rmdesk.services.users import LOCK_AFTER
+    from rmdesk.services.accounts.users import LOCK_AFTER
 
     layout = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
     shell = _shell(qapp, scored_db, [], layout)
@@ -273,8 +273,8 @@ def test_the_log_in_dialog_says_when_an_account_is_locked(
 
 
 def test_an_rm_changes_their_password(qtbot: QtBot, scored_db: Database) -> None:
-    from rmdesk.services.users import authenticate
-    from rmdesk.views.password_dialog import ChangePasswordDialog
+    from rmdesk.services.accounts.users import authenticate
+    from rmdesk.views.shell.password_dialog import ChangePasswordDialog
 
     window = MainWindow(context_for(scored_db, "rm03"))
     qtbot.addWidget(window)

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from rmdesk.app import Shell
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, ScoringRun
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
 from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
 from tests.conftest import Databases
@@ -80,9 +80,9 @@ def test_printing_on_postgresql(
 
     from PySide6.QtWidgets import QMessageBox
 
-    from rmdesk.services.users import user_id
-    from rmdesk.services.visit_planner import propose_plan
-    from rmdesk.views.pdf_preview import PdfPreview
+    from rmdesk.services.accounts.users import user_id
+    from rmdesk.services.visits.planner import propose_plan
+    from rmdesk.views.widgets.pdf_preview import PdfPreview
 
     notes: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda *a: notes.append(a[2]))

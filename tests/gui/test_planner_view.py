@@ -16,13 +16,13 @@ from sqlalchemy import select
 
 from rmdesk.db import Database
 from rmdesk.models import Interaction, Role, User, Visit
-from rmdesk.services import visit_actions
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.users import account, user_id
-from rmdesk.services.visit_planner import overdue_contacts
-from rmdesk.views.planner_calendar import NON_WORKING, VisitItem
-from rmdesk.views.planner_dialogs import CancelDialog, CompleteDialog
-from rmdesk.views.planner_view import PlannerView
+from rmdesk.services.accounts.users import account, user_id
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.visits import actions as visit_actions
+from rmdesk.services.visits.planner import overdue_contacts
+from rmdesk.views.planner.calendar import NON_WORKING, VisitItem
+from rmdesk.views.planner.dialogs import CancelDialog, CompleteDialog
+from rmdesk.views.planner.view import PlannerView
 from tests.gui.conftest import TODAY, context_for
 
 D = dt.date

@@ -18,14 +18,14 @@ from sqlalchemy import select
 
 from rmdesk.db import Database
 from rmdesk.models import AuditEntry, Client, ClientScore
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.users import user_id
-from rmdesk.services.visit_views import rm_visits
-from rmdesk.views.branch_view import BranchView
-from rmdesk.views.client_view import ClientView
-from rmdesk.views.main_window import MainWindow
-from rmdesk.views.pdf_preview import PdfPreview
-from rmdesk.views.planner_view import PlannerView
+from rmdesk.services.accounts.users import user_id
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.visits.screen import rm_visits
+from rmdesk.views.branch.view import BranchView
+from rmdesk.views.client.view import ClientView
+from rmdesk.views.planner.view import PlannerView
+from rmdesk.views.shell.main_window import MainWindow
+from rmdesk.views.widgets.pdf_preview import PdfPreview
 from tests.gui.conftest import context_for
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from rmdesk.db import Database
 from rmdesk.models import AuditEntry
-from rmdesk.services.users import LoginError, authenticate
-from rmdesk.views.data_table import DataTable
-from rmdesk.views.frame_model import Column
+from rmdesk.services.accounts.users import LoginError, authenticate
+from rmdesk.views.widgets.data_table import DataTable
+from rmdesk.views.widgets.frame_model import Column
 from tests.gui.conftest import context_for
 
 

@@ -16,42 +16,41 @@ from sqlalchemy import Engine, select
 import rmdesk.services
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Client, RiskFlag, Role, Suggestion, User, Visit
-from rmdesk.services import (
-    access,
-    audit,
-    book,
-    client_profile,
-    handover,
-    visit_planner,
-    visit_views,
-)
-from rmdesk.services.access import ENTRY_POINTS, OPERATOR, AccessDenied, Account
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
-from rmdesk.services.users import account
+from rmdesk.services.accounts.users import account
+from rmdesk.services.branch import handover
+from rmdesk.services.clients import book
+from rmdesk.services.clients import profile as client_profile
+from rmdesk.services.common import access, audit
+from rmdesk.services.common.access import ENTRY_POINTS, OPERATOR, AccessDenied, Account
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.visits import planner as visit_planner
+from rmdesk.services.visits import screen as visit_views
 from tests.conftest import Databases
 
 TODAY = dt.date(2026, 11, 2)
 
 #: Engine-taking functions that are not entry points, and why
 NOT_ENTRY_POINTS = {
-    "rmdesk.services.users.has_admin": "asked before anyone logs in (is there an administrator?)",
-    "rmdesk.services.users.authenticate": "logging in is how ``who`` comes to be",
-    "rmdesk.services.users.account": "the account of the user who has just logged in",
-    "rmdesk.services.users.session_account": "the database says who its session is",
-    "rmdesk.services.users.open_session": "the session the database authenticated begins",
+    "rmdesk.services.accounts.users.has_admin": (
+        "asked before anyone logs in (is there an administrator?)"
+    ),
+    "rmdesk.services.accounts.users.authenticate": "logging in is how ``who`` comes to be",
+    "rmdesk.services.accounts.users.account": "the account of the user who has just logged in",
+    "rmdesk.services.accounts.users.session_account": "the database says who its session is",
+    "rmdesk.services.accounts.users.open_session": "the session the database authenticated begins",
 }
 
 #: entry points about no client, RM or branch that every role may call, and why that is safe
 OPEN_TO_EVERYONE = {
-    "rmdesk.services.client_ids.find_clients": "ids to row ids; what is done is checked there",
-    "rmdesk.services.exporting.write_rows": "writes rows the caller already holds, audited",
-    "rmdesk.services.printing.record": "audits the caller's own printing",
-    "rmdesk.services.scorecard.weights": "the KPI weights, shown on every scorecard",
-    "rmdesk.services.users.user_id": "a user name to its id",
-    "rmdesk.services.users.branch_id": "a branch code to its id",
-    "rmdesk.services.users.change_password": "``who``'s own password, checked against it",
-    "rmdesk.services.visit_views.planner_rms": "lists only the RMs ``who`` reaches",
+    "rmdesk.services.clients.ids.find_clients": "ids to row ids; what is done is checked there",
+    "rmdesk.services.data.exporting.write_rows": "writes rows the caller already holds, audited",
+    "rmdesk.services.printing.paper.record": "audits the caller's own printing",
+    "rmdesk.services.branch.scorecard.weights": "the KPI weights, shown on every scorecard",
+    "rmdesk.services.accounts.users.user_id": "a user name to its id",
+    "rmdesk.services.accounts.users.branch_id": "a branch code to its id",
+    "rmdesk.services.accounts.users.change_password": "``who``'s own password, checked against it",
+    "rmdesk.services.visits.screen.planner_rms": "lists only the RMs ``who`` reaches",
 }
 
 
@@ -77,12 +76,12 @@ def test_every_function_given_the_engine_is_a_checked_entry_point() -> None:
         for name, f in functions.items()
         if (params := list(inspect.signature(inspect.unwrap(f)).parameters.values()))
         and params[0].name == "engine"
-        and not name.startswith("rmdesk.services.access.")  # the checks themselves
+        and not name.startswith("rmdesk.services.common.access.")  # the checks themselves
     }
     assert takes_engine - checked - set(NOT_ENTRY_POINTS) == set()
     assert set(NOT_ENTRY_POINTS) <= takes_engine  # the exemptions are still real
     # functions given a connection that change what users edit are entry points too
-    assert "rmdesk.services.parameters.set_values" in checked
+    assert "rmdesk.services.common.parameters.set_values" in checked
     open_to_all = {e.name for e in ENTRY_POINTS if e.subject == "bank" and Role.RM in e.roles}
     open_to_all |= {e.name for e in ENTRY_POINTS if e.subject == "user"}
     assert open_to_all == set(OPEN_TO_EVERYONE)
@@ -186,7 +185,7 @@ def _target(entry: access.EntryPoint, bank: Bank) -> dict[str, Any]:
             "branch": b.branch_code,
         }
         if arg.startswith("scope."):
-            from rmdesk.services.reports import Scope
+            from rmdesk.services.data.reports import Scope
 
             return {"scope": Scope(**{n: values[n] for n in names})}
         return {n: values[n] for n in names}
@@ -219,7 +218,7 @@ def test_an_rm_is_refused_at_every_entry_point_on_another_rms_client(bank: Bank)
     # each attempt is in the audit trail, naming the function, and the chain is whole
     logged = _refusals(bank, bank.rm_a.username)[before:]
     in_transaction = {e.name for e in ENTRY_POINTS if _first(e) == "conn"}  # rolled back
-    assert in_transaction == {"rmdesk.services.parameters.set_values"}
+    assert in_transaction == {"rmdesk.services.common.parameters.set_values"}
     expected = [n for n in tried if n not in in_transaction]
     assert logged == [".".join(name.rsplit(".", 2)[-2:]) for name in expected]
     with bank.engine.connect() as conn:

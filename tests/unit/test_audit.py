@@ -8,8 +8,8 @@ from sqlalchemy import Text, cast, select, text
 
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry
-from rmdesk.services import audit
-from rmdesk.services.access import system
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import system
 
 
 def test_the_chain_holds_until_someone_edits_a_row(db_url: str) -> None:

@@ -12,10 +12,10 @@ from sqlalchemy import delete, select, update
 from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Client
-from rmdesk.services import audit
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.backup import BackupError, backup_sqlite, restore_sqlite, table_counts
-from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.admin.backup import BackupError, backup_sqlite, restore_sqlite, table_counts
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
 
 AS_OF = dt.date(2026, 10, 31)
 

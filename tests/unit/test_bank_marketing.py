@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.importing import ImportRejected, run_import
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.importing import ImportRejected, run_import
 from tests.conftest import BACKENDS, BANK_MARKETING, Databases
 from tests.helpers import counts, one, replace_line, rows
 

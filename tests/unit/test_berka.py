@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import select, text
 
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.database_info import describe
-from rmdesk.services.importing import ImportRejected, run_import
-from rmdesk.services.progress import Cancelled
+from rmdesk.services.admin.database_info import describe
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.common.progress import Cancelled
+from rmdesk.services.data.importing import ImportRejected, run_import
 from tests.conftest import BACKENDS, BERKA, Databases
 from tests.helpers import copy_folder, counts, replace_line, rows, scalar
 

@@ -7,9 +7,9 @@ import datetime as dt
 import pandas as pd
 
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.book import client_book, search_mask
-from rmdesk.services.importing import run_import
+from rmdesk.services.clients.book import client_book, search_mask
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.importing import run_import
 from tests.conftest import ROOT
 
 
@@ -29,7 +29,7 @@ def test_the_book_sums_each_clients_latest_month(db_url: str) -> None:
 
 def test_one_rms_book_and_search(db_url: str) -> None:
     db = open_database(db_url)
-    from rmdesk.services.demo_bank import DemoSpec, build
+    from rmdesk.services.data.demo_bank import DemoSpec, build
 
     build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     whole = client_book(db.engine, who=OPERATOR)
@@ -53,8 +53,8 @@ def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
     from sqlalchemy import func, insert, select, update
 
     from rmdesk.models import Client, ClientScore, RiskFlag, Suggestion, Visit
-    from rmdesk.services.demo_bank import DemoSpec, build
-    from rmdesk.services.scoring import score
+    from rmdesk.services.data.demo_bank import DemoSpec, build
+    from rmdesk.services.engine.scoring import score
 
     db = open_database(db_url)
     build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
@@ -112,11 +112,11 @@ def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
 
 
 def test_overdue_contacts_and_filters_agree_with_the_planner(db_url: str) -> None:
-    from rmdesk.services.book import book_mask
-    from rmdesk.services.demo_bank import DemoSpec, build
-    from rmdesk.services.scoring import score
-    from rmdesk.services.users import user_id
-    from rmdesk.services.visit_planner import overdue_contacts
+    from rmdesk.services.accounts.users import user_id
+    from rmdesk.services.clients.book import book_mask
+    from rmdesk.services.data.demo_bank import DemoSpec, build
+    from rmdesk.services.engine.scoring import score
+    from rmdesk.services.visits.planner import overdue_contacts
 
     db = open_database(db_url)
     build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)

@@ -8,9 +8,9 @@ from sqlalchemy import insert, select
 
 from rmdesk.db import open_database
 from rmdesk.models import Base
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.branch_flags import FLAG_COLUMNS, flag_mask, open_flags
-from rmdesk.services.demo_bank import DemoSpec, build
+from rmdesk.services.branch.flags import FLAG_COLUMNS, flag_mask, open_flags
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build
 
 T = Base.metadata.tables
 

@@ -12,10 +12,10 @@ from sqlalchemy import Engine, insert, select
 
 from rmdesk.db import open_database
 from rmdesk.models import Base
-from rmdesk.services import branch_review as br
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scorecard import Period, scorecards, set_weight, weights
+from rmdesk.services.branch import review as br
+from rmdesk.services.branch.scorecard import Period, scorecards, set_weight, weights
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
 
 T = Base.metadata.tables
 TODAY = dt.date(2026, 11, 2)

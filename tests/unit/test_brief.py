@@ -15,12 +15,12 @@ from sqlalchemy import func, select, update
 from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, ClientScore, Holding, Role, User
-from rmdesk.services import brief_batch
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.brief import BriefError, brief_data, write_brief
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.progress import Cancelled
-from rmdesk.services.scoring import score
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.common.progress import Cancelled
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.printing import brief_batch
+from rmdesk.services.printing.brief import BriefError, brief_data, write_brief
 from tests.bank import TinyBank
 
 AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)

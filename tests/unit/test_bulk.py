@@ -9,7 +9,7 @@ import pandas as pd
 
 from rmdesk.db import open_database
 from rmdesk.models import Base
-from rmdesk.services.importing import bulk
+from rmdesk.services.data.importing import bulk
 from tests.helpers import rows
 
 T = Base.metadata.tables

@@ -18,8 +18,8 @@ from rmdesk.cli import (
     EXIT_USAGE,
     main,
 )
-from rmdesk.services.masking import mask_number
-from rmdesk.services.passwords import verify_password
+from rmdesk.services.accounts.passwords import verify_password
+from rmdesk.services.common.masking import mask_number
 from tests.conftest import BERKA, ROOT
 from tests.helpers import counts, rows
 

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select
 from rmdesk.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
 from rmdesk.db import make_engine
 from rmdesk.models import Client, Interaction, Visit
-from rmdesk.services.visit_calendar import working_days
+from rmdesk.services.visits.calendar import working_days
 from tests.bank import TinyBank
 
 START = "2026-11-02"  # an ordinary Monday

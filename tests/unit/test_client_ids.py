@@ -9,9 +9,9 @@ from click.testing import CliRunner
 
 from rmdesk.cli import EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE, main
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.client_ids import ClientIdError, find_clients
-from rmdesk.services.importing import run_import
+from rmdesk.services.clients.ids import ClientIdError, find_clients
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.importing import run_import
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "docs/samples/generic"

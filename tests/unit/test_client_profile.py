@@ -11,11 +11,11 @@ from sqlalchemy import insert, select, update
 
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
-from rmdesk.services import client_profile
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.client_profile import ProfileError
-from rmdesk.services.masking import mask_number
-from rmdesk.services.visit_calendar import reason_json
+from rmdesk.services.clients import profile as client_profile
+from rmdesk.services.clients.profile import ProfileError
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.common.masking import mask_number
+from rmdesk.services.visits.calendar import reason_json
 from tests.bank import TinyBank, months
 
 AS_OF = dt.date(2026, 6, 30)
@@ -204,7 +204,7 @@ def test_id_numbers_are_masked(raw: str | None, masked: str) -> None:
 
 
 def test_the_seven_p_summary_in_both_languages(db_url: str) -> None:
-    from rmdesk.services.seven_p import summary
+    from rmdesk.services.clients.seven_p import summary
 
     db, ids = _bank(db_url)
     p = client_profile.load(db.engine, ids["rich"], today=TODAY, rm_id=ids["rm1"], who=OPERATOR)

@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, User
-from rmdesk.services import audit, directory, users
-from rmdesk.services.access import system
+from rmdesk.services.accounts import users
+from rmdesk.services.admin import directory
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import system
 
 WRITERS = 8
 EDITS = 500

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import make_url
 
 from rmdesk.db import head_revision
-from rmdesk.services import connection
-from rmdesk.services.connection import UrlError, check_connection, parse_url, safe_display
+from rmdesk.services.admin import connection
+from rmdesk.services.admin.connection import UrlError, check_connection, parse_url, safe_display
 from tests.conftest import Databases
 from tests.helpers import rows
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Interaction
-from rmdesk.services.contacts import ContactError, NewContact, log_contact
-from rmdesk.services.users import account
+from rmdesk.services.accounts.users import account
+from rmdesk.services.visits.contacts import ContactError, NewContact, log_contact
 from tests.bank import TinyBank
 
 NOW = dt.datetime(2026, 7, 2, 10, tzinfo=dt.UTC)

@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
-from rmdesk.services import parameters
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.contribution import assign_tiers, pareto, pareto_curve
-from rmdesk.services.contribution_detail import client_breakdown, monthly_contribution
-from rmdesk.services.scoring import score
+from rmdesk.services.clients.contribution_detail import client_breakdown, monthly_contribution
+from rmdesk.services.common import parameters
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.engine.contribution import assign_tiers, pareto, pareto_curve
+from rmdesk.services.engine.scoring import score
 from tests.bank import TinyBank, months
 
 AS_OF = dt.date(2026, 6, 30)

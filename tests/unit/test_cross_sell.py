@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rmdesk.services import parameters
-from rmdesk.services.cross_sell import (
+from rmdesk.services.common import parameters
+from rmdesk.services.engine.cross_sell import (
     Model,
     best_rules,
     describe,

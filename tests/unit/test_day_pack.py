@@ -15,12 +15,12 @@ from sqlalchemy import select
 from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, User
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.day_pack import DayPackError, suggested_times, write_day_pack
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
-from rmdesk.services.visit_planner import propose_plan
-from rmdesk.services.visit_views import rm_visits
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.printing.day_pack import DayPackError, suggested_times, write_day_pack
+from rmdesk.services.visits.planner import propose_plan
+from rmdesk.services.visits.screen import rm_visits
 
 AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
 DAY = dt.date(2026, 11, 3)  # the first working day of the plan

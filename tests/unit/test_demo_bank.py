@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import text
 
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.demo_bank import DemoSpec, build, generate
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build, generate
 from tests.helpers import counts
 
 AS_OF = dt.date(2026, 10, 31)

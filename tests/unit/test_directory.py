@@ -9,10 +9,11 @@ from sqlalchemy import Engine, select
 
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Branch, User
-from rmdesk.services import directory, users
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.directory import DirectoryError, StaleEdit
-from rmdesk.services.users import LoginError, authenticate
+from rmdesk.services.accounts import users
+from rmdesk.services.accounts.users import LoginError, authenticate
+from rmdesk.services.admin import directory
+from rmdesk.services.admin.directory import DirectoryError, StaleEdit
+from rmdesk.services.common.access import OPERATOR, system
 
 
 def _audit(engine: Engine) -> list[tuple[str, str, str | None]]:
@@ -232,8 +233,8 @@ def test_the_bank_keeps_an_active_administrator(engine: Engine) -> None:
 def test_products_come_with_their_latest_pricing(engine: Engine) -> None:
     import datetime as dt
 
-    from rmdesk.services import pricing
-    from rmdesk.services.demo_bank import DemoSpec, build
+    from rmdesk.services.admin import pricing
+    from rmdesk.services.data.demo_bank import DemoSpec, build
 
     build(engine, DemoSpec(clients=50, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     pricing.change(

@@ -13,12 +13,12 @@ from openpyxl import load_workbook
 from sqlalchemy import text
 
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR, AccessDenied
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.exporting import ExportError, export_table, safe_cell, write_rows
-from rmdesk.services.masking import mask_number
-from rmdesk.services.reports import Scope, export_report
-from rmdesk.services.users import account, user_id
+from rmdesk.services.accounts.users import account, user_id
+from rmdesk.services.common.access import OPERATOR, AccessDenied
+from rmdesk.services.common.masking import mask_number
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.data.exporting import ExportError, export_table, safe_cell, write_rows
+from rmdesk.services.data.reports import Scope, export_report
 from tests.conftest import Databases
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from rmdesk.db import open_database
-from rmdesk.services.access import system
-from rmdesk.services.importing import run_import
+from rmdesk.services.common.access import system
+from rmdesk.services.data.importing import run_import
 from tests.conftest import BERKA, ROOT
 from tests.unit.test_fuzz_imports import NASTY_CELLS, import_or_refuse
 

@@ -17,10 +17,13 @@ from sqlalchemy import Engine, func, select
 
 from rmdesk.db import open_database, write_transaction
 from rmdesk.models import AuditEntry, Base
-from rmdesk.services import contacts, directory, parameters, pricing, scorecard
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.users import account
+from rmdesk.services.accounts.users import account
+from rmdesk.services.admin import directory, pricing
+from rmdesk.services.branch import scorecard
+from rmdesk.services.common import parameters
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.visits import contacts
 
 T = Base.metadata.tables
 #: examples per form and database in the suite; RMDESK_FUZZ_EXAMPLES=1000 for a longer hunt

@@ -20,8 +20,8 @@ from sqlalchemy import Engine, func, select
 
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Base
-from rmdesk.services.access import system
-from rmdesk.services.importing import ImportRejected, run_import
+from rmdesk.services.common.access import system
+from rmdesk.services.data.importing import ImportRejected, run_import
 from tests.conftest import ROOT
 
 SAMPLE = ROOT / "docs" / "samples" / "generic"

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from rmdesk.db import open_database
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.importing import ImportRejected, run_import
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.importing import ImportRejected, run_import
 from tests.conftest import ROOT, Databases
 from tests.helpers import copy_folder, counts, rows
 

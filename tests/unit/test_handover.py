@@ -16,11 +16,11 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from rmdesk.db import open_database
 from rmdesk.models import Base
-from rmdesk.services import audit
-from rmdesk.services.access import OPERATOR, AccessDenied, system
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.handover import HandoverError, preview, reassign
-from rmdesk.services.users import account, user_id
+from rmdesk.services.accounts.users import account, user_id
+from rmdesk.services.branch.handover import HandoverError, preview, reassign
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import OPERATOR, AccessDenied, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
 
 T = Base.metadata.tables
 TODAY = dt.date(2026, 11, 2)

@@ -1,5 +1,5 @@
 """The handover rule for scorecards: a period counts for the RM who held the client on most of
-its days (docs/handover.md, services/credit.py)."""
+its days (docs/handover.md, services/branch/credit.py)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from sqlalchemy import Connection, Engine, insert, select
 
 from rmdesk.db import make_engine, migrate, open_database
 from rmdesk.models import Base, Client, ClientHandover
-from rmdesk.services import audit
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.credit import days_held, holder
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.handover import reassign
-from rmdesk.services.scorecard import kpi_clients, scorecards
-from rmdesk.services.scorecard_kpis import Period
-from rmdesk.services.users import account, user_id
+from rmdesk.services.accounts.users import account, user_id
+from rmdesk.services.branch.credit import days_held, holder
+from rmdesk.services.branch.handover import reassign
+from rmdesk.services.branch.scorecard import kpi_clients, scorecards
+from rmdesk.services.branch.scorecard_kpis import Period
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
 from tests.conftest import Databases
 
 T = Base.metadata.tables

@@ -1,7 +1,8 @@
 """A curious or dishonest RM, branch head and administrator, each on their own PostgreSQL
 login with plain SQL: every attack must be refused by PostgreSQL or leave nothing that
 affects anyone else; what the app itself does on the same logins still works.
-(services/row_security.py, services/write_rules.py, migration 0004, docs/security.md)"""
+(services/security/row_security.py, services/security/write_rules.py, migration 0004,
+docs/security.md)"""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ import psycopg
 import pytest
 from sqlalchemy import text
 
-from rmdesk.services import audit, contacts, handover, risk_flags, suggestions
-from rmdesk.services import visit_actions as va
-from rmdesk.services.contacts import NewContact
-from rmdesk.services.users import account, locked_until, session_account
+from rmdesk.services.accounts.users import account, locked_until, session_account
+from rmdesk.services.branch import handover
+from rmdesk.services.common import audit
+from rmdesk.services.engine import risk_flags, suggestions
+from rmdesk.services.visits import actions as va
+from rmdesk.services.visits import contacts
+from rmdesk.services.visits.contacts import NewContact
 from tests.secured_bank import TODAY, TRIED, Bank
 
 
@@ -455,7 +459,7 @@ def test_a_branch_head_hands_over_only_within_the_branch_today(
 
 
 def _groups(s: Bank, name: str) -> tuple[str, str]:
-    from rmdesk.services.row_security import Target
+    from rmdesk.services.security.row_security import Target
 
     t = Target(s.database)
     return t.app_group, t.admin_group

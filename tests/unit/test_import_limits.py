@@ -1,7 +1,7 @@
-"""Hostile files: each limit of rmdesk/services/importing/limits.py refused early, naming the file,
-the row or column and the limit; what is not a regular file refused before anything opens it (a
-test that opened a named pipe would never finish: each runs under a timer); one encoding per
-file; and through the command line on both databases, exit 3 with nothing written.
+"""Hostile files: each limit of rmdesk/services/data/importing/limits.py refused early, naming
+the file, the row or column and the limit; what is not a regular file refused before anything
+opens it (a test that opened a named pipe would never finish: each runs under a timer); one
+encoding per file; and through the command line on both databases, exit 3 with nothing written.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from rmdesk.cli import EXIT_OK, EXIT_REJECTED, main
-from rmdesk.services.importing import limits, reading, tables, workbook
-from rmdesk.services.importing.limits import (
+from rmdesk.services.data.importing import limits, reading, tables, workbook
+from rmdesk.services.data.importing.limits import (
     LIMITS,
     MAX_CELL_CHARS,
     MAX_COLUMNS,
@@ -30,8 +30,8 @@ from rmdesk.services.importing.limits import (
     MAX_LINE_BYTES,
     MAX_ROWS,
 )
-from rmdesk.services.importing.problems import Problems
-from rmdesk.services.importing.reading import read_excel_sheet, read_text_table
+from rmdesk.services.data.importing.problems import Problems
+from rmdesk.services.data.importing.reading import read_excel_sheet, read_text_table
 from tests.conftest import ROOT
 from tests.helpers import copy_folder, counts, rows
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from rmdesk.services.in_process import ProcessFailed, run_in_process
-from rmdesk.services.progress import Cancelled, Progress, check
+from rmdesk.services.common.in_process import ProcessFailed, run_in_process
+from rmdesk.services.common.progress import Cancelled, Progress, check
 
 
 def count_to(n: int, *, progress: Progress, pause: float = 0.0) -> dict[str, Any]:

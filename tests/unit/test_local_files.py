@@ -17,10 +17,10 @@ from reportlab.platypus import Paragraph
 from rmdesk import settings
 from rmdesk.cli import main
 from rmdesk.db import backup_sqlite, open_database
-from rmdesk.services import printing
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.exporting import export_table
-from rmdesk.services.visit_calendar import export_ics
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.exporting import export_table
+from rmdesk.services.printing import paper as printing
+from rmdesk.services.visits.calendar import export_ics
 from tests.bank import TinyBank
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX's")

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, select, update
 from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry
-from rmdesk.services import users
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.users import LOCK_AFTER, LOCK_FOR, LoginError, authenticate
+from rmdesk.services.accounts import users
+from rmdesk.services.accounts.users import LOCK_AFTER, LOCK_FOR, LoginError, authenticate
+from rmdesk.services.common.access import OPERATOR, system
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def test_a_lock_ends_with_time_or_an_administrator(engine: Engine) -> None:
 
 
 def test_changing_ones_own_password(engine: Engine) -> None:
-    from rmdesk.services.users import PasswordChangeError, change_password
+    from rmdesk.services.accounts.users import PasswordChangeError, change_password
 
     me = users.account(engine, users.user_id(engine, "admin", who=OPERATOR))
 
@@ -110,7 +110,7 @@ def test_an_unknown_name_costs_a_password_check_as_a_known_one_does(
     from sqlalchemy import insert
 
     from rmdesk.models import Role, User
-    from rmdesk.services import passwords
+    from rmdesk.services.accounts import passwords
 
     with engine.begin() as conn:  # an imported RM: no password until one is set
         conn.execute(

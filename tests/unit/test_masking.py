@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rmdesk.models import Base
-from rmdesk.services.masking import is_masked_column, mask_number
+from rmdesk.services.common.masking import is_masked_column, mask_number
 
 
 @pytest.mark.parametrize(

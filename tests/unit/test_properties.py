@@ -14,10 +14,11 @@ from sqlalchemy import select, update
 
 from rmdesk.db import open_database
 from rmdesk.models import Base
-from rmdesk.services import parameters, risk_flags
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.contribution import rank_and_tier
-from rmdesk.services.scoring import score
+from rmdesk.services.common import parameters
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.engine import risk_flags
+from rmdesk.services.engine.contribution import rank_and_tier
+from rmdesk.services.engine.scoring import score
 from tests.bank import TinyBank, months
 from tests.conftest import Databases
 from tests.unit.test_scoring import snapshot

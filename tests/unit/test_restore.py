@@ -16,9 +16,10 @@ from click.testing import CliRunner
 
 from rmdesk.cli import main
 from rmdesk.db import open_database
-from rmdesk.services import audit, backup
-from rmdesk.services.access import system
-from rmdesk.services.backup import DatabaseInUse, backup_sqlite, restore_sqlite
+from rmdesk.services.admin import backup
+from rmdesk.services.admin.backup import DatabaseInUse, backup_sqlite, restore_sqlite
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import system
 
 # A program that keeps the database open as rmdesk does (WAL, one read), until told to stop.
 HOLDER = """

@@ -9,10 +9,10 @@ from sqlalchemy import delete, select, update
 
 from rmdesk.db import Database, open_database
 from rmdesk.models import Base
-from rmdesk.services import risk_flags
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.risk_rules import RULES
-from rmdesk.services.scoring import score
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.engine import risk_flags
+from rmdesk.services.engine.risk_rules import RULES
+from rmdesk.services.engine.scoring import score
 from tests.bank import TinyBank, months
 
 AS_OF = dt.date(2026, 6, 30)

@@ -1,6 +1,6 @@
 """Row-level security on PostgreSQL: each person's own login reaches only what their role
 reaches, even with hand-written SQL; logins belong to one database and follow their user; the
-app and the command line work on such a login (services/row_security.py, docs/security.md).
+app and the command line work on such a login (services/security/row_security.py, docs/security.md).
 The attacks on writes, identity and the audit trail are in test_hostile_logins.py."""
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ from sqlalchemy import text
 from rmdesk.cli import main
 from rmdesk.db import DatabaseError, open_database
 from rmdesk.models import Base
-from rmdesk.services import audit, book, client_profile, db_logins, directory, row_security
-from rmdesk.services.access import OPERATOR, AccessDenied
-from rmdesk.services.users import LoginError, account, authenticate, session_account
+from rmdesk.services.accounts.users import LoginError, account, authenticate, session_account
+from rmdesk.services.admin import directory
+from rmdesk.services.clients import book
+from rmdesk.services.clients import profile as client_profile
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import OPERATOR, AccessDenied
+from rmdesk.services.security import db_logins, row_security
 from tests.conftest import Databases
 from tests.secured_bank import TODAY, Bank, drop_bank, make_bank
 

@@ -35,8 +35,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from rmdesk.db import make_engine
 from rmdesk.models import Base
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.scorecard import (
+from rmdesk.services.branch.scorecard import (
     DEFAULTS,
     EXPORT_COLUMNS,
     KPI_KEYS,
@@ -50,6 +49,7 @@ from rmdesk.services.scorecard import (
     trend,
     weights,
 )
+from rmdesk.services.common.access import OPERATOR, system
 
 T = Base.metadata.tables
 Q3, Q2 = Period.parse("2026Q3"), Period.parse("2026Q2")

@@ -15,12 +15,12 @@ from sqlalchemy import select
 from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Branch, User
-from rmdesk.services import scorecard
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scorecard_kpis import Period
-from rmdesk.services.scorecard_report import ReportError, write_report
-from rmdesk.services.scoring import score
+from rmdesk.services.branch import scorecard
+from rmdesk.services.branch.scorecard_kpis import Period
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine.scoring import score
+from rmdesk.services.printing.scorecard_report import ReportError, write_report
 
 AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
 PERIOD = Period.parse("2026-10")

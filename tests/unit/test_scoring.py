@@ -13,10 +13,11 @@ from sqlalchemy import Engine, func, select
 from rmdesk.cli import main
 from rmdesk.db import open_database
 from rmdesk.models import Base
-from rmdesk.services import reports, suggestions
-from rmdesk.services.access import OPERATOR, system
-from rmdesk.services.demo_bank import DemoSpec, build
-from rmdesk.services.scoring import score
+from rmdesk.services.common.access import OPERATOR, system
+from rmdesk.services.data import reports
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.engine import suggestions
+from rmdesk.services.engine.scoring import score
 
 T = Base.metadata.tables
 AS_OF = dt.date(2026, 10, 31)

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rmdesk.services.importing import textscan
-from rmdesk.services.importing.problems import ImportRejected, Problems
-from rmdesk.services.importing.reading import read_text_table, sniff_separator
-from rmdesk.services.importing.tables import Checker
+from rmdesk.services.data.importing import textscan
+from rmdesk.services.data.importing.problems import ImportRejected, Problems
+from rmdesk.services.data.importing.reading import read_text_table, sniff_separator
+from rmdesk.services.data.importing.tables import Checker
 
 
 def _read(

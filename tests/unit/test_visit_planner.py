@@ -44,13 +44,13 @@ from rmdesk.models import (
     User,
     Visit,
 )
-from rmdesk.services import visit_actions as va
-from rmdesk.services import visit_calendar as words
-from rmdesk.services import visit_planner as vp
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.parameters import DEFAULTS
-from rmdesk.services.users import account
-from rmdesk.services.visit_calendar import working_days
+from rmdesk.services.accounts.users import account
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.common.parameters import DEFAULTS
+from rmdesk.services.visits import actions as va
+from rmdesk.services.visits import calendar as words
+from rmdesk.services.visits import planner as vp
+from rmdesk.services.visits.calendar import working_days
 
 START = dt.date(2026, 9, 28)  # a Monday, three days before National Day
 D = dt.date

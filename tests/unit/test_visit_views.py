@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import insert, select, update
 
 from rmdesk.models import Branch, User, Visit
-from rmdesk.services import visit_planner as vp
-from rmdesk.services import visit_views as vv
-from rmdesk.services.access import OPERATOR
-from rmdesk.services.users import account
-from rmdesk.services.visit_actions import PlanError
+from rmdesk.services.accounts.users import account
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.visits import planner as vp
+from rmdesk.services.visits import screen as vv
+from rmdesk.services.visits.actions import PlanError
 from tests.unit.test_visit_planner import START, Bank, _empty_bank
 
 D = dt.date

@@ -1,0 +1,216 @@
+"""The decision engine's parameters: tiers, cadences, flag thresholds, cross-sell, planner.
+
+Defaults live here and are documented in docs/contribution.md, docs/risk-flags.md,
+docs/cross-sell.md and docs/scorecard.md. A bank changes them with ``rmdesk-cli params set``;
+the values are kept in the database (so every desk on a shared database uses the same ones),
+each change is written to the audit trail, and every scoring run records the values it used.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, insert, select
+
+from rmdesk.models import Base
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import ADMINS, Account, open_to
+
+META_KEY = "engine_parameters"
+_meta = Base.metadata.tables["meta"]
+
+
+def _tiers() -> dict[str, float]:
+    return {"A": 0.50, "B": 0.30, "C": 0.15, "D": 0.05}
+
+
+def _cadence() -> dict[str, int]:
+    return {"A": 30, "B": 90, "C": 180, "D": 365}
+
+
+def _deadlines() -> dict[str, int]:
+    return {"high": 7, "medium": 30, "low": 90}
+
+
+@dataclass(frozen=True)
+class Parameters:
+    # contribution and tiers: cumulative shares of positive contribution, best tier first;
+    # clients with zero or negative contribution fall in the last tier.
+    tier_shares: dict[str, float] = field(default_factory=_tiers)
+    # planned contact: days between contacts by tier
+    cadence_days: dict[str, int] = field(default_factory=_cadence)
+    # risk flags
+    dpd_levels: tuple[int, int, int] = (1, 30, 90)
+    arrears_months: int = 2  # of the last 3 with days past due on a loan
+    overdraft_months: int = 3  # of the last 6 with an overdraft
+    card_utilisation: float = 0.80
+    balance_drop: float = 0.30
+    balance_drop_min_minor: int = (
+        1_000_000  # previous 3-month average below this: too small to flag
+    )
+    salary_months: int = 3  # months in a row of salary before it counts as regular
+    salary_gap_months: int = 2  # months without it that make it "stopped"
+    dormant_months: int = 6
+    closure_days: int = 90
+    maturity_days: int = 60
+    deadline_days: dict[str, int] = field(default_factory=_deadlines)
+    dismiss_quiet_days: int = 90  # a dismissed flag stays quiet this long, unless a date is given
+    # cross-sell
+    suggestions_per_client: int = 3
+    suggestion_min_likelihood: float = 0.05  # below this a suggestion is noise, not advice
+    rule_min_support: float = 0.01
+    rule_min_confidence: float = 0.20
+    rule_min_lift: float = 1.20
+    rule_max_antecedent: int = 2
+    decline_cooloff_days: int = 180
+    not_now_days: int = 30
+    propensity_min_holders: int = 30
+    propensity_sample: int = 30_000
+    # visit planner
+    plan_weeks: int = 4
+    maturity_lead_days: int = 14  # visit this long before a maturity
+    strong_suggestion_minor: int = 100_000  # expected value a year that pulls a visit earlier
+    suggestion_pull_days: int = 30
+    district_window_days: int = 14  # how far ahead a visit may be pulled to join its district
+    holiday_country: str = "CN"
+    # nightly scoring
+    batch_size: int = 5_000
+    # what people record: a contact or a visit's completion can be dated at most this many
+    # days back, so a closed period's scorecard is not changed after the fact
+    backdate_days: int = 14
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def tier_names(self) -> list[str]:
+        return list(self.tier_shares)
+
+    def lowest_tier(self) -> str:
+        return list(self.tier_shares)[-1]
+
+
+DEFAULTS = Parameters()
+
+
+class ParameterError(ValueError):
+    """A parameter name or value that cannot be used; the message names the parameter."""
+
+
+def _coerce(name: str, value: Any) -> Any:
+    default = getattr(DEFAULTS, name)
+    try:
+        if isinstance(default, bool):
+            raise ParameterError(f"{name}: unsupported type")
+        if isinstance(default, int):
+            out: Any = int(value)
+            if isinstance(value, float) and value != out:
+                raise ValueError
+        elif isinstance(default, float):
+            out = float(value)
+            if not math.isfinite(out):
+                raise ValueError
+        elif isinstance(default, str):
+            out = str(value)
+        elif isinstance(default, tuple):
+            out = tuple(int(v) for v in value)
+            if len(out) != len(default):
+                raise ValueError
+        elif isinstance(default, dict):
+            if not isinstance(value, dict) or not value:
+                raise ValueError
+            kind = type(next(iter(default.values())))
+            out = {str(k): kind(v) for k, v in value.items()}
+            if any(isinstance(v, float) and not math.isfinite(v) for v in out.values()):
+                raise ValueError
+        else:  # pragma: no cover - every field has one of the types above
+            raise ParameterError(f"{name}: unsupported type")
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ParameterError(
+            f"{name}: {value!r} is not a valid value (the default is {default!r})"
+        ) from exc
+    _check(name, out)
+    return out
+
+
+def _check(name: str, value: Any) -> None:
+    if name == "tier_shares":
+        shares = list(value.values())
+        if any(s <= 0 for s in shares) or abs(sum(shares) - 1.0) > 1e-9:
+            raise ParameterError(
+                f"tier_shares: shares must be positive and add up to 1, got {value}"
+            )
+    elif name == "deadline_days" and set(value) != {"high", "medium", "low"}:
+        raise ParameterError("deadline_days: give days for high, medium and low")
+    elif isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
+        raise ParameterError(f"{name}: must not be negative, got {value}")
+    elif name in {
+        "card_utilisation",
+        "balance_drop",
+        "rule_min_support",
+        "rule_min_confidence",
+    } and (not 0 < value <= 1):
+        raise ParameterError(f"{name}: must be between 0 and 1, got {value}")
+
+
+def from_dict(values: dict[str, Any]) -> Parameters:
+    known = {f.name for f in dataclasses.fields(Parameters)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}")
+    params = Parameters(**{k: _coerce(k, v) for k, v in values.items()})
+    if params.cadence_days.keys() != params.tier_shares.keys():
+        raise ParameterError("cadence_days: give a cadence for every tier in tier_shares")
+    return params
+
+
+def load(conn: Connection | Engine) -> Parameters:
+    """The bank's parameters: the defaults with the stored changes applied."""
+    if isinstance(conn, Engine):
+        with conn.connect() as c:
+            return load(c)
+    raw = conn.execute(select(_meta.c.value).where(_meta.c.key == META_KEY)).scalar()
+    return from_dict(json.loads(raw)) if raw else DEFAULTS
+
+
+def changes(params: Parameters) -> dict[str, Any]:
+    """Only the values that differ from the defaults."""
+    now, base = params.as_dict(), DEFAULTS.as_dict()
+    return {k: v for k, v in now.items() if v != base[k]}
+
+
+@open_to(ADMINS)
+def set_values(conn: Connection, updates: dict[str, Any], *, who: Account) -> Parameters:
+    """Change parameters in the caller's transaction and record the change in the audit trail."""
+    current = load(conn)
+    merged = {**changes(current), **updates}
+    params = from_dict(merged)
+    before = current.as_dict()
+    stored = changes(params)
+    conn.execute(delete(_meta).where(_meta.c.key == META_KEY))
+    if stored:
+        conn.execute(insert(_meta).values(key=META_KEY, value=json.dumps(stored, sort_keys=True)))
+    audit.record(
+        conn,
+        who,
+        "parameters.change",
+        "parameters",
+        None,
+        {k: {"from": before[k], "to": params.as_dict()[k]} for k in updates},
+    )
+    return params
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """``name=value`` from the command line; the value is JSON where it parses as JSON."""
+    name, sep, raw = text.partition("=")
+    if not sep or not name.strip():
+        raise ParameterError(f"{text!r}: write name=value, e.g. rule_min_lift=1.5")
+    try:
+        value: Any = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return name.strip(), value

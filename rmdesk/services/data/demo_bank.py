@@ -1,0 +1,660 @@
+"""The demo bank: a deterministic, seeded bank with the shape of a real one.
+
+Five sub-branches of a Beijing bank, six RMs and a head each, ``clients`` clients (10,000 by
+default, up to 1,000,000 for benchmarks), 16 products and 24 months of monthly facts. Wealth is
+log-normal, so contribution comes out Pareto-shaped; holdings are correlated (payroll and a credit
+card go with a fund account, a mortgage with insurance); about 5% of clients deteriorate over
+their last months (falling balances, salary stopping, arrears, overdrafts); term deposits and loans
+mature; some KYC reviews are overdue; every client has a contact history to match its segment.
+The same seed and as-of date give the same bank, row for row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from rmdesk.models import Base
+from rmdesk.services.common.access import ADMINS, Account, open_to
+from rmdesk.services.common.progress import Progress
+from rmdesk.services.data import catalogue
+from rmdesk.services.data import demo_names as names
+from rmdesk.services.data.importing.dataset import (
+    BRANCH_COLUMNS,
+    FACT_COLUMNS,
+    USER_COLUMNS,
+    DataSet,
+)
+from rmdesk.services.data.importing.writer import ImportResult, write_dataset
+
+SOURCE = "demo"
+T = Base.metadata.tables
+#: The password of every demo user (documented in the README).
+DEMO_PASSWORD = "rmdesk"
+RMS_PER_BRANCH = 6
+FACT_CHUNK = 20_000  # holdings per generated chunk of monthly facts
+
+SEGMENT_WEALTH = {"mass": 30e3, "affluent": 600e3, "private": 6e6, "sme": 800e3, "corporate": 8e6}
+SEGMENT_CONTACTS_PER_YEAR = {
+    "mass": 1.0,
+    "affluent": 4.0,
+    "private": 10.0,
+    "sme": 3.0,
+    "corporate": 8.0,
+}
+KYC_CYCLE_DAYS = {"mass": 1095, "affluent": 730, "private": 365, "sme": 1095, "corporate": 365}
+
+
+@dataclass(frozen=True)
+class DemoSpec:
+    clients: int = 10_000
+    seed: int = 7
+    language: str = "zh"
+    as_of: dt.date | None = None
+    months: int = 24
+
+    def business_date(self) -> dt.date:
+        """The as-of date: given, or the last day of the month before today."""
+        return self.as_of or dt.date.today().replace(day=1) - dt.timedelta(days=1)
+
+
+def generate(spec: DemoSpec) -> DataSet:
+    """The whole demo bank as a ``DataSet``; monthly facts are generated as they are written."""
+    if spec.clients < 1:
+        raise ValueError("the demo bank needs at least one client")
+    if spec.language not in ("zh", "en"):
+        raise ValueError("language must be zh or en")
+    bank = _Bank(spec)
+    data = DataSet(source=SOURCE)
+    data.branches = bank.branches()
+    data.users = bank.users()
+    data.products = catalogue.products_frame()
+    data.pricing = catalogue.pricing_frame(bank.months[0].isoformat())
+    data.clients = bank.clients()
+    data.holdings = bank.holdings()
+    data.facts = bank.facts
+    data.expected_facts = bank.expected_facts()
+    data.interactions = bank.interactions()
+    data.training = bank.training()
+    data.meta = {
+        "as_of": bank.as_of.isoformat(),
+        "seed": str(spec.seed),
+        "clients": str(spec.clients),
+        "language": spec.language,
+    }
+    return data
+
+
+def _month_starts(as_of: dt.date, months: int) -> list[dt.date]:
+    first = as_of.replace(day=1)
+    out = []
+    for back in range(months - 1, -1, -1):
+        y, m = divmod(first.year * 12 + first.month - 1 - back, 12)
+        out.append(dt.date(y, m + 1, 1))
+    return out
+
+
+def _minor_or_na(major: pd.Series) -> pd.Series:
+    """Positive amounts in minor units; zero means 'none' for limits and principals."""
+    minor = pd.Series(np.rint(major.to_numpy() * 100).astype(np.int64), dtype="Int64")
+    return minor.where(major.to_numpy() > 0)
+
+
+def _days(dates: np.ndarray) -> np.ndarray:
+    return dates.astype("datetime64[D]").astype(np.int64)
+
+
+class _Bank:
+    """Draws the bank one table at a time from one seeded generator, in a fixed order."""
+
+    def __init__(self, spec: DemoSpec) -> None:
+        self.spec = spec
+        self.zh = spec.language == "zh"
+        self.as_of = spec.business_date()
+        self.months = _month_starts(self.as_of, spec.months)
+        self.rng = np.random.default_rng(spec.seed)
+        self.n = spec.clients
+        self._draw_clients()
+        self._draw_holdings()
+
+    # --- people and places -------------------------------------------------------------
+    def branches(self) -> pd.DataFrame:
+        rows = [
+            (
+                code,
+                zh if self.zh else en,
+                names.CITY[0] if self.zh else names.CITY[1],
+                names.CITY[0] if self.zh else names.CITY[1],
+            )
+            for code, zh, en, _region, _d in names.BRANCHES
+        ]
+        return pd.DataFrame(rows, columns=BRANCH_COLUMNS)
+
+    def users(self) -> pd.DataFrame:
+        rng = np.random.default_rng([self.spec.seed, 99])
+        people = self._person_names(rng, rng.random(len(names.BRANCHES) * 7 + 1) < 0.5)
+        rows: list[tuple[Any, ...]] = [
+            ("admin", "系统管理员" if self.zh else "Administrator", "admin", None, DEMO_PASSWORD, 4)
+        ]
+        k = 0
+        for b, (code, *_rest) in enumerate(names.BRANCHES):
+            rows.append((f"head{b + 1}", people[k], "branch_head", code, DEMO_PASSWORD, 4))
+            k += 1
+            for r in range(RMS_PER_BRANCH):
+                rows.append(
+                    (f"rm{b * RMS_PER_BRANCH + r + 1:02d}", people[k], "rm", code, DEMO_PASSWORD, 4)
+                )
+                k += 1
+        return pd.DataFrame(rows, columns=USER_COLUMNS)
+
+    def _person_names(self, rng: np.random.Generator, male: np.ndarray) -> list[str]:
+        n = len(male)
+        w = np.array(names.SURNAME_WEIGHTS) / sum(names.SURNAME_WEIGHTS)
+        s_idx = rng.choice(len(w), size=n, p=w)
+        two = rng.random(n) < 0.7
+        g1m = rng.integers(len(names.GIVEN_MALE), size=n)
+        g2m = rng.integers(len(names.GIVEN_MALE), size=n)
+        g1f = rng.integers(len(names.GIVEN_FEMALE), size=n)
+        g2f = rng.integers(len(names.GIVEN_FEMALE), size=n)
+        if self.zh:
+            sur = np.array(list(names.SURNAMES))[s_idx]
+            gm = np.array(list(names.GIVEN_MALE))
+            gf = np.array(list(names.GIVEN_FEMALE))
+            sep = ""
+        else:
+            sur = np.array(names.SURNAMES_PINYIN)[s_idx]
+            gm = np.array(names.GIVEN_MALE_PINYIN)
+            gf = np.array(names.GIVEN_FEMALE_PINYIN)
+            sep = " "
+        first = np.where(male, gm[g1m], gf[g1f])
+        second = np.where(two, np.where(male, gm[g2m], gf[g2f]), "")
+        if self.zh:
+            full = np.char.add(np.char.add(sur, first), second)
+        else:
+            given = np.char.add(first, np.char.lower(second))
+            full = np.char.add(np.char.add(given, sep), sur)
+        return [str(x) for x in full]
+
+    def _draw_clients(self) -> None:
+        rng, n = self.rng, self.n
+        corp = rng.random(n) < 0.08
+        seg = np.where(
+            corp,
+            rng.choice(["sme", "corporate"], size=n, p=[0.75, 0.25]),
+            rng.choice(["mass", "affluent", "private"], size=n, p=[0.80, 0.16, 0.04]),
+        )
+        median = np.vectorize(SEGMENT_WEALTH.get, otypes=[float])(seg)
+        self.wealth = median * rng.lognormal(0.0, 0.9, size=n)
+        self.age = np.where(
+            corp, rng.uniform(1, 30, size=n), np.clip(rng.normal(45, 15, size=n), 18, 88)
+        )
+        self.male = rng.random(n) < 0.5
+        self.corp, self.seg = corp, seg
+        self.branch = rng.choice(len(names.BRANCHES), size=n, p=[0.26, 0.22, 0.20, 0.17, 0.15])
+        self.district = rng.integers(6, size=n)
+        rm_local = np.empty(n, dtype=np.int64)
+        for b in range(len(names.BRANCHES)):
+            mask = self.branch == b
+            weights = rng.dirichlet(np.full(RMS_PER_BRANCH, 3.0))
+            rm_local[mask] = rng.choice(RMS_PER_BRANCH, size=int(mask.sum()), p=weights)
+        self.rm = self.branch * RMS_PER_BRANCH + rm_local + 1
+        as_of = np.datetime64(self.as_of, "D")
+        tenure = np.minimum(rng.exponential(6 * 365, size=n), 25 * 365).astype(np.int64) + 30
+        self.onboarded = as_of - tenure.astype("timedelta64[D]")
+        born = as_of - (self.age * 365.25).astype(np.int64).astype("timedelta64[D]")
+        self.born = born
+        self.dormant = (~corp) & (seg == "mass") & (rng.random(n) < 0.04)
+        self.deteriorating = (~self.dormant) & (rng.random(n) < 0.05)
+        self.decline_months = rng.integers(2, 6, size=n)
+        cycle = np.vectorize(KYC_CYCLE_DAYS.get, otypes=[np.int64])(seg)
+        overdue = rng.random(n) < 0.07
+        ahead = (rng.random(n) * cycle).astype(np.int64) + 1
+        back = rng.integers(1, 181, size=n)
+        self.kyc_due = as_of + np.where(overdue, -back, ahead).astype("timedelta64[D]")
+
+    def clients(self) -> pd.DataFrame:
+        n, rng = self.n, self.rng
+        people = self._person_names(rng, self.male)
+        companies = self._company_names(rng)
+        name = np.where(self.corp, companies, np.array(people, dtype=object))
+        district_names = [[(d[0] if self.zh else d[1]) for d in b[4]] for b in names.BRANCHES]
+        district = [district_names[b][d] for b, d in zip(self.branch, self.district, strict=True)]
+        codes = [b[0] for b in names.BRANCHES]
+        ids = self._id_numbers(rng)
+        attributes = [{"deteriorating_demo": True} if d else {} for d in self.deteriorating]
+        return pd.DataFrame(
+            {
+                "external_id": [f"C{i:07d}" for i in range(1, n + 1)],
+                "kind": np.where(self.corp, "corporate", "individual"),
+                "name": name,
+                "id_number": ids,
+                "birth_date": pd.to_datetime(self.born),
+                "gender": pd.Series(np.where(self.male, "M", "F"), dtype=object).where(
+                    ~self.corp, None
+                ),
+                "district": district,
+                "segment": self.seg,
+                "kyc_due": pd.to_datetime(self.kyc_due),
+                "onboarded_on": pd.to_datetime(self.onboarded),
+                "branch_code": np.array(codes, dtype=object)[self.branch],
+                "rm_username": [f"rm{r:02d}" for r in self.rm],
+                "status": np.where(self.dormant, "dormant", "active"),
+                "attributes": attributes,
+            }
+        )
+
+    def _company_names(self, rng: np.random.Generator) -> np.ndarray:
+        n = self.n
+        words = np.array([names.COMPANY_WORDS[i : i + 2] for i in range(0, 28, 2)])
+        words_en = np.array(names.COMPANY_WORDS_EN)
+        a = rng.integers(len(words), size=n)
+        b = (a + 1 + rng.integers(len(words) - 1, size=n)) % len(words)  # two different words
+        ind = rng.integers(len(names.INDUSTRIES), size=n)
+        if self.zh:
+            industry = np.array([i[0] for i in names.INDUSTRIES])[ind]
+            return np.char.add(
+                np.char.add(np.char.add("北京", words[a]), np.char.add(words[b], industry)),
+                "有限公司",
+            ).astype(object)
+        industry = np.array([i[1] for i in names.INDUSTRIES])[ind]
+        joined = np.char.add(np.char.add(words_en[a], np.char.lower(words_en[b])), " ")
+        return np.char.add(
+            np.char.add("Beijing ", np.char.add(joined, industry)), " Co., Ltd."
+        ).astype(object)
+
+    def _id_numbers(self, rng: np.random.Generator) -> list[str]:
+        """Resident ID numbers (GB 11643, with the check digit) and credit codes (GB 32100)."""
+        n = self.n
+        region = np.array([b[3] for b in names.BRANCHES])[self.branch]
+        birth = pd.to_datetime(self.born).strftime("%Y%m%d").to_numpy(dtype=str)
+        seq = rng.integers(0, 500, size=n) * 2 + np.where(self.male, 1, 0)
+        body = np.char.add(np.char.add(region, birth), np.char.zfill(seq.astype(str), 3))
+        digits = np.frombuffer("".join(body).encode(), dtype=np.uint8).reshape(n, 17) - 48
+        weights = np.array([7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2])
+        check = np.array(list("10X98765432"))[(digits * weights).sum(axis=1) % 11]
+        personal = np.char.add(body, check)
+        alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+        org = rng.integers(0, 31, size=(n, 9))
+        head = np.array([[9, 1]] * n)
+        reg = np.frombuffer("".join(region).encode(), dtype=np.uint8).reshape(n, 6) - 48
+        code = np.concatenate([head, reg, org], axis=1)
+        w2 = np.array([1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28])
+        c = (31 - (code * w2).sum(axis=1) % 31) % 31
+        letters = np.array(list(alphabet))
+        full = np.concatenate([code, c[:, None]], axis=1)
+        credit = ["".join(row) for row in letters[full]]
+        return [credit[i] if self.corp[i] else str(personal[i]) for i in range(n)]
+
+    # --- holdings ------------------------------------------------------------------------
+    def _draw_holdings(self) -> None:
+        rng, n = self.rng, self.n
+        ind, age, seg = ~self.corp, self.age, self.seg
+        aff = np.isin(seg, ["affluent", "private"])
+        rich = self.wealth > np.median(self.wealth)
+        active = ~self.dormant
+
+        def p(x: np.ndarray | float) -> np.ndarray:
+            return rng.random(n) < np.broadcast_to(np.asarray(x, dtype=float), (n,))
+
+        has: dict[str, np.ndarray] = {}
+        has["CASA"] = p(np.where(self.corp, 1.0, 0.97)) | self.dormant
+        has["PAYROLL"] = active & p(
+            np.where(ind & (age >= 22) & (age <= 60), 0.55, np.where(self.corp, 0.3, 0.0))
+        )
+        has["MOBILE"] = active & p(np.where(age < 50, 0.85, np.where(age < 65, 0.55, 0.25)))
+        has["CREDIT"] = active & ind & (age <= 70) & p(0.15 + 0.30 * has["PAYROLL"] + 0.1 * aff)
+        has["PLATINUM"] = active & p(
+            np.where(
+                seg == "private",
+                0.55,
+                np.where(seg == "affluent", 0.25, np.where(seg == "corporate", 0.1, 0.0)),
+            )
+        )
+        old = age > 55
+        has["TD3M"] = active & p(0.08 + 0.10 * old)
+        has["TD12"] = active & p(0.12 + 0.15 * rich + 0.10 * old)
+        has["TD36"] = active & p(0.05 + 0.12 * old)
+        has["WMP"] = active & p(
+            np.vectorize(
+                {"mass": 0.05, "affluent": 0.45, "private": 0.7, "sme": 0.1, "corporate": 0.2}.get,
+                otypes=[float],
+            )(seg)
+            + 0.08 * has["MOBILE"]
+        )
+        has["FUND"] = (
+            active & ind & p(0.03 + 0.40 * (has["PAYROLL"] & has["CREDIT"]) + 0.15 * has["WMP"])
+        )
+        has["MORTGAGE"] = active & ind & (age >= 25) & (age <= 55) & p(0.22)
+        has["CONSUMER"] = active & ind & (age >= 22) & (age <= 60) & p(0.06 + 0.06 * has["CREDIT"])
+        has["BIZLOAN"] = active & p(
+            np.where(seg == "sme", 0.5, np.where(seg == "corporate", 0.4, 0.0))
+        )
+        has["LIFE"] = active & ind & (age <= 65) & p(0.04 + 0.30 * has["MORTGAGE"] + 0.08 * aff)
+        has["PROPERTY"] = active & p(0.02 + 0.40 * has["MORTGAGE"])
+        has["SAFEBOX"] = active & p(
+            np.where(seg == "private", 0.4, np.where(seg == "affluent", 0.12, 0.0))
+        )
+        self.has = has
+
+        as_of = np.datetime64(self.as_of, "D")
+        parts = []
+        for code, _zh, _en, family, term, *_ in catalogue.PRODUCTS:
+            owners = np.flatnonzero(has[code])
+            k = len(owners)
+            if not k:
+                continue
+            w = self.wealth[owners]
+            onboard = _days(self.onboarded[owners])
+            today = _days(np.array([as_of]))[0]
+            opened = onboard + (rng.random(k) * (today - onboard)).astype(np.int64)
+            maturity = np.full(k, np.iinfo(np.int64).min)
+            amount = np.zeros(k)
+            limit = np.zeros(k)
+            base = np.zeros(k)
+            if code == "CASA":
+                opened = onboard
+                base = w * np.where(self.corp[owners], 0.30, 0.15)
+                base = np.where(self.dormant[owners], rng.uniform(5, 300, size=k), base)
+            elif family == "deposit" or code == "WMP":
+                t = int(term or 12)
+                opened = today - (rng.random(k) * t * 30.4).astype(np.int64)
+                maturity = opened + int(t * 30.4)
+                base = w * rng.uniform(0.10, 0.40, size=k)
+            elif code == "FUND":
+                base = w * rng.uniform(0.05, 0.20, size=k)
+            elif code == "MORTGAGE":
+                amount = rng.uniform(0.8e6, 4e6, size=k) * (1 + self.wealth[owners] / 2e6).clip(
+                    1, 3
+                )
+                opened = today - (rng.random(k) * 10 * 365).astype(np.int64)
+                maturity = opened + 240 * 30
+            elif code == "CONSUMER":
+                amount = rng.uniform(2e4, 2e5, size=k)
+                opened = today - (rng.random(k) * 35 * 30.4).astype(np.int64)
+                maturity = opened + int(36 * 30.4)
+            elif code == "BIZLOAN":
+                amount = w * rng.uniform(0.5, 1.5, size=k)
+                opened = today - (rng.random(k) * 23 * 30.4).astype(np.int64)
+                maturity = opened + int(24 * 30.4)
+            elif code in ("CREDIT", "PLATINUM"):
+                lo, hi = (2e4, 1e5) if code == "CREDIT" else (1e5, 5e5)
+                limit = np.clip(w * 0.5, lo, hi).round(-3)
+                util = np.where(
+                    rng.random(k) < 0.12, rng.uniform(0.8, 1.0, size=k), rng.beta(2, 5, size=k)
+                )
+                base = util * limit
+            opened = np.maximum(opened, onboard)
+            closed = np.full(k, np.iinfo(np.int64).min)
+            if code not in ("CASA", "PAYROLL", "MOBILE"):
+                churn = rng.random(k) < np.where(self.deteriorating[owners], 0.35, 0.03)
+                closed = np.where(churn, today - rng.integers(0, 365, size=k), closed)
+                closed = np.where(churn & (closed < opened), opened + 1, closed)
+                closed = np.where(closed > today, np.iinfo(np.int64).min, closed)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "client": owners,
+                        "product_code": code,
+                        "family": family,
+                        "opened": opened,
+                        "closed": closed,
+                        "maturity": maturity,
+                        "amount": amount,
+                        "limit": limit,
+                        "base": base,
+                    }
+                )
+            )
+        h = pd.concat(parts, ignore_index=True).sort_values(
+            ["client", "product_code"], kind="stable", ignore_index=True
+        )
+        self.h = h
+
+    def holdings(self) -> pd.DataFrame:
+        h = self.h
+        nat = np.iinfo(np.int64).min
+
+        def dates(days: pd.Series) -> pd.Series:
+            values = days.to_numpy()
+            out = pd.Series(values.astype("datetime64[D]"), dtype="datetime64[s]")
+            return out.where(values != nat, pd.NaT)
+
+        ids = np.arange(1, len(h) + 1)
+        return pd.DataFrame(
+            {
+                "external_id": [f"H{i:08d}" for i in ids],
+                "client_external_id": [f"C{c + 1:07d}" for c in h["client"]],
+                "product_code": h["product_code"],
+                "account_no": [f"6222{i:015d}" for i in ids * 7919 % 10**15],
+                "currency": "CNY",
+                "opened_on": dates(h["opened"]),
+                "closed_on": dates(h["closed"]),
+                "maturity_on": dates(h["maturity"]),
+                "limit_minor": _minor_or_na(h["limit"]),
+                "amount_minor": _minor_or_na(h["amount"]),
+                "attributes": [{}] * len(h),
+            }
+        )
+
+    # --- monthly facts ---------------------------------------------------------------------
+    def _fact_holdings(self) -> np.ndarray:
+        return np.flatnonzero(~self.h["product_code"].isin(["PAYROLL", "MOBILE"]).to_numpy())
+
+    def expected_facts(self) -> int:
+        idx = self._fact_holdings()
+        h = self.h.iloc[idx]
+        starts = _days(np.array(self.months, dtype="datetime64[D]"))
+        first = np.searchsorted(starts, h["opened"].to_numpy(), side="right") - 1
+        closed = h["closed"].to_numpy()
+        last = np.where(
+            closed == np.iinfo(np.int64).min,
+            len(starts) - 1,
+            np.searchsorted(starts, closed, side="right") - 1,
+        )
+        return int(np.clip(last - np.maximum(first, 0) + 1, 0, None).sum())
+
+    def facts(self) -> Iterator[pd.DataFrame]:
+        idx = self._fact_holdings()
+        for chunk_no, start in enumerate(range(0, len(idx), FACT_CHUNK)):
+            yield self._facts_chunk(idx[start : start + FACT_CHUNK], chunk_no)
+
+    def _facts_chunk(self, idx: np.ndarray, chunk_no: int) -> pd.DataFrame:
+        rng = np.random.default_rng([self.spec.seed, 1, chunk_no])
+        h = self.h.iloc[idx]
+        k, m = len(h), len(self.months)
+        client = h["client"].to_numpy()
+        code = h["product_code"].to_numpy()
+        fam = h["family"].to_numpy()
+        starts = _days(np.array(self.months, dtype="datetime64[D]"))
+        ends = np.append(starts[1:], starts[-1] + 31) - 1
+        opened = h["opened"].to_numpy()[:, None]
+        closed = h["closed"].to_numpy()[:, None]
+        live = (opened <= ends[None, :]) & (
+            (closed == np.iinfo(np.int64).min) | (closed >= starts[None, :])
+        )
+        t = np.arange(m)[None, :]
+        growth = rng.normal(0.03, 0.10, size=(k, 1))
+        noise = rng.normal(0.0, 0.06, size=(k, m))
+        bal = h["base"].to_numpy()[:, None] * np.exp(growth * (t - (m - 1)) / 12 + noise)
+        det = self.deteriorating[client][:, None]
+        decline_from = (m - self.decline_months[client])[:, None]
+        falling = det & (t >= decline_from)
+        depo = np.isin(fam, ["deposit", "investment"])[:, None]
+        bal = np.where(falling & depo, bal * rng.uniform(0.35, 0.65, size=(k, 1)), bal)
+        # loans amortise straight-line from their principal over their term
+        loan = (fam == "loan")[:, None]
+        term_days = np.maximum(h["maturity"].to_numpy() - h["opened"].to_numpy(), 1)[:, None]
+        run = np.clip((ends[None, :] - opened) / term_days, 0, 1)
+        bal = np.where(loan, h["amount"].to_numpy()[:, None] * (1 - run), bal)
+        bal = np.where(np.isin(code, ["LIFE", "PROPERTY", "SAFEBOX"])[:, None], 0.0, bal)
+        bal = np.maximum(bal, 0.0)
+
+        pricing = catalogue.PRICING
+        rate = np.array([float(pricing[c][1]) for c in code])[:, None]
+        fee_m = np.array([pricing[c][2] / 100 for c in code])[:, None]
+        fee_r = np.array([float(pricing[c][3]) for c in code])[:, None]
+        interest = bal * rate / 12
+        fees = fee_m + bal * fee_r / 12 + np.zeros((k, m))
+
+        credit = np.isin(fam, ["loan", "card"])[:, None]
+        severity = rng.choice([5, 35, 95], size=(k, 1), p=[0.3, 0.4, 0.3])
+        dpd = np.where(det & credit, np.maximum(0, severity - 30 * (m - 1 - t)), 0)
+        blip = credit & (rng.random((k, 1)) < 0.01) & (t == m - 1)
+        dpd = np.where(blip & (dpd == 0), rng.integers(1, 15, size=(k, 1)), dpd)
+        penalty = np.where(dpd > 0, bal * rate * 0.5 / 12, 0.0)
+
+        casa = (code == "CASA")[:, None]
+        payroll = self.has["PAYROLL"][client][:, None]
+        pension = ((self.age[client] > 60) & ~self.corp[client])[:, None]
+        salary_level = np.clip(self.wealth[client] / 30, 4000, 100000)[:, None]
+        salary = np.where(payroll, salary_level, np.where(pension, 4500.0, 0.0))
+        salary = salary * rng.uniform(0.95, 1.05, size=(k, m))
+        salary = np.where(casa & ~(det & payroll & (t >= decline_from)), salary, 0.0)
+        dormant = self.dormant[client][:, None]
+        credit_to = np.where(casa, salary + bal * rng.uniform(0.1, 0.4, size=(k, m)), 0.0)
+        credit_to = np.where(dormant, 0.0, credit_to)
+        debit_to = credit_to * rng.uniform(0.8, 1.05, size=(k, m))
+        txns = np.where(casa & ~dormant, rng.poisson(12, size=(k, m)), 0)
+        overdraft = np.where(casa & falling, rng.integers(3, 21, size=(k, m)), 0)
+
+        rows, cols = np.nonzero(live)
+        month = np.array(self.months, dtype="datetime64[D]")[cols]
+
+        def minor(a: np.ndarray) -> np.ndarray:
+            out: np.ndarray = np.rint(np.broadcast_to(a, (k, m))[rows, cols] * 100)
+            return out.astype(np.int64)
+
+        ext = np.array([f"H{i + 1:08d}" for i in idx], dtype=object)
+        out = pd.DataFrame(
+            {
+                "holding_external_id": ext[rows],
+                "month": pd.to_datetime(month),
+                "avg_balance_minor": minor(bal),
+                "interest_minor": minor(interest),
+                "fees_minor": minor(fees),
+                "penalty_interest_minor": minor(penalty),
+                "salary_inflow_minor": minor(salary),
+                "credit_turnover_minor": minor(credit_to),
+                "debit_turnover_minor": minor(debit_to),
+                "txn_count": np.broadcast_to(txns, (k, m))[rows, cols].astype(np.int64),
+                "days_past_due": np.broadcast_to(dpd, (k, m))[rows, cols].astype(np.int64),
+                "overdraft_days": np.broadcast_to(overdraft, (k, m))[rows, cols].astype(np.int64),
+            }
+        )
+        return out[FACT_COLUMNS]
+
+    # --- contacts and training -------------------------------------------------------------
+    def interactions(self) -> pd.DataFrame:
+        rng = np.random.default_rng([self.spec.seed, 2])
+        rate = np.vectorize(SEGMENT_CONTACTS_PER_YEAR.get, otypes=[float])(self.seg)
+        rate = np.where(self.dormant, 0.1, rate) * np.where(rng.random(self.n) < 0.08, 0, 1)
+        span = len(self.months) / 12
+        count = rng.poisson(rate * span)
+        client = np.repeat(np.arange(self.n), count)
+        total = len(client)
+        start = np.datetime64(self.months[0], "s")
+        seconds = int((np.datetime64(self.as_of, "s") - start).astype(np.int64)) + 86400
+        day = (rng.random(total) * seconds // 86400).astype(np.int64)
+        hour = rng.integers(9, 18, size=total) * 3600 + rng.integers(0, 60, size=total) * 60
+        # office hours in Beijing (UTC+8), stored in UTC
+        at = start + (day * 86400 + hour - 8 * 3600).astype("timedelta64[s]")
+        visit_heavy = np.isin(self.seg[client], ["private", "corporate"])
+        channels = np.array(["visit", "phone", "counter", "online", "mobile", "email"])
+        ch = np.where(
+            visit_heavy,
+            rng.choice(6, size=total, p=[0.45, 0.35, 0.05, 0.02, 0.08, 0.05]),
+            rng.choice(6, size=total, p=[0.12, 0.38, 0.25, 0.07, 0.13, 0.05]),
+        )
+        lang = 0 if self.zh else 1
+        purposes = np.array([p[lang] for p in names.CONTACT_PURPOSES], dtype=object)
+        outcomes = np.array([o[lang] for o in names.CONTACT_OUTCOMES], dtype=object)
+        steps = np.array([s[lang] or None for s in names.NEXT_STEPS], dtype=object)
+        step_idx = rng.integers(len(steps), size=total)
+        next_step = steps[step_idx]
+        due = pd.Series(pd.to_datetime(at).normalize() + pd.Timedelta(days=14))
+        by_rm = rng.random(total) < 0.85
+        order = np.lexsort((at, client))
+        frame = pd.DataFrame(
+            {
+                "external_id": [f"I{i:08d}" for i in range(1, total + 1)],
+                "client_external_id": [f"C{c + 1:07d}" for c in client[order]],
+                "username": pd.Series(
+                    np.array([f"rm{r:02d}" for r in self.rm], dtype=object)[client]
+                )
+                .where(by_rm, None)
+                .to_numpy()[order],
+                "occurred_at": pd.to_datetime(at[order]),
+                "channel": channels[ch][order],
+                "purpose": purposes[rng.integers(len(purposes), size=total)][order],
+                "outcome": outcomes[rng.integers(len(outcomes), size=total)][order],
+                "notes": None,
+                "next_step": next_step[order],
+                "next_step_due": due.where(pd.notna(next_step)).to_numpy()[order],
+            }
+        )
+        return frame
+
+    def training(self) -> pd.DataFrame:
+        rng = np.random.default_rng([self.spec.seed, 3])
+        rows = []
+        lang = 0 if self.zh else 1
+        first = np.datetime64(self.months[0], "D")
+        span = int((np.datetime64(self.as_of, "D") - first).astype(np.int64))
+        for r in range(1, len(names.BRANCHES) * RMS_PER_BRANCH + 1):
+            for _ in range(int(rng.integers(3, 9))):
+                course = names.COURSES[int(rng.integers(len(names.COURSES)))]
+                day = first + np.timedelta64(int(rng.integers(0, span)), "D")
+                rows.append(
+                    (f"rm{r:02d}", pd.Timestamp(day), course[lang], int(rng.choice([2, 4, 8])))
+                )
+        frame = pd.DataFrame(rows, columns=["username", "earned_on", "course", "points"])
+        return frame.drop_duplicates(["username", "earned_on", "course"], ignore_index=True)
+
+
+class NotEmpty(Exception):
+    """The database already holds people or clients: the demo bank is not added to it."""
+
+
+def _refuse_unless_empty(engine: Engine) -> None:
+    """The demo bank's users all have the published password (``DEMO_PASSWORD``): added to a
+    database in use, they would be accounts anyone can log in to."""
+    with engine.connect() as conn:
+        held = {
+            name: int(conn.execute(select(func.count()).select_from(T[name])).scalar_one())
+            for name in ("users", "clients")
+        }
+    if any(held.values()):
+        holds = " and ".join(
+            f"{n:,} {name.removesuffix('s') if n == 1 else name}" for name, n in held.items()
+        )
+        raise NotEmpty(
+            f"the database already holds {holds}; the demo bank goes only into an empty "
+            f"database, as its users' password ({DEMO_PASSWORD!r}) is published"
+        )
+
+
+@open_to(ADMINS)
+def build(
+    engine: Engine,
+    spec: DemoSpec,
+    *,
+    empty_only: bool = False,
+    progress: Progress | None = None,
+    who: Account,
+) -> ImportResult:
+    """Generate the demo bank and write it in one transaction (re-running it changes nothing).
+
+    ``empty_only``: refuse (``NotEmpty``, nothing written) a database that holds any user or
+    client, as ``rmdesk-cli demo`` does.
+    """
+    if empty_only:
+        _refuse_unless_empty(engine)
+    data = generate(spec)
+    tag = f"clients={spec.clients};seed={spec.seed};lang={spec.language};as_of={data.meta['as_of']}"
+    return write_dataset(engine, data, path="demo", checksum=tag, progress=progress, who=who)

@@ -1,0 +1,170 @@
+"""One pass over the monthly facts, in the database, giving every figure scoring needs per holding.
+
+The heavy aggregation runs as one SQLAlchemy Core GROUP BY that works the same on SQLite and
+PostgreSQL: conditional sums over the 24 months before the data date, split by the pricing
+periods that fall inside them. Python receives one row per holding, never the facts themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, case, func, literal, select
+
+from rmdesk.models import Base
+from rmdesk.services.common import frames
+from rmdesk.services.common.access import ADMINS, Account, open_to
+from rmdesk.services.common.parameters import Parameters
+
+T = Base.metadata.tables
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The months a run looks at: the trailing 12 (current) and the 12 before (previous)."""
+
+    as_of: dt.date
+
+    @property
+    def last(self) -> dt.date:
+        return month_start(self.as_of)
+
+    @property
+    def current_start(self) -> dt.date:
+        return add_months(self.last, -11)
+
+    @property
+    def previous_start(self) -> dt.date:
+        return add_months(self.last, -23)
+
+    def back(self, n: int) -> dt.date:
+        """The first day of the month n months before the last one."""
+        return add_months(self.last, -n)
+
+
+def pricing_periods(conn: Connection, window: Window) -> list[dt.date]:
+    """Start dates of the pricing periods inside the window (a period starts at any new version)."""
+    pricing = T["product_pricing"]
+    starts = conn.execute(
+        select(pricing.c.valid_from)
+        .where(pricing.c.valid_from > window.previous_start, pricing.c.valid_from <= window.last)
+        .distinct()
+    ).scalars()
+    return [
+        window.previous_start,
+        *sorted({month_start(s) for s in starts} - {window.previous_start}),
+    ]
+
+
+@open_to(ADMINS)
+def holding_features(
+    engine: Engine,
+    window: Window,
+    params: Parameters,
+    periods: list[dt.date],
+    *,
+    parts: int | None = None,
+    who: Account,
+) -> pd.DataFrame:
+    """One row per holding with facts in the window: sums per (window half, pricing period) and
+    the recent-month figures the risk rules read.
+
+    The pass is split into ``parts`` ranges of holdings run side by side on their own
+    connections (one per core by default): the database does the work, and both SQLite and
+    PostgreSQL run separate readers in parallel.
+    """
+    f = T["monthly_facts"]
+    query = _features_query(window, params, periods)
+    with engine.connect() as conn:
+        low, high = conn.execute(select(func.min(f.c.holding_id), func.max(f.c.holding_id))).one()
+        if low is None:
+            return _typed(frames.frame(conn.execute(query)))
+    n = max(1, min(parts or (os.cpu_count() or 1), 8))
+    step = (high - low) // n + 1
+    ranges = [(low + i * step, min(high, low + (i + 1) * step - 1)) for i in range(n)]
+
+    def run(bounds: tuple[int, int]) -> pd.DataFrame:
+        with engine.connect() as conn:
+            return frames.frame(
+                conn.execute(query.where(f.c.holding_id.between(bounds[0], bounds[1])))
+            )
+
+    if n == 1:
+        return _typed(run(ranges[0]))
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        pieces = list(pool.map(run, ranges))
+    return _typed(pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    numeric = [c for c in frame.columns if c not in ("holding_id", "last_month")]
+    frame[numeric] = frame[numeric].fillna(0).astype("int64")
+    return frame
+
+
+def _features_query(
+    window: Window, params: Parameters, periods: list[dt.date]
+) -> Select[*tuple[Any, ...]]:
+    f = T["monthly_facts"]
+    m = f.c.month
+    last = window.last
+    cols: list[ColumnElement[object]] = [f.c.holding_id]
+
+    def when(
+        cond: ColumnElement[bool], value: ColumnElement[object] | int
+    ) -> ColumnElement[object]:
+        return case((cond, value), else_=literal(0))
+
+    bounds = [*periods, add_months(last, 1)]
+    for half, (lo, hi) in {
+        "cur": (window.current_start, add_months(last, 1)),
+        "prev": (window.previous_start, window.current_start),
+    }.items():
+        for p in range(len(periods)):
+            a, b = max(lo, bounds[p]), min(hi, bounds[p + 1])
+            if a >= b:
+                continue
+            inside = and_(m >= a, m < b)
+            cols += [
+                func.sum(when(inside, f.c.avg_balance_minor)).label(f"bal_{half}_{p}"),
+                func.sum(when(inside, f.c.fees_minor)).label(f"fees_{half}_{p}"),
+                func.sum(when(inside, 1)).label(f"n_{half}_{p}"),
+            ]
+    recent3 = m >= window.back(2)
+    recent6 = m >= window.back(5)
+    gap = params.salary_gap_months
+    regular = and_(m >= window.back(gap + params.salary_months - 1), m < window.back(gap - 1))
+    dormant_from = window.back(params.dormant_months - 1)
+    before_dormant = and_(m >= window.back(2 * params.dormant_months - 1), m < dormant_from)
+    cols += [
+        func.max(case((m <= last, m))).label("last_month"),
+        func.sum(when(m == last, f.c.avg_balance_minor)).label("bal_last"),
+        func.sum(when(and_(m >= window.back(3), m < last), f.c.avg_balance_minor)).label(
+            "bal_prior3"
+        ),
+        func.max(when(m == last, f.c.days_past_due)).label("dpd_last"),
+        func.sum(when(and_(recent3, f.c.days_past_due > 0), 1)).label("arrears_months"),
+        func.sum(when(and_(recent6, f.c.overdraft_days > 0), 1)).label("overdraft_months"),
+        func.sum(when(recent3, f.c.penalty_interest_minor)).label("penalty_recent"),
+        func.sum(when(m >= window.back(gap - 1), f.c.salary_inflow_minor)).label("salary_recent"),
+        func.sum(when(and_(regular, f.c.salary_inflow_minor > 0), 1)).label("salary_months"),
+        func.sum(when(m >= dormant_from, f.c.txn_count)).label("txn_recent"),
+        func.sum(when(before_dormant, f.c.txn_count)).label("txn_before"),
+    ]
+    # No WHERE on the month: every sum above is already bounded, and a range condition makes
+    # SQLite walk the month index instead of reading the table in holding order (2.5x slower).
+    return select(*cols).group_by(f.c.holding_id)

@@ -1,0 +1,532 @@
+"""Nightly scoring: contribution and tiers, risk flags and suggestions for a scope of clients.
+
+Phases: read (one pass over the monthly facts in the database plus the small tables), compute
+bank-wide (contribution, ranks, tiers, association rules, propensity models), then write the
+scope's clients in batches, one transaction per batch, changing only what differs from the
+stored results. Running it twice on the same data changes nothing. docs/contribution.md,
+docs/risk-flags.md and docs/cross-sell.md describe the methods.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+
+from rmdesk.db import among, write_transaction
+from rmdesk.models import Base, FlagStatus, Severity
+from rmdesk.services.common import audit, frames, parameters
+from rmdesk.services.common.access import Account, guarded, system
+from rmdesk.services.common.progress import NullProgress, Progress, check
+from rmdesk.services.engine import cross_sell, risk_flags, risk_rules, suggestions
+from rmdesk.services.engine.contribution import (
+    per_client,
+    per_holding,
+    pricing_table,
+    rank_and_tier,
+)
+from rmdesk.services.engine.facts_pass import Window, holding_features, pricing_periods
+
+T = Base.metadata.tables
+
+
+class ScopeError(LookupError):
+    """The branch or RM asked for does not exist."""
+
+
+@dataclass
+class ScoreResult:
+    run_id: int
+    as_of: dt.date
+    scope: str
+    clients: int
+    counts: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    pareto_top20: float = 0.0
+
+
+def data_date(conn: Connection) -> dt.date:
+    """The date the facts describe: the data set's as-of date (meta), or the end of its
+    transactions when they stop earlier (a partial extract), else the last month with facts."""
+    meta = T["meta"]
+    stored = dict(
+        conn.execute(
+            select(meta.c.key, meta.c.value).where(
+                (meta.c.key == "as_of") | meta.c.key.like("%transactions_until")
+            )
+        ).all()
+    )
+    dates = [dt.date.fromisoformat(str(v)) for v in stored.values() if v]
+    if dates:
+        return min(dates)
+    last: dt.date | None = conn.execute(select(func.max(T["monthly_facts"].c.month))).scalar()
+    if last is None:
+        return dt.date.today()
+    nxt = last.replace(day=28) + dt.timedelta(days=4)
+    return nxt - dt.timedelta(days=nxt.day)
+
+
+def _frame(conn: Connection, query: Any) -> pd.DataFrame:
+    return frames.frame(conn.execute(query))
+
+
+def resolve_scope(conn: Connection, branch: str | None, rm: str | None) -> tuple[str, Any]:
+    """The scope's label and a filter on clients."""
+    clients = T["clients"]
+    if branch and rm:
+        raise ScopeError("give either a branch or an RM, not both")
+    if branch:
+        b = T["branches"]
+        bid = conn.execute(select(b.c.id).where(b.c.code == branch)).scalar()
+        if bid is None:
+            raise ScopeError(f"branch {branch!r} does not exist")
+        return f"branch:{branch}", clients.c.branch_id == bid
+    if rm:
+        u = T["users"]
+        uid = conn.execute(select(u.c.id).where(u.c.username == rm)).scalar()
+        if uid is None:
+            raise ScopeError(f"user {rm!r} does not exist")
+        return f"rm:{rm}", clients.c.rm_id == uid
+    return "bank", None
+
+
+@dataclass
+class Loaded:
+    clients: pd.DataFrame
+    holdings: pd.DataFrame
+    products: pd.DataFrame
+    features: pd.DataFrame
+    pricing: pd.DataFrame
+    periods: list[dt.date]
+
+
+def _load(
+    engine: Engine,
+    conn: Connection,
+    window: Window,
+    params: parameters.Parameters,
+    *,
+    who: Account,
+) -> Loaded:
+    c, h, p = T["clients"], T["holdings"], T["products"]
+    inter = T["interactions"]
+    periods = pricing_periods(conn, window)
+    # the run was let in for its scope; reading every holding's month is a step of it (the
+    # peer groups are bank-wide), done as the program and never handed back to the caller
+    features = holding_features(engine, window, params, periods, who=system(who.username))
+    clients = _frame(
+        conn,
+        select(
+            c.c.id.label("client_id"),
+            c.c.rm_id,
+            c.c.branch_id,
+            c.c.kind,
+            c.c.segment,
+            c.c.birth_date,
+            c.c.kyc_due,
+            c.c.onboarded_on,
+            c.c.status,
+        ).order_by(c.c.id),
+    )
+    last_contact = _frame(
+        conn,
+        select(inter.c.client_id, func.max(inter.c.occurred_at).label("last_contact")).group_by(
+            inter.c.client_id
+        ),
+    )
+    stamp = pd.to_datetime(last_contact["last_contact"], utc=True)
+    last_contact["last_contact"] = stamp.dt.tz_convert(None).dt.normalize()
+    clients = clients.merge(last_contact, on="client_id", how="left")
+    # clients who joined after the data date are not in the book yet
+    joined = pd.to_datetime(clients["onboarded_on"])
+    clients = clients[joined.isna() | (joined <= pd.Timestamp(window.as_of))].reset_index(drop=True)
+    holdings = _frame(
+        conn,
+        select(
+            h.c.id.label("holding_id"),
+            h.c.client_id,
+            h.c.product_id,
+            h.c.currency,
+            h.c.limit_minor,
+            h.c.opened_on,
+            h.c.closed_on,
+            h.c.maturity_on,
+        ),
+    )
+    products = _frame(
+        conn,
+        select(
+            p.c.id.label("product_id"),
+            p.c.code,
+            p.c.name_zh,
+            p.c.name_en,
+            p.c.family,
+            p.c.min_age,
+            p.c.max_age,
+            p.c.segments,
+            p.c.active,
+        ),
+    )
+    currency = holdings.drop_duplicates("client_id").set_index("client_id")["currency"]
+    clients["currency"] = clients["client_id"].map(currency).fillna("CNY")
+    return Loaded(clients, holdings, products, features, pricing_table(conn), periods)
+
+
+def _client_profile(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
+    """Age, tenure, balances and eligibility facts per client."""
+    c = loaded.clients.copy()
+    ref = pd.Timestamp(as_of)
+    c["age"] = (ref - pd.to_datetime(c["birth_date"])).dt.days / 365.25
+    c["tenure_years"] = (ref - pd.to_datetime(c["onboarded_on"])).dt.days / 365.25
+    c["kyc_ok"] = pd.to_datetime(c["kyc_due"]).isna() | (pd.to_datetime(c["kyc_due"]) >= ref)
+    c["kyc_ok"] &= c["status"] != "closed"
+    f = loaded.features.merge(loaded.holdings[["holding_id", "client_id", "product_id"]])
+    fam = f["product_id"].map(loaded.products.set_index("product_id")["family"])
+    funds = f["bal_last"].where(fam.isin(["deposit", "investment"]), 0)
+    credit = f["bal_last"].where(fam.isin(["loan", "card"]), 0)
+    sums = pd.DataFrame({"client_id": f["client_id"], "funds": funds, "credit": credit})
+    sums = sums.groupby("client_id").sum()
+    c["funds_minor"] = c["client_id"].map(sums["funds"]).fillna(0)
+    c["credit_minor"] = c["client_id"].map(sums["credit"]).fillna(0)
+    out = c.set_index("client_id", drop=False)
+    out.attrs["as_of"] = as_of
+    return out
+
+
+@guarded("scope", "rm,branch")
+def score(
+    engine: Engine,
+    *,
+    branch: str | None = None,
+    rm: str | None = None,
+    as_of: dt.date | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+    who: Account,
+) -> ScoreResult:
+    """Recompute contribution, tiers, flags and suggestions for the bank, a branch or an RM."""
+    progress = progress or NullProgress()
+    today = today or dt.date.today()
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        params = parameters.load(conn)
+        as_of = as_of or data_date(conn)
+        scope, scope_filter = resolve_scope(conn, branch, rm)
+        window = Window(as_of)
+        loaded = _load(engine, conn, window, params, who=who)
+        known = loaded.clients["client_id"].tolist()
+        if scope_filter is not None:
+            chosen = set(conn.execute(select(T["clients"].c.id).where(scope_filter)).scalars())
+            known = [c for c in known if c in chosen]
+        scope_ids: list[int] = known
+    timings["read"] = time.perf_counter() - started
+    check(progress)
+
+    t = time.perf_counter()
+    hc = per_holding(loaded.features, loaded.holdings, loaded.pricing, loaded.periods)
+    clients = rank_and_tier(per_client(hc.frame, loaded.clients), params)
+    clients["tier"] = clients["tier"].astype(str)
+    loaded.clients["tier"] = clients["tier"].to_numpy()
+    timings["contribution"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    hold = loaded.holdings.merge(loaded.features, on="holding_id", how="left")
+    hold = hold.merge(loaded.products[["product_id", "code", "family"]], on="product_id")
+    for col in [
+        "bal_last",
+        "bal_prior3",
+        "dpd_last",
+        "arrears_months",
+        "overdraft_months",
+        "penalty_recent",
+        "salary_recent",
+        "salary_months",
+        "txn_recent",
+        "txn_before",
+    ]:
+        hold[col] = hold[col].fillna(0)
+    scope_set = set(scope_ids)
+    conditions = risk_rules.evaluate(
+        risk_rules.Inputs(
+            as_of,
+            hold[hold["client_id"].isin(scope_set)],
+            loaded.clients[loaded.clients["client_id"].isin(scope_set)],
+            params,
+        )
+    )
+    timings["rules"] = time.perf_counter() - t
+    check(progress)
+
+    t = time.perf_counter()
+    profile = _client_profile(loaded, as_of)
+    model = _cross_sell_model(loaded, hc.frame, hold, profile, params)
+    timings["models"] = time.perf_counter() - t
+    check(progress)
+
+    t = time.perf_counter()
+    run_id = _start_run(engine, as_of, scope, who.username, params, hc.versions)
+    counts: dict[str, Any] = {
+        "clients": len(scope_ids),
+        "flags": risk_flags.ReconcileCounts(),
+        "suggested": 0,
+        "updated": 0,
+        "withdrawn": 0,
+        "scores_written": 0,
+    }
+    scores = clients.set_index("client_id", drop=False)
+    by_client = conditions.groupby("client_id").indices if len(conditions) else {}
+    currencies = dict(
+        zip(loaded.clients["client_id"].tolist(), loaded.clients["currency"].tolist(), strict=True)
+    )
+    batch = max(1, params.batch_size)
+    progress.report(0, len(scope_ids), "scoring")
+    for start in range(0, len(scope_ids), batch):
+        check(progress)
+        ids = scope_ids[start : start + batch]
+        idx = [i for cid in ids for i in by_client.get(cid, [])]
+        batch_conditions = conditions.iloc[idx]
+        with write_transaction(engine) as conn:
+            counts["scores_written"] += _write_scores(conn, scores.loc[ids], run_id, as_of)
+            counts["flags"].add(
+                risk_flags.reconcile(
+                    conn, batch_conditions, ids, as_of=as_of, today=today, params=params
+                )
+            )
+            blocked = _blocked_credit(conn, ids)
+            outcomes = suggestions.recent_outcomes(conn, ids, today=today, params=params)
+            fresh = cross_sell.suggest(
+                model, loaded.products, profile.loc[ids], blocked, outcomes, params
+            )
+            written = suggestions.reconcile(
+                conn,
+                fresh,
+                ids,
+                today=today,
+                describe=lambda rows: cross_sell.describe(rows, loaded.products, currencies),
+            )
+            for k, v in written.items():
+                counts[k] += v
+        progress.report(min(start + batch, len(scope_ids)), len(scope_ids), "scoring")
+    timings["write"] = time.perf_counter() - t
+
+    flag_counts: risk_flags.ReconcileCounts = counts.pop("flags")
+    counts |= {
+        "flags_raised": flag_counts.raised,
+        "flags_re_raised": flag_counts.re_raised,
+        "flags_closed": flag_counts.closed,
+        "flags_updated": flag_counts.updated,
+        "conditions_by_rule": dict(sorted(flag_counts.by_rule.items())),
+        "rules_mined": len(model.rules),
+        "models": {k: v for k, v in model.model_info.items() if v.get("model")},
+        "tiers": clients.loc[clients["client_id"].isin(scope_set), "tier"]
+        .value_counts()
+        .sort_index()
+        .to_dict(),
+    }
+    from rmdesk.services.engine.contribution import pareto
+
+    top = pareto(clients["contribution_cur"].to_numpy())["top_share"]
+    counts["pareto_top20_share"] = round(float(top), 4)
+    timings["total"] = time.perf_counter() - started
+    counts["seconds"] = {k: round(v, 2) for k, v in timings.items()}
+    with write_transaction(engine) as conn:
+        runs = T["scoring_runs"]
+        conn.execute(
+            update(runs)
+            .where(runs.c.id == run_id)
+            .values(finished_at=dt.datetime.now(dt.UTC), counts=_jsonable(counts))
+        )
+        audit.record(conn, who, "score", "scoring_run", run_id, {"scope": scope})
+    return ScoreResult(run_id, as_of, scope, len(scope_ids), counts, timings, float(top))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _cross_sell_model(
+    loaded: Loaded,
+    per_holding_frame: pd.DataFrame,
+    hold: pd.DataFrame,
+    profile: pd.DataFrame,
+    params: parameters.Parameters,
+) -> cross_sell.Model:
+    as_of = profile.attrs["as_of"]
+    active = loaded.clients[loaded.clients["status"] != "closed"]["client_id"].to_numpy()
+    when = pd.Timestamp(as_of)
+    opened = pd.to_datetime(hold["opened_on"])
+    closed = pd.to_datetime(hold["closed_on"])
+    open_h = hold[(opened.isna() | (opened <= when)) & (closed.isna() | (closed > when))]
+    matrix = cross_sell.holdings_matrix(open_h, active)
+    rules = cross_sell.mine_rules(matrix, params)
+    best = cross_sell.best_rules(matrix, rules)
+    propensity, info = cross_sell.propensities(matrix, profile, params)
+    code_of = loaded.products.set_index("product_id")["code"]
+    months = per_holding_frame.merge(
+        loaded.features[["holding_id", *_n_cur(loaded.features)]], on="holding_id"
+    )
+    months["months_cur"] = months[_n_cur(months)].sum(axis=1)
+    typical = cross_sell.typical_contribution(months, code_of)
+    base_rate = matrix.mean() if len(matrix) else pd.Series(dtype="float64")
+    return cross_sell.Model(matrix, rules, best, propensity, info, typical, base_rate)
+
+
+def _n_cur(frame: pd.DataFrame) -> list[str]:
+    return [str(c) for c in frame.columns if str(c).startswith("n_cur_")]
+
+
+def _blocked_credit(conn: Connection, ids: list[int]) -> set[int]:
+    f = T["risk_flags"]
+    rows = conn.execute(
+        select(f.c.client_id)
+        .where(
+            among(conn, f.c.client_id, ids),
+            f.c.severity == Severity.HIGH,
+            f.c.rule_code.in_(sorted(risk_rules.CREDIT_RULES)),
+            f.c.status.in_([FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED, FlagStatus.SNOOZED]),
+        )
+        .distinct()
+    ).scalars()
+    return set(rows)
+
+
+def _start_run(
+    engine: Engine,
+    as_of: dt.date,
+    scope: str,
+    actor: str,
+    params: parameters.Parameters,
+    versions: dict[str, list[int]],
+) -> int:
+    runs = T["scoring_runs"]
+    with write_transaction(engine) as conn:
+        return int(
+            conn.execute(
+                insert(runs)
+                .values(
+                    started_at=dt.datetime.now(dt.UTC),
+                    as_of=as_of,
+                    scope=scope,
+                    actor=actor,
+                    parameters=params.as_dict(),
+                    pricing=versions,
+                    counts={},
+                )
+                .returning(runs.c.id)
+            ).scalar_one()
+        )
+
+
+SCORE_COLUMNS = [
+    "contribution_minor",
+    "previous_minor",
+    "growth",
+    "deposit_margin_minor",
+    "loan_margin_minor",
+    "fees_minor",
+    "cost_minor",
+    "expected_loss_minor",
+    "rank_book",
+    "rank_branch",
+    "rank_bank",
+    "cumulative_share",
+    "tier",
+]
+
+
+def _score_rows(frame: pd.DataFrame, as_of: dt.date) -> list[dict[str, Any]]:
+    def dec(x: float, digits: int) -> Decimal | None:
+        return None if x is None or not np.isfinite(x) else Decimal(f"{x:.{digits}f}")
+
+    def opt(x: Any) -> int | None:
+        return None if pd.isna(x) else int(x)
+
+    columns = zip(
+        frame["client_id"].tolist(),
+        frame["contribution_cur"].tolist(),
+        frame["contribution_prev"].tolist(),
+        frame["growth"].tolist(),
+        frame["deposit_margin_cur"].tolist(),
+        frame["loan_margin_cur"].tolist(),
+        frame["fees_cur"].tolist(),
+        frame["cost_cur"].tolist(),
+        frame["expected_loss_cur"].tolist(),
+        frame["rank_book"].tolist(),
+        frame["rank_branch"].tolist(),
+        frame["rank_bank"].tolist(),
+        frame["cumulative_share"].tolist(),
+        frame["tier"].tolist(),
+        strict=True,
+    )
+    return [
+        {
+            "client_id": int(c),
+            "as_of": as_of,
+            "contribution_minor": int(cur),
+            "previous_minor": int(prev),
+            "growth": dec(g, 6),
+            "deposit_margin_minor": int(dm),
+            "loan_margin_minor": int(lm),
+            "fees_minor": int(fe),
+            "cost_minor": int(co),
+            "expected_loss_minor": int(el),
+            "rank_book": opt(rb),
+            "rank_branch": opt(rbr),
+            "rank_bank": int(rk),
+            "cumulative_share": dec(cs, 6),
+            "tier": str(tier),
+        }
+        for c, cur, prev, g, dm, lm, fe, co, el, rb, rbr, rk, cs, tier in columns
+    ]
+
+
+def _write_scores(conn: Connection, frame: pd.DataFrame, run_id: int, as_of: dt.date) -> int:
+    """Insert or update the batch's scores, only where something changed."""
+    t = T["client_scores"]
+    ids = frame["client_id"].tolist()
+    old = {
+        r.client_id: r
+        for r in conn.execute(
+            select(t.c.client_id, t.c.as_of, *[t.c[c] for c in SCORE_COLUMNS]).where(
+                among(conn, t.c.client_id, ids)
+            )
+        )
+    }
+    inserts, updates = [], []
+    for row in _score_rows(frame, as_of):
+        was = old.get(row["client_id"])
+        if was is None:
+            inserts.append(row | {"run_id": run_id})
+        elif tuple(was)[1:] != (as_of, *(row[c] for c in SCORE_COLUMNS)):
+            updates.append({**row, "b_client": row.pop("client_id"), "run_id": run_id})
+    if inserts:
+        conn.execute(insert(t), inserts)
+    if updates:
+        conn.execute(update(t).where(t.c.client_id == bindparam("b_client")), updates)
+    return len(inserts) + len(updates)
+
+
+def score_database(url: str, *, progress: Progress | None = None, **options: Any) -> ScoreResult:
+    """``score`` on the database at ``url`` with an engine of its own (for a child process)."""
+    from rmdesk.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        return score(engine, progress=progress, **options)
+    finally:
+        engine.dispose()

@@ -1,0 +1,237 @@
+"""Stored suggestions: kept in line with each scoring run, and the outcomes RMs record.
+
+A run replaces a client's *open* suggestions with its new top list, writing only what changed
+(so scoring twice changes nothing). Suggestions an RM has acted on keep their status; an outcome
+(pitched, accepted, declined, not now) is a row in suggestion_outcomes with its date, and a
+declined or put-off product stays out of the list for a set time (docs/cross-sell.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, Text, bindparam, cast, delete, insert, select, update
+
+from rmdesk.db import among, write_transaction
+from rmdesk.models import Base, SuggestionStatus
+from rmdesk.services.common import audit
+from rmdesk.services.common.access import Account, guarded, person_id
+from rmdesk.services.common.parameters import Parameters
+
+T = Base.metadata.tables
+sug_t, out_t = T["suggestions"], T["suggestion_outcomes"]
+OUTCOMES = ("pitched", "accepted", "declined", "not_now")
+#: a suggestion with one of these outcomes is settled: nothing more is recorded on it
+SETTLED = (SuggestionStatus.ACCEPTED, SuggestionStatus.DECLINED)
+
+
+class SuggestionError(ValueError):
+    """An outcome that cannot be recorded; the message says why."""
+
+
+def recent_outcomes(
+    conn: Connection, client_ids: Sequence[int], *, today: dt.date, params: Parameters
+) -> pd.DataFrame:
+    """(client, product) pairs to leave out: declined, put off or accepted recently, or being
+    worked on (a pitched suggestion)."""
+    since = dt.datetime.combine(
+        today - dt.timedelta(days=max(params.decline_cooloff_days, params.not_now_days, 365)),
+        dt.time(),
+        tzinfo=dt.UTC,
+    )
+    rows = conn.execute(
+        select(out_t.c.client_id, out_t.c.product_id, out_t.c.outcome, out_t.c.at).where(
+            among(conn, out_t.c.client_id, client_ids), out_t.c.at >= since
+        )
+    ).all()
+    frame = pd.DataFrame(rows, columns=["client_id", "product_id", "outcome", "at"])
+    days = {"declined": params.decline_cooloff_days, "not_now": params.not_now_days}
+    days["accepted"] = 365
+    if not frame.empty:
+        at = pd.to_datetime(frame["at"], utc=True).dt.date
+        keep = frame["outcome"].map(days).fillna(-1)
+        frame = frame[(pd.Series([(today - d).days for d in at], index=frame.index) <= keep)]
+    pitched = conn.execute(
+        select(sug_t.c.client_id, sug_t.c.product_id).where(
+            among(conn, sug_t.c.client_id, client_ids), sug_t.c.status == SuggestionStatus.PITCHED
+        )
+    ).all()
+    return pd.concat(
+        [
+            frame[["client_id", "product_id"]],
+            pd.DataFrame(pitched, columns=["client_id", "product_id"]),
+        ],
+        ignore_index=True,
+    )
+
+
+def _rate(x: float) -> Decimal:
+    return Decimal(f"{x:.6f}")
+
+
+def reconcile(
+    conn: Connection,
+    fresh: pd.DataFrame,
+    client_ids: Sequence[int],
+    *,
+    today: dt.date,
+    describe: Callable[[pd.DataFrame], tuple[list[str], list[str]]],
+) -> dict[str, int]:
+    """Make the open suggestions of ``client_ids`` equal ``fresh`` (from cross_sell.suggest).
+
+    Rows are compared on their numbers and evidence; ``describe`` writes the reasons, and only
+    for the rows that are new or changed (a night's run mostly changes nothing).
+    """
+    old = conn.execute(
+        select(
+            sug_t.c.id,
+            sug_t.c.client_id,
+            sug_t.c.product_id,
+            sug_t.c.rank,
+            sug_t.c.likelihood,
+            sug_t.c.expected_value_minor,
+            cast(sug_t.c.evidence_data, Text).label("evidence"),
+        ).where(among(conn, sug_t.c.client_id, client_ids), sug_t.c.status == SuggestionStatus.OPEN)
+    ).all()
+    existing = {(r[1], r[2]): r for r in old}
+    new_at: list[int] = []
+    changed_at: list[tuple[int, int]] = []
+    keep: set[tuple[int, int]] = set()
+    columns = zip(
+        *(
+            fresh[c].tolist()
+            for c in (
+                "client_id",
+                "product_id",
+                "rank",
+                "likelihood",
+                "expected_value_minor",
+                "evidence_data",
+            )
+        ),
+        strict=True,
+    )
+    for i, (client, product, rank, likelihood, value, data) in enumerate(columns):
+        key = (int(client), int(product))
+        keep.add(key)
+        was = existing.get(key)
+        if was is None:
+            new_at.append(i)
+        elif (
+            was.rank != rank
+            or _rate(float(was.likelihood)) != _rate(float(likelihood))
+            or was.expected_value_minor != value
+            or not _same_json(was.evidence, data)
+        ):
+            changed_at.append((i, was.id))
+    gone = [r.id for key, r in existing.items() if key not in keep]
+    rows = fresh.iloc[new_at + [i for i, _ in changed_at]]
+    zh, en = describe(rows) if len(rows) else ([], [])
+    values = [
+        {
+            "rank": int(r),
+            "likelihood": _rate(float(lk)),
+            "expected_value_minor": int(v),
+            "reason_zh": z,
+            "reason_en": e,
+            "evidence_data": d,
+            "generated_on": today,
+        }
+        for r, lk, v, d, z, e in zip(
+            rows["rank"].tolist(),
+            rows["likelihood"].tolist(),
+            rows["expected_value_minor"].tolist(),
+            rows["evidence_data"].tolist(),
+            zh,
+            en,
+            strict=True,
+        )
+    ]
+    # plain lists: a pandas .iloc per row costs more than the whole insert
+    clients, products = rows["client_id"].tolist(), rows["product_id"].tolist()
+    inserts = [
+        {
+            "client_id": int(clients[k]),
+            "product_id": int(products[k]),
+            "status": SuggestionStatus.OPEN,
+            "version": 1,
+            **values[k],
+        }
+        for k in range(len(new_at))
+    ]
+    updates = [{"b_id": sid, **values[len(new_at) + k]} for k, (_, sid) in enumerate(changed_at)]
+    if inserts:
+        conn.execute(insert(sug_t), inserts)
+    if updates:
+        conn.execute(
+            update(sug_t)
+            .where(sug_t.c.id == bindparam("b_id"))
+            .values(version=sug_t.c.version + 1),
+            updates,
+        )
+    if gone:
+        conn.execute(delete(sug_t).where(among(conn, sug_t.c.id, gone)))
+    return {"suggested": len(inserts), "updated": len(updates), "withdrawn": len(gone)}
+
+
+def _same_json(stored: str | None, data: dict[str, Any]) -> bool:
+    """Whether stored JSON text holds ``data``: compared as text first, as values if need be."""
+    if stored is None:
+        return False
+    return stored == json.dumps(data) or bool(json.loads(stored) == data)
+
+
+@guarded("suggestion", "suggestion_id")
+def record_outcome(
+    engine: Engine,
+    suggestion_id: int,
+    outcome: str,
+    *,
+    note: str | None = None,
+    at: dt.datetime | None = None,
+    version: int | None = None,
+    who: Account,
+) -> None:
+    """Record pitched / accepted / declined / not now for a suggestion, with its date."""
+    if outcome not in OUTCOMES:
+        raise SuggestionError(f"outcome {outcome!r}: use one of {', '.join(OUTCOMES)}")
+    at = at or dt.datetime.now(dt.UTC)
+    with write_transaction(engine) as conn:
+        row = conn.execute(select(sug_t).where(sug_t.c.id == suggestion_id)).one_or_none()
+        if row is None:
+            raise SuggestionError(f"suggestion {suggestion_id} does not exist")
+        if version is not None and row.version != version:
+            raise SuggestionError(
+                f"suggestion {suggestion_id} was changed by someone else; reload it and try again"
+            )
+        if row.status in SETTLED:
+            raise SuggestionError(f"suggestion {suggestion_id} is already {row.status}")
+        conn.execute(
+            insert(out_t).values(
+                suggestion_id=suggestion_id,
+                client_id=row.client_id,
+                product_id=row.product_id,
+                outcome=outcome,
+                at=at,
+                user_id=person_id(who),
+                note=note,
+            )
+        )
+        conn.execute(
+            update(sug_t)
+            .where(sug_t.c.id == suggestion_id)
+            .values(status=SuggestionStatus(outcome), version=sug_t.c.version + 1)
+        )
+        audit.record(
+            conn,
+            who,
+            f"suggestion.{outcome}",
+            "suggestion",
+            suggestion_id,
+            {"client_id": row.client_id, "product_id": row.product_id, "note": note},
+        )

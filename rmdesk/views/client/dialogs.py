@@ -1,0 +1,188 @@
+"""Input in the client view: the form to log a contact, and the dialog that asks why a flag is
+dismissed or until when it is snoozed.
+
+Both hand their values over as plain data (``ContactForm.contact``, ``FlagActionDialog.values``)
+so tests can fill them and read them without opening a modal dialog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rmdesk.services.visits.contacts import CHANNELS, NewContact
+from rmdesk.views.widgets import labels
+from rmdesk.views.widgets.context import ViewContext
+
+ERROR_STYLE = "color: #c62828;"
+
+
+def qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def pydate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+class ContactForm(QWidget):
+    """Log a contact: channel, when, purpose, outcome, notes, the next step and its due date."""
+
+    submitted = Signal()
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.channel = QComboBox(self)
+        self.channel.setObjectName("contact_channel")
+        self.channel.addItem(self.tr("Choose…"), "")
+        for code in CHANNELS:
+            self.channel.addItem(labels.label(labels.CHANNELS, code), code)
+        self.occurred_at = QDateTimeEdit(self)
+        self.occurred_at.setObjectName("contact_at")
+        self.occurred_at.setCalendarPopup(True)
+        self.occurred_at.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.purpose = QLineEdit(self)
+        self.purpose.setObjectName("contact_purpose")
+        self.purpose.setMaxLength(200)
+        self.purpose.setPlaceholderText(self.tr("e.g. maturity of the term deposit"))
+        self.outcome = QLineEdit(self)
+        self.outcome.setObjectName("contact_outcome")
+        self.outcome.setMaxLength(200)
+        self.notes = QPlainTextEdit(self)
+        self.notes.setObjectName("contact_notes")
+        self.notes.setMaximumHeight(60)
+        self.next_step = QLineEdit(self)
+        self.next_step.setObjectName("contact_next_step")
+        self.has_due = QCheckBox(self.tr("Due by"), self)
+        self.has_due.setObjectName("contact_has_due")
+        self.due = QDateEdit(self)
+        self.due.setObjectName("contact_due")
+        self.due.setCalendarPopup(True)
+        self.due.setDisplayFormat("yyyy-MM-dd")
+        self.due.setEnabled(False)
+        self.has_due.toggled.connect(self.due.setEnabled)
+        due_row = QHBoxLayout()
+        due_row.addWidget(self.has_due)
+        due_row.addWidget(self.due)
+        due_row.addStretch(1)
+        self.message = QLabel(self)
+        self.message.setObjectName("contact_message")
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.save = QPushButton(self.tr("Log contact"), self)
+        self.save.setObjectName("contact_save")
+        self.save.clicked.connect(self.submitted)
+        form = QFormLayout()
+        form.addRow(self.tr("Channel"), self.channel)
+        form.addRow(self.tr("Date and time"), self.occurred_at)
+        form.addRow(self.tr("Purpose"), self.purpose)
+        form.addRow(self.tr("Outcome"), self.outcome)
+        form.addRow(self.tr("Notes"), self.notes)
+        form.addRow(self.tr("Next step"), self.next_step)
+        form.addRow("", due_row)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.save, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+        self.clear()
+
+    def clear(self) -> None:
+        """An empty form, dated now, with the next step due in a week."""
+        self.channel.setCurrentIndex(0)
+        self.occurred_at.setDateTime(QDateTime.currentDateTime())
+        for edit in (self.purpose, self.outcome, self.next_step):
+            edit.clear()
+        self.notes.clear()
+        self.has_due.setChecked(False)
+        self.due.setDate(QDate.currentDate().addDays(7))
+        self.message.clear()
+
+    def set_channel(self, code: str) -> None:
+        self.channel.setCurrentIndex(max(self.channel.findData(code), 0))
+
+    def contact(self, client_id: int) -> NewContact:
+        """The form's values as a contact to log (the service checks them)."""
+        moment = self.occurred_at.dateTime().toPython()
+        assert isinstance(moment, dt.datetime)
+        return NewContact(
+            client_id=client_id,
+            channel=str(self.channel.currentData() or ""),
+            occurred_at=moment.astimezone(),  # a local time, with the PC's zone
+            purpose=self.purpose.text(),
+            outcome=self.outcome.text(),
+            notes=self.notes.toPlainText(),
+            next_step=self.next_step.text(),
+            next_step_due=pydate(self.due.date()) if self.has_due.isChecked() else None,
+        )
+
+    def focus_field(self, field: str) -> None:
+        widget = {
+            "channel": self.channel,
+            "occurred_at": self.occurred_at,
+            "purpose": self.purpose,
+            "outcome": self.outcome,
+            "next_step": self.next_step,
+            "next_step_due": self.due,
+        }.get(field)
+        if widget is not None:
+            widget.setFocus()
+
+
+class FlagActionDialog(QDialog):
+    """Asks for a reason (dismiss: required) and, to snooze, the date the flag sleeps until."""
+
+    def __init__(
+        self, action: str, today: dt.date, title: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.action = action
+        self.setWindowTitle(title)
+        self.reason = QPlainTextEdit(self)
+        self.reason.setObjectName("flag_reason")
+        self.reason.setMaximumHeight(80)
+        self.until = QDateEdit(self)
+        self.until.setObjectName("flag_until")
+        self.until.setCalendarPopup(True)
+        self.until.setDisplayFormat("yyyy-MM-dd")
+        self.until.setMinimumDate(qdate(today + dt.timedelta(days=1)))
+        self.until.setDate(qdate(today + dt.timedelta(days=14)))
+        form = QFormLayout()
+        if action == "snooze":
+            form.addRow(self.tr("Snooze until"), self.until)
+            form.addRow(self.tr("Reason (optional)"), self.reason)
+        else:
+            form.addRow(self.tr("Reason"), self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        self.resize(420, 200)
+
+    def values(self) -> tuple[str, dt.date | None]:
+        """The reason and, for a snooze, the date."""
+        until = pydate(self.until.date()) if self.action == "snooze" else None
+        return self.reason.toPlainText().strip(), until

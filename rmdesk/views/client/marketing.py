@@ -1,0 +1,347 @@
+"""The panels of the client view where the RM acts: potential (suggestions and flags) and
+marketing (contact history, logging a contact, visits).
+
+The panels show and ask; the writes themselves are made by ``ClientView`` through the runner.
+``outcome_requested`` / ``action_requested`` carry the code of the button pressed.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rmdesk.services.clients.profile import ClientProfile
+from rmdesk.services.engine import risk_flags
+from rmdesk.views.client.dialogs import ContactForm
+from rmdesk.views.client.panels import RED
+from rmdesk.views.widgets import labels
+from rmdesk.views.widgets.context import ViewContext
+from rmdesk.views.widgets.data_table import DataTable
+from rmdesk.views.widgets.frame_model import Column
+
+SEVERITY_COLOURS = {"high": RED, "medium": "#ef6c00", "low": "#607d8b"}
+#: the suggestion statuses each outcome can be recorded from
+OUTCOME_FROM = {
+    "pitched": ("open", "not_now"),
+    "accepted": ("open", "pitched", "not_now"),
+    "declined": ("open", "pitched", "not_now"),
+    "not_now": ("open", "pitched"),
+}
+
+
+def _select(table: DataTable, key: str, value: Any) -> None:
+    """Select the row whose ``key`` is ``value`` (after a reload), else the first row."""
+    model = table.model_
+    row = 0
+    for r in range(model.rowCount()):
+        if model.row_at(r)[key] == value:
+            row = r
+            break
+    if model.rowCount():
+        table.selectRow(row)
+
+
+class SuggestionsBox(QGroupBox):
+    """Cross-sell suggestions with their reasons, expected value and the outcome buttons."""
+
+    outcome_requested = Signal(str)
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Suggestions"))
+        self.ctx = ctx
+        fmt = ctx.formats
+        self.table = DataTable(
+            ctx,
+            [
+                Column("rank", QT_TRANSLATE_NOOP("ClientView", "Rank"), fmt.integer, numeric=True),
+                Column(
+                    "name_zh" if ctx.zh else "name_en", QT_TRANSLATE_NOOP("ClientView", "Product")
+                ),
+                Column(
+                    "expected_value_minor",
+                    QT_TRANSLATE_NOOP("ClientView", "Expected value"),
+                    fmt.money,
+                    numeric=True,
+                    money=True,
+                ),
+                Column(
+                    "likelihood",
+                    QT_TRANSLATE_NOOP("ClientView", "Likelihood"),
+                    fmt.percent,
+                    numeric=True,
+                ),
+                Column(
+                    "status",
+                    QT_TRANSLATE_NOOP("ClientView", "Status"),
+                    lambda c: labels.label(labels.SUGGESTION_STATUSES, c),
+                ),
+                Column(
+                    "reason_zh" if ctx.zh else "reason_en",
+                    QT_TRANSLATE_NOOP("ClientView", "Reason"),
+                ),
+            ],
+            "ClientView",
+            "client-suggestions",
+            self,
+        )
+        self.table.setObjectName("suggestions")
+        self.reason = QLabel(self)
+        self.reason.setObjectName("suggestion_reason")
+        self.reason.setWordWrap(True)
+        self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for code, text in (
+            ("pitched", self.tr("Pitched")),
+            ("accepted", self.tr("Accepted")),
+            ("declined", self.tr("Declined")),
+            ("not_now", self.tr("Not now")),
+        ):
+            button = QPushButton(text, self)
+            button.setObjectName(f"outcome_{code}")
+            button.clicked.connect(partial(self.outcome_requested.emit, code))
+            row.addWidget(button)
+            self.buttons[code] = button
+        row.addStretch(1)
+        self.empty = QLabel(self.tr("No suggestions for this client."), self)
+        self.empty.setStyleSheet("color: #616161;")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.reason)
+        layout.addLayout(row)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+
+    def show_profile(self, p: ClientProfile, keep: int | None) -> None:
+        self.table.set_frame(p.suggestions)
+        self.empty.setVisible(p.suggestions.empty)
+        _select(self.table, "id", keep)
+        self._selected()
+
+    def current(self) -> pd.Series | None:
+        rows = self.table.selected_rows()
+        return rows[0] if rows else None
+
+    def _selected(self, *_: Any) -> None:
+        row = self.current()
+        self.reason.setText(
+            "" if row is None else str(row["reason_zh" if self.ctx.zh else "reason_en"])
+        )
+        for code, button in self.buttons.items():
+            button.setEnabled(row is not None and row["status"] in OUTCOME_FROM[code])
+
+
+class FlagsBox(QGroupBox):
+    """Risk flags, open first: evidence, status, the lifecycle buttons and the flag's history."""
+
+    action_requested = Signal(str)
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Risk flags"))
+        self.ctx = ctx
+        fmt = ctx.formats
+        self.events = pd.DataFrame()
+        self.table = DataTable(
+            ctx,
+            [
+                Column(
+                    "severity",
+                    QT_TRANSLATE_NOOP("ClientView", "Severity"),
+                    labels.severity,
+                ),
+                Column("rule_zh" if ctx.zh else "rule_en", QT_TRANSLATE_NOOP("ClientView", "Flag")),
+                Column(
+                    "status",
+                    QT_TRANSLATE_NOOP("ClientView", "Status"),
+                    lambda c: labels.label(labels.FLAG_STATUSES, c),
+                ),
+                Column(
+                    "evidence" if ctx.zh else "evidence_en",
+                    QT_TRANSLATE_NOOP("ClientView", "Evidence"),
+                ),
+                Column("raised_on", QT_TRANSLATE_NOOP("ClientView", "Raised"), fmt.date),
+                Column("due_on", QT_TRANSLATE_NOOP("ClientView", "Handle by"), fmt.date),
+                Column("snoozed_until", QT_TRANSLATE_NOOP("ClientView", "Quiet until"), fmt.date),
+                Column("reason", QT_TRANSLATE_NOOP("ClientView", "Reason")),
+            ],
+            "ClientView",
+            "client-flags",
+            self,
+        )
+        self.table.setObjectName("flags")
+        self.history = DataTable(
+            ctx,
+            [
+                Column("at", QT_TRANSLATE_NOOP("ClientView", "When"), fmt.datetime),
+                Column("actor", QT_TRANSLATE_NOOP("ClientView", "By")),
+                Column(
+                    "from_status",
+                    QT_TRANSLATE_NOOP("ClientView", "From"),
+                    lambda c: labels.label(labels.FLAG_STATUSES, c),
+                ),
+                Column(
+                    "to_status",
+                    QT_TRANSLATE_NOOP("ClientView", "To"),
+                    lambda c: labels.label(labels.FLAG_STATUSES, c),
+                ),
+                Column("note", QT_TRANSLATE_NOOP("ClientView", "Note")),
+            ],
+            "ClientView",
+            "client-flag-history",
+            self,
+        )
+        self.history.setObjectName("flag_history")
+        self.evidence = QLabel(self)
+        self.evidence.setObjectName("flag_evidence")
+        self.evidence.setWordWrap(True)
+        self.buttons: dict[str, QPushButton] = {}
+        row = QHBoxLayout()
+        for code, text in (
+            ("acknowledge", self.tr("Acknowledge")),
+            ("resolve", self.tr("Resolve")),
+            ("dismiss", self.tr("Dismiss…")),
+            ("snooze", self.tr("Snooze…")),
+        ):
+            button = QPushButton(text, self)
+            button.setObjectName(f"flag_{code}")
+            button.clicked.connect(partial(self.action_requested.emit, code))
+            row.addWidget(button)
+            self.buttons[code] = button
+        row.addStretch(1)
+        self.empty = QLabel(self.tr("No risk flags for this client."), self)
+        self.empty.setStyleSheet("color: #616161;")
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.table)
+        split.addWidget(self.history)
+        split.setSizes([700, 400])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.evidence)
+        layout.addLayout(row)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+
+    def show_profile(self, p: ClientProfile, keep: int | None) -> None:
+        self.events = p.flag_events.assign(actor=p.flag_events["actor"].fillna(self.tr("System")))
+        self.table.set_frame(p.flags)
+        self.empty.setVisible(p.flags.empty)
+        _select(self.table, "id", keep)
+        self._selected()
+
+    def current(self) -> pd.Series | None:
+        rows = self.table.selected_rows()
+        return rows[0] if rows else None
+
+    def _selected(self, *_: Any) -> None:
+        row = self.current()
+        if row is None:
+            self.evidence.clear()
+            self.history.set_frame(self.events.iloc[0:0])
+        else:
+            colour = SEVERITY_COLOURS.get(str(row["severity"]), "")
+            self.evidence.setStyleSheet(f"color: {colour};")
+            self.evidence.setText(str(row["evidence" if self.ctx.zh else "evidence_en"]))
+            events = self.events
+            self.history.set_frame(
+                events[events["flag_id"] == row["id"]] if len(events) else events
+            )
+        for code, button in self.buttons.items():
+            allowed = [s.value for s in risk_flags.ALLOWED[code]]
+            button.setEnabled(row is not None and row["status"] in allowed)
+
+
+class PotentialPanel(QSplitter):
+    """潜力: what to offer the client, and the risks to watch."""
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.suggestions = SuggestionsBox(ctx, self)
+        self.flags = FlagsBox(ctx, self)
+        self.addWidget(self.suggestions)
+        self.addWidget(self.flags)
+
+
+class MarketingPanel(QWidget):
+    """营销: every contact in one history, logging a new one, and the visits planned."""
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        fmt = ctx.formats
+        history = QGroupBox(self.tr("Contact history"), self)
+        self.contacts = DataTable(
+            ctx,
+            [
+                Column("occurred_at", QT_TRANSLATE_NOOP("ClientView", "When"), fmt.datetime),
+                Column(
+                    "channel",
+                    QT_TRANSLATE_NOOP("ClientView", "Channel"),
+                    lambda c: labels.label(labels.CHANNELS, c),
+                ),
+                Column("purpose", QT_TRANSLATE_NOOP("ClientView", "Purpose")),
+                Column("outcome", QT_TRANSLATE_NOOP("ClientView", "Outcome")),
+                Column("next_step", QT_TRANSLATE_NOOP("ClientView", "Next step")),
+                Column("next_step_due", QT_TRANSLATE_NOOP("ClientView", "Due"), fmt.date),
+                Column("user", QT_TRANSLATE_NOOP("ClientView", "By")),
+                Column("notes", QT_TRANSLATE_NOOP("ClientView", "Notes")),
+            ],
+            "ClientView",
+            "client-contacts",
+            self,
+        )
+        self.contacts.setObjectName("contacts")
+        QVBoxLayout(history).addWidget(self.contacts)
+        visits = QGroupBox(self.tr("Visits"), self)
+        self.visits = DataTable(
+            ctx,
+            [
+                Column("planned_on", QT_TRANSLATE_NOOP("ClientView", "Day"), fmt.date),
+                Column(
+                    "status",
+                    QT_TRANSLATE_NOOP("ClientView", "Status"),
+                    lambda c: labels.label(labels.VISIT_STATUSES, c),
+                ),
+                Column(
+                    "purpose_zh" if ctx.zh else "purpose_en",
+                    QT_TRANSLATE_NOOP("ClientView", "Purpose"),
+                ),
+                Column(
+                    "reason_zh" if ctx.zh else "reason_en",
+                    QT_TRANSLATE_NOOP("ClientView", "Why"),
+                ),
+                Column("user", QT_TRANSLATE_NOOP("ClientView", "By")),
+                Column("outcome", QT_TRANSLATE_NOOP("ClientView", "Outcome")),
+            ],
+            "ClientView",
+            "client-visits",
+            self,
+        )
+        self.visits.setObjectName("visits")
+        QVBoxLayout(visits).addWidget(self.visits)
+        new = QGroupBox(self.tr("Log a contact"), self)
+        self.form = ContactForm(ctx, new)
+        QVBoxLayout(new).addWidget(self.form)
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.addWidget(history)
+        left.addWidget(visits)
+        left.setSizes([400, 200])
+        layout = QHBoxLayout(self)
+        layout.addWidget(left, 3)
+        layout.addWidget(new, 2)
+
+    def show_profile(self, p: ClientProfile) -> None:
+        self.contacts.set_frame(p.contacts)
+        self.visits.set_frame(p.visits)

@@ -1,0 +1,1 @@
+"""The visit planner: the week and month calendar, the list of visits, its actions and dialogs."""

@@ -1,0 +1,359 @@
+"""The RM's changes to the visit plan, behind the planner view's buttons.
+
+Each change goes to the services with the version of each visit as the screen read it. When the
+service refuses (someone else changed the visit, a day in the past, an empty reason), the view
+reloads and the message is shown; what the user typed is kept in ``drafts`` and offered again
+when the dialog is next opened. A non-working day is asked about before a move: the service
+allows it, since the RM knows whether the client will see them then (docs/visit-planner.md §6).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from rmdesk.services.visits import actions as visit_actions
+from rmdesk.services.visits.calendar import export_ics
+from rmdesk.services.visits.planner import propose_plan
+from rmdesk.services.visits.screen import (
+    BatchResult,
+    Day,
+    accept_visits,
+    calendar_days,
+    cancel_visits,
+    first_working_day,
+    move_visits,
+)
+from rmdesk.views.planner.calendar import VisitItem
+from rmdesk.views.planner.dialogs import (
+    CancelDialog,
+    CompleteDialog,
+    CompletionInput,
+    MoveDialog,
+    ProposeDialog,
+)
+from rmdesk.views.widgets.context import error_handler
+from rmdesk.views.widgets.printouts import print_day_pack
+
+if TYPE_CHECKING:
+    from rmdesk.views.planner.view import PlannerView
+
+OPEN = ("proposed", "planned")  # what can still be moved or cancelled
+COMPLETABLE = ("proposed", "planned", "missed")
+
+
+class PlannerActions(QObject):
+    """Accept, move, cancel, complete, propose and export for one ``PlannerView``."""
+
+    changed = Signal()  # a write changed the plan
+
+    def __init__(self, view: PlannerView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.ctx = view.ctx
+        #: what the user typed for a change the service refused, offered again on the next try
+        self.drafts: dict[str, Any] = {}
+
+    def _run_write(self, title: str, work: Any, done: Any) -> None:
+        self.ctx.runner.run(title, work, done, self._failed, write=True, window=self.view.window())
+
+    def _failed(self, exc: BaseException, trace: str) -> None:
+        """A refused change: reload (the visit may have changed), then say why."""
+        self.view.refresh()
+        error_handler(self.view)(exc, trace)
+
+    def _batch_done(self, result: BatchResult, items: list[VisitItem], done_text: str) -> None:
+        names = {v.visit_id: v.name for v in items}
+        self.view.message.setText(done_text.replace("%1", str(len(result.done))))
+        if result.done:
+            self.changed.emit()
+        self.view.refresh()
+        if result.refused:
+            head = self.tr("%1 of %2 visit(s) were not changed:")
+            lines = [f"{names.get(vid, vid)}: {why}" for vid, why in result.refused[:10]]
+            QMessageBox.warning(
+                self.view,
+                self.tr("Visit plan"),
+                head.replace("%1", str(len(result.refused))).replace("%2", str(len(items)))
+                + "\n\n"
+                + "\n".join(lines),
+            )
+
+    def accept_selected(self) -> None:
+        self.accept([v for v in self.view.selected_visits() if v.status == "proposed"])
+
+    def accept_all(self) -> None:
+        if self.view.data is not None:
+            self.accept(
+                [VisitItem.from_row(r) for r in self.view.data.proposed.itertuples(index=False)]
+            )
+
+    def accept(self, items: list[VisitItem]) -> None:
+        """Take proposed visits into the plan."""
+        if not items:
+            self.view.message.setText(self.tr("Select a proposed visit first."))
+            return
+        engine = self.ctx.db.engine
+        refs = [(v.visit_id, v.version) for v in items]
+        self._run_write(
+            self.tr("Accepting visits"),
+            lambda p: accept_visits(engine, refs, progress=p, who=self.ctx.user),
+            lambda r: self._batch_done(r, items, self.tr("%1 visit(s) accepted.")),
+        )
+
+    def _open_items(self) -> list[VisitItem]:
+        return [v for v in self.view.selected_visits() if v.status in OPEN]
+
+    def _days(self, first: dt.date, last: dt.date) -> list[Day]:
+        country = self.view.data.holiday_country if self.view.data is not None else "CN"
+        return calendar_days(first, last, country, self.ctx.language)
+
+    def move_dialog(self, items: list[VisitItem]) -> MoveDialog:
+        chosen = self.drafts.get("move") or items[0].planned_on
+        return MoveDialog(len(items), chosen, self.ctx.today, self._days, self.view)
+
+    def move_selected(self) -> None:
+        items = self._open_items()
+        if items:
+            dialog = self.move_dialog(items)
+            if dialog.exec():
+                self.move_to(dialog.value(), items)
+
+    def move_to(self, day: dt.date, items: list[VisitItem] | None = None) -> bool:
+        """Move visits to ``day``; a non-working day is asked about first (the RM decides).
+
+        Returns whether the move was sent to the service (which refuses a day in the past).
+        """
+        items = self._open_items() if items is None else items
+        if not items:
+            self.view.message.setText(self.tr("Select a proposed or planned visit first."))
+            return False
+        self.drafts["move"] = day
+        known = self._days(day, day)[0]
+        if day >= self.ctx.today and not known.working:
+            why = known.holiday or self.ctx.formats.locale.dayName(day.isoweekday())
+            question = (
+                self.tr("%1 is not a working day (%2). Move the visit(s) there anyway?")
+                .replace("%1", self.ctx.formats.date(day))
+                .replace("%2", why)
+            )
+            answer = QMessageBox.question(
+                self.view,
+                self.tr("Visit plan"),
+                question,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                self.view.message.setText(
+                    self.tr("Not moved: %1 is not a working day.").replace(
+                        "%1", self.ctx.formats.date(day)
+                    )
+                )
+                return False
+        engine, today = self.ctx.db.engine, self.ctx.today
+        refs = [(v.visit_id, v.version) for v in items]
+
+        def done(result: BatchResult) -> None:
+            if not result.refused:
+                self.drafts.pop("move", None)
+            self._batch_done(result, items, self.tr("%1 visit(s) moved."))
+
+        self._run_write(
+            self.tr("Moving visits"),
+            lambda p: move_visits(engine, refs, day, today=today, progress=p, who=self.ctx.user),
+            done,
+        )
+        return True
+
+    def cancel_dialog(self, count: int) -> CancelDialog:
+        return CancelDialog(count, str(self.drafts.get("cancel", "")), self.view)
+
+    def cancel_selected(self) -> None:
+        items = self._open_items()
+        if items:
+            dialog = self.cancel_dialog(len(items))
+            if dialog.exec():
+                self.cancel_with(dialog.reason(), items)
+
+    def cancel_with(self, reason: str, items: list[VisitItem] | None = None) -> None:
+        items = self._open_items() if items is None else items
+        if not items:
+            self.view.message.setText(self.tr("Select a proposed or planned visit first."))
+            return
+        self.drafts["cancel"] = reason
+        engine = self.ctx.db.engine
+        refs = [(v.visit_id, v.version) for v in items]
+
+        def done(result: BatchResult) -> None:
+            if not result.refused:
+                self.drafts.pop("cancel", None)
+            self._batch_done(result, items, self.tr("%1 visit(s) cancelled."))
+
+        self._run_write(
+            self.tr("Cancelling visits"),
+            lambda p: cancel_visits(engine, refs, reason=reason, progress=p, who=self.ctx.user),
+            done,
+        )
+
+    def complete_dialog(self, item: VisitItem) -> CompleteDialog:
+        draft = self.drafts.get(f"complete:{item.visit_id}")
+        return CompleteDialog(item.name, item.planned_on, self.ctx.today, draft, self.view)
+
+    def complete_selected(self) -> None:
+        items = [v for v in self.view.selected_visits() if v.status in COMPLETABLE]
+        if len(items) == 1:
+            dialog = self.complete_dialog(items[0])
+            if dialog.exec():
+                self.complete_with(items[0], dialog.values())
+
+    def complete_with(self, item: VisitItem, values: CompletionInput) -> None:
+        """Record ``item`` as done: the service also logs the contact and plans a follow-up."""
+        key = f"complete:{item.visit_id}"
+        self.drafts[key] = values
+        now = dt.datetime.now().astimezone()  # local wall-clock time
+        at = dt.datetime.combine(
+            values.visited_on,
+            now.timetz() if values.visited_on == self.ctx.today else dt.time(12, tzinfo=now.tzinfo),
+        )
+        engine = self.ctx.db.engine
+
+        def done(_result: visit_actions.Completion) -> None:
+            self.drafts.pop(key, None)
+            text = self.tr("Visit to %1 recorded as done.").replace("%1", item.name)
+            if values.follow_up_on is not None:
+                text += " " + self.tr("Follow-up planned on %1.").replace(
+                    "%1", self.ctx.formats.date(values.follow_up_on)
+                )
+            self.view.message.setText(text)
+            self.changed.emit()
+            self.view.refresh()
+
+        self._run_write(
+            self.tr("Recording the visit"),
+            lambda _p: visit_actions.complete(
+                engine,
+                item.visit_id,
+                version=item.version,
+                outcome=values.outcome,
+                notes=values.notes,
+                next_step=values.next_step,
+                follow_up_on=values.follow_up_on,
+                at=at,
+                now=dt.datetime.combine(self.ctx.today, now.timetz()),
+                who=self.ctx.user,
+            ),
+            done,
+        )
+
+    def propose_dialog(self) -> None:
+        if self.view.data is None:
+            return
+        dialog = ProposeDialog(
+            self.view.data.plan_start, self.view.data.plan_weeks, self.ctx.today, self.view
+        )
+        if dialog.exec():
+            self.propose(*dialog.values())
+
+    def propose(self, start: dt.date, weeks: int) -> None:
+        """Propose the chosen RM's visits for ``weeks`` weeks from ``start``."""
+        if self.view.rm_id is None:
+            return
+        engine, rm_id = self.ctx.db.engine, self.view.rm_id
+
+        def done(frame: Any) -> None:
+            end = start + dt.timedelta(days=7 * weeks - 1)
+            text = (
+                self.tr("%1 visits proposed from %2 to %3; %4 clients due did not fit.")
+                .replace("%1", self.ctx.formats.integer(len(frame)))
+                .replace("%2", self.ctx.formats.date(start))
+                .replace("%3", self.ctx.formats.date(end))
+                .replace("%4", self.ctx.formats.integer(len(frame.attrs.get("unplaced", []))))
+            )
+            self.view.message.setText(text)
+            self.view.anchor = start
+            self.changed.emit()
+            self.view.refresh()
+
+        self._run_write(
+            self.tr("Proposing a visit plan"),
+            lambda _p: propose_plan(engine, rm_id, start=start, weeks=weeks, who=self.ctx.user),
+            done,
+        )
+
+    def export_span(self) -> tuple[dt.date, dt.date]:
+        """From today for the plan's weeks, or to the end of what is shown if that is later."""
+        weeks = self.view.data.plan_weeks if self.view.data is not None else 4
+        last = max(self.ctx.today + dt.timedelta(days=7 * weeks - 1), self.view.span()[1])
+        return self.ctx.today, last
+
+    def export_dialog(self) -> None:
+        if self.view.rm_id is None:
+            return
+        rm = next((r.username for r in self.view.rms if r.id == self.view.rm_id), "plan")
+        path, _ = QFileDialog.getSaveFileName(
+            self.view,
+            self.tr("Export the visit plan"),
+            f"visit-plan-{rm}.ics",
+            self.tr("Calendar (*.ics)"),
+        )
+        if path:
+            self.export_ics_to(Path(path if path.lower().endswith(".ics") else path + ".ics"))
+
+    def export_ics_to(self, path: Path) -> None:
+        """Write the RM's planned visits (from today) to an .ics file any calendar reads."""
+        if self.view.rm_id is None:
+            return
+        engine, rm_id, language = self.ctx.db.engine, self.view.rm_id, self.ctx.language
+        first, last = self.export_span()
+
+        def done(events: int) -> None:
+            self.view.message.setText(
+                self.tr("%1 planned visits from %2 to %3 written to %4")
+                .replace("%1", self.ctx.formats.integer(events))
+                .replace("%2", self.ctx.formats.date(first))
+                .replace("%3", self.ctx.formats.date(last))
+                .replace("%4", str(path))
+            )
+
+        self._run_write(
+            self.tr("Exporting the visit plan"),
+            lambda _p: export_ics(
+                engine,
+                rm_id,
+                path,
+                start=first,
+                end=last,
+                language=language,
+                who=self.ctx.user,
+            ),
+            done,
+        )
+
+    # --- the day pack ---------------------------------------------------------------------
+    def pack_day(self) -> dt.date:
+        """The day a day pack is for: the selected visits' or calendar day, else the next
+        working day after today."""
+        view = self.view
+        items = view.selected_visits()
+        if items:
+            return items[0].planned_on
+        table = view.week if view.mode == "week" else view.month
+        selected = table.selectionModel().selectedIndexes()
+        if selected:
+            index = selected[0]
+            if view.mode == "week":
+                return view.week_model.day_of(index.column())
+            return view.month_model.day_at(index.row(), index.column())
+        country = view.data.holiday_country if view.data is not None else "CN"
+        return first_working_day(view.ctx.today + dt.timedelta(days=1), country)
+
+    def print_day_pack(self, day: dt.date | None = None) -> None:
+        """Make the RM's visit-day pack and open it in the print preview."""
+        if self.view.rm_id is None:
+            return
+        print_day_pack(self.view.ctx, self.view, self.view.rm_id, day or self.pack_day())

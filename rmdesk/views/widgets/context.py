@@ -1,0 +1,56 @@
+"""What every view is given by the composition root: the runner, formats, database and user."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from rmdesk.db import Database
+from rmdesk.services.common.access import Account
+from rmdesk.services.common.progress import Cancelled
+from rmdesk.tasks import Failed, Runner
+from rmdesk.views.widgets.formatting import Formats
+
+
+@dataclass
+class ViewContext:
+    runner: Runner
+    formats: Formats
+    db: Database
+    user: Account
+    #: "zh_CN" or "en": which of the services' zh/en texts to show
+    language: str = "zh_CN"
+    #: the day the views plan from (fixed in tests)
+    today: dt.date = field(default_factory=dt.date.today)
+    #: the session is a person's own PostgreSQL login: the database, not rmdesk, holds the
+    #: password, and the database keeps the writes to what the person's role allows
+    own_login: bool = False
+
+    @property
+    def zh(self) -> bool:
+        return self.language.startswith("zh")
+
+    def text(self, zh: object, en: object) -> str:
+        """The service's text in the interface language."""
+        return str(zh if self.zh else en)
+
+
+def error_handler(widget: QWidget, on_cancel: Callable[[], None] | None = None) -> Failed:
+    """A ``Failed`` callback that shows the error to the user as a message, never a traceback."""
+
+    def show(exc: BaseException, _trace: str) -> None:
+        if isinstance(exc, Cancelled):
+            if on_cancel is not None:
+                on_cancel()
+            return
+        text = str(exc) or type(exc).__name__
+        zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
+        if zh and en:  # a service's refusal in both languages: the interface's one
+            text = str(zh if QLocale().language() == QLocale.Language.Chinese else en)
+        QMessageBox.warning(widget, QCoreApplication.translate("Errors", "rmdesk"), text)
+
+    return show
