@@ -156,6 +156,30 @@ def _check_sqlite_file(database: str | None, bad: Callable[[str], BadUrl]) -> No
             break
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for an in-memory database or a URL of another kind."""
+    if not is_sqlite(url):
+        return None
+    database = make_url(normalise_url(url)).database
+    return Path(database) if database and database != ":memory:" else None
+
+
+def database_name(url: str) -> str | None:
+    """The database a URL names (PostgreSQL's database, SQLite's file), or None (also for a
+    URL that cannot be read)."""
+    try:
+        return make_url(normalise_url(url)).database or None
+    except ArgumentError:
+        return None
+
+
+def database_error(exc: BaseException) -> str | None:
+    """What the database said, when ``exc`` is an error from it; else None."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return str(getattr(exc, "orig", exc)) if isinstance(exc, SQLAlchemyError) else None
+
+
 def is_sqlite(url: str | URL) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 

@@ -51,6 +51,10 @@ OPEN_TO_EVERYONE = {
     "rmdesk.services.accounts.users.branch_id": "a branch code to its id",
     "rmdesk.services.accounts.users.change_password": "``who``'s own password, checked against it",
     "rmdesk.services.visits.screen.planner_rms": "lists only the RMs ``who`` reaches",
+    "rmdesk.services.accounts.users.person": "a name given for a person: who they are, if active",
+    "rmdesk.services.accounts.users.usernames": "user ids to names, for lists people read",
+    "rmdesk.services.common.audit.check_trail": "checks the chain the login can read",
+    "rmdesk.services.common.audit.newest_anchor": "the chain's newest entry, to keep outside",
 }
 
 

@@ -67,7 +67,7 @@ def test_the_command_line_connects_with_the_kept_password(
         opened.append(url)
         raise SystemExit(0)
 
-    monkeypatch.setattr("rmdesk.cli.open_database", fake_open)
+    monkeypatch.setattr("rmdesk.cli.common.open_database", fake_open)
     secrets.remember(URL)
     CliRunner().invoke(main, ["info", "--db", BARE])
     assert opened == [URL]

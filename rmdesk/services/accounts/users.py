@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
@@ -121,6 +123,39 @@ def user_id(engine: Engine, username: str, *, who: Account) -> int:
     if found is None:
         raise UserError(f"no user {username!r}")
     return int(found)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A user as a name given for a person finds them: whether they may act, and as what."""
+
+    id: int
+    username: str
+    role: str  # Role's value: rm, branch_head, admin
+    active: bool
+
+
+@open_to()
+def person(engine: Engine, username: str, *, who: Account) -> Person | None:
+    """The user called ``username``, active or not; None when there is no such user."""
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(User.id, User.role, User.active).where(User.username == username)
+        ).first()
+    if row is None:
+        return None
+    return Person(int(row.id), username, Role(row.role).value, bool(row.active))
+
+
+@open_to()
+def usernames(engine: Engine, ids: Iterable[int], *, who: Account) -> dict[int, str]:
+    """The user names of the users with ``ids`` (those that exist)."""
+    wanted = sorted({int(i) for i in ids})
+    if not wanted:
+        return {}
+    with engine.connect() as conn:
+        rows = conn.execute(select(User.id, User.username).where(User.id.in_(wanted)))
+        return {int(uid): str(name) for uid, name in rows}
 
 
 @open_to()

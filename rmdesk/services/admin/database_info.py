@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, create_engine, func, select, text
 
 from rmdesk.db import Database, current_revision, head_revision
 from rmdesk.models import TABLES_IN_ORDER, Base
@@ -60,3 +61,17 @@ def describe(db: Database) -> DatabaseInfo:
                 }
             )
     return info
+
+
+def file_counts(path: Path) -> dict[str, int]:
+    """Rows in each of rmdesk's tables in the SQLite file ``path``, read as it is (read-only,
+    the one file: what a backup holds, read back from it)."""
+    engine = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        with engine.connect() as conn:
+            return {
+                name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+                for name, table in sorted(Base.metadata.tables.items())
+            }
+    finally:
+        engine.dispose()

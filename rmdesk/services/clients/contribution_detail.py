@@ -24,6 +24,7 @@ from rmdesk.services.engine.contribution import (
     versions_at,
 )
 from rmdesk.services.engine.facts_pass import Window
+from rmdesk.services.engine.scoring import data_date
 
 T = Base.metadata.tables
 Key = Literal["holding", "client", "rm", "branch"]
@@ -122,7 +123,14 @@ class Breakdown:
 
 
 @guarded("client", "client_id")
-def client_breakdown(engine: Engine, client_id: int, as_of: dt.date, *, who: Account) -> Breakdown:
+def client_breakdown(
+    engine: Engine, client_id: int, as_of: dt.date | None, *, who: Account
+) -> Breakdown:
+    """How client ``client_id``'s contribution was computed as of ``as_of`` (None: the date the
+    facts describe)."""
+    if as_of is None:
+        with engine.connect() as conn:
+            as_of = data_date(conn)
     window = Window(as_of)
     h, prod = T["holdings"], T["products"]
     with engine.connect() as conn:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, or_, select, tuple_
 
 from rmdesk.models import Client
-from rmdesk.services.common.access import Account, open_to
+from rmdesk.services.common.access import Account, guarded, open_to
 
 _COUNTS = {2: "two", 3: "three", 4: "four"}
 
@@ -91,4 +91,17 @@ def find_clients(engine: Engine, written: Sequence[str], *, who: Account) -> dic
             missing.append(w)
     if missing or ambiguous:
         raise ClientIdError(missing, ambiguous)
+    return found
+
+
+@guarded("client", "client_ids")
+def external_ids(engine: Engine, client_ids: Sequence[int], *, who: Account) -> dict[int, str]:
+    """Each client's id in its source system, by row id (for lists people read)."""
+    wanted = sorted({int(c) for c in client_ids})
+    found: dict[int, str] = {}
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start : start + 900]
+            rows = conn.execute(select(Client.id, Client.external_id).where(Client.id.in_(chunk)))
+            found.update({int(cid): str(ext) for cid, ext in rows})
     return found

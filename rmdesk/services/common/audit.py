@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -287,6 +288,36 @@ def holds_anchor(conn: Connection, kept: str) -> bool:
         raise ValueError(f"{kept!r} is not an anchor (ID:HASH, as `audit anchor` prints it)")
     found = conn.execute(select(_table.c.hash).where(_table.c.id == int(entry_id))).scalar()
     return found == digest
+
+
+@dataclass(frozen=True)
+class TrailCheck:
+    """What ``check_trail`` found."""
+
+    broken: int | None  # the first entry whose chain fails, or None
+    entries: int  # entries this login sees
+    waiting: int  # of them, not yet chained (a person's, since the last chaining)
+    holds_anchor: bool  # the anchor given is still in the trail (True when none was given)
+
+
+@open_to()
+def check_trail(engine: Engine, kept: str | None = None, *, who: Account) -> TrailCheck:
+    """Check the chain (chaining first what people added, where this login may) and, with
+    ``kept`` ("ID:HASH" from ``newest_anchor``), that the trail still holds that entry.
+    ValueError when ``kept`` is not an anchor."""
+    with engine.begin() as conn:  # entries people added are chained first, and kept so
+        broken = verify_chain(conn)
+        entries = int(conn.execute(select(func.count()).select_from(_table)).scalar_one())
+        waiting = pending(conn)
+        held = holds_anchor(conn, kept) if kept else True
+    return TrailCheck(broken, entries, waiting, held)
+
+
+@open_to()
+def newest_anchor(engine: Engine, *, who: Account) -> str | None:
+    """``anchor`` on a connection of its own."""
+    with engine.connect() as conn:
+        return anchor(conn)
 
 
 #: what a search shows; ``login`` is the database login that wrote the entry (on a shared

@@ -113,6 +113,17 @@ def _next_slot(conn: Connection, user_id: int, day: dt.date, *, besides: int) ->
 
 
 @guarded("visit", "visit_id")
+def current_version(engine: Engine, visit_id: int, *, who: Account) -> int | None:
+    """The version of visit ``visit_id`` as the database holds it now (what a change made
+    without a screen's copy of the visit names), or None when there is no such visit."""
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(T["visits"].c.version).where(T["visits"].c.id == visit_id)
+        ).scalar()
+    return None if found is None else int(found)
+
+
+@guarded("visit", "visit_id")
 def accept(engine: Engine, visit_id: int, *, version: int, who: Account) -> int:
     """The RM takes a proposed visit into the plan (proposed → planned); returns its version."""
     with write_transaction(engine) as conn:

@@ -1,6 +1,6 @@
 """rmdesk-cli commands of the decision engine: score, explain, params, pricing, flag, suggestion.
 
-Registered on the ``rmdesk-cli`` group by rmdesk.cli; exit codes as documented there.
+Added to the ``rmdesk-cli`` group in rmdesk.cli.main; exit codes as in rmdesk.cli.
 """
 
 from __future__ import annotations
@@ -12,28 +12,24 @@ from typing import Any
 
 import click
 
-from rmdesk.cli import (
+from rmdesk.cli.common import (
+    DATE,
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     Bar,
     acting,
+    clients_named,
+    date_of,
     fail,
     guarded,
-    main,
     named_rm,
     operator,
     with_db,
 )
 from rmdesk.db import Database
 
-DATE = click.DateTime(["%Y-%m-%d"])
 
-
-def _date(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
-@main.command()
+@click.command()
 @with_db
 @click.option("--branch", help="Score only this branch's clients (code).")
 @click.option("--rm", "rm_name", help="Score only this RM's clients (user name).")
@@ -66,8 +62,8 @@ def score(
             db.engine,
             branch=branch,
             rm=rm_name,
-            as_of=_date(as_of),
-            today=_date(today),
+            as_of=date_of(as_of),
+            today=date_of(today),
             progress=bar,
             who=operator(db),
         )
@@ -96,7 +92,7 @@ def score(
     click.echo(f"  scores written: {c['scores_written']:,}")
 
 
-@main.command()
+@click.command()
 @with_db
 @click.argument("client")
 @click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
@@ -105,20 +101,16 @@ def score(
 def explain(db: Database, client: str, language: str, as_of: dt.datetime | None) -> None:
     """How a client's contribution was computed (CLIENT is the client's id in its source, or
     SOURCE:ID when the id is in several sources)."""
-    from rmdesk.cli_print import _clients
     from rmdesk.services.clients.contribution_detail import client_breakdown
-    from rmdesk.services.engine.scoring import data_date
 
-    found = _clients(db, [client])[client]
-    with db.engine.connect() as conn:
-        when = _date(as_of) or data_date(conn)
-    b = client_breakdown(db.engine, found.id, when, who=operator(db))
-    click.echo(f"{b.name} ({client}), {when}")
+    found = clients_named(db, [client])[client]
+    b = client_breakdown(db.engine, found.id, date_of(as_of), who=operator(db))
+    click.echo(f"{b.name} ({client}), {b.as_of}")
     for line in b.lines[language]:
         click.echo("  " + line)
 
 
-@main.group()
+@click.group()
 def params() -> None:
     """Show or change the engine's parameters (tiers, cadences, thresholds)."""
 
@@ -155,7 +147,7 @@ def params_set(db: Database, assignments: tuple[str, ...]) -> None:
     click.echo("changed: " + ", ".join(sorted(updates)) + " (used from the next score or plan)")
 
 
-@main.group()
+@click.group()
 def pricing() -> None:
     """Show product pricing versions, or add a new version."""
 
@@ -208,7 +200,7 @@ def pricing_set(
     click.echo(f"{code}: pricing version {version} from {valid_from.date()}")
 
 
-@main.command()
+@click.command()
 @with_db
 @click.argument("action", type=click.Choice(["acknowledge", "resolve", "dismiss", "snooze"]))
 @click.argument("flag_id", type=int)
@@ -234,7 +226,7 @@ def flag(
             flag_id,
             action,
             reason=reason,
-            until=_date(until),
+            until=date_of(until),
             who=acting(db, username),
         )
     except users.UserError as exc:
@@ -244,7 +236,7 @@ def flag(
     click.echo(f"flag {flag_id}: {action} recorded (version {version})")
 
 
-@main.command()
+@click.command()
 @with_db
 @click.argument("suggestion_id", type=int)
 @click.argument("outcome", type=click.Choice(["pitched", "accepted", "declined", "not_now"]))

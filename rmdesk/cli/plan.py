@@ -1,30 +1,35 @@
 """rmdesk-cli plan: propose and show visit plans, act on visits, export them, list who is overdue.
 
-Registered on the ``rmdesk-cli`` group by rmdesk.cli; exit codes as documented there. The command
+Added to the ``rmdesk-cli`` group in rmdesk.cli.main; exit codes as in rmdesk.cli. The command
 line is a single actor: a change to a visit is made against the version the database holds now.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
-from rmdesk.cli import (
+from rmdesk.cli.common import (
+    DATE,
     EXIT_ERROR,
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     acting,
+    branch_of,
+    count_text,
+    date_of,
+    day_text,
     fail,
     guarded,
-    main,
     named_rm,
     operator,
+    print_table,
+    text_width,
     with_db,
 )
 from rmdesk.db import Database
@@ -32,52 +37,9 @@ from rmdesk.db import Database
 if TYPE_CHECKING:
     import pandas as pd
 
-DATE = click.DateTime(["%Y-%m-%d"])
+    from rmdesk.services.common.access import Account
+
 _SHOWN_UNPLACED = 10  # client ids listed in propose's summary line; the rest are counted
-
-
-def _date(value: dt.datetime | None) -> dt.date | None:
-    return value.date() if value else None
-
-
-def _day(value: Any) -> str:
-    """A date, datetime or pandas Timestamp as YYYY-MM-DD; a missing one as '-'."""
-    import pandas as pd
-
-    if value is None or pd.isna(value):
-        return "-"
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return str(value.isoformat())
-
-
-def _number(value: Any) -> str:
-    """A count that may be missing (pandas' NA) as text; a missing one as '-'."""
-    import pandas as pd
-
-    return "-" if value is None or pd.isna(value) else str(int(value))
-
-
-def _width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: Chinese characters take two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(_width(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    for row in [header, *rows]:
-        cells = [cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=True)]
-        click.echo("  ".join(cells).rstrip())
-
-
-def _branch(db: Database, code: str) -> int:
-    from rmdesk.services.accounts import users
-
-    try:
-        found = users.branch_id(db.engine, code, who=operator(db))
-    except users.UserError as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
-    return found
 
 
 def _span(first: dt.date, last: dt.date) -> None:
@@ -108,30 +70,23 @@ def _next_working_day(after: dt.date, country: str) -> dt.date:
     return days[0] if days else first
 
 
-def _current_version(db: Database, visit_id: int) -> int:
-    from sqlalchemy import select
+def _current_version(db: Database, visit_id: int, who: Account) -> int:
+    from rmdesk.services.visits.actions import current_version
 
-    from rmdesk.models import Visit
-
-    with db.engine.connect() as conn:
-        version = conn.execute(select(Visit.version).where(Visit.id == visit_id)).scalar()
+    version = current_version(db.engine, visit_id, who=who)
     if version is None:
         fail(f"no visit {visit_id}", EXIT_NOT_FOUND)
     assert version is not None
     return int(version)
 
 
-def _external_ids(db: Database, rm_id: int) -> dict[int, str]:
-    from sqlalchemy import select
+def _external_ids(db: Database, client_ids: list[int]) -> dict[int, str]:
+    from rmdesk.services.clients.ids import external_ids
 
-    from rmdesk.models import Client
-
-    with db.engine.connect() as conn:
-        rows = conn.execute(select(Client.id, Client.external_id).where(Client.rm_id == rm_id))
-        return {int(cid): str(ext) for cid, ext in rows}
+    return external_ids(db.engine, client_ids, who=operator(db))
 
 
-@main.group()
+@click.group()
 def plan() -> None:
     """Visit plans: propose, show, change a visit, export, list who is overdue."""
 
@@ -167,7 +122,7 @@ def plan_propose(
     if bool(rm_name) == all_rms:
         fail("give either --rm USER or --all", EXIT_USAGE)
     params = parameters.load(db.engine)
-    first = _date(start) or _next_working_day(dt.date.today(), params.holiday_country)
+    first = date_of(start) or _next_working_day(dt.date.today(), params.holiday_country)
     weeks = weeks or params.plan_weeks
     span = f"{first} to {first + dt.timedelta(days=7 * weeks - 1)}"
     try:
@@ -196,10 +151,10 @@ def plan_propose(
 
 def _print_counts(results: list[tuple[int, str, pd.DataFrame]], span: str) -> None:
     """One line per RM and a total, for ``propose --all``."""
-    width = max(_width(name) for _, name, _ in results)
+    width = max(text_width(name) for _, name, _ in results)
     for _, name, frame in results:
         click.echo(
-            f"{name}{' ' * (width - _width(name))}  {len(frame):>5,} visits proposed, "
+            f"{name}{' ' * (width - text_width(name))}  {len(frame):>5,} visits proposed, "
             f"{len(frame.attrs['unplaced']):>5,} clients due did not fit"
         )
     proposed = sum(len(frame) for _, _, frame in results)
@@ -212,10 +167,10 @@ def _print_counts(results: list[tuple[int, str, pd.DataFrame]], span: str) -> No
 
 def _print_plan(db: Database, rm_id: int, name: str, frame: pd.DataFrame, span: str) -> None:
     """One line per proposed visit in route order, then what was proposed and what did not fit."""
-    ext = _external_ids(db, rm_id)
+    ext = _external_ids(db, [int(c) for c in frame["client_id"]] + list(frame.attrs["unplaced"]))
     rows = [
         [
-            _day(r["planned_on"]),
+            day_text(r["planned_on"]),
             str(r["slot"]),
             str(r["district"] or "-"),
             ext[int(r["client_id"])],
@@ -225,7 +180,7 @@ def _print_plan(db: Database, rm_id: int, name: str, frame: pd.DataFrame, span: 
         for r in frame.to_dict("records")
     ]
     if rows:
-        _table(["date", "slot", "district", "client", "name", "purpose"], rows)
+        print_table(["date", "slot", "district", "client", "name", "purpose"], rows)
     unplaced = [ext[int(c)] for c in frame.attrs["unplaced"]]
     listed = ", ".join(unplaced[:_SHOWN_UNPLACED]) + (
         ", ..." if len(unplaced) > _SHOWN_UNPLACED else ""
@@ -246,50 +201,31 @@ def plan_show(
     db: Database, rm_name: str, from_: dt.datetime | None, to: dt.datetime | None
 ) -> None:
     """An RM's visits in every status, day by day in route order."""
-    from sqlalchemy import select
-
-    from rmdesk.models import Client, Visit
+    from rmdesk.services.visits.screen import rm_visits
 
     rm_id = named_rm(db, rm_name)
-    first = _date(from_) or dt.date.today()
-    last = _date(to)
+    first = date_of(from_) or dt.date.today()
+    last = date_of(to)
     if last is not None:
         _span(first, last)
-    query = (
-        select(
-            Visit.id,
-            Visit.planned_on,
-            Visit.slot,
-            Visit.status,
-            Visit.district,
-            Visit.purpose,
-            Client.external_id,
-            Client.name,
-        )
-        .join(Client, Client.id == Visit.client_id)
-        .where(Visit.user_id == rm_id, Visit.planned_on >= first)
-        .order_by(Visit.planned_on, Visit.slot, Visit.id)
-    )
-    if last is not None:
-        query = query.where(Visit.planned_on <= last)
-    with db.engine.connect() as conn:
-        visits = conn.execute(query).all()
+    frame = rm_visits(db.engine, rm_id, start=first, end=last, who=operator(db))
+    visits = list(frame.itertuples())
     span = f"{first} to {last}" if last else f"from {first}"
     if not visits:
         click.echo(f"no visits for {rm_name}, {span}")
         return
-    _table(
+    print_table(
         ["visit", "date", "slot", "status", "district", "client", "name", "purpose"],
         [
             [
-                str(v.id),
-                _day(v.planned_on),
+                str(v.visit_id),
+                day_text(v.planned_on),
                 str(v.slot),
                 str(v.status),
-                v.district or "-",
-                v.external_id,
-                v.name,
-                v.purpose or "-",
+                str(v.district or "-"),
+                str(v.external_id),
+                str(v.name),
+                str(v.purpose or "-"),
             ]
             for v in visits
         ],
@@ -310,7 +246,8 @@ def plan_accept(db: Database, visit_id: int, username: str) -> None:
     """Take a proposed visit into the plan (proposed → planned)."""
     from rmdesk.services.visits import actions as visit_actions
 
-    who, version = acting(db, username), _current_version(db, visit_id)
+    who = acting(db, username)
+    version = _current_version(db, visit_id, who)
     with _refusals():
         new = visit_actions.accept(db.engine, visit_id, version=version, who=who)
     click.echo(f"visit {visit_id}: planned (version {new})")
@@ -329,7 +266,8 @@ def plan_move(db: Database, visit_id: int, username: str, to: dt.datetime) -> No
     """
     from rmdesk.services.visits import actions as visit_actions
 
-    who, version = acting(db, username), _current_version(db, visit_id)
+    who = acting(db, username)
+    version = _current_version(db, visit_id, who)
     with _refusals():
         new = visit_actions.move(
             db.engine,
@@ -351,7 +289,8 @@ def plan_cancel(db: Database, visit_id: int, username: str, reason: str) -> None
     """Cancel a proposed or planned visit."""
     from rmdesk.services.visits import actions as visit_actions
 
-    who, version = acting(db, username), _current_version(db, visit_id)
+    who = acting(db, username)
+    version = _current_version(db, visit_id, who)
     with _refusals():
         new = visit_actions.cancel(
             db.engine,
@@ -387,7 +326,8 @@ def plan_complete(
     """
     from rmdesk.services.visits import actions as visit_actions
 
-    who, version = acting(db, username), _current_version(db, visit_id)
+    who = acting(db, username)
+    version = _current_version(db, visit_id, who)
     with _refusals():
         done = visit_actions.complete(
             db.engine,
@@ -396,12 +336,12 @@ def plan_complete(
             outcome=outcome,
             notes=notes,
             next_step=next_step,
-            follow_up_on=_date(follow_up),
+            follow_up_on=date_of(follow_up),
             who=who,
         )
     message = f"visit {visit_id}: done (version {done.version}), contact {done.interaction_id}"
     if done.follow_up_visit_id is not None:
-        message += f"; follow-up visit {done.follow_up_visit_id} planned on {_date(follow_up)}"
+        message += f"; follow-up visit {done.follow_up_visit_id} planned on {date_of(follow_up)}"
     click.echo(message)
 
 
@@ -435,9 +375,9 @@ def plan_ics(
     from rmdesk.services.visits.calendar import export_ics
 
     rm_id = named_rm(db, rm_name)
-    first = _date(from_) or dt.date.today()
+    first = date_of(from_) or dt.date.today()
     weeks = parameters.load(db.engine).plan_weeks
-    last = _date(to) or first + dt.timedelta(days=7 * weeks - 1)
+    last = date_of(to) or first + dt.timedelta(days=7 * weeks - 1)
     _span(first, last)
     try:
         events = export_ics(
@@ -468,16 +408,14 @@ def plan_overdue(
 
     A client is overdue when its last contact plus its tier's cadence is before --today.
     """
-    from sqlalchemy import select
-
-    from rmdesk.models import User
+    from rmdesk.services.accounts import users
     from rmdesk.services.visits.planner import overdue_contacts
 
     if bool(rm_name) == bool(branch):
         fail("give either --rm USER or --branch CODE", EXIT_USAGE)
-    day = _date(today) or dt.date.today()
+    day = date_of(today) or dt.date.today()
     rm_id = named_rm(db, rm_name) if rm_name else None
-    branch_id = _branch(db, branch) if branch else None
+    branch_id = branch_of(db, branch) if branch else None
     frame = overdue_contacts(
         db.engine, rm_id=rm_id, branch_id=branch_id, today=day, who=operator(db)
     )
@@ -485,8 +423,12 @@ def plan_overdue(
     if frame.empty:
         click.echo(f"no client of {whose} is overdue for contact on {day}")
         return
-    with db.engine.connect() as conn:
-        names = {str(uid): str(n) for uid, n in conn.execute(select(User.id, User.username))}
+    names = {
+        str(uid): name
+        for uid, name in users.usernames(
+            db.engine, [int(i) for i in frame["rm_id"].dropna()], who=operator(db)
+        ).items()
+    }
     header = ["client", "name", "tier", "last contact", "due", "days overdue", "next visit"]
     if branch:
         header.insert(2, "rm")
@@ -496,15 +438,15 @@ def plan_overdue(
             str(r.external_id),
             str(r.name),
             str(r.tier),
-            _day(r.last_contact),
-            _day(r.due_on),
-            _number(r.days_overdue),
-            _day(r.next_visit_on),
+            day_text(r.last_contact),
+            day_text(r.due_on),
+            count_text(r.days_overdue),
+            day_text(r.next_visit_on),
         ]
         if branch:
-            row.insert(2, names.get(_number(r.rm_id), "-"))
+            row.insert(2, names.get(count_text(r.rm_id), "-"))
         rows.append(row)
-    _table(header, rows)
+    print_table(header, rows)
     never = int(frame["last_contact"].isna().sum())
     click.echo(
         f"{len(frame):,} clients of {whose} overdue for contact on {day} "

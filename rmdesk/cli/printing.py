@@ -6,29 +6,28 @@ The layouts and what each document holds are in docs/briefs.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from rmdesk.cli import (
+from rmdesk.cli.common import (
+    DATE,
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     acting,
+    branch_of,
+    clients_named,
     fail,
     guarded,
-    main,
     named_rm,
-    operator,
+    period_of,
     with_db,
 )
 from rmdesk.db import Database
 
 if TYPE_CHECKING:
-    from rmdesk.services.clients.ids import ClientRef
-
-DATE = click.DateTime(["%Y-%m-%d"])
+    pass
 
 
 def _pdf(path: Path) -> Path:
@@ -56,7 +55,7 @@ as_user = click.option(
 )
 
 
-@main.command()
+@click.command()
 @with_db
 @click.argument("clients", metavar="CLIENT...", nargs=-1, required=True)
 @click.option(
@@ -89,7 +88,7 @@ def brief(
     """
     from rmdesk.services.printing.brief import BriefError, write_brief
 
-    found = _clients(db, clients)
+    found = clients_named(db, clients)
     if len(found) > 1:
         _many(db, [ref.id for ref in found.values()], output or Path(), language, username, quiet)
         return
@@ -110,22 +109,10 @@ def brief(
     click.echo(f"{path}: {_pages(pages)}")
 
 
-def _clients(db: Database, written: Sequence[str]) -> dict[str, ClientRef]:
-    """The clients named on the command line: exit 5 for an id that is not there, 2 for one
-    in several sources (the message says how to write each)."""
-    from rmdesk.services.clients.ids import ClientIdError, find_clients
-
-    try:
-        found = find_clients(db.engine, written, who=operator(db))
-    except ClientIdError as exc:
-        fail(str(exc), EXIT_USAGE if exc.ambiguous else EXIT_NOT_FOUND)
-    return found
-
-
 def _many(
     db: Database, ids: list[int], folder: Path, language: str, username: str, quiet: bool
 ) -> None:
-    from rmdesk.cli import Bar
+    from rmdesk.cli.common import Bar
     from rmdesk.services.printing.brief import BriefError
     from rmdesk.services.printing.brief_batch import write_briefs
 
@@ -149,7 +136,7 @@ def _many(
     click.echo(f"{folder}: {len(written)} briefs, {_pages(pages)}")
 
 
-@main.command()
+@click.command()
 @with_db
 @click.option("--rm", "rm", required=True, help="The RM whose visits to print (user name).")
 @click.option("--date", "on", type=DATE, required=True, help="The day of the visits.")
@@ -182,7 +169,7 @@ def briefs(
         click.echo(f"  {number}. {v.time:%H:%M}  {v.external_id}  {v.name}  {v.district}")
 
 
-@main.command(name="scorecard-report")
+@click.command(name="scorecard-report")
 @with_db
 @click.option("--branch", required=True, help="The branch (its code).")
 @click.option("--period", help="Month (2026-10) or quarter (2026Q3); default: last month.")
@@ -202,12 +189,10 @@ def scorecard_report(
 ) -> None:
     """Print a branch's scorecard report (ranking, KPI attainment, charts, a page per RM), or
     with --rm one RM's page."""
-    from rmdesk.cli_plan import _branch
-    from rmdesk.cli_scorecard import _period
     from rmdesk.services.printing.scorecard_report import ReportError, write_report
 
-    branch_id = _branch(db, branch)
-    when = _period(period)
+    branch_id = branch_of(db, branch)
+    when = period_of(period)
     rm_id = named_rm(db, rm) if rm else None
     name = f"scorecard-{branch}-{when}" + (f"-{rm}" if rm else "")
     path = _pdf(output or Path(f"{name}.pdf"))

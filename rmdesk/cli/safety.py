@@ -1,6 +1,6 @@
 """rmdesk-cli backup, restore and audit verify: keeping a bank's records safe.
 
-Registered on the ``rmdesk-cli`` group by rmdesk.cli; exit codes as documented there. What is
+Added to the ``rmdesk-cli`` group in rmdesk.cli.main; exit codes as in rmdesk.cli. What is
 protected and how: docs/security.md.
 """
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from rmdesk.cli import (
+from rmdesk.cli.common import (
     EXIT_DATABASE,
     EXIT_ERROR,
     EXIT_NOT_FOUND,
@@ -20,11 +20,11 @@ from rmdesk.cli import (
     acting,
     fail,
     guarded,
-    main,
+    operator,
     person,
     with_db,
 )
-from rmdesk.db import Database, DatabaseError, is_sqlite, normalise_url, resolve_url
+from rmdesk.db import Database, DatabaseError, database_name, is_sqlite, resolve_url, sqlite_file
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.settings import SettingsError, config_path, load, local_database_url
 
@@ -36,21 +36,21 @@ PG_HINT = (
 
 
 def _sqlite_path(url: str) -> Path:
-    from sqlalchemy import make_url
-
-    database = make_url(url).database
-    if not database or database == ":memory:":
+    found = sqlite_file(url)
+    if found is None:
         fail(f"{url}: not a database file", EXIT_USAGE)
-    return Path(str(database))
+    assert found is not None
+    return found
 
 
-@main.command()
+@click.command()
 @with_db
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="The backup file to write.")
 @guarded
 def backup(db: Database, output: Path | None) -> None:
     """Back up the local (SQLite) database while it is in use, checked before it is kept."""
-    from rmdesk.services.admin.backup import BackupError, backup_sqlite, table_counts
+    from rmdesk.services.admin.backup import BackupError, backup_sqlite
+    from rmdesk.services.admin.database_info import file_counts
 
     if not db.is_sqlite:
         fail(PG_HINT, EXIT_USAGE)
@@ -61,17 +61,11 @@ def backup(db: Database, output: Path | None) -> None:
         backup_sqlite(source, target)
     except BackupError as exc:
         fail(str(exc), EXIT_REJECTED)
-    from sqlalchemy import create_engine
-
-    copy = create_engine(f"sqlite:///file:{target}?mode=ro&uri=true")  # read as it is, one file
-    try:
-        counts = table_counts(copy, who=OPERATOR)  # what the backup holds, read back from it
-    finally:
-        copy.dispose()
+    counts = file_counts(target)  # what the backup holds, read back from it
     click.echo(f"{target}: {counts['clients']:,} clients, {counts['audit_log']:,} audit entries")
 
 
-@main.command()
+@click.command()
 @click.argument("backup_file", metavar="BACKUP", type=click.Path(path_type=Path))
 @click.option("--db", "db_url", metavar="URL", help="The SQLite database file to restore to.")
 @click.option("--replace", is_flag=True, help="Replace an existing database (it is kept aside).")
@@ -116,7 +110,7 @@ def restore(backup_file: Path, db_url: str | None, replace: bool) -> None:
     )
 
 
-@main.group()
+@click.group()
 def audit() -> None:
     """The audit trail: check that no entry was changed or deleted."""
 
@@ -133,19 +127,13 @@ def audit_verify(db: Database, kept: str | None) -> None:
     With --anchor (from `audit anchor`, kept outside the database), entries cut from the end of
     the trail since the anchor was taken are found too.
     """
-    from sqlalchemy import func, select
+    from rmdesk.services.common.audit import check_trail
 
-    from rmdesk.models import AuditEntry
-    from rmdesk.services.common.audit import holds_anchor, pending, verify_chain
-
-    with db.engine.begin() as conn:  # entries people added are chained first, and kept so
-        broken = verify_chain(conn)
-        total = conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
-        waiting = pending(conn)
-        try:
-            held = holds_anchor(conn, kept) if kept else True
-        except ValueError as exc:
-            fail(str(exc), EXIT_USAGE)
+    try:
+        found = check_trail(db.engine, kept, who=operator(db))
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    broken, total, waiting, held = found.broken, found.entries, found.waiting, found.holds_anchor
     if broken is not None:
         fail(
             f"the audit trail is broken at entry {broken}: it, or the one before it, was changed "
@@ -169,16 +157,15 @@ def audit_verify(db: Database, kept: str | None) -> None:
 @guarded
 def audit_anchor(db: Database) -> None:
     """Print the newest entry as ID:HASH, to keep outside the database for `verify --anchor`."""
-    from rmdesk.services.common.audit import anchor
+    from rmdesk.services.common.audit import newest_anchor
 
-    with db.engine.connect() as conn:
-        found = anchor(conn)
+    found = newest_anchor(db.engine, who=operator(db))
     if found is None:
         fail("the audit trail is empty", EXIT_NOT_FOUND)
     click.echo(found)
 
 
-@main.command()
+@click.command()
 @with_db
 @click.argument("username")
 @click.option("--user", "actor", default="cli", show_default=True, help="Who unlocks (audit).")
@@ -197,7 +184,7 @@ def unlock(db: Database, username: str, actor: str) -> None:
     click.echo(f"{username}: unlocked")
 
 
-@main.group(name="pg-security")
+@click.group(name="pg-security")
 def pg_security() -> None:
     """Row-level security on a shared PostgreSQL database (run as the schema's owner)."""
 
@@ -208,14 +195,12 @@ def pg_security() -> None:
 @click.option("--db", "db_url", metavar="URL", help="Database URL (for its name).")
 def pg_security_sql(database: str | None, schema: str, db_url: str | None) -> None:
     """Print the set-up for one database, for a DBA to read and run with psql."""
-    from sqlalchemy import make_url
-
     from rmdesk.services.security.row_security import Target, statements
 
     if database is None:
         if not db_url:
             fail("say which database: --database NAME or --db URL", EXIT_USAGE)
-        database = make_url(normalise_url(str(db_url))).database
+        database = database_name(str(db_url))
         if not database:
             fail(f"{db_url!r} names no database", EXIT_USAGE)
     for sql in statements(Target(str(database), schema)):
@@ -232,14 +217,10 @@ def _postgresql(db: Database) -> None:
 @guarded
 def pg_security_apply(db: Database) -> None:
     """Apply (or bring up to date) the groups, functions, rules, policies and grants."""
-    from rmdesk.services.common import audit
-    from rmdesk.services.security.row_security import apply, target_of
+    from rmdesk.services.security.setup import install
 
     _postgresql(db)
-    with db.engine.begin() as conn:
-        done = apply(conn)
-        target = target_of(conn)
-        audit.record(conn, OPERATOR, "pg_security.apply", None, None, {"statements": done})
+    done, target = install(db.engine, who=OPERATOR)
     click.echo(
         f"row-level security applied: {done} statements; "
         f"groups {target.app_group} and {target.admin_group}"
@@ -257,22 +238,15 @@ def pg_security_login(
     db: Database, username: str, login: str | None, ask: bool, force: bool
 ) -> None:
     """Give the rmdesk user USERNAME a database login of their own, kept to their reach."""
-    from rmdesk.services.common import audit
-    from rmdesk.services.security.db_logins import DbLoginError, add_login
+    from rmdesk.services.security.db_logins import DbLoginError
+    from rmdesk.services.security.setup import give_login
 
     _postgresql(db)
     password = click.prompt("password", hide_input=True, confirmation_prompt=True) if ask else None
     try:
-        with db.engine.begin() as conn:
-            done = add_login(conn, username, login=login, password=password, force=force)
-            audit.record(
-                conn,
-                OPERATOR,
-                "pg_security.login",
-                "users",
-                username,
-                {"login": done.login, "role": done.role, "taken_away": done.taken_away},
-            )
+        done = give_login(
+            db.engine, username, login=login, password=password, force=force, who=OPERATOR
+        )
     except DbLoginError as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no rmdesk user" in str(exc) else EXIT_USAGE)
     for what in done.taken_away:
@@ -289,14 +263,10 @@ def pg_security_login(
 @guarded
 def pg_security_remove(db: Database, username: str) -> None:
     """Unmap USERNAME's database login: it loses this database (the login stays, to drop)."""
-    from rmdesk.services.common import audit
-    from rmdesk.services.security.db_logins import remove_login
+    from rmdesk.services.security.setup import take_login
 
     _postgresql(db)
-    with db.engine.begin() as conn:
-        login = remove_login(conn, username)
-        if login is not None:
-            audit.record(conn, OPERATOR, "pg_security.remove", "users", username, {"login": login})
+    login = take_login(db.engine, username, who=OPERATOR)
     if login is None:
         fail(f"{username} has no database login here", EXIT_NOT_FOUND)
     click.echo(f"{username}: login {login} no longer reaches this database")
@@ -307,11 +277,10 @@ def pg_security_remove(db: Database, username: str) -> None:
 @guarded
 def pg_security_list(db: Database) -> None:
     """The database logins and the rmdesk users they are."""
-    from rmdesk.services.security.db_logins import listing
+    from rmdesk.services.security.setup import logins
 
     _postgresql(db)
-    with db.engine.connect() as conn:
-        rows = listing(conn)
+    rows = logins(db.engine, who=OPERATOR)
     for login, username, role, active in rows:
         click.echo(f"{login}\t{username}\t{role}\t{'active' if active else 'closed'}")
 
@@ -330,10 +299,9 @@ def pg_security_list(db: Database) -> None:
 def pg_security_watchdog(db: Database, idle: int, waited: int) -> None:
     """End people's sessions that hold others up, and chain the audit entries people added
     (run it every minute from the database server's scheduler)."""
-    from rmdesk.services.security.row_security import watchdog
+    from rmdesk.services.security.setup import run_watchdog
 
     _postgresql(db)
-    with db.engine.begin() as conn:
-        ended = watchdog(conn, idle, waited)
+    ended = run_watchdog(db.engine, idle, waited, who=OPERATOR)
     for pid, login, reason in ended:
         click.echo(f"ended {login} (pid {pid}): {reason}")

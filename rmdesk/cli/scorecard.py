@@ -1,6 +1,6 @@
 """rmdesk-cli scorecard: RM scorecards, the KPIs' weights and targets, the clients behind a KPI.
 
-Registered on the ``rmdesk-cli`` group by rmdesk.cli; exit codes as documented there. The method
+Added to the ``rmdesk-cli`` group in rmdesk.cli.main; exit codes as in rmdesk.cli. The method
 (KPIs, attainment, the weighted score, the defaults) is in docs/scorecard.md.
 """
 
@@ -8,31 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from rmdesk.cli import EXIT_NOT_FOUND, EXIT_USAGE, fail, guarded, main, named_rm, operator, with_db
-from rmdesk.cli_plan import _branch, _table
+from rmdesk.cli.common import (
+    DATE,
+    EXIT_NOT_FOUND,
+    EXIT_USAGE,
+    branch_of,
+    fail,
+    guarded,
+    named_rm,
+    operator,
+    period_of,
+    print_table,
+    with_db,
+)
 from rmdesk.db import Database
-
-if TYPE_CHECKING:
-    from rmdesk.services.branch.scorecard import Period
-
-DATE = click.DateTime(["%Y-%m-%d"])
-
-
-def _period(text: str | None) -> Period:
-    from rmdesk.services.branch.scorecard import Period
-
-    if not text:
-        last_month = dt.date.today().replace(day=1) - dt.timedelta(days=1)
-        return Period.containing(last_month)
-    try:
-        return Period.parse(text)
-    except ValueError as exc:
-        fail(f"--period: {exc}", EXIT_USAGE)
-    raise AssertionError  # fail() does not return
 
 
 def _cell(value: Any, digits: int = 2) -> str:
@@ -54,7 +47,7 @@ def _money(minor: Any) -> str:
     return "-" if minor is None or pd.isna(minor) else f"{int(minor) / 100:,.2f}"
 
 
-@main.group()
+@click.group()
 def scorecard() -> None:
     """RM scorecards (考核): scores and ranks, KPI weights and targets, drill-down to clients."""
 
@@ -76,11 +69,11 @@ def show(
     """Each RM's score and rank in the branch for a period; with --rm, every KPI of one RM."""
     from rmdesk.services.branch.scorecard import KPIS, scorecards
 
-    when = _period(period)
+    when = period_of(period)
     card = scorecards(
         db.engine,
         when,
-        branch_id=_branch(db, branch) if branch else None,
+        branch_id=branch_of(db, branch) if branch else None,
         rm_id=named_rm(db, rm_name) if rm_name else None,
         today=today.date() if today else None,
         who=operator(db),
@@ -93,7 +86,7 @@ def show(
             f"{row['username']} ({row['branch']}), {when}: score {_cell(row['score'], 1)}, "
             f"rank {_cell(row['rank'])}"
         )
-        _table(
+        print_table(
             ["kpi", "value", "attainment"],
             [
                 [
@@ -107,7 +100,7 @@ def show(
         if row["notes"]:
             click.echo(row["notes"])
         return
-    _table(
+    print_table(
         ["branch", "rank", "rm", "score", "contribution", "conversion", "plan done", "left out"],
         [
             [
@@ -136,11 +129,11 @@ def weights_show(db: Database, branch: str | None, on: dt.datetime | None) -> No
 
     table = weights(
         db.engine,
-        _branch(db, branch) if branch else None,
+        branch_of(db, branch) if branch else None,
         on.date() if on else None,
         who=operator(db),
     )
-    _table(
+    print_table(
         ["kpi", "weight", "target", "penalty", "lower is better", "source", "from"],
         [
             [
@@ -185,7 +178,7 @@ def weights_set(
             weight=weight,
             target=target,
             penalty=penalty,
-            branch_id=_branch(db, branch) if branch else None,
+            branch_id=branch_of(db, branch) if branch else None,
             valid_from=valid_from.date(),
             who=operator(db),
         )
@@ -221,7 +214,7 @@ def clients(
         rows = kpi_clients(
             db.engine,
             named_rm(db, rm_name),
-            _period(period),
+            period_of(period),
             kpi,
             today=today.date() if today else None,
             who=operator(db),
@@ -238,7 +231,7 @@ def clients(
     money = {str(c) for c in rows.columns if str(c).endswith("_minor")}
     if kpi == "contribution":
         money |= {"contribution", "previous", "change"}
-    _table(
+    print_table(
         [str(c).removesuffix("_minor") for c in shown.columns],
         [
             [

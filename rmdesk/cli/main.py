@@ -1,0 +1,49 @@
+"""The ``rmdesk-cli`` group and every command on it, added here and only here."""
+
+from __future__ import annotations
+
+import click
+
+from rmdesk import __version__
+from rmdesk.cli import data, database, engine, plan, printing, safety, scorecard
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rmdesk-cli")
+def main() -> None:
+    """rmdesk: the relationship manager's workstation, from the command line."""
+
+
+COMMANDS: list[click.Command] = [
+    # the database itself
+    database.init,
+    database.demo,
+    database.info,
+    database.passwd,
+    # data in and out
+    data.import_,
+    data.export,
+    # the engine
+    engine.score,
+    engine.explain,
+    engine.params,
+    engine.pricing,
+    engine.flag,
+    engine.outcome,
+    # visits
+    plan.plan,
+    # paper
+    printing.brief,
+    printing.briefs,
+    printing.scorecard_report,
+    # scorecards
+    scorecard.scorecard,
+    # keeping the records safe
+    safety.backup,
+    safety.restore,
+    safety.audit,
+    safety.unlock,
+    safety.pg_security,
+]
+for command in COMMANDS:
+    main.add_command(command)
