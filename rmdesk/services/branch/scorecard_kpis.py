@@ -5,12 +5,12 @@ or training record) are both the drill-down and, grouped by RM in the database, 
 number an RM sees and the clients behind it come from the same rows. Contribution comes from
 ``contribution_detail.monthly_contribution``. Times are stored in UTC; a time counts on its
 business date in the local time zone. The definitions are written out in docs/scorecard.md.
+The queries are in ``kpi_queries``, the periods in ``periods``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -18,102 +18,35 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from sqlalchemy import (
-    ColumnElement,
     Connection,
-    Date,
-    DateTime,
     Select,
     and_,
     case,
-    cast,
     func,
-    or_,
 )
 from sqlalchemy import select as sql_select
 
-from rmdesk.models import Base, ClientStatus, ProductFamily, VisitStatus
+from rmdesk.models import ProductFamily
 from rmdesk.services.branch.credit import credited
+from rmdesk.services.branch.kpi_queries import (
+    CREDIT,
+    DEPOSITS,
+    NPL_DAYS,
+    Scope,
+    T,
+    active_client_rows,
+    balance_rows,
+    clients_of,
+    flag_rows,
+    lost_client_rows,
+    new_client_rows,
+    outcome_rows,
+    training_rows,
+    visit_rows,
+)
+from rmdesk.services.branch.periods import Period as Period
+from rmdesk.services.branch.periods import PeriodKind as PeriodKind
 from rmdesk.services.clients.contribution_detail import monthly_contribution
-from rmdesk.services.engine.facts_pass import add_months
-
-T = Base.metadata.tables
-DEPOSITS = (ProductFamily.DEPOSIT, ProductFamily.INVESTMENT)
-CREDIT = (ProductFamily.LOAN, ProductFamily.CARD)
-NPL_DAYS = 90  # days past due from which a loan or card balance is non-performing
-PeriodKind = Literal["month", "quarter"]
-
-
-# --- periods -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Period:
-    """A calendar month ("2026-10") or quarter ("2026Q3") that a scorecard covers."""
-
-    kind: PeriodKind
-    year: int
-    number: int  # the month 1-12, or the quarter 1-4
-
-    def __post_init__(self) -> None:
-        top = 12 if self.kind == "month" else 4
-        if self.kind not in ("month", "quarter") or not 1 <= self.number <= top:
-            raise ValueError(f"no such period: {self.kind} {self.number} of {self.year}")
-        if not 1 <= self.year <= 9998:
-            raise ValueError(f"no such period: year {self.year}")
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        """A month as 2026-10 or a quarter as 2026Q3 (also 2026-Q3, 2026q3)."""
-        raw = text.strip()
-        month = re.fullmatch(r"(\d{4})-(\d{1,2})", raw)
-        if month and 1 <= int(month[2]) <= 12:
-            return cls("month", int(month[1]), int(month[2]))
-        quarter = re.fullmatch(r"(\d{4})-?[Qq]([1-4])", raw)
-        if quarter:
-            return cls("quarter", int(quarter[1]), int(quarter[2]))
-        raise ValueError(
-            f"{text!r} is not a period: write a month as 2026-10 or a quarter as 2026Q3"
-        )
-
-    @classmethod
-    def containing(cls, day: dt.date, kind: PeriodKind = "month") -> Period:
-        """The month or quarter that ``day`` falls in."""
-        number = day.month if kind == "month" else (day.month - 1) // 3 + 1
-        return cls(kind, day.year, number)
-
-    @property
-    def length(self) -> int:
-        """Months in the period: 1 or 3."""
-        return 1 if self.kind == "month" else 3
-
-    @property
-    def start(self) -> dt.date:
-        first = self.number if self.kind == "month" else 3 * self.number - 2
-        return dt.date(self.year, first, 1)
-
-    @property
-    def end(self) -> dt.date:
-        """The period's last day."""
-        return add_months(self.start, self.length) - dt.timedelta(days=1)
-
-    @property
-    def months(self) -> list[dt.date]:
-        """The first day of each month in the period."""
-        return [add_months(self.start, n) for n in range(self.length)]
-
-    @property
-    def last_month(self) -> dt.date:
-        return self.months[-1]
-
-    def previous(self) -> Period:
-        """The period of the same length just before this one."""
-        return Period.containing(self.start - dt.timedelta(days=1), self.kind)
-
-    def __str__(self) -> str:
-        if self.kind == "month":
-            return f"{self.year:04d}-{self.number:02d}"
-        return f"{self.year:04d}Q{self.number}"
-
 
 # --- the catalogue of KPIs -----------------------------------------------------------------
 
@@ -156,239 +89,6 @@ def check_kpi(kpi: str) -> KpiInfo:
     if kpi not in KPI_INFO:
         raise ValueError(f"unknown KPI {kpi!r}: use one of {', '.join(KPI_KEYS)}")
     return KPI_INFO[kpi]
-
-
-# --- the rows behind each KPI --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    """What the queries look at: a period, the RMs, and the business date for 'in the past'."""
-
-    period: Period
-    rm_ids: tuple[int, ...]
-    today: dt.date
-    dialect: str
-    #: clients handed over that count in this period for someone other than their RM now
-    #: (client id, RM), by the handover rule of services/branch/credit.py
-    credited: tuple[tuple[int, int | None], ...] = ()
-
-    @property
-    def before(self) -> Period:
-        return self.period.previous()
-
-    @property
-    def utc_offset(self) -> dt.timedelta:
-        """The local time zone's offset from UTC in the period (business dates are local)."""
-        noon = dt.datetime.combine(self.period.end, dt.time(12)).astimezone()
-        return noon.utcoffset() or dt.timedelta(0)
-
-    def local_date(self, column: Any) -> ColumnElement[dt.date]:
-        """The local business date of a stored UTC time, the same on SQLite and PostgreSQL."""
-        seconds = int(self.utc_offset.total_seconds())
-        if self.dialect == "sqlite":  # stored as UTC text without a zone
-            return func.date(column, f"{seconds:+d} seconds", type_=Date)
-        utc = func.timezone("UTC", column, type_=DateTime())
-        return cast(utc + dt.timedelta(seconds=seconds), Date)
-
-
-def _clients_of(scope: Scope) -> ColumnElement[bool]:
-    """The clients counting for the scope's RMs in the period (index-friendly on rm_id)."""
-    c = T["clients"]
-    held = c.c.rm_id.in_(scope.rm_ids)
-    if not scope.credited:
-        return held
-    moved = [cid for cid, _rm in scope.credited]
-    gained = [cid for cid, rm in scope.credited if rm in scope.rm_ids]
-    kept = and_(held, c.c.id.not_in(moved))
-    return or_(kept, c.c.id.in_(gained)) if gained else kept
-
-
-def _holder(scope: Scope) -> Any:
-    """The RM a client counts for in the period: its RM now, unless handed over since."""
-    c = T["clients"]
-    if not scope.credited:
-        return c.c.rm_id
-    return case(dict(scope.credited), value=c.c.id, else_=c.c.rm_id)
-
-
-def _client_cols(scope: Scope) -> list[Any]:
-    """The RM and the client that every drill-down row starts with."""
-    c = T["clients"]
-    return [_holder(scope).label("rm_id"), c.c.id.label("client_id"), c.c.external_id, c.c.name]
-
-
-def balance_rows(scope: Scope) -> Select[Any]:
-    """Deposit, investment, loan and card balances in the last month of this and the last period."""
-    f, h, c, p = T["monthly_facts"], T["holdings"], T["clients"], T["products"]
-    months = (scope.period.last_month, scope.before.last_month)
-    return (
-        sql_select(
-            *_client_cols(scope),
-            h.c.id.label("holding_id"),
-            p.c.code.label("product"),
-            p.c.family,
-            f.c.month,
-            f.c.avg_balance_minor.label("balance_minor"),
-            f.c.days_past_due,
-        )
-        .select_from(
-            f.join(h, h.c.id == f.c.holding_id)
-            .join(c, c.c.id == h.c.client_id)
-            .join(p, p.c.id == h.c.product_id)
-        )
-        .where(_clients_of(scope), f.c.month.in_(months), p.c.family.in_([*DEPOSITS, *CREDIT]))
-    )
-
-
-def new_client_rows(scope: Scope) -> Select[Any]:
-    """Clients of the RM onboarded in the period."""
-    c, p = T["clients"], scope.period
-    return sql_select(*_client_cols(scope), c.c.onboarded_on).where(
-        _clients_of(scope), c.c.onboarded_on.between(p.start, p.end)
-    )
-
-
-def lost_client_rows(scope: Scope) -> Select[Any]:
-    """Clients whose every holding is closed, the last of them in the period."""
-    c, h, p = T["clients"], T["holdings"], scope.period
-    return (
-        sql_select(
-            *_client_cols(scope),
-            func.count(h.c.id).label("holdings"),
-            func.max(h.c.closed_on).label("last_closed_on"),
-        )
-        .join(h, h.c.client_id == c.c.id)
-        .where(_clients_of(scope))
-        .group_by(_holder(scope), c.c.id, c.c.external_id, c.c.name)
-        .having(func.count(h.c.id) == func.count(h.c.closed_on))
-        .having(func.max(h.c.closed_on).between(p.start, p.end))
-    )
-
-
-def active_client_rows(scope: Scope) -> Select[Any]:
-    """Active clients (onboarded by the period's end) with open holdings and KYC at its end."""
-    c, h, end = T["clients"], T["holdings"], scope.period.end
-    is_open = and_(
-        (h.c.opened_on.is_(None)) | (h.c.opened_on <= end),
-        (h.c.closed_on.is_(None)) | (h.c.closed_on > end),
-    )
-    # a correlated count: one index lookup per client, whatever the planner's statistics say
-    held = sql_select(func.count()).where(h.c.client_id == c.c.id, is_open).scalar_subquery()
-    kyc_ok = (c.c.kyc_due.is_(None)) | (c.c.kyc_due >= end)
-    return sql_select(
-        *_client_cols(scope),
-        held.label("open_holdings"),
-        c.c.kyc_due,
-        case((kyc_ok, 1), else_=0).label("kyc_ok"),
-    ).where(
-        _clients_of(scope),
-        c.c.status == ClientStatus.ACTIVE,
-        (c.c.onboarded_on.is_(None)) | (c.c.onboarded_on <= end),
-    )
-
-
-def outcome_rows(scope: Scope) -> Select[Any]:
-    """Suggestion outcomes recorded in the period on the RM's clients."""
-    o, c, p, u = T["suggestion_outcomes"], T["clients"], T["products"], T["users"]
-    day = scope.local_date(o.c.at)
-    return (
-        sql_select(
-            _holder(scope).label("rm_id"),
-            o.c.id.label("outcome_id"),
-            c.c.id.label("client_id"),
-            c.c.external_id,
-            c.c.name,
-            p.c.code.label("product"),
-            o.c.outcome,
-            day.label("recorded_on"),
-            u.c.username.label("recorded_by"),
-            case((o.c.outcome == "accepted", 1), else_=0).label("accepted"),
-        )
-        .select_from(
-            o.join(c, c.c.id == o.c.client_id)
-            .join(p, p.c.id == o.c.product_id)
-            .outerjoin(u, u.c.id == o.c.user_id)
-        )
-        .where(_clients_of(scope), day.between(scope.period.start, scope.period.end))
-    )
-
-
-def visit_rows(scope: Scope) -> Select[Any]:
-    """The RM's visits planned in the period; ``counted`` when done, missed or overdue."""
-    v, c, p = T["visits"], T["clients"], scope.period
-    counted = case(
-        (v.c.status.in_([VisitStatus.DONE, VisitStatus.MISSED]), 1),
-        (and_(v.c.status == VisitStatus.PLANNED, v.c.planned_on < scope.today), 1),
-        else_=0,
-    )
-    return (
-        sql_select(
-            v.c.user_id.label("rm_id"),
-            v.c.id.label("visit_id"),
-            c.c.id.label("client_id"),
-            c.c.external_id,
-            c.c.name,
-            v.c.planned_on,
-            v.c.status,
-            counted.label("counted"),
-            case((v.c.status == VisitStatus.DONE, 1), else_=0).label("done"),
-        )
-        .join(c, c.c.id == v.c.client_id)
-        .where(v.c.user_id.in_(scope.rm_ids), v.c.planned_on.between(p.start, p.end))
-    )
-
-
-def flag_rows(scope: Scope) -> Select[Any]:
-    """Flags on the RM's clients due in the period, with the first time a person handled them.
-
-    Handled = the first event with an actor (not the system) on or after the day the flag was
-    last raised. ``counted`` leaves out flags not yet handled whose deadline is still ahead.
-    """
-    f, e, c, p = T["risk_flags"], T["risk_flag_events"], T["clients"], scope.period
-    day = scope.local_date(e.c.at)
-    first_on = (
-        sql_select(func.min(day))
-        .where(e.c.flag_id == f.c.id, e.c.actor_id.is_not(None), day >= f.c.raised_on)
-        .scalar_subquery()
-    )
-    flags = (
-        sql_select(
-            _holder(scope).label("rm_id"),
-            f.c.id.label("flag_id"),
-            c.c.id.label("client_id"),
-            c.c.external_id,
-            c.c.name,
-            f.c.rule_code,
-            f.c.severity,
-            f.c.raised_on,
-            f.c.due_on,
-            first_on.label("first_handled_on"),
-        )
-        .join(c, c.c.id == f.c.client_id)
-        .where(_clients_of(scope), f.c.due_on.between(p.start, p.end))
-        .subquery()
-    )
-    on_time = and_(
-        flags.c.first_handled_on.is_not(None), flags.c.first_handled_on <= flags.c.due_on
-    )
-    return sql_select(
-        *flags.c,
-        case((on_time, 1), else_=0).label("on_time"),
-        case((on_time, 1), (flags.c.due_on < scope.today, 1), else_=0).label("counted"),
-    )
-
-
-def training_rows(scope: Scope) -> Select[Any]:
-    """Training points the RM earned in the period."""
-    t, p = T["training_points"], scope.period
-    return sql_select(
-        t.c.user_id.label("rm_id"),
-        t.c.id.label("training_id"),
-        t.c.earned_on,
-        t.c.course,
-        t.c.points,
-    ).where(t.c.user_id.in_(scope.rm_ids), t.c.earned_on.between(p.start, p.end))
 
 
 # --- per RM --------------------------------------------------------------------------------
@@ -579,7 +279,7 @@ def _client_names(conn: Connection, scope: Scope) -> pd.DataFrame:
     c = T["clients"]
     return _frame(
         conn,
-        sql_select(c.c.id.label("client_id"), c.c.external_id, c.c.name).where(_clients_of(scope)),
+        sql_select(c.c.id.label("client_id"), c.c.external_id, c.c.name).where(clients_of(scope)),
     )
 
 

@@ -5,14 +5,13 @@ a maturing holding or a strong open suggestion brings the date forward. Due clie
 RM's working days (visits per day, no weekends or public holidays), most urgent first, and a day
 is filled with neighbours from the same district to cut travel. The method is written out for
 analysts in docs/visit-planner.md; the calendar and .ics parts are in ``visit_calendar``, and
-what the RM then does with each visit (accept, move, cancel, complete) in ``visit_actions``.
+what the RM then does with each visit (accept, move, cancel, complete) in ``visit_actions``;
+when a client is due, and why, in ``due``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -30,12 +29,11 @@ from sqlalchemy import (
 )
 
 from rmdesk.db import write_transaction
-from rmdesk.models import Base, ClientStatus, FlagStatus, Severity, SuggestionStatus, VisitStatus
+from rmdesk.models import Base, VisitStatus
 from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to
 from rmdesk.services.common.parameters import Parameters
 from rmdesk.services.common.progress import Cancelled, NullProgress, Progress
-from rmdesk.services.visits import calendar as words
 from rmdesk.services.visits.actions import PlanError
 from rmdesk.services.visits.calendar import (
     PURPOSE_LABELS,
@@ -44,6 +42,15 @@ from rmdesk.services.visits.calendar import (
     reason_json,
     reason_text,
     working_days,
+)
+from rmdesk.services.visits.due import (
+    Candidate,
+    assess,
+    boosters,
+    client_rows,
+    client_scope,
+    local_date,
+    tier_of,
 )
 
 if TYPE_CHECKING:
@@ -89,221 +96,11 @@ OVERDUE_COLUMNS = [
     "days_overdue",
     "next_visit_on",
 ]
-# When two rules give the same date, the visit is named for the more pressing one.
-_PRIORITY = {"flag": 0, "maturity": 1, "suggestion": 2, "cadence": 3}
-
-
-@dataclass(frozen=True, eq=False)
-class _Candidate:
-    """A client due within the horizon, with the date, purpose and reason the rules gave it."""
-
-    client_id: int
-    name: str
-    district: str | None
-    tier: str
-    tier_rank: int
-    contribution: int
-    due: dt.date
-    purpose: str
-    reason_zh: str
-    reason_en: str
-
-    def key(self) -> tuple[dt.date, int, int, int]:
-        return (self.due, self.tier_rank, -self.contribution, self.client_id)
-
-
-# --- reading the book ----------------------------------------------------------------------
-
-
-def _local_date(value: dt.datetime | None) -> dt.date | None:
-    """The business date of a stored time; times without a zone are UTC, as rmdesk stores them."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone().date()
-
-
-def _scope(rm_id: int | None, branch_id: int | None, on: dt.date) -> list[Any]:
-    """Active clients of an RM or branch who are clients by ``on`` (a later joiner is not due)."""
-    clients = T["clients"]
-    where: list[Any] = [
-        clients.c.status == ClientStatus.ACTIVE,
-        clients.c.onboarded_on.is_(None) | (clients.c.onboarded_on <= on),
-    ]
-    if rm_id is not None:
-        where.append(clients.c.rm_id == rm_id)
-    if branch_id is not None:
-        where.append(clients.c.branch_id == branch_id)
-    return where
-
-
-def _client_rows(conn: Connection, scope: list[Any]) -> Sequence[_Row]:
-    """Active clients in scope with tier, contribution and the time of their last contact."""
-    clients, scores, contacts = T["clients"], T["client_scores"], T["interactions"]
-    last = (
-        select(contacts.c.client_id, func.max(contacts.c.occurred_at).label("last_at"))
-        .join(clients, clients.c.id == contacts.c.client_id)
-        .where(*scope)
-        .group_by(contacts.c.client_id)
-        .subquery()
-    )
-    query = (
-        select(
-            clients.c.id.label("client_id"),
-            clients.c.external_id,
-            clients.c.name,
-            clients.c.district,
-            clients.c.rm_id,
-            clients.c.onboarded_on,
-            scores.c.tier,
-            scores.c.contribution_minor,
-            last.c.last_at,
-        )
-        .outerjoin(scores, scores.c.client_id == clients.c.id)
-        .outerjoin(last, last.c.client_id == clients.c.id)
-        .where(*scope)
-        .order_by(clients.c.id)
-    )
-    return conn.execute(query).all()
-
-
-def _tier(stored: str | None, params: Parameters) -> tuple[str, int, int]:
-    """A client's tier, its rank (0 = best) and cadence; unscored clients get the lowest tier."""
-    names = params.tier_names()
-    tier = stored or params.lowest_tier()
-    known = tier if tier in params.cadence_days else params.lowest_tier()
-    return tier, names.index(known), params.cadence_days[known]
-
-
-def _boosters(
-    conn: Connection, scope: list[Any], start: dt.date, params: Parameters
-) -> tuple[dict[int, list[_Row]], dict[int, _Row], dict[int, _Row]]:
-    """Open high flags, the earliest near maturity and the strongest open suggestion per client."""
-    clients, flags, holdings = T["clients"], T["risk_flags"], T["holdings"]
-    products, suggestions = T["products"], T["suggestions"]
-    flag_rows = conn.execute(
-        select(flags.c.client_id, flags.c.rule_code, flags.c.raised_on)
-        .join(clients, clients.c.id == flags.c.client_id)
-        .where(
-            *scope,
-            flags.c.severity == Severity.HIGH,
-            flags.c.status.in_([FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED]),
-        )
-        .order_by(flags.c.client_id, flags.c.raised_on, flags.c.rule_code)
-    ).all()
-    maturity_rows = conn.execute(
-        select(holdings.c.client_id, holdings.c.maturity_on, products.c.name_zh, products.c.name_en)
-        .join(clients, clients.c.id == holdings.c.client_id)
-        .join(products, products.c.id == holdings.c.product_id)
-        .where(
-            *scope,
-            holdings.c.closed_on.is_(None),
-            holdings.c.maturity_on >= start,
-            holdings.c.maturity_on <= start + dt.timedelta(days=params.maturity_days),
-        )
-        .order_by(holdings.c.client_id, holdings.c.maturity_on, holdings.c.id)
-    ).all()
-    # The value is in the client's currency: that of its first holding, as scoring takes it.
-    currency = (
-        select(holdings.c.currency)
-        .where(holdings.c.client_id == suggestions.c.client_id)
-        .order_by(holdings.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    suggestion_rows = conn.execute(
-        select(
-            suggestions.c.client_id,
-            suggestions.c.expected_value_minor,
-            products.c.name_zh,
-            products.c.name_en,
-            func.coalesce(currency, "CNY").label("currency"),
-        )
-        .join(clients, clients.c.id == suggestions.c.client_id)
-        .join(products, products.c.id == suggestions.c.product_id)
-        .where(
-            *scope,
-            suggestions.c.status == SuggestionStatus.OPEN,
-            suggestions.c.expected_value_minor >= params.strong_suggestion_minor,
-        )
-        .order_by(
-            suggestions.c.client_id, suggestions.c.expected_value_minor.desc(), suggestions.c.id
-        )
-    ).all()
-    open_flags: dict[int, list[_Row]] = {}
-    for flag in flag_rows:
-        open_flags.setdefault(int(flag.client_id), []).append(flag)
-    maturing: dict[int, _Row] = {}
-    for holding in maturity_rows:  # the earliest maturity of each client
-        maturing.setdefault(int(holding.client_id), holding)
-    strong: dict[int, _Row] = {}
-    for offer in suggestion_rows:  # the strongest suggestion of each client
-        strong.setdefault(int(offer.client_id), offer)
-    return open_flags, maturing, strong
-
-
-def _assess(
-    row: _Row,
-    flags: list[_Row],
-    maturity: _Row | None,
-    suggestion: _Row | None,
-    start: dt.date,
-    params: Parameters,
-) -> _Candidate:
-    """The client's due date, the rule that set it, and the reason in both languages."""
-    tier, rank, cadence = _tier(row.tier, params)
-    last = _local_date(row.last_at)
-    if last is None:  # never contacted: due now, or on the day they join within the plan
-        joined = row.onboarded_on
-        cadence_due = start if joined is None or joined <= start else joined
-    else:
-        cadence_due = last + dt.timedelta(days=cadence)
-    options = [(cadence_due, _PRIORITY["cadence"], "cadence")]
-    parts = {"cadence": words.cadence(tier, cadence, last, cadence_due, start)}
-    if flags:
-        options.append((start, _PRIORITY["flag"], "flag"))
-        since = min(f.raised_on for f in flags)
-        parts["flag"] = words.flag([str(f.rule_code) for f in flags], since)
-    if maturity is not None:
-        by = maturity.maturity_on - dt.timedelta(days=params.maturity_lead_days)
-        options.append((by, _PRIORITY["maturity"], "maturity"))
-        parts["maturity"] = words.maturity(
-            (maturity.name_zh, maturity.name_en), maturity.maturity_on, by
-        )
-    if suggestion is not None:
-        pull = params.suggestion_pull_days
-        pulled = cadence_due - dt.timedelta(days=pull)
-        options.append((pulled, _PRIORITY["suggestion"], "suggestion"))
-        parts["suggestion"] = words.suggestion(
-            (suggestion.name_zh, suggestion.name_en),
-            int(suggestion.expected_value_minor),
-            pull,
-            str(suggestion.currency),
-        )
-    due, _, purpose = min(options)
-    order = [purpose] + [p for p in _PRIORITY if p in parts and p != purpose]
-    zh, en = words.join([parts[p] for p in order])
-    return _Candidate(
-        client_id=int(row.client_id),
-        name=str(row.name),
-        district=row.district or None,
-        tier=tier,
-        tier_rank=rank,
-        contribution=int(row.contribution_minor or 0),
-        due=due,
-        purpose=purpose,
-        reason_zh=zh,
-        reason_en=en,
-    )
-
-
-# --- scheduling ----------------------------------------------------------------------------
 
 
 def _schedule(
-    candidates: list[_Candidate], capacity: dict[dt.date, int], window_days: int
-) -> tuple[dict[dt.date, list[_Candidate]], list[_Candidate]]:
+    candidates: list[Candidate], capacity: dict[dt.date, int], window_days: int
+) -> tuple[dict[dt.date, list[Candidate]], list[Candidate]]:
     """Fill each working day in turn; returns the visits by day and the clients left over.
 
     A day takes the most urgent client already due (those overdue by the first day in tier and
@@ -312,17 +109,17 @@ def _schedule(
     """
     first = min(capacity, default=dt.date.max)
 
-    def urgency(c: _Candidate) -> tuple[dt.date, int, int, int]:
+    def urgency(c: Candidate) -> tuple[dt.date, int, int, int]:
         # Everyone due by the first day is equally due now: the better tier and the bigger
         # contribution go first, not whoever has waited longest (a D client silent for a year
         # does not push an A client out of a full plan).
         return (max(c.due, first), c.tier_rank, -c.contribution, c.client_id)
 
     pending = sorted(candidates, key=urgency)
-    plan: dict[dt.date, list[_Candidate]] = {}
+    plan: dict[dt.date, list[Candidate]] = {}
     for day in sorted(capacity):
         free = capacity[day]
-        chosen: list[_Candidate] = []
+        chosen: list[Candidate] = []
         while free > 0:
             if not pending or pending[0].due > day:  # pending stays in order of urgency
                 break
@@ -373,7 +170,7 @@ def propose_plan(
     except ValueError as exc:
         raise PlanError(str(exc)) from exc
     visits, users = T["visits"], T["users"]
-    scope = _scope(rm_id, None, end)
+    scope = client_scope(rm_id, None, end)
     with write_transaction(engine) as conn:
         per_day = conn.execute(select(users.c.visits_per_day).where(users.c.id == rm_id)).scalar()
         if per_day is None:
@@ -398,13 +195,13 @@ def propose_plan(
                 )
             ).scalars()
         )
-        flags, maturing, strong = _boosters(conn, scope, start, params)
+        flags, maturing, strong = boosters(conn, scope, start, params)
         candidates = []
-        for row in _client_rows(conn, scope):
+        for row in client_rows(conn, scope):
             cid = int(row.client_id)
             if cid in busy:
                 continue
-            c = _assess(row, flags.get(cid, []), maturing.get(cid), strong.get(cid), start, params)
+            c = assess(row, flags.get(cid, []), maturing.get(cid), strong.get(cid), start, params)
             if c.due <= end:
                 candidates.append(c)
         taken = {d: (int(n), int(top or 0)) for d, n, top in booked}
@@ -459,7 +256,7 @@ def propose_plan(
 
 
 def _write_proposals(
-    conn: Connection, rm_id: int, start: dt.date, placed: list[tuple[dt.date, int, _Candidate]]
+    conn: Connection, rm_id: int, start: dt.date, placed: list[tuple[dt.date, int, Candidate]]
 ) -> tuple[dict[int, int], dict[str, int]]:
     """Bring the RM's proposed visits from ``start`` on in line with ``placed``.
 
@@ -557,9 +354,9 @@ def overdue_contacts(
     """
     params = params or parameters.load(engine)
     visits, clients = T["visits"], T["clients"]
-    scope = _scope(rm_id, branch_id, today)
+    scope = client_scope(rm_id, branch_id, today)
     with engine.connect() as conn:
-        rows = _client_rows(conn, scope)
+        rows = client_rows(conn, scope)
         planned = dict(
             conn.execute(
                 select(visits.c.client_id, func.min(visits.c.planned_on))
@@ -570,8 +367,8 @@ def overdue_contacts(
         )
     found: list[tuple[tuple[int, int, int, int, int], dict[str, Any]]] = []
     for row in rows:
-        tier, rank, cadence = _tier(row.tier, params)
-        last = _local_date(row.last_at)
+        tier, rank, cadence = tier_of(row.tier, params)
+        last = local_date(row.last_at)
         due = None if last is None else last + dt.timedelta(days=cadence)
         if due is not None and due >= today:
             continue
