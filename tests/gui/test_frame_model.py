@@ -13,7 +13,7 @@ from PySide6.QtCore import QItemSelectionModel, QPersistentModelIndex, QPoint, Q
 from pytestqt.qtbot import QtBot
 
 from rmdesk.views.widgets.data_table import DataTable
-from rmdesk.views.widgets.frame_model import Column
+from rmdesk.views.widgets.frame_model import Column, FrameModel
 
 ASC, DESC = Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder
 COLUMNS = [
@@ -68,12 +68,22 @@ def _select_keys(table: DataTable, keys: set[str], current: str) -> None:
     selection.setCurrentIndex(model.index(row, 2), flags.NoUpdate)
 
 
+def _check(qtmodeltester: Any, model: FrameModel, force_py: bool) -> None:
+    """Attach pytest-qt's model tester, Qt's or its own in Python, for the rest of the test.
+    The Python one lets go of the model after qtbot has deleted the table: the model must
+    outlive the table then."""
+    if force_py:
+        model.setParent(None)
+    qtmodeltester.check(model, force_py=force_py)
+
+
+@pytest.mark.parametrize("force_py", [False, True], ids=["qt-tester", "python-tester"])
 def test_sorting_by_every_column_both_ways_keeps_the_selection_on_its_rows(
-    qtbot: QtBot, qtmodeltester: Any
+    qtbot: QtBot, qtmodeltester: Any, force_py: bool
 ) -> None:
     table = _table(qtbot, _frame(60))
     model = table.model_
-    qtmodeltester.check(model)  # stays attached: every sort below is checked too
+    _check(qtmodeltester, model, force_py)  # stays attached: checks every sort below
     chosen = {"K0003", "K0017", "K0018", "K0042", "K0059"}
     _select_keys(table, chosen, current="K0042")
     pinned = QPersistentModelIndex(model.index(42, 4))  # any persistent index, e.g. an editor's
@@ -109,13 +119,14 @@ def test_a_header_click_keeps_the_selection(qtbot: QtBot) -> None:
     assert header.sortIndicatorSection() == 2
 
 
+@pytest.mark.parametrize("force_py", [False, True], ids=["qt-tester", "python-tester"])
 def test_filtering_drops_hidden_rows_from_the_selection_and_keeps_the_rest(
-    qtbot: QtBot, qtmodeltester: Any
+    qtbot: QtBot, qtmodeltester: Any, force_py: bool
 ) -> None:
     frame = _frame(80)
     table = _table(qtbot, frame)
     model = table.model_
-    qtmodeltester.check(model)
+    _check(qtmodeltester, model, force_py)
     table.sortByColumn(2, DESC)
     tiers = dict(zip(frame["key"], frame["tier"], strict=True))
     chosen = {k for k in list(tiers)[::7]}
