@@ -222,6 +222,7 @@ class UsersTab(QWidget):
         shown = self.ctx.formats.integer(model.rowCount())
         total = self.ctx.formats.integer(len(frame))
         self.count.setText(self.tr("%1 of %2 users").replace("%1", shown).replace("%2", total))
+        self._user_buttons()  # the user chosen may be hidden now: then there is none to act on
 
     def select_user(self, username: str) -> bool:
         model = self.users_table.model_

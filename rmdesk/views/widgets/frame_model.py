@@ -3,6 +3,10 @@
 Sorting computes one index permutation (``numpy.argsort`` on the column, stable, missing values
 last) instead of letting a proxy call ``lessThan`` a million times; filtering is a boolean mask.
 Cells are formatted only when Qt asks for them, so a 100,000-row book costs nothing to show.
+
+Sorting and filtering move Qt's persistent indexes with their rows of the frame, so the view's
+selection and current row stay on the clients the user chose (the views' actions read them);
+a row filtered out drops from the selection. The cost grows with the rows selected only.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -24,6 +29,10 @@ from PySide6.QtGui import QColor
 
 Index = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the layout signals' overload that carries a hint: "only rows moved" lets the selection model
+#: keep one persistent index a selected row instead of one a selected cell (PySide6's stubs do
+#: not know that a signal is indexed by its overload)
+_LAYOUT_ARGS = ("QList<QPersistentModelIndex>", "QAbstractItemModel::LayoutChangeHint")
 
 
 @dataclass(frozen=True)
@@ -98,21 +107,65 @@ class FrameModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(self.columns):
             return
-        self.layoutAboutToBeChanged.emit()
         self._sort = (column, order)
         self._sorted = self._permutation(column, order)
-        self._apply_mask()
-        self.layoutChanged.emit()
+        self._show(self._shown())
 
     def set_mask(self, mask: np.ndarray | None) -> None:
         """Show only rows where ``mask`` (aligned with the frame) is true; None shows all."""
-        self.beginResetModel()
         self._mask = mask
-        self._apply_mask()
-        self.endResetModel()
+        self._show(self._shown())
 
-    def _apply_mask(self) -> None:
-        self._order = self._sorted if self._mask is None else self._sorted[self._mask[self._sorted]]
+    def _shown(self) -> np.ndarray:
+        """The rows to show: the sort order through the mask."""
+        return self._sorted if self._mask is None else self._sorted[self._mask[self._sorted]]
+
+    def _show(self, order: np.ndarray) -> None:
+        """Show the rows ``order`` (positions in the frame) in place of those shown, keeping every
+        persistent index (the view's selection, its current row, an open editor) on its row of
+        the frame; an index on a row no longer shown becomes invalid, so drops from the selection.
+
+        The rows newly shown are first appended, then one layout change puts every row in place
+        (the hidden ones last), then the hidden ones are removed from the end: no layout change
+        alters the row count, which Qt's selection model does not follow when the whole table of
+        over 1,000 cells is selected."""
+        before = self._order
+        shown = np.zeros(len(self.frame), dtype=bool)
+        shown[before] = True
+        coming = order[~shown[order]]
+        shown[:] = False
+        shown[order] = True
+        going = before[~shown[before]]
+        if len(coming):
+            self.beginInsertRows(QModelIndex(), len(before), len(before) + len(coming) - 1)
+            self._order = np.concatenate([before, coming])
+            self.endInsertRows()
+        self._relayout(np.concatenate([order, going]), len(order))
+        if len(going):
+            self.beginRemoveRows(QModelIndex(), len(order), len(order) + len(going) - 1)
+            self._order = order
+            self.endRemoveRows()
+
+    def _relayout(self, order: np.ndarray, kept: int) -> None:
+        """One layout change to ``order`` (as many rows as now) that moves each persistent index
+        with its row; indexes on rows past the first ``kept`` become invalid."""
+        hint = QAbstractItemModel.LayoutChangeHint.VerticalSortHint
+        about, changed = self.layoutAboutToBeChanged, self.layoutChanged
+        about[_LAYOUT_ARGS].emit([], hint)  # type: ignore[index]  # see _LAYOUT_ARGS
+        before, self._order = self._order, order
+        old = self.persistentIndexList()
+        if old:
+            # frame position -> new row (-1: to be hidden), then each index's old row through it
+            row_of = np.full(len(self.frame), -1, dtype=np.int64)
+            row_of[order[:kept]] = np.arange(kept)
+            rows = row_of[before[[i.row() for i in old]]].tolist()
+            hidden = QModelIndex()
+            new = [
+                self.createIndex(r, i.column()) if r >= 0 else hidden
+                for i, r in zip(old, rows, strict=True)
+            ]
+            self.changePersistentIndexList(old, new)
+        changed[_LAYOUT_ARGS].emit([], hint)  # type: ignore[index]  # see _LAYOUT_ARGS
 
     # --- Qt model interface --------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
