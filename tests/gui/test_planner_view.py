@@ -20,10 +20,11 @@ from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.visits import actions as visit_actions
 from rmdesk.services.visits.planner import overdue_contacts
-from rmdesk.services.visits.transitions import PERSON_ACTIONS, TRANSITIONS
-from rmdesk.views.planner.calendar import NON_WORKING, VisitItem
+from rmdesk.services.visits.transitions import PERSON_ACTIONS, STATUSES, TRANSITIONS
+from rmdesk.views.planner.calendar import NON_WORKING, STATUS_COLOURS, STATUS_MARKS, VisitItem
 from rmdesk.views.planner.dialogs import CancelDialog, CompleteDialog
 from rmdesk.views.planner.view import PlannerView
+from rmdesk.views.widgets import labels
 from tests.gui.conftest import TODAY, context_for
 
 D = dt.date
@@ -501,3 +502,10 @@ def test_the_action_buttons_are_the_transition_table(qtbot: QtBot, scored_db: Da
     assert view.move_button.isEnabled() and not view.complete_button.isEnabled()
     assert view.complete_button.toolTip() == "For a proposed, planned or missed visit"
     assert view.accept_button.toolTip() == "For a proposed visit"
+
+
+def test_every_status_of_the_table_has_its_colour_mark_and_label() -> None:
+    """A status added to ``visits.transitions`` cannot go unnoticed on the calendar."""
+    statuses = [s.value for s in STATUSES]
+    assert list(STATUS_COLOURS) == list(STATUS_MARKS) == statuses
+    assert list(labels.VISIT_STATUSES) == statuses
