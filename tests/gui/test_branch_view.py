@@ -19,6 +19,7 @@ from rmdesk.models import AuditEntry, Client, Visit
 from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.branch.scorecard import KPIS, Period, kpi_clients
 from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.engine import risk_rules
 from rmdesk.views.branch.view import BranchView
 from tests.gui.conftest import TODAY, context_for
 
@@ -173,6 +174,25 @@ def test_the_branchs_open_flags_filtered_by_severity_and_rm(
     with qtbot.waitSignal(view.client_requested) as opened:
         _click(qtbot, flags.table, 0, double=True)
     assert opened.args == [int(theirs[0]["client_id"])]
+
+
+def test_the_flags_rule_filter_offers_the_registrys_rules(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    view = _view(qtbot, scored_db)
+    flags = view.flags
+    offered = [flags.rule.itemData(i) for i in range(flags.rule.count())]
+    assert offered == ["", *(r.code for r in risk_rules.RULES)]  # all, then the registry's order
+    assert flags.rule.itemText(offered.index("NO_CONTACT")) == "No contact within cadence"
+    every = _rows(flags.table)
+    code = next(r.code for r in risk_rules.RULES if r.code in {x["rule_code"] for x in every})
+    flags.rule.setCurrentIndex(offered.index(code))
+    shown = _rows(flags.table)
+    assert shown and {r["rule_code"] for r in shown} == {code}
+    assert len(shown) == sum(r["rule_code"] == code for r in every) < len(every)
+    assert f"{len(shown)} of {len(every)}" in flags.count.text()
+    flags.rule.setCurrentIndex(0)
+    assert len(_rows(flags.table)) == len(every)
 
 
 def test_a_handover_through_the_view_moves_the_clients(qtbot: QtBot, scored_db: Database) -> None:

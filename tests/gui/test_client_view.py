@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 from typing import Any
 
+import pandas as pd
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
@@ -21,10 +23,13 @@ from rmdesk.models import (
     RiskFlagEvent,
     Suggestion,
     SuggestionOutcome,
+    SuggestionStatus,
 )
 from rmdesk.services.accounts.users import user_id
 from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.engine import suggestions
 from rmdesk.views.client import view as module
+from rmdesk.views.client.marketing import SuggestionsBox
 from rmdesk.views.client.view import ClientView
 from tests.gui.conftest import context_for
 
@@ -379,3 +384,56 @@ def test_the_view_in_chinese(qtbot: QtBot, scored_db: Database, chinese: QLocale
     assert summary is not None and summary.text().startswith("近12个月贡献 ¥")
     header = view.products.table.model_.headerData(0, Qt.Orientation.Horizontal)
     assert header == "产品"
+
+
+def test_the_outcome_buttons_are_the_services_table(qtbot: QtBot, scored_db: Database) -> None:
+    """One button per outcome of ``suggestions.OUTCOME_FROM``, enabled exactly from the
+    statuses the service records it from: a pitched suggestion can be pitched again."""
+    box = SuggestionsBox(context_for(scored_db, "rm01"))
+    qtbot.addWidget(box)
+    assert tuple(box.buttons) == suggestions.OUTCOMES
+    statuses = [s.value for s in SuggestionStatus]
+    frame = pd.DataFrame(
+        {
+            "id": range(1, len(statuses) + 1),
+            "rank": 1,
+            "name_en": "Fund",
+            "expected_value_minor": 100,
+            "likelihood": 0.5,
+            "status": statuses,
+            "reason_en": "why",
+        }
+    )
+    box.show_profile(SimpleNamespace(suggestions=frame), None)  # type: ignore[arg-type]
+    for row, status in enumerate(statuses):
+        box.table.selectRow(row)
+        enabled = {code for code, button in box.buttons.items() if button.isEnabled()}
+        allowed = {o for o, before in suggestions.OUTCOME_FROM.items() if status in before}
+        assert enabled == allowed, status
+    box.table.selectRow(statuses.index("pitched"))
+    assert box.buttons["pitched"].isEnabled() and box.buttons["not_now"].isEnabled()
+    box.table.selectRow(statuses.index("declined"))
+    assert not any(b.isEnabled() for b in box.buttons.values())
+
+
+def test_pitching_twice_from_the_view(qtbot: QtBot, scored_db: Database, shown: list[str]) -> None:
+    view = _open(qtbot, scored_db, _top_client(scored_db))
+    view.suggestions.table.selectRow(0)
+    row = view.suggestions.current()
+    assert row is not None
+    for _ in range(2):
+        assert view.suggestions.buttons["pitched"].isEnabled()
+        with qtbot.waitSignal(view.changed, timeout=5000):
+            qtbot.mouseClick(view.suggestions.buttons["pitched"], Qt.MouseButton.LeftButton)
+    assert shown == []
+    with scored_db.engine.connect() as conn:
+        outcomes = (
+            conn.execute(
+                select(SuggestionOutcome.outcome).where(
+                    SuggestionOutcome.suggestion_id == int(row["id"])
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert outcomes == ["pitched", "pitched"]

@@ -12,17 +12,19 @@ from icalendar import Calendar
 from PySide6.QtCore import QItemSelectionModel, QLocale, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from rmdesk.db import Database
-from rmdesk.models import Interaction, Role, User, Visit
+from rmdesk.models import Interaction, Role, User, Visit, VisitStatus
 from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.visits import actions as visit_actions
 from rmdesk.services.visits.planner import overdue_contacts
-from rmdesk.views.planner.calendar import NON_WORKING, VisitItem
+from rmdesk.services.visits.transitions import PERSON_ACTIONS, STATUSES, TRANSITIONS
+from rmdesk.views.planner.calendar import NON_WORKING, STATUS_COLOURS, STATUS_MARKS, VisitItem
 from rmdesk.views.planner.dialogs import CancelDialog, CompleteDialog
 from rmdesk.views.planner.view import PlannerView
+from rmdesk.views.widgets import labels
 from tests.gui.conftest import TODAY, context_for
 
 D = dt.date
@@ -416,6 +418,7 @@ def test_propose_a_plan_for_an_rm_without_one(qtbot: QtBot, scored_db: Database)
 def test_chinese_labels(qtbot: QtBot, scored_db: Database, chinese: QLocale) -> None:
     view = _view(qtbot, scored_db, language="zh_CN")
     assert view.accept_button.text() == "接受"
+    assert view.complete_button.toolTip() == "适用于建议、已计划或未完成的走访"
     assert view.tabs.tabText(0).startswith("建议计划")
     header = view.week_model.headerData(0, Qt.Orientation.Horizontal)
     assert header.startswith("11月2日") and "周一" in header
@@ -459,3 +462,50 @@ def test_the_buttons_open_the_dialogs_and_act_on_the_list_selection(
     _when_dialog_opens(CompleteDialog, lambda d: d.outcome.setText("同意开通白金信用卡"))
     qtbot.mouseClick(view.complete_button, Qt.MouseButton.LeftButton)
     assert _visits(scored_db)[other.visit_id].outcome == "同意开通白金信用卡"
+
+
+def _cells(view: PlannerView) -> dict[int, tuple[int, int]]:
+    """Where each visit of the week on screen is: visit id -> (row, column)."""
+    model = view.week_model
+    return {
+        item.visit_id: (row, column)
+        for row in range(model.rowCount())
+        for column in range(model.columnCount())
+        if (item := model.visit_at(row, column)) is not None
+    }
+
+
+def test_the_action_buttons_are_the_transition_table(qtbot: QtBot, scored_db: Database) -> None:
+    """One button per action a person takes in ``visits.transitions``, in its order, each
+    enabled exactly for a visit in a status the table takes it from."""
+    view = _view(qtbot, scored_db)
+    assert tuple(view.action_buttons) == PERSON_ACTIONS
+    chosen = dict(zip(list(_cells(view))[: len(VisitStatus)], VisitStatus, strict=True))
+    with scored_db.engine.begin() as conn:
+        for visit_id, status in chosen.items():
+            conn.execute(update(Visit).where(Visit.id == visit_id).values(status=status))
+    view.refresh()
+    cells = _cells(view)
+    for visit_id, status in chosen.items():
+        (item,) = _select(view, cells[visit_id])
+        assert item.status == status.value
+        enabled = {a for a, b in view.action_buttons.items() if b.isEnabled()}
+        assert enabled == {a for a in PERSON_ACTIONS if status in TRANSITIONS[a].before}, status
+    done, missed = (next(v for v, s in chosen.items() if s == x) for x in ("done", "missed"))
+    _select(view, cells[done])
+    assert not any(b.isEnabled() for b in view.action_buttons.values())  # done is final
+    _select(view, cells[missed])
+    view.plan_actions.cancel_with("客户出差")  # the table has no cancel from missed
+    assert view.message.text() == "Select a proposed or planned visit first."
+    # several visits: the actions taken for many are enabled, the one taken for one is not
+    _select(view, *(cells[v] for v, s in chosen.items() if s in ("proposed", "planned")))
+    assert view.move_button.isEnabled() and not view.complete_button.isEnabled()
+    assert view.complete_button.toolTip() == "For a proposed, planned or missed visit"
+    assert view.accept_button.toolTip() == "For a proposed visit"
+
+
+def test_every_status_of_the_table_has_its_colour_mark_and_label() -> None:
+    """A status added to ``visits.transitions`` cannot go unnoticed on the calendar."""
+    statuses = [s.value for s in STATUSES]
+    assert list(STATUS_COLOURS) == list(STATUS_MARKS) == statuses
+    assert list(labels.VISIT_STATUSES) == statuses

@@ -65,3 +65,7 @@ def test_open_flags_of_one_branch_worst_first(db_url: str) -> None:
     assert theirs is not None and flags[theirs]["client_id"].eq(mine[1].id).all()
     both = flag_mask(flags, severity="medium", rm_id=int(mine[1].rm_id))
     assert both is not None and both.sum() == 1
+    of_rule = flag_mask(flags, rule="DPD_90")
+    assert of_rule is not None and flags[of_rule]["rule_code"].tolist() == ["DPD_90"]
+    none = flag_mask(flags, rule="DPD_90", severity="low")
+    assert none is not None and not none.any()

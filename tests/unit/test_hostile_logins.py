@@ -374,6 +374,8 @@ def test_what_the_app_does_on_an_rms_own_login_still_works(
         risk_flags.act(engine, i["flag"], "snooze", version=version,
                        until=TODAY + dt.timedelta(days=10), who=me)  # fmt: skip
         suggestions.record_outcome(engine, i["suggestion"], "pitched", who=me)
+        # pitched again: the outcome table's own pair, which the server's rule is made from
+        suggestions.record_outcome(engine, i["suggestion"], "pitched", who=me)
         v = int(s.owner(f"SELECT version FROM visits WHERE id = {i['proposed']}"))
         v = va.accept(engine, i["proposed"], version=v, who=me)
         v = va.move(engine, i["proposed"], TODAY + dt.timedelta(days=3), version=v, who=me)
@@ -398,6 +400,13 @@ def test_what_the_app_does_on_an_rms_own_login_still_works(
     assert events == f"acknowledged:{i['me']},snoozed:{i['me']}"
     assert s.owner(f"SELECT user_id FROM interactions WHERE visit_id = {i['proposed']}") == i["me"]
     assert s.owner(f"SELECT status FROM visits WHERE id = {i['planned']}") == "cancelled"
+    assert (
+        s.owner(
+            f"SELECT count(*) FROM suggestion_outcomes WHERE suggestion_id = {i['suggestion']} "
+            f"AND outcome = 'pitched' AND user_id = {i['me']}"
+        )
+        == 2
+    )
     with s.engine.connect() as conn:
         assert audit.verify_chain(conn) is None
 

@@ -144,6 +144,14 @@
             <source>Status</source>
             <translation>状态</translation>
         </message>
+        <message>
+            <source>All rules</source>
+            <translation>全部规则</translation>
+        </message>
+        <message>
+            <source>Rule:</source>
+            <translation>规则：</translation>
+        </message>
     </context>
     <context>
         <name>HandoverPanel</name>

@@ -156,20 +156,28 @@
             <translation>正在登记走访</translation>
         </message>
         <message>
-            <source>Select a proposed or planned visit first.</source>
-            <translation>请先选择一次建议或已计划的走访。</translation>
-        </message>
-        <message>
-            <source>Select a proposed visit first.</source>
-            <translation>请先选择一次建议走访。</translation>
-        </message>
-        <message>
             <source>Visit plan</source>
             <translation>走访计划</translation>
         </message>
         <message>
             <source>Visit to %1 recorded as done.</source>
             <translation>已登记对%1的走访。</translation>
+        </message>
+        <message>
+            <source>Select a %1 visit first.</source>
+            <translation>请先选择一次%1的走访。</translation>
+        </message>
+        <message>
+            <source>For a %1 visit</source>
+            <translation>适用于%1的走访</translation>
+        </message>
+        <message>
+            <source> or </source>
+            <translation>或</translation>
+        </message>
+        <message>
+            <source>, </source>
+            <translation>、</translation>
         </message>
     </context>
     <context>

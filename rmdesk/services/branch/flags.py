@@ -86,12 +86,19 @@ def open_flags(engine: Engine, branch_id: int, *, who: Account) -> pd.DataFrame:
 
 
 def flag_mask(
-    frame: pd.DataFrame, *, severity: str | None = None, rm_id: int | None = None
+    frame: pd.DataFrame,
+    *,
+    severity: str | None = None,
+    rm_id: int | None = None,
+    rule: str | None = None,
 ) -> np.ndarray | None:
-    """Rows of ``open_flags`` with this severity and of this RM's clients; None: no filter set."""
+    """Rows of ``open_flags`` with this severity, of this RM's clients and of this rule (a
+    code of ``risk_rules.RULES``); None: no filter set."""
     parts = []
     if severity:
         parts.append((frame["severity"] == severity).to_numpy(dtype=bool))
+    if rule:
+        parts.append((frame["rule_code"] == rule).to_numpy(dtype=bool))
     if rm_id is not None:
         parts.append((frame["rm_id"] == rm_id).fillna(False).to_numpy(dtype=bool))
     if not parts:

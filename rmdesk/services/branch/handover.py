@@ -16,16 +16,18 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 
 from rmdesk.db import among, write_transaction
-from rmdesk.models import Base, Role, VisitStatus, readable_columns
+from rmdesk.models import Base, Role, readable_columns
 from rmdesk.services.common import audit, frames
 from rmdesk.services.common.access import HEADS, SYSTEM_ID, Account, guarded
 from rmdesk.services.engine.risk_flags import OPEN
+from rmdesk.services.visits.transitions import TO_COME
 
 __all__ = ["MOVING_VISITS", "Handover", "HandoverError", "Preview", "preview", "reassign"]
 
 T = Base.metadata.tables
-#: the old RM's visits that go to the receiving RM, when planned for today or later
-MOVING_VISITS = (VisitStatus.PROPOSED, VisitStatus.PLANNED)
+#: the old RM's visits that go to the receiving RM, when planned for today or later: those
+#: still to come (``visits.transitions.TO_COME``)
+MOVING_VISITS = tuple(sorted(TO_COME))
 PREVIEW_COLUMNS = [
     "client_id",
     "external_id",

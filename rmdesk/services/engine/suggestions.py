@@ -4,6 +4,10 @@ A run replaces a client's *open* suggestions with its new top list, writing only
 (so scoring twice changes nothing). Suggestions an RM has acted on keep their status; an outcome
 (pitched, accepted, declined, not now) is a row in suggestion_outcomes with its date, and a
 declined or put-off product stays out of the list for a set time (docs/cross-sell.md).
+
+Which outcome can be recorded from which status is the one table ``OUTCOME_FROM``:
+``record_outcome`` enforces it, the client view offers exactly its buttons, and PostgreSQL's
+write rules for people's own logins are made from it (services/security/write_rules.py).
 """
 
 from __future__ import annotations
@@ -25,9 +29,30 @@ from rmdesk.services.common.parameters import Parameters
 
 T = Base.metadata.tables
 sug_t, out_t = T["suggestions"], T["suggestion_outcomes"]
-OUTCOMES = ("pitched", "accepted", "declined", "not_now")
 #: a suggestion with one of these outcomes is settled: nothing more is recorded on it
 SETTLED = (SuggestionStatus.ACCEPTED, SuggestionStatus.DECLINED)
+#: every other status is still being worked on: any outcome may follow it, the same one again
+#: too (pitched a second time, put off again), each a row of its own with its date
+UNSETTLED = frozenset(SuggestionStatus) - frozenset(SETTLED)
+#: what an RM records on a suggestion → the statuses it may be recorded from; the suggestion
+#: then has the status of the same name
+OUTCOME_FROM: dict[str, frozenset[SuggestionStatus]] = {
+    "pitched": UNSETTLED,
+    "accepted": UNSETTLED,
+    "declined": UNSETTLED,
+    "not_now": UNSETTLED,
+}
+OUTCOMES = tuple(OUTCOME_FROM)
+
+
+def outcomes_from(status: str) -> tuple[str, ...]:
+    """The outcomes that can be recorded on a suggestion in ``status``, in the table's order."""
+    return tuple(o for o, before in OUTCOME_FROM.items() if status in before)
+
+
+def outcome_pairs() -> set[tuple[str, str]]:
+    """Every (status before, status after) an outcome takes a suggestion through."""
+    return {(b.value, SuggestionStatus(o).value) for o, bs in OUTCOME_FROM.items() for b in bs}
 
 
 class SuggestionError(ValueError):
@@ -209,7 +234,7 @@ def record_outcome(
             raise SuggestionError(
                 f"suggestion {suggestion_id} was changed by someone else; reload it and try again"
             )
-        if row.status in SETTLED:
+        if row.status not in OUTCOME_FROM[outcome]:
             raise SuggestionError(f"suggestion {suggestion_id} is already {row.status}")
         conn.execute(
             insert(out_t).values(

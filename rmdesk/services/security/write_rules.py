@@ -11,14 +11,15 @@ Row-level security (``row_security``) keeps a login to the clients it reaches; t
 keep its writes to the changes the app itself makes, whatever SQL is sent:
 
 - a contact is logged in one's own name, dated now or at most ``backdate_days`` back;
-- a visit changes only along ``visit_actions.TRANSITIONS``; it is done only with the contact
+- a visit changes only along ``visits.transitions.TRANSITIONS`` (a person's actions and the
+  planner's run, not the nightly run's); it is done only with the contact
   that records it, in the same transaction; a new visit is proposed for the client's RM from
   today, or planned as the follow-up of a visit completed in the same transaction; only a
   proposed visit is removed (through ``rmdesk_remove_proposed``);
 - a flag changes once per transaction, along ``risk_flags.ALLOWED``, with one event that
   follows on from the flag's history, in one's own name and at the server's time;
-- a suggestion changes once per transaction, with one outcome row in one's own name; a
-  settled suggestion stays settled;
+- a suggestion changes once per transaction, along ``suggestions.OUTCOME_FROM``, with one
+  outcome row in one's own name; a settled suggestion stays settled;
 - only a branch head hands a client over, within the branch, to an active RM of it, with a
   handover row dated today that starts from the client's current RM, and its visits to come
   go with it;
@@ -32,18 +33,20 @@ keep its writes to the changes the app itself makes, whatever SQL is sent:
 Administrators' logins and the schema owner's (the nightly run, imports) are not held by the
 row rules; a statement-level guard on every table refuses writes by any session that is not
 the owner, an active administrator, or (on the tables above) an active RM or head.
+
+The rules of contacts and visits are in ``visit_rules``, those of flags and suggestions in
+``engine_rules``; this module has the identity functions, the handover's rules, the guard and
+the triggers, and puts them all together.
 """
 
 from __future__ import annotations
 
-from rmdesk.models import Base, VisitStatus
+from rmdesk.models import Base
 from rmdesk.services.common.parameters import DEFAULTS, META_KEY
-from rmdesk.services.engine.risk_flags import ALLOWED as FLAG_ALLOWED
-from rmdesk.services.engine.risk_flags import MAX_QUIET_DAYS
-from rmdesk.services.engine.risk_flags import TARGET as FLAG_TARGET
-from rmdesk.services.engine.suggestions import OUTCOMES, SETTLED
-from rmdesk.services.visits.actions import TRANSITIONS
-from rmdesk.services.visits.contacts import CLOCK_SLACK
+from rmdesk.services.security.engine_rules import engine_functions
+from rmdesk.services.security.rule_sql import FRESH, RuleSql, lit
+from rmdesk.services.security.visit_rules import visit_functions
+from rmdesk.services.visits.transitions import TO_COME
 
 #: the tables an RM's or a head's login may write (the rules below say how)
 PERSON_TABLES = (
@@ -56,8 +59,7 @@ PERSON_TABLES = (
     "clients",
     "client_handovers",
 )
-#: a person's transaction may last this long; a commit after it is refused
-FRESH = "5 minutes"
+__all__ = ["FRESH", "PERSON_CALLS", "PERSON_TABLES", "TRIGGERS", "UNGUARDED"]
 #: (table, trigger function, when, deferred) for every row trigger this module installs
 TRIGGERS: list[tuple[str, str, str, bool]] = [
     ("interactions", "rmdesk_rule_contact", "BEFORE INSERT OR UPDATE OR DELETE", False),
@@ -82,30 +84,6 @@ TRIGGERS: list[tuple[str, str, str, bool]] = [
 UNGUARDED = ("audit_log", "audit_keys", "db_logins", "alembic_version")
 #: functions a person's login may call besides the identity ones
 PERSON_CALLS = ("rmdesk_remove_proposed(bigint[])",)
-
-
-def _pairs(pairs: set[tuple[str, str]]) -> str:
-    """``(OLD.status, NEW.status) IN (...)`` for the allowed transitions."""
-    listed = ", ".join(f"('{a}', '{b}')" for a, b in sorted(pairs))
-    return f"(OLD.status::text, NEW.status::text) IN ({listed})"
-
-
-def visit_pairs() -> set[tuple[str, str]]:
-    """Every (from, to) a person may take a visit through: the services' transitions, and a
-    proposed visit re-proposed by the planner."""
-    pairs = {(a.value, after.value) for before, after in TRANSITIONS.values() for a in before}
-    pairs.add((VisitStatus.PROPOSED.value, VisitStatus.PROPOSED.value))
-    return pairs
-
-
-def flag_pairs() -> set[tuple[str, str]]:
-    return {
-        (a.value, FLAG_TARGET[verb].value) for verb, froms in FLAG_ALLOWED.items() for a in froms
-    }
-
-
-def _lit(values: tuple[str, ...] | list[str]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 def _identity(s: str, app: str, admin: str, pinned: str) -> list[str]:
@@ -160,301 +138,15 @@ def functions(s: str, app: str, admin: str, owner: str | None = None) -> list[st
     """Every function for schema ``s`` (quoted), the database's groups and (when known) the
     owner's login name, which the rules let through first without a query (the nightly run
     writes every row through them)."""
-    pinned = f"SET search_path = pg_catalog, {s}, pg_temp"
-    definer = f"SECURITY DEFINER {pinned}"
-    me = f"{s}.rmdesk_user_id()"
-    now_xact = "pg_current_xact_id()::xid"
-    today = f"{s}.rmdesk_today()"
-    slack = int(CLOCK_SLACK.total_seconds())
-    # the prologue of every rule: the owner's and administrators' sessions pass; a person's
-    # transaction must be fresh (its now() is when it began)
-    quick = "false" if owner is None else "session_user = '" + owner.replace("'", "''") + "'"
-    head = f"""DECLARE k text;
-BEGIN
-  IF {quick} THEN RETURN {{passed}}; END IF;
-  k := {s}.rmdesk_session_kind();
-  IF k IN ('owner', 'admin') THEN RETURN {{passed}}; END IF;
-  IF k IS DISTINCT FROM 'rm' AND k IS DISTINCT FROM 'branch_head' THEN
-    RAISE EXCEPTION 'the login % may not change rmdesk data', session_user
-      USING ERRCODE = 'insufficient_privilege';
-  END IF;
-  IF clock_timestamp() - now() > interval '{FRESH}' THEN
-    RAISE EXCEPTION 'a change is written within {FRESH} of starting it'
-      USING ERRCODE = 'insufficient_privilege';
-  END IF;"""
-    before = head.replace("{passed}", "COALESCE(NEW, OLD)")
-    after = head.replace("{passed}", "NULL")
-
-    def fn(name: str, prologue: str, body: str) -> str:
-        return (
-            f"CREATE OR REPLACE FUNCTION {s}.{name}() RETURNS trigger LANGUAGE plpgsql "
-            f"{definer} AS $$\n{prologue}\n{body}\nEND $$"
-        )
-
-    def refuse(text: str, *args: str, code: str = "check_violation") -> str:
-        extra = "".join(f", {a}" for a in args)
-        return f"RAISE EXCEPTION '{text}'{extra} USING ERRCODE = '{code}';"
-
-    def mine(text: str, *args: str) -> str:
-        """A refusal of acting as someone else, or beyond one's role."""
-        return refuse(text, *args, code="insufficient_privilege")
-
-    def reach(client: str) -> str:
-        """Refuse, as row-level security words it, a row the session does not reach."""
-        return f"""  IF NOT {s}.rmdesk_reaches({client}) THEN
-    {mine('new row violates row-level security policy for table "%"', "TG_TABLE_NAME")}
-  END IF;"""
-
-    only_insert = f"""  IF TG_OP <> 'INSERT' THEN
-    {mine("% rows are only ever added", "TG_TABLE_NAME")}
-  END IF;"""
-    bump = "  NEW.version := OLD.version + 1;"
-    outcomes = ", ".join(OUTCOMES)
+    q = RuleSql(s, owner)
+    pinned, definer, quick, today, now_xact = q.pinned, q.definer, q.quick, q.today, q.now_xact
+    before, after, bump = q.before, q.after, q.bump
+    fn, refuse, mine, reach, only_insert = q.fn, q.refuse, q.mine, q.reach, q.only_insert
+    to_come = lit(sorted(TO_COME))
     return [
         *_identity(s, app, admin, pinned),
-        fn(
-            "rmdesk_rule_contact",
-            before,
-            f"""{only_insert}
-{reach("NEW.client_id")}
-  IF NEW.user_id IS DISTINCT FROM {me} THEN
-    {mine("a contact is logged in one''s own name (user %), not as user %", me, "NEW.user_id")}
-  END IF;
-  IF NEW.source IS DISTINCT FROM 'app' OR NEW.external_id IS NOT NULL THEN
-    {refuse("a contact logged in the app has the source app and no external id")}
-  END IF;
-  IF NEW.visit_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {s}.visits v
-      WHERE v.id = NEW.visit_id AND v.client_id = NEW.client_id) THEN
-    {refuse("a contact names a visit of its own client")}
-  END IF;
-  IF NEW.occurred_at > clock_timestamp() + interval '{slack} seconds' THEN
-    {refuse("a contact cannot be in the future")}
-  END IF;
-  IF NEW.occurred_at < clock_timestamp() - make_interval(days => {s}.rmdesk_backdate_days())
-  THEN
-    {refuse("a contact can be recorded at most % days back", f"{s}.rmdesk_backdate_days()")}
-  END IF;
-  NEW.created_at := clock_timestamp();
-  NEW.version := 1;
-  RETURN NEW;""",
-        ),
-        fn(
-            "rmdesk_rule_contact_after",
-            after,
-            f"""  IF NEW.visit_id IS NOT NULL AND NOT EXISTS (
-      SELECT 1 FROM {s}.visits v WHERE v.id = NEW.visit_id AND v.client_id = NEW.client_id
-        AND v.status = 'done' AND v.xmin = {now_xact}) THEN
-    {refuse("a contact names a visit only when it completes that visit")}
-  END IF;
-  RETURN NULL;""",
-        ),
-        fn(
-            "rmdesk_rule_visit",
-            before,
-            f"""{reach("COALESCE(NEW.client_id, OLD.client_id)")}
-  IF TG_OP = 'DELETE' THEN
-    IF OLD.status::text <> 'proposed' THEN
-      {refuse("only a proposed visit can be removed (visit % is %)", "OLD.id", "OLD.status")}
-    END IF;
-    RETURN OLD;
-  END IF;
-  IF TG_OP = 'INSERT' THEN
-    IF NEW.user_id IS DISTINCT FROM (SELECT c.rm_id FROM {s}.clients c
-                                     WHERE c.id = NEW.client_id) THEN
-      {mine("a visit is planned for the client''s own RM")}
-    END IF;
-    IF NOT (NEW.status::text = 'proposed'
-            OR (NEW.status::text = 'planned' AND NEW.purpose = 'follow_up')) THEN
-      {refuse("a new visit is proposed, or planned as a follow-up; not %", "NEW.status")}
-    END IF;
-    IF NEW.planned_on < {today} - 1 THEN
-      {refuse("a visit cannot be planned in the past (%)", "NEW.planned_on")}
-    END IF;
-    IF NEW.outcome IS NOT NULL OR NEW.follow_up_on IS NOT NULL THEN
-      {refuse("a visit has an outcome only when it is done")}
-    END IF;
-    IF NEW.status::text = 'planned' AND EXISTS (SELECT 1 FROM {s}.visits v
-        WHERE v.client_id = NEW.client_id AND v.purpose = 'follow_up'
-          AND v.planned_on = NEW.planned_on AND v.created_at >= now()) THEN
-      {refuse("a completed visit plans one follow-up")}
-    END IF;
-    NEW.created_at := clock_timestamp();
-    NEW.version := 1;
-    RETURN NEW;
-  END IF;
-  IF NEW.user_id IS DISTINCT FROM OLD.user_id AND (k <> 'branch_head'
-      OR OLD.status::text NOT IN ('proposed', 'planned') OR NEW.status <> OLD.status) THEN
-    {mine("a visit goes to another RM only with its client, by a branch head")}
-  END IF;
-  IF NEW.status <> OLD.status THEN
-    IF NOT {_pairs(visit_pairs())} THEN
-      {refuse("a % visit cannot become %", "OLD.status", "NEW.status")}
-    END IF;
-  ELSIF OLD.status::text NOT IN ('proposed', 'planned') THEN
-    {refuse("a % visit is not changed any more", "OLD.status")}
-  END IF;
-  IF NEW.status::text = 'cancelled' AND coalesce(btrim(NEW.notes), '') = '' THEN
-    {refuse("a cancelled visit says why (in its notes)")}
-  END IF;
-  IF NEW.status::text = 'done' AND coalesce(btrim(NEW.outcome), '') = '' THEN
-    {refuse("a done visit has an outcome")}
-  END IF;
-  IF NEW.status::text <> 'done' AND (NEW.outcome IS DISTINCT FROM OLD.outcome
-      OR NEW.follow_up_on IS DISTINCT FROM OLD.follow_up_on
-      OR NEW.next_step IS DISTINCT FROM OLD.next_step) THEN
-    {refuse("a visit''s outcome is written when it is done")}
-  END IF;
-  IF NEW.planned_on IS DISTINCT FROM OLD.planned_on AND NEW.planned_on < {today} - 1 THEN
-    {refuse("a visit cannot be moved into the past (%)", "NEW.planned_on")}
-  END IF;
-{bump}
-  RETURN NEW;""",
-        ),
-        fn(
-            "rmdesk_rule_visit_after",
-            after,
-            f"""  IF TG_OP = 'INSERT' THEN
-    IF NEW.status::text = 'planned' AND NOT EXISTS (
-        SELECT 1 FROM {s}.visits v WHERE v.client_id = NEW.client_id AND v.status = 'done'
-          AND v.follow_up_on = NEW.planned_on AND v.xmin = {now_xact}) THEN
-      {refuse("a follow-up visit is planned when the visit before it is recorded as done")}
-    END IF;
-    RETURN NULL;
-  END IF;
-  IF NEW.status::text = 'done' AND OLD.status::text <> 'done' AND NOT EXISTS (
-      SELECT 1 FROM {s}.interactions i WHERE i.visit_id = NEW.id
-        AND i.client_id = NEW.client_id AND i.channel = 'visit' AND i.user_id = {me}
-        AND i.xmin = {now_xact}) THEN
-    {refuse("visit % is done only with the contact that records it", "NEW.id")}
-  END IF;
-  IF NEW.user_id IS DISTINCT FROM OLD.user_id AND (SELECT v.user_id FROM {s}.visits v
-      WHERE v.id = NEW.id) IS DISTINCT FROM (SELECT c.rm_id FROM {s}.clients c
-      WHERE c.id = NEW.client_id) THEN
-    {refuse("visit % goes to another RM only with its client", "NEW.id")}
-  END IF;
-  RETURN NULL;""",
-        ),
-        fn(
-            "rmdesk_rule_flag",
-            before,
-            f"""  IF TG_OP <> 'UPDATE' THEN
-    {mine("flags are raised and closed by the nightly run")}
-  END IF;
-  IF OLD.updated_at >= now() THEN  -- changed already in this transaction (savepoints too)
-    {refuse("a flag changes once per transaction")}
-  END IF;
-  IF NEW.status = OLD.status OR NOT {_pairs(flag_pairs())} THEN
-    {refuse("a % flag cannot become %", "OLD.status", "NEW.status")}
-  END IF;
-  IF NEW.status::text = 'dismissed' AND coalesce(btrim(NEW.reason), '') = '' THEN
-    {refuse("dismissing a flag needs a reason")}
-  END IF;
-  IF NEW.status::text IN ('snoozed', 'dismissed') AND (NEW.snoozed_until IS NULL
-      OR NEW.snoozed_until < {today} OR NEW.snoozed_until > {today} + {MAX_QUIET_DAYS}) THEN
-    {refuse(f"a snoozed or dismissed flag is quiet until a date within {MAX_QUIET_DAYS} days")}
-  END IF;
-  IF NEW.status::text NOT IN ('dismissed', 'snoozed')
-     AND NEW.snoozed_until IS DISTINCT FROM OLD.snoozed_until THEN
-    {refuse("only dismissing or snoozing a flag sets its quiet date")}
-  END IF;
-  NEW.updated_at := clock_timestamp();
-{bump}
-  RETURN NEW;""",
-        ),
-        fn(
-            "rmdesk_rule_flag_after",
-            after,
-            f"""  IF NOT EXISTS (SELECT 1 FROM {s}.risk_flag_events e WHERE e.flag_id = NEW.id
-      AND e.from_status = OLD.status::text AND e.to_status = NEW.status::text
-      AND e.actor_id = {me} AND e.xmin = {now_xact}) THEN
-    {refuse("flag % changes only with its event in the flag''s history", "NEW.id")}
-  END IF;
-  RETURN NULL;""",
-        ),
-        fn(
-            "rmdesk_rule_flag_event",
-            before,
-            f"""{only_insert}
-{reach(f"(SELECT f.client_id FROM {s}.risk_flags f WHERE f.id = NEW.flag_id)")}
-  IF NEW.actor_id IS DISTINCT FROM {me} THEN
-    {mine("a flag''s event is written in one''s own name")}
-  END IF;
-  IF EXISTS (SELECT 1 FROM {s}.risk_flag_events e WHERE e.flag_id = NEW.flag_id
-             AND e.at >= now()) THEN
-    {refuse("a flag has one event per change")}
-  END IF;
-  IF NEW.from_status IS DISTINCT FROM coalesce((SELECT e.to_status FROM {s}.risk_flag_events e
-      WHERE e.flag_id = NEW.flag_id ORDER BY e.id DESC LIMIT 1), 'raised') THEN
-    {refuse("a flag''s event starts where its history left off")}
-  END IF;
-  NEW.at := clock_timestamp();
-  RETURN NEW;""",
-        ),
-        fn(
-            "rmdesk_rule_flag_event_after",
-            after,
-            f"""  IF NOT EXISTS (SELECT 1 FROM {s}.risk_flags f WHERE f.id = NEW.flag_id
-      AND f.status::text = NEW.to_status AND f.xmin = {now_xact}) THEN
-    {refuse("an event of flag % is written with the change it records", "NEW.flag_id")}
-  END IF;
-  RETURN NULL;""",
-        ),
-        fn(
-            "rmdesk_rule_suggestion",
-            before,
-            f"""  IF TG_OP <> 'UPDATE' THEN
-    {mine("suggestions are made by the nightly run")}
-  END IF;
-  IF OLD.status::text IN ({_lit([x.value for x in SETTLED])}) THEN
-    {refuse("suggestion % is already %", "OLD.id", "OLD.status")}
-  END IF;
-  IF NEW.status::text NOT IN ({_lit(OUTCOMES)}) THEN
-    {refuse(f"a suggestion''s outcome is one of {outcomes}, not %", "NEW.status")}
-  END IF;
-{bump}
-  RETURN NEW;""",
-        ),
-        fn(
-            "rmdesk_rule_suggestion_after",
-            after,
-            f"""  IF NOT EXISTS (SELECT 1 FROM {s}.suggestion_outcomes o
-      WHERE o.suggestion_id = NEW.id AND o.outcome = NEW.status::text
-        AND o.user_id = {me} AND o.xmin = {now_xact}) THEN
-    {refuse("suggestion % changes only with its outcome", "NEW.id")}
-  END IF;
-  RETURN NULL;""",
-        ),
-        fn(
-            "rmdesk_rule_outcome",
-            before,
-            f"""{only_insert}
-{reach("NEW.client_id")}
-  IF NEW.user_id IS DISTINCT FROM {me} THEN
-    {mine("an outcome is recorded in one''s own name")}
-  END IF;
-  IF NEW.outcome NOT IN ({_lit(OUTCOMES)}) THEN
-    {refuse(f"an outcome is one of {outcomes}, not %", "NEW.outcome")}
-  END IF;
-  IF NOT EXISTS (SELECT 1 FROM {s}.suggestions g WHERE g.id = NEW.suggestion_id
-      AND g.client_id = NEW.client_id AND g.product_id = NEW.product_id) THEN
-    {refuse("an outcome names its suggestion''s client and product")}
-  END IF;
-  IF EXISTS (SELECT 1 FROM {s}.suggestion_outcomes o
-             WHERE o.suggestion_id = NEW.suggestion_id AND o.at >= now()) THEN
-    {refuse("a suggestion has one outcome per change")}
-  END IF;
-  NEW.at := clock_timestamp();
-  RETURN NEW;""",
-        ),
-        fn(
-            "rmdesk_rule_outcome_after",
-            after,
-            f"""  IF NOT EXISTS (SELECT 1 FROM {s}.suggestions g WHERE g.id = NEW.suggestion_id
-      AND g.status::text = NEW.outcome AND g.xmin = {now_xact}) THEN
-    {refuse("an outcome is recorded with its suggestion''s change")}
-  END IF;
-  RETURN NULL;""",
-        ),
+        *visit_functions(q),
+        *engine_functions(q),
         fn(
             "rmdesk_rule_client",
             before,
@@ -480,7 +172,7 @@ BEGIN
   END IF;
   IF NEW.rm_id IS DISTINCT FROM OLD.rm_id AND EXISTS (
       SELECT 1 FROM {s}.visits v WHERE v.client_id = NEW.id AND v.user_id = OLD.rm_id
-        AND v.status::text IN ('proposed', 'planned') AND v.planned_on >= {today} - 1) THEN
+        AND v.status::text IN ({to_come}) AND v.planned_on >= {today} - 1) THEN
     {refuse("client % moves with its visits to come", "NEW.external_id")}
   END IF;
   RETURN NULL;""",
@@ -567,7 +259,7 @@ BEGIN
   IF {quick} THEN RETURN NULL; END IF;
   k := {s}.rmdesk_session_kind();
   IF k IN ('owner', 'admin') THEN RETURN NULL; END IF;
-  IF TG_OP = 'TRUNCATE' OR TG_TABLE_NAME NOT IN ({_lit(PERSON_TABLES)})
+  IF TG_OP = 'TRUNCATE' OR TG_TABLE_NAME NOT IN ({lit(PERSON_TABLES)})
      OR k NOT IN ('rm', 'branch_head') THEN
     RAISE EXCEPTION 'the login % may not % %', session_user, lower(TG_OP), TG_TABLE_NAME
       USING ERRCODE = 'insufficient_privilege';

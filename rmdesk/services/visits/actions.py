@@ -2,7 +2,8 @@
 
 Each change names the version of the visit it was made against and is refused, with a message
 to reload, when someone else changed the visit in the meantime. Which status allows which
-action is set out in docs/visit-planner.md (section 6); the planner itself is ``visit_planner``.
+action is the table of ``visits.transitions`` (docs/visit-planner.md, section 6), which each
+change here enforces; the planner itself is ``visit_planner``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from rmdesk.services.common.access import ADMINS, Account, guarded, open_to, per
 from rmdesk.services.visits import calendar as words
 from rmdesk.services.visits.calendar import reason_json
 from rmdesk.services.visits.contacts import CLOCK_SLACK
+from rmdesk.services.visits.transitions import FOLLOW_UP, TO_COME, TRANSITIONS
 
 if TYPE_CHECKING:
     _Row = Row[*tuple[Any, ...]]
@@ -42,22 +44,6 @@ class Completion:
     follow_up_visit_id: int | None
 
 
-#: what a person can do to a visit: the statuses it may be in, and the status it then has.
-#: The one table of these rules: PostgreSQL's write rules for RMs' and heads' own logins are
-#: made from it (services/security/write_rules.py).
-TRANSITIONS: dict[str, tuple[frozenset[VisitStatus], VisitStatus]] = {
-    "accepted": (frozenset({VisitStatus.PROPOSED}), VisitStatus.PLANNED),
-    "moved": (frozenset({VisitStatus.PROPOSED, VisitStatus.PLANNED}), VisitStatus.PLANNED),
-    "cancelled": (frozenset({VisitStatus.PROPOSED, VisitStatus.PLANNED}), VisitStatus.CANCELLED),
-    # A missed visit can still be recorded as done: the RM went, and logs it a day late.
-    "completed": (
-        frozenset({VisitStatus.PROPOSED, VisitStatus.PLANNED, VisitStatus.MISSED}),
-        VisitStatus.DONE,
-    ),
-}
-_ALLOWED = {verb: before for verb, (before, _after) in TRANSITIONS.items()}
-
-
 def _stale(visit_id: int, current: int, version: int) -> PlanError:
     return PlanError(
         f"Visit {visit_id} was changed by someone else since you opened it (it is at version "
@@ -65,20 +51,20 @@ def _stale(visit_id: int, current: int, version: int) -> PlanError:
     )
 
 
-def _claim(conn: Connection, visit_id: int, version: int, verb: str) -> _Row:
-    """The visit, if it is still at ``version`` and its status allows the change."""
+def _claim(conn: Connection, visit_id: int, version: int, action: str) -> _Row:
+    """The visit, if it is still at ``version`` and its status allows ``action``."""
     visits = T["visits"]
     row = conn.execute(select(visits).where(visits.c.id == visit_id)).first()
     if row is None:
         raise PlanError(f"Visit {visit_id} does not exist.")
     if int(row.version) != version:
         raise _stale(visit_id, int(row.version), version)
-    allowed = _ALLOWED[verb]
-    if row.status not in allowed:
+    rule = TRANSITIONS[action]
+    if row.status not in rule.before:
         status = VisitStatus(row.status).value
-        which = " or ".join(sorted(s.value for s in allowed))
+        which = " or ".join(sorted(s.value for s in rule.before))
         raise PlanError(
-            f"Visit {visit_id} is {status}: a {status} visit cannot be {verb} "
+            f"Visit {visit_id} is {status}: a {status} visit cannot be {rule.done} "
             f"(only a {which} visit can)."
         )
     return row
@@ -105,7 +91,7 @@ def _next_slot(conn: Connection, user_id: int, day: dt.date, *, besides: int) ->
         select(func.max(visits.c.slot)).where(
             visits.c.user_id == user_id,
             visits.c.planned_on == day,
-            visits.c.status.in_([VisitStatus.PROPOSED, VisitStatus.PLANNED]),
+            visits.c.status.in_(sorted(TO_COME)),
             visits.c.id != besides,
         )
     ).scalar()
@@ -127,8 +113,8 @@ def current_version(engine: Engine, visit_id: int, *, who: Account) -> int | Non
 def accept(engine: Engine, visit_id: int, *, version: int, who: Account) -> int:
     """The RM takes a proposed visit into the plan (proposed → planned); returns its version."""
     with write_transaction(engine) as conn:
-        row = _claim(conn, visit_id, version, "accepted")
-        new = _save(conn, row, {"status": VisitStatus.PLANNED})
+        row = _claim(conn, visit_id, version, "accept")
+        new = _save(conn, row, {"status": TRANSITIONS["accept"].after})
         audit.record(conn, who, "visit.accept", "visits", visit_id, {"on": str(row.planned_on)})
     return new
 
@@ -154,8 +140,8 @@ def move(
             f"{new_date} is in the past (today is {today}); a visit can be moved to today or later."
         )
     with write_transaction(engine) as conn:
-        row = _claim(conn, visit_id, version, "moved")
-        values: dict[str, Any] = {"planned_on": new_date, "status": VisitStatus.PLANNED}
+        row = _claim(conn, visit_id, version, "move")
+        values: dict[str, Any] = {"planned_on": new_date, "status": TRANSITIONS["move"].after}
         if new_date != row.planned_on:
             values["slot"] = _next_slot(conn, int(row.user_id), new_date, besides=visit_id)
         new = _save(conn, row, values)
@@ -176,8 +162,9 @@ def cancel(engine: Engine, visit_id: int, *, version: int, reason: str, who: Acc
     if not reason.strip():
         raise PlanError("Say why the visit is cancelled.")
     with write_transaction(engine) as conn:
-        row = _claim(conn, visit_id, version, "cancelled")
-        new = _save(conn, row, {"status": VisitStatus.CANCELLED, "notes": reason.strip()})
+        row = _claim(conn, visit_id, version, "cancel")
+        after = TRANSITIONS["cancel"].after
+        new = _save(conn, row, {"status": after, "notes": reason.strip()})
         audit.record(conn, who, "visit.cancel", "visits", visit_id, {"reason": reason.strip()})
     return new
 
@@ -216,12 +203,12 @@ def complete(
         days = parameters.load(conn).backdate_days
         if when < now - dt.timedelta(days=days):
             raise PlanError(f"A visit can be recorded as done at most {days} days back.")
-        row = _claim(conn, visit_id, version, "completed")
+        row = _claim(conn, visit_id, version, "complete")
         new = _save(
             conn,
             row,
             {
-                "status": VisitStatus.DONE,
+                "status": TRANSITIONS["complete"].after,
                 "outcome": outcome.strip(),
                 "notes": notes,
                 "next_step": next_step,
@@ -258,7 +245,7 @@ def complete(
                     user_id=row.user_id,
                     planned_on=follow_up_on,
                     slot=_next_slot(conn, int(row.user_id), follow_up_on, besides=visit_id),
-                    status=VisitStatus.PLANNED,
+                    status=FOLLOW_UP,
                     purpose="follow_up",
                     reason=reason_json(*words.follow_up(when.astimezone().date(), next_step)),
                     district=district or None,
@@ -286,19 +273,21 @@ def complete(
 def mark_missed(engine: Engine, *, today: dt.date, who: Account) -> int:
     """Planned visits dated before ``today`` that nobody closed become missed; returns how many."""
     visits = T["visits"]
+    rule = TRANSITIONS["mark_missed"]
+    before = sorted(rule.before)
     with write_transaction(engine) as conn:
         ids = list(
             conn.execute(
                 select(visits.c.id)
-                .where(visits.c.status == VisitStatus.PLANNED, visits.c.planned_on < today)
+                .where(visits.c.status.in_(before), visits.c.planned_on < today)
                 .order_by(visits.c.id)
             ).scalars()
         )
         if ids:
             conn.execute(
                 update(visits)
-                .where(visits.c.id.in_(ids), visits.c.status == VisitStatus.PLANNED)
-                .values(status=VisitStatus.MISSED, version=visits.c.version + 1)
+                .where(visits.c.id.in_(ids), visits.c.status.in_(before))
+                .values(status=rule.after, version=visits.c.version + 1)
             )
             audit.record(
                 conn, who, "visit.mark_missed", "visits", None, {"today": str(today), "ids": ids}

@@ -59,8 +59,6 @@ VISIT_COLUMNS = [
     "follow_up_on",
     "version",
 ]
-#: Visits the RM can still act on (accept, move, cancel).
-OPEN_STATUSES = (VisitStatus.PROPOSED, VisitStatus.PLANNED)
 
 
 # --- whose plan ------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The branch's open risk flags across every RM's book, filterable by severity and RM."""
+"""The branch's open risk flags across every RM's book, filterable by severity, RM and rule
+(the rules of the registry, ``risk_rules.RULES``, in its order)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from rmdesk.services.branch import flags as branch_flags
 from rmdesk.services.branch.review import branch_rms
+from rmdesk.services.engine import risk_rules
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
@@ -33,6 +35,11 @@ class FlagsPanel(QWidget):
         self.rm = QComboBox(self)
         self.rm.addItem(self.tr("All relationship managers"), None)
         self.rm.setMinimumContentsLength(12)
+        self.rule = QComboBox(self)
+        self.rule.setObjectName("rule_filter")
+        self.rule.addItem(self.tr("All rules"), "")
+        for r in risk_rules.RULES:
+            self.rule.addItem(r.name_zh if ctx.zh else r.name_en, r.code)
         self.count = QLabel(self)
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Severity:"), self))
@@ -40,6 +47,9 @@ class FlagsPanel(QWidget):
         bar.addSpacing(12)
         bar.addWidget(QLabel(self.tr("Relationship manager:"), self))
         bar.addWidget(self.rm)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel(self.tr("Rule:"), self))
+        bar.addWidget(self.rule)
         bar.addSpacing(12)
         bar.addWidget(self.count, 1)
         rule = "rule_zh" if ctx.zh else "rule_en"
@@ -75,6 +85,7 @@ class FlagsPanel(QWidget):
         layout.addWidget(self.table, 1)
         self.severity.currentIndexChanged.connect(self.apply_filter)
         self.rm.currentIndexChanged.connect(self.apply_filter)
+        self.rule.currentIndexChanged.connect(self.apply_filter)
 
     def load(self, branch_id: int) -> None:
         self.branch_id = branch_id
@@ -108,12 +119,16 @@ class FlagsPanel(QWidget):
         self.loaded.emit(len(flags))
 
     def apply_filter(self) -> None:
-        """Show the flags of the chosen severity and RM."""
+        """Show the flags of the chosen severity, RM and rule."""
         frame = self.table.model_.frame
         severity = str(self.severity.currentData() or "")
+        rule = str(self.rule.currentData() or "")
         rm_id = self.rm.currentData()
         mask = branch_flags.flag_mask(
-            frame, severity=severity or None, rm_id=None if rm_id is None else int(rm_id)
+            frame,
+            severity=severity or None,
+            rm_id=None if rm_id is None else int(rm_id),
+            rule=rule or None,
         )
         self.table.model_.set_mask(mask)
         text = self.tr("Shown: %1 of %2 open flags")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services.clients.profile import ClientProfile
-from rmdesk.services.engine import risk_flags
+from rmdesk.services.engine import risk_flags, suggestions
 from rmdesk.views.client.dialogs import ContactForm
 from rmdesk.views.client.panels import RED
 from rmdesk.views.widgets import labels
@@ -32,12 +32,13 @@ from rmdesk.views.widgets.data_table import DataTable
 from rmdesk.views.widgets.frame_model import Column
 
 SEVERITY_COLOURS = {"high": RED, "medium": "#ef6c00", "low": "#607d8b"}
-#: the suggestion statuses each outcome can be recorded from
-OUTCOME_FROM = {
-    "pitched": ("open", "not_now"),
-    "accepted": ("open", "pitched", "not_now"),
-    "declined": ("open", "pitched", "not_now"),
-    "not_now": ("open", "pitched"),
+#: the words on the button of each outcome; which buttons there are, and when each is enabled,
+#: is the services' table (``suggestions.OUTCOME_FROM``)
+OUTCOME_BUTTONS = {
+    "pitched": QT_TRANSLATE_NOOP("SuggestionsBox", "Pitched"),
+    "accepted": QT_TRANSLATE_NOOP("SuggestionsBox", "Accepted"),
+    "declined": QT_TRANSLATE_NOOP("SuggestionsBox", "Declined"),
+    "not_now": QT_TRANSLATE_NOOP("SuggestionsBox", "Not now"),
 }
 
 
@@ -104,13 +105,8 @@ class SuggestionsBox(QGroupBox):
         self.reason.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for code, text in (
-            ("pitched", self.tr("Pitched")),
-            ("accepted", self.tr("Accepted")),
-            ("declined", self.tr("Declined")),
-            ("not_now", self.tr("Not now")),
-        ):
-            button = QPushButton(text, self)
+        for code in suggestions.OUTCOME_FROM:
+            button = QPushButton(self.tr(str(OUTCOME_BUTTONS[code])), self)
             button.setObjectName(f"outcome_{code}")
             button.clicked.connect(partial(self.outcome_requested.emit, code))
             row.addWidget(button)
@@ -140,8 +136,9 @@ class SuggestionsBox(QGroupBox):
         self.reason.setText(
             "" if row is None else str(row["reason_zh" if self.ctx.zh else "reason_en"])
         )
+        offered = suggestions.outcomes_from(str(row["status"])) if row is not None else ()
         for code, button in self.buttons.items():
-            button.setEnabled(row is not None and row["status"] in OUTCOME_FROM[code])
+            button.setEnabled(code in offered)
 
 
 class FlagsBox(QGroupBox):

@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from rmdesk.services.visits import actions as visit_actions
@@ -28,7 +28,8 @@ from rmdesk.services.visits.screen import (
     first_working_day,
     move_visits,
 )
-from rmdesk.views.planner.calendar import VisitItem
+from rmdesk.services.visits.transitions import STATUSES, TRANSITIONS
+from rmdesk.views.planner.calendar import VisitItem, status_text
 from rmdesk.views.planner.dialogs import (
     CancelDialog,
     CompleteDialog,
@@ -42,8 +43,21 @@ from rmdesk.views.widgets.printouts import print_day_pack
 if TYPE_CHECKING:
     from rmdesk.views.planner.view import PlannerView
 
-OPEN = ("proposed", "planned")  # what can still be moved or cancelled
-COMPLETABLE = ("proposed", "planned", "missed")
+
+#: the words on the button of each action a person takes on visits; which buttons there are,
+#: and when each is enabled, is the services' table (``visits.transitions``)
+ACTION_BUTTONS = {
+    "accept": QT_TRANSLATE_NOOP("PlannerView", "Accept"),
+    "move": QT_TRANSLATE_NOOP("PlannerView", "Move…"),
+    "cancel": QT_TRANSLATE_NOOP("PlannerView", "Cancel visit…"),
+    "complete": QT_TRANSLATE_NOOP("PlannerView", "Record as done…"),
+}
+
+
+def takes(action: str, items: list[VisitItem]) -> list[VisitItem]:
+    """The visits among ``items`` whose status allows ``action`` (the services' table)."""
+    before = TRANSITIONS[action].before
+    return [v for v in items if v.status in before]
 
 
 class PlannerActions(QObject):
@@ -57,6 +71,21 @@ class PlannerActions(QObject):
         self.ctx = view.ctx
         #: what the user typed for a change the service refused, offered again on the next try
         self.drafts: dict[str, Any] = {}
+
+    def _statuses(self, action: str) -> str:
+        """The statuses ``action`` is taken from, in words: "proposed, planned or missed"."""
+        names = [status_text(s).lower() for s in STATUSES if s in TRANSITIONS[action].before]
+        if len(names) < 2:
+            return "".join(names)
+        return self.tr(", ").join(names[:-1]) + self.tr(" or ") + names[-1]
+
+    def possible_for(self, action: str) -> str:
+        """The tooltip of an action's button: which visits it is for, from the table."""
+        return self.tr("For a %1 visit").replace("%1", self._statuses(action))
+
+    def select_first(self, action: str) -> str:
+        """What to say when nothing selected allows ``action``."""
+        return self.tr("Select a %1 visit first.").replace("%1", self._statuses(action))
 
     def _run_write(self, title: str, work: Any, done: Any) -> None:
         self.ctx.runner.run(title, work, done, self._failed, write=True, window=self.view.window())
@@ -84,7 +113,16 @@ class PlannerActions(QObject):
             )
 
     def accept_selected(self) -> None:
-        self.accept([v for v in self.view.selected_visits() if v.status == "proposed"])
+        self.accept(takes("accept", self.view.selected_visits()))
+
+    def selected(self, action: str) -> None:
+        """Take ``action`` (one of the table's person actions) on the selected visits."""
+        {
+            "accept": self.accept_selected,
+            "move": self.move_selected,
+            "cancel": self.cancel_selected,
+            "complete": self.complete_selected,
+        }[action]()
 
     def accept_all(self) -> None:
         if self.view.data is not None:
@@ -95,7 +133,7 @@ class PlannerActions(QObject):
     def accept(self, items: list[VisitItem]) -> None:
         """Take proposed visits into the plan."""
         if not items:
-            self.view.message.setText(self.tr("Select a proposed visit first."))
+            self.view.message.setText(self.select_first("accept"))
             return
         engine = self.ctx.db.engine
         refs = [(v.visit_id, v.version) for v in items]
@@ -104,9 +142,6 @@ class PlannerActions(QObject):
             lambda p: accept_visits(engine, refs, progress=p, who=self.ctx.user),
             lambda r: self._batch_done(r, items, self.tr("%1 visit(s) accepted.")),
         )
-
-    def _open_items(self) -> list[VisitItem]:
-        return [v for v in self.view.selected_visits() if v.status in OPEN]
 
     def _days(self, first: dt.date, last: dt.date) -> list[Day]:
         country = self.view.data.holiday_country if self.view.data is not None else "CN"
@@ -117,7 +152,7 @@ class PlannerActions(QObject):
         return MoveDialog(len(items), chosen, self.ctx.today, self._days, self.view)
 
     def move_selected(self) -> None:
-        items = self._open_items()
+        items = takes("move", self.view.selected_visits())
         if items:
             dialog = self.move_dialog(items)
             if dialog.exec():
@@ -128,9 +163,9 @@ class PlannerActions(QObject):
 
         Returns whether the move was sent to the service (which refuses a day in the past).
         """
-        items = self._open_items() if items is None else items
+        items = takes("move", self.view.selected_visits()) if items is None else items
         if not items:
-            self.view.message.setText(self.tr("Select a proposed or planned visit first."))
+            self.view.message.setText(self.select_first("move"))
             return False
         self.drafts["move"] = day
         known = self._days(day, day)[0]
@@ -174,16 +209,16 @@ class PlannerActions(QObject):
         return CancelDialog(count, str(self.drafts.get("cancel", "")), self.view)
 
     def cancel_selected(self) -> None:
-        items = self._open_items()
+        items = takes("cancel", self.view.selected_visits())
         if items:
             dialog = self.cancel_dialog(len(items))
             if dialog.exec():
                 self.cancel_with(dialog.reason(), items)
 
     def cancel_with(self, reason: str, items: list[VisitItem] | None = None) -> None:
-        items = self._open_items() if items is None else items
+        items = takes("cancel", self.view.selected_visits()) if items is None else items
         if not items:
-            self.view.message.setText(self.tr("Select a proposed or planned visit first."))
+            self.view.message.setText(self.select_first("cancel"))
             return
         self.drafts["cancel"] = reason
         engine = self.ctx.db.engine
@@ -205,7 +240,7 @@ class PlannerActions(QObject):
         return CompleteDialog(item.name, item.planned_on, self.ctx.today, draft, self.view)
 
     def complete_selected(self) -> None:
-        items = [v for v in self.view.selected_visits() if v.status in COMPLETABLE]
+        items = takes("complete", self.view.selected_visits())
         if len(items) == 1:
             dialog = self.complete_dialog(items[0])
             if dialog.exec():

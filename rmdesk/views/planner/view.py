@@ -5,13 +5,15 @@ An RM sees their own plan; a branch head picks one of the branch's RMs, an admin
 The rules are the services': ``visit_planner`` proposes, ``visit_actions`` changes one visit
 against the version the screen read (a visit someone else changed meanwhile is refused and the
 screen reloads, keeping what the user typed for the next try), ``visit_calendar`` knows the
-working days and writes the .ics file; ``visit_views`` reads for this screen.
+working days and writes the .ics file; ``visit_views`` reads for this screen. The action buttons,
+and when each is enabled, are the transition table's (``visits.transitions``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
@@ -48,7 +50,8 @@ from rmdesk.services.visits.screen import (
     planner_data,
     planner_rms,
 )
-from rmdesk.views.planner.actions import COMPLETABLE, OPEN, PlannerActions
+from rmdesk.services.visits.transitions import PERSON_ACTIONS, TRANSITIONS
+from rmdesk.views.planner.actions import ACTION_BUTTONS, PlannerActions
 from rmdesk.views.planner.calendar import (
     DAY_ROLE,
     STATUS_COLOURS,
@@ -160,16 +163,20 @@ class PlannerView(QWidget):
         )
         self.pack_button.clicked.connect(lambda: self.plan_actions.print_day_pack())
 
-        self.accept_button = QPushButton(self.tr("Accept"), self)
-        self.accept_button.clicked.connect(self.plan_actions.accept_selected)
+        #: a button per action of the transition table a person takes, in its order
+        self.action_buttons: dict[str, QPushButton] = {}
+        for action in PERSON_ACTIONS:
+            button = QPushButton(self.tr(str(ACTION_BUTTONS[action])), self)
+            button.setObjectName(f"visit_{action}")
+            button.setToolTip(self.plan_actions.possible_for(action))
+            button.clicked.connect(partial(self.plan_actions.selected, action))
+            self.action_buttons[action] = button
+        self.accept_button = self.action_buttons["accept"]
         self.accept_all_button = QPushButton(self.tr("Accept all proposed"), self)
         self.accept_all_button.clicked.connect(self.plan_actions.accept_all)
-        self.move_button = QPushButton(self.tr("Move…"), self)
-        self.move_button.clicked.connect(self.plan_actions.move_selected)
-        self.cancel_button = QPushButton(self.tr("Cancel visit…"), self)
-        self.cancel_button.clicked.connect(self.plan_actions.cancel_selected)
-        self.complete_button = QPushButton(self.tr("Record as done…"), self)
-        self.complete_button.clicked.connect(self.plan_actions.complete_selected)
+        self.move_button = self.action_buttons["move"]
+        self.cancel_button = self.action_buttons["cancel"]
+        self.complete_button = self.action_buttons["complete"]
         self.open_button = QPushButton(self.tr("Open client"), self)
         self.open_button.clicked.connect(self.open_selected)
 
@@ -232,15 +239,11 @@ class PlannerView(QWidget):
         top.addWidget(self.export_button)
         top.addWidget(self.pack_button)
         actions = QHBoxLayout()
-        for button in (
-            self.accept_button,
-            self.accept_all_button,
-            self.move_button,
-            self.cancel_button,
-            self.complete_button,
-            self.open_button,
-        ):
+        for action, button in self.action_buttons.items():
             actions.addWidget(button)
+            if action == "accept":
+                actions.addWidget(self.accept_all_button)
+        actions.addWidget(self.open_button)
         actions.addStretch(1)
         left = QWidget(self)
         column = QVBoxLayout(left)
@@ -440,13 +443,13 @@ class PlannerView(QWidget):
         items = self.selected_visits()
         statuses = {v.status for v in items}
         loaded = self.data is not None
-        self.accept_button.setEnabled("proposed" in statuses)
+        for action, button in self.action_buttons.items():
+            rule = TRANSITIONS[action]
+            fits = bool(statuses & {s.value for s in rule.before})
+            button.setEnabled(fits if rule.many else len(items) == 1 and fits)
         self.accept_all_button.setEnabled(
             loaded and self.data is not None and len(self.data.proposed) > 0
         )
-        self.move_button.setEnabled(bool(statuses & set(OPEN)))
-        self.cancel_button.setEnabled(bool(statuses & set(OPEN)))
-        self.complete_button.setEnabled(len(items) == 1 and items[0].status in COMPLETABLE)
         self.open_button.setEnabled(len({v.client_id for v in items}) == 1)
         self.propose_button.setEnabled(loaded)
         self.export_button.setEnabled(loaded)
@@ -482,13 +485,7 @@ class PlannerView(QWidget):
         if not isinstance(table, QTableView):
             return
         menu = QMenu(self)
-        for button in (
-            self.open_button,
-            self.accept_button,
-            self.move_button,
-            self.cancel_button,
-            self.complete_button,
-        ):
+        for button in (self.open_button, *self.action_buttons.values()):
             action = menu.addAction(button.text())
             action.setEnabled(button.isEnabled())
             action.triggered.connect(button.click)
