@@ -39,6 +39,7 @@ NOT_ENTRY_POINTS = {
     "rmdesk.services.accounts.users.account": "the account of the user who has just logged in",
     "rmdesk.services.accounts.users.session_account": "the database says who its session is",
     "rmdesk.services.accounts.users.open_session": "the session the database authenticated begins",
+    "rmdesk.services.engine.loading.load": "a step of ``score``, the entry point that let it in",
 }
 
 #: entry points about no client, RM or branch that every role may call, and why that is safe

@@ -4,7 +4,8 @@ Phases: read (one pass over the monthly facts in the database plus the small tab
 bank-wide (contribution, ranks, tiers, association rules, propensity models), then write the
 scope's clients in batches, one transaction per batch, changing only what differs from the
 stored results. Running it twice on the same data changes nothing. docs/contribution.md,
-docs/risk-flags.md and docs/cross-sell.md describe the methods.
+docs/risk-flags.md and docs/cross-sell.md describe the methods. What a run reads is in
+``loading``.
 """
 
 from __future__ import annotations
@@ -17,27 +18,32 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus, Severity
-from rmdesk.services.common import audit, frames, parameters
-from rmdesk.services.common.access import Account, guarded, system
+from rmdesk.services.common import audit, parameters
+from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.common.progress import NullProgress, Progress, check
 from rmdesk.services.engine import cross_sell, risk_flags, risk_rules, suggestions
 from rmdesk.services.engine.contribution import (
     per_client,
     per_holding,
-    pricing_table,
     rank_and_tier,
 )
-from rmdesk.services.engine.facts_pass import Window, holding_features, pricing_periods
+from rmdesk.services.engine.facts_pass import Window
+from rmdesk.services.engine.loading import (
+    Loaded,
+    ScopeError,
+    client_profile,
+    data_date,
+    load,
+    resolve_scope,
+)
+
+__all__ = ["ScopeError", "ScoreResult", "data_date", "score", "score_database"]
 
 T = Base.metadata.tables
-
-
-class ScopeError(LookupError):
-    """The branch or RM asked for does not exist."""
 
 
 @dataclass
@@ -49,154 +55,6 @@ class ScoreResult:
     counts: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     pareto_top20: float = 0.0
-
-
-def data_date(conn: Connection) -> dt.date:
-    """The date the facts describe: the data set's as-of date (meta), or the end of its
-    transactions when they stop earlier (a partial extract), else the last month with facts."""
-    meta = T["meta"]
-    stored = dict(
-        conn.execute(
-            select(meta.c.key, meta.c.value).where(
-                (meta.c.key == "as_of") | meta.c.key.like("%transactions_until")
-            )
-        ).all()
-    )
-    dates = [dt.date.fromisoformat(str(v)) for v in stored.values() if v]
-    if dates:
-        return min(dates)
-    last: dt.date | None = conn.execute(select(func.max(T["monthly_facts"].c.month))).scalar()
-    if last is None:
-        return dt.date.today()
-    nxt = last.replace(day=28) + dt.timedelta(days=4)
-    return nxt - dt.timedelta(days=nxt.day)
-
-
-def _frame(conn: Connection, query: Any) -> pd.DataFrame:
-    return frames.frame(conn.execute(query))
-
-
-def resolve_scope(conn: Connection, branch: str | None, rm: str | None) -> tuple[str, Any]:
-    """The scope's label and a filter on clients."""
-    clients = T["clients"]
-    if branch and rm:
-        raise ScopeError("give either a branch or an RM, not both")
-    if branch:
-        b = T["branches"]
-        bid = conn.execute(select(b.c.id).where(b.c.code == branch)).scalar()
-        if bid is None:
-            raise ScopeError(f"branch {branch!r} does not exist")
-        return f"branch:{branch}", clients.c.branch_id == bid
-    if rm:
-        u = T["users"]
-        uid = conn.execute(select(u.c.id).where(u.c.username == rm)).scalar()
-        if uid is None:
-            raise ScopeError(f"user {rm!r} does not exist")
-        return f"rm:{rm}", clients.c.rm_id == uid
-    return "bank", None
-
-
-@dataclass
-class Loaded:
-    clients: pd.DataFrame
-    holdings: pd.DataFrame
-    products: pd.DataFrame
-    features: pd.DataFrame
-    pricing: pd.DataFrame
-    periods: list[dt.date]
-
-
-def _load(
-    engine: Engine,
-    conn: Connection,
-    window: Window,
-    params: parameters.Parameters,
-    *,
-    who: Account,
-) -> Loaded:
-    c, h, p = T["clients"], T["holdings"], T["products"]
-    inter = T["interactions"]
-    periods = pricing_periods(conn, window)
-    # the run was let in for its scope; reading every holding's month is a step of it (the
-    # peer groups are bank-wide), done as the program and never handed back to the caller
-    features = holding_features(engine, window, params, periods, who=system(who.username))
-    clients = _frame(
-        conn,
-        select(
-            c.c.id.label("client_id"),
-            c.c.rm_id,
-            c.c.branch_id,
-            c.c.kind,
-            c.c.segment,
-            c.c.birth_date,
-            c.c.kyc_due,
-            c.c.onboarded_on,
-            c.c.status,
-        ).order_by(c.c.id),
-    )
-    last_contact = _frame(
-        conn,
-        select(inter.c.client_id, func.max(inter.c.occurred_at).label("last_contact")).group_by(
-            inter.c.client_id
-        ),
-    )
-    stamp = pd.to_datetime(last_contact["last_contact"], utc=True)
-    last_contact["last_contact"] = stamp.dt.tz_convert(None).dt.normalize()
-    clients = clients.merge(last_contact, on="client_id", how="left")
-    # clients who joined after the data date are not in the book yet
-    joined = pd.to_datetime(clients["onboarded_on"])
-    clients = clients[joined.isna() | (joined <= pd.Timestamp(window.as_of))].reset_index(drop=True)
-    holdings = _frame(
-        conn,
-        select(
-            h.c.id.label("holding_id"),
-            h.c.client_id,
-            h.c.product_id,
-            h.c.currency,
-            h.c.limit_minor,
-            h.c.opened_on,
-            h.c.closed_on,
-            h.c.maturity_on,
-        ),
-    )
-    products = _frame(
-        conn,
-        select(
-            p.c.id.label("product_id"),
-            p.c.code,
-            p.c.name_zh,
-            p.c.name_en,
-            p.c.family,
-            p.c.min_age,
-            p.c.max_age,
-            p.c.segments,
-            p.c.active,
-        ),
-    )
-    currency = holdings.drop_duplicates("client_id").set_index("client_id")["currency"]
-    clients["currency"] = clients["client_id"].map(currency).fillna("CNY")
-    return Loaded(clients, holdings, products, features, pricing_table(conn), periods)
-
-
-def _client_profile(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
-    """Age, tenure, balances and eligibility facts per client."""
-    c = loaded.clients.copy()
-    ref = pd.Timestamp(as_of)
-    c["age"] = (ref - pd.to_datetime(c["birth_date"])).dt.days / 365.25
-    c["tenure_years"] = (ref - pd.to_datetime(c["onboarded_on"])).dt.days / 365.25
-    c["kyc_ok"] = pd.to_datetime(c["kyc_due"]).isna() | (pd.to_datetime(c["kyc_due"]) >= ref)
-    c["kyc_ok"] &= c["status"] != "closed"
-    f = loaded.features.merge(loaded.holdings[["holding_id", "client_id", "product_id"]])
-    fam = f["product_id"].map(loaded.products.set_index("product_id")["family"])
-    funds = f["bal_last"].where(fam.isin(["deposit", "investment"]), 0)
-    credit = f["bal_last"].where(fam.isin(["loan", "card"]), 0)
-    sums = pd.DataFrame({"client_id": f["client_id"], "funds": funds, "credit": credit})
-    sums = sums.groupby("client_id").sum()
-    c["funds_minor"] = c["client_id"].map(sums["funds"]).fillna(0)
-    c["credit_minor"] = c["client_id"].map(sums["credit"]).fillna(0)
-    out = c.set_index("client_id", drop=False)
-    out.attrs["as_of"] = as_of
-    return out
 
 
 @guarded("scope", "rm,branch")
@@ -220,7 +78,7 @@ def score(
         as_of = as_of or data_date(conn)
         scope, scope_filter = resolve_scope(conn, branch, rm)
         window = Window(as_of)
-        loaded = _load(engine, conn, window, params, who=who)
+        loaded = load(engine, conn, window, params, who=who)
         known = loaded.clients["client_id"].tolist()
         if scope_filter is not None:
             chosen = set(conn.execute(select(T["clients"].c.id).where(scope_filter)).scalars())
@@ -265,7 +123,7 @@ def score(
     check(progress)
 
     t = time.perf_counter()
-    profile = _client_profile(loaded, as_of)
+    profile = client_profile(loaded, as_of)
     model = _cross_sell_model(loaded, hc.frame, hold, profile, params)
     timings["models"] = time.perf_counter() - t
     check(progress)

@@ -1,0 +1,173 @@
+"""What a scoring run reads: the date the facts describe, the scope asked for, and the small
+tables beside the one pass over the monthly facts (``facts_pass``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, select
+
+from rmdesk.models import Base
+from rmdesk.services.common import frames, parameters
+from rmdesk.services.common.access import Account, system
+from rmdesk.services.engine.contribution import (
+    pricing_table,
+)
+from rmdesk.services.engine.facts_pass import Window, holding_features, pricing_periods
+
+T = Base.metadata.tables
+
+
+class ScopeError(LookupError):
+    """The branch or RM asked for does not exist."""
+
+
+def data_date(conn: Connection) -> dt.date:
+    """The date the facts describe: the data set's as-of date (meta), or the end of its
+    transactions when they stop earlier (a partial extract), else the last month with facts."""
+    meta = T["meta"]
+    stored = dict(
+        conn.execute(
+            select(meta.c.key, meta.c.value).where(
+                (meta.c.key == "as_of") | meta.c.key.like("%transactions_until")
+            )
+        ).all()
+    )
+    dates = [dt.date.fromisoformat(str(v)) for v in stored.values() if v]
+    if dates:
+        return min(dates)
+    last: dt.date | None = conn.execute(select(func.max(T["monthly_facts"].c.month))).scalar()
+    if last is None:
+        return dt.date.today()
+    nxt = last.replace(day=28) + dt.timedelta(days=4)
+    return nxt - dt.timedelta(days=nxt.day)
+
+
+def frame_of(conn: Connection, query: Any) -> pd.DataFrame:
+    return frames.frame(conn.execute(query))
+
+
+def resolve_scope(conn: Connection, branch: str | None, rm: str | None) -> tuple[str, Any]:
+    """The scope's label and a filter on clients."""
+    clients = T["clients"]
+    if branch and rm:
+        raise ScopeError("give either a branch or an RM, not both")
+    if branch:
+        b = T["branches"]
+        bid = conn.execute(select(b.c.id).where(b.c.code == branch)).scalar()
+        if bid is None:
+            raise ScopeError(f"branch {branch!r} does not exist")
+        return f"branch:{branch}", clients.c.branch_id == bid
+    if rm:
+        u = T["users"]
+        uid = conn.execute(select(u.c.id).where(u.c.username == rm)).scalar()
+        if uid is None:
+            raise ScopeError(f"user {rm!r} does not exist")
+        return f"rm:{rm}", clients.c.rm_id == uid
+    return "bank", None
+
+
+@dataclass
+class Loaded:
+    clients: pd.DataFrame
+    holdings: pd.DataFrame
+    products: pd.DataFrame
+    features: pd.DataFrame
+    pricing: pd.DataFrame
+    periods: list[dt.date]
+
+
+def load(
+    engine: Engine,
+    conn: Connection,
+    window: Window,
+    params: parameters.Parameters,
+    *,
+    who: Account,
+) -> Loaded:
+    c, h, p = T["clients"], T["holdings"], T["products"]
+    inter = T["interactions"]
+    periods = pricing_periods(conn, window)
+    # the run was let in for its scope; reading every holding's month is a step of it (the
+    # peer groups are bank-wide), done as the program and never handed back to the caller
+    features = holding_features(engine, window, params, periods, who=system(who.username))
+    clients = frame_of(
+        conn,
+        select(
+            c.c.id.label("client_id"),
+            c.c.rm_id,
+            c.c.branch_id,
+            c.c.kind,
+            c.c.segment,
+            c.c.birth_date,
+            c.c.kyc_due,
+            c.c.onboarded_on,
+            c.c.status,
+        ).order_by(c.c.id),
+    )
+    last_contact = frame_of(
+        conn,
+        select(inter.c.client_id, func.max(inter.c.occurred_at).label("last_contact")).group_by(
+            inter.c.client_id
+        ),
+    )
+    stamp = pd.to_datetime(last_contact["last_contact"], utc=True)
+    last_contact["last_contact"] = stamp.dt.tz_convert(None).dt.normalize()
+    clients = clients.merge(last_contact, on="client_id", how="left")
+    # clients who joined after the data date are not in the book yet
+    joined = pd.to_datetime(clients["onboarded_on"])
+    clients = clients[joined.isna() | (joined <= pd.Timestamp(window.as_of))].reset_index(drop=True)
+    holdings = frame_of(
+        conn,
+        select(
+            h.c.id.label("holding_id"),
+            h.c.client_id,
+            h.c.product_id,
+            h.c.currency,
+            h.c.limit_minor,
+            h.c.opened_on,
+            h.c.closed_on,
+            h.c.maturity_on,
+        ),
+    )
+    products = frame_of(
+        conn,
+        select(
+            p.c.id.label("product_id"),
+            p.c.code,
+            p.c.name_zh,
+            p.c.name_en,
+            p.c.family,
+            p.c.min_age,
+            p.c.max_age,
+            p.c.segments,
+            p.c.active,
+        ),
+    )
+    currency = holdings.drop_duplicates("client_id").set_index("client_id")["currency"]
+    clients["currency"] = clients["client_id"].map(currency).fillna("CNY")
+    return Loaded(clients, holdings, products, features, pricing_table(conn), periods)
+
+
+def client_profile(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
+    """Age, tenure, balances and eligibility facts per client."""
+    c = loaded.clients.copy()
+    ref = pd.Timestamp(as_of)
+    c["age"] = (ref - pd.to_datetime(c["birth_date"])).dt.days / 365.25
+    c["tenure_years"] = (ref - pd.to_datetime(c["onboarded_on"])).dt.days / 365.25
+    c["kyc_ok"] = pd.to_datetime(c["kyc_due"]).isna() | (pd.to_datetime(c["kyc_due"]) >= ref)
+    c["kyc_ok"] &= c["status"] != "closed"
+    f = loaded.features.merge(loaded.holdings[["holding_id", "client_id", "product_id"]])
+    fam = f["product_id"].map(loaded.products.set_index("product_id")["family"])
+    funds = f["bal_last"].where(fam.isin(["deposit", "investment"]), 0)
+    credit = f["bal_last"].where(fam.isin(["loan", "card"]), 0)
+    sums = pd.DataFrame({"client_id": f["client_id"], "funds": funds, "credit": credit})
+    sums = sums.groupby("client_id").sum()
+    c["funds_minor"] = c["client_id"].map(sums["funds"]).fillna(0)
+    c["credit_minor"] = c["client_id"].map(sums["credit"]).fillna(0)
+    out = c.set_index("client_id", drop=False)
+    out.attrs["as_of"] = as_of
+    return out
