@@ -117,7 +117,7 @@ class PlannerView(QWidget):
         self._loads = 0  # only the latest load is shown (an older one may finish after it)
         locale = ctx.formats.locale
 
-        self.plan_actions = PlannerActions(self)
+        self.plan_actions = PlannerActions(self, self)
         self.plan_actions.changed.connect(self.changed)
 
         self.rm_combo = QComboBox(self)
@@ -420,6 +420,17 @@ class PlannerView(QWidget):
             for index in self.month.selectionModel().selectedIndexes():
                 items.extend(index.data(VISITS_ROLE) or [])
         return sorted(items, key=lambda v: (v.planned_on, v.slot, v.visit_id))
+
+    def selected_day(self) -> dt.date | None:
+        """The calendar day selected (the first, if more), or None."""
+        table = self.week if self.mode == "week" else self.month
+        selected = table.selectionModel().selectedIndexes()
+        if not selected:
+            return None
+        index = selected[0]
+        if self.mode == "week":
+            return self.week_model.day_of(index.column())
+        return self.month_model.day_at(index.row(), index.column())
 
     def _calendar_selected(self) -> None:
         self._source = "calendar"
