@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rmdesk.services.common import wording
+from rmdesk.services.common import formatting
 from rmdesk.services.common.parameters import Parameters
 
 
@@ -315,10 +315,10 @@ def evidence(code: str, d: dict[str, Any], currency: str) -> tuple[str, str]:
     """The evidence sentence of one condition, (Chinese, English)."""
 
     def m(x: float, lang: str) -> str:
-        return wording.money(x, currency, lang)
+        return formatting.money(x, currency, lang)
 
     def pc(x: float, lang: str) -> str:
-        return wording.percent(x, lang)
+        return formatting.percent(x, lang)
 
     texts: dict[str, Callable[[], tuple[str, str]]] = {
         "DPD_1": lambda: (f"本月逾期 {d['days']} 天。", f"{d['days']} days past due this month."),
