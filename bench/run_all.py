@@ -13,6 +13,7 @@ BENCHES = [
     ["bench.import_limits"],
     ["bench.login_timing", "--rounds", "40", "--pg"],
     ["bench.security", "--clients", "10000", "--runs", "3"],
+    ["bench.formatting", "--rows", "50000", "--runs", "9"],
 ]
 
 if __name__ == "__main__":

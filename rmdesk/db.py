@@ -34,7 +34,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 
-from rmdesk import local_files
+from rmdesk import local_files, sqlite_backup
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -308,21 +308,13 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_sqlite(engine: Engine, suffix: str) -> Path | None:
-    """Copy a SQLite file with the online backup API; returns the copy's path."""
+    """Copy a SQLite file beside it as ``NAME.SUFFIX-STAMP.bak`` (rmdesk.sqlite_backup: online,
+    owner-only, checked before it is kept); returns the copy's path, None for no file."""
     path = engine.url.database
     if not path or path == ":memory:" or not Path(path).exists():
         return None
     stamp = dt.datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
-    target = Path(f"{path}.{suffix}-{stamp}.bak")
-    local_files.create_private(target)
-    src = sqlite3.connect(path)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return target
+    return sqlite_backup.copy_database(Path(path), Path(f"{path}.{suffix}-{stamp}.bak"))
 
 
 def may_change_schema(engine: Engine) -> bool:
@@ -363,7 +355,12 @@ def migrate(engine: Engine, revision: str = "head") -> Path | None:
         return None
     backup = None
     if is_sqlite(engine.url) and (current is not None or inspect(engine).get_table_names()):
-        backup = backup_sqlite(engine, f"before-{revision}")  # a file with something in it
+        try:  # a file with something in it is copied first, or not migrated at all
+            backup = backup_sqlite(engine, f"before-{revision}")
+        except sqlite_backup.BackupError as exc:
+            raise DatabaseError(
+                f"The database was not migrated: no sound copy of it: {exc}"
+            ) from exc
     command.upgrade(alembic_config(engine), revision)
     return backup
 

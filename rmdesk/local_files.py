@@ -16,7 +16,12 @@ import os
 from pathlib import Path
 from typing import IO, Any
 
+from platformdirs import user_data_dir
+
 log = logging.getLogger(__name__)
+APP = "rmdesk"
+#: a folder for the settings and the local database instead of the user's (tests, portable use)
+HOME_ENV = "RMDESK_HOME"
 POSIX = os.name == "posix"
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -79,9 +84,13 @@ def kept_copies(database: Path) -> list[Path]:
     ]
 
 
-def _is_data_dir(folder: Path) -> bool:
-    from rmdesk.settings import data_dir
+def data_dir() -> Path:
+    """The local data folder: the local database and its copies (``$RMDESK_HOME`` if set)."""
+    home = os.environ.get(HOME_ENV)
+    return Path(home) if home else Path(user_data_dir(APP, appauthor=False))
 
+
+def _is_data_dir(folder: Path) -> bool:
     try:
         return folder.resolve() == data_dir().resolve()
     except OSError:

@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import Any
 
 import tomli_w
-from platformdirs import user_config_dir, user_data_dir
+from platformdirs import user_config_dir
 
 from rmdesk import local_files, secrets
+from rmdesk.local_files import APP, HOME_ENV, data_dir
 
 log = logging.getLogger(__name__)
-APP = "rmdesk"
-HOME_ENV = "RMDESK_HOME"
 SCHEMA_VERSION = 2
 LANGUAGES = ("zh_CN", "en")
 
@@ -36,11 +35,6 @@ class Settings:
     database_url: str = ""
     #: clients in the demo bank made on first start
     demo_clients: int = 10_000
-
-
-def data_dir() -> Path:
-    home = os.environ.get(HOME_ENV)
-    return Path(home) if home else Path(user_data_dir(APP, appauthor=False))
 
 
 def config_path() -> Path:

@@ -433,7 +433,7 @@ def test_capacity_weekends_and_national_day(db_url: str) -> None:
     bank.engine.dispose()
 
 
-def test_amounts_in_reasons_are_written_by_wording_money() -> None:
+def test_amounts_in_reasons_are_written_by_the_one_formatter() -> None:
     fund = ("稳健理财", "Steady wealth fund")
     zh, en = words.suggestion(fund, 1_234_567, 30)
     assert "预期年价值 ¥12,345.67，" in zh and "expected value CN¥12,345.67 a year" in en

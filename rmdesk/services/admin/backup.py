@@ -1,8 +1,9 @@
 """Backing up and restoring a local (SQLite) rmdesk database, and counting what a database holds.
 
-A backup is taken with SQLite's online backup API, so it is consistent even while the app is
-writing, and checked (``PRAGMA integrity_check``) before it is kept. A restore checks the backup
-the same way and that it is an rmdesk database of a schema this version knows; it refuses while
+A backup is taken by rmdesk.sqlite_backup (the one copy routine, also used before a migration):
+SQLite's online backup API, so it is consistent even while the app is writing, owner-only, and
+checked (``PRAGMA integrity_check``, and that it is an rmdesk database of a schema this version
+knows) before it is kept. A restore checks the backup the same way; it refuses while
 any other program has the database open (naming them where the system tells), and otherwise
 holds SQLite's exclusive lock on the database from before it keeps the old content as
 ``NAME.before-restore-STAMP`` until the backup has been written into it, in one transaction: no
@@ -22,18 +23,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from rmdesk import local_files
+from rmdesk import local_files, sqlite_backup
 from rmdesk.db import SCHEMA_HEAD, known_revision
 from rmdesk.models import Base
 from rmdesk.services.admin.open_files import Holder, holders
 from rmdesk.services.common.access import ADMINS, Account, open_to
+from rmdesk.sqlite_backup import BackupError, check_file, read_only, unreadable
+
+__all__ = ["BackupError", "DatabaseInUse", "backup_sqlite", "restore_sqlite", "table_counts"]
 
 #: seconds to wait for other connections' transactions to end before a restore gives up
 LOCK_WAIT = 1.0
-
-
-class BackupError(Exception):
-    """The backup or restore cannot be done; the message says why, naming the file."""
 
 
 class DatabaseInUse(BackupError):
@@ -66,20 +66,17 @@ def table_counts(engine: Engine, *, who: Account) -> dict[str, int]:
 
 def _check(path: Path) -> str:
     """Integrity and schema of a SQLite file; returns its schema revision."""
+    check_file(path)
+    return _revision(path)
+
+
+def _revision(path: Path) -> str:
+    """The schema revision of an rmdesk database file, refused unless this version knows it."""
+    conn = read_only(path)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error as exc:
-        raise BackupError(f"{path}: cannot be opened: {exc}") from exc
-    try:
-        result = conn.execute("PRAGMA integrity_check").fetchone()
-        if not result or result[0] != "ok":
-            raise BackupError(f"{path}: the integrity check failed: {result[0] if result else ''}")
-        try:
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.Error as exc:
-            raise BackupError(f"{path}: not an rmdesk database (no schema version)") from exc
-    except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path}: not a SQLite database: {exc}") from exc
+        raise BackupError(f"{path}: not an rmdesk database (no schema version)") from exc
     finally:
         conn.close()
     if not revision or not known_revision(str(revision[0])):
@@ -90,33 +87,6 @@ def _check(path: Path) -> str:
     return str(revision[0])
 
 
-def _copy(source: Path | sqlite3.Connection, target: Path) -> None:
-    """``source`` (a file, or an open connection) to ``target`` with the online backup API, via
-    an owner-only temporary file that is checked before it is moved into place."""
-    part = target.with_name(target.name + ".part")
-    part.unlink(missing_ok=True)
-    try:
-        local_files.create_private(part)
-        src = (
-            source
-            if isinstance(source, sqlite3.Connection)
-            else sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        )
-        dst = sqlite3.connect(part)
-        try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")  # one file, no -wal/-shm left beside it
-        finally:
-            dst.close()
-            if src is not source:
-                src.close()
-        _check(part)
-        part.replace(target)
-    except BaseException:
-        part.unlink(missing_ok=True)
-        raise
-
-
 def backup_sqlite(database: Path, target: Path) -> Path:
     """Copy the live database file to ``target`` (which must not exist yet)."""
     if not database.exists():
@@ -125,8 +95,7 @@ def backup_sqlite(database: Path, target: Path) -> Path:
         raise BackupError(f"{target}: already exists; choose another name")
     if not target.parent.is_dir():
         raise BackupError(f"{target.parent}: no such folder")
-    _copy(database, target)
-    return target
+    return sqlite_backup.copy_database(database, target, check=_revision)
 
 
 @contextmanager
@@ -156,7 +125,7 @@ def exclusive(database: Path, *, wait: float = LOCK_WAIT) -> Iterator[sqlite3.Co
         except sqlite3.DatabaseError as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise DatabaseInUse(database, holders([database, *sidecars])) from exc
-            raise BackupError(_unreadable(database, exc)) from exc
+            raise BackupError(unreadable(database, exc)) from exc
         if mode != "delete":
             raise DatabaseInUse(database, holders([database, *sidecars]))
         yield conn
@@ -167,13 +136,6 @@ def exclusive(database: Path, *, wait: float = LOCK_WAIT) -> Iterator[sqlite3.Co
             Path(f"{database}-journal").unlink(missing_ok=True)
     finally:
         conn.close()
-
-
-def _unreadable(database: Path, exc: Exception) -> str:
-    return (
-        f"{database}: cannot be read ({exc}); if it is damaged, move it aside with its -wal and "
-        "-shm files and restore to the same name"
-    )
 
 
 def _kept_name(database: Path) -> Path:
@@ -208,12 +170,10 @@ def restore_sqlite(
             if not began:
                 if not replace:  # made by someone else since it was looked at
                     raise BackupError(_exists(database))
-                kept = _kept_name(database)
-                try:  # read under the lock, through SQLite's own file handle (closing another
-                    _copy(live, kept)  # handle on the file would drop this process's locks)
-                except sqlite3.DatabaseError as exc:
-                    raise BackupError(_unreadable(database, exc)) from exc
-            src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+                # read under the lock, through SQLite's own file handle (closing another
+                # handle on the file would drop this process's locks)
+                kept = sqlite_backup.copy_database(live, _kept_name(database), check=_revision)
+            src = read_only(backup)
             try:
                 src.backup(live)  # one write transaction on the locked database
             finally:

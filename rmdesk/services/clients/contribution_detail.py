@@ -15,7 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from rmdesk.models import Base
-from rmdesk.services.common import frames, wording
+from rmdesk.services.common import formatting, frames
 from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.engine.contribution import (
     COMPONENTS,
@@ -189,13 +189,13 @@ def _words(
         )
         return out
     cur = str(products["currency"].iloc[0])
-    for lang in wording.LANGUAGES:
+    for lang in formatting.LANGUAGES:
 
         def m(x: float, lang: str = lang) -> str:
-            return wording.money(x, cur, lang)
+            return formatting.money(x, cur, lang)
 
         def p(x: float, lang: str = lang) -> str:
-            return wording.percent(x, lang, 2)
+            return formatting.percent(x, lang, 2)
 
         growth = (total - previous) / previous if previous > 0 else None
         if lang == "zh":

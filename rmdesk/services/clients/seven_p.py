@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from rmdesk.services.clients.profile import ClientProfile
-from rmdesk.services.common import wording
+from rmdesk.services.common import formatting
 
 SEVEN_P = (
     ("profiling", "概况", "Profile"),
@@ -68,7 +68,7 @@ def _change(ratio: float | None, language: str) -> str:
     if ratio is None:
         return ""
     sign = "+" if ratio >= 0 else "−"
-    return sign + wording.percent(abs(ratio), language)
+    return sign + formatting.percent(abs(ratio), language)
 
 
 def summary(p: ClientProfile, language: str) -> list[Line]:
@@ -118,7 +118,7 @@ def _persistency(p: ClientProfile, zh: bool, language: str) -> str:
 def _profitability(p: ClientProfile, zh: bool, language: str) -> str:
     if p.contribution_minor is None:
         return "尚未评分" if zh else "not scored yet"
-    amount = wording.money(p.contribution_minor, p.currency, language)
+    amount = formatting.money(p.contribution_minor, p.currency, language)
     change = _change(p.growth, language)
     rank = f"{p.rank_book}/{p.book_size}" if p.rank_book else ""
     if zh:
@@ -140,7 +140,7 @@ def _performance(p: ClientProfile, zh: bool, language: str) -> str:
     ):
         if not trend.latest_minor and not trend.year_ago_minor:
             continue
-        amount = wording.money(trend.latest_minor, p.currency, language)
+        amount = formatting.money(trend.latest_minor, p.currency, language)
         change = _change(trend.change_12m, language)
         if zh:
             parts.append(f"{zh_name}日均 {amount}" + (f"（一年 {change}）" if change else ""))
@@ -162,8 +162,8 @@ def _prospecting(p: ClientProfile, zh: bool, language: str) -> str:
         return "暂无营销建议" if zh else "no open suggestion"
     top = open_.sort_values("rank").iloc[0]
     name = top["name_zh"] if zh else top["name_en"]
-    value = wording.money(int(top["expected_value_minor"] or 0), p.currency, language)
-    likelihood = wording.percent(float(top["likelihood"] or 0), language, 0)
+    value = formatting.money(top["expected_value_minor"] or 0, p.currency, language)
+    likelihood = formatting.percent(float(top["likelihood"] or 0), language, 0)
     more = len(open_) - 1
     if zh:
         text = f"首推{name}，预期价值 {value}（可能性 {likelihood}）"

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rmdesk.services.common import wording
+from rmdesk.services.common import formatting
 from rmdesk.services.common.parameters import Parameters
 
 CREDIT_FAMILIES = {"loan", "card"}
@@ -404,15 +404,15 @@ def reason(
     code = data["product"]
     rule = data.get("rule")
     out = []
-    for lang in wording.LANGUAGES:
+    for lang in formatting.LANGUAGES:
         target = _name(code, names, lang)
-        ev = wording.money(expected_value, currency, lang)
-        pct = wording.percent(data["likelihood"], lang, 0)
+        ev = formatting.money(expected_value, currency, lang)
+        pct = formatting.percent(data["likelihood"], lang, 0)
         parts = []
         if rule:
             ants = [_name(a, names, lang) for a in rule["antecedents"]]
-            conf = wording.percent(rule["confidence"], lang, 0)
-            lift = wording.number(rule["lift"], lang, 1)
+            conf = formatting.percent(rule["confidence"], lang, 0)
+            lift = formatting.number(rule["lift"], lang, 1)
             if lang == "zh":
                 both = "两者都有" if len(ants) > 1 else "已持有"
                 parts.append(
@@ -433,7 +433,7 @@ def reason(
             )
         else:
             parts.append(f"估计可能性 {pct}" if lang == "zh" else f"Estimated likelihood {pct}")
-        typical = wording.money(data["typical_minor"], currency, lang)
+        typical = formatting.money(data["typical_minor"], currency, lang)
         parts[-1] += (
             f"；该产品每户年贡献中位数 {typical}，预期价值 {ev}。"
             if lang == "zh"

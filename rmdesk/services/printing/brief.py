@@ -29,8 +29,9 @@ from rmdesk.services.clients import profile as client_profile
 from rmdesk.services.clients import seven_p
 from rmdesk.services.clients.contribution_detail import monthly_contribution
 from rmdesk.services.clients.profile import ClientProfile
-from rmdesk.services.common import audit, wording
+from rmdesk.services.common import audit
 from rmdesk.services.common.access import Account, guarded
+from rmdesk.services.common.formatting import formatter
 from rmdesk.services.common.masking import mask_number
 from rmdesk.services.engine.facts_pass import Window
 from rmdesk.services.printing import charts as pdf_charts
@@ -225,8 +226,7 @@ def story(
     s, t, lang = printing.styles(), W, language
     p = data.profile
 
-    def money(minor: Any) -> str:
-        return wording.money(int(minor), p.currency, lang)
+    amount = formatter(lang).amount  # as the screen writes it; the column names the currency
 
     out: list[Flowable] = [Paragraph(_escape(p.name), s["title"])]
     head = [
@@ -248,13 +248,13 @@ def story(
             [
                 t["product"](lang),
                 t["account"](lang),
-                t["balance"](lang),
+                f"{t['balance'](lang)} ({p.currency})",
                 t["opened"](lang),
                 t["matures"](lang),
             ]
         ]
         for h in _records(live, [name, "balance_minor", "account_no", "opened_on", "maturity_on"]):
-            balance = "" if pd.isna(h["balance_minor"]) else money(h["balance_minor"])
+            balance = "" if pd.isna(h["balance_minor"]) else amount(h["balance_minor"])
             rows.append(
                 [
                     h[name],
@@ -298,9 +298,10 @@ def story(
     if len(offers):
         name = "name_zh" if lang.startswith("zh") else "name_en"
         reason = "reason_zh" if lang.startswith("zh") else "reason_en"
-        rows = [[t["product"](lang), t["value"](lang), t["reason"](lang)]]
+        value = f"{t['value'](lang)} ({p.currency})"
+        rows = [[t["product"](lang), value, t["reason"](lang)]]
         for o in _records(offers, OFFER_COLUMNS):
-            rows.append([o[name], money(o["expected_value_minor"] or 0), o[reason]])
+            rows.append([o[name], amount(o["expected_value_minor"] or 0), o[reason]])
         out.append(printing.table(rows, [36 * mm, 28 * mm, WIDTH - 64 * mm], numeric=[1]))
     else:
         out.append(Paragraph(t["none"](lang), s["base"]))

@@ -36,8 +36,9 @@ from rmdesk.models import Base
 from rmdesk.services.branch import review as branch_review
 from rmdesk.services.branch import scorecard
 from rmdesk.services.branch.scorecard_kpis import KPIS, Period
-from rmdesk.services.common import audit, wording
+from rmdesk.services.common import audit
 from rmdesk.services.common.access import HEADS, Account, guarded
+from rmdesk.services.common.formatting import formatter
 from rmdesk.services.printing import charts as pdf_charts
 from rmdesk.services.printing import paper as printing
 from rmdesk.services.printing.paper import MARGIN, Words
@@ -135,21 +136,15 @@ def report_data(
 
 
 def kpi_text(value: Any, unit: str, language: str) -> str:
-    """A KPI's value as the branch dashboard writes it: money in whole yuan, ratios as %."""
+    """A KPI's value as the branch dashboard writes it (the one formatter's ``kpi``): money in
+    whole yuan, ratios as %."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "—"
-    v = float(value)
-    if unit == "minor":
-        return wording.money(round(v / 100) * 100, "CNY", language).rsplit(".", 1)[0]
-    if unit == "ratio":
-        return wording.percent(v, language)
-    if unit == "per_client":
-        return wording.number(v, language, 2)
-    return f"{v:,.0f}"
+    return formatter(language).kpi(float(value), unit)
 
 
-def _score(value: Any) -> str:
-    return "—" if value is None or pd.isna(value) else f"{float(value):.1f}"
+def _score(value: Any, language: str) -> str:
+    return "—" if value is None or pd.isna(value) else formatter(language).number(value, 1)
 
 
 def _name(card: dict[str, Any]) -> str:
@@ -190,7 +185,7 @@ def _ranking(data: ReportData, language: str) -> list[Flowable]:
             [
                 c["rank"],
                 _name(c),
-                _score(c["score"]),
+                _score(c["score"], lang),
                 move,
                 *[_percent(c.get(f"{k.key}_attainment"), lang) for k in KPIS],
             ]
@@ -206,7 +201,7 @@ def _ranking(data: ReportData, language: str) -> list[Flowable]:
 def _percent(value: Any, language: str) -> str:
     if value is None or pd.isna(value):
         return "—"
-    return wording.percent(float(value), language, 0)
+    return formatter(language).percent(float(value), 0)
 
 
 def _values(series: pd.Series) -> list[float | None]:
@@ -285,7 +280,7 @@ def _pareto(data: ReportData, language: str, width: float, height: float) -> lis
         np.concatenate([[0.0], p.curve["client_share"].to_numpy(dtype=float)]),
         np.concatenate([[0.0], p.curve["contribution_share"].to_numpy(dtype=float)]),
     )
-    line = W["pareto_line"](lang).format(x=wording.percent(p.top_share, lang))
+    line = W["pareto_line"](lang).format(x=formatter(lang).percent(p.top_share))
     chart = pdf_charts.bars_and_lines(
         [f"{x:.0%}" for x in shares],
         None,
@@ -311,7 +306,7 @@ def rm_page(data: ReportData, rm_id: int, language: str) -> list[Flowable]:
         f"{W['rm_title'](lang)}: {_name(card)}",
         data,
         lang,
-        rank + _score(card["score"]),
+        rank + _score(card["score"], lang),
     )
     points = branch_review.kpi_points(card, data.rules, data.period)
     rows: list[list[Any]] = [
@@ -324,17 +319,18 @@ def rm_page(data: ReportData, rm_id: int, language: str) -> list[Flowable]:
             W["points"](lang),
         ]
     ]
-    name = "name_zh" if lang.startswith("zh") else "name_en"
+    name, number = "name_zh" if lang.startswith("zh") else "name_en", formatter(lang).number
     for p in printing.records(points):
         target = kpi_text(p["target"], p["unit"], lang)
+        weight = float(p["weight"])
         rows.append(
             [
                 p[name],
                 kpi_text(p["value"], p["unit"], lang),
                 ("≤ " if p["lower_is_better"] else "") + target,
                 _percent(p["attainment"], lang),
-                f"{p['weight']:g}",
-                "—" if p["points"] is None or pd.isna(p["points"]) else f"{p['points']:.1f}",
+                number(weight, 0 if weight.is_integer() else 2),  # as the screen writes them
+                "—" if p["points"] is None or pd.isna(p["points"]) else number(p["points"], 1),
             ]
         )
     widths = [55 * mm, 32 * mm, 32 * mm, 22 * mm, 16 * mm, 16 * mm]

@@ -2,7 +2,7 @@
 
 Working days come from the ``holidays`` library, including China's adjusted working weekends
 (调休) for the years the library has them. Every reason is written in Chinese and English with its
-numbers and stored as JSON; amounts are written by ``wording.money``, like every amount in a
+numbers and stored as JSON; amounts are written by ``formatting.money``, like every amount in a
 sentence rmdesk writes. The export writes one all-day event per visit with the ``icalendar``
 library, so any calendar program (Outlook, WPS, a phone) can show the plan.
 """
@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select
 from rmdesk import local_files
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, VisitStatus
-from rmdesk.services.common import audit, wording
+from rmdesk.services.common import audit, formatting
 from rmdesk.services.common.access import Account, guarded
 
 T = Base.metadata.tables
@@ -109,7 +109,7 @@ def maturity(product: Words, on: dt.date, by: dt.date) -> Words:
 
 def suggestion(product: Words, value_minor: int, pull_days: int, currency: str = "CNY") -> Words:
     """Why a strong suggestion brings the visit forward (the value in minor units of currency)."""
-    zh, en = (wording.money(value_minor, currency, language) for language in ("zh", "en"))
+    zh, en = (formatting.money(value_minor, currency, language) for language in ("zh", "en"))
     return (
         f"有较强的营销建议：{product[0]}，预期年价值 {zh}，走访提前 {pull_days} 天",
         f"strong suggestion: {product[1]}, expected value {en} a year; "

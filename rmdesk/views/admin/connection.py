@@ -60,7 +60,13 @@ class AdminConnectionPanel(QWidget):
         #: the last "Test connection" result, and the text it was for
         self.last_report: ConnectionReport | None = None
         self._tested_text = ""
+        self._build_fields()
+        self._lay_out()
+        self._connect_signals()
+        self.refresh()
 
+    def _build_fields(self) -> None:
+        """What is in use, the address to try, its buttons and the result line."""
         self.current = QLabel(self)
         self.current.setObjectName("current")
         self.current.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -89,6 +95,8 @@ class AdminConnectionPanel(QWidget):
         self.result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.result.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
+    def _lay_out(self) -> None:
+        """The database in use above, another one to try below with a note on what saving does."""
         now = QGroupBox(self.tr("In use"), self)
         now_form = QFormLayout(now)
         now_form.addRow(self.tr("Current database:"), self.current)
@@ -127,13 +135,13 @@ class AdminConnectionPanel(QWidget):
         layout.addWidget(other)
         layout.addStretch(1)
 
+    def _connect_signals(self) -> None:
         self.url.textChanged.connect(self._update_buttons)
         self.url.returnPressed.connect(self.test_connection)
         self.file_button.clicked.connect(self._choose_file)
         self.test_button.clicked.connect(self.test_connection)
         self.save_button.clicked.connect(self.save)
         self.local_button.clicked.connect(self.use_local)
-        self.refresh()
 
     def refresh(self) -> None:
         db = self.ctx.db

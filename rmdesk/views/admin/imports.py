@@ -128,7 +128,14 @@ class AdminImportPanel(QWidget):
         self._busy = False
         #: the last check's or import's problems, for tests and the status line
         self.problems = pd.DataFrame(columns=["file", "row", "column", "message"])
+        self._build_inputs()
+        self._build_tables()
+        self._lay_out()
+        self._connect_signals()
+        self._kind_changed()
 
+    def _build_inputs(self) -> None:
+        """What to import, from where, the check and import buttons and the status line."""
         self.kind = QComboBox(self)
         self.kind.setObjectName("kind")
         for key, title in KIND_TITLES.items():
@@ -159,7 +166,9 @@ class AdminImportPanel(QWidget):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
-        fmt = ctx.formats
+    def _build_tables(self) -> None:
+        """The problems a check or an import found, and what it read or wrote per table."""
+        ctx, fmt = self.ctx, self.ctx.formats
         self.problem_table = DataTable(
             ctx,
             [
@@ -188,6 +197,7 @@ class AdminImportPanel(QWidget):
         self.summary_title.setObjectName("summary_title")
         self.problems_title = QLabel(self.tr("Problems found"), self)
 
+    def _lay_out(self) -> None:
         form = QFormLayout()
         form.addRow(self.tr("Data to import:"), self.kind)
         where = QHBoxLayout()
@@ -225,6 +235,7 @@ class AdminImportPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(split, 1)
 
+    def _connect_signals(self) -> None:
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.path.textChanged.connect(self._invalidate)
         self.source.textChanged.connect(self._invalidate)
@@ -232,7 +243,6 @@ class AdminImportPanel(QWidget):
         self.file_button.clicked.connect(self._choose_file)
         self.check_button.clicked.connect(self.check)
         self.import_button.clicked.connect(self.run_import)
-        self._kind_changed()
 
     # --- input ---------------------------------------------------------------------------
     def set_input(self, kind: str, path: Path | str, source: str = "") -> None:

@@ -109,6 +109,15 @@ class KpiTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("KpiTab")
+        self._build_bar()
+        self._build_editor()
+        self._lay_out()
+        self._connect_signals()
+        self.editor.setEnabled(False)
+
+    def _build_bar(self) -> None:
+        """Whose weights, in force on which day, their total, the table and the status line."""
+        ctx = self.ctx
         self.scope = QComboBox(self)
         self.scope.setObjectName("scope")
         self.scope.addItem(self.tr("The whole bank"), None)
@@ -121,9 +130,10 @@ class KpiTab(QWidget):
         self.total.setObjectName("total")
         self.table = DataTable(ctx, kpi_columns(ctx), "AdminKpis", "kpi-weights", self)
         self.table.setObjectName("weights")
-        self.table.selectionModel().currentRowChanged.connect(self._chosen)
         self.status = FormMessage(ctx, self)
 
+    def _build_editor(self) -> None:
+        """The form that changes the selected KPI from a day on."""
         self.editor = QGroupBox(self.tr("Change the selected KPI"), self)
         self.kpi_name = QLabel(self)
         self.kpi_name.setStyleSheet("font-weight: bold;")
@@ -137,7 +147,6 @@ class KpiTab(QWidget):
         self.target.setRange(0.0, 1_000_000_000.0)
         self.default_target = QCheckBox(self.tr("The default target"), self)
         self.default_target.setObjectName("default_target")
-        self.default_target.toggled.connect(lambda on: self.target.setEnabled(not on))
         self.target_unit = QLabel(self)
         self.penalty = QDoubleSpinBox(self)
         self.penalty.setObjectName("penalty")
@@ -149,13 +158,11 @@ class KpiTab(QWidget):
         self.valid_from.setObjectName("valid_from")
         self.valid_from.setCalendarPopup(True)
         self.valid_from.setDisplayFormat("yyyy-MM-dd")
-        start = (ctx.today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        start = (self.ctx.today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
         self.valid_from.setDate(_qdate(start))
         self.for_label = QLabel(self)
         self.save_button = QPushButton(self.tr("Save"), self)
         self.save_button.setObjectName("save")
-        self.save_button.clicked.connect(self.save)
-
         target_row = QHBoxLayout()
         target_row.addWidget(self.target, 1)
         target_row.addWidget(self.target_unit)
@@ -173,6 +180,7 @@ class KpiTab(QWidget):
         form.addRow("", self.save_button)
         self.for_label.setWordWrap(True)
 
+    def _lay_out(self) -> None:
         bar = QHBoxLayout()
         bar.addWidget(QLabel(self.tr("Weights for"), self))
         bar.addWidget(self.scope)
@@ -189,9 +197,13 @@ class KpiTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.status)
         layout.addLayout(body, 1)
+
+    def _connect_signals(self) -> None:
+        self.table.selectionModel().currentRowChanged.connect(self._chosen)
+        self.default_target.toggled.connect(lambda on: self.target.setEnabled(not on))
+        self.save_button.clicked.connect(self.save)
         self.scope.currentIndexChanged.connect(self.load)
         self.on.dateChanged.connect(self.load)
-        self.editor.setEnabled(False)
 
     # --- data ----------------------------------------------------------------------------
     def refresh(self) -> None:

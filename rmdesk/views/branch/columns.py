@@ -20,21 +20,16 @@ CTX = "ScorecardPanel"
 
 
 def unit_format(fmt: Formats, unit: str) -> Format:
-    """How a KPI of this unit is written: money in whole yuan, ratios as percentages…"""
-    if unit == "minor":
-        return lambda v: fmt.money_whole(round(float(v)))
-    if unit == "ratio":
-        return fmt.percent
-    if unit == "per_client":
-        return lambda v: fmt.number(v, 2)
-    return fmt.integer
+    """How a KPI of this unit is written (as the printed scorecard writes it): money in whole
+    yuan, ratios as percentages…"""
+    kpi = fmt.formatter.kpi
+    return lambda v: kpi(v, unit)
 
 
 def drill_columns(fmt: Formats, frame: pd.DataFrame) -> list[Column]:
     """The columns of a KPI's drill-down that the frame has, in the frame's order (ids hidden)."""
 
-    def money(v: Any) -> str:
-        return fmt.money(round(float(v)))
+    money = fmt.money
 
     def yes_no(v: Any) -> str:
         if bool(v):

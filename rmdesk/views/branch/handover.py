@@ -28,10 +28,63 @@ from rmdesk.services.common.access import AccessDenied
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
+from rmdesk.views.widgets.formatting import Formats
 from rmdesk.views.widgets.frame_model import Column
 
 ERROR_STYLE = "color: #b03a2e;"
 DONE_STYLE = "color: #1e7b34;"
+
+
+def _client_columns(fmt: Formats) -> list[Column]:
+    """The clients that may be handed over."""
+    return [
+        Column("name", QT_TRANSLATE_NOOP("HandoverPanel", "Client")),
+        Column("external_id", QT_TRANSLATE_NOOP("HandoverPanel", "Client ID")),
+        Column("rm", QT_TRANSLATE_NOOP("HandoverPanel", "Relationship manager")),
+        Column("tier", QT_TRANSLATE_NOOP("HandoverPanel", "Tier")),
+        Column(
+            "contribution_minor",
+            QT_TRANSLATE_NOOP("HandoverPanel", "Contribution"),
+            fmt.money_whole,
+            numeric=True,
+            money=True,
+        ),
+        Column(
+            "open_flags",
+            QT_TRANSLATE_NOOP("HandoverPanel", "Open flags"),
+            fmt.integer,
+            numeric=True,
+        ),
+        Column("next_visit_on", QT_TRANSLATE_NOOP("HandoverPanel", "Next visit"), fmt.date),
+        Column("segment", QT_TRANSLATE_NOOP("HandoverPanel", "Segment"), labels.segment),
+    ]
+
+
+def _moving_columns(fmt: Formats) -> list[Column]:
+    """The clients a previewed handover moves."""
+    return [
+        Column("name", QT_TRANSLATE_NOOP("HandoverPanel", "Client")),
+        Column("from_rm", QT_TRANSLATE_NOOP("HandoverPanel", "From")),
+        Column(
+            "contribution_minor",
+            QT_TRANSLATE_NOOP("HandoverPanel", "Contribution"),
+            fmt.money_whole,
+            numeric=True,
+            money=True,
+        ),
+        Column(
+            "open_flags",
+            QT_TRANSLATE_NOOP("HandoverPanel", "Open flags"),
+            fmt.integer,
+            numeric=True,
+        ),
+        Column(
+            "visits",
+            QT_TRANSLATE_NOOP("HandoverPanel", "Visits moving"),
+            fmt.integer,
+            numeric=True,
+        ),
+    ]
 
 
 class HandoverPanel(QWidget):
@@ -44,10 +97,22 @@ class HandoverPanel(QWidget):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        fmt = ctx.formats
         self.branch_id: int | None = None
         self.plan: handover.Preview | None = None
+        split = QSplitter(self)
+        split.addWidget(self._build_clients())
+        split.addWidget(self._build_form())
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([780, 560])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(split, 1)
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._connect_signals()
 
+    def _build_clients(self) -> QWidget:
+        """The left side: whose clients, a search, and the clients to choose from."""
         self.from_rm = QComboBox(self)
         self.from_rm.setMinimumContentsLength(14)
         self.search = QLineEdit(self)
@@ -62,41 +127,17 @@ class HandoverPanel(QWidget):
         self.select_all = QPushButton(self.tr("Select all shown"), self)
         pick.addWidget(self.select_all)
         self.clients = DataTable(
-            ctx,
-            [
-                Column("name", QT_TRANSLATE_NOOP("HandoverPanel", "Client")),
-                Column("external_id", QT_TRANSLATE_NOOP("HandoverPanel", "Client ID")),
-                Column("rm", QT_TRANSLATE_NOOP("HandoverPanel", "Relationship manager")),
-                Column("tier", QT_TRANSLATE_NOOP("HandoverPanel", "Tier")),
-                Column(
-                    "contribution_minor",
-                    QT_TRANSLATE_NOOP("HandoverPanel", "Contribution"),
-                    fmt.money_whole,
-                    numeric=True,
-                    money=True,
-                ),
-                Column(
-                    "open_flags",
-                    QT_TRANSLATE_NOOP("HandoverPanel", "Open flags"),
-                    fmt.integer,
-                    numeric=True,
-                ),
-                Column("next_visit_on", QT_TRANSLATE_NOOP("HandoverPanel", "Next visit"), fmt.date),
-                Column("segment", QT_TRANSLATE_NOOP("HandoverPanel", "Segment"), labels.segment),
-            ],
-            "HandoverPanel",
-            "handover-clients",
-            self,
-        )
-        self.clients.row_activated.connect(
-            lambda row: self.client_requested.emit(int(row["client_id"]))
+            self.ctx, _client_columns(self.ctx.formats), "HandoverPanel", "handover-clients", self
         )
         left = QWidget(self)
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addLayout(pick)
         left_layout.addWidget(self.clients, 1)
+        return left
 
+    def _build_form(self) -> QWidget:
+        """The right side: to whom and why, preview and confirm, and what would move."""
         self.to_rm = QComboBox(self)
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText(self.tr("e.g. RM moved to another branch"))
@@ -108,33 +149,7 @@ class HandoverPanel(QWidget):
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         self.moving = DataTable(
-            ctx,
-            [
-                Column("name", QT_TRANSLATE_NOOP("HandoverPanel", "Client")),
-                Column("from_rm", QT_TRANSLATE_NOOP("HandoverPanel", "From")),
-                Column(
-                    "contribution_minor",
-                    QT_TRANSLATE_NOOP("HandoverPanel", "Contribution"),
-                    fmt.money_whole,
-                    numeric=True,
-                    money=True,
-                ),
-                Column(
-                    "open_flags",
-                    QT_TRANSLATE_NOOP("HandoverPanel", "Open flags"),
-                    fmt.integer,
-                    numeric=True,
-                ),
-                Column(
-                    "visits",
-                    QT_TRANSLATE_NOOP("HandoverPanel", "Visits moving"),
-                    fmt.integer,
-                    numeric=True,
-                ),
-            ],
-            "HandoverPanel",
-            "handover-preview",
-            self,
+            self.ctx, _moving_columns(self.ctx.formats), "HandoverPanel", "handover-preview", self
         )
         form = QFormLayout()
         form.addRow(self.tr("Selected:"), self._selected_label())
@@ -152,18 +167,12 @@ class HandoverPanel(QWidget):
         right_layout.addWidget(self.message)
         right_layout.addWidget(self.summary)
         right_layout.addWidget(self.moving, 1)
+        return right
 
-        split = QSplitter(self)
-        split.addWidget(left)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([780, 560])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(split, 1)
-
-        self._debounce = QTimer(self, singleShot=True, interval=150)
+    def _connect_signals(self) -> None:
+        self.clients.row_activated.connect(
+            lambda row: self.client_requested.emit(int(row["client_id"]))
+        )
         self._debounce.timeout.connect(self.apply_search)
         self.search.textChanged.connect(self._debounce.start)
         self.from_rm.currentIndexChanged.connect(lambda _i: self.load_clients())

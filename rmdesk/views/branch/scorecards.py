@@ -25,10 +25,62 @@ from rmdesk.views.branch.columns import drill_columns, unit_format
 from rmdesk.views.widgets.charts import ChartCanvas
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
+from rmdesk.views.widgets.formatting import Formats
 from rmdesk.views.widgets.frame_model import Column
 from rmdesk.views.widgets.printouts import print_scorecard
 
 CTX = "ScorecardPanel"
+
+
+def _ranking_columns(ctx: ViewContext) -> list[Column]:
+    """The RM ranking: rank, RM, score, then every KPI's value."""
+    fmt = ctx.formats
+    return [
+        Column("rank", QT_TRANSLATE_NOOP("ScorecardPanel", "Rank"), fmt.integer, numeric=True),
+        Column("display_name", QT_TRANSLATE_NOOP("ScorecardPanel", "Relationship manager")),
+        Column(
+            "score",
+            QT_TRANSLATE_NOOP("ScorecardPanel", "Score"),
+            lambda v: fmt.number(v, 1),
+            True,
+        ),
+    ] + [
+        Column(
+            k.key,
+            ctx.text(k.zh, k.en),
+            unit_format(fmt, k.unit),
+            numeric=True,
+            money=k.unit == "minor",
+        )
+        for k in KPIS
+    ]
+
+
+def _kpi_columns(fmt: Formats) -> list[Column]:
+    """One RM's KPIs: value, target, attainment, weight and points."""
+    return [
+        Column("name", QT_TRANSLATE_NOOP("ScorecardPanel", "KPI")),
+        Column("value_text", QT_TRANSLATE_NOOP("ScorecardPanel", "Value"), numeric=True),
+        Column("target_text", QT_TRANSLATE_NOOP("ScorecardPanel", "Target"), numeric=True),
+        Column(
+            "attainment",
+            QT_TRANSLATE_NOOP("ScorecardPanel", "Attainment"),
+            fmt.percent,
+            True,
+        ),
+        Column(
+            "weight",
+            QT_TRANSLATE_NOOP("ScorecardPanel", "Weight"),
+            lambda v: fmt.number(v, 0 if float(v).is_integer() else 2),
+            True,
+        ),
+        Column(
+            "points",
+            QT_TRANSLATE_NOOP("ScorecardPanel", "Points"),
+            lambda v: fmt.number(v),
+            True,
+        ),
+    ]
 
 
 class ScorecardPanel(QWidget):
@@ -39,7 +91,6 @@ class ScorecardPanel(QWidget):
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        fmt = ctx.formats
         self.branch_id: int | None = None
         self.card = pd.DataFrame()
         self.rules: pd.DataFrame | None = None
@@ -47,7 +98,29 @@ class ScorecardPanel(QWidget):
         self.shape: BranchPareto | None = None
         self.loaded_period: Period | None = None
         self._generation = 0
+        bar = self._build_bar()
+        self.ranking = DataTable(ctx, _ranking_columns(ctx), CTX, "scorecards", self)
+        self.ranking.setSelectionMode(DataTable.SelectionMode.SingleSelection)
+        lower = QSplitter(Qt.Orientation.Horizontal, self)
+        lower.addWidget(self._build_kpis())
+        lower.addWidget(self._build_right())
+        lower.setStretchFactor(0, 2)
+        lower.setStretchFactor(1, 3)
+        lower.setSizes([520, 840])
+        split = QSplitter(Qt.Orientation.Vertical, self)
+        split.addWidget(self.ranking)
+        split.addWidget(lower)
+        split.setStretchFactor(1, 1)
+        split.setSizes([178, 500])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(split, 1)
+        self._fill_periods()
+        self._connect_signals()
 
+    def _build_bar(self) -> QHBoxLayout:
+        """The period chooser, what the period holds, and the two print buttons."""
         self.kind = QComboBox(self)
         self.kind.addItem(self.tr("Month"), "month")
         self.kind.addItem(self.tr("Quarter"), "quarter")
@@ -65,75 +138,24 @@ class ScorecardPanel(QWidget):
         self.print_branch_button.setToolTip(
             self.tr("The period's ranking, KPIs and charts, then a page per RM (PDF)")
         )
-        self.print_branch_button.clicked.connect(lambda: self.print_report(rm=False))
         self.print_rm_button = QPushButton(self.tr("Print RM report…"), self)
         self.print_rm_button.setObjectName("print_rm_report")
         self.print_rm_button.setToolTip(self.tr("The selected RM's scorecard page (PDF)"))
-        self.print_rm_button.clicked.connect(lambda: self.print_report(rm=True))
         bar.addWidget(self.print_branch_button)
         bar.addWidget(self.print_rm_button)
+        return bar
 
-        ranking = [
-            Column("rank", QT_TRANSLATE_NOOP("ScorecardPanel", "Rank"), fmt.integer, numeric=True),
-            Column("display_name", QT_TRANSLATE_NOOP("ScorecardPanel", "Relationship manager")),
-            Column(
-                "score",
-                QT_TRANSLATE_NOOP("ScorecardPanel", "Score"),
-                lambda v: fmt.number(v, 1),
-                True,
-            ),
-        ] + [
-            Column(
-                k.key,
-                ctx.text(k.zh, k.en),
-                unit_format(fmt, k.unit),
-                numeric=True,
-                money=k.unit == "minor",
-            )
-            for k in KPIS
-        ]
-        self.ranking = DataTable(ctx, ranking, CTX, "scorecards", self)
-        self.ranking.setSelectionMode(DataTable.SelectionMode.SingleSelection)
-        self.ranking.selectionModel().currentRowChanged.connect(self._rm_changed)
-
+    def _build_kpis(self) -> QWidget:
+        """The chosen RM's KPIs, with a title above and notes below."""
         self.kpi_title = QLabel(self)
         self.kpi_title.setWordWrap(True)
-        self.kpis = DataTable(
-            ctx,
-            [
-                Column("name", QT_TRANSLATE_NOOP("ScorecardPanel", "KPI")),
-                Column("value_text", QT_TRANSLATE_NOOP("ScorecardPanel", "Value"), numeric=True),
-                Column("target_text", QT_TRANSLATE_NOOP("ScorecardPanel", "Target"), numeric=True),
-                Column(
-                    "attainment",
-                    QT_TRANSLATE_NOOP("ScorecardPanel", "Attainment"),
-                    fmt.percent,
-                    True,
-                ),
-                Column(
-                    "weight",
-                    QT_TRANSLATE_NOOP("ScorecardPanel", "Weight"),
-                    lambda v: fmt.number(v, 0 if float(v).is_integer() else 2),
-                    True,
-                ),
-                Column(
-                    "points",
-                    QT_TRANSLATE_NOOP("ScorecardPanel", "Points"),
-                    lambda v: fmt.number(v),
-                    True,
-                ),
-            ],
-            CTX,
-            "kpis",
-            self,
-        )
+        self.kpis = DataTable(self.ctx, _kpi_columns(self.ctx.formats), CTX, "kpis", self)
         self.kpis.setSelectionMode(DataTable.SelectionMode.SingleSelection)
         header = self.kpis.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.kpis.setToolTip(self.tr("Double-click a KPI to see the clients behind it"))
-        self.kpis.row_activated.connect(lambda row: self.drill_down(str(row["kpi"])))
         self.notes = QLabel(self)
         self.notes.setWordWrap(True)
         left = QWidget(self)
@@ -142,7 +164,10 @@ class ScorecardPanel(QWidget):
         left_layout.addWidget(self.kpi_title)
         left_layout.addWidget(self.kpis, 1)
         left_layout.addWidget(self.notes)
+        return left
 
+    def _build_right(self) -> QTabWidget:
+        """The trend and Pareto charts, and the clients behind a KPI, as two tabs."""
         self.trend_canvas = ChartCanvas(self, width=5, height=3)
         self.pareto_canvas = ChartCanvas(self, width=5, height=3)
         charts = QWidget(self)
@@ -161,24 +186,13 @@ class ScorecardPanel(QWidget):
         self.right = QTabWidget(self)
         self.right.addTab(charts, self.tr("Charts"))
         self.right.addTab(drill, self.tr("Clients behind the KPI"))
+        return self.right
 
-        lower = QSplitter(Qt.Orientation.Horizontal, self)
-        lower.addWidget(left)
-        lower.addWidget(self.right)
-        lower.setStretchFactor(0, 2)
-        lower.setStretchFactor(1, 3)
-        lower.setSizes([520, 840])
-        split = QSplitter(Qt.Orientation.Vertical, self)
-        split.addWidget(self.ranking)
-        split.addWidget(lower)
-        split.setStretchFactor(1, 1)
-        split.setSizes([178, 500])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 4, 0, 0)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-
-        self._fill_periods()
+    def _connect_signals(self) -> None:
+        self.print_branch_button.clicked.connect(lambda: self.print_report(rm=False))
+        self.print_rm_button.clicked.connect(lambda: self.print_report(rm=True))
+        self.ranking.selectionModel().currentRowChanged.connect(self._rm_changed)
+        self.kpis.row_activated.connect(lambda row: self.drill_down(str(row["kpi"])))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.period.currentIndexChanged.connect(lambda _i: self.reload())
 

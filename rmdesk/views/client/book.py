@@ -9,7 +9,6 @@ sorts without a proxy model.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -37,10 +36,6 @@ SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#607d8b"}
 TIER_COLOURS = {"A": "#1b5e20", "B": "#2e7d32", "C": "#5d4037", "D": "#757575"}
 
 
-def _growth(value: Any) -> str:
-    return f"▲ {value * 100:.1f}%" if value >= 0 else f"▼ {-value * 100:.1f}%"
-
-
 def book_columns(ctx: ViewContext) -> list[Column]:
     """The book's columns; who is allowed to see whose clients decides RM and branch columns."""
     fmt = ctx.formats
@@ -61,7 +56,7 @@ def book_columns(ctx: ViewContext) -> list[Column]:
         Column(
             "growth",
             QT_TRANSLATE_NOOP("Book", "Trend"),
-            _growth,
+            fmt.formatter.growth,
             numeric=True,
             color=lambda v: "#2e7d32" if v >= 0 else "#c62828",
         ),

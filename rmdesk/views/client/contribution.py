@@ -151,7 +151,7 @@ class ContributionPanel(QWidget):
             put(key, fmt.money(-parts[key]) if key in parts else "", warn=False)
         put("total", fmt.money(breakdown.total_minor), warn=breakdown.total_minor < 0)
         put("previous", fmt.money(breakdown.previous_minor))
-        put("growth", growth_text(p.growth))
+        put("growth", growth_text(p.growth, fmt))
         self.products.set_frame(breakdown.products)
         self.lines.setPlainText("\n".join(breakdown.lines["zh" if self.ctx.zh else "en"]))
         self.chart.draw_months(breakdown.months, p.balances, p.currency)
@@ -228,9 +228,9 @@ class PerformancePanel(QWidget):
         texts = [
             fmt.money_whole(trend.latest_minor),
             fmt.money_whole(trend.three_months_ago_minor),
-            growth_text(trend.change_3m),
+            growth_text(trend.change_3m, fmt),
             fmt.money_whole(trend.year_ago_minor),
-            growth_text(trend.change_12m),
+            growth_text(trend.change_12m, fmt),
             fmt.money_whole(trend.average_12m_minor),
         ]
         for cell, text in zip(cells, texts, strict=True):

@@ -29,6 +29,7 @@ from rmdesk.views.client.panels import RED
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext
 from rmdesk.views.widgets.data_table import DataTable
+from rmdesk.views.widgets.formatting import Formats
 from rmdesk.views.widgets.frame_model import Column
 
 SEVERITY_COLOURS = {"high": RED, "medium": "#ef6c00", "low": "#607d8b"}
@@ -141,6 +142,51 @@ class SuggestionsBox(QGroupBox):
             button.setEnabled(code in offered)
 
 
+def _flag_columns(ctx: ViewContext) -> list[Column]:
+    """The client's flags, in the interface language."""
+    fmt = ctx.formats
+    return [
+        Column(
+            "severity",
+            QT_TRANSLATE_NOOP("ClientView", "Severity"),
+            labels.severity,
+        ),
+        Column("rule_zh" if ctx.zh else "rule_en", QT_TRANSLATE_NOOP("ClientView", "Flag")),
+        Column(
+            "status",
+            QT_TRANSLATE_NOOP("ClientView", "Status"),
+            lambda c: labels.label(labels.FLAG_STATUSES, c),
+        ),
+        Column(
+            "evidence" if ctx.zh else "evidence_en",
+            QT_TRANSLATE_NOOP("ClientView", "Evidence"),
+        ),
+        Column("raised_on", QT_TRANSLATE_NOOP("ClientView", "Raised"), fmt.date),
+        Column("due_on", QT_TRANSLATE_NOOP("ClientView", "Handle by"), fmt.date),
+        Column("snoozed_until", QT_TRANSLATE_NOOP("ClientView", "Quiet until"), fmt.date),
+        Column("reason", QT_TRANSLATE_NOOP("ClientView", "Reason")),
+    ]
+
+
+def _flag_history_columns(fmt: Formats) -> list[Column]:
+    """The selected flag's history."""
+    return [
+        Column("at", QT_TRANSLATE_NOOP("ClientView", "When"), fmt.datetime),
+        Column("actor", QT_TRANSLATE_NOOP("ClientView", "By")),
+        Column(
+            "from_status",
+            QT_TRANSLATE_NOOP("ClientView", "From"),
+            lambda c: labels.label(labels.FLAG_STATUSES, c),
+        ),
+        Column(
+            "to_status",
+            QT_TRANSLATE_NOOP("ClientView", "To"),
+            lambda c: labels.label(labels.FLAG_STATUSES, c),
+        ),
+        Column("note", QT_TRANSLATE_NOOP("ClientView", "Note")),
+    ]
+
+
 class FlagsBox(QGroupBox):
     """Risk flags, open first: evidence, status, the lifecycle buttons and the flag's history."""
 
@@ -150,61 +196,32 @@ class FlagsBox(QGroupBox):
         super().__init__(parent)
         self.setTitle(self.tr("Risk flags"))
         self.ctx = ctx
-        fmt = ctx.formats
         self.events = pd.DataFrame()
-        self.table = DataTable(
-            ctx,
-            [
-                Column(
-                    "severity",
-                    QT_TRANSLATE_NOOP("ClientView", "Severity"),
-                    labels.severity,
-                ),
-                Column("rule_zh" if ctx.zh else "rule_en", QT_TRANSLATE_NOOP("ClientView", "Flag")),
-                Column(
-                    "status",
-                    QT_TRANSLATE_NOOP("ClientView", "Status"),
-                    lambda c: labels.label(labels.FLAG_STATUSES, c),
-                ),
-                Column(
-                    "evidence" if ctx.zh else "evidence_en",
-                    QT_TRANSLATE_NOOP("ClientView", "Evidence"),
-                ),
-                Column("raised_on", QT_TRANSLATE_NOOP("ClientView", "Raised"), fmt.date),
-                Column("due_on", QT_TRANSLATE_NOOP("ClientView", "Handle by"), fmt.date),
-                Column("snoozed_until", QT_TRANSLATE_NOOP("ClientView", "Quiet until"), fmt.date),
-                Column("reason", QT_TRANSLATE_NOOP("ClientView", "Reason")),
-            ],
-            "ClientView",
-            "client-flags",
-            self,
-        )
+        self.table = DataTable(ctx, _flag_columns(ctx), "ClientView", "client-flags", self)
         self.table.setObjectName("flags")
         self.history = DataTable(
-            ctx,
-            [
-                Column("at", QT_TRANSLATE_NOOP("ClientView", "When"), fmt.datetime),
-                Column("actor", QT_TRANSLATE_NOOP("ClientView", "By")),
-                Column(
-                    "from_status",
-                    QT_TRANSLATE_NOOP("ClientView", "From"),
-                    lambda c: labels.label(labels.FLAG_STATUSES, c),
-                ),
-                Column(
-                    "to_status",
-                    QT_TRANSLATE_NOOP("ClientView", "To"),
-                    lambda c: labels.label(labels.FLAG_STATUSES, c),
-                ),
-                Column("note", QT_TRANSLATE_NOOP("ClientView", "Note")),
-            ],
-            "ClientView",
-            "client-flag-history",
-            self,
+            ctx, _flag_history_columns(ctx.formats), "ClientView", "client-flag-history", self
         )
         self.history.setObjectName("flag_history")
         self.evidence = QLabel(self)
         self.evidence.setObjectName("flag_evidence")
         self.evidence.setWordWrap(True)
+        row = self._build_buttons()
+        self.empty = QLabel(self.tr("No risk flags for this client."), self)
+        self.empty.setStyleSheet("color: #616161;")
+        split = QSplitter(Qt.Orientation.Horizontal, self)
+        split.addWidget(self.table)
+        split.addWidget(self.history)
+        split.setSizes([700, 400])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.empty)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.evidence)
+        layout.addLayout(row)
+        self.table.selectionModel().selectionChanged.connect(self._selected)
+
+    def _build_buttons(self) -> QHBoxLayout:
+        """A button for each step of a flag's lifecycle; each asks for its action."""
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
         for code, text in (
@@ -219,18 +236,7 @@ class FlagsBox(QGroupBox):
             row.addWidget(button)
             self.buttons[code] = button
         row.addStretch(1)
-        self.empty = QLabel(self.tr("No risk flags for this client."), self)
-        self.empty.setStyleSheet("color: #616161;")
-        split = QSplitter(Qt.Orientation.Horizontal, self)
-        split.addWidget(self.table)
-        split.addWidget(self.history)
-        split.setSizes([700, 400])
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.empty)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.evidence)
-        layout.addLayout(row)
-        self.table.selectionModel().selectionChanged.connect(self._selected)
+        return row
 
     def show_profile(self, p: ClientProfile, keep: int | None) -> None:
         self.events = p.flag_events.assign(actor=p.flag_events["actor"].fillna(self.tr("System")))

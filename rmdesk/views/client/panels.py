@@ -26,6 +26,7 @@ from rmdesk.services.common.masking import mask_number
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext
 from rmdesk.views.widgets.data_table import DataTable
+from rmdesk.views.widgets.formatting import Formats
 from rmdesk.views.widgets.frame_model import Column
 
 DASH = "—"
@@ -45,10 +46,10 @@ def family(code: Any) -> str:
     return QCoreApplication.translate("ClientView", str(source)) if source else str(code)
 
 
-def growth_text(ratio: float | None) -> str:
+def growth_text(ratio: float | None, fmt: Formats) -> str:
     if ratio is None or ratio != ratio:
         return DASH
-    return f"▲ {ratio * 100:.1f}%" if ratio >= 0 else f"▼ {-ratio * 100:.1f}%"
+    return fmt.formatter.growth(ratio)
 
 
 def month_text(value: Any) -> str:
@@ -149,7 +150,7 @@ class Header(QFrame):
             if p.contribution_minor is not None
             else DASH
         )
-        t["growth"].setText(growth_text(p.growth))
+        t["growth"].setText(growth_text(p.growth, fmt))
         t["growth"].setStyleSheet(
             "" if p.growth is None else f"color: {GREEN if p.growth >= 0 else RED};"
         )

@@ -5,16 +5,19 @@ service refuses (someone else changed the visit, a day in the past, an empty rea
 reloads and the message is shown; what the user typed is kept in ``drafts`` and offered again
 when the dialog is next opened. A non-working day is asked about before a move: the service
 allows it, since the RM knows whether the client will see them then (docs/visit-planner.md §6).
+
+The actions know their screen only as a ``PlannerHost`` (what they read and call on it) and the
+widget that parents their dialogs, so this module never imports the view that holds them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Signal
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 from rmdesk.services.visits import actions as visit_actions
 from rmdesk.services.visits.calendar import export_ics
@@ -22,6 +25,8 @@ from rmdesk.services.visits.planner import propose_plan
 from rmdesk.services.visits.screen import (
     BatchResult,
     Day,
+    PlannerData,
+    PlannerRm,
     accept_visits,
     calendar_days,
     cancel_visits,
@@ -37,12 +42,8 @@ from rmdesk.views.planner.dialogs import (
     MoveDialog,
     ProposeDialog,
 )
-from rmdesk.views.widgets.context import error_handler
+from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.printouts import print_day_pack
-
-if TYPE_CHECKING:
-    from rmdesk.views.planner.view import PlannerView
-
 
 #: the words on the button of each action a person takes on visits; which buttons there are,
 #: and when each is enabled, is the services' table (``visits.transitions``)
@@ -60,15 +61,46 @@ def takes(action: str, items: list[VisitItem]) -> list[VisitItem]:
     return [v for v in items if v.status in before]
 
 
+class PlannerHost(Protocol):
+    """What the actions need from the screen that holds them (the planner view)."""
+
+    ctx: ViewContext
+    #: where the outcome of an action is said
+    message: QLabel
+    #: the RM whose plan is shown, None when there is none
+    rm_id: int | None
+    #: the RMs that may be chosen
+    rms: list[PlannerRm]
+    #: the day the period shown is built around
+    anchor: dt.date
+    #: the plan as last loaded
+    data: PlannerData | None
+
+    def refresh(self) -> None:
+        """Read the plan again and show it."""
+
+    def selected_visits(self) -> list[VisitItem]:
+        """The visits the actions apply to."""
+
+    def selected_day(self) -> dt.date | None:
+        """The calendar day selected, if any."""
+
+    def span(self) -> tuple[dt.date, dt.date]:
+        """The first and last day shown."""
+
+
 class PlannerActions(QObject):
-    """Accept, move, cancel, complete, propose and export for one ``PlannerView``."""
+    """Accept, move, cancel, complete, propose and export for one planner screen."""
 
     changed = Signal()  # a write changed the plan
 
-    def __init__(self, view: PlannerView) -> None:
-        super().__init__(view)
-        self.view = view
-        self.ctx = view.ctx
+    def __init__(self, host: PlannerHost, parent: QWidget) -> None:
+        """``host`` is read and called; ``parent`` owns the actions and parents their
+        dialogs (for the planner view, both are the view)."""
+        super().__init__(parent)
+        self.host = host
+        self.widget = parent
+        self.ctx = host.ctx
         #: what the user typed for a change the service refused, offered again on the next try
         self.drafts: dict[str, Any] = {}
 
@@ -88,24 +120,25 @@ class PlannerActions(QObject):
         return self.tr("Select a %1 visit first.").replace("%1", self._statuses(action))
 
     def _run_write(self, title: str, work: Any, done: Any) -> None:
-        self.ctx.runner.run(title, work, done, self._failed, write=True, window=self.view.window())
+        window = self.widget.window()
+        self.ctx.runner.run(title, work, done, self._failed, write=True, window=window)
 
     def _failed(self, exc: BaseException, trace: str) -> None:
         """A refused change: reload (the visit may have changed), then say why."""
-        self.view.refresh()
-        error_handler(self.view)(exc, trace)
+        self.host.refresh()
+        error_handler(self.widget)(exc, trace)
 
     def _batch_done(self, result: BatchResult, items: list[VisitItem], done_text: str) -> None:
         names = {v.visit_id: v.name for v in items}
-        self.view.message.setText(done_text.replace("%1", str(len(result.done))))
+        self.host.message.setText(done_text.replace("%1", str(len(result.done))))
         if result.done:
             self.changed.emit()
-        self.view.refresh()
+        self.host.refresh()
         if result.refused:
             head = self.tr("%1 of %2 visit(s) were not changed:")
             lines = [f"{names.get(vid, vid)}: {why}" for vid, why in result.refused[:10]]
             QMessageBox.warning(
-                self.view,
+                self.widget,
                 self.tr("Visit plan"),
                 head.replace("%1", str(len(result.refused))).replace("%2", str(len(items)))
                 + "\n\n"
@@ -113,7 +146,7 @@ class PlannerActions(QObject):
             )
 
     def accept_selected(self) -> None:
-        self.accept(takes("accept", self.view.selected_visits()))
+        self.accept(takes("accept", self.host.selected_visits()))
 
     def selected(self, action: str) -> None:
         """Take ``action`` (one of the table's person actions) on the selected visits."""
@@ -125,15 +158,15 @@ class PlannerActions(QObject):
         }[action]()
 
     def accept_all(self) -> None:
-        if self.view.data is not None:
+        if self.host.data is not None:
             self.accept(
-                [VisitItem.from_row(r) for r in self.view.data.proposed.itertuples(index=False)]
+                [VisitItem.from_row(r) for r in self.host.data.proposed.itertuples(index=False)]
             )
 
     def accept(self, items: list[VisitItem]) -> None:
         """Take proposed visits into the plan."""
         if not items:
-            self.view.message.setText(self.select_first("accept"))
+            self.host.message.setText(self.select_first("accept"))
             return
         engine = self.ctx.db.engine
         refs = [(v.visit_id, v.version) for v in items]
@@ -144,15 +177,15 @@ class PlannerActions(QObject):
         )
 
     def _days(self, first: dt.date, last: dt.date) -> list[Day]:
-        country = self.view.data.holiday_country if self.view.data is not None else "CN"
+        country = self.host.data.holiday_country if self.host.data is not None else "CN"
         return calendar_days(first, last, country, self.ctx.language)
 
     def move_dialog(self, items: list[VisitItem]) -> MoveDialog:
         chosen = self.drafts.get("move") or items[0].planned_on
-        return MoveDialog(len(items), chosen, self.ctx.today, self._days, self.view)
+        return MoveDialog(len(items), chosen, self.ctx.today, self._days, self.widget)
 
     def move_selected(self) -> None:
-        items = takes("move", self.view.selected_visits())
+        items = takes("move", self.host.selected_visits())
         if items:
             dialog = self.move_dialog(items)
             if dialog.exec():
@@ -163,9 +196,9 @@ class PlannerActions(QObject):
 
         Returns whether the move was sent to the service (which refuses a day in the past).
         """
-        items = takes("move", self.view.selected_visits()) if items is None else items
+        items = takes("move", self.host.selected_visits()) if items is None else items
         if not items:
-            self.view.message.setText(self.select_first("move"))
+            self.host.message.setText(self.select_first("move"))
             return False
         self.drafts["move"] = day
         known = self._days(day, day)[0]
@@ -177,14 +210,14 @@ class PlannerActions(QObject):
                 .replace("%2", why)
             )
             answer = QMessageBox.question(
-                self.view,
+                self.widget,
                 self.tr("Visit plan"),
                 question,
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No,
             )
             if answer != QMessageBox.StandardButton.Yes:
-                self.view.message.setText(
+                self.host.message.setText(
                     self.tr("Not moved: %1 is not a working day.").replace(
                         "%1", self.ctx.formats.date(day)
                     )
@@ -206,19 +239,19 @@ class PlannerActions(QObject):
         return True
 
     def cancel_dialog(self, count: int) -> CancelDialog:
-        return CancelDialog(count, str(self.drafts.get("cancel", "")), self.view)
+        return CancelDialog(count, str(self.drafts.get("cancel", "")), self.widget)
 
     def cancel_selected(self) -> None:
-        items = takes("cancel", self.view.selected_visits())
+        items = takes("cancel", self.host.selected_visits())
         if items:
             dialog = self.cancel_dialog(len(items))
             if dialog.exec():
                 self.cancel_with(dialog.reason(), items)
 
     def cancel_with(self, reason: str, items: list[VisitItem] | None = None) -> None:
-        items = takes("cancel", self.view.selected_visits()) if items is None else items
+        items = takes("cancel", self.host.selected_visits()) if items is None else items
         if not items:
-            self.view.message.setText(self.select_first("cancel"))
+            self.host.message.setText(self.select_first("cancel"))
             return
         self.drafts["cancel"] = reason
         engine = self.ctx.db.engine
@@ -237,10 +270,10 @@ class PlannerActions(QObject):
 
     def complete_dialog(self, item: VisitItem) -> CompleteDialog:
         draft = self.drafts.get(f"complete:{item.visit_id}")
-        return CompleteDialog(item.name, item.planned_on, self.ctx.today, draft, self.view)
+        return CompleteDialog(item.name, item.planned_on, self.ctx.today, draft, self.widget)
 
     def complete_selected(self) -> None:
-        items = takes("complete", self.view.selected_visits())
+        items = takes("complete", self.host.selected_visits())
         if len(items) == 1:
             dialog = self.complete_dialog(items[0])
             if dialog.exec():
@@ -264,9 +297,9 @@ class PlannerActions(QObject):
                 text += " " + self.tr("Follow-up planned on %1.").replace(
                     "%1", self.ctx.formats.date(values.follow_up_on)
                 )
-            self.view.message.setText(text)
+            self.host.message.setText(text)
             self.changed.emit()
-            self.view.refresh()
+            self.host.refresh()
 
         self._run_write(
             self.tr("Recording the visit"),
@@ -286,19 +319,19 @@ class PlannerActions(QObject):
         )
 
     def propose_dialog(self) -> None:
-        if self.view.data is None:
+        if self.host.data is None:
             return
         dialog = ProposeDialog(
-            self.view.data.plan_start, self.view.data.plan_weeks, self.ctx.today, self.view
+            self.host.data.plan_start, self.host.data.plan_weeks, self.ctx.today, self.widget
         )
         if dialog.exec():
             self.propose(*dialog.values())
 
     def propose(self, start: dt.date, weeks: int) -> None:
         """Propose the chosen RM's visits for ``weeks`` weeks from ``start``."""
-        if self.view.rm_id is None:
+        if self.host.rm_id is None:
             return
-        engine, rm_id = self.ctx.db.engine, self.view.rm_id
+        engine, rm_id = self.ctx.db.engine, self.host.rm_id
 
         def done(frame: Any) -> None:
             end = start + dt.timedelta(days=7 * weeks - 1)
@@ -309,10 +342,10 @@ class PlannerActions(QObject):
                 .replace("%3", self.ctx.formats.date(end))
                 .replace("%4", self.ctx.formats.integer(len(frame.attrs.get("unplaced", []))))
             )
-            self.view.message.setText(text)
-            self.view.anchor = start
+            self.host.message.setText(text)
+            self.host.anchor = start
             self.changed.emit()
-            self.view.refresh()
+            self.host.refresh()
 
         self._run_write(
             self.tr("Proposing a visit plan"),
@@ -322,16 +355,16 @@ class PlannerActions(QObject):
 
     def export_span(self) -> tuple[dt.date, dt.date]:
         """From today for the plan's weeks, or to the end of what is shown if that is later."""
-        weeks = self.view.data.plan_weeks if self.view.data is not None else 4
-        last = max(self.ctx.today + dt.timedelta(days=7 * weeks - 1), self.view.span()[1])
+        weeks = self.host.data.plan_weeks if self.host.data is not None else 4
+        last = max(self.ctx.today + dt.timedelta(days=7 * weeks - 1), self.host.span()[1])
         return self.ctx.today, last
 
     def export_dialog(self) -> None:
-        if self.view.rm_id is None:
+        if self.host.rm_id is None:
             return
-        rm = next((r.username for r in self.view.rms if r.id == self.view.rm_id), "plan")
+        rm = next((r.username for r in self.host.rms if r.id == self.host.rm_id), "plan")
         path, _ = QFileDialog.getSaveFileName(
-            self.view,
+            self.widget,
             self.tr("Export the visit plan"),
             f"visit-plan-{rm}.ics",
             self.tr("Calendar (*.ics)"),
@@ -341,13 +374,13 @@ class PlannerActions(QObject):
 
     def export_ics_to(self, path: Path) -> None:
         """Write the RM's planned visits (from today) to an .ics file any calendar reads."""
-        if self.view.rm_id is None:
+        if self.host.rm_id is None:
             return
-        engine, rm_id, language = self.ctx.db.engine, self.view.rm_id, self.ctx.language
+        engine, rm_id, language = self.ctx.db.engine, self.host.rm_id, self.ctx.language
         first, last = self.export_span()
 
         def done(events: int) -> None:
-            self.view.message.setText(
+            self.host.message.setText(
                 self.tr("%1 planned visits from %2 to %3 written to %4")
                 .replace("%1", self.ctx.formats.integer(events))
                 .replace("%2", self.ctx.formats.date(first))
@@ -373,22 +406,18 @@ class PlannerActions(QObject):
     def pack_day(self) -> dt.date:
         """The day a day pack is for: the selected visits' or calendar day, else the next
         working day after today."""
-        view = self.view
-        items = view.selected_visits()
+        items = self.host.selected_visits()
         if items:
             return items[0].planned_on
-        table = view.week if view.mode == "week" else view.month
-        selected = table.selectionModel().selectedIndexes()
-        if selected:
-            index = selected[0]
-            if view.mode == "week":
-                return view.week_model.day_of(index.column())
-            return view.month_model.day_at(index.row(), index.column())
-        country = view.data.holiday_country if view.data is not None else "CN"
-        return first_working_day(view.ctx.today + dt.timedelta(days=1), country)
+        day = self.host.selected_day()
+        if day is not None:
+            return day
+        data = self.host.data
+        country = data.holiday_country if data is not None else "CN"
+        return first_working_day(self.ctx.today + dt.timedelta(days=1), country)
 
     def print_day_pack(self, day: dt.date | None = None) -> None:
         """Make the RM's visit-day pack and open it in the print preview."""
-        if self.view.rm_id is None:
+        if self.host.rm_id is None:
             return
-        print_day_pack(self.view.ctx, self.view, self.view.rm_id, day or self.pack_day())
+        print_day_pack(self.ctx, self.widget, self.host.rm_id, day or self.pack_day())

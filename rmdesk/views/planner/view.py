@@ -17,7 +17,6 @@ from functools import partial
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QDate,
     QItemSelectionModel,
     QModelIndex,
@@ -43,7 +42,6 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services.common.access import scope_of
-from rmdesk.services.visits.calendar import purpose_label
 from rmdesk.services.visits.screen import (
     PlannerData,
     PlannerRm,
@@ -66,41 +64,11 @@ from rmdesk.views.planner.calendar import (
     status_text,
     visit_tooltip,
 )
+from rmdesk.views.planner.columns import overdue_columns, plan_columns
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
-from rmdesk.views.widgets.frame_model import Column
 
 log = logging.getLogger(__name__)
-
-
-def _plan_columns(ctx: ViewContext) -> list[Column]:
-    fmt = ctx.formats
-    return [
-        Column("planned_on", QT_TRANSLATE_NOOP("PlannerView", "Day"), fmt.date),
-        Column("slot", QT_TRANSLATE_NOOP("PlannerView", "Stop"), fmt.integer, numeric=True),
-        Column("name", QT_TRANSLATE_NOOP("PlannerView", "Client")),
-        Column("tier", QT_TRANSLATE_NOOP("PlannerView", "Tier")),
-        Column("district", QT_TRANSLATE_NOOP("PlannerView", "District")),
-        Column(
-            "purpose",
-            QT_TRANSLATE_NOOP("PlannerView", "Purpose"),
-            lambda code: purpose_label(code, ctx.language),
-        ),
-        Column("reason", QT_TRANSLATE_NOOP("PlannerView", "Reason")),
-    ]
-
-
-def _overdue_columns(ctx: ViewContext) -> list[Column]:
-    fmt = ctx.formats
-    return [
-        Column("name", QT_TRANSLATE_NOOP("PlannerView", "Client")),
-        Column("external_id", QT_TRANSLATE_NOOP("PlannerView", "Client ID")),
-        Column("tier", QT_TRANSLATE_NOOP("PlannerView", "Tier")),
-        Column("days_overdue", QT_TRANSLATE_NOOP("PlannerView", "Days overdue"), fmt.integer, True),
-        Column("last_contact", QT_TRANSLATE_NOOP("PlannerView", "Last contact"), fmt.date),
-        Column("due_on", QT_TRANSLATE_NOOP("PlannerView", "Due"), fmt.date),
-        Column("next_visit_on", QT_TRANSLATE_NOOP("PlannerView", "Next visit"), fmt.date),
-    ]
 
 
 class PlannerView(QWidget):
@@ -118,17 +86,22 @@ class PlannerView(QWidget):
         self.data: PlannerData | None = None
         self._source = "calendar"  # the selection the actions apply to: "calendar" or "list"
         self._loads = 0  # only the latest load is shown (an older one may finish after it)
-        locale = ctx.formats.locale
+        self.plan_actions = PlannerActions(self, self)
+        self._build_toolbar()
+        self._build_action_buttons()
+        self._build_calendar()
+        self._build_lists()
+        self._lay_out()
+        self._connect_signals()
+        self._update_actions()
 
-        self.plan_actions = PlannerActions(self)
-        self.plan_actions.changed.connect(self.changed)
-
+    def _build_toolbar(self) -> None:
+        """The RM chooser, week or month, the period shown and the plan's own buttons."""
         self.rm_combo = QComboBox(self)
         self.rm_combo.setObjectName("rm")
         self.rm_combo.setMinimumWidth(180)
-        self.rm_combo.currentIndexChanged.connect(self._rm_chosen)
         self.rm_label = QLabel(self.tr("Relationship manager"), self)
-        chooser = not ctx.user.is_rm
+        chooser = not self.ctx.user.is_rm
         self.rm_combo.setVisible(chooser)
         self.rm_label.setVisible(chooser)
         self.week_button = self._tool(self.tr("Week"), checkable=True)
@@ -138,21 +111,14 @@ class PlannerView(QWidget):
         group.setExclusive(True)
         group.addButton(self.week_button)
         group.addButton(self.month_button)
-        self.week_button.clicked.connect(lambda: self.set_mode("week"))
-        self.month_button.clicked.connect(lambda: self.set_mode("month"))
         self.prev_button = self._tool("◀", tip=self.tr("Previous"))
         self.today_button = self._tool(self.tr("Today"))
         self.next_button = self._tool("▶", tip=self.tr("Next"))
-        self.prev_button.clicked.connect(lambda: self.go(-1))
-        self.next_button.clicked.connect(lambda: self.go(1))
-        self.today_button.clicked.connect(self.go_today)
         self.period = QLabel(self)
         self.period.setObjectName("period")
         self.period.setStyleSheet("font-weight: bold")
         self.propose_button = QPushButton(self.tr("Propose plan…"), self)
-        self.propose_button.clicked.connect(self.plan_actions.propose_dialog)
         self.export_button = QPushButton(self.tr("Export to calendar (.ics)…"), self)
-        self.export_button.clicked.connect(self.plan_actions.export_dialog)
         self.pack_button = QPushButton(self.tr("Print day pack…"), self)
         self.pack_button.setObjectName("print_day_pack")
         self.pack_button.setToolTip(
@@ -161,27 +127,28 @@ class PlannerView(QWidget):
                 "order, then every client's brief"
             )
         )
-        self.pack_button.clicked.connect(lambda: self.plan_actions.print_day_pack())
 
-        #: a button per action of the transition table a person takes, in its order
+    def _build_action_buttons(self) -> None:
+        """The buttons that act on the selected visits: one per action of the transition table
+        a person takes, in its order (they are connected in ``_connect_signals``)."""
         self.action_buttons: dict[str, QPushButton] = {}
         for action in PERSON_ACTIONS:
             button = QPushButton(self.tr(str(ACTION_BUTTONS[action])), self)
             button.setObjectName(f"visit_{action}")
             button.setToolTip(self.plan_actions.possible_for(action))
-            button.clicked.connect(partial(self.plan_actions.selected, action))
             self.action_buttons[action] = button
         self.accept_button = self.action_buttons["accept"]
         self.accept_all_button = QPushButton(self.tr("Accept all proposed"), self)
-        self.accept_all_button.clicked.connect(self.plan_actions.accept_all)
         self.move_button = self.action_buttons["move"]
         self.cancel_button = self.action_buttons["cancel"]
         self.complete_button = self.action_buttons["complete"]
         self.open_button = QPushButton(self.tr("Open client"), self)
-        self.open_button.clicked.connect(self.open_selected)
 
-        self.week_model = WeekModel(locale, ctx.language, self)
-        self.month_model = MonthModel(locale, ctx.language, self)
+    def _build_calendar(self) -> None:
+        """The week and the month, one shown at a time, with the legend and the details."""
+        locale = self.ctx.formats.locale
+        self.week_model = WeekModel(locale, self.ctx.language, self)
+        self.month_model = MonthModel(locale, self.ctx.language, self)
         self.week = calendar_table(self.week_model, 46, self)
         self.week.setObjectName("week")
         self.week.verticalHeader().setVisible(False)
@@ -193,12 +160,6 @@ class PlannerView(QWidget):
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.week)
         self.stack.addWidget(self.month)
-        for table in (self.week, self.month):
-            table.selectionModel().selectionChanged.connect(self._calendar_selected)
-            table.customContextMenuRequested.connect(self._menu)
-        # activated: a double-click (or the platform's click) and Enter on the current cell
-        self.week.activated.connect(self._week_activated)
-        self.month.activated.connect(self._month_activated)
         legend = "   ".join(
             f"<span style='background:{STATUS_COLOURS[s]}'>&nbsp;{STATUS_MARKS[s]}&nbsp;</span> "
             f"{status_text(s)}"
@@ -212,15 +173,13 @@ class PlannerView(QWidget):
         self.details.setMinimumHeight(54)
         self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
 
-        self.proposed = DataTable(ctx, _plan_columns(ctx), "PlannerView", "proposed-plan", self)
+    def _build_lists(self) -> None:
+        """The proposed plan and the overdue contacts as tabs, and the message line."""
+        ctx = self.ctx
+        self.proposed = DataTable(ctx, plan_columns(ctx), "PlannerView", "proposed-plan", self)
         self.proposed.setObjectName("proposed")
-        self.proposed.row_activated.connect(lambda r: self.client_requested.emit(int(r.client_id)))
-        self.proposed.selectionModel().selectionChanged.connect(self._list_selected)
-        self.overdue = DataTable(
-            ctx, _overdue_columns(ctx), "PlannerView", "overdue-contacts", self
-        )
+        self.overdue = DataTable(ctx, overdue_columns(ctx), "PlannerView", "overdue-contacts", self)
         self.overdue.setObjectName("overdue")
-        self.overdue.row_activated.connect(lambda r: self.client_requested.emit(int(r.client_id)))
         self.tabs = QTabWidget(self)
         self.tabs.addTab(self.proposed, self.tr("Proposed plan"))
         self.tabs.addTab(self.overdue, self.tr("Overdue contacts"))
@@ -228,6 +187,7 @@ class PlannerView(QWidget):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
 
+    def _lay_out(self) -> None:
         top = QHBoxLayout()
         for widget in (self.rm_label, self.rm_combo, self.week_button, self.month_button):
             top.addWidget(widget)
@@ -235,9 +195,8 @@ class PlannerView(QWidget):
         for widget in (self.prev_button, self.today_button, self.next_button, self.period):
             top.addWidget(widget)
         top.addStretch(1)
-        top.addWidget(self.propose_button)
-        top.addWidget(self.export_button)
-        top.addWidget(self.pack_button)
+        for button in (self.propose_button, self.export_button, self.pack_button):
+            top.addWidget(button)
         actions = QHBoxLayout()
         for action, button in self.action_buttons.items():
             actions.addWidget(button)
@@ -263,7 +222,32 @@ class PlannerView(QWidget):
         layout.addLayout(actions)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
-        self._update_actions()
+
+    def _connect_signals(self) -> None:
+        actions = self.plan_actions
+        actions.changed.connect(self.changed)
+        self.rm_combo.currentIndexChanged.connect(self._rm_chosen)
+        self.week_button.clicked.connect(lambda: self.set_mode("week"))
+        self.month_button.clicked.connect(lambda: self.set_mode("month"))
+        self.prev_button.clicked.connect(lambda: self.go(-1))
+        self.next_button.clicked.connect(lambda: self.go(1))
+        self.today_button.clicked.connect(self.go_today)
+        self.propose_button.clicked.connect(actions.propose_dialog)
+        self.export_button.clicked.connect(actions.export_dialog)
+        self.pack_button.clicked.connect(lambda: actions.print_day_pack())
+        for action, button in self.action_buttons.items():
+            button.clicked.connect(partial(actions.selected, action))
+        self.accept_all_button.clicked.connect(actions.accept_all)
+        self.open_button.clicked.connect(self.open_selected)
+        for table in (self.week, self.month):
+            table.selectionModel().selectionChanged.connect(self._calendar_selected)
+            table.customContextMenuRequested.connect(self._menu)
+        # activated: a double-click (or the platform's click) and Enter on the current cell
+        self.week.activated.connect(self._week_activated)
+        self.month.activated.connect(self._month_activated)
+        for table in (self.proposed, self.overdue):
+            table.row_activated.connect(lambda r: self.client_requested.emit(int(r.client_id)))
+        self.proposed.selectionModel().selectionChanged.connect(self._list_selected)
 
     def _tool(self, text: str, *, checkable: bool = False, tip: str = "") -> QToolButton:
         button = QToolButton(self)
@@ -423,6 +407,17 @@ class PlannerView(QWidget):
             for index in self.month.selectionModel().selectedIndexes():
                 items.extend(index.data(VISITS_ROLE) or [])
         return sorted(items, key=lambda v: (v.planned_on, v.slot, v.visit_id))
+
+    def selected_day(self) -> dt.date | None:
+        """The calendar day selected (the first, if more), or None."""
+        table = self.week if self.mode == "week" else self.month
+        selected = table.selectionModel().selectedIndexes()
+        if not selected:
+            return None
+        index = selected[0]
+        if self.mode == "week":
+            return self.week_model.day_of(index.column())
+        return self.month_model.day_at(index.row(), index.column())
 
     def _calendar_selected(self) -> None:
         self._source = "calendar"

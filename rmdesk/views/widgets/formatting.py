@@ -1,60 +1,42 @@
-"""Numbers, money and dates written the way the user's locale writes them (QLocale)."""
+"""Numbers, money and dates on screen: the services' formatter (services/common/formatting.py)
+in the interface language, so that the screen writes a figure as the printed pages and the
+engine's sentences do. Qt's locale is kept for what only it names (day and month names).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-import pandas as pd
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+from PySide6.QtCore import QLocale
+
+from rmdesk.services.common.formatting import Formatter, formatter
+
+
+def language_of(locale: QLocale) -> str:
+    """The interface language ("zh_CN" or "en") a Qt locale stands for."""
+    return "zh_CN" if locale.language() == QLocale.Language.Chinese else "en"
 
 
 class Formats:
+    """The formatter's functions under the names the views use; each is the formatter's own
+    bound method (a table formats every cell it shows through one of them)."""
+
+    integer: Callable[[Any], str]
+    number: Callable[..., str]
+    #: minor units (fen) as yuan with two decimals and grouping, no currency
+    money: Callable[[Any], str]
+    #: minor units as whole yuan (for tables of large sums)
+    money_whole: Callable[[Any], str]
+    #: a ratio (0.125) as a percentage ("12.5%")
+    percent: Callable[..., str]
+    date: Callable[[Any], str]
+    datetime: Callable[[Any], str]
+
     def __init__(self, locale: QLocale) -> None:
         self.locale = locale
-
-    def integer(self, value: Any) -> str:
-        return self.locale.toString(int(value))
-
-    def number(self, value: Any, decimals: int = 1) -> str:
-        return self.locale.toString(float(value), "f", decimals)
-
-    def money(self, minor: Any) -> str:
-        """Minor units (fen, cents) as major units with two decimals and grouping."""
-        return self.locale.toString(int(minor) / 100, "f", 2)
-
-    def money_whole(self, minor: Any) -> str:
-        """Minor units as whole major units (for tables of large sums)."""
-        return self.locale.toString(round(int(minor) / 100))
-
-    def percent(self, ratio: Any, decimals: int = 1) -> str:
-        """A ratio (0.125) as a percentage ("12.5%")."""
-        return self.locale.toString(float(ratio) * 100, "f", decimals) + "%"
-
-    def date(self, value: Any) -> str:
-        if isinstance(value, pd.Timestamp):
-            value = value.to_pydatetime()
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return self.locale.toString(
-                QDate(value.year, value.month, value.day), QLocale.FormatType.ShortFormat
-            )
-        if isinstance(value, str) and len(value) == 10:
-            try:
-                return self.date(dt.date.fromisoformat(value))
-            except ValueError:
-                pass
-        return str(value)
-
-    def datetime(self, value: Any) -> str:
-        if isinstance(value, pd.Timestamp):
-            value = value.to_pydatetime()
-        if isinstance(value, dt.datetime):
-            if value.tzinfo is not None:
-                value = value.astimezone()  # shown in the user's local time
-            moment = QDateTime(
-                QDate(value.year, value.month, value.day), QTime(value.hour, value.minute)
-            )
-            return self.locale.toString(moment, QLocale.FormatType.ShortFormat)
-        return self.date(value)
+        self.formatter: Formatter = formatter(language_of(locale))
+        f = self.formatter
+        self.integer, self.number, self.percent = f.count, f.number, f.percent
+        self.money, self.money_whole = f.amount, f.amount_whole
+        self.date, self.datetime = f.date, f.datetime

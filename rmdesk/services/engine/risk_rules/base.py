@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rmdesk.services.common import wording
+from rmdesk.services.common import formatting
 from rmdesk.services.common.parameters import DEFAULTS, Parameters
 
 #: the columns of the conditions the rules find, as risk_flags.reconcile reads them
@@ -100,11 +100,11 @@ class Words:
     currency: str
 
     def money(self, minor: float, language: str) -> str:
-        return wording.money(minor, self.currency, language)
+        return formatting.money(minor, self.currency, language)
 
     @staticmethod
     def percent(share: float, language: str) -> str:
-        return wording.percent(share, language)
+        return formatting.percent(share, language)
 
 
 @dataclass(frozen=True)
