@@ -220,7 +220,9 @@ def pg_security_apply(db: Database) -> None:
     from rmdesk.services.security.setup import install
 
     _postgresql(db)
-    done, target = install(db.engine, who=OPERATOR)
+    done, target, left = install(db.engine, who=OPERATOR)
+    for what in left:
+        click.echo(f"left for a superuser: {what}", err=True)
     click.echo(
         f"row-level security applied: {done} statements; "
         f"groups {target.app_group} and {target.admin_group}"

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import text
 
 from rmdesk.cli import main
-from rmdesk.db import DatabaseError, open_database
+from rmdesk.db import SCHEMA_HEAD, DatabaseError, open_database
 from rmdesk.models import Base
 from rmdesk.services.accounts.users import LoginError, account, authenticate, session_account
 from rmdesk.services.admin import directory
@@ -138,8 +138,10 @@ def test_a_login_never_migrates_and_says_when_the_schema_is_behind(secured: Bank
         assert result.exit_code == 4 and "Traceback" not in result.output
     finally:
         with s.engine.begin() as conn:
-            conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
-    assert s.owner("SELECT version_num FROM alembic_version") == "0004"
+            conn.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": SCHEMA_HEAD}
+            )
+    assert s.owner("SELECT version_num FROM alembic_version") == SCHEMA_HEAD
 
 
 def test_logins_belong_to_one_database(

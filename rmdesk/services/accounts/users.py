@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text, update
 
-from rmdesk.models import AuditEntry, Branch, Role, User
+from rmdesk.models import AuditEntry, Branch, DbLogin, Role, User
 from rmdesk.services.accounts.passwords import dummy_hash, hash_password, verify_password
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to
@@ -187,7 +187,10 @@ _RESETS = ("login", "set_password", "unlock")
 
 def locked_until(conn: Connection, username: str, now: dt.datetime) -> dt.datetime | None:
     """When the account's lock ends, if ``LOCK_AFTER`` wrong passwords in a row, the last within
-    ``LOCK_FOR``, locked it; None when it is not locked. Read from the audit log."""
+    ``LOCK_FOR``, locked it; None when it is not locked. Read from the audit log: the failures
+    and resets the program wrote on the password path; a log-in a person's own database login
+    records (in their own name) resets nothing, so no one lifts a lock by writing one."""
+    own_logins = select(DbLogin.login)
     recent = conn.execute(
         select(AuditEntry.action, AuditEntry.at)
         .where(
@@ -195,6 +198,11 @@ def locked_until(conn: Connection, username: str, now: dt.datetime) -> dt.dateti
             AuditEntry.entity == "users",
             AuditEntry.entity_id == username,
             AuditEntry.action.in_(["login_failed", *_RESETS]),
+            ~(
+                (AuditEntry.action == "login")
+                & AuditEntry.login.is_not(None)
+                & AuditEntry.login.in_(own_logins)
+            ),
         )
         .order_by(AuditEntry.id.desc())
         .limit(LOCK_AFTER)

@@ -25,7 +25,7 @@ from sqlalchemy import type_coerce as _as
 
 from rmdesk.models import Base
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to
-from rmdesk.services.common.form_text import FORMAT
+from rmdesk.services.common.form_text import CONTROL, FORMAT
 
 _table = Base.metadata.tables["audit_log"]
 _keys = Base.metadata.tables["audit_keys"]
@@ -40,7 +40,7 @@ def _digest(
     action: str,
     entity: str | None,
     entity_id: str | None,
-    detail: dict[str, Any],
+    detail: dict[str, Any] | None,
 ) -> str:
     """The unkeyed SHA-256 of the entries written before the keyed chain (still checked)."""
     body = json.dumps(
@@ -50,6 +50,30 @@ def _digest(
         default=str,
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def readable(stored: str | None) -> dict[str, Any] | None:
+    """A detail's stored JSON as Python reads it; None for text Python will not read (JSON
+    PostgreSQL accepts but Python refuses: a number of thousands of digits, a nesting
+    thousands deep), so one such entry stops no check and no list."""
+    try:
+        value = json.loads(stored) if stored else {}
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def shown(stored: str | None) -> str:
+    """A detail as the audit screen and its exports show it: compact JSON with its escapes
+    written out, without control, zero-width or direction-changing characters (an escape such
+    as ``\\u202e`` would otherwise make an entry read backwards); a detail Python will not
+    read, as its stored text cut to 200 characters."""
+    parsed = readable(stored)
+    if parsed is None:
+        text = (stored or "")[:200]
+    else:
+        text = json.dumps(parsed, ensure_ascii=False, sort_keys=True, default=str)
+    return FORMAT.sub("", CONTROL.sub("", text))
 
 
 def detail_text(detail: dict[str, Any] | None) -> str:
@@ -202,7 +226,6 @@ def verify_chain(conn: Connection) -> int | None:
             t.c.action,
             t.c.entity,
             t.c.entity_id,
-            t.c.detail,
             cast(t.c.detail, Text).label("raw"),
             t.c.prev_hash,
             t.c.hash,
@@ -218,10 +241,9 @@ def verify_chain(conn: Connection) -> int | None:
         if row.prev_hash != prev:
             ok = False
         elif row.scheme is None:
-            expected = _digest(
-                prev, at, row.actor, row.action, row.entity, row.entity_id, row.detail
-            )
-            ok = row.hash == expected
+            parsed = None if row.raw is None else readable(row.raw)
+            expected = _digest(prev, at, row.actor, row.action, row.entity, row.entity_id, parsed)
+            ok = (row.raw is None or parsed is not None) and row.hash == expected
         elif row.scheme == SCHEME:
             ok = server or row.hash == mac(
                 key or b"",
@@ -362,7 +384,7 @@ def search(
     with engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(t).where(*where)).scalar_one())
         rows = conn.execute(
-            select(*[t.c[c] for c in SEARCH_COLUMNS])
+            select(*[t.c[c] for c in SEARCH_COLUMNS[:-1]], cast(t.c.detail, Text).label("raw"))
             .where(*where)
             .order_by(t.c.id.desc())
             .limit(limit)
@@ -371,9 +393,7 @@ def search(
         [
             {
                 **dict(zip(SEARCH_COLUMNS[:-1], r[:-1], strict=True)),
-                "detail": json.dumps(
-                    r.detail or {}, ensure_ascii=False, sort_keys=True, default=str
-                ),
+                "detail": shown(r.raw),
             }
             for r in rows
         ],

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: zero-width and direction-changing characters, which make a text read otherwise than it is
 FORMAT = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
@@ -19,5 +19,5 @@ def clean(text: str | None) -> str:
     """``text`` without control characters (tabs and line breaks kept), trimmed."""
     if not text:
         return ""
-    text = FORMAT.sub("", _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
+    text = FORMAT.sub("", CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")))
     return text.strip()

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from sqlalchemy import Engine, Table, func, select
+from sqlalchemy import JSON, Engine, Table, Text, cast, func, select
 
 from rmdesk import local_files
 from rmdesk.models import TABLES_IN_ORDER, Base
@@ -113,10 +113,16 @@ def _columns(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.name not in hidden]
 
 
+def _as_stored(column: Any) -> Any:
+    """A JSON column as the text stored (Python's JSON reader refuses some valid JSON, such as
+    a 5,000-digit number; an export writes the text anyway); other columns as they are."""
+    return cast(column, Text).label(column.name) if isinstance(column.type, JSON) else column
+
+
 def _rows(engine: Engine, table: Table, columns: Sequence[str]) -> Iterator[Sequence[Any]]:
     with engine.connect() as conn:
         result = conn.execution_options(stream_results=True, yield_per=BATCH).execute(
-            select(*[table.c[c] for c in columns]).order_by(*table.primary_key.columns)
+            select(*[_as_stored(table.c[c]) for c in columns]).order_by(*table.primary_key.columns)
         )
         yield from result
 

@@ -87,8 +87,12 @@ PERSON_FUNCTIONS = (
     "rmdesk_audit_append(text, text, text, text, text)",
     *write_rules.PERSON_CALLS,
 )
-ADMIN_FUNCTIONS = ("rmdesk_audit_check()", "rmdesk_audit_chain()")
+#: the chain is extended by the owner's entries and the watchdog only: a person's login that
+#: could call it could hold the chain's lock in an open transaction and stop every writer
+ADMIN_FUNCTIONS = ("rmdesk_audit_check()",)
 OWNER_FUNCTIONS = (
+    "rmdesk_audit_chain()",
+    "rmdesk_audit_fresh()",
     "rmdesk_hmac(bytea, text)",
     "rmdesk_audit_message(bigint, bigint, timestamptz, text, text, text, text, text, text, text)",
     "rmdesk_sync_login(text, boolean)",
@@ -222,6 +226,13 @@ def _policies(t: Target) -> list[str]:
             f"CREATE POLICY rmdesk_reach ON {s}.{table} USING ({rule}) WITH CHECK ({rule})",
         ]
     role = f"(SELECT {s}.rmdesk_user_role())"
+    # only who hands clients over updates them: an RM's login cannot so much as lock a client
+    # (SELECT ... FOR UPDATE needs the UPDATE policy), so it holds up nobody's contact
+    out += [
+        f"DROP POLICY IF EXISTS rmdesk_hand_over ON {s}.clients",
+        f"CREATE POLICY rmdesk_hand_over ON {s}.clients AS RESTRICTIVE FOR UPDATE "
+        f"USING ({role} IN ('branch_head', 'admin'))",
+    ]
     own_entries = f"actor = (SELECT {s}.rmdesk_user_name()) OR {role} = 'admin'"
     training = (
         f"user_id = (SELECT {s}.rmdesk_user_id()) OR {role} = 'admin' OR ({role} = "
@@ -296,6 +307,7 @@ def _grants(t: Target) -> list[str]:
     out += [f"REVOKE ALL ON FUNCTION {s}.{f} FROM PUBLIC" for f in every]
     out += [f"GRANT EXECUTE ON FUNCTION {s}.{f} TO {app}" for f in PERSON_FUNCTIONS]
     out += [f"GRANT EXECUTE ON FUNCTION {s}.{f} TO {admin}" for f in ADMIN_FUNCTIONS]
+    out += [f"REVOKE ALL ON FUNCTION {s}.{f} FROM {app}, {admin}" for f in OWNER_FUNCTIONS]
     return out
 
 

@@ -11,16 +11,27 @@ from rmdesk.services.common.access import ADMINS, Account, open_to
 from rmdesk.services.security.db_logins import Mapped, add_login, listing, remove_login
 from rmdesk.services.security.row_security import Target, apply, target_of, watchdog
 
+#: what only a superuser can close, said when ``apply`` ran as someone else
+LEFT_TO_A_SUPERUSER = (
+    "large objects: any login can still make them (lo_creat, lo_create, lo_from_bytea, "
+    "lo_import); as a superuser, REVOKE EXECUTE on those functions FROM PUBLIC "
+    "(server-wide), or run `pg-security apply` once as a superuser",
+)
+
 
 @open_to(ADMINS)
-def install(engine: Engine, *, who: Account) -> tuple[int, Target]:
+def install(engine: Engine, *, who: Account) -> tuple[int, Target, list[str]]:
     """Apply (or bring up to date) the groups, functions, rules, policies and grants; returns
-    how many statements ran and the database's target (its groups)."""
+    how many statements ran, the database's target (its groups), and what was left for a
+    superuser to close."""
     with engine.begin() as conn:
         done = apply(conn)
         target = target_of(conn)
         audit.record(conn, who, "pg_security.apply", None, None, {"statements": done})
-    return done, target
+        superuser = conn.exec_driver_sql(
+            "SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user"
+        ).scalar()
+    return done, target, [] if superuser else list(LEFT_TO_A_SUPERUSER)
 
 
 @open_to(ADMINS)

@@ -4,7 +4,7 @@ made from the visit transition table (``visits.transitions``)."""
 from __future__ import annotations
 
 from rmdesk.services.security.rule_sql import RuleSql, lit, pairs_sql
-from rmdesk.services.visits.contacts import CLOCK_SLACK
+from rmdesk.services.visits.contacts import AHEAD_DAYS, CLOCK_SLACK
 from rmdesk.services.visits.transitions import (
     CREATED,
     FOLLOW_UP,
@@ -54,6 +54,10 @@ def visit_functions(q: RuleSql) -> list[str]:
   THEN
     {refuse("a contact can be recorded at most % days back", f"{s}.rmdesk_backdate_days()")}
   END IF;
+  IF NEW.next_step_due < {today} - {s}.rmdesk_backdate_days() - 1
+     OR NEW.next_step_due > {today} + {AHEAD_DAYS} THEN
+    {refuse(f"a next step is due from the contact on, at most {AHEAD_DAYS} days ahead")}
+  END IF;
   NEW.created_at := clock_timestamp();
   NEW.version := 1;
   RETURN NEW;""",
@@ -93,8 +97,13 @@ def visit_functions(q: RuleSql) -> list[str]:
             OR (NEW.status::text = '{FOLLOW_UP}' AND NEW.purpose = 'follow_up')) THEN
       {refuse("a new visit is proposed, or planned as a follow-up; not %", "NEW.status")}
     END IF;
-    IF NEW.planned_on < {today} - 1 THEN
-      {refuse("a visit cannot be planned in the past (%)", "NEW.planned_on")}
+    IF NEW.planned_on < {today} - 1 OR NEW.planned_on > {today} + {AHEAD_DAYS} THEN
+      {
+                refuse(
+                    f"a visit is planned from today on, at most {AHEAD_DAYS} days ahead (%)",
+                    "NEW.planned_on",
+                )
+            }
     END IF;
     IF NEW.outcome IS NOT NULL OR NEW.follow_up_on IS NOT NULL THEN
       {refuse("a visit has an outcome only when it is done")}
@@ -130,8 +139,18 @@ def visit_functions(q: RuleSql) -> list[str]:
       OR NEW.next_step IS DISTINCT FROM OLD.next_step) THEN
     {refuse("a visit''s outcome is written when it is done")}
   END IF;
-  IF NEW.planned_on IS DISTINCT FROM OLD.planned_on AND NEW.planned_on < {today} - 1 THEN
-    {refuse("a visit cannot be moved into the past (%)", "NEW.planned_on")}
+  IF NEW.planned_on IS DISTINCT FROM OLD.planned_on AND (NEW.planned_on < {today} - 1
+      OR NEW.planned_on > {today} + {AHEAD_DAYS}) THEN
+    {
+                refuse(
+                    f"a visit is moved to today or later, at most {AHEAD_DAYS} days ahead (%)",
+                    "NEW.planned_on",
+                )
+            }
+  END IF;
+  IF NEW.follow_up_on IS DISTINCT FROM OLD.follow_up_on AND (NEW.follow_up_on < {today} - 1
+      OR NEW.follow_up_on > {today} + {AHEAD_DAYS}) THEN
+    {refuse(f"a follow-up is planned from today on, at most {AHEAD_DAYS} days ahead")}
   END IF;
 {bump}
   RETURN NEW;""",

@@ -20,7 +20,7 @@ from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to, person_id
 from rmdesk.services.visits import calendar as words
 from rmdesk.services.visits.calendar import reason_json
-from rmdesk.services.visits.contacts import CLOCK_SLACK
+from rmdesk.services.visits.contacts import AHEAD_DAYS, CLOCK_SLACK
 from rmdesk.services.visits.transitions import FOLLOW_UP, TO_COME, TRANSITIONS
 
 if TYPE_CHECKING:
@@ -98,6 +98,11 @@ def _next_slot(conn: Connection, user_id: int, day: dt.date, *, besides: int) ->
     return int(top or 0) + 1
 
 
+def _last_day(today: dt.date) -> dt.date:
+    """The last day a visit or a follow-up can be planned on (``contacts.AHEAD_DAYS``)."""
+    return today + dt.timedelta(days=AHEAD_DAYS)
+
+
 @guarded("visit", "visit_id")
 def current_version(engine: Engine, visit_id: int, *, who: Account) -> int | None:
     """The version of visit ``visit_id`` as the database holds it now (what a change made
@@ -138,6 +143,11 @@ def move(
     if new_date < today:
         raise PlanError(
             f"{new_date} is in the past (today is {today}); a visit can be moved to today or later."
+        )
+    if new_date > _last_day(today):
+        raise PlanError(
+            f"{new_date} is more than a year ahead (today is {today}); a visit can be moved "
+            f"to {_last_day(today)} at the latest."
         )
     with write_transaction(engine) as conn:
         row = _claim(conn, visit_id, version, "move")
@@ -196,6 +206,8 @@ def complete(
         raise PlanError("A visit cannot be recorded as done before it took place.")
     if follow_up_on is not None and follow_up_on < now.astimezone().date():
         raise PlanError(f"The follow-up date {follow_up_on} is in the past.")
+    if follow_up_on is not None and follow_up_on > _last_day(now.astimezone().date()):
+        raise PlanError(f"The follow-up date {follow_up_on} is more than a year ahead.")
     if not outcome.strip():
         raise PlanError("Give the visit's outcome.")
     visits, contacts, clients = T["visits"], T["interactions"], T["clients"]

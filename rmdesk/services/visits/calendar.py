@@ -64,8 +64,8 @@ def reason_text(visit_reason: str | None, language: str) -> str:
         return ""
     try:
         parsed = json.loads(visit_reason)
-    except json.JSONDecodeError:
-        return visit_reason
+    except (ValueError, RecursionError):  # not JSON, or JSON Python will not read (a number
+        return visit_reason  # of 5,000 digits, a nesting 3,000 deep): shown as it is
     if not isinstance(parsed, dict):
         return visit_reason
     first, second = ("zh", "en") if _is_zh(language) else ("en", "zh")

@@ -24,6 +24,10 @@ CHANNELS = tuple(c.value for c in Channel)
 SHORT_TEXT = 200
 #: a contact may be logged a little ahead of the clock (clocks differ between PCs)
 CLOCK_SLACK = dt.timedelta(minutes=10)
+#: how far ahead a next step, a visit or a follow-up can be dated: a year and a day (the same
+#: bound holds in PostgreSQL's write rules; a date past it is a typing slip, or an attempt to
+#: write a date no program reads)
+AHEAD_DAYS = 366
 
 
 class ContactError(ValueError):
@@ -114,6 +118,12 @@ def validate(
                 "next_step_due",
                 f"下一步到期日：{contact.next_step_due} 早于联系日期 {local_day}。",
                 f"Next step due: {contact.next_step_due} is before the contact ({local_day}).",
+            )
+        if contact.next_step_due > local_day + dt.timedelta(days=AHEAD_DAYS):
+            raise ContactError(
+                "next_step_due",
+                f"下一步到期日：{contact.next_step_due} 超过一年之后。",
+                f"Next step due: {contact.next_step_due} is more than a year ahead.",
             )
     return when
 

@@ -1,0 +1,5 @@
+"""`python -m rmdesk.cli`: the same as `rmdesk-cli`."""
+
+from rmdesk.cli.main import main
+
+main()
