@@ -1,5 +1,5 @@
 """Hostile input for the Berka and bank-marketing importers: damaged copies of small, consistent
-extracts of the real files, each imported or refused cleanly (as tests/unit/test_fuzz_imports.py
+extracts of the real files, each imported or refused cleanly (as tests/stress/test_fuzz_imports.py
 does for the generic format). Cases are seeded; RMDESK_FUZZ_CASES raises their number."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from rmdesk.db import open_database
 from rmdesk.services.common.access import system
 from rmdesk.services.data.importing import run_import
 from tests.conftest import BERKA, ROOT
-from tests.unit.test_fuzz_imports import NASTY_CELLS, import_or_refuse
+from tests.stress.test_fuzz_imports import NASTY_CELLS, import_or_refuse
 
 CASES = max(10, int(os.environ.get("RMDESK_FUZZ_CASES", "80")) // 3)
 BANK_MARKETING = BERKA.parent / "bank_marketing" / "bank-full.csv"
