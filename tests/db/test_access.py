@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -13,7 +11,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-import rmdesk.services
 from rmdesk.db import open_database
 from rmdesk.models import AuditEntry, Client, RiskFlag, Role, Suggestion, User, Visit
 from rmdesk.services.accounts.users import account
@@ -27,65 +24,9 @@ from rmdesk.services.engine.scoring import score
 from rmdesk.services.visits import planner as visit_planner
 from rmdesk.services.visits import screen as visit_views
 from tests.conftest import Databases
+from tests.unit.test_access import OPEN_TO_EVERYONE, all_service_functions
 
 TODAY = dt.date(2026, 11, 2)
-
-#: Engine-taking functions that are not entry points, and why
-NOT_ENTRY_POINTS = {
-    "rmdesk.services.accounts.users.has_admin": (
-        "asked before anyone logs in (is there an administrator?)"
-    ),
-    "rmdesk.services.accounts.users.authenticate": "logging in is how ``who`` comes to be",
-    "rmdesk.services.accounts.users.account": "the account of the user who has just logged in",
-    "rmdesk.services.accounts.users.session_account": "the database says who its session is",
-    "rmdesk.services.accounts.users.open_session": "the session the database authenticated begins",
-}
-
-#: entry points about no client, RM or branch that every role may call, and why that is safe
-OPEN_TO_EVERYONE = {
-    "rmdesk.services.clients.ids.find_clients": "ids to row ids; what is done is checked there",
-    "rmdesk.services.data.exporting.write_rows": "writes rows the caller already holds, audited",
-    "rmdesk.services.printing.paper.record": "audits the caller's own printing",
-    "rmdesk.services.branch.scorecard.weights": "the KPI weights, shown on every scorecard",
-    "rmdesk.services.accounts.users.user_id": "a user name to its id",
-    "rmdesk.services.accounts.users.branch_id": "a branch code to its id",
-    "rmdesk.services.accounts.users.change_password": "``who``'s own password, checked against it",
-    "rmdesk.services.visits.screen.planner_rms": "lists only the RMs ``who`` reaches",
-}
-
-
-def _all_service_functions() -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for info in pkgutil.walk_packages(rmdesk.services.__path__, "rmdesk.services."):
-        module = importlib.import_module(info.name)
-        for name, value in vars(module).items():
-            if (
-                inspect.isfunction(value)
-                and not name.startswith("_")
-                and value.__module__ == module.__name__
-            ):
-                found[f"{module.__name__}.{name}"] = value
-    return found
-
-
-def test_every_function_given_the_engine_is_a_checked_entry_point() -> None:
-    functions = _all_service_functions()
-    checked = {e.name for e in ENTRY_POINTS}
-    takes_engine = {
-        name
-        for name, f in functions.items()
-        if (params := list(inspect.signature(inspect.unwrap(f)).parameters.values()))
-        and params[0].name == "engine"
-        and not name.startswith("rmdesk.services.common.access.")  # the checks themselves
-    }
-    assert takes_engine - checked - set(NOT_ENTRY_POINTS) == set()
-    assert set(NOT_ENTRY_POINTS) <= takes_engine  # the exemptions are still real
-    # functions given a connection that change what users edit are entry points too
-    assert "rmdesk.services.common.parameters.set_values" in checked
-    open_to_all = {e.name for e in ENTRY_POINTS if e.subject == "bank" and Role.RM in e.roles}
-    open_to_all |= {e.name for e in ENTRY_POINTS if e.subject == "user"}
-    assert open_to_all == set(OPEN_TO_EVERYONE)
-    assert len(ENTRY_POINTS) >= 80
 
 
 @dataclass
@@ -204,6 +145,7 @@ def _refusals(bank: Bank, username: str) -> list[str]:
 
 
 def test_an_rm_is_refused_at_every_entry_point_on_another_rms_client(bank: Bank) -> None:
+    all_service_functions()  # every service imported, so that ENTRY_POINTS lists them all
     before = len(_refusals(bank, bank.rm_a.username))
     refused, tried = [], []
     for entry in ENTRY_POINTS:

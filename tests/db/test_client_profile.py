@@ -14,7 +14,6 @@ from rmdesk.models import Base
 from rmdesk.services.clients import profile as client_profile
 from rmdesk.services.clients.profile import ProfileError
 from rmdesk.services.common.access import OPERATOR, system
-from rmdesk.services.common.masking import mask_number
 from rmdesk.services.visits.calendar import reason_json
 from tests.bank import TinyBank, months
 
@@ -186,21 +185,6 @@ def test_a_client_outside_the_book_is_refused(db_url: str) -> None:
         ).one()
     db.dispose()
     assert tuple(entry) == ("admin", "view", str(ids["other"]))
-
-
-@pytest.mark.parametrize(
-    ("raw", "masked"),
-    [
-        ("110105199407064676", "1101**********4676"),
-        ("1101051994070646", "1101********0646"),
-        ("91110000MA01234567", "9111**********4567"),
-        ("12345", "***45"),
-        (None, ""),
-        ("", ""),
-    ],
-)
-def test_id_numbers_are_masked(raw: str | None, masked: str) -> None:
-    assert mask_number(raw) == masked
 
 
 def test_the_seven_p_summary_in_both_languages(db_url: str) -> None:

@@ -18,7 +18,7 @@ from rmdesk.models import AuditEntry, Client, User
 from rmdesk.services.common.access import OPERATOR, system
 from rmdesk.services.data.demo_bank import DemoSpec, build
 from rmdesk.services.engine.scoring import score
-from rmdesk.services.printing.day_pack import DayPackError, suggested_times, write_day_pack
+from rmdesk.services.printing.day_pack import DayPackError, write_day_pack
 from rmdesk.services.visits.planner import propose_plan
 from rmdesk.services.visits.screen import rm_visits
 
@@ -36,14 +36,6 @@ def planned(db_url: str) -> Iterator[tuple[Database, int]]:
     propose_plan(db.engine, rm, start=DAY, weeks=1, who=OPERATOR)
     yield db, int(rm)
     db.dispose()
-
-
-def test_suggested_times_spread_the_day_around_lunch() -> None:
-    assert suggested_times(0) == []
-    assert [t.strftime("%H:%M") for t in suggested_times(4)] == ["09:00", "10:30", "13:30", "15:00"]
-    eight = [t.strftime("%H:%M") for t in suggested_times(8)]
-    assert eight[:4] == ["09:00", "09:45", "10:30", "11:15"] and eight[4] == "13:30"
-    assert all(t < dt.time(17, 0) for t in suggested_times(12))
 
 
 def test_the_pack_is_the_days_visits_in_route_order(

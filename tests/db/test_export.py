@@ -17,36 +17,9 @@ from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.common.access import OPERATOR, AccessDenied
 from rmdesk.services.common.masking import mask_number
 from rmdesk.services.data.demo_bank import DemoSpec, build
-from rmdesk.services.data.exporting import ExportError, export_table, safe_cell, write_rows
+from rmdesk.services.data.exporting import ExportError, export_table, write_rows
 from rmdesk.services.data.reports import Scope, export_report
 from tests.conftest import Databases
-
-
-@pytest.mark.parametrize(
-    ("value", "cell"),
-    [
-        ("=1+1", "'=1+1"),
-        ("+SUM(A1)", "'+SUM(A1)"),
-        ("-2+3", "'-2+3"),
-        ("@cmd", "'@cmd"),
-        ("\r=x", "'\r'=x"),
-        ("a;=1+1", "a;'=1+1"),  # a reader splitting on ; would start a cell at the =
-        ("a,-1", "a,'-1"),
-        ("a|@x", "a|'@x"),
-        ("a\t+x", "a\t'+x"),
-        ('a;"=1"', 'a;"\'=1"'),  # quotes do not hide it from a reader that drops them
-        ("note\n=2", "note\n'=2"),
-        ("a - b; c", "a - b; c"),
-    ],
-)
-def test_text_that_could_be_a_formula_is_made_literal(value: str, cell: str) -> None:
-    assert safe_cell(value) == cell
-
-
-def test_numbers_and_plain_text_are_left_alone() -> None:
-    assert safe_cell(-5) == -5
-    assert safe_cell("张三") == "张三"
-
 
 RISKY = ["a;=1+1", "b|@SUM(1)", "c\t-2", "=HYPERLINK(1)", "x,+1", "line\n=1", 'q;"=1"', "ok"]
 

@@ -12,7 +12,6 @@ from sqlalchemy import text
 
 from rmdesk.cli import main
 from rmdesk.db import DatabaseError, open_database
-from rmdesk.models import Base
 from rmdesk.services.accounts.users import LoginError, account, authenticate, session_account
 from rmdesk.services.admin import directory
 from rmdesk.services.clients import book
@@ -75,16 +74,6 @@ def test_a_branch_head_sees_the_branch_and_an_administrator_everything(secured: 
     assert s.sql(s.admin, "SELECT count(*) FROM audit_log")[0][0] == s.owner(
         "SELECT count(*) FROM audit_log"
     )
-
-
-def test_every_table_of_client_data_has_a_policy() -> None:
-    """A table added later with a client, holding or flag column must get a policy too."""
-    keyed = {
-        name
-        for name, table in Base.metadata.tables.items()
-        if {"client_id", "holding_id", "flag_id"} & set(table.columns.keys()) or name == "clients"
-    }
-    assert keyed == set(row_security.CLIENT_TABLES)
 
 
 def test_the_app_and_the_command_line_open_on_an_rms_own_login(secured: Bank) -> None:
