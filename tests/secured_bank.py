@@ -21,14 +21,15 @@ from rmdesk.db import open_database
 from rmdesk.models import Client, Role, Suggestion, User
 from rmdesk.services.accounts.users import account
 from rmdesk.services.common.access import OPERATOR
-from rmdesk.services.data.demo_bank import DemoSpec, build
-from rmdesk.services.engine.scoring import score
 from rmdesk.services.engine.suggestions import record_outcome
 from rmdesk.services.security import db_logins, row_security
 from rmdesk.services.visits.planner import propose_plan
+from tests.demo_banks import Recipe
 
 TODAY = dt.date.today()  # the server's triggers check dates against its own today
 AS_OF = TODAY.replace(day=1) - dt.timedelta(days=1)
+#: the scored demo bank each secured bank starts from (a copy of it is given to make_bank)
+RECIPE = Recipe(300, as_of=AS_OF, scored_on=TODAY)
 
 #: every attack tried by a test, as (role, what, outcome): for docs/security.md's figures
 TRIED: list[tuple[str, str, str]] = []
@@ -96,10 +97,9 @@ class Bank:
 
 
 def make_bank(owner_url: str) -> Bank:
+    """Plans, an outcome, row-level security and logins on a copy of RECIPE's bank."""
     db = open_database(owner_url)
     engine = db.engine
-    build(engine, DemoSpec(clients=300, as_of=AS_OF), who=OPERATOR)
-    score(engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     with engine.connect() as conn:
         people = conn.execute(
             select(User.id, User.username, User.role, User.branch_id).order_by(User.id)
@@ -170,8 +170,7 @@ def summary() -> str:
     return "\n".join(lines)
 
 
-def bank_fixture(databases: Any, admin_url: str | None) -> Iterator[Bank]:
-    bank = make_bank(databases.new("postgresql"))
+def bank_fixture(owner_url: str, admin_url: str) -> Iterator[Bank]:
+    bank = make_bank(owner_url)
     yield bank
-    assert admin_url is not None
     drop_bank(bank, admin_url)

@@ -20,7 +20,8 @@ from rmdesk.services.common import audit
 from rmdesk.services.common.access import OPERATOR, AccessDenied
 from rmdesk.services.security import db_logins, row_security
 from tests.conftest import Databases
-from tests.secured_bank import TODAY, Bank, drop_bank, make_bank
+from tests.demo_banks import DemoBanks
+from tests.secured_bank import RECIPE, TODAY, Bank, drop_bank, make_bank
 
 
 def _count(s: Bank, where: str = "true") -> int:
@@ -132,12 +133,12 @@ def test_a_login_never_migrates_and_says_when_the_schema_is_behind(secured: Bank
 
 
 def test_logins_belong_to_one_database(
-    secured: Bank, databases: Databases, pg_admin_url: str | None
+    secured: Bank, databases: Databases, demo_banks: DemoBanks, pg_admin_url: str | None
 ) -> None:
     """Two banks on one server: a login of one cannot even connect to the other, and the
     first bank's administrator is nobody in the second."""
     assert pg_admin_url is not None
-    second = make_bank(databases.new("postgresql"))
+    second = make_bank(demo_banks.copy(RECIPE, "postgresql", databases))
     try:
         s = secured
         intruder = second.login_url(second.admin).replace(

@@ -24,7 +24,7 @@ from rmdesk.settings import Settings
 from rmdesk.tasks import Work
 from rmdesk.views.admin.data import AdminDataTab
 from rmdesk.views.widgets.context import ViewContext
-from tests.conftest import BANK_MARKETING, BERKA, MemoryKeyring
+from tests.conftest import MemoryKeyring
 from tests.gui.conftest import context_for
 
 PG_URL = os.environ.get("RMDESK_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -216,9 +216,9 @@ def test_changing_the_input_after_a_check_needs_a_new_check(
 
 
 def test_a_slice_of_the_real_bank_marketing_file(
-    qtbot: QtBot, scored_db: Database, tmp_path: Path
+    qtbot: QtBot, scored_db: Database, tmp_path: Path, bank_marketing_csv: Path
 ) -> None:
-    lines = BANK_MARKETING.read_text(encoding="latin-1").splitlines()[:41]
+    lines = bank_marketing_csv.read_text(encoding="latin-1").splitlines()[:41]
     part = tmp_path / "bank-full.csv"
     part.write_text("\n".join(lines) + "\n", encoding="latin-1")
     before = counts(scored_db, "clients")["clients"]
@@ -238,10 +238,12 @@ def test_a_slice_of_the_real_bank_marketing_file(
     assert n == 40
 
 
-def test_the_real_berka_folder_checks_clean(qtbot: QtBot, scored_db: Database) -> None:
+def test_the_real_berka_folder_checks_clean(
+    qtbot: QtBot, scored_db: Database, berka_dir: Path
+) -> None:
     tab = make_tab(qtbot, context_for(scored_db, "admin"))
     panel = tab.imports
-    panel.set_input("berka", BERKA)
+    panel.set_input("berka", berka_dir)
     assert not panel.file_button.isEnabled()  # Berka is a folder
     click(qtbot, panel.check_button)
     summary = panel.summary()
