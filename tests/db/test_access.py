@@ -19,11 +19,10 @@ from rmdesk.services.clients import book
 from rmdesk.services.clients import profile as client_profile
 from rmdesk.services.common import access, audit
 from rmdesk.services.common.access import ENTRY_POINTS, OPERATOR, AccessDenied, Account
-from rmdesk.services.data.demo_bank import DemoSpec, build
-from rmdesk.services.engine.scoring import score
 from rmdesk.services.visits import planner as visit_planner
 from rmdesk.services.visits import screen as visit_views
 from tests.conftest import Databases
+from tests.demo_banks import DemoBanks, Recipe
 from tests.unit.test_access import OPEN_TO_EVERYONE, all_service_functions
 
 TODAY = dt.date(2026, 11, 2)
@@ -40,11 +39,12 @@ class Bank:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def bank(request: pytest.FixtureRequest, module_databases: Databases) -> Iterator[Bank]:
-    db = open_database(module_databases.new(request.param))
+def bank(
+    request: pytest.FixtureRequest, module_databases: Databases, demo_banks: DemoBanks
+) -> Iterator[Bank]:
+    scored = Recipe(300, scored_on=TODAY)
+    db = open_database(demo_banks.copy(scored, request.param, module_databases))
     engine = db.engine
-    build(engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
-    score(engine, today=TODAY, who=OPERATOR)
     with engine.connect() as conn:
         rms = conn.execute(
             select(User.id, User.branch_id).where(User.role == Role.RM).order_by(User.id)

@@ -14,16 +14,15 @@ from rmdesk.models import Base
 from rmdesk.services.branch import review as br
 from rmdesk.services.branch.scorecard import Period, scorecards, set_weight, weights
 from rmdesk.services.common.access import OPERATOR, system
-from rmdesk.services.data.demo_bank import DemoSpec, build
+from tests.demo_banks import DemoBank
 
 T = Base.metadata.tables
 TODAY = dt.date(2026, 11, 2)
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+def engine(demo_bank: DemoBank) -> Iterator[Engine]:
+    db = open_database(demo_bank(300))
     yield db.engine
     db.dispose()
 

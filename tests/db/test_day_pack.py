@@ -16,24 +16,19 @@ from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, User
 from rmdesk.services.common.access import OPERATOR, system
-from rmdesk.services.data.demo_bank import DemoSpec, build
-from rmdesk.services.engine.scoring import score
 from rmdesk.services.printing.day_pack import DayPackError, write_day_pack
-from rmdesk.services.visits.planner import propose_plan
 from rmdesk.services.visits.screen import rm_visits
+from tests.demo_banks import DemoBank
 
 AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
 DAY = dt.date(2026, 11, 3)  # the first working day of the plan
 
 
 @pytest.fixture
-def planned(db_url: str) -> Iterator[tuple[Database, int]]:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=AS_OF), who=OPERATOR)
-    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
+def planned(demo_bank: DemoBank) -> Iterator[tuple[Database, int]]:
+    db = open_database(demo_bank(300, as_of=AS_OF, scored_on=TODAY, plan=("rm01", DAY, 1)))
     with db.engine.connect() as conn:
         rm = conn.execute(select(User.id).where(User.username == "rm01")).scalar_one()
-    propose_plan(db.engine, rm, start=DAY, weeks=1, who=OPERATOR)
     yield db, int(rm)
     db.dispose()
 

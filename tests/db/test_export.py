@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -16,10 +15,10 @@ from rmdesk.db import open_database
 from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.common.access import OPERATOR, AccessDenied
 from rmdesk.services.common.masking import mask_number
-from rmdesk.services.data.demo_bank import DemoSpec, build
 from rmdesk.services.data.exporting import ExportError, export_table, write_rows
 from rmdesk.services.data.reports import Scope, export_report
 from tests.conftest import Databases
+from tests.demo_banks import DemoBank
 
 RISKY = ["a;=1+1", "b|@SUM(1)", "c\t-2", "=HYPERLINK(1)", "x,+1", "line\n=1", 'q;"=1"', "ok"]
 
@@ -42,9 +41,8 @@ def test_csv_cells_stay_text_whatever_separator_the_reader_splits_on(
     assert [c[:2] for c in cells if c.startswith("-")] == ["-5"]
 
 
-def test_clients_to_csv_and_xlsx(db_url: str, tmp_path: Path) -> None:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+def test_clients_to_csv_and_xlsx(demo_bank: DemoBank, tmp_path: Path) -> None:
+    db = open_database(demo_bank(300))
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE clients SET name = '=HYPERLINK(\"http://x\")' WHERE id = 1"))
     rows = export_table(db.engine, "clients", "csv", tmp_path / "clients.csv", who=OPERATOR)
@@ -82,10 +80,9 @@ def _rows(path: Path, sheet: str) -> list[tuple[Any, ...]]:
 
 
 def test_only_an_administrator_exports_unmasked_and_it_is_audited(
-    db_url: str, tmp_path: Path
+    demo_bank: DemoBank, tmp_path: Path
 ) -> None:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=50, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+    db = open_database(demo_bank(50))
     path = tmp_path / "c.csv"
     export_table(db.engine, "clients", "csv", path, unmasked=True, who=OPERATOR)
     with path.open(encoding="utf-8-sig") as fh:
@@ -124,9 +121,8 @@ def _detail(value: object) -> dict[str, object]:
     return value if isinstance(value, dict) else json.loads(str(value))
 
 
-def test_password_hashes_never_leave_the_database(db_url: str, tmp_path: Path) -> None:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=50, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+def test_password_hashes_never_leave_the_database(demo_bank: DemoBank, tmp_path: Path) -> None:
+    db = open_database(demo_bank(50))
     export_table(db.engine, "users", "csv", tmp_path / "users.csv", who=OPERATOR)
     content = (tmp_path / "users.csv").read_text(encoding="utf-8-sig")
     assert "password_hash" not in content and "$argon2" not in content

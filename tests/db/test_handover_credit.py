@@ -19,8 +19,8 @@ from rmdesk.services.branch.scorecard import kpi_clients, scorecards
 from rmdesk.services.branch.scorecard_kpis import Period
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import OPERATOR, system
-from rmdesk.services.data.demo_bank import DemoSpec, build
 from tests.conftest import Databases
+from tests.demo_banks import DemoBank
 
 T = Base.metadata.tables
 TODAY = dt.date(2026, 11, 2)
@@ -29,9 +29,8 @@ A, B, C = 1, 2, 3
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+def engine(demo_bank: DemoBank) -> Iterator[Engine]:
+    db = open_database(demo_bank(300))
     yield db.engine
     db.dispose()
 
