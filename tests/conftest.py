@@ -140,8 +140,9 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 
 @pytest.fixture(scope="session")
-def pg_server() -> Server:
-    return Server()
+def pg_server(pytestconfig: pytest.Config) -> Server:
+    chosen = pytestconfig.getoption("backend")
+    return Server(wanted=not chosen or "postgresql" in chosen)
 
 
 @pytest.fixture(scope="session")

@@ -38,14 +38,18 @@ def pg_exec(admin_url: str, sql: str) -> None:
 
 
 class Server:
-    """The PostgreSQL server to test against, asked for once, when a test first needs it."""
+    """The PostgreSQL server to test against, asked for once, when a test first needs it;
+    never when the run leaves PostgreSQL out (``wanted`` false: ``--backend sqlite``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, wanted: bool = True) -> None:
+        self.wanted = wanted
         self._asked = False
         self._url: str | None = None
 
     def admin_url(self) -> str | None:
         """The server's URL, or None (a failure instead, under CI)."""
+        if not self.wanted:
+            return None
         if not self._asked:
             self._asked = True
             self._url = self._reach()
@@ -71,6 +75,8 @@ class Server:
         """The server's URL; a skip (outside CI) when there is none."""
         url = self.admin_url()
         if url is None:
+            if not self.wanted:
+                pytest.skip("PostgreSQL left out by --backend")
             pytest.skip("PostgreSQL not available (set RMDESK_TEST_PG_URL)")
         return url
 

@@ -144,6 +144,7 @@ def _refusals(bank: Bank, username: str) -> list[str]:
         )
 
 
+@pytest.mark.smoke
 def test_an_rm_is_refused_at_every_entry_point_on_another_rms_client(bank: Bank) -> None:
     all_service_functions()  # every service imported, so that ENTRY_POINTS lists them all
     before = len(_refusals(bank, bank.rm_a.username))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from rmdesk.db import open_database
 from rmdesk.services.clients.book import client_book, search_mask
@@ -45,6 +46,7 @@ def test_one_rms_book_and_search(demo_bank: DemoBank) -> None:
     assert search_mask(whole, "c0000001").sum() == 1  # ids match in any case
 
 
+@pytest.mark.smoke
 def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
     demo_bank: DemoBank,
 ) -> None:

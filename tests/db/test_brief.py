@@ -48,6 +48,7 @@ def _top_two(db: Database) -> list[tuple[int, str]]:
     return [(int(r.id), str(r.name)) for r in rows]
 
 
+@pytest.mark.smoke
 def test_the_brief_holds_this_client_and_no_other(demo: Database, tmp_path: Path) -> None:
     (client, name), (_, other) = _top_two(demo)
     path = tmp_path / "brief.pdf"

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from rmdesk.cli import (
@@ -58,6 +59,7 @@ def test_import_berka_check_only_writes_nothing(db_url: str, berka_dir: Path) ->
     assert counts(db_url, "clients")["clients"] == 0
 
 
+@pytest.mark.smoke
 def test_import_and_reimport(db_url: str) -> None:
     code, out, _ = run("import", "generic", str(ROOT / "docs/samples/generic"), "--db", db_url)
     assert code == EXIT_OK and "6 clients" in out

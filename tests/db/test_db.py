@@ -44,6 +44,7 @@ def test_foreign_keys_are_enforced(db_url: str) -> None:
     db.dispose()
 
 
+@pytest.mark.smoke
 def test_migrations_upgrade_from_empty_match_the_model_and_downgrade_to_nothing(
     databases, backend: str
 ) -> None:

@@ -351,6 +351,7 @@ def _cards(bank: Bank, period: Period = Q3) -> pd.DataFrame:
 # --- the KPIs ------------------------------------------------------------------------------
 
 
+@pytest.mark.smoke
 def test_every_kpi_of_a_quarter_by_hand(bank: Bank) -> None:
     cards = _cards(bank)
     # the inactive RM "old" and the branch head "hd" have no scorecard

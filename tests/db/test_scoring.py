@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 
@@ -40,6 +41,7 @@ def _engine(url: str) -> Engine:
     return open_database(url).engine
 
 
+@pytest.mark.smoke
 def test_scoring_twice_changes_nothing(demo_bank: DemoBank) -> None:
     engine = _engine(demo_bank(250))
     first = score(engine, today=TODAY, who=OPERATOR)

@@ -306,6 +306,7 @@ def _id_of(bank: Bank, frame: Any, ext: str) -> int:
     return int(frame.loc[frame["client_id"] == bank.ids[ext], "visit_id"].iloc[0])
 
 
+@pytest.mark.smoke
 def test_due_dates_order_districts_and_reasons(bank: Bank) -> None:
     frame = vp.propose_plan(bank.engine, bank.rm, start=START, weeks=2, who=OPERATOR)
     # due by the first day: C01 (A), C02 (B), C10 (D, silent for a year) and C05 (never
