@@ -70,7 +70,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = keep
 
 
-def _data_set(relative: str) -> Path:
+def data_set(relative: str) -> Path:
     """A public data set: under $RMDESK_DATA_DIR, else ../shared/data beside the checkout.
     Missing: a skip saying where it was looked for (a failure under CI)."""
     given = os.environ.get("RMDESK_DATA_DIR")
@@ -91,13 +91,13 @@ def _data_set(relative: str) -> Path:
 @pytest.fixture(scope="session")
 def berka_dir() -> Path:
     """The PKDD'99 (Berka) bank's files: account.asc, trans.asc, ..."""
-    return _data_set("berka/trans.asc").parent
+    return data_set("berka/trans.asc").parent
 
 
 @pytest.fixture(scope="session")
 def bank_marketing_csv() -> Path:
     """The UCI bank-marketing file."""
-    return _data_set("bank_marketing/bank-full.csv")
+    return data_set("bank_marketing/bank-full.csv")
 
 
 @pytest.fixture(autouse=True)
