@@ -1,6 +1,6 @@
 """What the planner screen reads and does in bulk, on a tiny bank worked out by hand.
 
-The bank is built like the visit planner's (tests/db/test_visit_planner.py): rm01 with three
+The bank is built like the visit planner's (tests/db/planner_bank.py): rm01 with three
 clients in Shanghai districts, two visits a day; rm02 in the same branch with C09. A plan
 proposed from Monday 2026-09-28 for two weeks places C03 (overdue since 06-30) and its 浦东
 neighbour C01 on 09-28, and C05 (never contacted) on 09-29.
@@ -20,14 +20,14 @@ from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.visits import planner as vp
 from rmdesk.services.visits import screen as vv
 from rmdesk.services.visits.actions import PlanError
-from tests.db.test_visit_planner import START, Bank, _empty_bank
+from tests.db.planner_bank import START, Bank, empty_bank
 
 D = dt.date
 
 
 @pytest.fixture
 def small_bank(db_url: str) -> Iterator[Bank]:
-    b = _empty_bank(db_url)
+    b = empty_bank(db_url)
     b.client("C01", district="浦东", tier="A", contribution=9_000_000, contacts=(D(2026, 8, 20),))
     b.client("C03", district="浦东", tier="C", contribution=1_000_000, contacts=(D(2026, 1, 1),))
     b.client("C05", district="徐汇")
