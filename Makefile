@@ -1,5 +1,7 @@
 # rmdesk: `make run` opens the app on the local demo database; `make test` runs every check.
 # Both set up what they need first: a virtual environment in .venv and the compiled translations.
+# `make check` is the everyday one, in about a minute: the quality gates, tests/unit and a smoke
+# slice (a few database tests on SQLite only, one GUI test).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +11,7 @@ TS     := $(wildcard resources/translations/zh_CN/*.ts)
 QM     := resources/translations/rmdesk_zh_CN.qm
 export RMDESK_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run test lint typecheck translations bench clean
+.PHONY: setup run check test lint typecheck translations bench clean
 
 setup: $(STAMP) $(QM)
 
@@ -35,6 +37,13 @@ lint: setup
 
 typecheck: setup
 	$(BIN)/mypy
+
+check: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/pytest -m "unit or smoke" --backend sqlite
 
 test: lint typecheck
 	$(BIN)/pytest

@@ -1,16 +1,19 @@
-"""Test set-up shared by every folder: a fixed environment and databases on SQLite and PostgreSQL.
+"""Test set-up shared by every folder: a fixed environment, the public data sets, databases on
+SQLite and PostgreSQL, and demo banks built once per run.
 
-Database tests take ``db_url`` (or one of the seeded fixtures) and run once per database.
-PostgreSQL comes from $RMDESK_TEST_PG_URL; when $CI is true a missing server fails the run
-instead of skipping those tests. Each test gets its own database, copied from one migrated
-template (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL).
+Tests are in folders by kind, each marked with its folder's name: tests/unit (no database, no
+Qt), tests/db (services on both databases), tests/gui (pytest-qt, offscreen), tests/e2e (the real
+programs as subprocesses), tests/stress (concurrency, crashes, fuzzing). ``--backend sqlite``
+keeps only the SQLite half of the database tests (as ``make check`` does).
+
+Database tests take ``db_url`` (or ``demo_bank``, or one of the seeded fixtures) and run once per
+database; each gets its own database, copied from a migrated template or from a demo bank built
+once in the run (tests/databases.py, tests/demo_banks.py).
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,37 +28,76 @@ os.environ["LANG"] = "C.UTF-8"
 os.environ.pop("RMDESK_DATABASE_URL", None)
 time.tzset()
 
-import keyring  # noqa: E402 (as above)
-import psycopg  # noqa: E402 (after the environment is fixed)
+import keyring  # noqa: E402 (after the environment is fixed)
 from keyring.backend import KeyringBackend  # noqa: E402 (as above)
 from keyring.errors import PasswordDeleteError  # noqa: E402 (as above)
-from sqlalchemy import make_url  # noqa: E402 (as above)
 
-from rmdesk.db import open_database  # noqa: E402 (as above)
+from tests.databases import BACKENDS, Databases, Server, Templates, in_ci  # noqa: E402 (as above)
+from tests.demo_banks import DemoBank, DemoBanks, Recipe  # noqa: E402 (as above)
 
 ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("unit", "db", "gui", "e2e", "stress")
+__all__ = ["BACKENDS", "ROOT", "Databases", "MemoryKeyring", "Recipe"]
 
 
-def _shared_data() -> Path:
-    """The public data sets: $RMDESK_DATA_DIR, else ../shared/data beside the checkout."""
-    candidates = [
-        os.environ.get("RMDESK_DATA_DIR"),
-        ROOT.parent / "shared" / "data",
-        "/work/shared/data",
-    ]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "berka" / "trans.asc").exists():
-            return Path(candidate)
-    raise RuntimeError(
-        "the public data sets (berka/, bank_marketing/) were not found; set RMDESK_DATA_DIR"
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        action="append",
+        choices=BACKENDS,
+        help="run the database tests on this database only (repeat for several; default: all)",
     )
 
 
-DATA = _shared_data()
-BERKA = DATA / "berka"
-BANK_MARKETING = DATA / "bank_marketing" / "bank-full.csv"
-BACKENDS = ["sqlite", "postgresql"]
-_counter = itertools.count()
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark each test with its folder's kind; leave out the backends not asked for."""
+    tests = ROOT / "tests"
+    for item in items:
+        parts = item.path.relative_to(tests).parts if item.path.is_relative_to(tests) else ()
+        if parts and parts[0] in KINDS:
+            item.add_marker(parts[0])
+    chosen = config.getoption("backend")
+    if not chosen:
+        return
+    left_out = set(BACKENDS) - set(chosen)
+    keep, drop = [], []
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        on = {v for v in params.values() if isinstance(v, str) and v in BACKENDS}
+        (drop if on & left_out else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def data_set(relative: str) -> Path:
+    """A public data set: under $RMDESK_DATA_DIR, else ../shared/data beside the checkout.
+    Missing: a skip saying where it was looked for (a failure under CI)."""
+    given = os.environ.get("RMDESK_DATA_DIR")
+    folders = [Path(given)] if given else []
+    folders.append(ROOT.parent / "shared" / "data")
+    for folder in folders:
+        if (folder / relative).exists():
+            return folder / relative
+    message = (
+        f"the public data set {relative} is not in {' or '.join(map(str, folders))}: "
+        "set RMDESK_DATA_DIR to the folder holding berka/ and bank_marketing/"
+    )
+    if in_ci():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def berka_dir() -> Path:
+    """The PKDD'99 (Berka) bank's files: account.asc, trans.asc, ..."""
+    return data_set("berka/trans.asc").parent
+
+
+@pytest.fixture(scope="session")
+def bank_marketing_csv() -> Path:
+    """The UCI bank-marketing file."""
+    return data_set("bank_marketing/bank-full.csv")
 
 
 @pytest.fixture(autouse=True)
@@ -97,104 +139,50 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
     keyring.set_keyring(before)
 
 
-def _in_ci() -> bool:
-    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+@pytest.fixture(scope="session")
+def pg_server(pytestconfig: pytest.Config) -> Server:
+    chosen = pytestconfig.getoption("backend")
+    return Server(wanted=not chosen or "postgresql" in chosen)
 
 
 @pytest.fixture(scope="session")
-def pg_admin_url() -> str | None:
+def pg_admin_url(pg_server: Server) -> str | None:
     """The PostgreSQL server to test against, or None (a failure instead, under CI)."""
-    url = os.environ.get("RMDESK_TEST_PG_URL")
-    if not url:
-        if _in_ci():
-            pytest.fail("CI needs PostgreSQL: set RMDESK_TEST_PG_URL", pytrace=False)
-        return None
-    try:
-        with psycopg.connect(url, connect_timeout=5):
-            pass
-    except psycopg.OperationalError as exc:
-        if _in_ci():
-            pytest.fail(f"CI needs PostgreSQL at {url}: {exc}", pytrace=False)
-        return None
-    return url
-
-
-def _pg_url(admin_url: str, database: str) -> str:
-    url = make_url(admin_url).set(database=database)
-    return url.render_as_string(hide_password=False)
-
-
-def _pg_exec(admin_url: str, sql: str) -> None:
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql)
+    return pg_server.admin_url()
 
 
 @pytest.fixture(scope="session")
-def templates(
-    tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str | None
-) -> Iterator[dict[str, str]]:
-    """One migrated, empty database per backend, to copy for each test."""
-    made: dict[str, str] = {}
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    open_database(str(path)).dispose()
-    made["sqlite"] = str(path)
-    tpl = f"rmdesk_tpl_{os.getpid()}"
-    if pg_admin_url:
-        _pg_exec(pg_admin_url, f"DROP DATABASE IF EXISTS {tpl} WITH (FORCE)")
-        _pg_exec(pg_admin_url, f"CREATE DATABASE {tpl}")
-        open_database(_pg_url(pg_admin_url, tpl)).dispose()
-        made["postgresql"] = tpl
+def templates(tmp_path_factory: pytest.TempPathFactory, pg_server: Server) -> Iterator[Templates]:
+    """One migrated, empty database per backend, to copy for each test (made on first use)."""
+    made = Templates(tmp_path_factory.mktemp("template"), pg_server)
     yield made
-    if pg_admin_url:
-        _pg_exec(pg_admin_url, f"DROP DATABASE IF EXISTS {tpl} WITH (FORCE)")
-
-
-class Databases:
-    """Makes fresh databases for a test (or a module) and drops them afterwards."""
-
-    def __init__(self, folder: Path, templates: dict[str, str], admin: str | None) -> None:
-        self.folder, self.templates, self.admin = folder, templates, admin
-        self.dropped: list[str] = []
-
-    def new(self, backend: str, *, migrated: bool = True) -> str:
-        n = next(_counter)
-        if backend == "sqlite":
-            target = self.folder / f"db{n}.sqlite3"
-            if migrated:
-                shutil.copy(self.templates["sqlite"], target)
-            return str(target)
-        if self.admin is None:
-            if _in_ci():
-                pytest.fail("PostgreSQL is missing", pytrace=False)
-            pytest.skip("PostgreSQL not available (set RMDESK_TEST_PG_URL)")
-        name = f"rmdesk_t_{os.getpid()}_{n}"
-        template = f" TEMPLATE {self.templates['postgresql']}" if migrated else ""
-        _pg_exec(self.admin, f"CREATE DATABASE {name}{template}")
-        self.dropped.append(name)
-        return _pg_url(self.admin, name)
-
-    def drop_all(self) -> None:
-        for name in self.dropped:
-            assert self.admin is not None
-            _pg_exec(self.admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    made.drop_all()
 
 
 @pytest.fixture
-def databases(
-    tmp_path: Path, templates: dict[str, str], pg_admin_url: str | None
-) -> Iterator[Databases]:
-    made = Databases(tmp_path, templates, pg_admin_url)
+def databases(tmp_path: Path, templates: Templates) -> Iterator[Databases]:
+    made = Databases(tmp_path, templates)
     yield made
     made.drop_all()
 
 
 @pytest.fixture(scope="module")
 def module_databases(
-    tmp_path_factory: pytest.TempPathFactory, templates: dict[str, str], pg_admin_url: str | None
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
 ) -> Iterator[Databases]:
-    made = Databases(tmp_path_factory.mktemp("module"), templates, pg_admin_url)
+    made = Databases(tmp_path_factory.mktemp("module"), templates)
     yield made
     made.drop_all()
+
+
+@pytest.fixture(scope="session")
+def demo_banks(
+    tmp_path_factory: pytest.TempPathFactory, templates: Templates
+) -> Iterator[DemoBanks]:
+    """The demo banks of this run, each built once per backend (tests/demo_banks.py)."""
+    built = Databases(tmp_path_factory.mktemp("demo_banks"), templates)
+    yield DemoBanks(built)
+    built.drop_all()
 
 
 @pytest.fixture(params=BACKENDS)
@@ -208,17 +196,30 @@ def db_url(databases: Databases, backend: str) -> str:
     return databases.new(backend)
 
 
+@pytest.fixture
+def demo_bank(demo_banks: DemoBanks, databases: Databases, backend: str) -> DemoBank:
+    """Copies of demo banks on each backend, fresh for this test: ``demo_bank(300)`` holds 300
+    clients with data to 2026-10-31, ``demo_bank(300, scored_on=MONDAY)`` is scored too; the
+    keywords are those of tests.demo_banks.Recipe. Returns the copy's URL."""
+
+    def copy(clients: int, **recipe: Any) -> str:
+        return demo_banks.copy(Recipe(clients, **recipe), backend, databases)
+
+    return copy
+
+
 @pytest.fixture(scope="session")
 def secured(
-    tmp_path_factory: pytest.TempPathFactory, templates: dict[str, str], pg_admin_url: str | None
+    tmp_path_factory: pytest.TempPathFactory, demo_banks: DemoBanks, pg_server: Server
 ) -> Iterator[Any]:
     """One scored demo bank on PostgreSQL with row-level security and a login of its own for
     six of its people (tests/secured_bank.py), shared by the tests that play them."""
-    from tests.secured_bank import bank_fixture
+    from tests.secured_bank import RECIPE, bank_fixture
 
-    made = Databases(tmp_path_factory.mktemp("secured"), templates, pg_admin_url)
+    made = Databases(tmp_path_factory.mktemp("secured"), demo_banks.databases.templates)
     try:
-        yield from bank_fixture(made, pg_admin_url)
+        url = demo_banks.copy(RECIPE, "postgresql", made)
+        yield from bank_fixture(url, pg_server.required())
     finally:
         made.drop_all()
 

@@ -14,21 +14,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from sqlalchemy import Engine, create_engine, select
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from rmdesk.db import open_database
 from rmdesk.models import Client, Role, Suggestion, User
 from rmdesk.services.accounts.users import account
 from rmdesk.services.common.access import OPERATOR
-from rmdesk.services.data.demo_bank import DemoSpec, build
-from rmdesk.services.engine.scoring import score
 from rmdesk.services.engine.suggestions import record_outcome
 from rmdesk.services.security import db_logins, row_security
 from rmdesk.services.visits.planner import propose_plan
+from tests.demo_banks import Recipe
 
 TODAY = dt.date.today()  # the server's triggers check dates against its own today
 AS_OF = TODAY.replace(day=1) - dt.timedelta(days=1)
+#: the scored demo bank each secured bank starts from (a copy of it is given to make_bank)
+RECIPE = Recipe(300, as_of=AS_OF, scored_on=TODAY)
 
 #: every attack tried by a test, as (role, what, outcome): for docs/security.md's figures
 TRIED: list[tuple[str, str, str]] = []
@@ -49,6 +50,7 @@ class Bank:
     head: str = ""
     other_head: str = ""
     admin: str = ""
+    targets: dict[str, Any] = field(default_factory=dict)  # what the attacks name
 
     def login_url(self, username: str, driver: str = "postgresql+psycopg") -> str:
         url = make_url(self.url).set(
@@ -74,8 +76,6 @@ class Bank:
 
     def owner(self, sql: str, **params: Any) -> Any:
         """What the owner reads (one value)."""
-        from sqlalchemy import text
-
         with self.engine.connect() as conn:
             return conn.execute(text(sql), params).scalar()
 
@@ -96,10 +96,9 @@ class Bank:
 
 
 def make_bank(owner_url: str) -> Bank:
+    """Plans, an outcome, row-level security and logins on a copy of RECIPE's bank."""
     db = open_database(owner_url)
     engine = db.engine
-    build(engine, DemoSpec(clients=300, as_of=AS_OF), who=OPERATOR)
-    score(engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
     with engine.connect() as conn:
         people = conn.execute(
             select(User.id, User.username, User.role, User.branch_id).order_by(User.id)
@@ -156,6 +155,76 @@ def drop_bank(bank: Bank, admin_url: str) -> None:
             conn.execute(f'DROP ROLE IF EXISTS "{role}"')  # type: ignore[arg-type]
 
 
+def targets(s: Bank) -> dict[str, Any]:
+    """What the attacks name: the people, their clients, a visit, a flag, a suggestion. Made
+    once per bank (one of the RM's visits is planned for the attacks on it)."""
+    if s.targets:
+        return s.targets
+    me, peer = s.ids[s.rm], s.ids[s.peer]
+
+    def one(sql: str) -> int:
+        value = s.owner(sql)
+        assert value is not None, sql
+        return int(value)
+
+    own = f"(SELECT id FROM clients WHERE rm_id = {me})"
+    found = {
+        "me": me,
+        "peer": peer,
+        "head": s.ids[s.head],
+        "admin": s.ids[s.admin],
+        "other_rm": s.ids[s.other_rm],
+        "own_client": one(f"SELECT min(id) FROM clients WHERE rm_id = {me}"),
+        "other_client": one(f"SELECT min(id) FROM clients WHERE rm_id = {s.ids[s.other_rm]}"),
+        "branch": one(f"SELECT branch_id FROM users WHERE id = {me}"),
+        "proposed": one(f"SELECT min(id) FROM visits WHERE user_id = {me} AND status = 'proposed'"),
+        "flag": one(
+            f"SELECT min(id) FROM risk_flags WHERE client_id IN {own} AND status = 'raised'"
+        ),
+        "suggestion": one(
+            f"SELECT min(id) FROM suggestions WHERE client_id IN {own} AND status = 'open'"
+        ),
+        "product": one("SELECT min(id) FROM products"),
+    }
+    with s.engine.begin() as conn:  # one of the RM's visits is planned, for the attacks on it
+        conn.execute(
+            text(
+                "UPDATE visits SET status = 'planned', version = version + 1 WHERE id = "
+                f"(SELECT max(id) FROM visits WHERE user_id = {me} AND status = 'proposed')"
+            )
+        )
+    found["planned"] = one(
+        f"SELECT max(id) FROM visits WHERE user_id = {me} AND status = 'planned'"
+    )
+    s.targets.update(found)
+    return s.targets
+
+
+def snapshot(s: Bank) -> dict[str, Any]:
+    """What the attacks could change for anyone: counts and the states that scorecards read."""
+    queries = {
+        "clients": "SELECT md5(string_agg(id || ':' || rm_id || ':' || branch_id || ':' || "
+        "name || ':' || coalesce(id_number, '') || ':' || coalesce(kyc_due::text, ''), ',' "
+        "ORDER BY id)) FROM clients",
+        "visits": "SELECT md5(string_agg(id || ':' || status || ':' || user_id || ':' || "
+        "planned_on, ',' ORDER BY id)) FROM visits",
+        "contacts": "SELECT count(*) FROM interactions",
+        "flags": "SELECT md5(string_agg(id || ':' || status, ',' ORDER BY id)) FROM risk_flags",
+        "events": "SELECT count(*) FROM risk_flag_events",
+        "suggestions": "SELECT md5(string_agg(id || ':' || status, ',' ORDER BY id)) "
+        "FROM suggestions",
+        "outcomes": "SELECT count(*) FROM suggestion_outcomes",
+        "handovers": "SELECT count(*) FROM client_handovers",
+        "scores": "SELECT sum(contribution_minor) FROM client_scores",
+        "users": "SELECT md5(string_agg(id || ':' || role || ':' || active, ',' ORDER BY id)) "
+        "FROM users",
+        "training": "SELECT count(*) FROM training_points",
+        "meta": "SELECT md5(string_agg(key || value, ',' ORDER BY key)) FROM meta",
+        "logins": "SELECT count(*) FROM db_logins",
+    }
+    return {k: s.owner(q) for k, q in queries.items()}
+
+
 def summary() -> str:
     """Attacks tried and how they ended, per role."""
     counts: Counter[tuple[str, str]] = Counter((role, outcome) for role, _w, outcome in TRIED)
@@ -170,8 +239,7 @@ def summary() -> str:
     return "\n".join(lines)
 
 
-def bank_fixture(databases: Any, admin_url: str | None) -> Iterator[Bank]:
-    bank = make_bank(databases.new("postgresql"))
+def bank_fixture(owner_url: str, admin_url: str) -> Iterator[Bank]:
+    bank = make_bank(owner_url)
     yield bank
-    assert admin_url is not None
     drop_bank(bank, admin_url)

@@ -17,11 +17,10 @@ from rmdesk import resources
 from rmdesk.db import Database, open_database
 from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.common.access import OPERATOR
-from rmdesk.services.data.demo_bank import DemoSpec, build
 from rmdesk.tasks import ImmediateRunner
 from rmdesk.views.widgets.context import ViewContext
 from rmdesk.views.widgets.formatting import Formats
-from tests.conftest import Databases
+from tests.demo_banks import DemoBanks, Recipe
 
 
 @pytest.fixture(autouse=True)
@@ -61,14 +60,6 @@ def chinese(qapp: object, compiled_translations: Path) -> Iterator[QLocale]:
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
 
 
-@pytest.fixture(scope="module")
-def demo_db(module_databases: Databases) -> Iterator[Database]:
-    db = open_database(module_databases.new("sqlite"))
-    build(db.engine, DemoSpec(clients=1_500, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
-    yield db
-    db.dispose()
-
-
 @pytest.fixture
 def runner() -> ImmediateRunner:
     return ImmediateRunner()
@@ -85,21 +76,14 @@ TODAY = dt.date(2026, 11, 2)
 AS_OF = dt.date(2026, 10, 31)
 
 
-@pytest.fixture(scope="session")
-def scored_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A 1,500-client demo bank, scored and with a proposed plan for rm01, made once per run."""
-    from rmdesk.services.engine.scoring import score
-    from rmdesk.services.visits.planner import propose_plan
+#: A 1,500-client demo bank, scored and with a proposed plan for rm01 (the GUI tests' bank)
+SCORED = Recipe(1_500, as_of=AS_OF, scored_on=TODAY, plan=("rm01", TODAY, None))
 
-    path = tmp_path_factory.mktemp("scored") / "scored.sqlite3"
-    db = open_database(str(path))
-    try:
-        build(db.engine, DemoSpec(clients=1_500, as_of=AS_OF), who=OPERATOR)
-        score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
-        propose_plan(db.engine, user_id(db.engine, "rm01", who=OPERATOR), start=TODAY, who=OPERATOR)
-    finally:
-        db.dispose()
-    return path
+
+@pytest.fixture(scope="session")
+def scored_template(demo_banks: DemoBanks) -> Path:
+    """The scored 1,500-client bank on SQLite, made once per run."""
+    return Path(demo_banks.source(SCORED, "sqlite"))
 
 
 @pytest.fixture

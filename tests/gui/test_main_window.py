@@ -34,6 +34,7 @@ def _column(window: MainWindow, key: str) -> int:
     return [c.key for c in window.book.model.columns].index(key)
 
 
+@pytest.mark.smoke
 def test_an_rm_sees_their_book_ranked_by_contribution(qtbot: QtBot, scored_db: Database) -> None:
     window = _window(qtbot, scored_db)
     model = window.book.model

@@ -14,20 +14,19 @@ from rmdesk.app import Shell
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, ScoringRun
 from rmdesk.services.common.access import OPERATOR
-from rmdesk.services.data.demo_bank import DemoSpec, build
-from rmdesk.services.engine.scoring import score
 from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
 from tests.conftest import Databases
+from tests.demo_banks import DemoBanks, Recipe
 from tests.gui.conftest import AS_OF, TODAY
 from tests.secured_bank import Bank
 
 
 @pytest.fixture(scope="module")
-def pg_db(module_databases: Databases) -> Iterator[Database]:
-    db = open_database(module_databases.new("postgresql"))
-    build(db.engine, DemoSpec(clients=400, as_of=AS_OF), who=OPERATOR)
-    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
+def pg_db(module_databases: Databases, demo_banks: DemoBanks) -> Iterator[Database]:
+    db = open_database(
+        demo_banks.copy(Recipe(400, as_of=AS_OF, scored_on=TODAY), "postgresql", module_databases)
+    )
     yield db
     db.dispose()
 

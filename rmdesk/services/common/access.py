@@ -6,7 +6,7 @@ takes the ``Engine`` is an entry point and is marked here with what it is about 
 visit, a flag, a suggestion, an RM's or a branch's scope) and who may call it. The mark checks
 the ``who`` argument against the subject before the function runs; a refusal raises
 ``AccessDenied`` and nothing is read or written. ``ENTRY_POINTS`` lists them all, so a test can
-try each one as an RM on another RM's client (tests/unit/test_access.py).
+try each one as an RM on another RM's client (tests/db/test_access.py).
 """
 
 from __future__ import annotations

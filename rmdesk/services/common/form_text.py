@@ -3,7 +3,7 @@
 Control characters other than tab and line breaks have no place in a name, a purpose or a
 note, and PostgreSQL cannot store NUL at all; they are dropped, and so are zero-width and
 direction-changing characters (which make a text read otherwise than it is); line breaks
-become "\\n", and the text is trimmed. Found by tests/unit/test_fuzz_forms.py.
+become "\\n", and the text is trimmed. Found by tests/stress/test_fuzz_forms.py.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Hostile input for the Berka and bank-marketing importers: damaged copies of small, consistent
-extracts of the real files, each imported or refused cleanly (as tests/unit/test_fuzz_imports.py
+extracts of the real files, each imported or refused cleanly (as tests/stress/test_fuzz_imports.py
 does for the generic format). Cases are seeded; RMDESK_FUZZ_CASES raises their number."""
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import pytest
 from rmdesk.db import open_database
 from rmdesk.services.common.access import system
 from rmdesk.services.data.importing import run_import
-from tests.conftest import BERKA, ROOT
-from tests.unit.test_fuzz_imports import NASTY_CELLS, import_or_refuse
+from tests.conftest import ROOT
+from tests.stress.test_fuzz_imports import NASTY_CELLS, import_or_refuse
 
 CASES = max(10, int(os.environ.get("RMDESK_FUZZ_CASES", "80")) // 3)
-BANK_MARKETING = BERKA.parent / "bank_marketing" / "bank-full.csv"
 assert ROOT.exists()
 
 
@@ -30,12 +29,12 @@ def _field(line: str, n: int) -> str:
     return line.split(";")[n].strip().strip('"')
 
 
-def berka_extract(folder: Path, accounts: int = 40) -> Path:
+def berka_extract(berka: Path, folder: Path, accounts: int = 40) -> Path:
     """The Berka files cut down to ``accounts`` accounts and everything hanging off them."""
     folder.mkdir(parents=True, exist_ok=True)
-    acc = _lines(BERKA / "account.asc")
+    acc = _lines(berka / "account.asc")
     keep = {_field(line, 0) for line in acc[1 : accounts + 1]}
-    disp = _lines(BERKA / "disp.asc")
+    disp = _lines(berka / "disp.asc")
     disp_keep = [line for line in disp[1:] if _field(line, 2) in keep]
     clients = {_field(line, 1) for line in disp_keep}
     disps = {_field(line, 0) for line in disp_keep}
@@ -50,15 +49,15 @@ def berka_extract(folder: Path, accounts: int = 40) -> Path:
         "district.asc": lambda _line: True,
     }
     for name, keeps in wanted.items():
-        lines = _lines(BERKA / name)
+        lines = _lines(berka / name)
         (folder / name).write_text(lines[0] + "".join(filter(keeps, lines[1:])), encoding="utf-8")
     return folder
 
 
-def marketing_extract(folder: Path, rows: int = 300) -> Path:
+def marketing_extract(bank_marketing: Path, folder: Path, rows: int = 300) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "bank-full.csv"
-    target.write_text("".join(_lines(BANK_MARKETING)[: rows + 1]), encoding="utf-8")
+    target.write_text("".join(_lines(bank_marketing)[: rows + 1]), encoding="utf-8")
     return target
 
 
@@ -98,17 +97,19 @@ def _damage(files: list[Path], rng: random.Random) -> str:
 
 @pytest.mark.parametrize("kind", ["berka", "bank-marketing"])
 def test_damaged_bank_files_are_imported_or_refused_cleanly(
-    db_url: str, tmp_path: Path, kind: str
+    db_url: str, tmp_path: Path, kind: str, request: pytest.FixtureRequest
 ) -> None:
+    real = request.getfixturevalue("berka_dir" if kind == "berka" else "bank_marketing_csv")
+    extract = berka_extract if kind == "berka" else marketing_extract
     db = open_database(db_url)
     clean = tmp_path / "clean"
-    source = berka_extract(clean) if kind == "berka" else marketing_extract(clean)
+    source = extract(real, clean)
     run_import(db.engine, kind, source, force=True, who=system("fuzz"))  # it is valid
     seen: Counter[str] = Counter()
     for case in range(CASES):
         rng = random.Random(f"{kind}{case}")
         folder = tmp_path / f"case{case}"
-        copy = berka_extract(folder) if kind == "berka" else marketing_extract(folder)
+        copy = extract(real, folder)
         files = sorted(folder.glob("*.asc")) if kind == "berka" else [copy]
         what = _damage(files, rng)
         seen[import_or_refuse(db.engine, kind, copy, f"{kind} case {case} ({what})")] += 1

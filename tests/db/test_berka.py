@@ -15,15 +15,17 @@ from rmdesk.services.admin.database_info import describe
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.common.progress import Cancelled
 from rmdesk.services.data.importing import ImportRejected, run_import
-from tests.conftest import BACKENDS, BERKA, Databases
+from tests.conftest import BACKENDS, Databases
 from tests.helpers import copy_folder, counts, replace_line, rows, scalar
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def berka_url(request: pytest.FixtureRequest, module_databases: Databases) -> Iterator[str]:
+def berka_url(
+    request: pytest.FixtureRequest, module_databases: Databases, berka_dir: Path
+) -> Iterator[str]:
     url = module_databases.new(request.param)
     db = open_database(url)
-    run_import(db.engine, "berka", BERKA, who=OPERATOR)
+    run_import(db.engine, "berka", berka_dir, who=OPERATOR)
     db.dispose()
     yield url
 
@@ -72,9 +74,11 @@ def test_every_client_has_a_branch_and_an_rm_of_that_branch(berka_url: str) -> N
     assert biggest_book <= 150
 
 
-def test_average_balance_is_weighted_by_the_days_each_balance_held(berka_url: str) -> None:
+def test_average_balance_is_weighted_by_the_days_each_balance_held(
+    berka_url: str, berka_dir: Path
+) -> None:
     """Recompute one account-month from the raw file, day by day, and compare."""
-    trans = pd.read_csv(BERKA / "trans.asc", sep=";", dtype=str)
+    trans = pd.read_csv(berka_dir / "trans.asc", sep=";", dtype=str)
     account = trans[trans["account_id"] == "576"].copy()
     account["date"] = pd.to_datetime("19" + account["date"], format="%Y%m%d")
     closing = account.groupby("date")["balance"].last().astype(float)
@@ -108,12 +112,12 @@ def test_loan_status_becomes_days_past_due(berka_url: str) -> None:
     assert running_in_debt == 45  # the 45 loans with status D
 
 
-def test_importing_the_same_files_again_changes_nothing(berka_url: str) -> None:
+def test_importing_the_same_files_again_changes_nothing(berka_url: str, berka_dir: Path) -> None:
     before = counts(berka_url)
     db = open_database(berka_url)
-    again = run_import(db.engine, "berka", BERKA, who=OPERATOR)
+    again = run_import(db.engine, "berka", berka_dir, who=OPERATOR)
     assert again.skipped
-    forced = run_import(db.engine, "berka", BERKA, force=True, who=OPERATOR)
+    forced = run_import(db.engine, "berka", berka_dir, force=True, who=OPERATOR)
     assert not forced.skipped
     db.dispose()
     after = counts(berka_url)
@@ -127,8 +131,8 @@ def test_importing_the_same_files_again_changes_nothing(berka_url: str) -> None:
 
 
 @pytest.fixture
-def broken(tmp_path: Path) -> Path:
-    return copy_folder(BERKA, tmp_path / "berka")
+def broken(tmp_path: Path, berka_dir: Path) -> Path:
+    return copy_folder(berka_dir, tmp_path / "berka")
 
 
 def _rejected(url: str, folder: Path) -> ImportRejected:
@@ -165,12 +169,12 @@ def test_a_transaction_on_an_unknown_account_is_refused(db_url: str, broken: Pat
 
 
 def test_a_missing_file_and_a_ragged_row_are_both_reported(
-    tmp_path: Path, broken: Path, databases: Databases
+    tmp_path: Path, broken: Path, databases: Databases, berka_dir: Path
 ) -> None:
     (broken / "client.asc").unlink()
     rejected = _rejected(databases.new("sqlite"), broken)
     assert any(p.file == "client.asc" and "missing" in p.message for p in rejected.problems.listed)
-    other = copy_folder(BERKA, tmp_path / "ragged")
+    other = copy_folder(berka_dir, tmp_path / "ragged")
     replace_line(other / "loan.asc", 5, '1;2;3;4;5;6;"A";extra;fields')
     problem = _rejected(databases.new("sqlite"), other).problems.listed[0]
     assert problem.file == "loan.asc" and problem.row == 5
@@ -188,7 +192,7 @@ def test_many_problems_are_listed_at_once(databases: Databases, broken: Path) ->
     assert "198 more problem(s)" in rejected.report()
 
 
-def test_cancelling_part_way_leaves_the_database_as_it_was(db_url: str) -> None:
+def test_cancelling_part_way_leaves_the_database_as_it_was(db_url: str, berka_dir: Path) -> None:
     class StopAtTransactions:
         def report(self, done: int, total: int, text: str = "") -> None:
             self.step = text
@@ -198,7 +202,7 @@ def test_cancelling_part_way_leaves_the_database_as_it_was(db_url: str) -> None:
 
     db = open_database(db_url)
     with pytest.raises(Cancelled):
-        run_import(db.engine, "berka", BERKA, progress=StopAtTransactions(), who=OPERATOR)
+        run_import(db.engine, "berka", berka_dir, progress=StopAtTransactions(), who=OPERATOR)
     with db.engine.connect() as conn:
         left = conn.execute(select(text("count(*)")).select_from(text("clients"))).scalar()
     db.dispose()

@@ -20,7 +20,7 @@ from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.branch.handover import HandoverError, preview, reassign
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import OPERATOR, AccessDenied, system
-from rmdesk.services.data.demo_bank import DemoSpec, build
+from tests.demo_banks import DemoBank
 
 T = Base.metadata.tables
 TODAY = dt.date(2026, 11, 2)
@@ -55,10 +55,9 @@ def _visit(conn: Any, client: int, user: int, on: dt.date, status: str, slot: in
 
 
 @pytest.fixture
-def bank(db_url: str) -> Iterator[Bank]:
-    db = open_database(db_url)
+def bank(demo_bank: DemoBank) -> Iterator[Bank]:
+    db = open_database(demo_bank(300))
     engine = db.engine
-    build(engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     names = ["rm01", "rm02", "rm03", "rm07", "head1", "head2", "admin"]
     users = {n: user_id(engine, n, who=OPERATOR) for n in names}
     c = T["clients"]

@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from rmdesk.cli import (
@@ -20,7 +21,7 @@ from rmdesk.cli import (
 )
 from rmdesk.services.accounts.passwords import verify_password
 from rmdesk.services.common.masking import mask_number
-from tests.conftest import BERKA, ROOT
+from tests.conftest import ROOT
 from tests.helpers import counts, rows
 
 
@@ -52,12 +53,13 @@ def test_demo_then_info_shows_the_counts(db_url: str) -> None:
     assert info["meta"]["as_of"] == "2026-10-31"
 
 
-def test_import_berka_check_only_writes_nothing(db_url: str) -> None:
-    code, out, _ = run("import", "berka", str(BERKA), "--db", db_url, "--check")
+def test_import_berka_check_only_writes_nothing(db_url: str, berka_dir: Path) -> None:
+    code, out, _ = run("import", "berka", str(berka_dir), "--db", db_url, "--check")
     assert code == EXIT_OK and "no problems found" in out and "5,369 clients" in out
     assert counts(db_url, "clients")["clients"] == 0
 
 
+@pytest.mark.smoke
 def test_import_and_reimport(db_url: str) -> None:
     code, out, _ = run("import", "generic", str(ROOT / "docs/samples/generic"), "--db", db_url)
     assert code == EXIT_OK and "6 clients" in out

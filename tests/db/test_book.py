@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from rmdesk.db import open_database
 from rmdesk.services.clients.book import client_book, search_mask
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.data.importing import run_import
 from tests.conftest import ROOT
+from tests.demo_banks import DemoBank
 
 
 def test_the_book_sums_each_clients_latest_month(db_url: str) -> None:
@@ -27,11 +29,8 @@ def test_the_book_sums_each_clients_latest_month(db_url: str) -> None:
     assert book.loc["SH0001", "rm"] == "李娜"
 
 
-def test_one_rms_book_and_search(db_url: str) -> None:
-    db = open_database(db_url)
-    from rmdesk.services.data.demo_bank import DemoSpec, build
-
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+def test_one_rms_book_and_search(demo_bank: DemoBank) -> None:
+    db = open_database(demo_bank(300))
     whole = client_book(db.engine, who=OPERATOR)
     from sqlalchemy import text
 
@@ -47,19 +46,16 @@ def test_one_rms_book_and_search(db_url: str) -> None:
     assert search_mask(whole, "c0000001").sum() == 1  # ids match in any case
 
 
+@pytest.mark.smoke
 def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
-    db_url: str,
+    demo_bank: DemoBank,
 ) -> None:
     from sqlalchemy import func, insert, select, update
 
     from rmdesk.models import Client, ClientScore, RiskFlag, Suggestion, Visit
-    from rmdesk.services.data.demo_bank import DemoSpec, build
-    from rmdesk.services.engine.scoring import score
 
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     today = dt.date(2026, 11, 2)
-    score(db.engine, today=today, who=OPERATOR)
+    db = open_database(demo_bank(300, scored_on=today))
     with db.engine.begin() as conn:
         client = conn.execute(select(func.min(RiskFlag.client_id))).scalar_one()
         rm = conn.execute(select(Client.rm_id).where(Client.id == client)).scalar_one()
@@ -111,17 +107,13 @@ def test_the_book_is_ranked_by_contribution_with_flags_suggestions_and_visits(
     assert book["top_suggestion_zh"].notna().sum() == len(tops) > 0
 
 
-def test_overdue_contacts_and_filters_agree_with_the_planner(db_url: str) -> None:
+def test_overdue_contacts_and_filters_agree_with_the_planner(demo_bank: DemoBank) -> None:
     from rmdesk.services.accounts.users import user_id
     from rmdesk.services.clients.book import book_mask
-    from rmdesk.services.data.demo_bank import DemoSpec, build
-    from rmdesk.services.engine.scoring import score
     from rmdesk.services.visits.planner import overdue_contacts
 
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
     today = dt.date(2026, 11, 2)
-    score(db.engine, today=today, who=OPERATOR)
+    db = open_database(demo_bank(300, scored_on=today))
     rm = user_id(db.engine, "rm01", who=OPERATOR)
     book = client_book(db.engine, rm_id=rm, today=today, who=OPERATOR)
     planner = overdue_contacts(db.engine, rm_id=rm, today=today, who=OPERATOR)

@@ -21,9 +21,9 @@ from rmdesk.services.accounts.users import account
 from rmdesk.services.admin import directory, pricing
 from rmdesk.services.branch import scorecard
 from rmdesk.services.common import parameters
-from rmdesk.services.common.access import OPERATOR, system
-from rmdesk.services.data.demo_bank import DemoSpec, build
+from rmdesk.services.common.access import system
 from rmdesk.services.visits import contacts
+from tests.demo_banks import DemoBank
 
 T = Base.metadata.tables
 #: examples per form and database in the suite; RMDESK_FUZZ_EXAMPLES=1000 for a longer hunt
@@ -44,9 +44,8 @@ NUMBERS = st.one_of(NASTY, st.integers(-(10**12), 10**12), st.floats(allow_nan=T
 
 
 @pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=30, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+def engine(demo_bank: DemoBank) -> Iterator[Engine]:
+    db = open_database(demo_bank(30))
     yield db.engine
     db.dispose()
 

@@ -25,6 +25,7 @@ def _import(url: str, path: Path, **kwargs: object) -> None:
         db.dispose()
 
 
+@pytest.mark.smoke
 def test_the_sample_set_imports_whole(db_url: str) -> None:
     _import(db_url, SAMPLE)
     n = counts(

@@ -111,6 +111,7 @@ def _open_flags(db: Database) -> set[tuple[int, str]]:
         }
 
 
+@pytest.mark.smoke
 def test_each_rule_fires_on_its_case_and_nowhere_else(db_url: str) -> None:
     db, c, _ = _scenario(db_url)
     score(db.engine, today=TODAY, who=OPERATOR)

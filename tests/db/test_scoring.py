@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, func, select
 
@@ -15,12 +16,11 @@ from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services.common.access import OPERATOR, system
 from rmdesk.services.data import reports
-from rmdesk.services.data.demo_bank import DemoSpec, build
 from rmdesk.services.engine import suggestions
 from rmdesk.services.engine.scoring import score
+from tests.demo_banks import DemoBank
 
 T = Base.metadata.tables
-AS_OF = dt.date(2026, 10, 31)
 TODAY = dt.date(2026, 11, 2)
 VOLATILE = {"created_at", "updated_at", "run_id", "generated_on"}
 
@@ -37,14 +37,13 @@ def snapshot(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     return out
 
 
-def _demo(db_url: str, clients: int = 250) -> Engine:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=clients, as_of=AS_OF), who=OPERATOR)
-    return db.engine
+def _engine(url: str) -> Engine:
+    return open_database(url).engine
 
 
-def test_scoring_twice_changes_nothing(db_url: str) -> None:
-    engine = _demo(db_url)
+@pytest.mark.smoke
+def test_scoring_twice_changes_nothing(demo_bank: DemoBank) -> None:
+    engine = _engine(demo_bank(250))
     first = score(engine, today=TODAY, who=OPERATOR)
     assert first.counts["scores_written"] == 250
     assert first.counts["flags_raised"] > 0 and first.counts["suggested"] > 0
@@ -59,8 +58,8 @@ def test_scoring_twice_changes_nothing(db_url: str) -> None:
     engine.dispose()
 
 
-def test_an_rm_scope_touches_only_that_book(db_url: str) -> None:
-    engine = _demo(db_url)
+def test_an_rm_scope_touches_only_that_book(demo_bank: DemoBank) -> None:
+    engine = _engine(demo_bank(250))
     result = score(engine, rm="rm01", today=TODAY, who=OPERATOR)
     c, s = T["clients"], T["client_scores"]
     with engine.connect() as conn:
@@ -76,10 +75,9 @@ def test_an_rm_scope_touches_only_that_book(db_url: str) -> None:
 
 
 def test_a_declined_product_is_not_suggested_again_for_the_cooling_off_period(
-    db_url: str,
+    demo_bank: DemoBank,
 ) -> None:
-    engine = _demo(db_url)
-    score(engine, today=TODAY, who=OPERATOR)
+    engine = _engine(demo_bank(250, scored_on=TODAY))
     s = T["suggestions"]
     with engine.connect() as conn:
         top = conn.execute(select(s).where(s.c.rank == 1).order_by(s.c.id).limit(2)).all()
@@ -116,8 +114,8 @@ def _csv_header(path: Path) -> list[str]:
         return next(csv.reader(fh))
 
 
-def test_score_and_the_exports_from_the_command_line(db_url: str, tmp_path: Path) -> None:
-    _demo(db_url, 200).dispose()
+def test_score_and_the_exports_from_the_command_line(demo_bank: DemoBank, tmp_path: Path) -> None:
+    db_url = demo_bank(200)
     run = CliRunner().invoke
     done = run(main, ["score", "--db", db_url, "--today", "2026-11-02", "--quiet"])
     assert done.exit_code == 0, done.output
@@ -149,8 +147,8 @@ def test_score_and_the_exports_from_the_command_line(db_url: str, tmp_path: Path
     assert done.exit_code == 0 and "Trailing-12-month contribution" in done.output
 
 
-def test_parameters_and_pricing_from_the_command_line(db_url: str) -> None:
-    _demo(db_url, 50).dispose()
+def test_parameters_and_pricing_from_the_command_line(demo_bank: DemoBank) -> None:
+    db_url = demo_bank(50)
     run = CliRunner().invoke
     done = run(main, ["params", "set", "rule_min_lift=1.5", "--db", db_url])
     assert done.exit_code == 0, done.output

@@ -33,7 +33,6 @@ from rmdesk.models import (
 from rmdesk.services.accounts import users
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import system
-from tests.conftest import BERKA
 
 BIN = Path(sys.executable).parent
 #: kills per program: 20 in all on each database
@@ -137,7 +136,9 @@ def _whole(url: str) -> None:
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
 
 
-def test_killed_imports_and_scoring_leave_the_database_whole(tmp_path: Path, db_url: str) -> None:
+def test_killed_imports_and_scoring_leave_the_database_whole(
+    tmp_path: Path, db_url: str, berka_dir: Path
+) -> None:
     env = _env(tmp_path / "home")
     db = open_database(db_url)
     users.create_admin(db.engine, "admin", "adminpass", who=system("setup"))
@@ -150,7 +151,7 @@ def test_killed_imports_and_scoring_leave_the_database_whole(tmp_path: Path, db_
     window = Window(1.5, 4.0)  # startup takes about 1.5 s, the import 2–4 s
     while window.killed < kills_each and window.tries < 3 * kills_each:
         outcome = window.run(
-            ["import", "berka", str(BERKA), "--force", "--quiet", "--db", url], env, rng
+            ["import", "berka", str(berka_dir), "--force", "--quiet", "--db", url], env, rng
         )
         outcomes.append(f"import:{outcome}")
         _whole(url)
@@ -162,7 +163,7 @@ def test_killed_imports_and_scoring_leave_the_database_whole(tmp_path: Path, db_
         else:
             assert not imported and counts["holdings"] == counts["facts"] == 0
     assert (
-        _run(["import", "berka", str(BERKA), "--force", "--quiet", "--db", url], env, None)
+        _run(["import", "berka", str(berka_dir), "--force", "--quiet", "--db", url], env, None)
         == "finished"
     )
     assert {k: v for k, v in _counts(url).items() if k in FULL} == FULL

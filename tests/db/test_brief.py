@@ -17,20 +17,17 @@ from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, ClientScore, Holding, Role, User
 from rmdesk.services.common.access import OPERATOR, system
 from rmdesk.services.common.progress import Cancelled
-from rmdesk.services.data.demo_bank import DemoSpec, build
-from rmdesk.services.engine.scoring import score
 from rmdesk.services.printing import brief_batch
 from rmdesk.services.printing.brief import BriefError, brief_data, write_brief
 from tests.bank import TinyBank
+from tests.demo_banks import DemoBank
 
 AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
 
 
 @pytest.fixture
-def demo(db_url: str) -> Iterator[Database]:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=200, as_of=AS_OF), who=OPERATOR)
-    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
+def demo(demo_bank: DemoBank) -> Iterator[Database]:
+    db = open_database(demo_bank(200, as_of=AS_OF, scored_on=TODAY))
     yield db
     db.dispose()
 
@@ -51,6 +48,7 @@ def _top_two(db: Database) -> list[tuple[int, str]]:
     return [(int(r.id), str(r.name)) for r in rows]
 
 
+@pytest.mark.smoke
 def test_the_brief_holds_this_client_and_no_other(demo: Database, tmp_path: Path) -> None:
     (client, name), (_, other) = _top_two(demo)
     path = tmp_path / "brief.pdf"

@@ -21,7 +21,7 @@ from rmdesk.services.engine.contribution import rank_and_tier
 from rmdesk.services.engine.scoring import score
 from tests.bank import TinyBank, months
 from tests.conftest import Databases
-from tests.unit.test_scoring import snapshot
+from tests.db.test_scoring import snapshot
 
 T = Base.metadata.tables
 AS_OF = dt.date(2026, 6, 30)

@@ -15,22 +15,18 @@ from rmdesk.models import AuditEntry, Client
 from rmdesk.services.admin.backup import BackupError, backup_sqlite, restore_sqlite, table_counts
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import OPERATOR, system
-from rmdesk.services.data.demo_bank import DemoSpec, build
+from tests.demo_banks import DemoBanks, Recipe
 
 AS_OF = dt.date(2026, 10, 31)
 
 
-def _bank(path: Path) -> str:
-    url = f"sqlite:///{path}"
-    db = open_database(url)
-    build(db.engine, DemoSpec(clients=150, as_of=AS_OF), who=OPERATOR)
-    db.dispose()
-    return url
+#: the bank backed up and restored (a SQLite file: backups are of the local database)
+BANK = Recipe(150, as_of=AS_OF)
 
 
-def test_a_backup_restores_to_the_same_counts(tmp_path: Path) -> None:
+def test_a_backup_restores_to_the_same_counts(tmp_path: Path, demo_banks: DemoBanks) -> None:
     live = tmp_path / "live.sqlite3"
-    url = _bank(live)
+    url = demo_banks.copy_to(BANK, live)
     runner = CliRunner()
     copy = tmp_path / "copy.sqlite3"
     made = runner.invoke(main, ["backup", "--db", url, "-o", str(copy)])
@@ -60,9 +56,11 @@ def test_a_backup_restores_to_the_same_counts(tmp_path: Path) -> None:
     aside.dispose()
 
 
-def test_a_damaged_backup_is_refused_and_nothing_is_touched(tmp_path: Path) -> None:
+def test_a_damaged_backup_is_refused_and_nothing_is_touched(
+    tmp_path: Path, demo_banks: DemoBanks
+) -> None:
     live = tmp_path / "live.sqlite3"
-    _bank(live)
+    demo_banks.copy_to(BANK, live)
     copy = backup_sqlite(live, tmp_path / "copy.sqlite3")
     with pytest.raises(BackupError, match="already exists"):
         backup_sqlite(live, copy)

@@ -10,14 +10,13 @@ from rmdesk.db import open_database
 from rmdesk.models import Base
 from rmdesk.services.branch.flags import FLAG_COLUMNS, flag_mask, open_flags
 from rmdesk.services.common.access import OPERATOR
-from rmdesk.services.data.demo_bank import DemoSpec, build
+from tests.demo_banks import DemoBank
 
 T = Base.metadata.tables
 
 
-def test_open_flags_of_one_branch_worst_first(db_url: str) -> None:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=dt.date(2026, 10, 31)), who=OPERATOR)
+def test_open_flags_of_one_branch_worst_first(demo_bank: DemoBank) -> None:
+    db = open_database(demo_bank(300))
     c, f = T["clients"], T["risk_flags"]
     with db.engine.begin() as conn:
         first = conn.execute(

@@ -18,19 +18,16 @@ from rmdesk.models import AuditEntry, Branch, User
 from rmdesk.services.branch import scorecard
 from rmdesk.services.branch.scorecard_kpis import Period
 from rmdesk.services.common.access import OPERATOR, system
-from rmdesk.services.data.demo_bank import DemoSpec, build
-from rmdesk.services.engine.scoring import score
 from rmdesk.services.printing.scorecard_report import ReportError, write_report
+from tests.demo_banks import DemoBank
 
 AS_OF, TODAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2)
 PERIOD = Period.parse("2026-10")
 
 
 @pytest.fixture
-def bank(db_url: str) -> Iterator[tuple[Database, int, str]]:
-    db = open_database(db_url)
-    build(db.engine, DemoSpec(clients=300, as_of=AS_OF), who=OPERATOR)
-    score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
+def bank(demo_bank: DemoBank) -> Iterator[tuple[Database, int, str]]:
+    db = open_database(demo_bank(300, as_of=AS_OF, scored_on=TODAY))
     with db.engine.connect() as conn:
         branch = conn.execute(select(Branch.id, Branch.code).order_by(Branch.id)).first()
     assert branch is not None

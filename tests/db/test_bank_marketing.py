@@ -11,15 +11,17 @@ import pytest
 from rmdesk.db import open_database
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.data.importing import ImportRejected, run_import
-from tests.conftest import BACKENDS, BANK_MARKETING, Databases
+from tests.conftest import BACKENDS, Databases
 from tests.helpers import counts, one, replace_line, rows
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
-def bm_url(request: pytest.FixtureRequest, module_databases: Databases) -> Iterator[str]:
+def bm_url(
+    request: pytest.FixtureRequest, module_databases: Databases, bank_marketing_csv: Path
+) -> Iterator[str]:
     url = module_databases.new(request.param)
     db = open_database(url)
-    run_import(db.engine, "bank-marketing", BANK_MARKETING, who=OPERATOR)
+    run_import(db.engine, "bank-marketing", bank_marketing_csv, who=OPERATOR)
     db.dispose()
     yield url
 
@@ -57,9 +59,11 @@ def test_contact_years_follow_the_file_order_may_2008_to_november_2010(bm_url: s
     assert balance == 214300  # 2143 euros in the first row
 
 
-def test_a_bad_cell_is_named_and_nothing_is_written(db_url: str, tmp_path: Path) -> None:
+def test_a_bad_cell_is_named_and_nothing_is_written(
+    db_url: str, tmp_path: Path, bank_marketing_csv: Path
+) -> None:
     copy = tmp_path / "bank-full.csv"
-    shutil.copy(BANK_MARKETING, copy)
+    shutil.copy(bank_marketing_csv, copy)
     copy.chmod(0o644)
     old = replace_line(copy, 30001, "")
     fields = old.split(";")
@@ -75,9 +79,11 @@ def test_a_bad_cell_is_named_and_nothing_is_written(db_url: str, tmp_path: Path)
     assert counts(db_url, "clients")["clients"] == 0
 
 
-def test_an_impossible_day_is_refused(databases: Databases, tmp_path: Path) -> None:
+def test_an_impossible_day_is_refused(
+    databases: Databases, tmp_path: Path, bank_marketing_csv: Path
+) -> None:
     copy = tmp_path / "bank.csv"
-    lines = BANK_MARKETING.read_text().splitlines()
+    lines = bank_marketing_csv.read_text().splitlines()
     bad = lines[1].split(";")
     bad[9], bad[10] = "30", '"feb"'
     copy.write_text("\n".join([lines[0], ";".join(bad), *lines[2:50]]) + "\n")

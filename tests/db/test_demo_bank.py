@@ -1,0 +1,36 @@
+"""The demo bank written to each database once and again, without duplicates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import text
+
+from rmdesk.db import open_database
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data.demo_bank import DemoSpec, build
+from tests.helpers import counts
+
+AS_OF = dt.date(2026, 10, 31)
+
+
+def test_written_once_and_again_without_duplicates(db_url: str) -> None:
+    db = open_database(db_url)
+    spec = DemoSpec(clients=800, as_of=AS_OF)
+    first = build(db.engine, spec, who=OPERATOR)
+    before = counts(db_url)
+    second = build(db.engine, spec, who=OPERATOR)
+    after = counts(db_url)
+    db.dispose()
+    assert first.counts["clients"] == 800 and second.counts["pricing_versions"] == 0
+    ignore = {"import_batches", "audit_log"}
+    assert {k: v for k, v in after.items() if k not in ignore} == {
+        k: v for k, v in before.items() if k not in ignore
+    }
+    assert before["monthly_facts"] == first.counts["monthly_facts"] > 800 * 20
+    db = open_database(db_url)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("SELECT max(version) FROM clients")).scalar() == 1
+        as_of = conn.execute(text("SELECT value FROM meta WHERE key = 'as_of'")).scalar()
+    db.dispose()
+    assert as_of == "2026-10-31"
