@@ -17,7 +17,7 @@ from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.engine import suggestions
 from rmdesk.services.visits import actions as va
 from rmdesk.services.visits.transitions import PERSON_ACTIONS, TRANSITIONS
-from tests.unit.test_visit_planner import Bank, _empty_bank
+from tests.db.planner_bank import Bank, empty_bank
 
 TODAY = dt.date(2026, 9, 28)
 NOW = dt.datetime(2026, 9, 28, 4, tzinfo=dt.UTC)
@@ -25,7 +25,7 @@ NOW = dt.datetime(2026, 9, 28, 4, tzinfo=dt.UTC)
 
 @pytest.fixture
 def bank(db_url: str) -> Iterator[Bank]:
-    b = _empty_bank(db_url)
+    b = empty_bank(db_url)
     b.client("C01")
     yield b
     b.engine.dispose()
