@@ -59,7 +59,7 @@ def drawing() -> str:
             label = f"{title:<10}" if i == 0 else " " * 10
             lines.append(label + "  " + "  │  ".join(p.strip() for p in layer.split("|")))
         lines.append("        │                                        │")
-    lines.append("rmdesk.db · settings · tasks · local_files · secrets · resources")
+    lines.append("rmdesk.db · sqlite_backup · settings · tasks · local_files · secrets · resources")
     lines.append("rmdesk.models")
     lines.append("```")
     lines.append("")
