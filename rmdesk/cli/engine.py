@@ -90,6 +90,14 @@ def score(
         f"{len(c['models']):,} propensity models"
     )
     click.echo(f"  scores written: {c['scores_written']:,}")
+    for code, why in c["not_suggested"].items():
+        click.echo(f"  not suggested: {code}: {why}")
+    if result.clients and not c["products_suggested"]:
+        click.echo(
+            f"warning: no client of {result.scope} is suggested any product; the reasons for "
+            "each product are above (docs/cross-sell.md)",
+            err=True,
+        )
 
 
 @click.command()

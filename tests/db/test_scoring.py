@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +203,20 @@ def test_parameters_and_pricing_from_the_command_line(demo_bank: DemoBank) -> No
     db.dispose()
     assert run_row.pricing["CASA"] == [1, 2]
     assert run_row.parameters["rule_min_lift"] == 1.5
+
+
+def test_score_says_which_products_nobody_is_suggested_and_why(demo_bank: DemoBank) -> None:
+    """A run that suggests nothing says so, and names each product with its reason, instead of
+    a count of 0 that reads like success."""
+    db_url = demo_bank(50)
+    run = CliRunner().invoke
+    done = run(main, ["params", "set", "suggestion_min_likelihood=1", "--db", db_url])
+    assert done.exit_code == 0, done.output
+    done = run(main, ["score", "--db", db_url, "--today", "2026-11-02", "--quiet"])
+    assert done.exit_code == 0, done.output
+    assert "warning: no client of bank is suggested any product" in done.stderr
+    said = [line for line in done.stdout.splitlines() if "not suggested:" in line]
+    assert said and all("likelihood of at least 100%" in s or "earned nothing" in s for s in said)
+    as_json = run(main, ["score", "--db", db_url, "--today", "2026-11-02", "--json", "--quiet"])
+    counts = json.loads(as_json.stdout)
+    assert counts["products_suggested"] == 0 and len(counts["not_suggested"]) == len(said)

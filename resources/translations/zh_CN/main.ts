@@ -455,6 +455,10 @@
             <source>Change password…</source>
             <translation>修改密码…</translation>
         </message>
+        <message>
+            <source>; %1 products were suggested to nobody</source>
+            <translation>；%1 个产品未向任何客户建议</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>

@@ -336,6 +336,38 @@ def suggest(
     return cand[[*SUGGESTION_COLUMNS[:-3], "evidence_data"]]
 
 
+#: why a product was suggested to nobody in a run (``not_suggested``), in the words of the
+#: run's report and docs/cross-sell.md
+NO_VALUE = (
+    "its holdings earned nothing in the last 12 months (no monthly facts in the window, or a "
+    "typical contribution of zero or less), so there is nothing to value a suggestion by"
+)
+NOBODY = (
+    "no client of the scope passed eligibility (not held, KYC current, age, segment, no open "
+    "high credit flag, no recent outcome) with a likelihood of at least {floor:.0%}"
+)
+
+
+def not_suggested(
+    model: Model, products: pd.DataFrame, suggested: set[int], params: Parameters
+) -> dict[str, str]:
+    """Each active product that no client of a run was suggested, and why."""
+    why: dict[str, str] = {}
+    rows = zip(
+        products["code"].astype(str), products["product_id"].tolist(), products["active"].tolist(),
+        strict=True,
+    )  # fmt: skip
+    for code, product_id, active in rows:
+        if not active or int(product_id) in suggested:
+            continue
+        typical = float(model.typical.get(code, np.nan))
+        if not np.isfinite(typical) or typical <= 0:
+            why[code] = NO_VALUE
+        else:
+            why[code] = NOBODY.format(floor=params.suggestion_min_likelihood)
+    return dict(sorted(why.items()))
+
+
 def evidence_of(
     code: str,
     likelihood: float,

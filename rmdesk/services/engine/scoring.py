@@ -144,6 +144,7 @@ def score(
         zip(loaded.clients["client_id"].tolist(), loaded.clients["currency"].tolist(), strict=True)
     )
     batch = max(1, params.batch_size)
+    suggested: set[int] = set()  # products some client of the scope is suggested
     progress.report(0, len(scope_ids), "scoring")
     for start in range(0, len(scope_ids), batch):
         check(progress)
@@ -162,6 +163,7 @@ def score(
             fresh = cross_sell.suggest(
                 model, loaded.products, profile.loc[ids], blocked, outcomes, params
             )
+            suggested.update(int(p) for p in fresh["product_id"].unique())
             written = suggestions.reconcile(
                 conn,
                 fresh,
@@ -182,6 +184,10 @@ def score(
         "flags_updated": flag_counts.updated,
         "conditions_by_rule": dict(sorted(flag_counts.by_rule.items())),
         "rules_mined": len(model.rules),
+        # said, not hidden: the products nobody was suggested and why, and the products any
+        # client of the scope is suggested (none: the run's report warns)
+        "not_suggested": cross_sell.not_suggested(model, loaded.products, suggested, params),
+        "products_suggested": len(suggested),
         "models": {k: v for k, v in model.model_info.items() if v.get("model")},
         "tiers": clients.loc[clients["client_id"].isin(scope_set), "tier"]
         .value_counts()

@@ -276,6 +276,11 @@ class MainWindow(QMainWindow):
             message = self.tr("Scored %1 clients").replace(
                 "%1", self.ctx.formats.integer(result.clients)
             )
+            nobody = len(result.counts.get("not_suggested", {}))
+            if nobody:  # said, not hidden (docs/cross-sell.md, "When nothing comes out")
+                message += self.tr("; %1 products were suggested to nobody").replace(
+                    "%1", self.ctx.formats.integer(nobody)
+                )
             self.statusBar().showMessage(message, 10_000)
             self.refresh()
 
