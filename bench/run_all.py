@@ -14,6 +14,7 @@ BENCHES = [
     ["bench.login_timing", "--rounds", "40", "--pg"],
     ["bench.security", "--clients", "10000", "--runs", "3"],
     ["bench.formatting", "--rows", "50000", "--runs", "9"],
+    ["bench.backtest_term_deposit"],
 ]
 
 if __name__ == "__main__":
