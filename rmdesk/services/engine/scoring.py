@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus, Severity
 from rmdesk.services.common import audit, parameters
-from rmdesk.services.common.access import Account, guarded
+from rmdesk.services.common.access import ADMINS, Account, guarded, open_to
 from rmdesk.services.common.progress import NullProgress, Progress, check
 from rmdesk.services.engine import cross_sell, reasons, risk_flags, risk_rules, suggestions
 from rmdesk.services.engine.contribution import (
@@ -226,12 +226,33 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@open_to(ADMINS)
+def suggestion_model(
+    engine: Engine, *, as_of: dt.date | None = None, every_product: bool = False, who: Account
+) -> tuple[cross_sell.Model, pd.DataFrame]:
+    """What a scoring run would learn, without writing anything: the model and the clients'
+    profile (for backtests; ``every_product`` learns products without a value too)."""
+    with engine.connect() as conn:
+        params = parameters.load(conn)
+        as_of = as_of or data_date(conn)
+        loaded = load(engine, conn, Window(as_of), params, who=who)
+    hc = per_holding(loaded.features, loaded.holdings, loaded.pricing, loaded.periods)
+    clients = rank_and_tier(per_client(hc.frame, loaded.clients), params)
+    loaded.clients["tier"] = clients["tier"].astype(str).to_numpy()
+    hold = loaded.holdings.merge(loaded.features, on="holding_id", how="left")
+    hold = hold.merge(loaded.products[["product_id", "code", "family"]], on="product_id")
+    profile = client_profile(loaded, as_of)
+    model = _cross_sell_model(loaded, hc.frame, hold, profile, params, every_product)
+    return model, profile
+
+
 def _cross_sell_model(
     loaded: Loaded,
     per_holding_frame: pd.DataFrame,
     hold: pd.DataFrame,
     profile: pd.DataFrame,
     params: parameters.Parameters,
+    every_product: bool = False,
 ) -> cross_sell.Model:
     as_of = profile.attrs["as_of"]
     active = loaded.clients[loaded.clients["status"] != "closed"]["client_id"].to_numpy()
@@ -254,7 +275,7 @@ def _cross_sell_model(
     for product in loaded.products.to_dict("records"):
         code = str(product["code"])
         worth = float(typical.get(code, np.nan))
-        if product["active"] and np.isfinite(worth) and worth > 0:
+        if every_product or (product["active"] and np.isfinite(worth) and worth > 0):
             # (a product without a value is never suggested: no model; not_suggested says why)
             jobs.append((code, cross_sell.offered_to(product, everyone)))
     outcomes = take_up_models.learn_all(
