@@ -48,6 +48,8 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     skipped: bool = False
     message: str = ""
+    #: what was read but not imported (docs/import-format.md), one line each
+    warnings: list[str] = field(default_factory=list)
 
 
 @open_to(ADMINS)
@@ -82,6 +84,9 @@ def write_dataset(
     progress = progress or NullProgress()
     with write_transaction(engine) as conn:
         counts = _write(conn, data, progress)
+        warnings = [str(w) for w in data.warnings]
+        if warnings:
+            counts["warnings"] = len(warnings)
         batches = T["import_batches"]
         now = dt.datetime.now(dt.UTC)
         batch_id = conn.execute(
@@ -97,9 +102,9 @@ def write_dataset(
             "import",
             "import_batches",
             batch_id,
-            {"source": data.source, "path": path, "counts": counts},
+            {"source": data.source, "path": path, "counts": counts, "warnings": warnings[:50]},
         )
-    return ImportResult(data.source, int(batch_id), counts)
+    return ImportResult(data.source, int(batch_id), counts, warnings=warnings)
 
 
 def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int]:
