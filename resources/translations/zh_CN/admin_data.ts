@@ -261,6 +261,14 @@
             <source>%1 problems found; nothing was written. Correct them and check again.</source>
             <translation>发现 %1 个问题，未写入任何数据。请修正后重新检查。</translation>
         </message>
+        <message>
+            <source>%1 warning(s), listed: what they name is not imported.</source>
+            <translation>%1 条警告（见列表）：其所列内容未导入。</translation>
+        </message>
+        <message>
+            <source>Not imported (warnings)</source>
+            <translation>未导入（警告）</translation>
+        </message>
     </context>
     <context>
         <name>AdminConnectionPanel</name>
