@@ -151,10 +151,13 @@ def draw_fields(d: DrawnClients) -> list[dict[str, Any]]:
     as_of = np.datetime64(d.as_of, "D")
     # a valid grade was assessed in the last 11 months; an expired one over a year ago
     back = np.where(expired, rng.integers(367, 3 * 365, size=n), rng.integers(0, 335, size=n))
-    on = pd.DatetimeIndex(as_of - back.astype("timedelta64[D]"))
+    days: np.ndarray = np.asarray(as_of - back.astype("timedelta64[D]"), dtype="datetime64[D]")
+    on = pd.DatetimeIndex(days)
     until = on + pd.DateOffset(years=1)
     on_text = np.asarray(on.strftime("%Y-%m-%d"), dtype=object)
     until_text = np.asarray(until.strftime("%Y-%m-%d"), dtype=object)
+    on_text[~assessed] = None
+    until_text[~assessed] = None
 
     columns = {
         "occupation": occupation,
@@ -164,8 +167,8 @@ def draw_fields(d: DrawnClients) -> list[dict[str, Any]]:
         "channel_preference": channel,
         "household_size": household.astype(np.int64),
         "risk_tolerance": risk,
-        "risk_assessed_on": np.where(assessed, on_text, None),
-        "risk_assessment_expires": np.where(assessed, until_text, None),
+        "risk_assessed_on": on_text,
+        "risk_assessment_expires": until_text,
     }
     names = list(columns)
     values = [
@@ -216,7 +219,8 @@ def _channel(d: DrawnClients, age: np.ndarray, u: np.ndarray) -> np.ndarray:
     )
     cum = np.cumsum(weights, axis=1)
     pick = (u[:, None] * cum[:, -1:] > cum).sum(axis=1)
-    return np.array(FIELDS["channel_preference"].codes, dtype=object)[pick]
+    chosen: np.ndarray = np.array(FIELDS["channel_preference"].codes, dtype=object)[pick]
+    return chosen
 
 
 def _cut(

@@ -18,13 +18,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rmdesk.services.data.importing.bank_marketing_build import ECONOMY, build
+from rmdesk.services.data.importing.bank_marketing_build import (
+    SOURCE as SOURCE,
+)  # the importer's name
 from rmdesk.services.data.importing.dataset import DataSet
 from rmdesk.services.data.importing.files import sha256_of
 from rmdesk.services.data.importing.problems import Problems
 from rmdesk.services.data.importing.reading import read_text_table
 from rmdesk.services.data.importing.tables import Checker, Table
 
-SOURCE = "bank_marketing"
 FIRST_YEAR = 2008
 #: the files a folder may hold, the first present is read
 FILE_NAMES = ("bank-full.csv", "bank-additional-full.csv", "bank.csv", "bank-additional.csv")
@@ -82,7 +85,6 @@ OLDER = [
     "poutcome",
     "y",
 ]
-ECONOMY = ["emp.var.rate", "cons.price.idx", "cons.conf.idx", "euribor3m", "nr.employed"]
 NEWER = [
     "age",
     "job",
@@ -121,8 +123,6 @@ def checksum_of(path: Path, problems: Problems) -> str:
 
 def read(path: Path, problems: Problems, *, encoding: str | None = None) -> DataSet:
     """Check either release of the file and build the data set."""
-    from rmdesk.services.data.importing.bank_marketing_build import build
-
     rows, meta = check(file_of(path), problems, encoding=encoding)
     return build(rows, meta)
 

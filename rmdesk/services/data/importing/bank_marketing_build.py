@@ -12,7 +12,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from rmdesk.services.data.importing.bank_marketing import ECONOMY, SOURCE
 from rmdesk.services.data.importing.dataset import (
     FACT_COLUMNS,
     PRICING_COLUMNS,
@@ -21,23 +20,18 @@ from rmdesk.services.data.importing.dataset import (
     DataSet,
 )
 
+SOURCE = "bank_marketing"
+#: the newer release's indicators of the economy, as its header names them
+ECONOMY = ["emp.var.rate", "cons.price.idx", "cons.conf.idx", "euribor3m", "nr.employed"]
 BRANCH = "PT-01"
 CLIENTS_PER_RM = 1500
 #: A term deposit's assumed principal (cents) when the client's balance is below it or unknown:
 #: the file gives no deposit amounts (docs/import-format.md says why this one).
 TERM_PRINCIPAL_FLOOR = 500_000
-FIELDS = ("occupation", "education", "marital_status", "credit_in_default")
+CLIENT_FIELDS = ("occupation", "education", "marital_status", "credit_in_default")
 OUTCOMES = {"success": "Subscribed a term deposit", "failure": "Declined", "other": "Other outcome"}
 LINES = {"cellular": "mobile phone", "telephone": "landline", "unknown": "phone"}
-PRODUCTS = [
-    ("BM-CURRENT", "活期账户（葡萄牙）", "Current account (PT)", "deposit", None, None, None, None),
-    "campaign",
-    "pdays",
-    "previous",
-    "poutcome",
-    "y",
-]
-PRODUCTS = [
+PRODUCTS: list[tuple[object, ...]] = [
     ("BM-CURRENT", "活期账户（葡萄牙）", "Current account (PT)", "deposit", None, None, None, None),
     ("BM-TERM", "定期存款（葡萄牙）", "Term deposit (PT)", "deposit", 12, 18, None, None),
     ("BM-HOUSING", "住房贷款（葡萄牙）", "Housing loan (PT)", "loan", 300, 18, 70, None),
@@ -145,9 +139,9 @@ def _clients(rows: pd.DataFrame, ext: np.ndarray, when: pd.Series, rm: np.ndarra
             {"year": when.dt.year - rows["age"].to_numpy(dtype=np.int64), "month": 7, "day": 1}
         )
     )
-    values = [rows[f].astype(object).where(rows[f].notna(), None).tolist() for f in FIELDS]
+    values = [rows[f].astype(object).where(rows[f].notna(), None).tolist() for f in CLIENT_FIELDS]
     attrs = [
-        {k: v for k, v in zip(FIELDS, row, strict=True) if v is not None}
+        {k: v for k, v in zip(CLIENT_FIELDS, row, strict=True) if v is not None}
         for row in zip(*values, strict=True)
     ]
     return pd.DataFrame(
@@ -213,13 +207,15 @@ def _holdings(
         )
     )
     holdings = pd.concat(parts, ignore_index=True)
-    return holdings.assign(currency="EUR", attributes=[{} for _ in range(len(holdings))])
+    empty = pd.Series([{} for _ in range(len(holdings))], index=holdings.index, dtype=object)
+    return holdings.assign(currency="EUR", attributes=empty)
 
 
 def _principal(rows: pd.DataFrame) -> np.ndarray:
     """A term deposit's assumed principal: the client's balance, at least the floor."""
     balance = rows["balance"].fillna(0).to_numpy(dtype=np.int64)
-    return np.maximum(balance, TERM_PRINCIPAL_FLOOR)
+    principal: np.ndarray = np.maximum(balance, TERM_PRINCIPAL_FLOOR)
+    return principal
 
 
 def _account_facts(rows: pd.DataFrame, ext: np.ndarray, when: pd.Series) -> pd.DataFrame:
