@@ -26,8 +26,8 @@
             <translation>PKDD'99 捷克银行数据（Berka 文件夹）</translation>
         </message>
         <message>
-            <source>UCI bank marketing (bank-full.csv or its folder)</source>
-            <translation>UCI 银行营销数据（bank-full.csv 或其所在文件夹）</translation>
+            <source>UCI bank marketing (bank-full.csv or bank-additional-full.csv, or its folder)</source>
+            <translation>UCI 银行营销数据（bank-full.csv 或 bank-additional-full.csv，或其所在文件夹）</translation>
         </message>
         <message>
             <source>Branches</source>

@@ -45,7 +45,8 @@ KIND_TITLES = {
     ),
     "berka": QT_TRANSLATE_NOOP("AdminImportPanel", "PKDD'99 Czech bank data (the Berka folder)"),
     "bank-marketing": QT_TRANSLATE_NOOP(
-        "AdminImportPanel", "UCI bank marketing (bank-full.csv or its folder)"
+        "AdminImportPanel",
+        "UCI bank marketing (bank-full.csv or bank-additional-full.csv, or its folder)",
     ),
 }
 
