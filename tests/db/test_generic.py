@@ -238,3 +238,19 @@ def test_a_bad_client_field_is_named_and_nothing_is_written(db_url: str, tmp_pat
     assert (problem.file, problem.row, problem.column) == ("clients.csv", 5, "risk_tolerance")
     assert "'C9'" in problem.message and "C1, C2, C3, C4, C5" in problem.message
     assert counts(db_url, "clients")["clients"] == 0
+
+
+def test_a_later_clients_row_is_what_the_bank_knows_now(
+    databases: Databases, tmp_path: Path
+) -> None:
+    url = databases.new("sqlite")
+    _import(url, SAMPLE)
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "clients.csv").write_text(
+        "client_id,name,risk_tolerance\nSH0001,陈思远,C4\nSH0002,林晓燕,\n", encoding="utf-8"
+    )
+    _import(url, later)
+    assert _attributes(url, "SH0001") == {"risk_tolerance": "C4"}  # the rest is not known now
+    assert _attributes(url, "SH0002") == {}
+    assert _attributes(url, "SH0004")["occupation"] == "entrepreneur"  # not in the file: kept
