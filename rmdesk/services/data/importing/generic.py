@@ -29,6 +29,7 @@ from rmdesk.services.data.importing.dataset import (
     USER_COLUMNS,
     DataSet,
 )
+from rmdesk.services.data.importing.declared import COLUMNS, read_attributes, undeclared
 from rmdesk.services.data.importing.files import sha256_of
 from rmdesk.services.data.importing.problems import Problems, quote
 from rmdesk.services.data.importing.reading import read_excel_sheet, read_text_table
@@ -204,6 +205,9 @@ def read(
     tables = {name: reader() for name, reader in readers.items()}
     problems.raise_if_any()
     data = DataSet(source=source)
+    for name, table in tables.items():
+        if table is not None:
+            data.warnings += undeclared(table, COLUMNS[name])
     parse = _Parser(problems, known)
     if tables.get("branches") is not None:
         data.branches = parse.branches(_t(tables, "branches"))
@@ -360,7 +364,7 @@ class _Parser:
                 "branch_code": branch,
                 "rm_username": rm,
                 "status": c.choice("status", STATUSES, default="active"),
-                "attributes": [{}] * len(table),
+                "attributes": read_attributes(c),
             }
         )
 
