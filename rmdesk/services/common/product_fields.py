@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import pandas as pd
+
 from rmdesk.services.common import form_text
 
 #: who a product may be for; empty (None) means both
@@ -45,49 +47,72 @@ FIELDS = ("client_kinds", "risk_level", *PITCH_FIELDS)
 
 
 class ProductFieldError(ValueError):
-    """A value the catalogue cannot hold; the message names the field."""
+    """A value the catalogue cannot hold; the message names the field, ``zh`` says it in
+    Chinese for the screen."""
+
+    def __init__(self, field: str, en: str, zh: str) -> None:
+        super().__init__(f"{field}: {en}")
+        self.field = field
+        self.zh = zh
+
+
+def _text(raw: object) -> str:
+    """``raw`` as trimmed text; None and pandas' missing values are empty."""
+    if raw is None or (pd.api.types.is_scalar(raw) and pd.isna(raw)):
+        return ""
+    return str(raw).strip()
 
 
 def client_kinds(raw: object) -> str | None:
     """``individual``, ``corporate`` or None (both) from a code or its Chinese word."""
-    text = "" if raw is None else str(raw).strip()
+    text = _text(raw)
     if not text:
         return None
     found = KIND_WORDS.get(text.lower())
     if found is None:
         raise ProductFieldError(
-            f"client_kinds: {text!r} is not one of individual, corporate (empty: both)"
+            "client_kinds",
+            f"{text!r} is not one of individual, corporate (empty: both)",
+            f"客户类型“{text}”无效：只能是个人或公司（留空为两者）",
         )
     return found
 
 
 def risk_level(raw: object) -> str | None:
     """``R1`` .. ``R5`` or None (no investment risk)."""
-    text = "" if raw is None else str(raw).strip()
+    text = _text(raw)
     if not text:
         return None
     found = RISK_WORDS.get(text)
     if found is None:
-        raise ProductFieldError(f"risk_level: {text!r} is not one of R1, R2, R3, R4, R5 (or empty)")
+        raise ProductFieldError(
+            "risk_level",
+            f"{text!r} is not one of R1, R2, R3, R4, R5 (or empty)",
+            f"风险等级“{text}”无效：只能是R1至R5（或留空）",
+        )
     return found
 
 
 def pitch(raw: object, field: str = "pitch") -> str | None:
     """The pitch lines as stored: cleaned like any typed text, blank lines dropped, at most
     ``PITCH_MAX_LINES`` lines of ``PITCH_MAX_LINE`` characters; None when there is none."""
-    text = form_text.clean(None if raw is None else str(raw))
+    text = form_text.clean(_text(raw))
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         return None
     if len(lines) > PITCH_MAX_LINES:
         raise ProductFieldError(
-            f"{field}: {len(lines)} lines; a pitch has at most {PITCH_MAX_LINES}"
+            field,
+            f"{len(lines)} lines; a pitch has at most {PITCH_MAX_LINES}",
+            f"推介话术有{len(lines)}行，最多{PITCH_MAX_LINES}行",
         )
     long = [i for i, line in enumerate(lines, 1) if len(line) > PITCH_MAX_LINE]
     if long:
+        size = len(lines[long[0] - 1])
         raise ProductFieldError(
-            f"{field}: line {long[0]} has {len(lines[long[0] - 1])} characters; "
-            f"at most {PITCH_MAX_LINE} a line"
+            field,
+            f"line {long[0]} has {size} characters; at most {PITCH_MAX_LINE} a line",
+            f"推介话术第{long[0]}行有{size}个字，每行最多{PITCH_MAX_LINE}个字",
         )
     return "\n".join(lines)
 
@@ -97,7 +122,10 @@ def checked(changes: Mapping[str, object]) -> dict[str, str | None]:
     ``ProductFieldError`` naming it."""
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
-        raise ProductFieldError(f"unknown field(s): {', '.join(unknown)}; use {', '.join(FIELDS)}")
+        names = ", ".join(unknown)
+        raise ProductFieldError(
+            unknown[0], f"unknown field(s) {names}; use {', '.join(FIELDS)}", f"未知字段：{names}"
+        )
     out: dict[str, str | None] = {}
     for name, raw in changes.items():
         if name == "client_kinds":
