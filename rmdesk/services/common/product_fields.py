@@ -8,6 +8,7 @@ sentences, one per line). docs/suitability.md says how the engine reads them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import pandas as pd
@@ -58,7 +59,7 @@ class ProductFieldError(ValueError):
 
 def _text(raw: object) -> str:
     """``raw`` as trimmed text; None and pandas' missing values are empty."""
-    if raw is None or (pd.api.types.is_scalar(raw) and pd.isna(raw)):
+    if raw is None or raw is pd.NA or (isinstance(raw, float) and math.isnan(raw)):
         return ""
     return str(raw).strip()
 
