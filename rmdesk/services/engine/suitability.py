@@ -101,18 +101,19 @@ ASSESSMENT_KEYS = ("risk_tolerance", "risk_assessment_expires", "risk_assessed_o
 
 
 def _assessments(attributes: pd.Series) -> list[pd.Series]:
-    """The assessment's attributes out of the stored dicts, in one pass."""
-    columns: list[list[Any]] = [[], [], []]
-    for value in attributes.tolist():
+    """The assessment's attributes out of the stored dicts (pandas reads dicts in bulk)."""
+    values = attributes.tolist()
+    for i, value in enumerate(values):
+        if isinstance(value, dict):
+            continue
         if isinstance(value, str):  # read as text, not through the JSON column type
             try:
                 value = json.loads(value)
             except ValueError:
                 value = None
-        got = value.get if isinstance(value, dict) else None
-        for column, key in zip(columns, ASSESSMENT_KEYS, strict=True):
-            column.append(got(key) if got else None)
-    return [pd.Series(c, dtype=object) for c in columns]
+        values[i] = value if isinstance(value, dict) else {}
+    read = pd.DataFrame(values, columns=list(ASSESSMENT_KEYS), dtype=object)
+    return [read[key].reset_index(drop=True) for key in ASSESSMENT_KEYS]
 
 
 def _days(values: pd.Series) -> np.ndarray[Any, Any]:
