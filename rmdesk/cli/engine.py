@@ -87,7 +87,8 @@ def score(
     click.echo(
         f"  suggestions: {c['suggested']:,} new, {c['updated']:,} updated, "
         f"{c['withdrawn']:,} withdrawn; {c['rules_mined']:,} association rules, "
-        f"{len(c['models']):,} propensity models"
+        f"{sum(m.get('method') == 'take-up model' for m in c['models'].values()):,} take-up "
+        "models used (rmdesk-cli models shows their backtests)"
     )
     click.echo(f"  scores written: {c['scores_written']:,}")
     for code, why in c["not_suggested"].items():
@@ -97,6 +98,35 @@ def score(
             f"warning: no client of {result.scope} is suggested any product; the reasons for "
             "each product are above (docs/cross-sell.md)",
             err=True,
+        )
+
+
+@click.command()
+@with_db
+@guarded
+def models(db: Database) -> None:
+    """How each product's suggestions were found in the latest scoring run, with the model's
+    out-of-time backtest beside its fallback's (docs/cross-sell.md)."""
+    from rmdesk.services.engine import model_report
+
+    report = model_report.latest(db.engine, who=operator(db))
+    if report.run_id is None:
+        fail("no scoring run yet: run `rmdesk-cli score` first", EXIT_NOT_FOUND)
+    click.echo(f"run #{report.run_id}, data as of {report.as_of}")
+
+    def num(x: float | None, digits: int = 3) -> str:
+        return "-" if x is None else f"{x:.{digits}f}"
+
+    click.echo(
+        f"{'product':<12}{'method':<16}{'rate':>8}{'take-ups':>10}{'AUC':>7}{'fallback':>10}"
+        f"{'lift@10%':>10}{'Brier':>8}{'cal.err':>9}  why not a model"
+    )
+    for r in report.rows:
+        click.echo(
+            f"{r.code:<12}{r.method:<16}{num(r.rate, 4):>8}"
+            f"{'-' if r.take_ups is None else format(r.take_ups, ','):>10}"
+            f"{num(r.auc):>7}{num(r.fallback_auc):>10}{num(r.lift_top_decile, 2):>10}"
+            f"{num(r.brier, 4):>8}{num(r.calibration_error, 4):>9}  {r.why}"
         )
 
 

@@ -25,6 +25,7 @@ COMMANDS: list[click.Command] = [
     data.export,
     # the engine
     engine.score,
+    engine.models,
     engine.explain,
     engine.params,
     engine.pricing,

@@ -136,7 +136,10 @@ def test_score_and_the_exports_from_the_command_line(demo_bank: DemoBank, tmp_pa
     assert len(rows) == 200 and [r["rank_bank"] for r in rows[:3]] == ["1", "2", "3"]
     with (tmp_path / "suggestions.csv").open(encoding="utf-8-sig") as fh:
         reasons = [r["reason_en"] for r in csv.DictReader(fh)]
-    assert any("also hold" in r and "(lift " in r for r in reasons)
+    # the reasons are a banker's: what this client's data says and what similar clients hold,
+    # never the model's statistics
+    assert reasons and all(r and "likelihood" not in r and "model" not in r for r in reasons)
+    assert any(" clients hold " in r or "also hold" in r for r in reasons)
     raw = tmp_path / "raw.csv"
     done = run(main, ["export", "suggestions", "--table", "--db", db_url, "-o", str(raw)])
     assert done.exit_code == 0 and "status" in _csv_header(raw) and "version" in _csv_header(raw)
@@ -210,13 +213,13 @@ def test_score_says_which_products_nobody_is_suggested_and_why(demo_bank: DemoBa
     a count of 0 that reads like success."""
     db_url = demo_bank(50)
     run = CliRunner().invoke
-    done = run(main, ["params", "set", "suggestion_min_likelihood=1", "--db", db_url])
+    done = run(main, ["params", "set", "suggestion_min_lift=1000", "--db", db_url])
     assert done.exit_code == 0, done.output
     done = run(main, ["score", "--db", db_url, "--today", "2026-11-02", "--quiet"])
     assert done.exit_code == 0, done.output
     assert "warning: no client of bank is suggested any product" in done.stderr
     said = [line for line in done.stdout.splitlines() if "not suggested:" in line]
-    assert said and all("likelihood of at least 100%" in s or "earned nothing" in s for s in said)
+    assert said and all("at least 1000 times" in s or "earned nothing" in s for s in said)
     as_json = run(main, ["score", "--db", db_url, "--today", "2026-11-02", "--json", "--quiet"])
     counts = json.loads(as_json.stdout)
     assert counts["products_suggested"] == 0 and len(counts["not_suggested"]) == len(said)

@@ -1,4 +1,4 @@
-"""Cross-sell: association rules with known numbers, eligibility, reasons, propensity."""
+"""Cross-sell: association rules with known numbers, eligibility, thresholds and reasons."""
 
 from __future__ import annotations
 
@@ -10,12 +10,11 @@ from rmdesk.services.common import parameters
 from rmdesk.services.engine.cross_sell import (
     Model,
     best_rules,
-    describe,
     holdings_matrix,
     mine_rules,
-    propensities,
     suggest,
 )
+from rmdesk.services.engine.reasons import describe
 
 LOOSE = parameters.from_dict({"rule_min_lift": 1.0, "rule_min_confidence": 0.5})
 
@@ -82,15 +81,21 @@ def _clients(**changes: list[object]) -> pd.DataFrame:
         "segment": ["affluent", "affluent", "affluent"],
         "kind": ["individual"] * 3,
         "kyc_ok": [True, True, True],
+        "tier": ["C", "C", "C"],
         "currency": ["CNY"] * 3,
     }
     base.update(changes)
     return pd.DataFrame(base).set_index("client_id", drop=False)
 
 
-def _model(matrix: pd.DataFrame) -> Model:
+def _model(matrix: pd.DataFrame, likelihood: dict[str, float] | None = None) -> Model:
+    """Rules mined from ``matrix``; every client's likelihood of each product as given (by
+    default twice the product's take-up rate)."""
     rules = mine_rules(matrix, LOOSE)
-    prop = pd.DataFrame(np.nan, index=matrix.index, columns=matrix.columns)
+    rate = pd.Series({"A": 0.2, "B": 0.1, "C": 0.1, "LOAN": 0.05})
+    given = likelihood or {c: 2 * r for c, r in rate.items()}
+    prop = pd.DataFrame({c: [given[c]] * len(matrix) for c in rate.index}, index=matrix.index)
+    peers = pd.DataFrame({c: [0.3] for c in rate.index}, index=["affluent"])
     return Model(
         matrix,
         rules,
@@ -98,30 +103,67 @@ def _model(matrix: pd.DataFrame) -> Model:
         prop,
         {},
         pd.Series({"A": 10_000.0, "B": 5_000.0, "C": 100_000.0, "LOAN": 200_000.0}),
-        pd.Series({"A": 0.8, "B": 0.6, "C": 0.6, "LOAN": 0.3}),
+        rate,
+        peer_share=peers,
     )
 
 
 def test_suggestions_rank_by_expected_value_and_explain_themselves() -> None:
     matrix = _matrix()
-    out = suggest(_model(matrix), _products(), _clients(), set(), pd.DataFrame(), LOOSE)
+    model = _model(matrix, {"A": 0.4, "B": 0.2, "C": 0.5, "LOAN": 0.1})
+    out = suggest(model, _products(), _clients(), set(), pd.DataFrame(), LOOSE)
     out["reason_zh"], out["reason_en"] = describe(out, _products(), {5: "CNY"})
     five = out[out["client_id"] == 5].set_index("product_id")
-    # C: likelihood = the rule's confidence 4/6; expected value 100,000 × 4/6
-    assert five.loc[3, "likelihood"] == pytest.approx(4 / 6, abs=1e-6)
-    assert five.loc[3, "expected_value_minor"] == round(0.666667 * 100_000)
-    # LOAN: no rule, no model: the share of clients who hold it
-    assert five.loc[4, "likelihood"] == pytest.approx(0.3)
+    # C: expected value = likelihood × the typical contribution: 0.5 × 100,000
+    assert five.loc[3, "likelihood"] == pytest.approx(0.5)
+    assert five.loc[3, "expected_value_minor"] == 50_000
+    assert five.loc[4, "expected_value_minor"] == 20_000
     assert list(five.sort_values("rank").index) == [3, 4]
-    reason_zh = five.loc[3, "reason_zh"]
-    assert reason_zh.startswith(
-        "持有甲产品和乙产品的客户中 67% 也持有丙产品（提升度 1.1）；该客户两者都有。"
+    ev = five.loc[3, "evidence_data"]
+    assert ev["lift"] == pytest.approx(5.0) and ev["rate"] == pytest.approx(0.1)
+    assert ev["peers"] == {"segment": "affluent", "share": 0.3}
+    # the reason is what a banker says, not the model's statistics
+    assert five.loc[3, "reason_zh"] == "富裕客户中30%持有丙产品；按产品普及度推荐。"
+    assert five.loc[3, "reason_en"] == (
+        "30% of affluent clients hold Gamma; suggested from how widely it is held."
     )
-    assert "预期价值 ¥666.67" in reason_zh
-    assert five.loc[3, "reason_en"].startswith(
-        "67% of clients who hold Alpha and Beta also hold Gamma (lift 1.1); this client holds both."
-    )
+    assert "可能性" not in five.loc[3, "reason_zh"] and "likelihood" not in five.loc[3, "reason_en"]
+
+
+def test_a_rule_is_quoted_when_the_likelihood_comes_from_co_occurrence() -> None:
+    matrix = _matrix()
+    model = _model(matrix)
+    from rmdesk.services.engine.take_up.models import Outcome
+
+    model.outcomes["C"] = Outcome("C", "co-occurrence", np.zeros(0), 0.1)
+    out = suggest(model, _products(), _clients(), set(), pd.DataFrame(), LOOSE)
+    out["reason_zh"], out["reason_en"] = describe(out, _products(), {5: "CNY"})
+    five = out[out["client_id"] == 5].set_index("product_id")
     assert five.loc[3, "evidence_data"]["rule"]["antecedents"] == ["A", "B"]
+    assert five.loc[3, "reason_zh"].startswith("持有甲产品和乙产品的客户中67%也持有丙产品；")
+    assert five.loc[3, "reason_en"].startswith(
+        "67% of clients with Alpha and Beta also hold Gamma;"
+    )
+    assert five.loc[3, "reason_zh"].endswith("按持有组合推荐。")
+
+
+def test_thresholds_are_relative_to_the_product_and_the_client_tier() -> None:
+    """A rare product is suggested where the client is likelier than its take-up rate, however
+    small the likelihood; a common one is not when the client is less likely than average; a
+    small expected value is not pitched to a high tier."""
+    matrix = _matrix()
+    # C at 2% is twice its 1% take-up rate; A at 10% is half its 20% rate
+    model = _model(matrix, {"A": 0.1, "B": 0.2, "C": 0.02, "LOAN": 0.1})
+    model.base_rate = pd.Series({"A": 0.2, "B": 0.1, "C": 0.01, "LOAN": 0.05})
+    low = _clients(tier=["D", "D", "D"])  # a minimum of 1,000
+    out = suggest(model, _products(), low, set(), pd.DataFrame(), LOOSE)
+    got = set(zip(out["client_id"], out["product_id"], strict=True))
+    assert (9, 3) in got  # C: 2% is a lift of 2 on a rare product
+    assert (9, 1) not in got  # A: less likely than the average client
+    # C's expected value is 0.02 × 100,000 = 2,000: under an A client's minimum (50,000)
+    for tier, left in (("A", set()), ("B", {4})):  # minimums 50,000 and 20,000
+        out = suggest(model, _products(), _clients(tier=[tier] * 3), set(), pd.DataFrame(), LOOSE)
+        assert set(out["product_id"]) == left  # LOAN: 0.1 × 200,000 = 20,000
 
 
 def test_eligibility_rules_leave_products_out() -> None:
@@ -141,27 +183,3 @@ def test_eligibility_rules_leave_products_out() -> None:
     declined = pd.DataFrame({"client_id": [9], "product_id": [3]})
     out = suggest(model, _products(), _clients(), set(), declined, LOOSE)
     assert not ((out["client_id"] == 9) & (out["product_id"] == 3)).any()
-
-
-def test_propensity_learns_which_holdings_go_together() -> None:
-    rng = np.random.default_rng(1)
-    n = 2_000
-    a = rng.random(n) < 0.5
-    c = np.where(a, rng.random(n) < 0.7, rng.random(n) < 0.05)
-    b = rng.random(n) < 0.3
-    matrix = pd.DataFrame({"A": a, "B": b, "C": c}, index=np.arange(n))
-    profile = pd.DataFrame(
-        {
-            "age": rng.uniform(20, 70, n),
-            "tenure_years": rng.uniform(0, 20, n),
-            "funds_minor": rng.uniform(0, 1e7, n),
-            "credit_minor": np.zeros(n),
-            "kind": "individual",
-            "segment": "mass",
-        },
-        index=matrix.index,
-    )
-    prop, info = propensities(matrix, profile, parameters.DEFAULTS)
-    assert info["C"]["model"] == "logistic regression"
-    assert prop["C"][a].mean() > 0.5 > 0.2 > prop["C"][~a].mean()
-    assert prop.notna().all().all() and ((prop >= 0) & (prop <= 1)).all().all()

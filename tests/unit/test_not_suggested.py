@@ -29,4 +29,7 @@ def test_each_product_nobody_got_is_named_with_its_reason() -> None:
     assert list(said) == ["CARD", "TERM"]  # FUND was suggested; OLD is not offered at all
     assert said["TERM"] == cross_sell.NO_VALUE  # no monthly facts: nothing to value it by
     assert "eligibility" in said["CARD"]
-    assert f"{DEFAULTS.suggestion_min_likelihood:.0%}" in said["CARD"]
+    assert (
+        f"at least {DEFAULTS.suggestion_min_lift:g} times the product's take-up rate"
+        in said["CARD"]
+    )

@@ -15,6 +15,7 @@ import pandas as pd
 
 from rmdesk.services.clients.profile import ClientProfile
 from rmdesk.services.common import formatting
+from rmdesk.services.common.client_fields import SEGMENTS
 
 SEVEN_P = (
     ("profiling", "概况", "Profile"),
@@ -32,13 +33,6 @@ FAMILIES = {
     "investment": ("理财", "investments"),
     "insurance": ("保险", "insurance"),
     "service": ("服务", "services"),
-}
-SEGMENTS = {
-    "mass": ("大众客户", "mass"),
-    "affluent": ("富裕客户", "affluent"),
-    "private": ("私人银行客户", "private banking"),
-    "sme": ("小微企业", "small business"),
-    "corporate": ("公司客户", "corporate"),
 }
 SEVERITIES = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 

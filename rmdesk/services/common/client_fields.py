@@ -36,6 +36,15 @@ class Field:
         return code
 
 
+#: the client segments (clients.segment): code -> (Chinese, English)
+SEGMENTS = {
+    "mass": ("大众客户", "mass"),
+    "affluent": ("富裕客户", "affluent"),
+    "private": ("私人银行客户", "private banking"),
+    "sme": ("小微企业", "small business"),
+    "corporate": ("公司客户", "corporate"),
+}
+
 #: risk-tolerance assessment grades, most cautious first (C1 保守型 … C5 激进型)
 RISK_TOLERANCE = ("C1", "C2", "C3", "C4", "C5")
 

@@ -32,6 +32,10 @@ def _cadence() -> dict[str, int]:
     return {"A": 30, "B": 90, "C": 180, "D": 365}
 
 
+def _min_values() -> dict[str, int]:
+    return {"A": 50_000, "B": 20_000, "C": 5_000, "D": 1_000}
+
+
 def _deadlines() -> dict[str, int]:
     return {"high": 7, "medium": 30, "low": 90}
 
@@ -61,7 +65,13 @@ class Parameters:
     dismiss_quiet_days: int = 90  # a dismissed flag stays quiet this long, unless a date is given
     # cross-sell
     suggestions_per_client: int = 3
-    suggestion_min_likelihood: float = 0.05  # below this a suggestion is noise, not advice
+    # a suggestion's likelihood over the product's take-up rate among eligible clients: below
+    # this the client is no likelier than the average one, and a pitch is no better than chance
+    suggestion_min_lift: float = 1.0
+    # expected value a year (minor units of the client's currency) a suggestion must reach, by
+    # tier (a tier not named has no minimum): nobody pitches a deposit earning ¥7.73 a year to
+    # an A client
+    suggestion_min_value_minor: dict[str, int] = field(default_factory=_min_values)
     rule_min_support: float = 0.01
     rule_min_confidence: float = 0.20
     rule_min_lift: float = 1.20
@@ -70,6 +80,10 @@ class Parameters:
     not_now_days: int = 30
     propensity_min_holders: int = 30
     propensity_sample: int = 30_000
+    # take-up models (docs/cross-sell.md): who took a product up within this many months of a
+    # past date, learnt from what was known at that date
+    take_up_horizon_months: int = 12
+    take_up_min_events: int = 30  # take-ups in a window a product's own model needs
     # visit planner
     plan_weeks: int = 4
     maturity_lead_days: int = 14  # visit this long before a maturity
@@ -145,6 +159,8 @@ def _check(name: str, value: Any) -> None:
             )
     elif name == "deadline_days" and set(value) != {"high", "medium", "low"}:
         raise ParameterError("deadline_days: give days for high, medium and low")
+    elif name == "take_up_horizon_months" and not 1 <= value <= 36:
+        raise ParameterError(f"take_up_horizon_months: must be 1 to 36, got {value}")
     elif isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise ParameterError(f"{name}: must not be negative, got {value}")
     elif name in {
@@ -156,8 +172,14 @@ def _check(name: str, value: Any) -> None:
         raise ParameterError(f"{name}: must be between 0 and 1, got {value}")
 
 
+#: parameters an earlier release had: a stored value of one is ignored (docs/cross-sell.md says
+#: what took its place), so a bank's database that set it still opens
+RETIRED = frozenset({"suggestion_min_likelihood"})
+
+
 def from_dict(values: dict[str, Any]) -> Parameters:
     known = {f.name for f in dataclasses.fields(Parameters)}
+    values = {k: v for k, v in values.items() if k not in RETIRED}
     unknown = sorted(set(values) - known)
     if unknown:
         raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}")

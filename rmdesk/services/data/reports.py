@@ -44,6 +44,10 @@ SUGGESTION_COLUMNS = [
     "propensity",
     "reason_zh",
     "reason_en",
+    "method",
+    "take_up_rate",
+    "lift",
+    "factors",
 ]
 FLAG_COLUMNS = [
     "flag_id",
@@ -163,7 +167,18 @@ def suggestions_frame(engine: Engine, scope: Scope = Scope(), *, who: Account) -
     frame["rule_support"] = [r.get("support") for r in rule]
     frame["rule_confidence"] = [r.get("confidence") for r in rule]
     frame["rule_lift"] = [r.get("lift") for r in rule]
-    frame["propensity"] = [d.get("propensity") for d in frame["evidence_data"]]
+    evidence = frame["evidence_data"].tolist()
+    frame["method"] = [d.get("method", "") for d in evidence]
+    modelled = ("take-up model", "look-alike")
+    frame["propensity"] = [
+        d.get("likelihood") if d.get("method") in modelled else d.get("propensity")
+        for d in evidence
+    ]
+    frame["take_up_rate"] = [d.get("rate") for d in evidence]
+    frame["lift"] = [d.get("lift") for d in evidence]
+    frame["factors"] = [
+        "+".join(str(f.get("feature")) for f in d.get("factors") or []) for d in evidence
+    ]
     frame["currency"] = frame["cid"].map(currency)
     frame["likelihood"] = frame["likelihood"].astype("float64")
     return frame[SUGGESTION_COLUMNS]

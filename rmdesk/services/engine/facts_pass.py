@@ -110,6 +110,39 @@ def holding_features(
     return _typed(pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True))
 
 
+#: the figures read at each cut date of the take-up models (engine/take_up), per holding:
+#: the balance in the cut's month and six months before it, and six months' flows up to it
+CUT_FIGURES = ("bal", "bal6", "sal", "cred", "deb", "txn", "od", "dpd")
+#: the cuts: 0 = the data date, 1 = one horizon before it, 2 = two horizons before it
+CUTS = (0, 1, 2)
+
+
+def cut_month(window: Window, horizon: int, k: int) -> dt.date:
+    """The month of cut ``k``: the data date's month, less ``k`` horizons."""
+    return add_months(window.last, -k * horizon)
+
+
+def cut_columns(window: Window, horizon: int, when: Any) -> list[ColumnElement[object]]:
+    """Conditional sums ``cut{k}_{figure}`` for every cut: nothing after the cut's month."""
+    f = T["monthly_facts"]
+    m = f.c.month
+    cols: list[ColumnElement[object]] = []
+    for k in CUTS:
+        at = cut_month(window, horizon, k)
+        six = and_(m > add_months(at, -6), m <= at)
+        cols += [
+            func.sum(when(m == at, f.c.avg_balance_minor)).label(f"cut{k}_bal"),
+            func.sum(when(m == add_months(at, -6), f.c.avg_balance_minor)).label(f"cut{k}_bal6"),
+            func.sum(when(six, f.c.salary_inflow_minor)).label(f"cut{k}_sal"),
+            func.sum(when(six, f.c.credit_turnover_minor)).label(f"cut{k}_cred"),
+            func.sum(when(six, f.c.debit_turnover_minor)).label(f"cut{k}_deb"),
+            func.sum(when(six, f.c.txn_count)).label(f"cut{k}_txn"),
+            func.sum(when(and_(six, f.c.overdraft_days > 0), 1)).label(f"cut{k}_od"),
+            func.sum(when(and_(six, f.c.days_past_due > 0), 1)).label(f"cut{k}_dpd"),
+        ]
+    return cols
+
+
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     numeric = [c for c in frame.columns if c not in ("holding_id", "last_month")]
     frame[numeric] = frame[numeric].fillna(0).astype("int64")
@@ -165,6 +198,7 @@ def _features_query(
         func.sum(when(m >= dormant_from, f.c.txn_count)).label("txn_recent"),
         func.sum(when(before_dormant, f.c.txn_count)).label("txn_before"),
     ]
+    cols += cut_columns(window, params.take_up_horizon_months, when)
     # No WHERE on the month: every sum above is already bounded, and a range condition makes
     # SQLite walk the month index instead of reading the table in holding order (2.5x slower).
     return select(*cols).group_by(f.c.holding_id)

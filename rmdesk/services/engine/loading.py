@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, and_, case, func, select
 
 from rmdesk.models import Base
 from rmdesk.services.common import frames, parameters
@@ -16,7 +16,14 @@ from rmdesk.services.common.access import Account, system
 from rmdesk.services.engine.contribution import (
     pricing_table,
 )
-from rmdesk.services.engine.facts_pass import Window, holding_features, pricing_periods
+from rmdesk.services.engine.facts_pass import (
+    CUTS,
+    Window,
+    add_months,
+    cut_month,
+    holding_features,
+    pricing_periods,
+)
 
 T = Base.metadata.tables
 
@@ -70,6 +77,32 @@ def resolve_scope(conn: Connection, branch: str | None, rm: str | None) -> tuple
     return "bank", None
 
 
+def cut_date(window: Window, horizon: int, k: int) -> dt.date:
+    """The date of cut ``k`` of the take-up models: the data date, or the last day of the
+    month ``k`` horizons before its month."""
+    if k == 0:
+        return window.as_of
+    nxt = add_months(cut_month(window, horizon, k), 1)
+    return nxt - dt.timedelta(days=1)
+
+
+def _contacts_query(window: Window, params: parameters.Parameters) -> Any:
+    """Per client: the last contact, and for every cut the contacts in the year before it and
+    the last one up to it (each cut sees nothing after itself)."""
+    inter = T["interactions"]
+    at = inter.c.occurred_at
+    cols: list[Any] = [inter.c.client_id, func.max(at).label("last_contact")]
+    for k in CUTS:
+        end = cut_date(window, params.take_up_horizon_months, k) + dt.timedelta(days=1)
+        upto = dt.datetime.combine(end, dt.time(), tzinfo=dt.UTC)
+        year = upto - dt.timedelta(days=365)
+        cols += [
+            func.sum(case((and_(at >= year, at < upto), 1), else_=0)).label(f"cut{k}_contacts"),
+            func.max(case((at < upto, at))).label(f"cut{k}_last_contact"),
+        ]
+    return select(*cols).group_by(inter.c.client_id)
+
+
 @dataclass
 class Loaded:
     clients: pd.DataFrame
@@ -89,7 +122,6 @@ def load(
     who: Account,
 ) -> Loaded:
     c, h, p = T["clients"], T["holdings"], T["products"]
-    inter = T["interactions"]
     periods = pricing_periods(conn, window)
     # the run was let in for its scope; reading every holding's month is a step of it (the
     # peer groups are bank-wide), done as the program and never handed back to the caller
@@ -106,16 +138,15 @@ def load(
             c.c.kyc_due,
             c.c.onboarded_on,
             c.c.status,
+            c.c.gender,
+            c.c.district,
+            c.c.attributes,
         ).order_by(c.c.id),
     )
-    last_contact = frame_of(
-        conn,
-        select(inter.c.client_id, func.max(inter.c.occurred_at).label("last_contact")).group_by(
-            inter.c.client_id
-        ),
-    )
-    stamp = pd.to_datetime(last_contact["last_contact"], utc=True)
-    last_contact["last_contact"] = stamp.dt.tz_convert(None).dt.normalize()
+    last_contact = frame_of(conn, _contacts_query(window, params))
+    for col in ["last_contact", *(f"cut{k}_last_contact" for k in CUTS)]:
+        stamp = pd.to_datetime(last_contact[col], utc=True, format="mixed")
+        last_contact[col] = stamp.dt.tz_convert(None).dt.normalize()
     clients = clients.merge(last_contact, on="client_id", how="left")
     # clients who joined after the data date are not in the book yet
     joined = pd.to_datetime(clients["onboarded_on"])

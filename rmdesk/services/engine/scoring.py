@@ -23,9 +23,9 @@ from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus, Severity
 from rmdesk.services.common import audit, parameters
-from rmdesk.services.common.access import Account, guarded
+from rmdesk.services.common.access import ADMINS, Account, guarded, open_to
 from rmdesk.services.common.progress import NullProgress, Progress, check
-from rmdesk.services.engine import cross_sell, risk_flags, risk_rules, suggestions
+from rmdesk.services.engine import cross_sell, reasons, risk_flags, risk_rules, suggestions
 from rmdesk.services.engine.contribution import (
     per_client,
     per_holding,
@@ -40,6 +40,8 @@ from rmdesk.services.engine.loading import (
     load,
     resolve_scope,
 )
+from rmdesk.services.engine.take_up import features as take_up_features
+from rmdesk.services.engine.take_up import models as take_up_models
 
 __all__ = ["ScopeError", "ScoreResult", "data_date", "score", "score_database"]
 
@@ -169,7 +171,7 @@ def score(
                 fresh,
                 ids,
                 today=today,
-                describe=lambda rows: cross_sell.describe(rows, loaded.products, currencies),
+                describe=lambda rows: reasons.describe(rows, loaded.products, currencies),
             )
             for k, v in written.items():
                 counts[k] += v
@@ -188,7 +190,8 @@ def score(
         # client of the scope is suggested (none: the run's report warns)
         "not_suggested": cross_sell.not_suggested(model, loaded.products, suggested, params),
         "products_suggested": len(suggested),
-        "models": {k: v for k, v in model.model_info.items() if v.get("model")},
+        # every product's method and its out-of-time backtest beside its fallback's
+        "models": model.model_info,
         "tiers": clients.loc[clients["client_id"].isin(scope_set), "tier"]
         .value_counts()
         .sort_index()
@@ -223,12 +226,33 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+@open_to(ADMINS)
+def suggestion_model(
+    engine: Engine, *, as_of: dt.date | None = None, every_product: bool = False, who: Account
+) -> tuple[cross_sell.Model, pd.DataFrame]:
+    """What a scoring run would learn, without writing anything: the model and the clients'
+    profile (for backtests; ``every_product`` learns products without a value too)."""
+    with engine.connect() as conn:
+        params = parameters.load(conn)
+        as_of = as_of or data_date(conn)
+        loaded = load(engine, conn, Window(as_of), params, who=who)
+    hc = per_holding(loaded.features, loaded.holdings, loaded.pricing, loaded.periods)
+    clients = rank_and_tier(per_client(hc.frame, loaded.clients), params)
+    loaded.clients["tier"] = clients["tier"].astype(str).to_numpy()
+    hold = loaded.holdings.merge(loaded.features, on="holding_id", how="left")
+    hold = hold.merge(loaded.products[["product_id", "code", "family"]], on="product_id")
+    profile = client_profile(loaded, as_of)
+    model = _cross_sell_model(loaded, hc.frame, hold, profile, params, every_product)
+    return model, profile
+
+
 def _cross_sell_model(
     loaded: Loaded,
     per_holding_frame: pd.DataFrame,
     hold: pd.DataFrame,
     profile: pd.DataFrame,
     params: parameters.Parameters,
+    every_product: bool = False,
 ) -> cross_sell.Model:
     as_of = profile.attrs["as_of"]
     active = loaded.clients[loaded.clients["status"] != "closed"]["client_id"].to_numpy()
@@ -239,15 +263,38 @@ def _cross_sell_model(
     matrix = cross_sell.holdings_matrix(open_h, active)
     rules = cross_sell.mine_rules(matrix, params)
     best = cross_sell.best_rules(matrix, rules)
-    propensity, info = cross_sell.propensities(matrix, profile, params)
     code_of = loaded.products.set_index("product_id")["code"]
     months = per_holding_frame.merge(
         loaded.features[["holding_id", *_n_cur(loaded.features)]], on="holding_id"
     )
     months["months_cur"] = months[_n_cur(months)].sum(axis=1)
     typical = cross_sell.typical_contribution(months, code_of)
-    base_rate = matrix.mean() if len(matrix) else pd.Series(dtype="float64")
-    return cross_sell.Model(matrix, rules, best, propensity, info, typical, base_rate)
+    feats = take_up_features.of_run(loaded, as_of, params.take_up_horizon_months)
+    everyone = profile.reindex(feats.client_ids)
+    jobs = []
+    for product in loaded.products.to_dict("records"):
+        code = str(product["code"])
+        worth = float(typical.get(code, np.nan))
+        if every_product or (product["active"] and np.isfinite(worth) and worth > 0):
+            # (a product without a value is never suggested: no model; not_suggested says why)
+            jobs.append((code, cross_sell.offered_to(product, everyone)))
+    outcomes = take_up_models.learn_all(
+        jobs, lambda code, allowed: take_up_models.learn(feats, code, rules, params, allowed)
+    )
+    likelihood = pd.DataFrame(
+        {c: o.likelihood for c, o in outcomes.items()},
+        index=pd.Index(feats.client_ids, name="client_id"),
+    )
+    info = {
+        c: {"method": o.method, "rate": round(o.rate, 5), **o.info} for c, o in outcomes.items()
+    }
+    base_rate = pd.Series({c: o.rate for c, o in outcomes.items()}, dtype="float64")
+    held_now = pd.DataFrame(feats.held[0], index=likelihood.index, columns=feats.codes)
+    segment = loaded.clients.set_index("client_id")["segment"]
+    peers = reasons.peer_share(held_now.loc[held_now.index.isin(active)], segment)
+    return cross_sell.Model(
+        matrix, rules, best, likelihood, info, typical, base_rate, outcomes, feats, peers
+    )
 
 
 def _n_cur(frame: pd.DataFrame) -> list[str]:

@@ -1,0 +1,76 @@
+"""How the engine graded its own suggestion models in the latest scoring run.
+
+Every run backtests each product out of time and keeps the figures in the run's counts
+(``models``); this reads them back as rows for ``rmdesk-cli models`` and the administrator's
+screen. docs/cross-sell.md says what each figure means.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, select
+
+from rmdesk.models import Base
+from rmdesk.services.common.access import HEADS, Account, open_to
+
+T = Base.metadata.tables
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    code: str
+    method: str  # take-up model | look-alike | co-occurrence | popularity
+    rate: float | None  # take-up (or holding) rate the lift is measured against
+    take_ups: int | None
+    auc: float | None  # the model's, out of time (or out of fold for a look-alike)
+    fallback_auc: float | None
+    lift_top_decile: float | None
+    brier: float | None
+    calibration_error: float | None
+    why: str  # why the fallback stands in, or ""
+
+
+@dataclass(frozen=True)
+class ModelReport:
+    run_id: int | None
+    as_of: dt.date | None
+    finished_at: dt.datetime | None
+    rows: list[ModelRow] = field(default_factory=list)
+
+
+def _row(code: str, m: dict[str, Any]) -> ModelRow:
+    test = m.get("backtest") or {}
+    fallback = m.get("fallback_backtest") or {}
+    return ModelRow(
+        code,
+        str(m.get("method", "")),
+        m.get("rate"),
+        m.get("take_ups", m.get("holders")),
+        test.get("auc"),
+        fallback.get("auc"),
+        test.get("lift_top_decile"),
+        test.get("brier"),
+        test.get("calibration_error"),
+        "" if m.get("method") in ("take-up model", "look-alike") else str(m.get("why", "")),
+    )
+
+
+@open_to(HEADS)
+def latest(engine: Engine, *, who: Account) -> ModelReport:
+    """The models of the latest finished scoring run (an empty report before the first)."""
+    runs = T["scoring_runs"]
+    with engine.connect() as conn:
+        found = conn.execute(
+            select(runs.c.id, runs.c.as_of, runs.c.finished_at, runs.c.counts)
+            .where(runs.c.finished_at.is_not(None))
+            .order_by(runs.c.id.desc())
+            .limit(1)
+        ).first()
+    if found is None:
+        return ModelReport(None, None, None)
+    models = (found.counts or {}).get("models") or {}
+    rows = [_row(str(code), m) for code, m in sorted(models.items()) if isinstance(m, dict)]
+    return ModelReport(found.id, found.as_of, found.finished_at, rows)

@@ -1,0 +1,153 @@
+"""Each suggestion's evidence and its reasons, in Chinese and English.
+
+The evidence (``suggestions.evidence_data``) keeps the numbers: the product, the likelihood and
+how it was found (``method``), the product's take-up rate and the lift over it, the typical
+yearly contribution, the model's top factors for this client, the association rule that
+applies, and the share of the client's segment holding the product. The reason an RM reads and
+the printed brief quotes is written from it in words a banker would say: the factors, what
+similar clients hold, and for a fallback how the suggestion was found. The figures themselves
+(likelihood, expected value) are shown beside it, not in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from rmdesk.services.common import client_fields, formatting
+from rmdesk.services.engine.take_up import explain
+
+#: how each method is said, after the factors, where it is not a model of take-up
+METHOD_NOTE = {
+    "co-occurrence": ("按持有组合推荐", "suggested from the products held together"),
+    "popularity": ("按产品普及度推荐", "suggested from how widely it is held"),
+    "look-alike": ("与持有该产品的客户相似", "resembles the product's holders"),
+}
+
+
+def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
+    """The evidence of every suggestion in ``cand`` (client_id, code, segment, likelihood,
+    typical, rate, lift)."""
+    factors: dict[int, list[dict[str, Any]]] = {}
+    feats = model.features
+    for code, part in cand.groupby("code", sort=False):
+        outcome = model.outcomes.get(str(code))
+        if outcome is None or outcome.fitted is None or feats is None:
+            continue
+        rows = pd.Index(feats.client_ids).get_indexer(pd.Index(part["client_id"]))
+        x = feats.matrix(0, exclude=outcome.exclude, rows=rows)
+        for pos, found in zip(part.index.tolist(), explain.factors(outcome.fitted, x), strict=True):
+            factors[int(pos)] = found
+    best = model.best_index()
+    keys = pd.MultiIndex.from_arrays([cand["client_id"], cand["code"]])
+    quoted = best.reindex(keys)
+    peer = model.peer_share
+    out = []
+    for i, (pos, row) in enumerate(zip(cand.index.tolist(), cand.to_dict("records"), strict=True)):
+        code = str(row["code"])
+        outcome = model.outcomes.get(code)
+        data: dict[str, Any] = {
+            "product": code,
+            "likelihood": float(row["likelihood"]),
+            "typical_minor": round(float(row["typical"])),
+            "method": outcome.method if outcome is not None else "popularity",
+            "rate": round(float(row["rate"]), 5),
+            "lift": round(float(row["lift"]), 3),
+        }
+        if int(pos) in factors:
+            data["factors"] = factors[int(pos)]
+        ants = quoted["antecedents"].iat[i]
+        if isinstance(ants, tuple) and data["method"] == "co-occurrence":
+            data["rule"] = {
+                "antecedents": list(ants),
+                "support": round(float(quoted["support"].iat[i]), 4),
+                "confidence": round(float(quoted["confidence"].iat[i]), 4),
+                "lift": round(float(quoted["lift"].iat[i]), 3),
+            }
+        segment = row.get("segment")
+        if peer is not None and segment in peer.index and code in peer.columns:
+            data["peers"] = {
+                "segment": str(segment),
+                "share": round(float(peer.at[segment, code]), 4),
+            }
+        out.append(data)
+    return pd.Series(out, index=cand.index, dtype=object)
+
+
+def describe(
+    fresh: pd.DataFrame, products: pd.DataFrame, currency: Mapping[int, str]
+) -> tuple[list[str], list[str]]:
+    """The reasons (Chinese, English) of the suggestions in ``fresh``, from their evidence.
+
+    ``currency`` is each client's currency by client id (CNY when missing).
+    """
+    names = {
+        str(code): (str(zh), str(en))
+        for code, zh, en in zip(
+            products["code"], products["name_zh"], products["name_en"], strict=True
+        )
+    }
+    zh, en = [], []
+    for client, data in zip(
+        fresh["client_id"].tolist(), fresh["evidence_data"].tolist(), strict=True
+    ):
+        a, b = reason(data, names, currency.get(int(client), "CNY"))
+        zh.append(a)
+        en.append(b)
+    return zh, en
+
+
+def _name(code: str, names: dict[str, tuple[str, str]], lang: str) -> str:
+    return names.get(code, (code, code))[0 if lang == "zh" else 1]
+
+
+def reason(
+    data: dict[str, Any], names: dict[str, tuple[str, str]], currency: str
+) -> tuple[str, str]:
+    """The reason of one suggestion in Chinese and English, from its evidence."""
+    code = str(data["product"])
+    out = []
+    for lang in formatting.LANGUAGES:
+        zh = lang == "zh"
+        target = _name(code, names, lang)
+        parts = [
+            said
+            for f in data.get("factors") or []
+            if (said := explain.phrase(f, lang, currency, names)) is not None
+        ]
+        rule = data.get("rule")
+        if rule:
+            ants = [_name(a, names, lang) for a in rule["antecedents"]]
+            conf = formatting.percent(rule["confidence"], lang, 0)
+            parts.append(
+                f"持有{'和'.join(ants)}的客户中{conf}也持有{target}"
+                if zh
+                else f"{conf} of clients with {' and '.join(ants)} also hold {target}"
+            )
+        peers = data.get("peers")
+        if peers and peers.get("share", 0) > 0:
+            seg = client_fields.SEGMENTS.get(peers["segment"], (peers["segment"],) * 2)
+            share = formatting.percent(peers["share"], lang, 0)
+            parts.append(
+                f"{seg[0]}中{share}持有{target}"
+                if zh
+                else f"{share} of {seg[1]} clients hold {target}"
+            )
+        note = METHOD_NOTE.get(str(data.get("method")))
+        if note:
+            parts.append(note[0 if zh else 1])
+        if not parts:
+            parts.append(f"可考虑{target}" if zh else f"{target} may suit this client")
+        text = "；".join(parts) + "。" if zh else "; ".join(parts) + "."
+        out.append(text if zh else text[0].upper() + text[1:])
+    return out[0], out[1]
+
+
+def peer_share(held: pd.DataFrame, segment: pd.Series) -> pd.DataFrame:
+    """Segment × product: the share of the segment's clients holding the product."""
+    seg = segment.reindex(held.index)
+    frame = held.astype("float64")
+    frame["segment"] = seg.to_numpy()
+    return frame.groupby("segment", observed=True).mean()

@@ -1,0 +1,111 @@
+"""Take-up models on a real database: the features of a past cut know nothing after it, and a
+scoring run grades each product's model out of time and keeps the results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+from click.testing import CliRunner
+from sqlalchemy import Engine, insert, select, update
+
+from rmdesk.cli import main
+from rmdesk.db import open_database
+from rmdesk.models import Base
+from rmdesk.services.common import parameters
+from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.engine.facts_pass import Window
+from rmdesk.services.engine.loading import load
+from rmdesk.services.engine.take_up.features import Features, of_run
+from tests.demo_banks import DemoBank
+
+T = Base.metadata.tables
+AS_OF = dt.date(2026, 10, 31)
+CUT_1 = dt.date(2025, 10, 31)
+
+
+def _features(engine: Engine) -> Features:
+    params = parameters.DEFAULTS
+    with engine.connect() as conn:
+        loaded = load(engine, conn, Window(AS_OF), params, who=OPERATOR)
+    return of_run(loaded, AS_OF, params.take_up_horizon_months)
+
+
+def test_the_features_of_a_past_cut_know_nothing_after_it(demo_bank: DemoBank) -> None:
+    """Everything after cut 1 changes (balances, salaries, turnover, new holdings, contacts);
+    the features at cuts 1 and 2 stay what they were, those at the data date do not."""
+    db = open_database(demo_bank(200))
+    before = _features(db.engine)
+    f, h, i = T["monthly_facts"], T["holdings"], T["interactions"]
+    with db.engine.begin() as conn:
+        conn.execute(
+            update(f)
+            .where(f.c.month > CUT_1)
+            .values(
+                avg_balance_minor=f.c.avg_balance_minor * 10 + 1_000_000,
+                salary_inflow_minor=5_000_000,
+                credit_turnover_minor=9_000_000,
+                debit_turnover_minor=7_000_000,
+                txn_count=99,
+                overdraft_days=10,
+                days_past_due=30,
+            )
+        )
+        client, product = conn.execute(select(h.c.client_id, h.c.product_id).limit(1)).one()
+        new = conn.execute(
+            insert(h)
+            .values(
+                source="test",
+                external_id="after-cut",
+                client_id=client,
+                product_id=product,
+                currency="CNY",
+                opened_on=dt.date(2026, 3, 1),
+                attributes={},
+            )
+            .returning(h.c.id)
+        ).scalar_one()
+        conn.execute(
+            insert(f).values(holding_id=new, month=dt.date(2026, 3, 1), avg_balance_minor=10**9)
+        )
+        conn.execute(
+            insert(i).values(
+                source="test",
+                external_id="call-after-cut",
+                client_id=client,
+                occurred_at=dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC),
+                channel="phone",
+            )
+        )
+    after = _features(db.engine)
+    db.dispose()
+    for k in (1, 2):
+        pd.testing.assert_frame_equal(before.matrix(k), after.matrix(k))
+        assert (before.held[k] == after.held[k]).all()
+    assert not before.matrix(0).equals(after.matrix(0))  # the change was there to be seen
+
+
+def test_a_run_grades_every_model_out_of_time_and_the_cli_shows_it(demo_bank: DemoBank) -> None:
+    url = demo_bank(1500)
+    run = CliRunner().invoke
+    done = run(main, ["score", "--db", url, "--today", "2026-11-02", "--json", "--quiet"])
+    assert done.exit_code == 0, done.output
+    models = json.loads(done.stdout)["models"]
+    graded = {c: m for c, m in models.items() if "backtest" in m}
+    assert graded, models
+    for code, m in graded.items():
+        test = m["backtest"]
+        assert 0 <= test["auc"] <= 1 and test["take_ups"] == m["take_ups"], code
+        assert {"lift_top_decile", "brier", "calibration_error"} <= set(test), code
+        assert "auc" in m["fallback_backtest"], code
+        used = m["method"] == "take-up model"
+        assert used == (test["auc"] > m["fallback_backtest"]["auc"] + test["margin"]), code
+    assert not any("accuracy" in json.dumps(m) for m in models.values())
+    shown = run(main, ["models", "--db", url])
+    assert shown.exit_code == 0, shown.output
+    for code, m in models.items():
+        line = next(x for x in shown.stdout.splitlines() if x.split() and x.split()[0] == code)
+        assert m["method"].split()[0] in line, line
+        if "backtest" in m:
+            assert f"{m['backtest']['auc']:.3f}" in line, line
