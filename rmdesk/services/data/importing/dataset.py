@@ -43,6 +43,9 @@ PRODUCT_COLUMNS = [
     "max_age",
     "segments",
 ]
+#: who a product is for, its risk grade and its pitch lines (services/common/product_fields):
+#: a products frame may leave them out, and then the stored values stay as they are
+PRODUCT_RULE_COLUMNS = ["client_kinds", "risk_level", "pitch_zh", "pitch_en"]
 PRICING_COLUMNS = [
     "product_code",
     "valid_from",
