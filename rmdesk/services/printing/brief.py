@@ -313,9 +313,9 @@ def story(
             # the talking points: why this client (the reasons), then what to say (the
             # catalogue's pitch lines)
             said = str(o[reason] or "")
-            lines = [x.strip() for x in str(o.get(pitch) or "").splitlines() if x.strip()]
-            if lines:
-                said += "\n" + "\n".join(f"• {x}" for x in lines)
+            said_lines = [x.strip() for x in str(o.get(pitch) or "").splitlines() if x.strip()]
+            if said_lines:
+                said += "\n" + "\n".join(f"• {x}" for x in said_lines)
             rows.append([o[name], amount(o["expected_value_minor"] or 0), said])
         out.append(printing.table(rows, [36 * mm, 28 * mm, WIDTH - 64 * mm], numeric=[1]))
     else:
