@@ -68,6 +68,8 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
         if int(pos) in factors:
             data["factors"] = factors[int(pos)]
         ants = rule_cols["antecedents"][i]
+        if data["method"] == "co-occurrence" and not isinstance(ants, tuple):
+            data["method"] = "popularity"  # no rule applies to this client: the rate alone
         if isinstance(ants, tuple) and data["method"] == "co-occurrence":
             data["rule"] = {
                 "antecedents": list(ants),
