@@ -20,6 +20,7 @@ from rmdesk.services.engine.facts_pass import (
     CUTS,
     Window,
     add_months,
+    cut_figures,
     cut_month,
     holding_features,
     pricing_periods,
@@ -126,6 +127,11 @@ def load(
     # the run was let in for its scope; reading every holding's month is a step of it (the
     # peer groups are bank-wide), done as the program and never handed back to the caller
     features = holding_features(engine, window, params, periods, who=system(who.username))
+    # the take-up models' figures at each cut date, a pass of their own (facts_pass)
+    cuts = cut_figures(engine, window, params.take_up_horizon_months)
+    features = features.merge(cuts, on="holding_id", how="left")
+    cut_cols = [c for c in cuts.columns if c != "holding_id"]
+    features[cut_cols] = features[cut_cols].fillna(0).astype("int64")
     clients = frame_of(
         conn,
         select(
