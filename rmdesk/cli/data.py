@@ -57,6 +57,8 @@ def import_(
         data = check_input(
             db.engine, kind, path, source=source, encoding=encoding, who=operator(db)
         )
+        for warning in data.warnings:
+            click.echo(f"warning: {warning}", err=True)
         click.echo(
             f"{path}: no problems found; it would import "
             + ", ".join(f"{v:,} {k}" for k, v in data.counts().items() if v)
@@ -77,6 +79,8 @@ def import_(
     if result.skipped:
         click.echo(result.message)
         return
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     print_counts(result.counts, time.perf_counter() - started)
 
 

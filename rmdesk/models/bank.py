@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -104,7 +105,13 @@ class Client(TimestampMixin, Base):
 
 
 class Product(TimestampMixin, Base):
+    """A product of the catalogue, with who it may be offered to (docs/suitability.md)."""
+
     __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("client_kinds IN ('individual', 'corporate')", name="client_kinds"),
+        CheckConstraint("risk_level IN ('R1', 'R2', 'R3', 'R4', 'R5')", name="risk_level"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name_zh: Mapped[str] = mapped_column(String(120))
@@ -114,6 +121,13 @@ class Product(TimestampMixin, Base):
     min_age: Mapped[int | None] = mapped_column(Integer)
     max_age: Mapped[int | None] = mapped_column(Integer)
     segments: Mapped[str | None] = mapped_column(String(200))  # comma list; empty = all
+    # None: individuals and companies alike; 'individual' or 'corporate': only those
+    client_kinds: Mapped[str | None] = mapped_column(String(16))
+    # the bank's risk grade R1 (lowest) .. R5; None for a product with no investment risk
+    risk_level: Mapped[str | None] = mapped_column(String(2))
+    # what an RM says about it, a few short lines, one per line
+    pitch_zh: Mapped[str | None] = mapped_column(Text)
+    pitch_en: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +13,7 @@ import pytest
 from rmdesk.db import open_database
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.data.importing import ImportRejected, run_import
+from rmdesk.services.engine.scoring import score
 from tests.conftest import BACKENDS, Databases
 from tests.helpers import counts, one, replace_line, rows
 
@@ -27,7 +30,8 @@ def bm_url(
 
 
 def test_every_client_with_balance_loans_default_and_outcome(bm_url: str) -> None:
-    assert counts(bm_url, "clients", "interactions") == {"clients": 45211, "interactions": 45211}
+    # every call of this campaign, and an earlier one for the 8,257 clients contacted before
+    assert counts(bm_url, "clients", "interactions") == {"clients": 45211, "interactions": 53468}
     held = dict(
         rows(
             bm_url,
@@ -43,7 +47,9 @@ def test_every_client_with_balance_loans_default_and_outcome(bm_url: str) -> Non
     )
     assert defaulted == 815  # clients with credit in default
     (subscribed,) = one(
-        bm_url, "SELECT count(*) FROM interactions WHERE outcome = 'Subscribed a term deposit'"
+        bm_url,
+        "SELECT count(*) FROM interactions WHERE outcome = 'Subscribed a term deposit' "
+        "AND purpose = 'Term deposit campaign'",
     )
     assert subscribed == 5289
 
@@ -93,3 +99,75 @@ def test_an_impossible_day_is_refused(
     db.dispose()
     assert caught.value.problems.listed[0].column == "day"
     assert caught.value.problems.listed[0].row == 2
+
+
+def _attributes(url: str, client: str) -> dict[str, object]:
+    (value,) = one(url, "SELECT attributes FROM clients WHERE external_id = :c", c=client)
+    return json.loads(value) if isinstance(value, str) else dict(value)  # type: ignore[arg-type]
+
+
+def test_job_education_marital_and_default_become_client_fields(bm_url: str) -> None:
+    # row 1: 58;"management";"married";"tertiary";"no";...
+    assert _attributes(bm_url, "row-1") == {
+        "occupation": "manager",
+        "education": "tertiary",
+        "marital_status": "married",
+        "credit_in_default": "no",
+    }
+    # row 5: 33;"unknown";"single";"unknown";"no";... : unknown is left out
+    assert _attributes(bm_url, "row-5") == {"marital_status": "single", "credit_in_default": "no"}
+
+
+def test_the_previous_campaign_is_an_earlier_contact_with_its_outcome(bm_url: str) -> None:
+    # row 24061: pdays 151, previous 3, poutcome failure; called in October 2008
+    call, previous, outcome, purpose = one(
+        bm_url,
+        "SELECT c.occurred_at, p.occurred_at, p.outcome, p.purpose FROM interactions c "
+        "JOIN interactions p ON p.client_id = c.client_id AND p.external_id = 'row-24061-previous' "
+        "WHERE c.external_id = 'row-24061-call'",
+    )
+    assert (_day(call) - _day(previous)).days == 151
+    assert (outcome, purpose) == ("Declined", "Earlier term deposit campaign")
+    by_outcome = dict(
+        rows(
+            bm_url,
+            "SELECT coalesce(outcome, '-'), count(*) FROM interactions "
+            "WHERE external_id LIKE '%-previous' GROUP BY outcome",
+        )
+    )
+    assert by_outcome == {
+        "Declined": 4901,
+        "Other outcome": 1840,
+        "Subscribed a term deposit": 1511,
+        "-": 5,  # contacted before, outcome unknown
+    }
+
+
+def test_a_term_deposit_earns_every_month_to_the_data_date_and_is_suggested(bm_url: str) -> None:
+    # row 84 said yes on 5 May 2008 with a balance of 2,343 euros: held at the €5,000 floor
+    months = rows(
+        bm_url,
+        "SELECT f.month, f.avg_balance_minor FROM monthly_facts f JOIN holdings h "
+        "ON h.id = f.holding_id WHERE h.external_id = 'row-84-term' ORDER BY f.month",
+    )
+    assert len(months) == 31  # May 2008 to November 2010
+    assert str(months[0][0]).startswith("2008-05") and str(months[-1][0]).startswith("2010-11")
+    assert months[0][1] == round(500_000 * 27 / 31) and {m[1] for m in months[1:]} == {500_000}
+    db = open_database(bm_url)
+    try:
+        result = score(db.engine, today=dt.date(2010, 12, 1), who=OPERATOR)
+    finally:
+        db.dispose()
+    assert "BM-TERM" not in result.counts["not_suggested"]
+    (valued,) = one(
+        bm_url,
+        "SELECT count(*) FROM suggestions s JOIN products p ON p.id = s.product_id "
+        "WHERE p.code = 'BM-TERM' AND s.expected_value_minor > 0",
+    )
+    assert valued > 0
+
+
+def _day(value: object) -> dt.date:
+    return (
+        value.date() if isinstance(value, dt.datetime) else dt.date.fromisoformat(str(value)[:10])
+    )

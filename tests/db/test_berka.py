@@ -15,6 +15,8 @@ from rmdesk.services.admin.database_info import describe
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.common.progress import Cancelled
 from rmdesk.services.data.importing import ImportRejected, run_import
+from rmdesk.services.engine.loading import data_date
+from rmdesk.services.engine.scoring import score
 from tests.conftest import BACKENDS, Databases
 from tests.helpers import copy_folder, counts, replace_line, rows, scalar
 
@@ -207,3 +209,33 @@ def test_cancelling_part_way_leaves_the_database_as_it_was(db_url: str, berka_di
         left = conn.execute(select(text("count(*)")).select_from(text("clients"))).scalar()
     db.dispose()
     assert left == 0
+
+
+def test_card_and_order_fees_run_to_the_data_sets_end_so_1996_is_valued(berka_url: str) -> None:
+    # the transactions stop in March 1994; cards and orders earn their tariff fee to 1998-12
+    (last,) = rows(
+        berka_url,
+        "SELECT max(f.month) FROM monthly_facts f JOIN holdings h ON h.id = f.holding_id "
+        "JOIN products p ON p.id = h.product_id WHERE p.code = 'BK-CARD-CLASSIC'",
+    )[0]
+    assert str(last).startswith("1998-12")
+    db = open_database(berka_url)
+    try:
+        with db.engine.connect() as conn:
+            assert data_date(conn) == dt.date(1994, 3, 31)  # a plain score: where accounts end
+        result = score(
+            db.engine, as_of=dt.date(1996, 12, 31), today=dt.date(1997, 1, 2), who=OPERATOR
+        )
+    finally:
+        db.dispose()
+    not_suggested = result.counts["not_suggested"]
+    # a classic card is suggested at its fee's worth; gold is valued too (nobody passes its
+    # eligibility); a junior card's 5 Kč fee only meets its cost to serve (docs/import-format.md)
+    assert "BK-CARD-CLASSIC" not in not_suggested
+    assert not_suggested.get("BK-CARD-GOLD", "").startswith("no client")
+    (valued,) = rows(
+        berka_url,
+        "SELECT count(*) FROM suggestions s JOIN products p ON p.id = s.product_id "
+        "WHERE p.code = 'BK-CARD-CLASSIC' AND s.expected_value_minor > 0",
+    )[0]
+    assert valued > 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -180,3 +181,76 @@ def test_not_a_table_at_all(databases: Databases, tmp_path: Path) -> None:
     with pytest.raises(ImportRejected, match="not a readable Excel workbook"):
         run_import(db.engine, "generic", not_excel, who=OPERATOR)
     db.dispose()
+
+
+def _attributes(url: str, client: str) -> dict[str, object]:
+    (value,) = rows(url, "SELECT attributes FROM clients WHERE external_id = :c", c=client)[0]
+    return json.loads(value) if isinstance(value, str) else dict(value)  # type: ignore[arg-type]
+
+
+def test_client_fields_are_stored_and_an_unknown_column_is_said_not_dropped(
+    db_url: str, tmp_path: Path
+) -> None:
+    extra = copy_folder(SAMPLE, tmp_path / "extra")
+    frame = pd.read_csv(extra / "clients.csv", dtype=str)
+    frame.insert(3, "favourite_colour", "blue")
+    frame.to_csv(extra / "clients.csv", index=False)
+    db = open_database(db_url)
+    try:
+        result = run_import(db.engine, "generic", extra, who=OPERATOR)
+    finally:
+        db.dispose()
+    said = "clients.csv: column 'favourite_colour' is not part of the format and was not imported"
+    assert [str(w) for w in result.warnings] == [said]
+    assert result.counts["warnings"] == 1
+    (batch,) = rows(db_url, "SELECT counts FROM import_batches")[0]
+    assert (json.loads(batch) if isinstance(batch, str) else batch)["warnings"] == 1
+    # codes and Chinese labels alike; an empty cell is left out, not stored as unknown
+    assert _attributes(db_url, "SH0002") == {
+        "occupation": "employee",
+        "education": "tertiary",
+        "marital_status": "single",
+        "income_band": "middle",
+        "risk_tolerance": "C2",
+        "risk_assessed_on": "2024-09-01",
+        "risk_assessment_expires": "2025-09-01",
+        "household_size": 1,
+    }
+    assert _attributes(db_url, "SH0005") == {
+        "occupation": "student",
+        "education": "tertiary",
+        "marital_status": "single",
+        "income_band": "low",
+        "household_size": 2,
+    }
+    assert _attributes(db_url, "SH0003") == {}
+
+
+def test_a_bad_client_field_is_named_and_nothing_is_written(db_url: str, tmp_path: Path) -> None:
+    broken = copy_folder(SAMPLE, tmp_path / "broken")
+    clients = (broken / "clients.csv").read_text(encoding="utf-8")
+    (broken / "clients.csv").write_text(clients.replace(",C4,", ",C9,"), encoding="utf-8")
+    db = open_database(db_url)
+    with pytest.raises(ImportRejected) as caught:
+        run_import(db.engine, "generic", broken, who=OPERATOR)
+    db.dispose()
+    (problem,) = caught.value.problems.listed
+    assert (problem.file, problem.row, problem.column) == ("clients.csv", 5, "risk_tolerance")
+    assert "'C9'" in problem.message and "C1, C2, C3, C4, C5" in problem.message
+    assert counts(db_url, "clients")["clients"] == 0
+
+
+def test_a_later_clients_row_is_what_the_bank_knows_now(
+    databases: Databases, tmp_path: Path
+) -> None:
+    url = databases.new("sqlite")
+    _import(url, SAMPLE)
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "clients.csv").write_text(
+        "client_id,name,risk_tolerance\nSH0001,陈思远,C4\nSH0002,林晓燕,\n", encoding="utf-8"
+    )
+    _import(url, later)
+    assert _attributes(url, "SH0001") == {"risk_tolerance": "C4"}  # the rest is not known now
+    assert _attributes(url, "SH0002") == {}
+    assert _attributes(url, "SH0004")["occupation"] == "entrepreneur"  # not in the file: kept

@@ -338,7 +338,13 @@ def test_a_branch_head_hands_over_only_within_the_branch_today(
 ) -> None:
     s, i = secured, ids
     head = s.head
-    client = int(s.owner(f"SELECT max(id) FROM clients WHERE rm_id = {i['me']}"))
+    # one with visits, so that giving them away is an attack that would change something
+    client = int(
+        s.owner(
+            f"SELECT max(id) FROM clients WHERE rm_id = {i['me']} "
+            "AND id IN (SELECT client_id FROM visits)"
+        )
+    )
     row = (
         "INSERT INTO client_handovers (client_id, from_rm_id, to_rm_id, effective_on, at) "
         "VALUES ({c}, {f}, {t}, {d}, now())"

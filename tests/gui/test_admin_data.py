@@ -4,6 +4,7 @@ test_admin_connection.py)."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -170,6 +171,37 @@ def test_a_good_file_checks_clean_imports_and_lands_in_the_database(
     assert batch == "branch-extract" and actor == "admin"
     # one import per check: the button waits for the next check
     assert not panel.import_button.isEnabled()
+
+
+def test_a_column_no_format_knows_is_listed_as_not_imported(
+    qtbot: QtBot, scored_db: Database, tmp_path: Path
+) -> None:
+    folder = write(
+        tmp_path / "extra",
+        "clients.csv",
+        ["client_id,name,occupation,shoe_size", "T-0009,测试丁,退休,42"],
+    )
+    tab = make_tab(qtbot, context_for(scored_db, "admin"))
+    panel = tab.imports
+    panel.set_input("generic", folder, source="extra")
+    click(qtbot, panel.check_button)
+
+    said = "column 'shoe_size' is not part of the format and was not imported"
+    assert list(panel.problems["message"]) == [said]
+    assert panel.problems_title.text() == "Not imported (warnings)"
+    assert "1 warning(s)" in panel.status.text()
+    assert panel.import_button.isEnabled()  # a warning does not stop the import
+    with qtbot.waitSignal(tab.changed, timeout=1000):
+        click(qtbot, panel.import_button)
+    assert "Imported as batch" in panel.status.text() and "1 warning(s)" in panel.status.text()
+    assert list(panel.problems["message"]) == [said]
+    with scored_db.engine.connect() as conn:
+        attributes = conn.execute(
+            text("SELECT attributes FROM clients WHERE external_id = 'T-0009'")
+        ).scalar()
+    assert (json.loads(attributes) if isinstance(attributes, str) else attributes) == {
+        "occupation": "retired"
+    }
 
 
 def test_the_same_files_again_are_skipped_unless_forced(

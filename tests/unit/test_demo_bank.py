@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rmdesk.services.common.client_fields import FIELDS, RISK_TOLERANCE
 from rmdesk.services.data.demo_bank import DemoSpec, generate
 
 AS_OF = dt.date(2026, 10, 31)
@@ -103,3 +104,71 @@ def test_facts_of_a_month_are_consistent(bank: tuple[pd.DataFrame, ...]) -> None
     assert set(np.unique(facts["month"].dt.day)) == {1}
     assert facts["month"].nunique() == 24
     assert not facts.duplicated(["holding_external_id", "month"]).any()
+
+
+def _fields(bank: tuple[pd.DataFrame, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Individuals' declared fields, with their segment, age, status and holdings."""
+    clients, holdings, _ = bank
+    ind = clients[clients["kind"] == "individual"].reset_index(drop=True)
+    fields = pd.DataFrame(list(ind["attributes"])).drop(columns=["deteriorating_demo"])
+    fields["segment"] = ind["segment"]
+    fields["status"] = ind["status"]
+    fields["age"] = (pd.Timestamp(AS_OF) - ind["birth_date"]).dt.days / 365.25
+    held = pd.crosstab(holdings["client_external_id"], holdings["product_code"]) > 0
+    held = held.reindex(ind["external_id"], fill_value=False).reset_index(drop=True)
+    return fields, held
+
+
+def test_individuals_carry_every_declared_field_with_valid_values(
+    bank: tuple[pd.DataFrame, ...],
+) -> None:
+    clients = bank[0]
+    companies = clients.loc[clients["kind"] == "corporate", "attributes"]
+    assert all(set(a) <= {"deteriorating_demo"} for a in companies)
+    sizes = [a["household_size"] for a in clients["attributes"] if "household_size" in a]
+    assert {type(v) for v in sizes} == {int}  # stored as JSON numbers, not numpy's
+    fields, _ = _fields(bank)
+    for f in FIELDS.values():
+        if f.name == "credit_in_default":
+            continue  # the demo has its own arrears in the facts
+        values = fields[f.name].dropna()
+        assert len(values) > 0.8 * len(fields), f.name
+        if f.kind == "choice":
+            assert set(values) <= set(f.codes), f.name
+        elif f.kind == "integer":
+            assert values.between(f.minimum, f.maximum).all(), f.name
+    assessed = fields.dropna(subset=["risk_tolerance"])
+    on = pd.to_datetime(assessed["risk_assessed_on"])
+    until = pd.to_datetime(assessed["risk_assessment_expires"])
+    assert ((until - on).dt.days.isin([365, 366])).all()  # an assessment lasts a year
+
+
+def test_risk_grades_are_missing_or_expired_as_in_a_real_book(
+    bank: tuple[pd.DataFrame, ...],
+) -> None:
+    fields, _ = _fields(bank)
+    active = fields[fields["status"] == "active"]
+    missing = active["risk_tolerance"].isna().mean()
+    expired = (pd.to_datetime(active["risk_assessment_expires"]) < pd.Timestamp(AS_OF)).mean()
+    assert 0.10 < missing < 0.20 and 0.15 < expired < 0.25, (missing, expired)
+    assert fields.loc[fields["status"] == "dormant", "risk_tolerance"].isna().all()
+
+
+def test_fields_go_with_holdings_age_and_segment_but_not_perfectly(
+    bank: tuple[pd.DataFrame, ...],
+) -> None:
+    fields, held = _fields(bank)
+    grade = fields["risk_tolerance"].map({c: i for i, c in enumerate(RISK_TOLERANCE)})
+    fund = held["FUND"]
+    assert grade[fund].mean() > grade[~fund].mean() + 0.8  # fund holders take more risk
+    assert grade[fund].nunique() >= 4  # ... yet not all of them are bold
+    band = fields["income_band"].map({c: i for i, c in enumerate(FIELDS["income_band"].codes)})
+    by_segment = band.groupby(fields["segment"]).mean()
+    assert by_segment["mass"] < by_segment["affluent"] < by_segment["private"]
+    retired = fields["occupation"] == "retired"
+    assert retired[fields["age"] >= 62].mean() > 0.8 and not retired[fields["age"] < 48].any()
+    assert (fields.loc[held["PAYROLL"], "occupation"] != "retired").all()
+    single = fields["marital_status"] == "single"
+    assert (
+        fields.loc[single, "household_size"].mean() < fields.loc[~single, "household_size"].mean()
+    )

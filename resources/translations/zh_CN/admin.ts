@@ -110,6 +110,26 @@
             <source>All</source>
             <translation>全部客群</translation>
         </message>
+        <message>
+            <source>Companies only</source>
+            <translation>仅限公司客户</translation>
+        </message>
+        <message>
+            <source>For</source>
+            <translation>适用客户</translation>
+        </message>
+        <message>
+            <source>Individuals and companies</source>
+            <translation>个人和公司客户</translation>
+        </message>
+        <message>
+            <source>Individuals only</source>
+            <translation>仅限个人客户</translation>
+        </message>
+        <message>
+            <source>Risk grade</source>
+            <translation>风险等级</translation>
+        </message>
     </context>
     <context>
         <name>AdminForms</name>
@@ -490,6 +510,18 @@
         <message>
             <source>Saving the pricing</source>
             <translation>正在保存定价</translation>
+        </message>
+        <message>
+            <source>%1: saved</source>
+            <translation>%1：已保存</translation>
+        </message>
+        <message>
+            <source>Saving the product</source>
+            <translation>正在保存产品</translation>
+        </message>
+        <message>
+            <source>Suitability and pitch…</source>
+            <translation>适当性与推介话术…</translation>
         </message>
     </context>
     <context>
@@ -925,6 +957,41 @@
         <message>
             <source>the newest %1 of %2 entries</source>
             <translation>共 %2 条中最新的 %1 条</translation>
+        </message>
+    </context>
+    <context>
+        <name>ProductDialog</name>
+        <message>
+            <source>A graded product is suggested to an individual only with a valid risk assessment of at least the same level (C3 for R3). Pitch: one sentence a line, at most %1 lines.</source>
+            <translation>有风险等级的产品，只推荐给风险评估在有效期内且等级不低于产品等级的个人客户（R3 需 C3 及以上）。推介话术：每行一句，最多 %1 行。</translation>
+        </message>
+        <message>
+            <source>Change at least one field</source>
+            <translation>请至少修改一项</translation>
+        </message>
+        <message>
+            <source>For</source>
+            <translation>适用客户</translation>
+        </message>
+        <message>
+            <source>No risk grade</source>
+            <translation>无风险等级</translation>
+        </message>
+        <message>
+            <source>Pitch (Chinese)</source>
+            <translation>推介话术（中文）</translation>
+        </message>
+        <message>
+            <source>Pitch (English)</source>
+            <translation>推介话术（英文）</translation>
+        </message>
+        <message>
+            <source>Risk grade</source>
+            <translation>风险等级</translation>
+        </message>
+        <message>
+            <source>Suitability and pitch of %1</source>
+            <translation>%1 的适当性与推介话术</translation>
         </message>
     </context>
 </TS>

@@ -26,8 +26,8 @@
             <translation>PKDD'99 捷克银行数据（Berka 文件夹）</translation>
         </message>
         <message>
-            <source>UCI bank marketing (bank-full.csv or its folder)</source>
-            <translation>UCI 银行营销数据（bank-full.csv 或其所在文件夹）</translation>
+            <source>UCI bank marketing (bank-full.csv or bank-additional-full.csv, or its folder)</source>
+            <translation>UCI 银行营销数据（bank-full.csv 或 bank-additional-full.csv，或其所在文件夹）</translation>
         </message>
         <message>
             <source>Branches</source>
@@ -260,6 +260,14 @@
         <message>
             <source>%1 problems found; nothing was written. Correct them and check again.</source>
             <translation>发现 %1 个问题，未写入任何数据。请修正后重新检查。</translation>
+        </message>
+        <message>
+            <source>%1 warning(s), listed: what they name is not imported.</source>
+            <translation>%1 条警告（见列表）：其所列内容未导入。</translation>
+        </message>
+        <message>
+            <source>Not imported (warnings)</source>
+            <translation>未导入（警告）</translation>
         </message>
     </context>
     <context>

@@ -24,6 +24,9 @@ class Field:
     choices: tuple[tuple[str, str, str], ...] = ()
     #: the take-up models learn from it (a date field is read as days before the scoring date)
     model: bool = True
+    #: for an integer: the smallest and largest value an import accepts
+    minimum: int | None = None
+    maximum: int | None = None
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -60,6 +63,7 @@ FIELDS: dict[str, Field] = {
                 ("employee", "职员", "employee"),
                 ("manager", "管理人员", "manager"),
                 ("professional", "专业人士", "professional"),
+                ("technician", "技术人员", "technician"),
                 ("civil_servant", "公务员", "civil servant"),
                 ("worker", "工人", "worker"),
                 ("service", "服务业人员", "service worker"),
@@ -142,7 +146,7 @@ FIELDS: dict[str, Field] = {
             "Risk assessment expires",
             model=False,
         ),
-        Field("household_size", "integer", "家庭人数", "Household size"),
+        Field("household_size", "integer", "家庭人数", "Household size", minimum=1, maximum=20),
         Field(
             "credit_in_default",
             "choice",

@@ -23,6 +23,7 @@ from rmdesk.services.common.progress import Progress
 from rmdesk.services.data import catalogue
 from rmdesk.services.data import demo_names as names
 from rmdesk.services.data.demo_draws import Draws
+from rmdesk.services.data.demo_fields import draw_fields
 from rmdesk.services.data.demo_spec import (
     DEMO_PASSWORD,
     FACT_CHUNK,
@@ -142,7 +143,9 @@ class _Bank(Draws):
         district = [district_names[b][d] for b, d in zip(self.branch, self.district, strict=True)]
         codes = [b[0] for b in names.BRANCHES]
         ids = self._id_numbers(rng)
-        attributes = [{"deteriorating_demo": True} if d else {} for d in self.deteriorating]
+        attributes = draw_fields(self)
+        for i in np.flatnonzero(self.deteriorating):
+            attributes[i]["deteriorating_demo"] = True
         return pd.DataFrame(
             {
                 "external_id": [f"C{i:07d}" for i in range(1, n + 1)],

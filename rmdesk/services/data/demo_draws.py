@@ -86,23 +86,30 @@ class Draws:
         )
         has["MOBILE"] = active & p(np.where(age < 50, 0.85, np.where(age < 65, 0.55, 0.25)))
         has["CREDIT"] = active & ind & (age <= 70) & p(0.15 + 0.30 * has["PAYROLL"] + 0.1 * aff)
+        # a personal card: companies hold none (the catalogue's WHO_FOR)
         has["PLATINUM"] = active & p(
-            np.where(
-                seg == "private",
-                0.55,
-                np.where(seg == "affluent", 0.25, np.where(seg == "corporate", 0.1, 0.0)),
-            )
+            np.where(seg == "private", 0.55, np.where(seg == "affluent", 0.25, 0.0))
         )
         old = age > 55
         has["TD3M"] = active & p(0.08 + 0.10 * old)
         has["TD12"] = active & p(0.12 + 0.15 * rich + 0.10 * old)
         has["TD36"] = active & p(0.05 + 0.12 * old)
-        has["WMP"] = active & p(
-            np.vectorize(
-                {"mass": 0.05, "affluent": 0.45, "private": 0.7, "sme": 0.1, "corporate": 0.2}.get,
-                otypes=[float],
-            )(seg)
-            + 0.08 * has["MOBILE"]
+        has["WMP"] = (
+            active
+            & ind
+            & p(
+                np.vectorize(
+                    {
+                        "mass": 0.05,
+                        "affluent": 0.45,
+                        "private": 0.7,
+                        "sme": 0.0,
+                        "corporate": 0.0,
+                    }.get,
+                    otypes=[float],
+                )(seg)
+                + 0.08 * has["MOBILE"]
+            )
         )
         has["FUND"] = (
             active & ind & p(0.03 + 0.40 * (has["PAYROLL"] & has["CREDIT"]) + 0.15 * has["WMP"])
@@ -113,7 +120,7 @@ class Draws:
             np.where(seg == "sme", 0.5, np.where(seg == "corporate", 0.4, 0.0))
         )
         has["LIFE"] = active & ind & (age <= 65) & p(0.04 + 0.30 * has["MORTGAGE"] + 0.08 * aff)
-        has["PROPERTY"] = active & p(0.02 + 0.40 * has["MORTGAGE"])
+        has["PROPERTY"] = active & ind & p(0.02 + 0.40 * has["MORTGAGE"])
         has["SAFEBOX"] = active & p(
             np.where(seg == "private", 0.4, np.where(seg == "affluent", 0.12, 0.0))
         )

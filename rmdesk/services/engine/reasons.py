@@ -43,35 +43,38 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
     best = model.best_index()
     keys = pd.MultiIndex.from_arrays([cand["client_id"], cand["code"]])
     quoted = best.reindex(keys)
+    # plain lists: reading a MultiIndexed frame row by row copies its index every time
+    rule_cols = {c: quoted[c].tolist() for c in ("antecedents", "support", "confidence", "lift")}
     peer = model.peer_share
+    shares = {} if peer is None else {(str(seg), str(c)): float(peer.at[seg, c])
+                                      for seg in peer.index for c in peer.columns}  # fmt: skip
+    methods = {c: o.method for c, o in model.outcomes.items()}
     out = []
-    for i, (pos, row) in enumerate(zip(cand.index.tolist(), cand.to_dict("records"), strict=True)):
-        code = str(row["code"])
-        outcome = model.outcomes.get(code)
+    columns = [cand[c].tolist() for c in ("code", "likelihood", "typical", "rate", "lift")]
+    segments = cand["segment"].tolist() if "segment" in cand else [None] * len(cand)
+    rows = zip(cand.index.tolist(), *columns, segments, strict=True)
+    for i, (pos, code, likelihood, typical, rate, lift, segment) in enumerate(rows):
         data: dict[str, Any] = {
-            "product": code,
-            "likelihood": float(row["likelihood"]),
-            "typical_minor": round(float(row["typical"])),
-            "method": outcome.method if outcome is not None else "popularity",
-            "rate": round(float(row["rate"]), 5),
-            "lift": round(float(row["lift"]), 3),
+            "product": str(code),
+            "likelihood": float(likelihood),
+            "typical_minor": round(float(typical)),
+            "method": methods.get(str(code), "popularity"),
+            "rate": round(float(rate), 5),
+            "lift": round(float(lift), 3),
         }
         if int(pos) in factors:
             data["factors"] = factors[int(pos)]
-        ants = quoted["antecedents"].iat[i]
+        ants = rule_cols["antecedents"][i]
         if isinstance(ants, tuple) and data["method"] == "co-occurrence":
             data["rule"] = {
                 "antecedents": list(ants),
-                "support": round(float(quoted["support"].iat[i]), 4),
-                "confidence": round(float(quoted["confidence"].iat[i]), 4),
-                "lift": round(float(quoted["lift"].iat[i]), 3),
+                "support": round(float(rule_cols["support"][i]), 4),
+                "confidence": round(float(rule_cols["confidence"][i]), 4),
+                "lift": round(float(rule_cols["lift"][i]), 3),
             }
-        segment = row.get("segment")
-        if peer is not None and segment in peer.index and code in peer.columns:
-            data["peers"] = {
-                "segment": str(segment),
-                "share": round(float(peer.at[segment, code]), 4),
-            }
+        share = shares.get((str(segment), str(code)))
+        if share is not None:
+            data["peers"] = {"segment": str(segment), "share": round(share, 4)}
         out.append(data)
     return pd.Series(out, index=cand.index, dtype=object)
 

@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rmdesk.services.admin import directory, pricing
+from rmdesk.services.admin import directory, pricing, products
 from rmdesk.views.admin.forms import FormDialog, FormMessage
+from rmdesk.views.admin.product_dialog import ProductDialog, kinds_label, risk_label
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
@@ -146,9 +147,15 @@ def pricing_columns(ctx: ViewContext, *, product: bool) -> list[Column]:
         Column("lgd", QT_TRANSLATE_NOOP("AdminCatalogue", "LGD"), rate, numeric=True),
     ]
     if product:
-        columns.append(
-            Column("segments", QT_TRANSLATE_NOOP("AdminCatalogue", "For segments"), segments)
-        )
+        columns += [
+            Column("segments", QT_TRANSLATE_NOOP("AdminCatalogue", "For segments"), segments),
+            Column("client_kinds", QT_TRANSLATE_NOOP("AdminCatalogue", "For"), kinds_label),
+            Column(
+                "risk_level",
+                QT_TRANSLATE_NOOP("AdminCatalogue", "Risk grade"),
+                lambda value: risk_label(ctx, value),
+            ),
+        ]
     else:
         columns += [
             Column("changed_by", QT_TRANSLATE_NOOP("AdminCatalogue", "Changed by")),
@@ -272,12 +279,17 @@ class CatalogueTab(QWidget):
         self.new_button = QPushButton(self.tr("New pricing version…"), self)
         self.new_button.setObjectName("new_version")
         self.new_button.clicked.connect(self.new_version)
+        self.edit_button = QPushButton(self.tr("Suitability and pitch…"), self)
+        self.edit_button.setObjectName("edit_product")
+        self.edit_button.clicked.connect(self.edit_product)
+        self.product_dialog: ProductDialog | None = None
         self.status = FormMessage(ctx, self)
         self.versions_box = QGroupBox(self.tr("Pricing versions"), self)
 
         top = QGroupBox(self.tr("Products and current pricing"), self)
         bar = QHBoxLayout()
         bar.addStretch(1)
+        bar.addWidget(self.edit_button)
         bar.addWidget(self.new_button)
         box = QVBoxLayout(top)
         box.addLayout(bar)
@@ -294,6 +306,7 @@ class CatalogueTab(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(split)
         self.new_button.setEnabled(False)
+        self.edit_button.setEnabled(False)
 
     def refresh(self) -> None:
         engine = self.ctx.db.engine
@@ -326,6 +339,7 @@ class CatalogueTab(QWidget):
     def _product_chosen(self, *_args: object) -> None:
         row = self.products.current_row()
         self.new_button.setEnabled(row is not None)
+        self.edit_button.setEnabled(row is not None)
         if row is None:
             self.versions.set_frame(self.versions.model_.frame.iloc[0:0])
             self.versions_box.setTitle(self.tr("Pricing versions"))
@@ -381,6 +395,44 @@ class CatalogueTab(QWidget):
                 valid_from=valid_from,
                 note=note,
                 who=self.ctx.user,
+            ),
+            done,
+            lambda exc, _t: dialog.failed(exc),
+            write=True,
+            window=self.window(),
+        )
+
+    def edit_product(self) -> ProductDialog | None:
+        """Who the selected product is for, its risk grade and its pitch lines."""
+        row = self.products.current_row()
+        if row is None:
+            return None
+        dialog = ProductDialog(self.ctx, row, self)
+        self.product_dialog = dialog
+        dialog.submitted.connect(lambda: self.save_product(dialog))
+        dialog.finished.connect(lambda _r: self._product_closed(dialog))
+        dialog.open()
+        return dialog
+
+    def _product_closed(self, dialog: ProductDialog) -> None:
+        if self.product_dialog is dialog:
+            self.product_dialog = None
+        dialog.deleteLater()
+
+    def save_product(self, dialog: ProductDialog) -> None:
+        engine, code, changes = self.ctx.db.engine, dialog.code, dialog.changes()
+
+        def done(_changed: object) -> None:
+            dialog.accept()
+            self.status.show_info(self.tr("%1: saved").replace("%1", code))
+            self._select = code
+            self.refresh()
+            self.changed.emit()
+
+        self.ctx.runner.run(
+            self.tr("Saving the product"),
+            lambda _p: products.change(
+                engine, code, changes, version=dialog.version, who=self.ctx.user
             ),
             done,
             lambda exc, _t: dialog.failed(exc),

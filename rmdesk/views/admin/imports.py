@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from rmdesk.services.common.progress import Cancelled, Progress, check
 from rmdesk.services.data.importing import ImportRejected, ImportResult, check_input, run_import
 from rmdesk.services.data.importing.dataset import DataSet
+from rmdesk.services.data.importing.problems import Problem
 from rmdesk.views.widgets.context import ViewContext
 from rmdesk.views.widgets.data_table import DataTable
 from rmdesk.views.widgets.frame_model import Column
@@ -44,7 +45,8 @@ KIND_TITLES = {
     ),
     "berka": QT_TRANSLATE_NOOP("AdminImportPanel", "PKDD'99 Czech bank data (the Berka folder)"),
     "bank-marketing": QT_TRANSLATE_NOOP(
-        "AdminImportPanel", "UCI bank marketing (bank-full.csv or its folder)"
+        "AdminImportPanel",
+        "UCI bank marketing (bank-full.csv or bank-additional-full.csv, or its folder)",
     ),
 }
 
@@ -308,29 +310,35 @@ class AdminImportPanel(QWidget):
         engine = self.ctx.db.engine
         text = _import_text(STEP_TITLES["checking"])
 
-        def work(progress: Progress) -> dict[str, int]:
+        def work(progress: Progress) -> tuple[dict[str, int], list[Problem]]:
             progress.report(0, 0, text)
             data = check_input(engine, kind, path, source=source, who=self.ctx.user)
             check(progress)  # the readers cannot stop half-way; a cancel counts from here
-            return would_write(data)
+            return would_write(data), data.warnings
 
         self._start()
         self.ctx.runner.run(
             self.tr("Checking the files"), work, self._checked, self._check_failed, window=self
         )
 
-    def _checked(self, counts: dict[str, int]) -> None:
+    def _checked(self, checked: tuple[dict[str, int], list[Problem]]) -> None:
+        counts, warnings = checked
         self._busy = False
         self._checked_ok = True
         self._show_counts(counts, self.tr("Would be imported"))
-        set_message(
-            self.status,
-            self.tr("No problems found: %1 clients ready to import.").replace(
-                "%1", self.ctx.formats.integer(counts.get("clients", 0))
-            ),
-            "ok",
+        self._list(warnings, warnings=True)
+        text = self.tr("No problems found: %1 clients ready to import.").replace(
+            "%1", self.ctx.formats.integer(counts.get("clients", 0))
         )
+        set_message(self.status, text + self._warned(warnings), "ok")
         self._update_buttons()
+
+    def _warned(self, warnings: list[Problem]) -> str:
+        """What the status line adds when the reader did not take every column."""
+        if not warnings:
+            return ""
+        text = self.tr("%1 warning(s), listed: what they name is not imported.")
+        return " " + text.replace("%1", self.ctx.formats.integer(len(warnings)))
 
     def _check_failed(self, exc: BaseException, trace: str) -> None:
         self._busy = False
@@ -386,11 +394,13 @@ class AdminImportPanel(QWidget):
             )
         else:
             self._show_counts(result.counts, self.tr("Written"))
+            self._list(result.warnings, warnings=True)
             set_message(
                 self.status,
                 self.tr("Imported as batch %1: %2 clients written.")
                 .replace("%1", str(result.batch_id))
-                .replace("%2", self.ctx.formats.integer(result.counts.get("clients", 0))),
+                .replace("%2", self.ctx.formats.integer(result.counts.get("clients", 0)))
+                + self._warned(result.warnings),
                 "ok",
             )
             self.changed.emit()
@@ -422,6 +432,19 @@ class AdminImportPanel(QWidget):
 
     def _show_problems(self, exc: ImportRejected) -> None:
         listed = exc.problems.listed
+        self._list(listed)
+        total = exc.problems.total
+        if total > len(listed):
+            text = self.tr("%1 problems found (the first %2 listed); nothing was written.")
+            text = text.replace("%2", self.ctx.formats.integer(len(listed)))
+        else:
+            text = self.tr("%1 problems found; nothing was written. Correct them and check again.")
+        set_message(self.status, text.replace("%1", self.ctx.formats.integer(total)), "error")
+
+    def _list(self, listed: list[Problem], warnings: bool = False) -> None:
+        """Problems (or a clean set's warnings) in the table, in the files' order."""
+        title = self.tr("Not imported (warnings)") if warnings else self.tr("Problems found")
+        self.problems_title.setText(title)
         self.problems = pd.DataFrame(
             {
                 "file": [p.file for p in listed],
@@ -432,13 +455,6 @@ class AdminImportPanel(QWidget):
         ).sort_values(["file", "row"], kind="stable", na_position="first")  # as in the files
         self.problem_table.set_frame(self.problems)
         self.problem_table.resizeColumnsToContents()
-        total = exc.problems.total
-        if total > len(listed):
-            text = self.tr("%1 problems found (the first %2 listed); nothing was written.")
-            text = text.replace("%2", self.ctx.formats.integer(len(listed)))
-        else:
-            text = self.tr("%1 problems found; nothing was written. Correct them and check again.")
-        set_message(self.status, text.replace("%1", self.ctx.formats.integer(total)), "error")
 
     def _show_counts(self, counts: dict[str, int], title: str) -> None:
         keys = [k for k in TABLE_TITLES if counts.get(k)]

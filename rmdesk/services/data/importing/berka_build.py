@@ -405,8 +405,10 @@ class Builder:
 
     def _fee_facts(self) -> pd.DataFrame:
         """Cards and standing orders earn their monthly tariff fee in every month they exist,
-        up to the end of the transactions (else the data date): the files book no such fees."""
-        end = _month_index(pd.Series([self.horizon if self.horizon is not None else self.as_of]))[0]
+        up to the data set's end (the latest date any file carries): the files book no such
+        fees. Not only to the end of the transactions, which may stop years earlier (the public
+        copy's in 1994, its loans and cards run to 1998): a card issued in 1996 earns too."""
+        end = _month_index(pd.Series([self.as_of]))[0]
         parts = []
         if self.cards is not None and len(self.cards):
             ca = self.cards.astype({"id": np.int64})

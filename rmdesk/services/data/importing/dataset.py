@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from rmdesk.services.data.importing.problems import Problem
+
 BRANCH_COLUMNS = ["code", "name", "district", "region"]
 USER_COLUMNS = ["username", "display_name", "role", "branch_code", "password", "visits_per_day"]
 CLIENT_COLUMNS = [
@@ -41,6 +43,9 @@ PRODUCT_COLUMNS = [
     "max_age",
     "segments",
 ]
+#: who a product is for, its risk grade and its pitch lines (services/common/product_fields):
+#: a products frame may leave them out, and then the stored values stay as they are
+PRODUCT_RULE_COLUMNS = ["client_kinds", "risk_level", "pitch_zh", "pitch_en"]
 PRICING_COLUMNS = [
     "product_code",
     "valid_from",
@@ -130,6 +135,9 @@ class DataSet:
     interactions: pd.DataFrame = field(default_factory=lambda: frame(INTERACTION_COLUMNS))
     training: pd.DataFrame = field(default_factory=lambda: frame(TRAINING_COLUMNS))
     meta: dict[str, str] = field(default_factory=dict)
+    #: What the reader did not import but did not refuse either (e.g. a column no format
+    #: declares): shown by the command line and the import screen, counted in the batch.
+    warnings: list[Problem] = field(default_factory=list)
     #: Rows the set is expected to write to the big streamed tables, for progress bars.
     expected_facts: int = 0
     expected_transactions: int = 0

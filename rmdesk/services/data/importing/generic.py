@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from rmdesk.models import Base
+from rmdesk.services.common import product_fields
 from rmdesk.services.data.importing.dataset import (
     BRANCH_COLUMNS,
     CLIENT_COLUMNS,
@@ -26,9 +27,11 @@ from rmdesk.services.data.importing.dataset import (
     INTERACTION_COLUMNS,
     PRICING_COLUMNS,
     PRODUCT_COLUMNS,
+    PRODUCT_RULE_COLUMNS,
     USER_COLUMNS,
     DataSet,
 )
+from rmdesk.services.data.importing.declared import COLUMNS, read_attributes, undeclared
 from rmdesk.services.data.importing.files import sha256_of
 from rmdesk.services.data.importing.problems import Problems, quote
 from rmdesk.services.data.importing.reading import read_excel_sheet, read_text_table
@@ -204,6 +207,9 @@ def read(
     tables = {name: reader() for name, reader in readers.items()}
     problems.raise_if_any()
     data = DataSet(source=source)
+    for name, table in tables.items():
+        if table is not None:
+            data.warnings += undeclared(table, COLUMNS[name])
     parse = _Parser(problems, known)
     if tables.get("branches") is not None:
         data.branches = parse.branches(_t(tables, "branches"))
@@ -315,6 +321,10 @@ class _Parser:
                 "segments": c.text("segments", max_len=200),
             }
         )
+        # only the columns the file has: a file without them leaves the stored values alone
+        for column in PRODUCT_RULE_COLUMNS:
+            if table.has(column):
+                products[column] = self._product_field(c, table, column)
         priced = ["ftp_rate", "client_rate"]
         if not all(table.has(col) for col in priced):
             return products, pd.DataFrame(columns=PRICING_COLUMNS)
@@ -334,6 +344,25 @@ class _Parser:
             }
         )
         return products, pricing
+
+    def _product_field(self, c: Checker, table: Table, column: str) -> pd.Series:
+        """Who a product is for, its risk grade, or a pitch, checked as the catalogue screen
+        checks them (services/common/product_fields.py)."""
+        if column == "client_kinds":
+            return c.choice(column, product_fields.KIND_WORDS)
+        if column == "risk_level":
+            return c.choice(column, product_fields.RISK_WORDS)
+        raw = c.text(column)
+        values: list[str | None] = []
+        wrong: dict[int, str] = {}
+        for i, cell in enumerate(raw.tolist()):
+            try:
+                values.append(product_fields.pitch(cell, column))
+            except product_fields.ProductFieldError as exc:
+                values.append(None)
+                wrong[i] = str(exc).removeprefix(f"{exc.field}: ")
+        c.report(np.array(sorted(wrong), dtype=np.int64), column, wrong.__getitem__)
+        return pd.Series(values, index=raw.index, dtype=object)
 
     def clients(self, table: Table, branches: pd.DataFrame, users: pd.DataFrame) -> pd.DataFrame:
         c = self._check(table, ["client_id", "name"])
@@ -360,7 +389,7 @@ class _Parser:
                 "branch_code": branch,
                 "rm_username": rm,
                 "status": c.choice("status", STATUSES, default="active"),
-                "attributes": [{}] * len(table),
+                "attributes": read_attributes(c),
             }
         )
 

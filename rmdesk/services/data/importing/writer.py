@@ -35,6 +35,7 @@ from rmdesk.services.common.access import ADMINS, Account, open_to
 from rmdesk.services.common.progress import NullProgress, Progress, check
 from rmdesk.services.data.importing import bulk
 from rmdesk.services.data.importing.dataset import DataSet
+from rmdesk.services.data.importing.problems import Problem
 
 T = Base.metadata.tables
 #: From this many rows on, a first load builds the table's indexes after the rows are in.
@@ -48,6 +49,8 @@ class ImportResult:
     counts: dict[str, int] = field(default_factory=dict)
     skipped: bool = False
     message: str = ""
+    #: what was read but not imported (docs/import-format.md)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 @open_to(ADMINS)
@@ -82,6 +85,9 @@ def write_dataset(
     progress = progress or NullProgress()
     with write_transaction(engine) as conn:
         counts = _write(conn, data, progress)
+        warnings = [str(w) for w in data.warnings]
+        if warnings:
+            counts["warnings"] = len(warnings)
         batches = T["import_batches"]
         now = dt.datetime.now(dt.UTC)
         batch_id = conn.execute(
@@ -97,9 +103,9 @@ def write_dataset(
             "import",
             "import_batches",
             batch_id,
-            {"source": data.source, "path": path, "counts": counts},
+            {"source": data.source, "path": path, "counts": counts, "warnings": warnings[:50]},
         )
-    return ImportResult(data.source, int(batch_id), counts)
+    return ImportResult(data.source, int(batch_id), counts, warnings=list(data.warnings))
 
 
 def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int]:

@@ -31,15 +31,17 @@ def factors(fitted: Any, x: pd.DataFrame) -> list[list[dict[str, Any]]]:
     contrib = fitted.contributions(x)[:, :-1]
     columns = fitted.columns
     order = np.argsort(-contrib, axis=1)[:, :TOP_FACTORS]
-    values = x[columns]
+    top = np.take_along_axis(contrib, order, axis=1)
+    # the values of only the columns some row names, each column read once
+    wanted = sorted({int(j) for j in np.unique(order[top >= MIN_CONTRIBUTION])})
+    values = {j: x[columns[j]].tolist() for j in wanted}
     out = []
     for i in range(len(x)):
         row = []
-        for j in order[i]:
-            c = float(contrib[i, j])
+        for j, c in zip(order[i].tolist(), top[i].tolist(), strict=True):
             if c < MIN_CONTRIBUTION:
                 break
-            row.append({"feature": columns[j], "value": _plain(values.iat[i, j])})
+            row.append({"feature": columns[j], "value": _plain(values[j][i])})
         out.append(row)
     return out
 
