@@ -86,7 +86,7 @@ def external_ids(engine: Engine) -> pd.Series:
 def propensity_by_external(model: Any, engine: Engine) -> pd.DataFrame:
     """``model.propensity`` (clients × product codes) indexed by the clients' external ids."""
     ext = external_ids(engine)
-    frame = model.propensity.copy()
+    frame = pd.DataFrame(model.propensity).copy()
     frame.index = ext.reindex(frame.index).to_numpy()
     return frame
 
