@@ -22,6 +22,7 @@ from rmdesk.views.admin.forms import BranchDialog, PasswordDialog, UserDialog
 from rmdesk.views.admin.parameters import ParametersModel
 from rmdesk.views.admin.view import AdminView
 from tests.gui.conftest import context_for
+from tests.gui.table_driver import rows
 
 
 def _view(qtbot: QtBot, db: Database, language: str = "en") -> AdminView:
@@ -43,6 +44,7 @@ def test_every_tab_is_filled(qtbot: QtBot, scored_db: Database) -> None:
         "Products and pricing",
         "Engine parameters",
         "KPI weights and targets",
+        "Suggestion models",
         "Audit trail",
     ]
     assert view.users.users_table.model_.rowCount() == 36
@@ -55,9 +57,16 @@ def test_every_tab_is_filled(qtbot: QtBot, scored_db: Database) -> None:
     assert view.kpis.table.model_.rowCount() == 13
     assert view.kpis.total.text() == "Total weight: 100.00"
     assert view.kpis.scope.count() == 6  # the bank and five branches
+    # the latest run's models: every product it valued, each with how its likelihood was found
+    qtbot.waitUntil(lambda: view.models.table.model_.rowCount() > 0)
+    shown = rows(view.models.table)
+    methods = {"take-up model", "look-alike", "co-occurrence", "popularity"}
+    assert shown and all(r["method"] in methods for r in shown)
+    assert all(r["why"] == "" for r in shown if r["method"] == "take-up model")
+    assert view.models.summary.text().startswith("Scoring run #")
     # the data tab plugs in from outside, and its writes are passed on
     extra = QWidget()
-    assert view.add_tab(extra, "Data") == 5
+    assert view.add_tab(extra, "Data") == 6
     with qtbot.waitSignal(view.changed):
         view.users.changed.emit()
 
@@ -351,6 +360,9 @@ def test_chinese_labels(qtbot: QtBot, scored_db: Database, chinese: QLocale) -> 
     assert name == "各层级贡献度占比（从高到低）"
     assert view.kpis.table.model_.index(0, 0).data() == "贡献度"
     assert view.catalogue.products.model_.headerData(1, Qt.Orientation.Horizontal) == "产品"
+    qtbot.waitUntil(lambda: view.models.table.model_.rowCount() > 0)
+    chinese_methods = {"办理预测模型", "相似客户模型", "持有组合", "产品普及度"}
+    assert {r["method"] for r in rows(view.models.table)} <= chinese_methods
 
 
 def test_the_audit_trail_tab_searches_and_checks_the_chain(

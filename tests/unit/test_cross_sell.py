@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ from rmdesk.services.engine.cross_sell import (
 )
 from rmdesk.services.engine.reasons import describe
 
+TODAY = dt.date(2026, 11, 2)
 LOOSE = parameters.from_dict({"rule_min_lift": 1.0, "rule_min_confidence": 0.5})
 
 
@@ -111,7 +114,7 @@ def _model(matrix: pd.DataFrame, likelihood: dict[str, float] | None = None) -> 
 def test_suggestions_rank_by_expected_value_and_explain_themselves() -> None:
     matrix = _matrix()
     model = _model(matrix, {"A": 0.4, "B": 0.2, "C": 0.5, "LOAN": 0.1})
-    out = suggest(model, _products(), _clients(), set(), pd.DataFrame(), LOOSE)
+    out = suggest(model, _products(), _clients(), set(), pd.DataFrame(), LOOSE, TODAY)
     out["reason_zh"], out["reason_en"] = describe(out, _products(), {5: "CNY"})
     five = out[out["client_id"] == 5].set_index("product_id")
     # C: expected value = likelihood × the typical contribution: 0.5 × 100,000
@@ -136,7 +139,7 @@ def test_a_rule_is_quoted_when_the_likelihood_comes_from_co_occurrence() -> None
     from rmdesk.services.engine.take_up.models import Outcome
 
     model.outcomes["C"] = Outcome("C", "co-occurrence", np.zeros(0), 0.1)
-    out = suggest(model, _products(), _clients(), set(), pd.DataFrame(), LOOSE)
+    out = suggest(model, _products(), _clients(), set(), pd.DataFrame(), LOOSE, TODAY)
     out["reason_zh"], out["reason_en"] = describe(out, _products(), {5: "CNY"})
     five = out[out["client_id"] == 5].set_index("product_id")
     assert five.loc[3, "evidence_data"]["rule"]["antecedents"] == ["A", "B"]
@@ -155,14 +158,16 @@ def test_thresholds_are_relative_to_the_product_and_the_client_tier() -> None:
     # C at 2% is twice its 1% take-up rate; A at 10% is half its 20% rate
     model = _model(matrix, {"A": 0.1, "B": 0.2, "C": 0.02, "LOAN": 0.1})
     model.base_rate = pd.Series({"A": 0.2, "B": 0.1, "C": 0.01, "LOAN": 0.05})
-    low = _clients(tier=["D", "D", "D"])  # a minimum of 1,000
-    out = suggest(model, _products(), low, set(), pd.DataFrame(), LOOSE)
+    low = _clients(tier=["D", "D", "D"])  # no minimum
+    out = suggest(model, _products(), low, set(), pd.DataFrame(), LOOSE, TODAY)
     got = set(zip(out["client_id"], out["product_id"], strict=True))
     assert (9, 3) in got  # C: 2% is a lift of 2 on a rare product
     assert (9, 1) not in got  # A: less likely than the average client
     # C's expected value is 0.02 × 100,000 = 2,000: under an A client's minimum (50,000)
     for tier, left in (("A", set()), ("B", {4})):  # minimums 50,000 and 20,000
-        out = suggest(model, _products(), _clients(tier=[tier] * 3), set(), pd.DataFrame(), LOOSE)
+        out = suggest(
+            model, _products(), _clients(tier=[tier] * 3), set(), pd.DataFrame(), LOOSE, TODAY
+        )
         assert set(out["product_id"]) == left  # LOAN: 0.1 × 200,000 = 20,000
 
 
@@ -170,16 +175,38 @@ def test_eligibility_rules_leave_products_out() -> None:
     matrix = _matrix()
     model = _model(matrix)
     young_mass = _clients(age=[16.0, 40.0, 70.0], segment=["affluent", "mass", "affluent"])
-    out = suggest(model, _products(), young_mass, set(), pd.DataFrame(), LOOSE)
+    out = suggest(model, _products(), young_mass, set(), pd.DataFrame(), LOOSE, TODAY)
     got = set(zip(out["client_id"], out["product_id"], strict=True))
     assert (5, 3) not in got and (5, 4) not in got  # 16 years old: no fund, no loan
     assert (6, 3) not in got  # mass segment: no fund
     assert (9, 4) not in got  # 70: past the loan's age limit
     no_kyc = _clients(kyc_ok=[False, True, True])
-    out = suggest(model, _products(), no_kyc, {6}, pd.DataFrame(), LOOSE)
+    out = suggest(model, _products(), no_kyc, {6}, pd.DataFrame(), LOOSE, TODAY)
     got = set(zip(out["client_id"], out["product_id"], strict=True))
     assert not any(c == 5 for c, _ in got)  # KYC overdue: nothing new
     assert (6, 4) not in got and (6, 3) in got  # a high credit flag: no new credit
     declined = pd.DataFrame({"client_id": [9], "product_id": [3]})
-    out = suggest(model, _products(), _clients(), set(), declined, LOOSE)
+    out = suggest(model, _products(), _clients(), set(), declined, LOOSE, TODAY)
     assert not ((out["client_id"] == 9) & (out["product_id"] == 3)).any()
+
+
+def test_a_graded_product_waits_for_a_valid_risk_assessment() -> None:
+    """C (a fund, R3) is suggested to a C4 client as it is, to a client whose assessment has
+    expired with "renew the assessment first" ahead of the reason, and never to a C2 client."""
+    products = _products().assign(risk_level=[None, None, "R3", None])
+    clients = _clients(
+        attributes=[
+            {"risk_tolerance": "C4", "risk_assessment_expires": "2027-01-31"},
+            {"risk_tolerance": "C4", "risk_assessment_expires": "2026-03-01"},
+            {"risk_tolerance": "C2", "risk_assessment_expires": "2027-01-31"},
+        ],
+        tier=["D", "D", "D"],
+    )
+    model = _model(_matrix())
+    out = suggest(model, products, clients, set(), pd.DataFrame(), LOOSE, TODAY)
+    out["reason_zh"], out["reason_en"] = describe(out, products, {})
+    fund = out[out["product_id"] == 3].set_index("client_id")
+    assert set(fund.index) == {5, 6}
+    assert "renew_assessment" not in fund.loc[5, "evidence_data"]
+    assert fund.loc[6, "reason_zh"].startswith("风险评估已于2026-03-01到期，需先重新评估；")
+    assert fund.loc[6, "reason_en"].startswith("Risk assessment expired on 2026-03-01: renew it")

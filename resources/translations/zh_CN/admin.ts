@@ -367,6 +367,22 @@
             <source>Weeks a proposed plan covers</source>
             <translation>建议走访计划覆盖周数</translation>
         </message>
+        <message>
+            <source>Lowest lift over the product's take-up rate worth suggesting</source>
+            <translation>值得推荐的最低提升度（相对产品办理率）</translation>
+        </message>
+        <message>
+            <source>Lowest expected value a year, by tier (minor units)</source>
+            <translation>各层级最低年预期价值（最小货币单位，如分）</translation>
+        </message>
+        <message>
+            <source>Take-up models: months ahead a take-up is counted</source>
+            <translation>办理模型：预测办理的月数</translation>
+        </message>
+        <message>
+            <source>Take-up models: fewest take-ups in a window to fit a model</source>
+            <translation>办理模型：建模所需的最少办理数（每个时段）</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>
@@ -444,6 +460,10 @@
         <message>
             <source>Audit trail</source>
             <translation>审计日志</translation>
+        </message>
+        <message>
+            <source>Suggestion models</source>
+            <translation>营销模型</translation>
         </message>
     </context>
     <context>
@@ -992,6 +1012,64 @@
         <message>
             <source>Suitability and pitch of %1</source>
             <translation>%1 的适当性与推介话术</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminModels</name>
+        <message>
+            <source>AUC</source>
+            <translation>AUC</translation>
+        </message>
+        <message>
+            <source>Brier score</source>
+            <translation>Brier 分数</translation>
+        </message>
+        <message>
+            <source>Calibration error</source>
+            <translation>校准误差</translation>
+        </message>
+        <message>
+            <source>Fallback AUC</source>
+            <translation>备选方法 AUC</translation>
+        </message>
+        <message>
+            <source>Lift, top 10%</source>
+            <translation>前10%提升度</translation>
+        </message>
+        <message>
+            <source>Likelihood from</source>
+            <translation>可能性来源</translation>
+        </message>
+        <message>
+            <source>Product</source>
+            <translation>产品</translation>
+        </message>
+        <message>
+            <source>Take-up rate</source>
+            <translation>办理率</translation>
+        </message>
+        <message>
+            <source>Take-ups</source>
+            <translation>办理数</translation>
+        </message>
+        <message>
+            <source>Why not a model</source>
+            <translation>未用模型的原因</translation>
+        </message>
+    </context>
+    <context>
+        <name>ModelsTab</name>
+        <message>
+            <source>No scoring run yet.</source>
+            <translation>尚未运行评分。</translation>
+        </message>
+        <message>
+            <source>Reading the suggestion models</source>
+            <translation>正在读取营销模型</translation>
+        </message>
+        <message>
+            <source>Scoring run #%1, data as of %2. Each product's model was trained on an earlier window and tested on the next one; it is used only where it beats its fallback.</source>
+            <translation>评分运行 #%1，数据截至 %2。每个产品的模型用较早时段的数据训练，在随后时段检验；只有胜过备选方法时才采用。</translation>
         </message>
     </context>
 </TS>

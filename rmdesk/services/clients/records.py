@@ -277,6 +277,8 @@ def suggestions(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
                 s.c.expected_value_minor,
                 s.c.reason_zh,
                 s.c.reason_en,
+                p.c.pitch_zh,
+                p.c.pitch_en,
                 s.c.status,
                 s.c.generated_on,
                 s.c.version,

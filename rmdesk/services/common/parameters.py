@@ -33,7 +33,7 @@ def _cadence() -> dict[str, int]:
 
 
 def _min_values() -> dict[str, int]:
-    return {"A": 50_000, "B": 20_000, "C": 5_000, "D": 1_000}
+    return {"A": 50_000, "B": 20_000, "C": 5_000, "D": 0}
 
 
 def _deadlines() -> dict[str, int]:

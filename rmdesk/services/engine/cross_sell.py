@@ -16,7 +16,7 @@ Every suggestion carries its reasons (engine/reasons) and the numbers behind the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from rmdesk.services.common.parameters import Parameters
-from rmdesk.services.engine import reasons
+from rmdesk.services.engine import reasons, suitability
 
 CREDIT_FAMILIES = {"loan", "card"}
 
@@ -180,41 +180,32 @@ class Model:
         return cached
 
 
-def offered_to(info: Mapping[Any, Any], clients: pd.DataFrame) -> np.ndarray:
-    """The clients a product may be offered to at all: its age and segment limits (the age
-    limits apply to individuals)."""
-    individual = (clients["kind"] == "individual").to_numpy()
-    age = clients["age"].to_numpy(dtype="float64")
-    ok = np.ones(len(clients), dtype=bool)
-    if pd.notna(info["min_age"]):
-        ok &= ~individual | (np.nan_to_num(age, nan=-1) >= info["min_age"])
-    if pd.notna(info["max_age"]):
-        ok &= ~individual | (np.nan_to_num(age, nan=999) <= info["max_age"])
-    if isinstance(info["segments"], str) and info["segments"].strip():
-        allowed = {s.strip() for s in str(info["segments"]).split(",") if s.strip()}
-        ok &= clients["segment"].isin(allowed).to_numpy()
-    return ok
-
-
 def eligible(
-    products: pd.DataFrame, clients: pd.DataFrame, model: Model, blocked_credit: set[int]
-) -> list[tuple[str, Any, np.ndarray]]:
-    """Per active product with a value, the clients it may be suggested to: offered to them
-    (``offered_to``), not held, KYC current, no new credit under an open high credit flag."""
+    products: pd.DataFrame,
+    clients: pd.DataFrame,
+    model: Model,
+    blocked_credit: set[int],
+    today: dt.date,
+) -> list[tuple[str, Any, np.ndarray, np.ndarray, suitability.Clients]]:
+    """Per active product with a value, the clients it may be suggested to: the suitability
+    rule lets it (eligible, or eligible once the risk assessment is renewed: the second mask),
+    not held, KYC current, no new credit under an open high credit flag."""
     ids = clients["client_id"].to_numpy()
     held = model.matrix.reindex(ids, fill_value=False)
+    prepared = suitability.prepare(clients, today)
     out = []
     for info in products.to_dict("records"):
         code = str(info["code"])
         typical = float(model.typical.get(code, np.nan))
         if not bool(info["active"]) or not np.isfinite(typical) or typical <= 0:
             continue
+        verdict = suitability.check(info, prepared)
         ok = ~held[code].to_numpy() if code in held.columns else np.ones(len(ids), dtype=bool)
-        ok &= clients["kyc_ok"].to_numpy(dtype=bool) & offered_to(info, clients)
+        ok &= clients["kyc_ok"].to_numpy(dtype=bool) & (verdict.eligible | verdict.renew)
         if info["family"] in CREDIT_FAMILIES:
             ok &= ~np.isin(ids, list(blocked_credit))
         if ok.any():
-            out.append((code, info, ok))
+            out.append((code, info, ok, verdict.renew, prepared))
     return out
 
 
@@ -225,6 +216,7 @@ def suggest(
     blocked_credit: set[int],
     recent_outcomes: pd.DataFrame,
     params: Parameters,
+    today: dt.date,
 ) -> pd.DataFrame:
     """The ranked suggestions for ``clients`` (client_id, age, segment, kind, kyc_ok, tier):
     every eligible product whose likelihood is at least ``suggestion_min_lift`` times its
@@ -232,8 +224,14 @@ def suggest(
     ``suggestions_per_client``."""
     ids = clients["client_id"].to_numpy()
     rows = []
-    for code, info, ok in eligible(products, clients, model, blocked_credit):
+    for code, info, ok, renew, prepared in eligible(
+        products, clients, model, blocked_credit, today
+    ):
         sub = pd.DataFrame({"client_id": ids[ok], "segment": clients["segment"].to_numpy()[ok]})
+        for lang, said in (("zh", prepared.reason_zh), ("en", prepared.reason_en)):
+            sub[f"renew_{lang}"] = [
+                s if r else None for s, r in zip(said[ok], renew[ok], strict=True)
+            ]
         sub["tier"] = clients["tier"].to_numpy()[ok] if "tier" in clients else None
         sub["code"] = code
         sub["product_id"] = int(info["product_id"])

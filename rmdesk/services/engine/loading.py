@@ -176,6 +176,10 @@ def load(
             p.c.max_age,
             p.c.segments,
             p.c.active,
+            p.c.client_kinds,
+            p.c.risk_level,
+            p.c.pitch_zh,
+            p.c.pitch_en,
         ),
     )
     currency = holdings.drop_duplicates("client_id").set_index("client_id")["currency"]

@@ -17,6 +17,20 @@ from rmdesk.models import Base
 from rmdesk.services.common.access import HEADS, Account, open_to
 
 T = Base.metadata.tables
+#: how a product's likelihood was found: method -> (中文, English)
+METHODS = {
+    "take-up model": ("办理预测模型", "take-up model"),
+    "look-alike": ("相似客户模型", "look-alike"),
+    "co-occurrence": ("持有组合", "co-occurrence"),
+    "popularity": ("产品普及度", "popularity"),
+}
+#: why the fallback stands in: code -> (中文, English)
+WHY = {
+    "few_take_ups": ("办理记录太少，由备选方法代替", "too few take-ups: the fallback stands in"),
+    "cannot_train": ("办理记录太少，无法训练和校准", "too few take-ups to train and calibrate"),
+    "not_better": ("模型未胜过备选方法", "the model did not beat the fallback"),
+    "few_holders": ("持有客户太少，由备选方法代替", "too few holders: the fallback stands in"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,15 @@ class ModelRow:
     brier: float | None
     calibration_error: float | None
     why: str  # why the fallback stands in, or ""
+    why_code: str = ""  # a key of WHY, or ""
+
+    def method_label(self, zh: bool) -> str:
+        pair = METHODS.get(self.method)
+        return self.method if pair is None else pair[0 if zh else 1]
+
+    def why_label(self, zh: bool) -> str:
+        pair = WHY.get(self.why_code)
+        return self.why if pair is None else pair[0 if zh else 1]
 
 
 @dataclass(frozen=True)
@@ -44,6 +67,7 @@ class ModelReport:
 def _row(code: str, m: dict[str, Any]) -> ModelRow:
     test = m.get("backtest") or {}
     fallback = m.get("fallback_backtest") or {}
+    used = m.get("method") in ("take-up model", "look-alike")
     return ModelRow(
         code,
         str(m.get("method", "")),
@@ -54,7 +78,8 @@ def _row(code: str, m: dict[str, Any]) -> ModelRow:
         test.get("lift_top_decile"),
         test.get("brier"),
         test.get("calibration_error"),
-        "" if m.get("method") in ("take-up model", "look-alike") else str(m.get("why", "")),
+        "" if used else str(m.get("why", "")),
+        "" if used else str(m.get("why_code", "")),
     )
 
 

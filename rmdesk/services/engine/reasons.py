@@ -52,8 +52,11 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
     out = []
     columns = [cand[c].tolist() for c in ("code", "likelihood", "typical", "rate", "lift")]
     segments = cand["segment"].tolist() if "segment" in cand else [None] * len(cand)
-    rows = zip(cand.index.tolist(), *columns, segments, strict=True)
-    for i, (pos, code, likelihood, typical, rate, lift, segment) in enumerate(rows):
+    none = [None] * len(cand)
+    renew_zh = cand["renew_zh"].tolist() if "renew_zh" in cand else none
+    renew_en = cand["renew_en"].tolist() if "renew_en" in cand else none
+    rows = zip(cand.index.tolist(), *columns, segments, renew_zh, renew_en, strict=True)
+    for i, (pos, code, likelihood, typical, rate, lift, segment, r_zh, r_en) in enumerate(rows):
         data: dict[str, Any] = {
             "product": str(code),
             "likelihood": float(likelihood),
@@ -65,6 +68,8 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
         if int(pos) in factors:
             data["factors"] = factors[int(pos)]
         ants = rule_cols["antecedents"][i]
+        if data["method"] == "co-occurrence" and not isinstance(ants, tuple):
+            data["method"] = "popularity"  # no rule applies to this client: the rate alone
         if isinstance(ants, tuple) and data["method"] == "co-occurrence":
             data["rule"] = {
                 "antecedents": list(ants),
@@ -72,6 +77,9 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
                 "confidence": round(float(rule_cols["confidence"][i]), 4),
                 "lift": round(float(rule_cols["lift"][i]), 3),
             }
+        if isinstance(r_zh, str):
+            # suitable once the client's risk assessment is renewed (docs/suitability.md)
+            data["renew_assessment"] = {"zh": str(r_zh), "en": str(r_en)}
         share = shares.get((str(segment), str(code)))
         if share is not None:
             data["peers"] = {"segment": str(segment), "share": round(share, 4)}
@@ -143,6 +151,9 @@ def reason(
             parts.append(note[0 if zh else 1])
         if not parts:
             parts.append(f"可考虑{target}" if zh else f"{target} may suit this client")
+        renew = data.get("renew_assessment")
+        if renew:
+            parts.insert(0, str(renew["zh" if zh else "en"]))
         text = "；".join(parts) + "。" if zh else "; ".join(parts) + "."
         out.append(text if zh else text[0].upper() + text[1:])
     return out[0], out[1]

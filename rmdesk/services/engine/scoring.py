@@ -25,7 +25,14 @@ from rmdesk.models import Base, FlagStatus, Severity
 from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to
 from rmdesk.services.common.progress import NullProgress, Progress, check
-from rmdesk.services.engine import cross_sell, reasons, risk_flags, risk_rules, suggestions
+from rmdesk.services.engine import (
+    cross_sell,
+    reasons,
+    risk_flags,
+    risk_rules,
+    suggestions,
+    suitability,
+)
 from rmdesk.services.engine.contribution import (
     per_client,
     per_holding,
@@ -126,7 +133,7 @@ def score(
 
     t = time.perf_counter()
     profile = client_profile(loaded, as_of)
-    model = _cross_sell_model(loaded, hc.frame, hold, profile, params)
+    model = _cross_sell_model(loaded, hc.frame, hold, profile, params, today)
     timings["models"] = time.perf_counter() - t
     check(progress)
 
@@ -163,7 +170,7 @@ def score(
             blocked = _blocked_credit(conn, ids)
             outcomes = suggestions.recent_outcomes(conn, ids, today=today, params=params)
             fresh = cross_sell.suggest(
-                model, loaded.products, profile.loc[ids], blocked, outcomes, params
+                model, loaded.products, profile.loc[ids], blocked, outcomes, params, today
             )
             suggested.update(int(p) for p in fresh["product_id"].unique())
             written = suggestions.reconcile(
@@ -242,7 +249,7 @@ def suggestion_model(
     hold = loaded.holdings.merge(loaded.features, on="holding_id", how="left")
     hold = hold.merge(loaded.products[["product_id", "code", "family"]], on="product_id")
     profile = client_profile(loaded, as_of)
-    model = _cross_sell_model(loaded, hc.frame, hold, profile, params, every_product)
+    model = _cross_sell_model(loaded, hc.frame, hold, profile, params, as_of, every_product)
     return model, profile
 
 
@@ -252,6 +259,7 @@ def _cross_sell_model(
     hold: pd.DataFrame,
     profile: pd.DataFrame,
     params: parameters.Parameters,
+    today: dt.date,
     every_product: bool = False,
 ) -> cross_sell.Model:
     as_of = profile.attrs["as_of"]
@@ -270,14 +278,17 @@ def _cross_sell_model(
     months["months_cur"] = months[_n_cur(months)].sum(axis=1)
     typical = cross_sell.typical_contribution(months, code_of)
     feats = take_up_features.of_run(loaded, as_of, params.take_up_horizon_months)
-    everyone = profile.reindex(feats.client_ids)
+    # the models learn on the clients a product may be offered to at all: suitable, or
+    # suitable once their risk assessment is renewed
+    everyone = suitability.prepare(profile.reindex(feats.client_ids), today)
     jobs = []
     for product in loaded.products.to_dict("records"):
         code = str(product["code"])
         worth = float(typical.get(code, np.nan))
         if every_product or (product["active"] and np.isfinite(worth) and worth > 0):
             # (a product without a value is never suggested: no model; not_suggested says why)
-            jobs.append((code, cross_sell.offered_to(product, everyone)))
+            verdict = suitability.check(product, everyone)
+            jobs.append((code, verdict.eligible | verdict.renew))
     outcomes = take_up_models.learn_all(
         jobs, lambda code, allowed: take_up_models.learn(feats, code, rules, params, allowed)
     )

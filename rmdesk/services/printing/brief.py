@@ -54,7 +54,15 @@ FLAG_COLUMNS = [
     "rule_zh",
     "rule_en",
 ]
-OFFER_COLUMNS = ["name_zh", "name_en", "expected_value_minor", "reason_zh", "reason_en"]
+OFFER_COLUMNS = [
+    "name_zh",
+    "name_en",
+    "expected_value_minor",
+    "reason_zh",
+    "reason_en",
+    "pitch_zh",
+    "pitch_en",
+]
 
 
 W = {
@@ -300,8 +308,15 @@ def story(
         reason = "reason_zh" if lang.startswith("zh") else "reason_en"
         value = f"{t['value'](lang)} ({p.currency})"
         rows = [[t["product"](lang), value, t["reason"](lang)]]
+        pitch = "pitch_zh" if lang.startswith("zh") else "pitch_en"
         for o in _records(offers, OFFER_COLUMNS):
-            rows.append([o[name], amount(o["expected_value_minor"] or 0), o[reason]])
+            # the talking points: why this client (the reasons), then what to say (the
+            # catalogue's pitch lines)
+            said = str(o[reason] or "")
+            said_lines = [x.strip() for x in str(o.get(pitch) or "").splitlines() if x.strip()]
+            if said_lines:
+                said += "\n" + "\n".join(f"• {x}" for x in said_lines)
+            rows.append([o[name], amount(o["expected_value_minor"] or 0), said])
         out.append(printing.table(rows, [36 * mm, 28 * mm, WIDTH - 64 * mm], numeric=[1]))
     else:
         out.append(Paragraph(t["none"](lang), s["base"]))

@@ -98,7 +98,9 @@ def has_cjk(text: str) -> bool:
 
 
 def escape(text: object) -> str:
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text for a reportlab paragraph: markup characters escaped, line breaks kept."""
+    safe = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return safe.replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 def date_text(value: Any) -> str:

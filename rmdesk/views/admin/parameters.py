@@ -88,8 +88,11 @@ LABELS: dict[str, object] = {
     "deadline_days": QT_TRANSLATE_NOOP("AdminParameters", "Days to handle a flag, by severity"),
     "dismiss_quiet_days": QT_TRANSLATE_NOOP("AdminParameters", "Days a dismissed flag stays quiet"),
     "suggestions_per_client": QT_TRANSLATE_NOOP("AdminParameters", "Suggestions per client"),
-    "suggestion_min_likelihood": QT_TRANSLATE_NOOP(
-        "AdminParameters", "Lowest likelihood worth suggesting"
+    "suggestion_min_lift": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Lowest lift over the product's take-up rate worth suggesting"
+    ),
+    "suggestion_min_value_minor": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Lowest expected value a year, by tier (minor units)"
     ),
     "rule_min_support": QT_TRANSLATE_NOOP("AdminParameters", "Product rules: lowest support"),
     "rule_min_confidence": QT_TRANSLATE_NOOP("AdminParameters", "Product rules: lowest confidence"),
@@ -106,6 +109,12 @@ LABELS: dict[str, object] = {
     ),
     "propensity_sample": QT_TRANSLATE_NOOP(
         "AdminParameters", "Propensity: clients in the fitting sample"
+    ),
+    "take_up_horizon_months": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Take-up models: months ahead a take-up is counted"
+    ),
+    "take_up_min_events": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Take-up models: fewest take-ups in a window to fit a model"
     ),
     "plan_weeks": QT_TRANSLATE_NOOP("AdminParameters", "Weeks a proposed plan covers"),
     "maturity_lead_days": QT_TRANSLATE_NOOP("AdminParameters", "Days before a maturity to visit"),
@@ -139,7 +148,8 @@ GROUP_OF: dict[str, str] = {
     "deadline_days": "flags",
     "dismiss_quiet_days": "flags",
     "suggestions_per_client": "cross_sell",
-    "suggestion_min_likelihood": "cross_sell",
+    "suggestion_min_lift": "cross_sell",
+    "suggestion_min_value_minor": "cross_sell",
     "rule_min_support": "cross_sell",
     "rule_min_confidence": "cross_sell",
     "rule_min_lift": "cross_sell",
@@ -148,6 +158,8 @@ GROUP_OF: dict[str, str] = {
     "not_now_days": "cross_sell",
     "propensity_min_holders": "cross_sell",
     "propensity_sample": "cross_sell",
+    "take_up_horizon_months": "cross_sell",
+    "take_up_min_events": "cross_sell",
     "plan_weeks": "planner",
     "maturity_lead_days": "planner",
     "strong_suggestion_minor": "planner",

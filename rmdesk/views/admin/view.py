@@ -1,5 +1,6 @@
 """The administrator's screens as tabs: users and branches, products and pricing, engine
-parameters, KPI weights and targets. Other parts (the data tab: imports and the database) are
+parameters, KPI weights and targets, how the suggestion models graded themselves, the audit
+trail. Other parts (the data tab: imports and the database) are
 added by the main window with ``add_tab``.
 """
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QTabWidget, QWidget
 from rmdesk.views.admin.audit import AuditTab
 from rmdesk.views.admin.catalogue import CatalogueTab
 from rmdesk.views.admin.kpis import KpiTab
+from rmdesk.views.admin.models import ModelsTab
 from rmdesk.views.admin.parameters import ParametersTab
 from rmdesk.views.admin.users import UsersTab
 from rmdesk.views.widgets.context import ViewContext
@@ -38,10 +40,12 @@ class AdminView(QTabWidget):
         self.parameters = ParametersTab(ctx, self)
         self.kpis = KpiTab(ctx, self)
         self.audit = AuditTab(ctx, self)
+        self.models = ModelsTab(ctx, self)
         self.add_tab(self.users, self.tr("Users and branches"))
         self.add_tab(self.catalogue, self.tr("Products and pricing"))
         self.add_tab(self.parameters, self.tr("Engine parameters"))
         self.add_tab(self.kpis, self.tr("KPI weights and targets"))
+        self.add_tab(self.models, self.tr("Suggestion models"))
         self.add_tab(self.audit, self.tr("Audit trail"))
 
     def add_tab(self, widget: QWidget, title: str) -> int:

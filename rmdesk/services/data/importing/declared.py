@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from rmdesk.services.common.client_fields import FIELDS, Field
+from rmdesk.services.data.importing.dataset import PRODUCT_RULE_COLUMNS
 from rmdesk.services.data.importing.problems import Problem, quote
 from rmdesk.services.data.importing.tables import Checker, Table
 
@@ -43,6 +44,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "pd",
         "lgd",
         "valid_from",
+        *PRODUCT_RULE_COLUMNS,
     ),
     "clients": (
         "client_id",

@@ -207,6 +207,7 @@ def learn(
     )
     if y1.sum() < minimum or y2.sum() < minimum:
         info["why"] = f"fewer than {minimum} take-ups in a window: the fallback stands in"
+        info["why_code"] = "few_take_ups"
         return fallback
     x2 = feats.matrix(2, exclude=code)[pop2]
     x1 = feats.matrix(1, exclude=code)[pop1]
@@ -214,6 +215,7 @@ def learn(
     trial = fit(x2.iloc[pick], y2[pick], seed)
     if trial is None:
         info["why"] = "too few take-ups to train and calibrate"
+        info["why_code"] = "cannot_train"
         return fallback
     info["backtest"] = grade(y1, trial.predict(x1))
     rate2 = float(y2.mean())
@@ -221,11 +223,13 @@ def learn(
     info["fallback_backtest"] = grade(y1, np.minimum(rate2 * base.clip(max=MAX_RULE_LIFT), CAP))
     if not beats(info["backtest"], info["fallback_backtest"]):
         info["why"] = "the model did not beat the fallback out of time"
+        info["why_code"] = "not_better"
         return fallback
     pick = _sample(len(y1), params.propensity_sample, seed + 1)
     final = fit(x1.iloc[pick], y1[pick], seed + 1)
     if final is None:
         info["why"] = "too few take-ups to train and calibrate"
+        info["why_code"] = "cannot_train"
         return fallback
     now = final.predict(feats.matrix(0, exclude=code))
     return Outcome(code, "take-up model", now, rate, final, code, info)
@@ -256,6 +260,7 @@ def _look_alike(
     )
     if y[pop].sum() < params.propensity_min_holders or (~y[pop]).sum() < 10:
         info["why"] = f"fewer than {params.propensity_min_holders} holders: the fallback stands in"
+        info["why_code"] = "few_holders"
         return fallback
     x = feats.matrix(0, exclude=code)
     fold = np.random.default_rng(seed).integers(FOLDS, size=len(y))
@@ -271,6 +276,7 @@ def _look_alike(
     info["fallback_backtest"] = grade(y[pop], fallback.likelihood[pop])
     if not beats(info["backtest"], info["fallback_backtest"]):
         info["why"] = "the look-alike did not beat the fallback"
+        info["why_code"] = "not_better"
         return fallback
     # the reasons come from the model of the client's own fold's complement: use the last
     # fold's model for explanations only (its scores are not used for anyone it saw)
