@@ -189,15 +189,15 @@ def without_loan_orders(folder: Path, into: Path) -> Path:
 
 def rmdesk_scores(folder: Path, tmp: Path) -> tuple[pd.DataFrame, dict[str, Any], float]:
     """Import the files, learn as of the cut: each client's card and loan likelihood. A card's
-    likelihood counts where the card is offered to the client (its age limits): the card
-    score is the highest of those."""
+    likelihood counts where the engine's suitability rule lets the card be offered to the client
+    (its age limits, here): the card score is the highest of those."""
     from sqlalchemy import select
 
     from rmdesk.db import open_database
     from rmdesk.models import Product
     from rmdesk.services.common.access import OPERATOR
     from rmdesk.services.data.importing import run_import
-    from rmdesk.services.engine.cross_sell import offered_to
+    from rmdesk.services.engine import suitability
     from rmdesk.services.engine.scoring import suggestion_model
 
     tmp.mkdir(parents=True, exist_ok=True)
@@ -210,18 +210,14 @@ def rmdesk_scores(folder: Path, tmp: Path) -> tuple[pd.DataFrame, dict[str, Any]
         likelihood = propensity_by_external(model, db.engine)
         methods = describe_methods(model, [*CARDS, LOAN])
         with db.engine.connect() as conn:
-            products = {
-                str(r.code): r._asdict()
-                for r in conn.execute(
-                    select(Product.code, Product.min_age, Product.max_age, Product.segments)
-                )
-            }
+            products = {str(r.code): r._asdict() for r in conn.execute(select(Product.__table__))}
     finally:
         db.dispose()
-    clients = profile.reindex(model.propensity.index)
+    # the engine's own rule (kind, age, segment, risk grade; eligible once reassessed counts)
+    clients = suitability.prepare(profile.reindex(model.propensity.index), CUT)
+    verdicts = {code: suitability.check(products[code], clients) for code in CARDS}
     offered = pd.DataFrame(
-        {code: offered_to(products[code], clients) for code in CARDS},
-        index=likelihood.index,
+        {code: v.eligible | v.renew for code, v in verdicts.items()}, index=likelihood.index
     )
     likelihood.index = likelihood.index.astype(int)
     offered.index = likelihood.index
