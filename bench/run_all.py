@@ -14,7 +14,10 @@ BENCHES = [
     ["bench.login_timing", "--rounds", "40", "--pg"],
     ["bench.security", "--clients", "10000", "--runs", "3"],
     ["bench.formatting", "--rows", "50000", "--runs", "9"],
+    # the cross-sell backtests (docs/cross-sell.md, "Backtests"): about 1.5, 0.5 and 2 minutes
     ["bench.backtest_term_deposit"],
+    ["bench.backtest_berka"],
+    ["bench.hide_one", "--clients", "20000"],
 ]
 
 if __name__ == "__main__":
