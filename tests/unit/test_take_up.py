@@ -62,6 +62,10 @@ def _bank(n: int, signal: float, seed: int = 3, dated: bool = True) -> Features:
         facts[f"cut{k}_bal"] = np.where(holdings["opened_on"] <= at, amount, 0)
         six = at - pd.DateOffset(months=6)
         facts[f"cut{k}_bal6"] = np.where(holdings["opened_on"] <= six, amount, 0)
+        # a fund shows in six transactions and 300.00 out a half-year, the account in one
+        fund_open = (holdings["product_id"] == 2) & (holdings["opened_on"] <= at)
+        facts[f"cut{k}_txn"] = np.where(fund_open, 6, 1)
+        facts[f"cut{k}_deb"] = np.where(fund_open, 30_000, 0)
     if not dated:
         holdings["opened_on"] = pd.NaT
     return build(clients, holdings, PRODUCTS, facts, CUT_DATES)
@@ -89,6 +93,9 @@ def test_a_products_own_holding_and_balance_never_reach_its_model() -> None:
     assert np.expm1(own["funds"].iloc[holder]) == pytest.approx(100_000)
     assert np.expm1(full["funds"].iloc[holder]) == pytest.approx(600_000)
     assert own["n_products"].iloc[holder] == full["n_products"].iloc[holder] - 1
+    # nor its own flows: a look-alike must not find holders by their transactions on it
+    assert full["transactions"].iloc[holder] == 7 and own["transactions"].iloc[holder] == 1
+    assert own["outflow"].iloc[holder] == 0 and full["outflow"].iloc[holder] > 0
     # a subset of rows gives the same values
     rows = np.array([holder, 0])
     assert own.iloc[rows].equals(feats.matrix(0, exclude="FUND", rows=rows))

@@ -122,8 +122,9 @@ def cut_month(window: Window, horizon: int, k: int) -> dt.date:
     return add_months(window.last, -k * horizon)
 
 
+@open_to(ADMINS)
 def cut_figures(
-    engine: Engine, window: Window, horizon: int, *, parts: int | None = None
+    engine: Engine, window: Window, horizon: int, *, parts: int | None = None, who: Account
 ) -> pd.DataFrame:
     """One row per holding with the ``cut{k}_{figure}`` of every cut: the balance in the cut's
     month and six months before it, and six months' salary, turnover, transactions, months

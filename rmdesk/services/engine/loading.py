@@ -128,7 +128,7 @@ def load(
     # peer groups are bank-wide), done as the program and never handed back to the caller
     features = holding_features(engine, window, params, periods, who=system(who.username))
     # the take-up models' figures at each cut date, a pass of their own (facts_pass)
-    cuts = cut_figures(engine, window, params.take_up_horizon_months)
+    cuts = cut_figures(engine, window, params.take_up_horizon_months, who=system(who.username))
     features = features.merge(cuts, on="holding_id", how="left")
     cut_cols = [c for c in cuts.columns if c != "holding_id"]
     features[cut_cols] = features[cut_cols].fillna(0).astype("int64")

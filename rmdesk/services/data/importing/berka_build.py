@@ -260,7 +260,7 @@ class Builder:
                         .to_numpy(),
                         "account_no": od["account"].astype(str).to_numpy(),
                         "currency": "CZK",
-                        "opened_on": acc["opened"].reindex(od["account"]).to_numpy(),
+                        "opened_on": self._order_opened(od).to_numpy(),
                         "amount_minor": od["amount"].to_numpy(),
                         "attributes": [
                             {"k_symbol": k or None, "bank_to": b, "account_to": a}
@@ -272,6 +272,23 @@ class Builder:
                 )
             )
         return pd.concat(parts, ignore_index=True)
+
+    def _order_opened(self, od: pd.DataFrame) -> pd.Series:
+        """When each standing order started. The order file is a snapshot of the orders at the
+        data set's end and carries no dates: an order is taken to run from its account's
+        opening, except a loan repayment order (UVER), which runs from its account's loan (it
+        exists because of the loan: dated at the account's opening, it would tell a model of
+        loans who takes a loan years later)."""
+        opened = self.accounts.set_index("id")["opened"].reindex(od["account"]).to_numpy()
+        out = pd.Series(opened, index=od.index)
+        if self.loans is not None and len(self.loans):
+            lo = self.loans.astype({"account": np.int64})
+            granted = lo.groupby("account")["date"].min()
+            loan_day = granted.reindex(od["account"]).to_numpy()
+            repays = (od["k_symbol"].astype(str).str.strip() == "UVER").to_numpy()
+            use = repays & ~pd.isna(loan_day)
+            out[use] = loan_day[use]
+        return out
 
     # --- facts ---------------------------------------------------------------------------
     def _facts(self) -> Iterator[pd.DataFrame]:
@@ -421,7 +438,7 @@ class Builder:
             )
         if self.orders is not None and len(self.orders):
             od = self.orders.astype({"id": np.int64, "account": np.int64})
-            opened = self.accounts.set_index("id")["opened"].reindex(od["account"])
+            opened = self._order_opened(od)
             parts.append(
                 (
                     [f"order-{i}" for i in od["id"]],

@@ -32,6 +32,15 @@ CREDIT = ("loan", "card")
 BASE_CATEGORIES = ("kind", "segment", "gender")
 #: figures per holding at a cut, summed per client (docs/cross-sell.md, "Features")
 FLOWS = ("sal", "cred", "deb", "txn", "od", "dpd")
+#: a flow, the feature it sums into, and whether that feature is a log
+OWN_FLOWS = (
+    ("sal", "salary", True),
+    ("cred", "inflow", True),
+    ("deb", "outflow", True),
+    ("txn", "transactions", False),
+    ("od", "overdraft_months", False),
+    ("dpd", "arrears_months", False),
+)
 
 
 def _log(values: np.ndarray) -> np.ndarray:
@@ -60,6 +69,11 @@ class Features:
     #: products with opening dates: their take-up can be seen
     dated: set[str] = field(default_factory=set)
     family: dict[str, str] = field(default_factory=dict)
+    #: per holding: its client's row, its product's column, and per cut its six months'
+    #: flows (for taking a product's own flows out of its model's features)
+    holding_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    holding_col: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
+    flows: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
 
     def column(self, code: str) -> int:
         return self.codes.index(code)
@@ -89,7 +103,29 @@ class Features:
                     x[name] = _log(now)
                     x[f"{name}_trend"] = _log(now) - _log(then)
             x["n_products"] = x["n_products"] - held[:, j]
+            self._without_own_flows(x, k, j, rows)
         return x
+
+    def _without_own_flows(self, x: pd.DataFrame, k: int, j: int, rows: Any) -> None:
+        """Take product ``j``'s own holdings' six months of flows out of the sums (a current
+        account's look-alike must not find its holders by their transactions on it)."""
+        own = self.holding_col == j
+        if not own.any() or k not in self.flows:
+            return
+        n = len(self.client_ids)
+        for name, column, logged in OWN_FLOWS:
+            part = np.bincount(self.holding_row[own], weights=self.flows[k][name][own], minlength=n)
+            part = part if rows is None else part[rows]
+            if logged:
+                x[column] = _log(np.expm1(x[column].to_numpy(dtype="float64")) - part)
+            else:
+                x[column] = np.clip(x[column].to_numpy(dtype="float64") - part, 0, None)
+        if self.family.get(self.codes[j]) == "card":
+            part = np.bincount(
+                self.holding_row[own], weights=self.flows[k]["deb"][own], minlength=n
+            )
+            part = part if rows is None else part[rows]
+            x["card_spend"] = _log(np.expm1(x["card_spend"].to_numpy(dtype="float64")) - part)
 
 
 def of_run(loaded: Any, as_of: dt.date, horizon: int) -> Features:
@@ -154,9 +190,13 @@ def build(
         grid = np.zeros((n, m), dtype=bool)
         grid[row[new], col[new]] = True
         took[k] = grid & ~held[k]
+    flows = {
+        k: {name: f[f"cut{k}_{name}"].to_numpy(dtype="float64") for name in FLOWS} for k in CUTS
+    }
     return Features(
-        ids, codes, cut_dates, held, took, balance, balance6, shared, exists, dated, family
-    )
+        ids, codes, cut_dates, held, took, balance, balance6, shared, exists, dated, family,
+        row, col, flows,
+    )  # fmt: skip
 
 
 def _at_cut(

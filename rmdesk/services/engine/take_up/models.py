@@ -35,14 +35,15 @@ from rmdesk.services.engine.take_up.features import Features
 
 #: LightGBM's settings: small trees, slow learning, stopped early on the held-out fifth
 BOOSTING: dict[str, Any] = {
-    "n_estimators": 300,
-    "learning_rate": 0.05,
+    "n_estimators": 200,
+    "learning_rate": 0.1,
     "num_leaves": 15,
     "min_child_samples": 40,
     "subsample": 0.8,
     "subsample_freq": 1,
     "colsample_bytree": 0.8,
     "reg_lambda": 1.0,
+    "max_bin": 63,
     "max_cat_to_onehot": 8,
     "min_data_per_group": 50,
     "verbose": -1,
