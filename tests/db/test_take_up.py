@@ -102,6 +102,18 @@ def test_a_run_grades_every_model_out_of_time_and_the_cli_shows_it(demo_bank: De
         used = m["method"] == "take-up model"
         assert used == (test["auc"] > m["fallback_backtest"]["auc"] + test["margin"]), code
     assert not any("accuracy" in json.dumps(m) for m in models.values())
+    # a model's suggestions carry its top factors for the client, and say them in both languages
+    db = open_database(url)
+    with db.engine.connect() as conn:
+        stored = conn.execute(
+            select(T["suggestions"].c.evidence_data, T["suggestions"].c.reason_zh,
+                   T["suggestions"].c.reason_en)
+        ).all()  # fmt: skip
+    db.dispose()
+    by_model = [r for r in stored if r[0].get("method") == "take-up model"]
+    assert by_model and all(r[0].get("factors") for r in by_model)
+    assert any("近6个月" in r[1] or "岁" in r[1] or "已持有" in r[1] for r in by_model)
+    assert any("six months" in r[2] or "aged" in r[2] or "holds" in r[2] for r in by_model)
     shown = run(main, ["models", "--db", url])
     assert shown.exit_code == 0, shown.output
     for code, m in models.items():

@@ -2,8 +2,9 @@
 
 The evidence (``suggestions.evidence_data``) keeps the numbers: the product, the likelihood and
 how it was found (``method``), the product's take-up rate and the lift over it, the typical
-yearly contribution, the model's top factors for this client, the association rule that
-applies, and the share of the client's segment holding the product. The reason an RM reads and
+yearly contribution, the association rule that applies, the share of the client's segment
+holding the product, and the model's top factors for this client (``with_factors``: added only
+to the suggestions being written, as their reasons are). The reason an RM reads and
 the printed brief quotes is written from it in words a banker would say: the factors, what
 similar clients hold, and for a fallback how the suggestion was found. The figures themselves
 (likelihood, expected value) are shown beside it, not in it.
@@ -30,24 +31,17 @@ METHOD_NOTE = {
 def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
     """The evidence of every suggestion in ``cand`` (client_id, code, segment, likelihood,
     typical, rate, lift)."""
-    factors: dict[int, list[dict[str, Any]]] = {}
-    feats = model.features
-    for code, part in cand.groupby("code", sort=False):
-        outcome = model.outcomes.get(str(code))
-        if outcome is None or outcome.fitted is None or feats is None:
-            continue
-        rows = pd.Index(feats.client_ids).get_indexer(pd.Index(part["client_id"]))
-        x = feats.matrix(0, exclude=outcome.exclude, rows=rows)
-        for pos, found in zip(part.index.tolist(), explain.factors(outcome.fitted, x), strict=True):
-            factors[int(pos)] = found
     best = model.best_index()
     keys = pd.MultiIndex.from_arrays([cand["client_id"], cand["code"]])
     quoted = best.reindex(keys)
     # plain lists: reading a MultiIndexed frame row by row copies its index every time
     rule_cols = {c: quoted[c].tolist() for c in ("antecedents", "support", "confidence", "lift")}
     peer = model.peer_share
-    shares = {} if peer is None else {(str(seg), str(c)): float(peer.at[seg, c])
-                                      for seg in peer.index for c in peer.columns}  # fmt: skip
+    shares = (
+        {}
+        if peer is None
+        else {(str(g), str(c)): float(peer.at[g, c]) for g in peer.index for c in peer.columns}
+    )
     methods = {c: o.method for c, o in model.outcomes.items()}
     out = []
     columns = [cand[c].tolist() for c in ("code", "likelihood", "typical", "rate", "lift")]
@@ -55,8 +49,8 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
     none = [None] * len(cand)
     renew_zh = cand["renew_zh"].tolist() if "renew_zh" in cand else none
     renew_en = cand["renew_en"].tolist() if "renew_en" in cand else none
-    rows = zip(cand.index.tolist(), *columns, segments, renew_zh, renew_en, strict=True)
-    for i, (pos, code, likelihood, typical, rate, lift, segment, r_zh, r_en) in enumerate(rows):
+    rows = zip(*columns, segments, renew_zh, renew_en, strict=True)
+    for i, (code, likelihood, typical, rate, lift, segment, r_zh, r_en) in enumerate(rows):
         data: dict[str, Any] = {
             "product": str(code),
             "likelihood": float(likelihood),
@@ -65,8 +59,6 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
             "rate": round(float(rate), 5),
             "lift": round(float(lift), 3),
         }
-        if int(pos) in factors:
-            data["factors"] = factors[int(pos)]
         ants = rule_cols["antecedents"][i]
         if data["method"] == "co-occurrence" and not isinstance(ants, tuple):
             data["method"] = "popularity"  # no rule applies to this client: the rate alone
@@ -85,6 +77,25 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
             data["peers"] = {"segment": str(segment), "share": round(share, 4)}
         out.append(data)
     return pd.Series(out, index=cand.index, dtype=object)
+
+
+def with_factors(model: Any, rows: pd.DataFrame) -> pd.DataFrame:
+    """``rows`` (suggestions with their evidence) with the model's top factors added to the
+    evidence of each made by a model: computed only for the suggestions being written."""
+    feats = model.features
+    if feats is None or not len(rows):
+        return rows
+    for code, part in rows.groupby(rows["evidence_data"].map(lambda d: d["product"]), sort=False):
+        outcome = model.outcomes.get(str(code))
+        if outcome is None or outcome.fitted is None:
+            continue
+        at = pd.Index(feats.client_ids).get_indexer(pd.Index(part["client_id"]))
+        x = feats.matrix(0, exclude=outcome.exclude, rows=at)
+        for data, found in zip(
+            part["evidence_data"].tolist(), explain.factors(outcome.fitted, x), strict=True
+        ):
+            data["factors"] = found
+    return rows
 
 
 def describe(

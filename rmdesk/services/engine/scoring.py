@@ -178,7 +178,9 @@ def score(
                 fresh,
                 ids,
                 today=today,
-                describe=lambda rows: reasons.describe(rows, loaded.products, currencies),
+                describe=lambda rows: reasons.describe(
+                    reasons.with_factors(model, rows), loaded.products, currencies
+                ),
             )
             for k, v in written.items():
                 counts[k] += v

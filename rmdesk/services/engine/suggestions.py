@@ -109,8 +109,9 @@ def reconcile(
 ) -> dict[str, int]:
     """Make the open suggestions of ``client_ids`` equal ``fresh`` (from cross_sell.suggest).
 
-    Rows are compared on their numbers and evidence; ``describe`` writes the reasons, and only
-    for the rows that are new or changed (a night's run mostly changes nothing).
+    Rows are compared on their numbers and evidence; ``describe`` writes the reasons (and may
+    complete the rows' evidence with what is written with them, ``WRITTEN_WITH_REASONS``), and
+    only for the rows that are new or changed (a night's run mostly changes nothing).
     """
     old = conn.execute(
         select(
@@ -204,11 +205,25 @@ def reconcile(
     return {"suggested": len(inserts), "updated": len(updates), "withdrawn": len(gone)}
 
 
+#: evidence written with the reasons, only for new or changed rows (the model's top factors for
+#: the client: the costliest part, and a function of the numbers compared)
+WRITTEN_WITH_REASONS = frozenset({"factors"})
+
+
 def _same_json(stored: str | None, data: dict[str, Any]) -> bool:
-    """Whether stored JSON text holds ``data``: compared as text first, as values if need be."""
+    """Whether stored JSON text holds ``data`` (but for what is written with the reasons):
+    compared as text first, as values if need be."""
     if stored is None:
         return False
-    return stored == json.dumps(data) or bool(json.loads(stored) == data)
+    if stored == json.dumps(data):
+        return True
+    was = json.loads(stored)
+    if not isinstance(was, dict):
+        return False
+    drop = WRITTEN_WITH_REASONS
+    return {k: v for k, v in was.items() if k not in drop} == {
+        k: v for k, v in data.items() if k not in drop
+    }
 
 
 @guarded("suggestion", "suggestion_id")
