@@ -79,7 +79,7 @@ class Parameters:
     decline_cooloff_days: int = 180
     not_now_days: int = 30
     propensity_min_holders: int = 30
-    propensity_sample: int = 30_000
+    propensity_sample: int = 20_000
     # take-up models (docs/cross-sell.md): who took a product up within this many months of a
     # past date, learnt from what was known at that date
     take_up_horizon_months: int = 12

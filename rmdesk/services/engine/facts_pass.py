@@ -123,92 +123,53 @@ def cut_month(window: Window, horizon: int, k: int) -> dt.date:
 
 
 @open_to(ADMINS)
-def cut_figures(
-    engine: Engine, window: Window, horizon: int, *, parts: int | None = None, who: Account
-) -> pd.DataFrame:
+def cut_figures(engine: Engine, window: Window, horizon: int, *, who: Account) -> pd.DataFrame:
     """One row per holding with the ``cut{k}_{figure}`` of every cut: the balance in the cut's
     month and six months before it, and six months' salary, turnover, transactions, months
     overdrawn and months in arrears up to the cut's month; nothing after it.
 
-    A pass of its own, grouped by holding and *bucket* (a cut's six months, or the month six
-    before it), so that each fact row is classified once instead of tested by a condition per
-    figure; split into ranges of holdings run side by side as ``holding_features`` is.
+    One query per cut, side by side on their own connections: each reads only its seven months
+    (through the month index), so the passes together read about the facts of 21 months once,
+    where conditions per figure in the main pass would test every fact 24 times.
     """
+
+    def run(k: int) -> pd.DataFrame:
+        with engine.connect() as conn:
+            frame = frames.frame(conn.execute(_cut_query(window, horizon, k)))
+        return frame.set_index("holding_id").add_prefix(f"cut{k}_")
+
+    with ThreadPoolExecutor(max_workers=len(CUTS)) as pool:
+        pieces = list(pool.map(run, CUTS))
+    wide = pd.concat(pieces, axis=1, join="outer").fillna(0).astype("int64")
+    wide.index.name = "holding_id"
+    return wide.reset_index()
+
+
+def _cut_query(window: Window, horizon: int, k: int) -> Select[*tuple[Any, ...]]:
     f = T["monthly_facts"]
     m = f.c.month
-    whens: list[tuple[ColumnElement[bool], int]] = []
-    ats = []
-    for k in CUTS:
-        at = cut_month(window, horizon, k)
-        ats.append(at)
-        whens.append((and_(m > add_months(at, -6), m <= at), 2 * k))
-        whens.append((m == add_months(at, -6), 2 * k + 1))
-    inner = select(
-        f.c.holding_id,
-        m.label("month"),
-        f.c.avg_balance_minor,
-        f.c.salary_inflow_minor,
-        f.c.credit_turnover_minor,
-        f.c.debit_turnover_minor,
-        f.c.txn_count,
-        f.c.overdraft_days,
-        f.c.days_past_due,
-        case(*whens, else_=None).label("bucket"),
-    ).subquery()
-    i = inner.c
-    query = (
+    at = cut_month(window, horizon, k)
+    before = add_months(at, -6)
+    six = m > before
+
+    def when(cond: ColumnElement[bool], value: Any) -> ColumnElement[object]:
+        return case((cond, value), else_=literal(0))
+
+    return (
         select(
-            i.holding_id,
-            i.bucket,
-            func.sum(i.avg_balance_minor).label("bal_all"),
-            func.sum(case((i.month.in_(ats), i.avg_balance_minor), else_=0)).label("bal"),
-            func.sum(i.salary_inflow_minor).label("sal"),
-            func.sum(i.credit_turnover_minor).label("cred"),
-            func.sum(i.debit_turnover_minor).label("deb"),
-            func.sum(i.txn_count).label("txn"),
-            func.sum(case((i.overdraft_days > 0, 1), else_=0)).label("od"),
-            func.sum(case((i.days_past_due > 0, 1), else_=0)).label("dpd"),
+            f.c.holding_id,
+            func.sum(when(m == at, f.c.avg_balance_minor)).label("bal"),
+            func.sum(when(m == before, f.c.avg_balance_minor)).label("bal6"),
+            func.sum(when(six, f.c.salary_inflow_minor)).label("sal"),
+            func.sum(when(six, f.c.credit_turnover_minor)).label("cred"),
+            func.sum(when(six, f.c.debit_turnover_minor)).label("deb"),
+            func.sum(when(six, f.c.txn_count)).label("txn"),
+            func.sum(when(and_(six, f.c.overdraft_days > 0), 1)).label("od"),
+            func.sum(when(and_(six, f.c.days_past_due > 0), 1)).label("dpd"),
         )
-        .where(i.bucket.is_not(None))
-        .group_by(i.holding_id, i.bucket)
+        .where(m >= before, m <= at)
+        .group_by(f.c.holding_id)
     )
-    with engine.connect() as conn:
-        low, high = conn.execute(select(func.min(f.c.holding_id), func.max(f.c.holding_id))).one()
-    if low is None:
-        return _wide(pd.DataFrame(columns=["holding_id", "bucket"]))
-    n = max(1, min(parts or (os.cpu_count() or 1), 8))
-    step = (high - low) // n + 1
-    ranges = [(low + j * step, min(high, low + (j + 1) * step - 1)) for j in range(n)]
-
-    def run(bounds: tuple[int, int]) -> pd.DataFrame:
-        with engine.connect() as conn:
-            return frames.frame(
-                conn.execute(query.where(i.holding_id.between(bounds[0], bounds[1])))
-            )
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        pieces = list(pool.map(run, ranges))
-    return _wide(pd.concat(pieces, ignore_index=True))
-
-
-def _wide(long: pd.DataFrame) -> pd.DataFrame:
-    """The (holding, bucket) rows as one row per holding with ``cut{k}_{figure}`` columns."""
-    out = pd.DataFrame({"holding_id": pd.unique(long["holding_id"])})
-    if len(long):
-        long = long.fillna(0)
-        bucket = long["bucket"].astype("int64").to_numpy()
-    for k in CUTS:
-        for name in CUT_FIGURES:
-            out[f"cut{k}_{name}"] = 0
-        if not len(long):
-            continue
-        six = long[bucket == 2 * k].set_index("holding_id")
-        before = long[bucket == 2 * k + 1].set_index("holding_id")
-        ids = out["holding_id"]
-        for name in ("bal", "sal", "cred", "deb", "txn", "od", "dpd"):
-            out[f"cut{k}_{name}"] = ids.map(six[name]).fillna(0).astype("int64").to_numpy()
-        out[f"cut{k}_bal6"] = ids.map(before["bal_all"]).fillna(0).astype("int64").to_numpy()
-    return out
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
