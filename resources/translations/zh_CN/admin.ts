@@ -383,6 +383,10 @@
             <source>Take-up models: fewest take-ups in a window to fit a model</source>
             <translation>办理模型：建模所需的最少办理数（每个时段）</translation>
         </message>
+        <message>
+            <source>Days a declined product is not suggested again, by the reason given</source>
+            <translation>按拒绝理由，被拒绝的产品不再推荐的天数</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>
