@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import insert, select, text
@@ -105,25 +106,18 @@ def test_a_decline_names_one_of_the_reasons_and_no_other_outcome_has_one(bank: B
 
 
 def test_the_database_keeps_a_reason_to_the_codes(bank: Bank) -> None:
-    """The CHECK of migration 0007, on both databases; on PostgreSQL a decline with no reason
-    is refused too (NOT VALID: the declines written before 0007 stay)."""
+    """The CHECK of migration 0007, on both databases."""
     sid = _suggestion(bank, "C01")
     row = (
         "INSERT INTO suggestion_outcomes (suggestion_id, client_id, product_id, outcome, at, "
-        f"reason) SELECT id, client_id, product_id, '{{o}}', :at, {{r}} FROM suggestions "
+        f"reason) SELECT id, client_id, product_id, 'declined', :at, {{r}} FROM suggestions "
         f"WHERE id = {sid}"
     )
     refused = r"ck_suggestion_outcomes_reason|CHECK constraint"
     with pytest.raises(IntegrityError, match=refused), bank.engine.begin() as conn:
-        conn.execute(text(row.format(o="declined", r="'cheaper'")), {"at": NOW})
-    if bank.engine.dialect.name == "postgresql":
-        both = "ck_suggestion_outcomes_declined_reason"
-        with pytest.raises(IntegrityError, match=both), bank.engine.begin() as conn:
-            conn.execute(text(row.format(o="declined", r="NULL")), {"at": NOW})
-        with pytest.raises(IntegrityError, match=both), bank.engine.begin() as conn:
-            conn.execute(text(row.format(o="pitched", r="'other'")), {"at": NOW})
+        conn.execute(text(row.format(r="'cheaper'")), {"at": NOW})
     with bank.engine.begin() as conn:
-        conn.execute(text(row.format(o="declined", r="'other'")), {"at": NOW})
+        conn.execute(text(row.format(r="'other'")), {"at": NOW})
 
 
 def test_a_declined_product_stays_out_for_its_reasons_days(bank: Bank) -> None:
@@ -136,14 +130,7 @@ def test_a_declined_product_stays_out_for_its_reasons_days(bank: Bank) -> None:
     suggestions.record_outcome(
         bank.engine, long, "declined", reason="has_it_elsewhere", at=NOW, who=who
     )
-    with bank.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":  # as a database migrated to 0007 holds them
-            conn.execute(
-                text(
-                    "ALTER TABLE suggestion_outcomes "
-                    "DROP CONSTRAINT ck_suggestion_outcomes_declined_reason"
-                )
-            )
+    with bank.engine.begin() as conn:  # as recorded before migration 0007
         conn.execute(
             insert(SuggestionOutcome).values(
                 suggestion_id=old,
@@ -233,3 +220,29 @@ def test_the_command_line_asks_a_decline_its_reason_and_undoes(bank: Bank, db_ur
     assert undone.exit_code == 0, undone.output
     assert _outcomes(bank, sid) == [("declined", "too_expensive"), ("reopened", None)]
     assert _status(bank, sid) == "open"
+
+
+def test_a_run_that_no_longer_suggests_an_undone_one_withdraws_it_and_keeps_its_history(
+    bank: Bank,
+) -> None:
+    """An open suggestion with outcomes (put back by an undo) is withdrawn, not deleted, when
+    the run's list leaves it out; one with none is removed as before."""
+    undone, plain = _suggestion(bank, "C01"), _suggestion(bank, "C02")
+    who = _rm(bank)
+    suggestions.record_outcome(bank.engine, undone, "pitched", at=NOW, who=who)
+    suggestions.record_outcome(bank.engine, undone, "reopened", at=NOW, who=who)
+    columns = ["client_id", "product_id", "rank", "likelihood", "expected_value_minor"]
+    fresh = pd.DataFrame(columns=[*columns, "evidence_data"])
+    with bank.engine.begin() as conn:
+        counts = suggestions.reconcile(
+            conn,
+            fresh,
+            [bank.ids["C01"], bank.ids["C02"]],
+            today=TODAY,
+            describe=lambda rows: ([], []),
+        )
+    assert counts == {"suggested": 0, "updated": 0, "withdrawn": 2}
+    assert _status(bank, undone) == "withdrawn"
+    assert _outcomes(bank, undone) == [("pitched", None), ("reopened", None)]
+    with bank.engine.connect() as conn:
+        assert conn.execute(select(Suggestion.id).where(Suggestion.id == plain)).first() is None

@@ -8,12 +8,12 @@ Create Date: 2026-12-06 03:30:00
 it to the codes of ``DeclineReason``, listed here as they were at this revision), empty for
 the other outcomes and for the declines recorded before it.
 
-That a decline has a reason, and no other outcome has one, is the service's rule
-(``suggestions.record_outcome``). On PostgreSQL a CHECK holds it too, added ``NOT VALID``:
-it holds every row written from now on, whoever writes it, and leaves the declines recorded
-before this revision (which have no reason) as they were. SQLite cannot add a CHECK to a
-table without rebuilding it, and a rebuild would refuse those older declines, so there the
-service's rule is the only one.
+That a decline has a reason, and no other outcome has one, is not a CHECK: the declines
+recorded before this revision have none. It is the service's rule
+(``suggestions.record_outcome``), and on PostgreSQL the write rule of people's own logins
+(``engine_rules``) holds it too. (A ``NOT VALID`` CHECK would spare the old rows on
+PostgreSQL, but SQLite cannot add one without rebuilding the table, which the old rows would
+fail, and SQLAlchemy cannot read a ``NOT VALID`` CHECK back to compare it with the model.)
 
 On PostgreSQL, run ``rmdesk-cli pg-security apply`` again after this revision: people's logins
 get INSERT on the new column, and the write rules learn the ``reopened`` outcome (an undo).
@@ -45,16 +45,7 @@ def upgrade() -> None:
         "ALTER TABLE suggestion_outcomes ADD COLUMN reason VARCHAR(32) "
         f"CONSTRAINT ck_suggestion_outcomes_reason CHECK (reason IN ({CODES}))"
     )
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "ALTER TABLE suggestion_outcomes ADD CONSTRAINT ck_suggestion_outcomes_declined_reason "
-            "CHECK ((outcome = 'declined') = (reason IS NOT NULL)) NOT VALID"
-        )
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(
-            "ALTER TABLE suggestion_outcomes DROP CONSTRAINT ck_suggestion_outcomes_declined_reason"
-        )
     op.execute("ALTER TABLE suggestion_outcomes DROP COLUMN reason")

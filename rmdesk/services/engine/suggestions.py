@@ -117,7 +117,7 @@ def recent_outcomes(
             frame.loc[declined, "reason"].map(by_reason).fillna(params.decline_cooloff_days)
         )
         age = pd.Series([(today - d).days for d in frame["at"].dt.date], index=frame.index)
-        frame = frame[age <= days.fillna(-1)]
+        frame = frame[days.notna() & (age <= days)]  # an undo (reopened) keeps nothing out
     pitched = conn.execute(
         select(sug_t.c.client_id, sug_t.c.product_id).where(
             among(conn, sug_t.c.client_id, client_ids), sug_t.c.status == SuggestionStatus.PITCHED
@@ -237,7 +237,21 @@ def reconcile(
             updates,
         )
     if gone:
-        conn.execute(delete(sug_t).where(among(conn, sug_t.c.id, gone)))
+        # one with outcomes (put back in the list by an undo) keeps its history: withdrawn
+        kept = set(
+            conn.execute(
+                select(out_t.c.suggestion_id).where(among(conn, out_t.c.suggestion_id, gone))
+            ).scalars()
+        )
+        if kept:
+            conn.execute(
+                update(sug_t)
+                .where(among(conn, sug_t.c.id, sorted(kept)))
+                .values(status=SuggestionStatus.WITHDRAWN, version=sug_t.c.version + 1)
+            )
+        dropped = [i for i in gone if i not in kept]
+        if dropped:
+            conn.execute(delete(sug_t).where(among(conn, sug_t.c.id, dropped)))
     return {"suggested": len(inserts), "updated": len(updates), "withdrawn": len(gone)}
 
 

@@ -147,6 +147,9 @@ def engine_functions(q: RuleSql) -> list[str]:
   IF NEW.outcome NOT IN ({lit(OUTCOMES)}) THEN
     {refuse(f"an outcome is one of {outcomes}, not %", "NEW.outcome")}
   END IF;
+  IF (NEW.outcome = 'declined') IS DISTINCT FROM (NEW.reason IS NOT NULL) THEN
+    {refuse("a decline, and only a decline, names its reason")}
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM {s}.suggestions g WHERE g.id = NEW.suggestion_id
       AND g.client_id = NEW.client_id AND g.product_id = NEW.product_id) THEN
     {refuse("an outcome names its suggestion''s client and product")}
