@@ -246,3 +246,38 @@ def test_a_run_that_no_longer_suggests_an_undone_one_withdraws_it_and_keeps_its_
     assert _outcomes(bank, undone) == [("pitched", None), ("reopened", None)]
     with bank.engine.connect() as conn:
         assert conn.execute(select(Suggestion.id).where(Suggestion.id == plain)).first() is None
+
+
+def test_conversion_leaves_out_an_undo_and_the_outcome_it_took_back(db_url: str) -> None:
+    """The hand-made scorecard bank (tests/db/scorecard_bank.py): amy's Q3 outcomes are not
+    now, pitched, accepted and declined (1/4); her accepted one undone, 0 of 3 remain."""
+    from rmdesk.db import make_engine
+    from rmdesk.services.branch.scorecard import Period, kpi_clients, scorecards
+    from rmdesk.services.common.access import OPERATOR
+    from tests.db.scorecard_bank import build_bank
+
+    engine = make_engine(db_url)
+    try:
+        bank = build_bank(engine)
+        q3, today = Period.parse("2026Q3"), dt.date(2026, 10, 15)
+        with engine.begin() as conn:
+            client, product = conn.execute(
+                select(Suggestion.client_id, Suggestion.product_id).where(Suggestion.id == 1)
+            ).one()
+            conn.execute(
+                insert(SuggestionOutcome).values(
+                    suggestion_id=1,
+                    client_id=client,
+                    product_id=product,
+                    outcome="reopened",
+                    at=dt.datetime(2026, 8, 2, 2, tzinfo=dt.UTC),
+                    user_id=1,
+                )
+            )
+        rows = kpi_clients(engine, bank.amy, q3, "conversion", today=today, who=OPERATOR)
+        assert rows["outcome"].tolist() == ["not_now", "pitched", "declined"]
+        card = scorecards(engine, q3, today=today, who=OPERATOR).set_index("username")
+        assert card.loc["amy", "conversion"] == 0.0
+        assert card.loc["bob", "conversion"] == pytest.approx(1 / 2)  # untouched
+    finally:
+        engine.dispose()
