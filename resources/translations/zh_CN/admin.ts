@@ -387,6 +387,10 @@
             <source>Days a declined product is not suggested again, by the reason given</source>
             <translation>按拒绝理由，被拒绝的产品不再推荐的天数</translation>
         </message>
+        <message>
+            <source>Days a product declined with no reason recorded is not suggested again</source>
+            <translation>未记录拒绝理由时，被拒绝的产品不再推荐的天数</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>

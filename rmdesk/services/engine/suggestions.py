@@ -1,10 +1,12 @@
 """Stored suggestions: kept in line with each scoring run, and the outcomes RMs record.
 
 A run replaces a client's *open* suggestions with its new top list, writing only what changed
-(so scoring twice changes nothing). Suggestions an RM has acted on keep their status; an outcome
-(pitched, accepted, declined with its reason, not now, or reopened to undo the last one) is a
-row in suggestion_outcomes with its date, and a declined or put-off product stays out of the
-list for a set time, a decline's by its reason (docs/cross-sell.md).
+(so scoring twice changes nothing); an open one with outcomes (put back by an undo) that the
+list leaves out is withdrawn rather than removed, keeping its history. Suggestions an RM has
+acted on keep their status; an outcome (pitched, accepted, declined with its reason, not now,
+or reopened to undo the last one) is a row in suggestion_outcomes with its date, and a
+declined or put-off product stays out of the list for a set time, a decline's by its reason
+(docs/cross-sell.md).
 
 Which outcome can be recorded from which status is the one table ``OUTCOME_FROM`` (and the
 status it leaves, ``STATUS_AFTER``): ``record_outcome`` enforces it, the client view offers

@@ -101,7 +101,7 @@ LABELS: dict[str, object] = {
         "AdminParameters", "Product rules: most products held before"
     ),
     "decline_cooloff_days": QT_TRANSLATE_NOOP(
-        "AdminParameters", "Days a declined product is not suggested again"
+        "AdminParameters", "Days a product declined with no reason recorded is not suggested again"
     ),
     "decline_cooloff_by_reason": QT_TRANSLATE_NOOP(
         "AdminParameters", "Days a declined product is not suggested again, by the reason given"
