@@ -277,14 +277,30 @@ def flag(
 @click.command()
 @with_db
 @click.argument("suggestion_id", type=int)
-@click.argument("outcome", type=click.Choice(["pitched", "accepted", "declined", "not_now"]))
+@click.argument(
+    "outcome",
+    # suggestions.OUTCOMES, written out so that --help needs no engine import (a test checks)
+    type=click.Choice(["pitched", "accepted", "declined", "not_now", "reopened"]),
+)
 @click.option("--user", "username", required=True, help="Who records it (user name).")
+@click.option(
+    "--reason",
+    metavar="CODE",
+    help="Why the client declined (required with declined): has_it_elsewhere, not_interested, "
+    "too_expensive, no_need_now, no_funds, risk_concern or other.",
+)
 @click.option("--note")
 @guarded
 def outcome(
-    db: Database, suggestion_id: int, outcome: str, username: str, note: str | None
+    db: Database,
+    suggestion_id: int,
+    outcome: str,
+    username: str,
+    reason: str | None,
+    note: str | None,
 ) -> None:
-    """Record what happened to a suggestion: pitched, accepted, declined or not now."""
+    """Record what happened to a suggestion: pitched, accepted, declined (with --reason) or
+    not now; or reopened, which undoes the last outcome and puts it back in the list."""
     from rmdesk.services.accounts import users
     from rmdesk.services.engine import suggestions
 
@@ -293,6 +309,7 @@ def outcome(
             db.engine,
             suggestion_id,
             outcome,
+            reason=reason,
             note=note,
             who=acting(db, username),
         )

@@ -23,9 +23,11 @@ from rmdesk.models.bank import (
 )
 from rmdesk.models.base import BIG_ID, NAMING, Base, Money, Rate, TimestampMixin, stored_enum
 from rmdesk.models.kinds import (
+    DECLINE_REASONS,
     Channel,
     ClientKind,
     ClientStatus,
+    DeclineReason,
     FlagStatus,
     ProductFamily,
     Role,
@@ -60,6 +62,7 @@ TABLES_IN_ORDER = [t.name for t in Base.metadata.sorted_tables]
 
 __all__ = [
     "BIG_ID",
+    "DECLINE_REASONS",
     "NAMING",
     "SECRET_COLUMNS",
     "TABLES_IN_ORDER",
@@ -74,6 +77,7 @@ __all__ = [
     "ClientScore",
     "ClientStatus",
     "DbLogin",
+    "DeclineReason",
     "FlagStatus",
     "Holding",
     "ImportBatch",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -21,7 +22,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from rmdesk.models.base import BIG_ID, Base, Money, Rate, TimestampMixin, stored_enum
-from rmdesk.models.kinds import Channel, FlagStatus, Severity, SuggestionStatus, VisitStatus
+from rmdesk.models.kinds import (
+    Channel,
+    DeclineReason,
+    FlagStatus,
+    Severity,
+    SuggestionStatus,
+    VisitStatus,
+)
+
+_REASONS = ", ".join(f"'{r.value}'" for r in DeclineReason)
 
 
 class Interaction(TimestampMixin, Base):
@@ -151,7 +161,11 @@ class Suggestion(TimestampMixin, Base):
 
 
 class SuggestionOutcome(Base):
+    """One outcome an RM recorded on a suggestion; rows are only ever added (an undo is a
+    ``reopened`` row of its own). ``reason`` is why a client declined (``DeclineReason``)."""
+
     __tablename__ = "suggestion_outcomes"
+    __table_args__ = (CheckConstraint(f"reason IN ({_REASONS})", name="reason"),)
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestions.id"), index=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
@@ -160,6 +174,7 @@ class SuggestionOutcome(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(String(32))
 
 
 class KpiWeight(TimestampMixin, Base):

@@ -84,7 +84,9 @@ def test_a_declined_product_is_not_suggested_again_for_the_cooling_off_period(
         top = conn.execute(select(s).where(s.c.rank == 1).order_by(s.c.id).limit(2)).all()
     declined, later = top
     stamp = dt.datetime.combine(TODAY, dt.time(10), tzinfo=dt.UTC)
-    suggestions.record_outcome(engine, declined.id, "declined", at=stamp, who=system("rm"))
+    suggestions.record_outcome(
+        engine, declined.id, "declined", reason="not_interested", at=stamp, who=system("rm")
+    )
     suggestions.record_outcome(engine, later.id, "not_now", at=stamp, who=system("rm"))
 
     def open_pairs() -> set[tuple[int, int]]:
@@ -100,7 +102,7 @@ def test_a_declined_product_is_not_suggested_again_for_the_cooling_off_period(
     assert (later.client_id, later.product_id) not in pairs
     score(
         engine, today=TODAY + dt.timedelta(days=31), who=OPERATOR
-    )  # "not now" lasts 30 days, declined 180
+    )  # "not now" lasts 30 days, declined as not interested 180
     pairs = open_pairs()
     assert (later.client_id, later.product_id) in pairs
     assert (declined.client_id, declined.product_id) not in pairs

@@ -95,8 +95,9 @@ def test_each_outcome_is_recorded_from_the_tables_statuses_only(bank: Bank, outc
     who = account(bank.engine, bank.rm)
     for status in SuggestionStatus:
         sid = _suggestion(bank, status)
+        reason = "other" if outcome == "declined" else None
         if status in suggestions.OUTCOME_FROM[outcome]:
-            suggestions.record_outcome(bank.engine, sid, outcome, at=NOW, who=who)
+            suggestions.record_outcome(bank.engine, sid, outcome, reason=reason, at=NOW, who=who)
             with bank.engine.connect() as conn:
                 now = conn.execute(select(Suggestion.status).where(Suggestion.id == sid)).scalar()
                 rows = (
@@ -108,10 +109,13 @@ def test_each_outcome_is_recorded_from_the_tables_statuses_only(bank: Bank, outc
                     .scalars()
                     .all()
                 )
-            assert (now, rows) == (SuggestionStatus(outcome), [outcome]), status
+            assert (now, rows) == (suggestions.STATUS_AFTER[outcome], [outcome]), status
         else:
-            with pytest.raises(suggestions.SuggestionError, match="is already"):
-                suggestions.record_outcome(bank.engine, sid, outcome, at=NOW, who=who)
+            refused = "no outcome to undo" if outcome == "reopened" else "is already"
+            with pytest.raises(suggestions.SuggestionError, match=refused):
+                suggestions.record_outcome(
+                    bank.engine, sid, outcome, reason=reason, at=NOW, who=who
+                )
 
 
 def test_a_pitched_suggestion_is_pitched_again_and_put_off_again(bank: Bank) -> None:

@@ -4,8 +4,10 @@ choice (neither list has a filter). Checked in the database: the chosen one chan
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -13,6 +15,7 @@ from rmdesk.db import Database
 from rmdesk.models import Client, RiskFlag, Suggestion, SuggestionOutcome
 from rmdesk.services.accounts.users import user_id
 from rmdesk.services.common.access import OPERATOR
+from rmdesk.views.client.dialogs import DeclineDialog
 from rmdesk.views.client.view import ClientView
 from tests.gui.conftest import context_for
 from tests.gui.table_driver import click_row, row_of, rows, sort_moving
@@ -70,7 +73,10 @@ def test_an_outcome_after_sorting_goes_to_the_suggestion_chosen(
     current = view.suggestions.current()
     assert current is not None and current["id"] == chosen["id"]
     assert view.suggestions.reason.text() == chosen["reason_en"]
-    with qtbot.waitSignal(view.changed, timeout=5000):
+    with (
+        patch.object(DeclineDialog, "exec", return_value=QDialog.DialogCode.Accepted),
+        qtbot.waitSignal(view.changed, timeout=5000),
+    ):  # OK on the dialog's first reason
         qtbot.mouseClick(view.suggestions.buttons["declined"], Qt.MouseButton.LeftButton)
     with scored_db.engine.connect() as conn:
         outcomes = conn.execute(

@@ -75,16 +75,26 @@ def test_a_persons_login_takes_a_visit_only_along_the_table() -> None:
 
 def test_the_suggestion_table_is_the_services_rule() -> None:
     """docs/cross-sell.md: an outcome is recorded on any suggestion not yet settled (accepted
-    or declined), the same outcome again too; the status becomes the outcome."""
+    or declined), the same outcome again too; the status becomes the outcome. An undo
+    (reopened) follows any outcome and puts the suggestion back to open."""
     table = suggestions.OUTCOME_FROM
-    assert suggestions.OUTCOMES == ("pitched", "accepted", "declined", "not_now")
+    assert suggestions.OUTCOMES == ("pitched", "accepted", "declined", "not_now", "reopened")
     open_ones = {SuggestionStatus(s) for s in ("open", "pitched", "not_now", "withdrawn")}
-    assert all(before == open_ones for before in table.values())
+    assert all(before == open_ones for o, before in table.items() if o != "reopened")
+    acted_on = {SuggestionStatus(s) for s in ("pitched", "accepted", "declined", "not_now")}
+    assert table["reopened"] == acted_on
+    assert suggestions.STATUS_AFTER["reopened"] == SuggestionStatus.OPEN
+    assert all(suggestions.STATUS_AFTER[o] == o for o in suggestions.OUTCOMES if o != "reopened")
     assert suggestions.outcomes_from("pitched") == suggestions.OUTCOMES
     assert suggestions.outcomes_from("not_now") == suggestions.OUTCOMES
-    assert suggestions.outcomes_from("accepted") == () == suggestions.outcomes_from("declined")
+    assert suggestions.outcomes_from("accepted") == ("reopened",)
+    assert suggestions.outcomes_from("declined") == ("reopened",)
+    assert suggestions.outcomes_from("open") == suggestions.OUTCOMES[:-1]
     assert ("pitched", "pitched") in suggestions.outcome_pairs()
-    assert not any(a in ("accepted", "declined") for a, _ in suggestions.outcome_pairs())
-    assert engine_rules.settled() == ["accepted", "declined"]
+    assert {b for a, b in suggestions.outcome_pairs() if a in ("accepted", "declined")} == {"open"}
+    assert ("open", "open") not in suggestions.outcome_pairs()
+    assert engine_rules.settled() == []  # every status can change: the settled ones by an undo
     sql = "\n".join(engine_rules.engine_functions(RuleSql('"s"')))
-    assert "IN ('accepted', 'declined')" in sql and "('not_now', 'not_now')" in sql
+    assert "('declined', 'open')" in sql and "('not_now', 'not_now')" in sql
+    assert "('reopened', 'open')" in sql  # an outcome row and the status it leaves, paired
+    assert "IN ()" not in sql

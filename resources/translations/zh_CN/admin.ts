@@ -383,6 +383,14 @@
             <source>Take-up models: fewest take-ups in a window to fit a model</source>
             <translation>办理模型：建模所需的最少办理数（每个时段）</translation>
         </message>
+        <message>
+            <source>Days a declined product is not suggested again, by the reason given</source>
+            <translation>按拒绝理由，被拒绝的产品不再推荐的天数</translation>
+        </message>
+        <message>
+            <source>Days a product declined with no reason recorded is not suggested again</source>
+            <translation>未记录拒绝理由时，被拒绝的产品不再推荐的天数</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>

@@ -654,5 +654,28 @@
             <source>Suggestions</source>
             <translation>营销建议</translation>
         </message>
+        <message>
+            <source>Declined…</source>
+            <translation>拒绝…</translation>
+        </message>
+        <message>
+            <source>Undo last outcome</source>
+            <translation>撤销上次结果</translation>
+        </message>
+    </context>
+    <context>
+        <name>DeclineDialog</name>
+        <message>
+            <source>Why did the client decline?</source>
+            <translation>客户为何拒绝？</translation>
+        </message>
+        <message>
+            <source>Reason</source>
+            <translation>理由</translation>
+        </message>
+        <message>
+            <source>Note (optional)</source>
+            <translation>备注（可选）</translation>
+        </message>
     </context>
 </TS>

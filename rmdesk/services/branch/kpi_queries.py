@@ -158,9 +158,18 @@ def active_client_rows(scope: Scope) -> Select[Any]:
 
 
 def outcome_rows(scope: Scope) -> Select[Any]:
-    """Suggestion outcomes recorded in the period on the RM's clients."""
+    """Suggestion outcomes recorded in the period on the RM's clients; an undo (``reopened``)
+    and the outcome it took back are neither counted (docs/cross-sell.md, "Outcomes")."""
     o, c, p, u = T["suggestion_outcomes"], T["clients"], T["products"], T["users"]
     day = scope.local_date(o.c.at)
+    after = T["suggestion_outcomes"].alias("after")
+    next_one = (
+        sql_select(after.c.outcome)
+        .where(after.c.suggestion_id == o.c.suggestion_id, after.c.id > o.c.id)
+        .order_by(after.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
     return (
         sql_select(
             holder_of(scope).label("rm_id"),
@@ -179,7 +188,12 @@ def outcome_rows(scope: Scope) -> Select[Any]:
             .join(p, p.c.id == o.c.product_id)
             .outerjoin(u, u.c.id == o.c.user_id)
         )
-        .where(clients_of(scope), day.between(scope.period.start, scope.period.end))
+        .where(
+            clients_of(scope),
+            day.between(scope.period.start, scope.period.end),
+            o.c.outcome != "reopened",
+            or_(next_one.is_(None), next_one != "reopened"),
+        )
     )
 
 

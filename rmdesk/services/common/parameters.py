@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
-from rmdesk.models import Base
+from rmdesk.models import Base, DeclineReason
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import ADMINS, Account, open_to
 
@@ -38,6 +38,20 @@ def _min_values() -> dict[str, int]:
 
 def _deadlines() -> dict[str, int]:
     return {"high": 7, "medium": 30, "low": 90}
+
+
+def _decline_cooloff() -> dict[str, int]:
+    # a product the client has at another bank waits a year; a wrong price or no funds now,
+    # a quarter; "no need for now", two months; the rest, decline_cooloff_days' 180
+    return {
+        "has_it_elsewhere": 365,
+        "not_interested": 180,
+        "too_expensive": 90,
+        "no_need_now": 60,
+        "no_funds": 90,
+        "risk_concern": 180,
+        "other": 180,
+    }
 
 
 @dataclass(frozen=True)
@@ -76,7 +90,9 @@ class Parameters:
     rule_min_confidence: float = 0.20
     rule_min_lift: float = 1.20
     rule_max_antecedent: int = 2
-    decline_cooloff_days: int = 180
+    decline_cooloff_days: int = 180  # a decline recorded with no reason (before reasons were)
+    # days a product declined for each reason (DeclineReason) is not suggested again
+    decline_cooloff_by_reason: dict[str, int] = field(default_factory=_decline_cooloff)
     not_now_days: int = 30
     propensity_min_holders: int = 30
     propensity_sample: int = 20_000
@@ -159,6 +175,13 @@ def _check(name: str, value: Any) -> None:
             )
     elif name == "deadline_days" and set(value) != {"high", "medium", "low"}:
         raise ParameterError("deadline_days: give days for high, medium and low")
+    elif name == "decline_cooloff_by_reason" and set(value) != {r.value for r in DeclineReason}:
+        raise ParameterError(
+            "decline_cooloff_by_reason: give days for each reason: "
+            + ", ".join(r.value for r in DeclineReason)
+        )
+    elif name == "decline_cooloff_by_reason" and any(v < 0 for v in value.values()):
+        raise ParameterError(f"decline_cooloff_by_reason: days must not be negative, got {value}")
     elif name == "take_up_horizon_months" and not 1 <= value <= 36:
         raise ParameterError(f"take_up_horizon_months: must be 1 to 36, got {value}")
     elif isinstance(value, int | float) and not isinstance(value, bool) and value < 0:

@@ -1,13 +1,17 @@
 """Stored suggestions: kept in line with each scoring run, and the outcomes RMs record.
 
 A run replaces a client's *open* suggestions with its new top list, writing only what changed
-(so scoring twice changes nothing). Suggestions an RM has acted on keep their status; an outcome
-(pitched, accepted, declined, not now) is a row in suggestion_outcomes with its date, and a
-declined or put-off product stays out of the list for a set time (docs/cross-sell.md).
+(so scoring twice changes nothing); an open one with outcomes (put back by an undo) that the
+list leaves out is withdrawn rather than removed, keeping its history. Suggestions an RM has
+acted on keep their status; an outcome (pitched, accepted, declined with its reason, not now,
+or reopened to undo the last one) is a row in suggestion_outcomes with its date, and a
+declined or put-off product stays out of the list for a set time, a decline's by its reason
+(docs/cross-sell.md).
 
-Which outcome can be recorded from which status is the one table ``OUTCOME_FROM``:
-``record_outcome`` enforces it, the client view offers exactly its buttons, and PostgreSQL's
-write rules for people's own logins are made from it (services/security/write_rules.py).
+Which outcome can be recorded from which status is the one table ``OUTCOME_FROM`` (and the
+status it leaves, ``STATUS_AFTER``): ``record_outcome`` enforces it, the client view offers
+exactly its buttons, and PostgreSQL's write rules for people's own logins are made from it
+(services/security/write_rules.py).
 """
 
 from __future__ import annotations
@@ -22,27 +26,46 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Text, bindparam, cast, delete, insert, select, update
 
 from rmdesk.db import among, write_transaction
-from rmdesk.models import Base, SuggestionStatus
+from rmdesk.models import DECLINE_REASONS, Base, DeclineReason, SuggestionStatus
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import Account, guarded, person_id
 from rmdesk.services.common.parameters import Parameters
 
 T = Base.metadata.tables
 sug_t, out_t = T["suggestions"], T["suggestion_outcomes"]
-#: a suggestion with one of these outcomes is settled: nothing more is recorded on it
+#: a suggestion with one of these outcomes is settled: nothing more is recorded on it but an
+#: undo (``reopened``)
 SETTLED = (SuggestionStatus.ACCEPTED, SuggestionStatus.DECLINED)
 #: every other status is still being worked on: any outcome may follow it, the same one again
 #: too (pitched a second time, put off again), each a row of its own with its date
 UNSETTLED = frozenset(SuggestionStatus) - frozenset(SETTLED)
-#: what an RM records on a suggestion → the statuses it may be recorded from; the suggestion
-#: then has the status of the same name
+#: an RM acted on the suggestion: an outcome recorded by mistake can be undone
+ACTED_ON = frozenset(
+    {
+        SuggestionStatus.PITCHED,
+        SuggestionStatus.ACCEPTED,
+        SuggestionStatus.DECLINED,
+        SuggestionStatus.NOT_NOW,
+    }
+)
+#: what an RM records on a suggestion → the statuses it may be recorded from
 OUTCOME_FROM: dict[str, frozenset[SuggestionStatus]] = {
     "pitched": UNSETTLED,
     "accepted": UNSETTLED,
     "declined": UNSETTLED,
     "not_now": UNSETTLED,
+    "reopened": ACTED_ON,
+}
+#: the status a suggestion has after each outcome: the one of the same name, but an undo puts
+#: it back in the client's list (open), whatever it was before the outcome undone
+STATUS_AFTER: dict[str, SuggestionStatus] = {
+    **{o: SuggestionStatus(o) for o in OUTCOME_FROM if o != "reopened"},
+    "reopened": SuggestionStatus.OPEN,
 }
 OUTCOMES = tuple(OUTCOME_FROM)
+#: the decline reasons' codes, in the order a list offers them, and their words (zh, en)
+REASONS = tuple(r.value for r in DeclineReason)
+REASON_WORDS = {r.value: words for r, words in DECLINE_REASONS.items()}
 
 
 def outcomes_from(status: str) -> tuple[str, ...]:
@@ -52,7 +75,13 @@ def outcomes_from(status: str) -> tuple[str, ...]:
 
 def outcome_pairs() -> set[tuple[str, str]]:
     """Every (status before, status after) an outcome takes a suggestion through."""
-    return {(b.value, SuggestionStatus(o).value) for o, bs in OUTCOME_FROM.items() for b in bs}
+    return {(b.value, STATUS_AFTER[o].value) for o, bs in OUTCOME_FROM.items() for b in bs}
+
+
+def reason_label(code: str, *, zh: bool) -> str:
+    """A decline reason's words in the interface language (the code itself if unknown)."""
+    words = REASON_WORDS.get(code)
+    return code if words is None else words[0 if zh else 1]
 
 
 class SuggestionError(ValueError):
@@ -63,24 +92,34 @@ def recent_outcomes(
     conn: Connection, client_ids: Sequence[int], *, today: dt.date, params: Parameters
 ) -> pd.DataFrame:
     """(client, product) pairs to leave out: declined, put off or accepted recently, or being
-    worked on (a pitched suggestion)."""
-    since = dt.datetime.combine(
-        today - dt.timedelta(days=max(params.decline_cooloff_days, params.not_now_days, 365)),
-        dt.time(),
-        tzinfo=dt.UTC,
-    )
+    worked on (a pitched suggestion).
+
+    Only a pair's latest outcome counts: an undone decline (``reopened`` after it) no longer
+    keeps the product out. A decline keeps it out for its reason's days
+    (``decline_cooloff_by_reason``), one recorded with no reason for ``decline_cooloff_days``.
+    """
+    by_reason = params.decline_cooloff_by_reason
+    longest = max(params.decline_cooloff_days, params.not_now_days, 365, *by_reason.values())
+    since = dt.datetime.combine(today - dt.timedelta(days=longest), dt.time(), tzinfo=dt.UTC)
     rows = conn.execute(
-        select(out_t.c.client_id, out_t.c.product_id, out_t.c.outcome, out_t.c.at).where(
-            among(conn, out_t.c.client_id, client_ids), out_t.c.at >= since
-        )
-    ).all()
-    frame = pd.DataFrame(rows, columns=["client_id", "product_id", "outcome", "at"])
-    days = {"declined": params.decline_cooloff_days, "not_now": params.not_now_days}
-    days["accepted"] = 365
+        select(
+            out_t.c.id, out_t.c.client_id, out_t.c.product_id, out_t.c.outcome, out_t.c.reason,
+            out_t.c.at,
+        ).where(among(conn, out_t.c.client_id, client_ids), out_t.c.at >= since)
+    ).all()  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["id", "client_id", "product_id", "outcome", "reason", "at"])
     if not frame.empty:
-        at = pd.to_datetime(frame["at"], utc=True).dt.date
-        keep = frame["outcome"].map(days).fillna(-1)
-        frame = frame[(pd.Series([(today - d).days for d in at], index=frame.index) <= keep)]
+        frame["at"] = pd.to_datetime(frame["at"], utc=True)
+        frame = frame.sort_values(["at", "id"]).drop_duplicates(
+            ["client_id", "product_id"], keep="last"
+        )
+        days = frame["outcome"].map({"not_now": params.not_now_days, "accepted": 365})
+        declined = frame["outcome"] == "declined"
+        days[declined] = (
+            frame.loc[declined, "reason"].map(by_reason).fillna(params.decline_cooloff_days)
+        )
+        age = pd.Series([(today - d).days for d in frame["at"].dt.date], index=frame.index)
+        frame = frame[days.notna() & (age <= days)]  # an undo (reopened) keeps nothing out
     pitched = conn.execute(
         select(sug_t.c.client_id, sug_t.c.product_id).where(
             among(conn, sug_t.c.client_id, client_ids), sug_t.c.status == SuggestionStatus.PITCHED
@@ -201,7 +240,21 @@ def reconcile(
             updates,
         )
     if gone:
-        conn.execute(delete(sug_t).where(among(conn, sug_t.c.id, gone)))
+        # one with outcomes (put back in the list by an undo) keeps its history: withdrawn
+        kept = set(
+            conn.execute(
+                select(out_t.c.suggestion_id).where(among(conn, out_t.c.suggestion_id, gone))
+            ).scalars()
+        )
+        if kept:
+            conn.execute(
+                update(sug_t)
+                .where(among(conn, sug_t.c.id, sorted(kept)))
+                .values(status=SuggestionStatus.WITHDRAWN, version=sug_t.c.version + 1)
+            )
+        dropped = [i for i in gone if i not in kept]
+        if dropped:
+            conn.execute(delete(sug_t).where(among(conn, sug_t.c.id, dropped)))
     return {"suggested": len(inserts), "updated": len(updates), "withdrawn": len(gone)}
 
 
@@ -226,20 +279,34 @@ def _same_json(stored: str | None, data: dict[str, Any]) -> bool:
     }
 
 
+def _check_reason(outcome: str, reason: str | None) -> None:
+    """A decline names one of the reasons; no other outcome has one."""
+    if outcome == "declined" and reason not in REASONS:
+        given = "no reason" if reason is None else f"reason {reason!r}"
+        raise SuggestionError(
+            f"a decline needs its reason ({given}): use one of {', '.join(REASONS)}"
+        )
+    if outcome != "declined" and reason is not None:
+        raise SuggestionError(f"only a decline has a reason, not {outcome}")
+
+
 @guarded("suggestion", "suggestion_id")
 def record_outcome(
     engine: Engine,
     suggestion_id: int,
     outcome: str,
     *,
+    reason: str | None = None,
     note: str | None = None,
     at: dt.datetime | None = None,
     version: int | None = None,
     who: Account,
 ) -> None:
-    """Record pitched / accepted / declined / not now for a suggestion, with its date."""
+    """Record pitched / accepted / declined (with its ``reason``) / not now for a suggestion,
+    with its date; or ``reopened``, which undoes the last one and puts it back in the list."""
     if outcome not in OUTCOMES:
         raise SuggestionError(f"outcome {outcome!r}: use one of {', '.join(OUTCOMES)}")
+    _check_reason(outcome, reason)
     at = at or dt.datetime.now(dt.UTC)
     with write_transaction(engine) as conn:
         row = conn.execute(select(sug_t).where(sug_t.c.id == suggestion_id)).one_or_none()
@@ -250,13 +317,19 @@ def record_outcome(
                 f"suggestion {suggestion_id} was changed by someone else; reload it and try again"
             )
         if row.status not in OUTCOME_FROM[outcome]:
+            if outcome == "reopened":
+                raise SuggestionError(
+                    f"suggestion {suggestion_id} is {row.status}: no outcome to undo"
+                )
             raise SuggestionError(f"suggestion {suggestion_id} is already {row.status}")
+        undone = _undone(conn, row) if outcome == "reopened" else None
         conn.execute(
             insert(out_t).values(
                 suggestion_id=suggestion_id,
                 client_id=row.client_id,
                 product_id=row.product_id,
                 outcome=outcome,
+                reason=reason,
                 at=at,
                 user_id=person_id(who),
                 note=note,
@@ -265,13 +338,33 @@ def record_outcome(
         conn.execute(
             update(sug_t)
             .where(sug_t.c.id == suggestion_id)
-            .values(status=SuggestionStatus(outcome), version=sug_t.c.version + 1)
+            .values(status=STATUS_AFTER[outcome], version=sug_t.c.version + 1)
         )
-        audit.record(
-            conn,
-            who,
-            f"suggestion.{outcome}",
-            "suggestion",
-            suggestion_id,
-            {"client_id": row.client_id, "product_id": row.product_id, "note": note},
+        details: dict[str, Any] = {
+            "client_id": row.client_id,
+            "product_id": row.product_id,
+            "note": note,
+        }
+        if reason is not None:
+            details["reason"] = reason
+        if undone is not None:
+            details["undone"] = undone
+        audit.record(conn, who, f"suggestion.{outcome}", "suggestion", suggestion_id, details)
+
+
+def _undone(conn: Connection, row: Any) -> str:
+    """The outcome an undo takes back (the suggestion's status); refused when a later
+    suggestion of the same product to the client exists, which reopening would duplicate."""
+    later = conn.execute(
+        select(sug_t.c.id).where(
+            sug_t.c.client_id == row.client_id,
+            sug_t.c.product_id == row.product_id,
+            sug_t.c.id > row.id,
         )
+    ).first()
+    if later is not None:
+        raise SuggestionError(
+            f"suggestion {row.id} has been suggested again since (suggestion {later.id}): "
+            "record the outcome on that one"
+        )
+    return str(row.status)

@@ -7,7 +7,7 @@ from rmdesk.models import SuggestionStatus
 from rmdesk.services.engine.risk_flags import ALLOWED as FLAG_ALLOWED
 from rmdesk.services.engine.risk_flags import MAX_QUIET_DAYS
 from rmdesk.services.engine.risk_flags import TARGET as FLAG_TARGET
-from rmdesk.services.engine.suggestions import OUTCOME_FROM, OUTCOMES, outcome_pairs
+from rmdesk.services.engine.suggestions import OUTCOME_FROM, OUTCOMES, STATUS_AFTER, outcome_pairs
 from rmdesk.services.security.rule_sql import RuleSql, lit, pairs_sql
 
 
@@ -20,6 +20,22 @@ def flag_pairs() -> set[tuple[str, str]]:
 def settled() -> list[str]:
     """Suggestion statuses no outcome can be recorded from, by the table."""
     return [x.value for x in SuggestionStatus if not any(x in b for b in OUTCOME_FROM.values())]
+
+
+def outcome_leaves(outcome: str, status: str) -> str:
+    """SQL: the ``outcome`` (an expression) leaves a suggestion in ``status`` (STATUS_AFTER)."""
+    listed = ", ".join(f"('{o}', '{a.value}')" for o, a in sorted(STATUS_AFTER.items()))
+    return f"({outcome}, {status}) IN ({listed})"
+
+
+def _settled_check(refuse: str) -> str:
+    """The refusal of a change to a suggestion no outcome can follow, if the table has any."""
+    if not settled():
+        return ""
+    return f"""  IF OLD.status::text IN ({lit(settled())}) THEN
+    {refuse}
+  END IF;
+"""
 
 
 def engine_functions(q: RuleSql) -> list[str]:
@@ -100,10 +116,8 @@ def engine_functions(q: RuleSql) -> list[str]:
             f"""  IF TG_OP <> 'UPDATE' THEN
     {mine("suggestions are made by the nightly run")}
   END IF;
-  IF OLD.status::text IN ({lit(settled())}) THEN
-    {refuse("suggestion % is already %", "OLD.id", "OLD.status")}
-  END IF;
-  IF NEW.status::text NOT IN ({lit(OUTCOMES)}) THEN
+{_settled_check(refuse("suggestion % is already %", "OLD.id", "OLD.status"))}\
+  IF NEW.status::text NOT IN ({lit(sorted({a.value for a in STATUS_AFTER.values()}))}) THEN
     {refuse(f"a suggestion''s outcome is one of {outcomes}, not %", "NEW.status")}
   END IF;
   IF NOT {pairs_sql(outcome_pairs())} THEN
@@ -116,7 +130,7 @@ def engine_functions(q: RuleSql) -> list[str]:
             "rmdesk_rule_suggestion_after",
             after,
             f"""  IF NOT EXISTS (SELECT 1 FROM {s}.suggestion_outcomes o
-      WHERE o.suggestion_id = NEW.id AND o.outcome = NEW.status::text
+      WHERE o.suggestion_id = NEW.id AND {outcome_leaves("o.outcome", "NEW.status::text")}
         AND o.user_id = {me} AND o.xmin = {now_xact}) THEN
     {refuse("suggestion % changes only with its outcome", "NEW.id")}
   END IF;
@@ -133,6 +147,9 @@ def engine_functions(q: RuleSql) -> list[str]:
   IF NEW.outcome NOT IN ({lit(OUTCOMES)}) THEN
     {refuse(f"an outcome is one of {outcomes}, not %", "NEW.outcome")}
   END IF;
+  IF (NEW.outcome = 'declined') IS DISTINCT FROM (NEW.reason IS NOT NULL) THEN
+    {refuse("a decline, and only a decline, names its reason")}
+  END IF;
   IF NOT EXISTS (SELECT 1 FROM {s}.suggestions g WHERE g.id = NEW.suggestion_id
       AND g.client_id = NEW.client_id AND g.product_id = NEW.product_id) THEN
     {refuse("an outcome names its suggestion''s client and product")}
@@ -148,7 +165,7 @@ def engine_functions(q: RuleSql) -> list[str]:
             "rmdesk_rule_outcome_after",
             after,
             f"""  IF NOT EXISTS (SELECT 1 FROM {s}.suggestions g WHERE g.id = NEW.suggestion_id
-      AND g.status::text = NEW.outcome AND g.xmin = {now_xact}) THEN
+      AND {outcome_leaves("NEW.outcome", "g.status::text")} AND g.xmin = {now_xact}) THEN
     {refuse("an outcome is recorded with its suggestion''s change")}
   END IF;
   RETURN NULL;""",

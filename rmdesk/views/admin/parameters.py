@@ -101,7 +101,10 @@ LABELS: dict[str, object] = {
         "AdminParameters", "Product rules: most products held before"
     ),
     "decline_cooloff_days": QT_TRANSLATE_NOOP(
-        "AdminParameters", "Days a declined product is not suggested again"
+        "AdminParameters", "Days a product declined with no reason recorded is not suggested again"
+    ),
+    "decline_cooloff_by_reason": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Days a declined product is not suggested again, by the reason given"
     ),
     "not_now_days": QT_TRANSLATE_NOOP("AdminParameters", 'Days a product answered "not now" waits'),
     "propensity_min_holders": QT_TRANSLATE_NOOP(
@@ -155,6 +158,7 @@ GROUP_OF: dict[str, str] = {
     "rule_min_lift": "cross_sell",
     "rule_max_antecedent": "cross_sell",
     "decline_cooloff_days": "cross_sell",
+    "decline_cooloff_by_reason": "cross_sell",
     "not_now_days": "cross_sell",
     "propensity_min_holders": "cross_sell",
     "propensity_sample": "cross_sell",

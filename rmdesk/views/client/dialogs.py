@@ -1,8 +1,8 @@
-"""Input in the client view: the form to log a contact, and the dialog that asks why a flag is
-dismissed or until when it is snoozed.
+"""Input in the client view: the form to log a contact, the dialog that asks why a flag is
+dismissed or until when it is snoozed, and the one that asks why a client declined.
 
-Both hand their values over as plain data (``ContactForm.contact``, ``FlagActionDialog.values``)
-so tests can fill them and read them without opening a modal dialog.
+They hand their values over as plain data (``ContactForm.contact``, ``FlagActionDialog.values``,
+``DeclineDialog.values``) so tests can fill them and read them without opening a modal dialog.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rmdesk.services.engine import suggestions
 from rmdesk.services.visits.contacts import CHANNELS, NewContact
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext
@@ -186,3 +187,33 @@ class FlagActionDialog(QDialog):
         """The reason and, for a snooze, the date."""
         until = pydate(self.until.date()) if self.action == "snooze" else None
         return self.reason.toPlainText().strip(), until
+
+
+class DeclineDialog(QDialog):
+    """Asks why the client declined: one of the services' reasons (``suggestions.REASONS``),
+    in the interface language, and an optional note."""
+
+    def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Why did the client decline?"))
+        self.reason = QComboBox(self)
+        self.reason.setObjectName("decline_reason")
+        for code in suggestions.REASONS:
+            self.reason.addItem(suggestions.reason_label(code, zh=ctx.zh), code)
+        self.note = QLineEdit(self)
+        self.note.setObjectName("decline_note")
+        form = QFormLayout()
+        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow(self.tr("Note (optional)"), self.note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    def values(self) -> tuple[str, str]:
+        """The reason's code and the note."""
+        return str(self.reason.currentData()), self.note.text().strip()

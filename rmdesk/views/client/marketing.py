@@ -38,8 +38,9 @@ SEVERITY_COLOURS = {"high": RED, "medium": "#ef6c00", "low": "#607d8b"}
 OUTCOME_BUTTONS = {
     "pitched": QT_TRANSLATE_NOOP("SuggestionsBox", "Pitched"),
     "accepted": QT_TRANSLATE_NOOP("SuggestionsBox", "Accepted"),
-    "declined": QT_TRANSLATE_NOOP("SuggestionsBox", "Declined"),
+    "declined": QT_TRANSLATE_NOOP("SuggestionsBox", "Declined…"),
     "not_now": QT_TRANSLATE_NOOP("SuggestionsBox", "Not now"),
+    "reopened": QT_TRANSLATE_NOOP("SuggestionsBox", "Undo last outcome"),
 }
 
 

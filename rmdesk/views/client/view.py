@@ -38,7 +38,7 @@ from rmdesk.services.engine import risk_flags, suggestions
 from rmdesk.services.visits import contacts
 from rmdesk.services.visits.contacts import ContactError
 from rmdesk.views.client.contribution import ContributionPanel, PerformancePanel
-from rmdesk.views.client.dialogs import FlagActionDialog
+from rmdesk.views.client.dialogs import DeclineDialog, FlagActionDialog
 from rmdesk.views.client.marketing import MarketingPanel, PotentialPanel
 from rmdesk.views.client.panels import Header, LoyaltyPanel, ProductsPanel, ProfilePanel
 from rmdesk.views.widgets.context import ViewContext, error_handler
@@ -224,11 +224,18 @@ class ClientView(QWidget):
         QMessageBox.warning(self, self.tr("rmdesk"), text)
 
     def record_outcome(self, outcome: str, note: str = "") -> None:
-        """Record pitched / accepted / declined / not now for the selected suggestion."""
+        """Record pitched / accepted / declined (asking why) / not now for the selected
+        suggestion, or undo its last outcome (reopened)."""
         row = self.suggestions.current()
         if row is None:
             self._warn(self.tr("Select a suggestion first."))
             return
+        reason = None
+        if outcome == "declined":
+            dialog = DeclineDialog(self.ctx, self)
+            if dialog.exec() != QDialog.DialogCode.Accepted:
+                return
+            reason, note = dialog.values()
         engine = self.ctx.db.engine
         sid, version = int(row["id"]), int(row["version"])
         self._write(
@@ -237,6 +244,7 @@ class ClientView(QWidget):
                 engine,
                 sid,
                 outcome,
+                reason=reason,
                 note=note.strip() or None,
                 version=version,
                 who=self.ctx.user,
