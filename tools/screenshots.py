@@ -2,7 +2,8 @@
 
 Run under a virtual X display, on a scored demo bank with a fixed date:
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py [SCREEN...]
-Screens: login, book, client, planner, branch, admin, day-pack-preview, admin-audit
+Screens: login, book, client, planner, branch, admin, day-pack-preview, admin-audit,
+admin-models
 (default: all).
 """
 
@@ -101,6 +102,14 @@ def _admin_audit(window: MainWindow) -> None:
     admin.audit.verify()
 
 
+def _admin_models(window: MainWindow) -> None:
+    """Administration › Suggestion models: the latest run's backtests."""
+    window.tabs.setCurrentWidget(window.views["admin"])
+    admin = window.views["admin"].ensure()  # type: ignore[attr-defined]
+    admin.setCurrentWidget(admin.models)
+    admin.models.refresh()
+
+
 SCREENS: dict[str, tuple[str, Callable[[MainWindow], QWidget | None]]] = {
     "book": ("rm01", _book),
     "client": ("rm01", _client),
@@ -112,6 +121,7 @@ SCREENS: dict[str, tuple[str, Callable[[MainWindow], QWidget | None]]] = {
     "admin": ("admin", _tab("admin")),
     "day-pack-preview": ("rm01", _day_pack),
     "admin-audit": ("admin", _admin_audit),
+    "admin-models": ("admin", _admin_models),
 }
 
 

@@ -1064,6 +1064,10 @@
             <source>Why not a model</source>
             <translation>未用模型的原因</translation>
         </message>
+        <message>
+            <source>Code</source>
+            <translation>代码</translation>
+        </message>
     </context>
     <context>
         <name>ModelsTab</name>

@@ -678,4 +678,15 @@
             <translation>备注（可选）</translation>
         </message>
     </context>
+    <context>
+        <name>Labels</name>
+        <message>
+            <source>raised by the rules</source>
+            <translation>规则触发</translation>
+        </message>
+        <message>
+            <source>condition cleared</source>
+            <translation>条件已消除</translation>
+        </message>
+    </context>
 </TS>

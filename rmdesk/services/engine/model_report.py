@@ -8,7 +8,7 @@ screen. docs/cross-sell.md says what each figure means.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -46,6 +46,8 @@ class ModelRow:
     calibration_error: float | None
     why: str  # why the fallback stands in, or ""
     why_code: str = ""  # a key of WHY, or ""
+    name_zh: str = ""
+    name_en: str = ""
 
     def method_label(self, zh: bool) -> str:
         pair = METHODS.get(self.method)
@@ -94,8 +96,16 @@ def latest(engine: Engine, *, who: Account) -> ModelReport:
             .order_by(runs.c.id.desc())
             .limit(1)
         ).first()
-    if found is None:
-        return ModelReport(None, None, None)
+        if found is None:
+            return ModelReport(None, None, None)
+        p = T["products"]
+        names = {str(c): (str(z), str(e)) for c, z, e in conn.execute(
+            select(p.c.code, p.c.name_zh, p.c.name_en))}  # fmt: skip
     models = (found.counts or {}).get("models") or {}
-    rows = [_row(str(code), m) for code, m in sorted(models.items()) if isinstance(m, dict)]
+    rows = [
+        replace(_row(str(code), m), name_zh=names.get(str(code), ("", ""))[0],
+                name_en=names.get(str(code), ("", ""))[1])
+        for code, m in sorted(models.items())
+        if isinstance(m, dict)
+    ]  # fmt: skip
     return ModelReport(found.id, found.as_of, found.finished_at, rows)

@@ -21,7 +21,8 @@ def model_columns(ctx: ViewContext) -> list[Column]:
         return "" if x is None or x != x else ctx.formats.number(x, 3)
 
     return [
-        Column("code", QT_TRANSLATE_NOOP("AdminModels", "Product")),
+        Column("code", QT_TRANSLATE_NOOP("AdminModels", "Code")),
+        Column("name", QT_TRANSLATE_NOOP("AdminModels", "Product")),
         Column("method", QT_TRANSLATE_NOOP("AdminModels", "Likelihood from")),
         Column("rate", QT_TRANSLATE_NOOP("AdminModels", "Take-up rate"), ctx.formats.percent,
                numeric=True),
@@ -68,6 +69,7 @@ class ModelsTab(QWidget):
             [
                 {
                     "code": r.code,
+                    "name": r.name_zh if zh else r.name_en,
                     "method": r.method_label(zh),
                     "rate": r.rate,
                     "take_ups": r.take_ups,

@@ -184,7 +184,11 @@ def _flag_history_columns(fmt: Formats) -> list[Column]:
             QT_TRANSLATE_NOOP("ClientView", "To"),
             lambda c: labels.label(labels.FLAG_STATUSES, c),
         ),
-        Column("note", QT_TRANSLATE_NOOP("ClientView", "Note")),
+        Column(
+            "note",
+            QT_TRANSLATE_NOOP("ClientView", "Note"),
+            lambda c: "" if c is None or c != c else labels.label(labels.FLAG_NOTES, c),
+        ),
     ]
 
 

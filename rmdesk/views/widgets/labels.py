@@ -27,6 +27,12 @@ STATUSES = {
     "dormant": QT_TRANSLATE_NOOP("Labels", "Dormant"),
     "closed": QT_TRANSLATE_NOOP("Labels", "Closed"),
 }
+#: the notes the nightly scoring writes on a flag's history (the ones with dates in them are
+#: shown as written)
+FLAG_NOTES = {
+    "raised by the rules": QT_TRANSLATE_NOOP("Labels", "raised by the rules"),
+    "condition cleared": QT_TRANSLATE_NOOP("Labels", "condition cleared"),
+}
 SEVERITIES = {
     "high": QT_TRANSLATE_NOOP("Labels", "High"),
     "medium": QT_TRANSLATE_NOOP("Labels", "Medium"),
