@@ -13,10 +13,10 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from rmdesk.db import open_database
-from rmdesk.models import Branch, Client, ClientScore, User
+from rmdesk.models import Branch, Client, ClientScore, Suggestion, User
 from rmdesk.services.branch.scorecard_kpis import Period
 from rmdesk.services.common.access import OPERATOR, system
 from rmdesk.services.data.demo_bank import DemoSpec, build
@@ -55,10 +55,20 @@ def main() -> None:
     with db.engine.connect() as conn:
         rm = conn.execute(select(User.id).where(User.username == "rm01")).scalar_one()
         branch = conn.execute(select(Branch.id).order_by(Branch.id)).scalars().first()
+        # the RM's best-ranked client with at least two suggestions: the brief shows its
+        # talking points
+        offers = (
+            select(Suggestion.client_id)
+            .group_by(Suggestion.client_id)
+            .having(func.count() >= 2)
+            .scalar_subquery()
+        )
         client = conn.execute(
             select(Client.id)
             .join(ClientScore, ClientScore.client_id == Client.id)
-            .where(Client.rm_id == rm, ClientScore.rank_book == 2)
+            .where(Client.rm_id == rm, Client.id.in_(offers))
+            .order_by(ClientScore.rank_book)
+            .limit(1)
         ).scalar_one()
     propose_plan(db.engine, rm, start=DAY, who=OPERATOR)
     assert branch is not None
