@@ -12,7 +12,6 @@ from rmdesk.services.common import parameters
 from rmdesk.services.engine.cross_sell import (
     Model,
     best_rules,
-    holdings_matrix,
     mine_rules,
     suggest,
 )
@@ -38,7 +37,7 @@ def _matrix() -> pd.DataFrame:
     }
     rows = [(c, p) for c, items in held.items() for p in items]
     frame = pd.DataFrame(rows, columns=["client_id", "code"])
-    return holdings_matrix(frame, np.arange(1, 11))
+    return pd.crosstab(frame["client_id"], frame["code"]).astype(bool)
 
 
 def test_rules_carry_support_confidence_and_lift() -> None:

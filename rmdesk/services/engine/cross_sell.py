@@ -30,27 +30,6 @@ from rmdesk.services.engine import reasons, suitability
 CREDIT_FAMILIES = {"loan", "card"}
 
 
-@dataclass
-class Products:
-    """The catalogue as the engine needs it, indexed by product id."""
-
-    frame: pd.DataFrame  # product_id, code, name_zh, name_en, family, min_age, max_age, segments
-
-    def code(self, product_id: int) -> str:
-        return str(self.frame.at[product_id, "code"])
-
-
-def holdings_matrix(open_holdings: pd.DataFrame, client_ids: np.ndarray) -> pd.DataFrame:
-    """Clients × product codes, True where the client holds the product (an open holding)."""
-    codes = sorted({str(c) for c in open_holdings["code"]})
-    held = np.zeros((len(client_ids), len(codes)), dtype=bool)
-    row_of = pd.Index(client_ids).get_indexer(pd.Index(open_holdings["client_id"]))
-    col_of = pd.Index(codes).get_indexer(pd.Index(open_holdings["code"].astype(str)))
-    known = row_of >= 0
-    held[row_of[known], col_of[known]] = True
-    return pd.DataFrame(held, index=pd.Index(client_ids, name="client_id"), columns=codes)
-
-
 def mine_rules(matrix: pd.DataFrame, params: Parameters) -> pd.DataFrame:
     """Association rules with one product as consequent, filtered by the thresholds."""
     columns = ["antecedents", "consequent", "support", "confidence", "lift", "count"]

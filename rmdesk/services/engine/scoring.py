@@ -97,10 +97,7 @@ def score(
     check(progress)
 
     t = time.perf_counter()
-    hc = per_holding(loaded.features, loaded.holdings, loaded.pricing, loaded.periods)
-    clients = rank_and_tier(per_client(hc.frame, loaded.clients), params)
-    clients["tier"] = clients["tier"].astype(str)
-    loaded.clients["tier"] = clients["tier"].to_numpy()
+    hc, clients = _contribution(loaded, params)
     timings["contribution"] = time.perf_counter() - t
 
     t = time.perf_counter()
@@ -133,7 +130,7 @@ def score(
 
     t = time.perf_counter()
     profile = client_profile(loaded, as_of)
-    model = _cross_sell_model(loaded, hc.frame, hold, profile, params, today)
+    model = _cross_sell_model(loaded, hc.frame, profile, params, today)
     timings["models"] = time.perf_counter() - t
     check(progress)
 
@@ -245,32 +242,38 @@ def suggestion_model(
         params = parameters.load(conn)
         as_of = as_of or data_date(conn)
         loaded = load(engine, conn, Window(as_of), params, who=who)
+    hc, _ = _contribution(loaded, params)
+    profile = client_profile(loaded, as_of)
+    model = _cross_sell_model(loaded, hc.frame, profile, params, as_of, every_product)
+    return model, profile
+
+
+def _contribution(loaded: Loaded, params: parameters.Parameters) -> tuple[Any, pd.DataFrame]:
+    """Contribution per holding and per client, ranks and tiers; the tiers go on the run's
+    clients too (suggestions read them)."""
     hc = per_holding(loaded.features, loaded.holdings, loaded.pricing, loaded.periods)
     clients = rank_and_tier(per_client(hc.frame, loaded.clients), params)
-    loaded.clients["tier"] = clients["tier"].astype(str).to_numpy()
-    hold = loaded.holdings.merge(loaded.features, on="holding_id", how="left")
-    hold = hold.merge(loaded.products[["product_id", "code", "family"]], on="product_id")
-    profile = client_profile(loaded, as_of)
-    model = _cross_sell_model(loaded, hc.frame, hold, profile, params, as_of, every_product)
-    return model, profile
+    clients["tier"] = clients["tier"].astype(str)
+    loaded.clients["tier"] = clients["tier"].to_numpy()
+    return hc, clients
 
 
 def _cross_sell_model(
     loaded: Loaded,
     per_holding_frame: pd.DataFrame,
-    hold: pd.DataFrame,
     profile: pd.DataFrame,
     params: parameters.Parameters,
     today: dt.date,
     every_product: bool = False,
 ) -> cross_sell.Model:
     as_of = profile.attrs["as_of"]
+    feats = take_up_features.of_run(loaded, as_of, params.take_up_horizon_months)
     active = loaded.clients[loaded.clients["status"] != "closed"]["client_id"].to_numpy()
-    when = pd.Timestamp(as_of)
-    opened = pd.to_datetime(hold["opened_on"])
-    closed = pd.to_datetime(hold["closed_on"])
-    open_h = hold[(opened.isna() | (opened <= when)) & (closed.isna() | (closed > when))]
-    matrix = cross_sell.holdings_matrix(open_h, active)
+    # the holdings open at the data date (the take-up features' cut 0), of the active clients
+    held_now = pd.DataFrame(
+        feats.held[0], index=pd.Index(feats.client_ids, name="client_id"), columns=feats.codes
+    )
+    matrix = held_now.loc[held_now.index.isin(active)]
     rules = cross_sell.mine_rules(matrix, params)
     best = cross_sell.best_rules(matrix, rules)
     code_of = loaded.products.set_index("product_id")["code"]
@@ -279,7 +282,6 @@ def _cross_sell_model(
     )
     months["months_cur"] = months[_n_cur(months)].sum(axis=1)
     typical = cross_sell.typical_contribution(months, code_of)
-    feats = take_up_features.of_run(loaded, as_of, params.take_up_horizon_months)
     # the models learn on the clients a product may be offered to at all: suitable, or
     # suitable once their risk assessment is renewed
     everyone = suitability.prepare(profile.reindex(feats.client_ids), today)
@@ -302,9 +304,8 @@ def _cross_sell_model(
         c: {"method": o.method, "rate": round(o.rate, 5), **o.info} for c, o in outcomes.items()
     }
     base_rate = pd.Series({c: o.rate for c, o in outcomes.items()}, dtype="float64")
-    held_now = pd.DataFrame(feats.held[0], index=likelihood.index, columns=feats.codes)
     segment = loaded.clients.set_index("client_id")["segment"]
-    peers = reasons.peer_share(held_now.loc[held_now.index.isin(active)], segment)
+    peers = reasons.peer_share(matrix, segment)
     return cross_sell.Model(
         matrix, rules, best, likelihood, info, typical, base_rate, outcomes, feats, peers
     )
