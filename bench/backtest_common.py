@@ -104,6 +104,7 @@ def describe_methods(model: Any, codes: list[str]) -> dict[str, dict[str, Any]]:
             "holders": info.get("holders"),
             "in_run_backtest": info.get("backtest"),
             "in_run_fallback_backtest": info.get("fallback_backtest"),
+            "response": info.get("response"),
         }
     return out
 
@@ -124,3 +125,14 @@ def print_methods(methods: dict[str, dict[str, Any]]) -> None:
         print(f"  engine method for {code}: {m['method']}{counts}{extra}")
         if m.get("why"):
             print(f"    why: {m['why']}")
+        r = m.get("response") or {}
+        if r.get("offers"):
+            rb, rf = r.get("backtest") or {}, r.get("fallback_backtest") or {}
+            line = f"    response model: {r['offers']} offers, {r['accepted']} accepted"
+            if "auc" in rb:
+                line += (
+                    f"; backtest on the offers from {r['split_day']} AUC {rb['auc']:.3f}"
+                    f" vs acceptance rate {rf.get('auc', 0.5):.3f}"
+                )
+            print(line)
+            print(f"      {r.get('why')}")

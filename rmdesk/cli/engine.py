@@ -128,6 +128,15 @@ def models(db: Database) -> None:
             f"{num(r.auc):>7}{num(r.fallback_auc):>10}{num(r.lift_top_decile, 2):>10}"
             f"{num(r.brier, 4):>8}{num(r.calibration_error, 4):>9}  {r.why}"
         )
+    offered = [r for r in report.rows if r.offers]
+    if offered:
+        click.echo("\nresponse models (offers with the client's answer, docs/cross-sell.md):")
+        click.echo(f"{'product':<12}{'offers':>9}{'accepted':>10}{'AUC':>7}  response model")
+        for r in offered:
+            click.echo(
+                f"{r.code:<12}{r.offers:>9,}{num(r.acceptance_rate, 4):>10}"
+                f"{num(r.response_auc):>7}  {r.response_label(False)}"
+            )
 
 
 @click.command()

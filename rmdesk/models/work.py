@@ -41,6 +41,7 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index("ix_interactions_client_at", "client_id", "occurred_at"),
+        CheckConstraint("offer_result IN ('accepted', 'declined')", name="offer_result"),
     )
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
     source: Mapped[str] = mapped_column(String(32), default="app")
@@ -55,6 +56,10 @@ class Interaction(TimestampMixin, Base):
     next_step: Mapped[str | None] = mapped_column(Text)
     next_step_due: Mapped[dt.date | None] = mapped_column(Date)
     visit_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("visits.id"))
+    #: an imported contact that offered a product, and the client's answer (``accepted`` or
+    #: ``declined``; empty when unknown): the response model's pitched outcomes
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    offer_result: Mapped[str | None] = mapped_column(String(16))
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 

@@ -141,6 +141,17 @@ def test_the_previous_campaign_is_an_earlier_contact_with_its_outcome(bm_url: st
         "Subscribed a term deposit": 1511,
         "-": 5,  # contacted before, outcome unknown
     }
+    # every call offered the term deposit; the answer is known for this campaign's calls and
+    # for the previous campaign's when it succeeded or failed (the response model's offers)
+    offers = dict(
+        rows(
+            bm_url,
+            "SELECT coalesce(i.offer_result, '-'), count(*) FROM interactions i "
+            "JOIN products p ON p.id = i.product_id WHERE p.code = 'BM-TERM' "
+            "GROUP BY i.offer_result",
+        )
+    )
+    assert offers == {"accepted": 5289 + 1511, "declined": 39922 + 4901, "-": 1840 + 5}
 
 
 def test_a_term_deposit_earns_every_month_to_the_data_date_and_is_suggested(bm_url: str) -> None:

@@ -71,6 +71,12 @@ def test_the_sample_set_imports_whole(db_url: str) -> None:
     # an extract's wall-clock time (Beijing, the test machine's zone) is stored as UTC
     (at,) = rows(db_url, "SELECT occurred_at FROM interactions WHERE external_id = 'I-0001'")[0]
     assert str(at).startswith("2024-11-05 02:30")
+    # a contact that offered a product keeps the product and the answer (接受 → accepted)
+    assert rows(
+        db_url,
+        "SELECT i.external_id, p.code, i.offer_result FROM interactions i "
+        "JOIN products p ON p.id = i.product_id ORDER BY i.external_id",
+    ) == [("I-0001", "SH-WMP", "accepted"), ("I-0004", "SH-WMP", "declined")]
 
 
 def test_the_same_set_as_an_excel_workbook(tmp_path: Path, databases: Databases) -> None:
@@ -238,6 +244,25 @@ def test_a_bad_client_field_is_named_and_nothing_is_written(db_url: str, tmp_pat
     assert (problem.file, problem.row, problem.column) == ("clients.csv", 5, "risk_tolerance")
     assert "'C9'" in problem.message and "C1, C2, C3, C4, C5" in problem.message
     assert counts(db_url, "clients")["clients"] == 0
+
+
+def test_an_offers_answer_without_its_product_is_named_and_nothing_is_written(
+    db_url: str, tmp_path: Path
+) -> None:
+    broken = copy_folder(SAMPLE, tmp_path / "broken")
+    text = (broken / "interactions.csv").read_text(encoding="utf-8")
+    (broken / "interactions.csv").write_text(
+        text.replace(",,SH-WMP,declined", ",,,declined").replace(",SH-WMP,接受", ",SH-WMP,maybe"),
+        encoding="utf-8",
+    )
+    db = open_database(db_url)
+    with pytest.raises(ImportRejected) as caught:
+        run_import(db.engine, "generic", broken, who=OPERATOR)
+    db.dispose()
+    found = {(p.file, p.row, p.column): p.message for p in caught.value.problems.listed}
+    assert "'maybe'" in found[("interactions.csv", 2, "offer_result")]
+    assert "product_code" in found[("interactions.csv", 5, "offer_result")]
+    assert counts(db_url, "interactions")["interactions"] == 0
 
 
 def test_a_later_clients_row_is_what_the_bank_knows_now(

@@ -242,6 +242,10 @@ def test_an_rm_writes_only_what_the_app_lets_an_rm_write(
         ("a contact on another RM's client",
          [contact + f"('app', {i['other_client']}, {i['me']}, now(), 'phone', 'x', 1, NULL)"]),
         ("a contact rewritten", ["UPDATE interactions SET notes = 'x'"]),
+        ("a contact claiming a client said yes to an offer (the response model learns it)",
+         ["INSERT INTO interactions (source, client_id, user_id, occurred_at, channel, "
+          f"version, product_id, offer_result) SELECT 'app', {i['own_client']}, {i['me']}, "
+          "now(), 'phone', 1, id, 'accepted' FROM products LIMIT 1"]),
         ("a flag dismissed with no event",
          [f"UPDATE risk_flags SET status = 'dismissed', reason = 'x' WHERE id = {i['flag']}"]),
         ("a flag closed as the nightly run would",

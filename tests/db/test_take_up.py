@@ -121,3 +121,51 @@ def test_a_run_grades_every_model_out_of_time_and_the_cli_shows_it(demo_bank: De
         assert m["method"].split()[0] in line, line
         if "backtest" in m:
             assert f"{m['backtest']['auc']:.3f}" in line, line
+
+
+def test_a_run_learns_from_the_offers_answered_up_to_the_data_date(demo_bank: DemoBank) -> None:
+    """Settled suggestions (an undone one does not count) and imported contacts that carry an
+    offer's answer; nothing after the data date, and no contact logged in the app."""
+    from rmdesk.services.engine.loading import _pitches
+
+    db = open_database(demo_bank(200, scored_on=dt.date(2026, 11, 2)))
+    s, o, i = T["suggestions"], T["suggestion_outcomes"], T["interactions"]
+    at = dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC)
+    with db.engine.begin() as conn:
+        picked = conn.execute(select(s.c.id, s.c.client_id, s.c.product_id).limit(3)).all()
+        assert len(picked) == 3
+        said = [("accepted",), ("declined",), ("declined", "reopened")]
+        for (sid, client, product), outcomes in zip(picked, said, strict=True):
+            for n, outcome in enumerate(outcomes):
+                conn.execute(
+                    insert(o).values(
+                        suggestion_id=sid, client_id=client, product_id=product,
+                        outcome=outcome, at=at + dt.timedelta(hours=n),
+                    )
+                )  # fmt: skip
+        client, product = picked[0][1], picked[0][2]
+        for ext, source, when, result in [
+            ("call-before", "crm", at, "declined"),
+            ("call-after", "crm", dt.datetime(2026, 11, 15, tzinfo=dt.UTC), "accepted"),
+            ("logged-in-app", "app", at, "accepted"),
+        ]:
+            conn.execute(
+                insert(i).values(
+                    source=source, external_id=None if source == "app" else ext,
+                    client_id=client, occurred_at=when, channel="phone",
+                    product_id=product, offer_result=result,
+                )
+            )  # fmt: skip
+        found = _pitches(conn, Window(AS_OF))
+    db.dispose()
+    got = sorted(
+        (int(c), int(p), bool(a))
+        for c, p, a in zip(found["client_id"], found["product_id"], found["accepted"], strict=True)
+    )
+    expected = [
+        (picked[0][1], picked[0][2], True),  # the accepted suggestion
+        (picked[1][1], picked[1][2], False),  # the declined one
+        (client, product, False),  # the imported call before the data date
+    ]
+    assert got == sorted(expected)
+    assert (found["at"] <= pd.Timestamp(AS_OF)).all()

@@ -391,6 +391,10 @@
             <source>Days a product declined with no reason recorded is not suggested again</source>
             <translation>未记录拒绝理由时，被拒绝的产品不再推荐的天数</translation>
         </message>
+        <message>
+            <source>Response model: fewest accepted (and declined) offers to fit it</source>
+            <translation>响应模型：建模所需的最少接受（及拒绝）推介次数</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>
@@ -1068,6 +1072,22 @@
             <source>Code</source>
             <translation>代码</translation>
         </message>
+        <message>
+            <source>Offers answered</source>
+            <translation>有答复的推介</translation>
+        </message>
+        <message>
+            <source>Acceptance rate</source>
+            <translation>接受率</translation>
+        </message>
+        <message>
+            <source>Response AUC</source>
+            <translation>响应模型AUC</translation>
+        </message>
+        <message>
+            <source>Response model</source>
+            <translation>响应模型</translation>
+        </message>
     </context>
     <context>
         <name>ModelsTab</name>
@@ -1080,8 +1100,8 @@
             <translation>正在读取营销模型</translation>
         </message>
         <message>
-            <source>Scoring run #%1, data as of %2. Each product's model was trained on an earlier window and tested on the next one; it is used only where it beats its fallback.</source>
-            <translation>评分运行 #%1，数据截至 %2。每个产品的模型用较早时段的数据训练，在随后时段检验；只有胜过备选方法时才采用。</translation>
+            <source>Scoring run #%1, data as of %2. Each product's model was trained on an earlier window and tested on the next one; it is used only where it beats its fallback. Where clients' answers to offers are known, a response model trained on the earlier offers and tested on the latest re-ranks the product if it beats the acceptance rate.</source>
+            <translation>评分运行 #%1，数据截至 %2。每个产品的模型用较早时段的数据训练，在随后时段检验；只有胜过备选方法时才采用。已知客户对推介的答复时，响应模型用较早的推介训练、在最近的推介上检验，胜过平均接受率时用于调整该产品的排序。</translation>
         </message>
     </context>
 </TS>

@@ -100,6 +100,8 @@ class Parameters:
     # past date, learnt from what was known at that date
     take_up_horizon_months: int = 12
     take_up_min_events: int = 30  # take-ups in a window a product's own model needs
+    # offers accepted, and as many declined, before a response model re-ranks a product
+    response_min_outcomes: int = 30
     # visit planner
     plan_weeks: int = 4
     maturity_lead_days: int = 14  # visit this long before a maturity

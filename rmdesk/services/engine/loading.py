@@ -4,7 +4,7 @@ tables beside the one pass over the monthly facts (``facts_pass``)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -104,6 +104,57 @@ def _contacts_query(window: Window, params: parameters.Parameters) -> Any:
     return select(*cols).group_by(inter.c.client_id)
 
 
+def _pitches(conn: Connection, window: Window) -> pd.DataFrame:
+    """Every offer of a product with the client's answer up to the data date: the imported
+    contacts that carry one (a campaign's calls) and the suggestions RMs settled (accepted or
+    declined; one undone by ``reopened`` does not count). One row per offer: client, product,
+    the day, and whether it was accepted."""
+    i, o = T["interactions"], T["suggestion_outcomes"]
+    end = dt.datetime.combine(window.as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    imported = frame_of(
+        conn,
+        select(i.c.client_id, i.c.product_id, i.c.occurred_at.label("at"), i.c.offer_result).where(
+            i.c.product_id.is_not(None),
+            i.c.offer_result.is_not(None),
+            i.c.source != "app",
+            i.c.occurred_at < end,
+        ),
+    )
+    settled = frame_of(
+        conn,
+        select(o.c.suggestion_id, o.c.id, o.c.client_id, o.c.product_id, o.c.at, o.c.outcome)
+        .where(o.c.outcome.in_(["accepted", "declined", "reopened"]), o.c.at < end)
+        .order_by(o.c.suggestion_id, o.c.at, o.c.id),
+    )
+    settled = settled.drop_duplicates("suggestion_id", keep="last")
+    settled = settled[settled["outcome"] != "reopened"]
+    out = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "client_id": imported["client_id"],
+                    "product_id": imported["product_id"],
+                    "at": imported["at"],
+                    "accepted": imported["offer_result"] == "accepted",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "client_id": settled["client_id"],
+                    "product_id": settled["product_id"],
+                    "at": settled["at"],
+                    "accepted": settled["outcome"] == "accepted",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    stamp = pd.to_datetime(out["at"], utc=True, format="mixed")
+    out["at"] = stamp.dt.tz_convert(None).dt.normalize()
+    out["accepted"] = out["accepted"].astype(bool)
+    return out
+
+
 @dataclass
 class Loaded:
     clients: pd.DataFrame
@@ -112,6 +163,10 @@ class Loaded:
     features: pd.DataFrame
     pricing: pd.DataFrame
     periods: list[dt.date]
+    #: offers with the client's answer up to the data date (``_pitches``)
+    pitches: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["client_id", "product_id", "at", "accepted"])
+    )
 
 
 def load(
@@ -190,7 +245,9 @@ def load(
     )
     currency = holdings.drop_duplicates("client_id").set_index("client_id")["currency"]
     clients["currency"] = clients["client_id"].map(currency).fillna("CNY")
-    return Loaded(clients, holdings, products, features, pricing_table(conn), periods)
+    return Loaded(
+        clients, holdings, products, features, pricing_table(conn), periods, _pitches(conn, window)
+    )
 
 
 def client_profile(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:

@@ -32,6 +32,15 @@ WHY = {
     "few_holders": ("持有客户太少，由备选方法代替", "too few holders: the fallback stands in"),
 }
 
+#: the response model, used or why not: code -> (中文, English)
+RESPONSE = {
+    "used": ("已用于排序", "re-ranks"),
+    "few_offers": ("推介记录太少", "too few offers with an answer"),
+    "cannot_test": ("最近的推介结果单一，无法检验", "the latest offers all had one answer"),
+    "cannot_train": ("推介记录太少，无法训练和校准", "too few offers to train and calibrate"),
+    "not_better": ("未胜过平均接受率", "did not beat the acceptance rate"),
+}
+
 
 @dataclass(frozen=True)
 class ModelRow:
@@ -48,6 +57,16 @@ class ModelRow:
     why_code: str = ""  # a key of WHY, or ""
     name_zh: str = ""
     name_en: str = ""
+    #: the response model (take_up/response.py): offers with an answer, their acceptance
+    #: rate, its AUC on the latest offers, and whether it re-ranks (a key of RESPONSE)
+    offers: int = 0
+    acceptance_rate: float | None = None
+    response_auc: float | None = None
+    response: str = ""
+
+    def response_label(self, zh: bool) -> str:
+        pair = RESPONSE.get(self.response)
+        return self.response if pair is None else pair[0 if zh else 1]
 
     def method_label(self, zh: bool) -> str:
         pair = METHODS.get(self.method)
@@ -70,6 +89,8 @@ def _row(code: str, m: dict[str, Any]) -> ModelRow:
     test = m.get("backtest") or {}
     fallback = m.get("fallback_backtest") or {}
     used = m.get("method") in ("take-up model", "look-alike")
+    r = m.get("response") or {}
+    r_used = r.get("why_code") is None and "backtest" in r
     return ModelRow(
         code,
         str(m.get("method", "")),
@@ -82,6 +103,10 @@ def _row(code: str, m: dict[str, Any]) -> ModelRow:
         test.get("calibration_error"),
         "" if used else str(m.get("why", "")),
         "" if used else str(m.get("why_code", "")),
+        offers=int(r.get("offers", 0)),
+        acceptance_rate=r.get("acceptance_rate") if r.get("offers") else None,
+        response_auc=(r.get("backtest") or {}).get("auc"),
+        response=("used" if r_used else str(r.get("why_code", ""))) if r.get("offers") else "",
     )
 
 

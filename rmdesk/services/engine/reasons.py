@@ -3,7 +3,8 @@
 The evidence (``suggestions.evidence_data``) keeps the numbers: the product, the likelihood and
 how it was found (``method``), the product's take-up rate and the lift over it, the typical
 yearly contribution, the association rule that applies, the share of the client's segment
-holding the product, and the model's top factors for this client (``with_factors``: added only
+holding the product, the response model's chance of a yes over the product's acceptance rate
+where one re-ranks it, and the model's top factors for this client (``with_factors``: added only
 to the suggestions being written, as their reasons are). The reason an RM reads and
 the printed brief quotes is written from it in words a banker would say: the factors, what
 similar clients hold, and for a fallback how the suggestion was found. The figures themselves
@@ -26,6 +27,8 @@ METHOD_NOTE = {
     "popularity": ("按产品普及度推荐", "suggested from how widely it is held"),
     "look-alike": ("与持有该产品的客户相似", "resembles the product's holders"),
 }
+#: a response model's ratio (chance of a yes over the acceptance rate) worth saying
+RESPONSE_WORTH_SAYING = 1.2
 
 
 def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
@@ -43,6 +46,14 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
         else {(str(g), str(c)): float(peer.at[g, c]) for g in peer.index for c in peer.columns}
     )
     methods = {c: o.method for c, o in model.outcomes.items()}
+    # the response model's chance of a yes over the acceptance rate, where one re-ranks
+    ratios = {c: o.ratio for c, o in model.outcomes.items() if o.ratio is not None}
+    accept = {c: model.outcomes[c].info["response"].get("acceptance_rate") for c in ratios}
+    at = (
+        pd.Index(model.features.client_ids).get_indexer(pd.Index(cand["client_id"]))
+        if ratios and model.features is not None
+        else None
+    )
     out = []
     columns = [cand[c].tolist() for c in ("code", "likelihood", "typical", "rate", "lift")]
     segments = cand["segment"].tolist() if "segment" in cand else [None] * len(cand)
@@ -72,6 +83,12 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
         if isinstance(r_zh, str):
             # suitable once the client's risk assessment is renewed (docs/suitability.md)
             data["renew_assessment"] = {"zh": str(r_zh), "en": str(r_en)}
+        ratio = ratios.get(str(code))
+        if ratio is not None and at is not None and at[i] >= 0:
+            data["response"] = {
+                "acceptance_rate": accept[str(code)],
+                "ratio": round(float(ratio[at[i]]), 3),
+            }
         share = shares.get((str(segment), str(code)))
         if share is not None:
             data["peers"] = {"segment": str(segment), "share": round(share, 4)}
@@ -156,6 +173,14 @@ def reason(
                 f"{seg[0]}中{share}持有{target}"
                 if zh
                 else f"{share} of {seg[1]} clients hold {target}"
+            )
+        said = data.get("response")
+        if said and said.get("ratio", 0) >= RESPONSE_WORTH_SAYING:
+            times = formatting.number(said["ratio"], lang, 1)
+            parts.append(
+                f"以往推介中，同类客户接受率约为平均的{times}倍"
+                if zh
+                else f"in past offers, clients like this said yes {times}× as often as average"
             )
         note = METHOD_NOTE.get(str(data.get("method")))
         if note:

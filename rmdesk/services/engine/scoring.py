@@ -49,6 +49,7 @@ from rmdesk.services.engine.loading import (
 )
 from rmdesk.services.engine.take_up import features as take_up_features
 from rmdesk.services.engine.take_up import models as take_up_models
+from rmdesk.services.engine.take_up import response as take_up_response
 
 __all__ = ["ScopeError", "ScoreResult", "data_date", "score", "score_database"]
 
@@ -294,7 +295,11 @@ def _cross_sell_model(
             verdict = suitability.check(product, everyone)
             jobs.append((code, verdict.eligible | verdict.renew))
     outcomes = take_up_models.learn_all(
-        jobs, lambda code, allowed: take_up_models.learn(feats, code, rules, params, allowed)
+        jobs,
+        lambda code, allowed: take_up_response.apply(
+            take_up_models.learn(feats, code, rules, params, allowed),
+            take_up_response.learn(feats, code, params, allowed),
+        ),
     )
     likelihood = pd.DataFrame(
         {c: o.likelihood for c, o in outcomes.items()},

@@ -47,6 +47,9 @@ def visit_functions(q: RuleSql) -> list[str]:
       WHERE v.id = NEW.visit_id AND v.client_id = NEW.client_id) THEN
     {refuse("a contact names a visit of its own client")}
   END IF;
+  IF NEW.product_id IS NOT NULL OR NEW.offer_result IS NOT NULL THEN
+    {refuse("an offer''s answer is recorded on its suggestion, not on a contact")}
+  END IF;
   IF NEW.occurred_at > clock_timestamp() + interval '{slack} seconds' THEN
     {refuse("a contact cannot be in the future")}
   END IF;

@@ -36,6 +36,12 @@ def model_columns(ctx: ViewContext) -> list[Column]:
         Column("calibration_error", QT_TRANSLATE_NOOP("AdminModels", "Calibration error"),
                figure, numeric=True),
         Column("why", QT_TRANSLATE_NOOP("AdminModels", "Why not a model")),
+        Column("offers", QT_TRANSLATE_NOOP("AdminModels", "Offers answered"), numeric=True),
+        Column("acceptance_rate", QT_TRANSLATE_NOOP("AdminModels", "Acceptance rate"),
+               ctx.formats.percent, numeric=True),
+        Column("response_auc", QT_TRANSLATE_NOOP("AdminModels", "Response AUC"), figure,
+               numeric=True),
+        Column("response", QT_TRANSLATE_NOOP("AdminModels", "Response model")),
     ]  # fmt: skip
 
 
@@ -79,6 +85,10 @@ class ModelsTab(QWidget):
                     "brier": r.brier,
                     "calibration_error": r.calibration_error,
                     "why": r.why_label(zh),
+                    "offers": r.offers or None,
+                    "acceptance_rate": r.acceptance_rate,
+                    "response_auc": r.response_auc,
+                    "response": r.response_label(zh),
                 }
                 for r in report.rows
             ],
@@ -92,7 +102,9 @@ class ModelsTab(QWidget):
                 self.tr(
                     "Scoring run #%1, data as of %2. Each product's model was trained on an "
                     "earlier window and tested on the next one; it is used only where it beats "
-                    "its fallback."
+                    "its fallback. Where clients' answers to offers are known, a response model "
+                    "trained on the earlier offers and tested on the latest re-ranks the product "
+                    "if it beats the acceptance rate."
                 )
                 .replace("%1", str(report.run_id))
                 .replace("%2", self.ctx.formats.date(report.as_of))

@@ -119,6 +119,9 @@ LABELS: dict[str, object] = {
     "take_up_min_events": QT_TRANSLATE_NOOP(
         "AdminParameters", "Take-up models: fewest take-ups in a window to fit a model"
     ),
+    "response_min_outcomes": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Response model: fewest accepted (and declined) offers to fit it"
+    ),
     "plan_weeks": QT_TRANSLATE_NOOP("AdminParameters", "Weeks a proposed plan covers"),
     "maturity_lead_days": QT_TRANSLATE_NOOP("AdminParameters", "Days before a maturity to visit"),
     "strong_suggestion_minor": QT_TRANSLATE_NOOP(
@@ -164,6 +167,7 @@ GROUP_OF: dict[str, str] = {
     "propensity_sample": "cross_sell",
     "take_up_horizon_months": "cross_sell",
     "take_up_min_events": "cross_sell",
+    "response_min_outcomes": "cross_sell",
     "plan_weeks": "planner",
     "maturity_lead_days": "planner",
     "strong_suggestion_minor": "planner",

@@ -30,6 +30,8 @@ CLIENTS_PER_RM = 1500
 TERM_PRINCIPAL_FLOOR = 500_000
 CLIENT_FIELDS = ("occupation", "education", "marital_status", "credit_in_default")
 OUTCOMES = {"success": "Subscribed a term deposit", "failure": "Declined", "other": "Other outcome"}
+#: the previous campaign's outcome as an offer's result ("other" says neither)
+OFFER_RESULTS = {"success": "accepted", "failure": "declined"}
 LINES = {"cellular": "mobile phone", "telephone": "landline", "unknown": "phone"}
 PRODUCTS: list[tuple[object, ...]] = [
     ("BM-CURRENT", "活期账户（葡萄牙）", "Current account (PT)", "deposit", None, None, None, None),
@@ -313,6 +315,8 @@ def _calls(rows: pd.DataFrame, ext: np.ndarray, when: pd.Series, rm: np.ndarray)
             "purpose": "Term deposit campaign",
             "outcome": np.where(rows["y"], OUTCOMES["success"], OUTCOMES["failure"]),
             "notes": notes,
+            "product_code": "BM-TERM",
+            "offer_result": np.where(rows["y"], "accepted", "declined"),
         }
     )
 
@@ -328,6 +332,7 @@ def _previous_calls(
     gap = pdays.fillna(1).to_numpy(dtype=np.int64)
     at = when[sel].to_numpy() - gap.astype("timedelta64[D]") + np.timedelta64(10, "h")
     outcome = rows["poutcome"][sel].map(OUTCOMES)
+    offer = rows["poutcome"][sel].map(OFFER_RESULTS)
     notes = [
         f"{pv} contact(s) in the previous campaign, outcome {po if pd.notna(po) else 'unknown'}"
         + (
@@ -347,6 +352,8 @@ def _previous_calls(
             "purpose": "Earlier term deposit campaign",
             "outcome": outcome.astype(object).where(outcome.notna(), None).to_numpy(),
             "notes": notes,
+            "product_code": "BM-TERM",
+            "offer_result": offer.astype(object).where(offer.notna(), None).to_numpy(),
         }
     )
 

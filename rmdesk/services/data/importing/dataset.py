@@ -108,6 +108,8 @@ INTERACTION_COLUMNS = [
     "notes",
     "next_step",
     "next_step_due",
+    "product_code",
+    "offer_result",
 ]
 TRAINING_COLUMNS = ["username", "earned_on", "course", "points"]
 

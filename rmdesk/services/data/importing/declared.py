@@ -99,6 +99,8 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "notes",
         "next_step",
         "next_step_due",
+        "product_code",
+        "offer_result",
     ),
 }
 #: Unknown columns named one by one per file; past this many, the rest are counted.

@@ -35,67 +35,19 @@ from rmdesk.services.data.importing.declared import COLUMNS, read_attributes, un
 from rmdesk.services.data.importing.files import sha256_of
 from rmdesk.services.data.importing.problems import Problems, quote
 from rmdesk.services.data.importing.reading import read_excel_sheet, read_text_table
+from rmdesk.services.data.importing.spellings import (
+    CHANNELS,
+    FAMILIES,
+    GENDERS,
+    KINDS,
+    OFFER_RESULTS,
+    ROLES,
+    STATUSES,
+)
 from rmdesk.services.data.importing.tables import Checker, Table
 from rmdesk.services.data.importing.workbook import open_workbook
 
 FILES = ("branches", "users", "products", "clients", "holdings", "monthly_facts", "interactions")
-ROLES = {
-    "rm": "rm",
-    "客户经理": "rm",
-    "branch_head": "branch_head",
-    "支行行长": "branch_head",
-    "行长": "branch_head",
-    "admin": "admin",
-    "管理员": "admin",
-}
-KINDS = {
-    "individual": "individual",
-    "个人": "individual",
-    "corporate": "corporate",
-    "公司": "corporate",
-    "企业": "corporate",
-}
-GENDERS = {"m": "M", "male": "M", "男": "M", "f": "F", "female": "F", "女": "F"}
-STATUSES = {
-    "active": "active",
-    "正常": "active",
-    "dormant": "dormant",
-    "休眠": "dormant",
-    "closed": "closed",
-    "销户": "closed",
-}
-FAMILIES = {
-    "deposit": "deposit",
-    "存款": "deposit",
-    "loan": "loan",
-    "贷款": "loan",
-    "card": "card",
-    "卡": "card",
-    "银行卡": "card",
-    "investment": "investment",
-    "理财": "investment",
-    "投资": "investment",
-    "insurance": "insurance",
-    "保险": "insurance",
-    "service": "service",
-    "服务": "service",
-}
-CHANNELS = {
-    "visit": "visit",
-    "拜访": "visit",
-    "上门": "visit",
-    "phone": "phone",
-    "电话": "phone",
-    "counter": "counter",
-    "柜面": "counter",
-    "网点": "counter",
-    "online": "online",
-    "网银": "online",
-    "mobile": "mobile",
-    "手机银行": "mobile",
-    "email": "email",
-    "邮件": "email",
-}
 
 
 @dataclass
@@ -225,7 +177,9 @@ def read(
         data.facts = [facts]
         data.expected_facts = len(facts)
     if tables.get("interactions") is not None:
-        data.interactions = parse.interactions(_t(tables, "interactions"), data.clients, data.users)
+        data.interactions = parse.interactions(
+            _t(tables, "interactions"), data.clients, data.users, data.products
+        )
     problems.raise_if_any()
     facts_parts = data.facts if isinstance(data.facts, list) else []
     months = [f["month"].max() for f in facts_parts if len(f)]
@@ -463,7 +417,7 @@ class _Parser:
         )
 
     def interactions(
-        self, table: Table, clients: pd.DataFrame, users: pd.DataFrame
+        self, table: Table, clients: pd.DataFrame, users: pd.DataFrame, products: pd.DataFrame
     ) -> pd.DataFrame:
         c = self._check(table, ["interaction_id", "client_id", "occurred_at", "channel"])
         if c is None:
@@ -474,6 +428,15 @@ class _Parser:
         self._refers(c, "client_id", client, clients["external_id"], self.known.clients, "clients")
         user = c.text("username")
         self._refers(c, "username", user, users["username"], self.known.users, "users")
+        product = c.text("product_code")
+        self._refers(c, "product_code", product, products["code"], self.known.products, "products")
+        result = c.choice("offer_result", OFFER_RESULTS)
+        alone = result.notna() & product.isna()
+        c.report(
+            np.flatnonzero(alone.to_numpy()),
+            "offer_result",
+            lambda _i: "an offer's result needs the product offered (product_code)",
+        )
         return pd.DataFrame(
             {
                 "external_id": iid,
@@ -486,5 +449,7 @@ class _Parser:
                 "notes": c.text("notes"),
                 "next_step": c.text("next_step"),
                 "next_step_due": c.date("next_step_due"),
+                "product_code": product,
+                "offer_result": result,
             }
         )

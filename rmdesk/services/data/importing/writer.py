@@ -183,6 +183,10 @@ def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int
         source=data.source,
         client_id=bulk.resolve(data.interactions["client_external_id"], client_ids),
         user_id=bulk.resolve(data.interactions["username"], user_ids),
+        product_id=bulk.resolve(
+            data.interactions.get("product_code", pd.Series(None, index=data.interactions.index)),
+            product_ids,
+        ),
     )
     counts["interactions"] = bulk.upsert_frame(
         conn, T["interactions"], interactions, ["source", "external_id"]

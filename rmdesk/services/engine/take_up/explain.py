@@ -102,7 +102,20 @@ def _contact(v: Any, currency: str, lang: str) -> str:
     return f"{n}天前最近联系" if lang == "zh" else f"last contacted {n} days ago"
 
 
-PHRASES: dict[str, Callable[[Any, str, str], str]] = {
+def _offered(v: Any, currency: str, lang: str) -> str:
+    n = int(float(v))
+    if n <= 0:
+        return "此前未向其推介过" if lang == "zh" else "never offered it before"
+    return f"此前推介过{n}次" if lang == "zh" else f"offered it {n} times before"
+
+
+def _accepted(v: Any, currency: str, lang: str) -> str | None:
+    if float(v) <= 0:
+        return None
+    return "曾接受过该产品的推介" if lang == "zh" else "said yes to it when offered before"
+
+
+PHRASES: dict[str, Callable[[Any, str, str], str | None]] = {
     "age": _count("{n}岁", "aged {n}"),
     "tenure": _years,
     "n_products": _count("已持有{n}种产品", "holds {n} products"),
@@ -146,6 +159,8 @@ PHRASES: dict[str, Callable[[Any, str, str], str]] = {
     "arrears_months": _count("近6个月有{n}个月逾期", "in arrears in {n} of six months"),
     "contacts_year": _count("过去一年联系{n}次", "contacted {n} times in the past year"),
     "days_since_contact": _contact,
+    "offered_before": _offered,
+    "accepted_before": _accepted,
 }
 KIND = {"individual": ("个人客户", "personal client"), "corporate": ("对公客户", "company")}
 GENDER = {"M": ("男性客户", "a man"), "F": ("女性客户", "a woman")}

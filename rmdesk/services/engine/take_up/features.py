@@ -6,7 +6,8 @@ held then (opened on or before, not closed), the balances of the cut's month and
 over six months, six months of salary, turnover, card spending, overdraft and arrears (from the
 monthly facts up to the cut's month), contacts in the year before, and the declared client
 attributes (services/common/client_fields.py). A product's own model never reads that
-product's holding or balance: ``matrix(k, exclude=code)`` leaves both out.
+product's holding or balance: ``matrix(k, exclude=code)`` leaves both out, and adds how often
+the product was offered to the client up to the cut and how often accepted.
 
 Take-up of a product between cut k and cut k-1: the client did not hold it at cut k and opened
 it after cut k, up to cut k-1.
@@ -74,6 +75,9 @@ class Features:
     holding_row: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     holding_col: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     flows: dict[int, dict[str, np.ndarray]] = field(default_factory=dict)
+    #: offers of a product with the client's answer (loading._pitches), up to the data date:
+    #: the client's row, the product's column, the day, and whether it was accepted
+    pitches: Pitches | None = None
 
     def column(self, code: str) -> int:
         return self.codes.index(code)
@@ -104,6 +108,11 @@ class Features:
                     x[f"{name}_trend"] = _log(now) - _log(then)
             x["n_products"] = x["n_products"] - held[:, j]
             self._without_own_flows(x, k, j, rows)
+            if self.pitches is not None:
+                offered, accepted = self.pitches.before(self.cut_dates[k], j, len(self.client_ids))
+                pick = slice(None) if rows is None else rows
+                x["offered_before"] = offered[pick]
+                x["accepted_before"] = accepted[pick]
         return x
 
     def _without_own_flows(self, x: pd.DataFrame, k: int, j: int, rows: Any) -> None:
@@ -128,13 +137,42 @@ class Features:
             x["card_spend"] = _log(np.expm1(x["card_spend"].to_numpy(dtype="float64")) - part)
 
 
+@dataclass
+class Pitches:
+    """Offers of products with the clients' answers, one entry per offer."""
+
+    row: np.ndarray  # the client's position in the run
+    col: np.ndarray  # the product's column
+    day: np.ndarray  # datetime64[ns], the day of the offer
+    accepted: np.ndarray  # bool
+
+    @classmethod
+    def of(
+        cls, frame: pd.DataFrame, ids: np.ndarray, codes: list[str], code_of: dict[Any, str]
+    ) -> Pitches:
+        row = pd.Index(ids).get_indexer(pd.Index(frame["client_id"]))
+        col = pd.Index(codes).get_indexer(pd.Index(frame["product_id"].map(code_of)))
+        keep = (row >= 0) & (col >= 0)
+        day = pd.to_datetime(frame["at"]).to_numpy(dtype="datetime64[ns]")
+        return cls(row[keep], col[keep], day[keep], frame["accepted"].to_numpy(dtype=bool)[keep])
+
+    def before(self, when: dt.date, j: int, n: int) -> tuple[np.ndarray, ...]:
+        """Per client: offers of product ``j`` on or before ``when``, and those accepted."""
+        mine = (self.col == j) & (self.day <= np.datetime64(when, "ns"))
+        offered = np.bincount(self.row[mine], minlength=n).astype("float64")
+        accepted = np.bincount(self.row[mine & self.accepted], minlength=n).astype("float64")
+        return offered, accepted
+
+
 def of_run(loaded: Any, as_of: dt.date, horizon: int) -> Features:
     """The features of a scoring run's data (``loading.Loaded``) at its cuts."""
     from rmdesk.services.engine.loading import cut_date
 
     window = Window(as_of)
     cuts = {k: cut_date(window, horizon, k) for k in CUTS}
-    return build(loaded.clients, loaded.holdings, loaded.products, loaded.features, cuts)
+    return build(
+        loaded.clients, loaded.holdings, loaded.products, loaded.features, cuts, loaded.pitches
+    )
 
 
 def build(
@@ -143,11 +181,13 @@ def build(
     products: pd.DataFrame,
     facts: pd.DataFrame,
     cut_dates: dict[int, dt.date],
+    pitches: pd.DataFrame | None = None,
 ) -> Features:
     """``clients``: the run's clients with birth and joining dates, kind, segment, gender,
     district, status, attributes and ``cut{k}_contacts`` / ``cut{k}_last_contact``;
     ``holdings`` with client, product and dates; ``facts``: one row per holding with the
-    ``cut{k}_*`` figures of the monthly facts."""
+    ``cut{k}_*`` figures of the monthly facts; ``pitches``: offers with the answers, up to
+    the data date (client, product, at, accepted)."""
     ids = clients["client_id"].to_numpy()
     codes = [str(c) for c in products["code"]]
     family = dict(zip(codes, products["family"].astype(str), strict=True))
@@ -193,9 +233,10 @@ def build(
     flows = {
         k: {name: f[f"cut{k}_{name}"].to_numpy(dtype="float64") for name in FLOWS} for k in CUTS
     }
+    offers = None if pitches is None else Pitches.of(pitches, ids, codes, code_of)
     return Features(
         ids, codes, cut_dates, held, took, balance, balance6, shared, exists, dated, family,
-        row, col, flows,
+        row, col, flows, offers,
     )  # fmt: skip
 
 

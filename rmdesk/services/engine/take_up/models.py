@@ -155,6 +155,9 @@ class Outcome:
     fitted: Fitted | None = None
     exclude: str | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    #: per client, the response model's chance of a yes over the acceptance rate, where a
+    #: response model re-ranks the product (take_up/response.py)
+    ratio: np.ndarray | None = None
 
 
 def rule_lift(held: np.ndarray, codes: list[str], rules: pd.DataFrame, code: str) -> np.ndarray:
@@ -263,7 +266,8 @@ def _look_alike(
         info["why"] = f"fewer than {params.propensity_min_holders} holders: the fallback stands in"
         info["why_code"] = "few_holders"
         return fallback
-    x = feats.matrix(0, exclude=code)
+    # an accepted offer of the product all but says the client holds it: left out
+    x = feats.matrix(0, exclude=code).drop(columns=["accepted_before"], errors="ignore")
     fold = np.random.default_rng(seed).integers(FOLDS, size=len(y))
     out = np.full(len(y), np.nan)
     for f in range(FOLDS):
