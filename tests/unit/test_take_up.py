@@ -101,6 +101,20 @@ def test_a_products_own_holding_and_balance_never_reach_its_model() -> None:
     assert own.iloc[rows].equals(feats.matrix(0, exclude="FUND", rows=rows))
 
 
+def test_a_holder_without_its_product_looks_exactly_like_a_client_who_never_had_it() -> None:
+    """Taking a product's amounts out of a holder's sums leaves exactly what a non-holder with
+    the same other holdings shows: not a few billionths a tree could split on (the leak the
+    hide-one bench found: a look-alike told holders from the hidden ones by it)."""
+    feats = _bank(400, 0.3)
+    j = feats.column("FUND")
+    holders = np.flatnonzero(feats.held[0][:, j])
+    others = np.flatnonzero(~feats.held[0][:, j])
+    own = feats.matrix(0, exclude="FUND")
+    for column in ("funds", "funds_trend", "transactions", "outflow"):
+        assert set(own[column].iloc[holders]) == set(own[column].iloc[others]), column
+    assert (own["outflow"].iloc[holders] == 0.0).all()
+
+
 def test_probabilities_are_calibrated() -> None:
     rng = np.random.default_rng(11)
     n = 20_000
@@ -170,3 +184,18 @@ def test_every_factor_is_said_in_both_languages() -> None:
     assert said == "近6个月存款余额上升32%"
     said = explain.phrase({"feature": "salary", "value": np.log1p(4_800_000)}, "en", "CNY", names)
     assert said == "salary paid here: CN¥48,000.00 in six months"
+
+
+def test_a_client_the_product_may_not_be_offered_to_has_no_likelihood() -> None:
+    """A model learns on the clients a product may be offered to; of the others (a company for
+    a personal card) it says nothing, and their likelihood is 0, not the model's guess."""
+    from rmdesk.services.engine.take_up.models import offered_only
+
+    feats = _bank(1500, 0.3)
+    allowed = np.arange(1500) % 3 != 0
+    found = learn(feats, "FUND", pd.DataFrame(columns=["consequent"]), parameters.DEFAULTS, allowed)
+    assert (found.likelihood[~allowed] > 0).any()  # a model's guess, before
+    kept = found.likelihood[allowed].copy()
+    out = offered_only(found, allowed)
+    assert (out.likelihood[~allowed] == 0).all()
+    assert (out.likelihood[allowed] == kept).all()

@@ -296,9 +296,12 @@ def _cross_sell_model(
             jobs.append((code, verdict.eligible | verdict.renew))
     outcomes = take_up_models.learn_all(
         jobs,
-        lambda code, allowed: take_up_response.apply(
-            take_up_models.learn(feats, code, rules, params, allowed),
-            take_up_response.learn(feats, code, params, allowed),
+        lambda code, allowed: take_up_models.offered_only(
+            take_up_response.apply(
+                take_up_models.learn(feats, code, rules, params, allowed),
+                take_up_response.learn(feats, code, params, allowed),
+            ),
+            allowed,
         ),
     )
     likelihood = pd.DataFrame(

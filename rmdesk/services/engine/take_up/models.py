@@ -288,6 +288,14 @@ def _look_alike(
     return Outcome(code, "look-alike", out, rate, model, code, info)
 
 
+def offered_only(outcome: Outcome, allowed: np.ndarray) -> Outcome:
+    """``outcome`` with a likelihood of 0 for the clients the product may not be offered to at
+    all (its client kinds, segments and ages): a model trained on the others says nothing of
+    them, and a company's chance of a personal card is none."""
+    outcome.likelihood = np.where(allowed, outcome.likelihood, 0.0)
+    return outcome
+
+
 def learn_all(
     jobs: Iterable[tuple[str, np.ndarray]],
     run: Callable[[str, np.ndarray], Outcome],
