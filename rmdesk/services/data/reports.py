@@ -19,6 +19,7 @@ from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.common.progress import Progress
 from rmdesk.services.data.exporting import ExportError, allow_unmasked, write_rows
 from rmdesk.services.engine.risk_rules import BY_CODE
+from rmdesk.services.engine.take_up.models import MODELLED
 
 T = Base.metadata.tables
 
@@ -169,9 +170,8 @@ def suggestions_frame(engine: Engine, scope: Scope = Scope(), *, who: Account) -
     frame["rule_lift"] = [r.get("lift") for r in rule]
     evidence = frame["evidence_data"].tolist()
     frame["method"] = [d.get("method", "") for d in evidence]
-    modelled = ("take-up model", "look-alike")
     frame["propensity"] = [
-        d.get("likelihood") if d.get("method") in modelled else d.get("propensity")
+        d.get("likelihood") if d.get("method") in MODELLED else d.get("propensity")
         for d in evidence
     ]
     frame["take_up_rate"] = [d.get("rate") for d in evidence]

@@ -15,11 +15,13 @@ from sqlalchemy import Engine, select
 
 from rmdesk.models import Base
 from rmdesk.services.common.access import HEADS, Account, open_to
+from rmdesk.services.engine.take_up.models import MODELLED
 
 T = Base.metadata.tables
 #: how a product's likelihood was found: method -> (中文, English)
 METHODS = {
     "take-up model": ("办理预测模型", "take-up model"),
+    "pooled model": ("同类产品合并模型", "pooled model (product family)"),
     "look-alike": ("相似客户模型", "look-alike"),
     "co-occurrence": ("持有组合", "co-occurrence"),
     "popularity": ("产品普及度", "popularity"),
@@ -88,7 +90,7 @@ class ModelReport:
 def _row(code: str, m: dict[str, Any]) -> ModelRow:
     test = m.get("backtest") or {}
     fallback = m.get("fallback_backtest") or {}
-    used = m.get("method") in ("take-up model", "look-alike")
+    used = m.get("method") in MODELLED
     r = m.get("response") or {}
     r_used = r.get("why_code") is None and "backtest" in r
     return ModelRow(

@@ -26,6 +26,7 @@ METHOD_NOTE = {
     "co-occurrence": ("按持有组合推荐", "suggested from the products held together"),
     "popularity": ("按产品普及度推荐", "suggested from how widely it is held"),
     "look-alike": ("与持有该产品的客户相似", "resembles the product's holders"),
+    "pooled model": ("按同类产品的办理规律估计", "judged from take-ups of products like it"),
 }
 #: a response model's ratio (chance of a yes over the acceptance rate) worth saying
 RESPONSE_WORTH_SAYING = 1.2

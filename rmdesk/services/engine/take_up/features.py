@@ -53,7 +53,7 @@ def _unlog(values: Any) -> np.ndarray:
     amount out of a sum leaves exactly 0 where it was all of it. (Unrounded, a holder's sum
     came back as a few billionths where a non-holder's is 0, and a tree split there found the
     holders: the leak the hide-one bench showed, docs/cross-sell.md.)"""
-    return np.rint(np.expm1(np.asarray(values, dtype="float64")))
+    return np.asarray(np.rint(np.expm1(np.asarray(values, dtype="float64"))))
 
 
 @dataclass

@@ -7,8 +7,10 @@ two latest windows), the run
    decile, Brier score and calibration, beside the fallback scored on the same clients;
 2. uses the model only if its AUC beats the fallback's by more than chance (``beats``); then
    trains it again on cut 1 and scores every client at the data date.
-Otherwise the fallback stands in and says so: the best association rule's lift over the
-product's take-up rate (co-occurrence), or the take-up rate itself (popularity). A product
+A product with too few take-ups of its own may be modelled with its family (``_pooled``: who
+takes up any card, scaled by this card's share). Otherwise the fallback stands in and says so:
+the best association rule's lift over the product's take-up rate (co-occurrence), or the
+take-up rate itself (popularity). A product
 with no opening dates at all (a one-day snapshot of holdings) gets a look-alike of its holders
 scored out of fold (no client is scored by a model that saw them), graded by the same
 out-of-fold AUC against the co-occurrence fallback.
@@ -48,6 +50,8 @@ BOOSTING: dict[str, Any] = {
     "min_data_per_group": 50,
     "verbose": -1,
 }
+#: the methods that are models of the bank's data (the others are fallbacks)
+MODELLED = ("take-up model", "pooled model", "look-alike")
 EARLY_STOP = 30
 FOLDS = 3
 #: a rule's lift scales the take-up rate at most this much, and a likelihood stays below 1
@@ -149,7 +153,7 @@ class Outcome:
     """What the run learnt of one product."""
 
     code: str
-    method: str  # take-up model | look-alike | co-occurrence | popularity | none
+    method: str  # take-up model | pooled model | look-alike | co-occurrence | popularity
     likelihood: np.ndarray  # per client at the data date
     rate: float  # the take-up (or, for a look-alike, holding) rate the lift is measured against
     fitted: Fitted | None = None
@@ -212,7 +216,7 @@ def learn(
     if y1.sum() < minimum or y2.sum() < minimum:
         info["why"] = f"fewer than {minimum} take-ups in a window: the fallback stands in"
         info["why_code"] = "few_take_ups"
-        return fallback
+        return _pooled(feats, code, rules, params, (pop1, pop2), fallback, seed)
     x2 = feats.matrix(2, exclude=code)[pop2]
     x1 = feats.matrix(1, exclude=code)[pop1]
     pick = _sample(len(y2), params.propensity_sample, seed)
@@ -237,6 +241,60 @@ def learn(
         return fallback
     now = final.predict(feats.matrix(0, exclude=code))
     return Outcome(code, "take-up model", now, rate, final, code, info)
+
+
+def _pooled(
+    feats: Features,
+    code: str,
+    rules: pd.DataFrame,
+    params: Parameters,
+    pops: tuple[np.ndarray, np.ndarray],
+    fallback: Outcome,
+    seed: int,
+) -> Outcome:
+    """Too few take-ups of the product alone: a model of taking up any product of its family
+    (cards, loans, ...), where the family has enough, scaled by the product's share of the
+    family's take-ups. Graded like a product's own model, on the family's take-ups out of
+    time against the product's fallback; else the fallback stands in."""
+    info = fallback.info
+    family = feats.family.get(code)
+    members = [c for c in feats.codes if c in feats.dated and feats.family.get(c) == family]
+    minimum = params.take_up_min_events
+    if len(members) < 2:
+        return fallback
+    cols = [feats.column(c) for c in members]
+    pop1, pop2 = pops
+    t1 = feats.took[1][pop1][:, cols].any(axis=1)
+    t2 = feats.took[2][pop2][:, cols].any(axis=1)
+    info["family_take_ups"] = int(t1.sum())
+    info["family_take_ups_before"] = int(t2.sum())
+    if t1.sum() < minimum or t2.sum() < minimum:
+        return fallback
+    x2 = feats.matrix(2, exclude=code)[pop2]
+    x1 = feats.matrix(1, exclude=code)[pop1]
+    pick = _sample(len(t2), params.propensity_sample, seed)
+    trial = fit(x2.iloc[pick], t2[pick], seed)
+    if trial is None:
+        return fallback
+    j = feats.column(code)
+    rate2 = float(feats.took[2][pop2, j].mean())
+    base = rule_lift(feats.held[1], feats.codes, rules, code)[pop1]
+    info["backtest"] = grade(t1, trial.predict(x1))
+    info["fallback_backtest"] = grade(t1, np.minimum(rate2 * base.clip(max=MAX_RULE_LIFT), CAP))
+    if not beats(info["backtest"], info["fallback_backtest"]):
+        info["why"] = "the family's pooled model did not beat the fallback out of time"
+        info["why_code"] = "not_better"
+        return fallback
+    pick = _sample(len(t1), params.propensity_sample, seed + 1)
+    final = fit(x1.iloc[pick], t1[pick], seed + 1)
+    if final is None:
+        return fallback
+    share = float(feats.took[1][pop1, j].sum()) / float(t1.sum())
+    info["family_share"] = round(share, 4)
+    info["why"] = f"a model of the {family} family's take-ups, scaled by the product's share"
+    info.pop("why_code", None)
+    now = np.minimum(final.predict(feats.matrix(0, exclude=code)) * share, CAP)
+    return Outcome(code, "pooled model", now, fallback.rate, final, code, info)
 
 
 def _look_alike(
