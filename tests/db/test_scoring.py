@@ -225,3 +225,40 @@ def test_score_says_which_products_nobody_is_suggested_and_why(demo_bank: DemoBa
     as_json = run(main, ["score", "--db", db_url, "--today", "2026-11-02", "--json", "--quiet"])
     counts = json.loads(as_json.stdout)
     assert counts["products_suggested"] == 0 and len(counts["not_suggested"]) == len(said)
+
+
+def test_a_client_gets_the_whole_ranked_list_and_the_screen_the_first_few(
+    demo_bank: DemoBank,
+) -> None:
+    """Every product a client passes the thresholds for is stored, ranked; the client view and
+    the brief show the first ``suggestions_per_client``, with the model's factors; the export
+    has them all."""
+    from rmdesk.services.clients import profile
+    from rmdesk.services.common.parameters import DEFAULTS
+    from rmdesk.services.engine.take_up.models import MODELLED
+
+    engine = _engine(demo_bank(1500))
+    score(engine, today=TODAY, who=OPERATOR)
+    shown = DEFAULTS.suggestions_per_client
+    with engine.connect() as conn:
+        s = T["suggestions"]
+        rows = conn.execute(select(s.c.client_id, s.c.rank, s.c.evidence_data)).all()
+    by_client: dict[int, list[int]] = {}
+    for client, rank, _ in rows:
+        by_client.setdefault(client, []).append(rank)
+    longer = [c for c, ranks in by_client.items() if len(ranks) > shown]
+    assert longer, "no client has more suggestions than the screen shows"
+    assert all(sorted(r) == list(range(1, len(r) + 1)) for r in by_client.values())
+    # the factors (a model's reasons for this client) are worked out for the ones shown
+    modelled = [(rank, d) for _, rank, d in rows if d.get("method") in MODELLED]
+    assert any(d.get("factors") for rank, d in modelled if rank <= shown)
+    assert not any(d.get("factors") for rank, d in modelled if rank > shown)
+    client = longer[0]
+    seen = profile.load(engine, client, today=TODAY, who=OPERATOR).suggestions
+    assert sorted(seen["rank"]) == list(range(1, shown + 1))
+    with engine.connect() as conn:
+        c = T["clients"]
+        external = conn.execute(select(c.c.external_id).where(c.c.id == client)).scalar_one()
+    exported = reports.suggestions_frame(engine, who=OPERATOR)
+    assert (exported["client_id"] == external).sum() == len(by_client[client])
+    engine.dispose()

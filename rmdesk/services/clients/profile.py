@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, func, select
 from rmdesk.models import Base
 from rmdesk.services.clients import records
 from rmdesk.services.clients.records import DEPOSIT_FAMILIES, LOAN_FAMILIES
-from rmdesk.services.common import audit
+from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.common.masking import mask_number
 from rmdesk.services.engine.facts_pass import Window
@@ -205,6 +205,8 @@ def load_many(
     clients = T["clients"]
     out: dict[int, ClientProfile] = {}
     with engine.connect() as conn:
+        # the client view and the brief show the first few of a client's ranked suggestions
+        shown = parameters.load(conn).suggestions_per_client
         for chunk in (ids[i : i + BATCH] for i in range(0, len(ids), BATCH)):
             rows = _clients(conn, chunk)
             _in_scope(rows, chunk, rm_id, branch_id)
@@ -228,7 +230,7 @@ def load_many(
                 "visits": records.split(records.visits(conn, chunk), chunk),
                 "flags": records.split(records.flags(conn, chunk, today), chunk),
                 "events": records.split(records.flag_events(conn, chunk), chunk),
-                "suggestions": records.split(records.suggestions(conn, chunk), chunk),
+                "suggestions": records.split(records.suggestions(conn, chunk, shown=shown), chunk),
             }
             rms = sorted({r.rm_id for r in rows.values() if r.rm_id is not None})
             sizes: dict[int, int] = dict(

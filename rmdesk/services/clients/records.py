@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, case, func, or_, select, true
 
 from rmdesk.models import Base, FlagStatus, SuggestionStatus
 from rmdesk.services.common import frames
@@ -254,7 +254,9 @@ def flag_events(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     return frame
 
 
-def suggestions(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
+def suggestions(conn: Connection, ids: Sequence[int], shown: int | None = None) -> pd.DataFrame:
+    """The clients' suggestions with their last outcome; with ``shown``, of the open ones only
+    the first ``shown`` of each client's ranked list (the rest are in the export)."""
     s, p, o = T["suggestions"], T["products"], T["suggestion_outcomes"]
     last = (
         select(o.c.suggestion_id, func.max(o.c.id).label("outcome_id"))
@@ -288,7 +290,12 @@ def suggestions(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
             .join(p, p.c.id == s.c.product_id)
             .outerjoin(last, last.c.suggestion_id == s.c.id)
             .outerjoin(o, o.c.id == last.c.outcome_id)
-            .where(s.c.client_id.in_(ids))
+            .where(
+                s.c.client_id.in_(ids),
+                true()
+                if shown is None
+                else or_(s.c.status != SuggestionStatus.OPEN, s.c.rank <= shown),
+            )
         )
     )
     frame["status"] = frame["status"].astype("object").map(str)

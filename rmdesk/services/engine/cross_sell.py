@@ -199,8 +199,9 @@ def suggest(
 ) -> pd.DataFrame:
     """The ranked suggestions for ``clients`` (client_id, age, segment, kind, kyc_ok, tier):
     every eligible product whose likelihood is at least ``suggestion_min_lift`` times its
-    take-up rate and whose expected value reaches the client's tier minimum, best first, up to
-    ``suggestions_per_client``."""
+    take-up rate and whose expected value reaches the client's tier minimum, best first: the
+    whole ranked list (the client view and the brief show the first
+    ``suggestions_per_client``, the export every one)."""
     ids = clients["client_id"].to_numpy()
     rows = []
     for code, info, ok, renew, prepared in eligible(
@@ -245,7 +246,7 @@ def suggest(
         ["client_id", "expected_value_minor", "code"], ascending=[True, False, True]
     )
     cand["rank"] = cand.groupby("client_id").cumcount() + 1
-    cand = cand[cand["rank"] <= params.suggestions_per_client].reset_index(drop=True)
+    cand = cand.reset_index(drop=True)
     cand["evidence_data"] = reasons.evidence(model, cand)
     return cand[[*SUGGESTION_COLUMNS[:-3], "evidence_data"]]
 

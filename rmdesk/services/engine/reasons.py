@@ -97,13 +97,16 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
     return pd.Series(out, index=cand.index, dtype=object)
 
 
-def with_factors(model: Any, rows: pd.DataFrame) -> pd.DataFrame:
+def with_factors(model: Any, rows: pd.DataFrame, shown: int | None = None) -> pd.DataFrame:
     """``rows`` (suggestions with their evidence) with the model's top factors added to the
-    evidence of each made by a model: computed only for the suggestions being written."""
+    evidence of each made by a model: computed only for the suggestions being written, and with
+    ``shown``, only for those ranked within it (the ones the client view and the brief show;
+    the rest of the list, in the export, is said from its evidence)."""
     feats = model.features
     if feats is None or not len(rows):
         return rows
-    for code, part in rows.groupby(rows["evidence_data"].map(lambda d: d["product"]), sort=False):
+    todo = rows if shown is None else rows[rows["rank"] <= shown]
+    for code, part in todo.groupby(todo["evidence_data"].map(lambda d: d["product"]), sort=False):
         outcome = model.outcomes.get(str(code))
         if outcome is None or outcome.fitted is None:
             continue

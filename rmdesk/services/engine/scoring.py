@@ -177,7 +177,9 @@ def score(
                 ids,
                 today=today,
                 describe=lambda rows: reasons.describe(
-                    reasons.with_factors(model, rows), loaded.products, currencies
+                    reasons.with_factors(model, rows, shown=params.suggestions_per_client),
+                    loaded.products,
+                    currencies,
                 ),
             )
             for k, v in written.items():
