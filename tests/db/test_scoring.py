@@ -112,6 +112,46 @@ def test_a_declined_product_is_not_suggested_again_for_the_cooling_off_period(
     engine.dispose()
 
 
+def test_an_imported_campaigns_decline_cools_the_product_off_too(demo_bank: DemoBank) -> None:
+    """A call of an imported campaign that offered the product and was declined keeps it out
+    for ``decline_cooloff_days``, as a decline recorded in the app with no reason; one dated
+    after today does not count yet."""
+    from sqlalchemy import insert
+
+    from rmdesk.services.common.parameters import DEFAULTS
+
+    engine = _engine(demo_bank(250, scored_on=TODAY))
+    s, i = T["suggestions"], T["interactions"]
+    with engine.connect() as conn:
+        first, second = conn.execute(
+            select(s.c.client_id, s.c.product_id).where(s.c.rank == 1).order_by(s.c.id).limit(2)
+        ).all()
+    with engine.begin() as conn:
+        for n, (pair, day) in enumerate(((first, TODAY), (second, TODAY + dt.timedelta(days=5)))):
+            conn.execute(
+                insert(i).values(
+                    source="crm", external_id=f"campaign-{n}", client_id=pair.client_id,
+                    product_id=pair.product_id, offer_result="declined", channel="phone",
+                    occurred_at=dt.datetime.combine(day, dt.time(2), tzinfo=dt.UTC),
+                )
+            )  # fmt: skip
+
+    def open_pairs(today: dt.date) -> set[tuple[int, int]]:
+        score(engine, today=today, who=OPERATOR)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                select(s.c.client_id, s.c.product_id).where(s.c.status == "open")
+            ).all()
+        return {(r.client_id, r.product_id) for r in rows}
+
+    pairs = open_pairs(TODAY)
+    assert tuple(first) not in pairs
+    assert tuple(second) in pairs  # declined after the run's today: not yet
+    later = TODAY + dt.timedelta(days=DEFAULTS.decline_cooloff_days + 1)
+    assert tuple(first) in open_pairs(later)
+    engine.dispose()
+
+
 def _csv_header(path: Path) -> list[str]:
     with path.open(encoding="utf-8-sig") as fh:
         return next(csv.reader(fh))

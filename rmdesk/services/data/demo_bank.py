@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select
 
 from rmdesk.services.common.access import ADMINS, Account, open_to
 from rmdesk.services.common.progress import Progress
-from rmdesk.services.data import catalogue
+from rmdesk.services.data import catalogue, demo_campaigns
 from rmdesk.services.data import demo_names as names
 from rmdesk.services.data.demo_draws import Draws
 from rmdesk.services.data.demo_fields import draw_fields
@@ -62,7 +62,12 @@ def generate(spec: DemoSpec) -> DataSet:
     data.holdings = bank.holdings()
     data.facts = bank.facts
     data.expected_facts = bank.expected_facts()
-    data.interactions = bank.interactions()
+    # the contact history, with the campaigns' offers and their answers (demo_campaigns)
+    campaigns = demo_campaigns.offers(
+        data.clients, data.holdings, data.products, bank.as_of, spec.seed, bank.zh
+    )
+    contacts = bank.interactions().assign(product_code=None, offer_result=None)
+    data.interactions = pd.concat([contacts, campaigns], ignore_index=True)
     data.training = bank.training()
     data.meta = {
         "as_of": bank.as_of.isoformat(),

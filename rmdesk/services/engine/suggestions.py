@@ -97,6 +97,8 @@ def recent_outcomes(
     Only a pair's latest outcome counts: an undone decline (``reopened`` after it) no longer
     keeps the product out. A decline keeps it out for its reason's days
     (``decline_cooloff_by_reason``), one recorded with no reason for ``decline_cooloff_days``.
+    The answers of imported contacts that offered a product (a campaign's calls, up to
+    ``today``) count as outcomes too: a decline with no reason, an acceptance.
     """
     by_reason = params.decline_cooloff_by_reason
     longest = max(params.decline_cooloff_days, params.not_now_days, 365, *by_reason.values())
@@ -108,6 +110,25 @@ def recent_outcomes(
         ).where(among(conn, out_t.c.client_id, client_ids), out_t.c.at >= since)
     ).all()  # fmt: skip
     frame = pd.DataFrame(rows, columns=["id", "client_id", "product_id", "outcome", "reason", "at"])
+    # an imported campaign's answers count the same way (a decline with no reason)
+    inter = T["interactions"]
+    until = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+    answered = conn.execute(
+        select(
+            inter.c.client_id, inter.c.product_id, inter.c.offer_result, inter.c.occurred_at
+        ).where(
+            among(conn, inter.c.client_id, client_ids),
+            inter.c.offer_result.is_not(None),
+            inter.c.product_id.is_not(None),
+            inter.c.source != "app",
+            inter.c.occurred_at >= since,
+            inter.c.occurred_at < until,
+        )
+    ).all()
+    if answered:
+        imported = pd.DataFrame(answered, columns=["client_id", "product_id", "outcome", "at"])
+        imported["id"], imported["reason"] = 0, None
+        frame = pd.concat([frame, imported[frame.columns]], ignore_index=True)
     if not frame.empty:
         frame["at"] = pd.to_datetime(frame["at"], utc=True)
         frame = frame.sort_values(["at", "id"]).drop_duplicates(
