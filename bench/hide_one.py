@@ -67,8 +67,9 @@ def open_holdings(path: Path) -> pd.DataFrame:
 
 
 def hide(source: Path, target: Path, holding_ids: list[int], undate: bool = False) -> None:
-    """A copy of ``source`` without those holdings (and their facts and transactions); with
-    ``undate``, every holding's opening date is also dropped."""
+    """A copy of ``source`` without those holdings (and their facts, transactions and the
+    offers of their product to their client); with ``undate``, every holding's opening date is
+    also dropped."""
     shutil.copyfile(source, target)
     with sqlite3.connect(target) as conn:
         conn.execute("CREATE TEMP TABLE gone (id INTEGER PRIMARY KEY)")
@@ -77,6 +78,14 @@ def hide(source: Path, target: Path, holding_ids: list[int], undate: bool = Fals
         conn.execute("DELETE FROM transactions WHERE holding_id IN (SELECT id FROM gone)")
         conn.execute(
             "UPDATE risk_flags SET holding_id = NULL WHERE holding_id IN (SELECT id FROM gone)"
+        )
+        # the campaign offers of the hidden product to its client go too: an accepted offer
+        # is as much a record of the holding as the holding itself
+        conn.execute(
+            """DELETE FROM interactions WHERE product_id IS NOT NULL AND EXISTS (
+                 SELECT 1 FROM holdings h JOIN gone g ON g.id = h.id
+                 WHERE h.client_id = interactions.client_id
+                   AND h.product_id = interactions.product_id)"""
         )
         conn.execute("DELETE FROM holdings WHERE id IN (SELECT id FROM gone)")
         if undate:

@@ -319,7 +319,8 @@ def _static(clients: pd.DataFrame) -> pd.DataFrame:
     for fld in client_fields.model_fields():
         raw: list[Any] = [d.get(fld.name) for d in dicts]
         if fld.kind == "choice":
-            known = [v if v in fld.codes else None for v in raw]
+            codes = set(fld.codes)
+            known = [v if v in codes else None for v in raw]
             out[fld.name] = pd.Categorical(known, categories=list(fld.codes))
         elif fld.kind == "integer":
             out[fld.name] = pd.to_numeric(pd.Series(raw, index=index), errors="coerce")
