@@ -17,7 +17,9 @@ mean reciprocal rank (MRR), and, over every (client, candidate product) pair, th
 the top decile of the hidden product among the candidates.
 
 The snapshot variant sets every holding's ``opened_on`` to NULL in a second copy: with no opening
-dates the engine falls back to look-alikes of the holders scored out of fold. Both are run with
+dates the engine falls back to look-alikes of the holders scored out of fold; the demo bank's
+campaign answers still re-rank them (the response model). A third copy is the snapshot without
+the campaign answers: the look-alikes alone, the fallback hide-one measures. All are run with
 every such client hidden, and with a sample of them (``--sample``, 10%) so that the models'
 training data stays nearly whole; the figures are also given without the clients whose hidden
 product is the current account (held by nearly everyone, popularity finds it at once).
@@ -66,7 +68,13 @@ def open_holdings(path: Path) -> pd.DataFrame:
         )
 
 
-def hide(source: Path, target: Path, holding_ids: list[int], undate: bool = False) -> None:
+def hide(
+    source: Path,
+    target: Path,
+    holding_ids: list[int],
+    undate: bool = False,
+    no_offers: bool = False,
+) -> None:
     """A copy of ``source`` without those holdings (and their facts, transactions and the
     offers of their product to their client); with ``undate``, every holding's opening date is
     also dropped."""
@@ -90,6 +98,8 @@ def hide(source: Path, target: Path, holding_ids: list[int], undate: bool = Fals
         conn.execute("DELETE FROM holdings WHERE id IN (SELECT id FROM gone)")
         if undate:
             conn.execute("UPDATE holdings SET opened_on = NULL")
+        if no_offers:
+            conn.execute("UPDATE interactions SET product_id = NULL, offer_result = NULL")
         conn.commit()
 
 
@@ -140,11 +150,14 @@ def variant(
     key = valued.set_index(["client_id", "code"]).index
     gone = valued["holding_id"][key.isin(list(hidden_code.items()))].tolist()
     copy, snapshot = tmp / f"{name}-hidden.sqlite3", tmp / f"{name}-snapshot.sqlite3"
+    bare = tmp / f"{name}-snapshot-no-offers.sqlite3"
     hide(base, copy, gone)
     hide(base, snapshot, gone, undate=True)
+    hide(base, bare, gone, undate=True, no_offers=True)
     after = open_holdings(copy)
     dated, dated_methods, dated_seconds = rmdesk_model(copy)
     undated, undated_methods, undated_seconds = rmdesk_model(snapshot)
+    look_alike, _, _ = rmdesk_model(bare)
 
     codes = sorted(str(c) for c in set(held["code"]) if c not in NO_VALUE)
     clients = hidden_code.index.to_numpy()
@@ -178,6 +191,7 @@ def variant(
     scores = {
         "rmdesk (dated holdings)": engine_scores(dated),
         "rmdesk (snapshot: no opening dates)": engine_scores(undated),
+        "rmdesk (snapshot, no campaign answers)": engine_scores(look_alike),
         "popularity (holders per product)": popularity,
         "co-occurrence max_q P(p | q)": co,
     }
@@ -215,7 +229,7 @@ def variant(
     }
 
 
-SHORT = ["rmdesk", "snapshot", "popularity", "co-occurrence"]
+SHORT = ["rmdesk", "snapshot", "look-alike", "popularity", "co-occurrence"]
 
 
 def main() -> None:

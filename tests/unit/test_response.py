@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from rmdesk.services.common import parameters
 from rmdesk.services.engine.take_up import response
@@ -79,8 +80,10 @@ def test_answers_that_follow_the_client_re_rank_the_product() -> None:
     assert found.ratio is not None
     assert np.median(found.ratio[rich]) > 1.5 > 1 > np.median(found.ratio[~rich])
     flat = Outcome("FUND", "popularity", np.full(len(rich), 0.1), 0.1)
-    ranked = response.apply(flat, found)
+    ranked = response.apply(flat, found, allowed)
     assert ranked.likelihood[rich].mean() > 2 * ranked.likelihood[~rich].mean()
+    # on the take-up scale still: the product's average likelihood is what it was
+    assert ranked.likelihood.mean() == pytest.approx(0.1, rel=0.15)
     assert ranked.likelihood.max() <= 0.95
     # with no model of its own, the product's reasons come from the response model
     assert ranked.fitted is found.fitted and ranked.exclude == "FUND"
@@ -94,7 +97,7 @@ def test_random_answers_do_not_re_rank_anything() -> None:
     assert not found.used
     assert found.info["why_code"] == "not_better"
     flat = Outcome("FUND", "popularity", np.full(4000, 0.1), 0.1)
-    assert (response.apply(flat, found).likelihood == 0.1).all()
+    assert (response.apply(flat, found, np.ones(4000, dtype=bool)).likelihood == 0.1).all()
 
 
 def test_too_few_answers_say_so() -> None:

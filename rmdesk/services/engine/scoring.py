@@ -302,6 +302,7 @@ def _cross_sell_model(
             take_up_response.apply(
                 take_up_models.learn(feats, code, rules, params, allowed),
                 take_up_response.learn(feats, code, params, allowed),
+                allowed & ~feats.held[0][:, feats.column(code)],
             ),
             allowed,
         ),

@@ -10,8 +10,8 @@ answer (``response_min_outcomes`` accepted and as many declined, up to the data 
 2. backtests by time: trains on the earlier offers, tests on the latest quarter of them (by
    day), and uses the model only if its AUC beats a constant (the acceptance rate) by more than
    chance (``models.beats``);
-3. trains again on every offer and scores every client at the data date: the model's chance of
-   a yes over the acceptance rate re-ranks the product's likelihood (``apply``).
+3. trains again on every offer and scores every client at the data date, and the client's
+   chance of a yes over the average chance re-ranks the product's likelihood (``apply``).
 
 The model is the take-up models' LightGBM (``models.fit``), calibrated the same way; its
 feature contributions are the reasons where the product has no take-up model of its own.
@@ -40,8 +40,6 @@ from rmdesk.services.engine.take_up.models import (
 
 #: the share of the offers, the latest by day, the backtest tests on
 TEST_SHARE = 0.25
-#: the response re-ranks a likelihood by at most this factor either way
-MAX_RATIO = 5.0
 
 
 @dataclass
@@ -54,6 +52,7 @@ class Response:
     ratio: np.ndarray | None = None  # per client at the data date: P(yes) / rate
     fitted: Fitted | None = None
     info: dict[str, Any] = field(default_factory=dict)
+    chance: np.ndarray | None = None  # per client at the data date: P(yes | offered)
 
 
 def offers_matrix(feats: Features, code: str) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
@@ -151,19 +150,26 @@ def learn(
         info["why_code"] = "cannot_train"
         return Response(code, False, rate, info=info)
     now = final.predict(feats.matrix(0, exclude=code))
-    ratio = np.clip(now / max(rate, 1e-9), 1 / MAX_RATIO, MAX_RATIO)
     info["why"] = "re-ranked by the response model"
-    return Response(code, True, rate, np.where(allowed, ratio, 1.0), final, info)
+    return Response(code, True, rate, now / max(rate, 1e-9), final, info, now)
 
 
-def apply(outcome: Outcome, response: Response) -> Outcome:
+def apply(outcome: Outcome, response: Response, allowed: np.ndarray) -> Outcome:
     """``outcome`` re-ranked by ``response`` where the response model is used: each client's
-    likelihood times its chance of a yes over the acceptance rate (at most ``CAP``). Where the
-    product has no model of its own, the response model's factors are the reasons."""
+    odds of taking the product up times its chance of a yes over the average chance among the
+    clients the product may be offered to (so the likelihoods stay on the take-up scale the
+    other products' are on), at most ``CAP``. Where the product has no
+    model of its own, the response model's factors are the reasons."""
     outcome.info["response"] = response.info
-    if not response.used or response.ratio is None:
+    if not response.used or response.chance is None:
         return outcome
-    outcome.likelihood = np.minimum(outcome.likelihood * response.ratio, CAP)
+    mean = float(response.chance[allowed].mean()) if allowed.any() else 0.0
+    if mean <= 0:
+        return outcome
+    # in odds, as evidence adds to a log-odds: a likely client is not pushed past certainty
+    p = np.clip(outcome.likelihood, 1e-9, CAP)
+    odds = p / (1 - p) * (response.chance / mean)
+    outcome.likelihood = np.minimum(odds / (1 + odds), CAP)
     outcome.ratio = response.ratio
     if outcome.fitted is None:
         outcome.fitted, outcome.exclude = response.fitted, outcome.code
