@@ -132,6 +132,18 @@ def test_suggestions_rank_by_expected_value_and_explain_themselves() -> None:
     assert "可能性" not in five.loc[3, "reason_zh"] and "likelihood" not in five.loc[3, "reason_en"]
 
 
+def test_a_batch_whose_every_candidate_cooled_off_gets_nothing_not_an_error() -> None:
+    """A campaign that called every client of a batch (and was declined) leaves nothing to
+    suggest there: an empty list, as the run's other batches go on."""
+    model = _model(_matrix(), {"A": 0.4, "B": 0.2, "C": 0.5, "LOAN": 0.1})
+    assert len(suggest(model, _products(), _clients(), set(), pd.DataFrame(), LOOSE, TODAY))
+    cooled = pd.MultiIndex.from_product(
+        [_clients()["client_id"], _products()["product_id"]], names=["client_id", "product_id"]
+    ).to_frame(index=False)
+    out = suggest(model, _products(), _clients(), set(), cooled, LOOSE, TODAY)
+    assert out.empty
+
+
 def test_a_rule_is_quoted_when_the_likelihood_comes_from_co_occurrence() -> None:
     matrix = _matrix()
     model = _model(matrix)

@@ -224,6 +224,8 @@ def suggest(
         blocked = recent_outcomes[["client_id", "product_id"]].drop_duplicates()
         cand = cand.merge(blocked, how="left", indicator=True)
         cand = cand[cand["_merge"] == "left_only"].drop(columns="_merge")
+        if cand.empty:  # every candidate cooled off (a campaign called them all)
+            return pd.DataFrame(columns=SUGGESTION_COLUMNS)
     at_row = model.propensity.index.get_indexer(pd.Index(cand["client_id"]))
     at_col = model.propensity.columns.get_indexer(pd.Index(cand["code"]))
     values = model.propensity.to_numpy(dtype="float64")
@@ -236,7 +238,9 @@ def suggest(
     cand["expected_value_minor"] = (
         (cand["likelihood"] * cand["typical"]).fillna(0).round().astype("int64")
     )
-    floor = cand["tier"].map(params.suggestion_min_value_minor).fillna(0)
+    floor = (
+        cand["tier"].astype(object).map(params.suggestion_min_value_minor).astype("float64")
+    ).fillna(0.0)
     cand = cand[
         (cand["expected_value_minor"] > 0)
         & (cand["expected_value_minor"] >= floor)
