@@ -60,9 +60,13 @@ def test_every_tab_is_filled(qtbot: QtBot, scored_db: Database) -> None:
     # the latest run's models: every product it valued, each with how its likelihood was found
     qtbot.waitUntil(lambda: view.models.table.model_.rowCount() > 0)
     shown = rows(view.models.table)
-    methods = {"take-up model", "look-alike", "co-occurrence", "popularity"}
+    methods = {"take-up model", "pooled model (product family)", "look-alike", "co-occurrence",
+               "popularity"}  # fmt: skip
     assert shown and all(r["method"] in methods for r in shown)
     assert all(r["why"] == "" for r in shown if r["method"] == "take-up model")
+    # the demo's campaigns: the products offered show their answers and response model
+    offered = [r for r in shown if (r["offers"] or 0) > 0]
+    assert offered and all(r["response"] for r in offered)
     assert view.models.summary.text().startswith("Scoring run #")
     # the data tab plugs in from outside, and its writes are passed on
     extra = QWidget()
@@ -361,7 +365,7 @@ def test_chinese_labels(qtbot: QtBot, scored_db: Database, chinese: QLocale) -> 
     assert view.kpis.table.model_.index(0, 0).data() == "贡献度"
     assert view.catalogue.products.model_.headerData(1, Qt.Orientation.Horizontal) == "产品"
     qtbot.waitUntil(lambda: view.models.table.model_.rowCount() > 0)
-    chinese_methods = {"办理预测模型", "相似客户模型", "持有组合", "产品普及度"}
+    chinese_methods = {"办理预测模型", "同类产品合并模型", "相似客户模型", "持有组合", "产品普及度"}
     assert {r["method"] for r in rows(view.models.table)} <= chinese_methods
 
 
