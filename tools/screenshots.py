@@ -63,9 +63,14 @@ def _book(window: MainWindow) -> None:
 
 
 def _client(window: MainWindow) -> None:
-    """The highest-ranked client with an open flag: every panel has something to show."""
+    """The highest-ranked client with an open flag and a suggestion: every panel has something
+    to show."""
     model = window.book.model
-    row = next(r for r in range(model.rowCount()) if model.row_at(r)["open_flags"] > 0)
+    row = next(
+        r
+        for r in range(model.rowCount())
+        if model.row_at(r)["open_flags"] > 0 and isinstance(model.row_at(r)["top_suggestion"], str)
+    )
     window.open_client(int(model.row_at(row)["client_id"]))
 
 

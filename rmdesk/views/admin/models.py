@@ -20,6 +20,9 @@ def model_columns(ctx: ViewContext) -> list[Column]:
     def figure(x: float | None) -> str:
         return "" if x is None or x != x else ctx.formats.number(x, 3)
 
+    def count(x: float | None) -> str:
+        return "" if x is None or x != x else ctx.formats.number(x, 0)
+
     return [
         Column("code", QT_TRANSLATE_NOOP("AdminModels", "Code")),
         Column("name", QT_TRANSLATE_NOOP("AdminModels", "Product")),
@@ -36,7 +39,8 @@ def model_columns(ctx: ViewContext) -> list[Column]:
         Column("calibration_error", QT_TRANSLATE_NOOP("AdminModels", "Calibration error"),
                figure, numeric=True),
         Column("why", QT_TRANSLATE_NOOP("AdminModels", "Why not a model")),
-        Column("offers", QT_TRANSLATE_NOOP("AdminModels", "Offers answered"), numeric=True),
+        Column("offers", QT_TRANSLATE_NOOP("AdminModels", "Offers answered"), count,
+               numeric=True),
         Column("acceptance_rate", QT_TRANSLATE_NOOP("AdminModels", "Acceptance rate"),
                ctx.formats.percent, numeric=True),
         Column("response_auc", QT_TRANSLATE_NOOP("AdminModels", "Response AUC"), figure,
