@@ -10,7 +10,7 @@ from rmdesk.services.common import parameters
 from rmdesk.services.engine.facts_pass import CUT_FIGURES, CUTS
 from rmdesk.services.engine.take_up.features import Features, build
 from rmdesk.services.engine.take_up.models import learn
-from tests.unit.test_take_up import CUT_DATES
+from tests.unit.test_take_up import CUT_DATES, people
 
 PRODUCTS = pd.DataFrame(
     {
@@ -26,20 +26,7 @@ def _cards(n: int, signal: float, gold_share: float, seed: int = 4) -> Features:
     card with probability 0.04 + ``signal`` (others 0.04), a gold one ``gold_share`` of the
     time."""
     rng = np.random.default_rng(seed)
-    ids = np.arange(1, n + 1)
-    rich = rng.random(n) < 0.3
-    clients = pd.DataFrame(
-        {
-            "client_id": ids,
-            "birth_date": pd.Timestamp("1980-01-01"),
-            "onboarded_on": pd.Timestamp("2015-01-01"),
-            "kind": "individual",
-            "segment": "mass",
-            "gender": "F",
-            "status": "active",
-            "attributes": [{"income_band": "high" if r else "low"} for r in rich],
-        }
-    )
+    ids, rich, clients = people(n, rng)
     rows = [(i, i, 1, pd.Timestamp("2015-01-01")) for i in ids]
     has_card = np.zeros(n + 1, dtype=bool)
     for start in (CUT_DATES[2], CUT_DATES[1]):

@@ -22,10 +22,9 @@ PRODUCTS = pd.DataFrame(
 )
 
 
-def _bank(n: int, signal: float, seed: int = 3, dated: bool = True) -> Features:
-    """``n`` clients with a current account; a fund is taken up in each window by clients
-    whose income band is high with probability 0.05 + signal, others 0.05."""
-    rng = np.random.default_rng(seed)
+def people(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, pd.DataFrame]:
+    """``n`` individual clients joined in 2015, three in ten with a high income band: their
+    ids, who is rich, and the clients' frame."""
     ids = np.arange(1, n + 1)
     rich = rng.random(n) < 0.3
     clients = pd.DataFrame(
@@ -40,6 +39,14 @@ def _bank(n: int, signal: float, seed: int = 3, dated: bool = True) -> Features:
             "attributes": [{"income_band": "high" if r else "low"} for r in rich],
         }
     )
+    return ids, rich, clients
+
+
+def _bank(n: int, signal: float, seed: int = 3, dated: bool = True) -> Features:
+    """``n`` clients with a current account; a fund is taken up in each window by clients
+    whose income band is high with probability 0.05 + signal, others 0.05."""
+    rng = np.random.default_rng(seed)
+    ids, rich, clients = people(n, rng)
     rows = [(i, i, 1, pd.Timestamp("2015-01-01")) for i in ids]
     hid = n
     for start in (CUT_DATES[2], CUT_DATES[1]):

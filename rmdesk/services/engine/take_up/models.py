@@ -220,6 +220,28 @@ def learn(
         info["why"] = f"fewer than {minimum} take-ups in a window: the fallback stands in"
         info["why_code"] = "few_take_ups"
         return _pooled(feats, code, rules, params, (pop1, pop2), fallback, seed)
+    final = _out_of_time(feats, code, rules, params, (pop1, pop2), (y1, y2), info, seed)
+    if final is None:
+        return fallback
+    now = final.predict(feats.matrix(0, exclude=code))
+    return Outcome(code, "take-up model", now, rate, final, code, info)
+
+
+def _out_of_time(
+    feats: Features,
+    code: str,
+    rules: pd.DataFrame,
+    params: Parameters,
+    pops: tuple[np.ndarray, np.ndarray],
+    targets: tuple[np.ndarray, np.ndarray],
+    info: dict[str, Any],
+    seed: int,
+    whose: str = "",
+) -> Fitted | None:
+    """A model of ``targets`` (take-up after cut 1 of the clients ``pops[0]``, after cut 2 of
+    ``pops[1]``): trained on cut 2, tested on cut 1 beside the product's fallback on the same
+    clients, and if it beats it, trained again on cut 1. None (and why, in ``info``) else."""
+    (pop1, pop2), (y1, y2) = pops, targets
     x2 = feats.matrix(2, exclude=code)[pop2]
     x1 = feats.matrix(1, exclude=code)[pop1]
     pick = _sample(len(y2), params.propensity_sample, seed)
@@ -227,23 +249,22 @@ def learn(
     if trial is None:
         info["why"] = "too few take-ups to train and calibrate"
         info["why_code"] = "cannot_train"
-        return fallback
-    info["backtest"] = grade(y1, trial.predict(x1))
-    rate2 = float(y2.mean())
+        return None
+    rate2 = float(feats.took[2][pop2, feats.column(code)].mean())
     base = rule_lift(feats.held[1], feats.codes, rules, code)[pop1]
+    info["backtest"] = grade(y1, trial.predict(x1))
     info["fallback_backtest"] = grade(y1, np.minimum(rate2 * base.clip(max=MAX_RULE_LIFT), CAP))
     if not beats(info["backtest"], info["fallback_backtest"]):
-        info["why"] = "the model did not beat the fallback out of time"
+        model = f"the {whose} pooled model" if whose else "the model"
+        info["why"] = f"{model} did not beat the fallback out of time"
         info["why_code"] = "not_better"
-        return fallback
+        return None
     pick = _sample(len(y1), params.propensity_sample, seed + 1)
     final = fit(x1.iloc[pick], y1[pick], seed + 1)
     if final is None:
         info["why"] = "too few take-ups to train and calibrate"
         info["why_code"] = "cannot_train"
-        return fallback
-    now = final.predict(feats.matrix(0, exclude=code))
-    return Outcome(code, "take-up model", now, rate, final, code, info)
+    return final
 
 
 def _pooled(
@@ -273,25 +294,10 @@ def _pooled(
     info["family_take_ups_before"] = int(t2.sum())
     if t1.sum() < minimum or t2.sum() < minimum:
         return fallback
-    x2 = feats.matrix(2, exclude=code)[pop2]
-    x1 = feats.matrix(1, exclude=code)[pop1]
-    pick = _sample(len(t2), params.propensity_sample, seed)
-    trial = fit(x2.iloc[pick], t2[pick], seed)
-    if trial is None:
-        return fallback
-    j = feats.column(code)
-    rate2 = float(feats.took[2][pop2, j].mean())
-    base = rule_lift(feats.held[1], feats.codes, rules, code)[pop1]
-    info["backtest"] = grade(t1, trial.predict(x1))
-    info["fallback_backtest"] = grade(t1, np.minimum(rate2 * base.clip(max=MAX_RULE_LIFT), CAP))
-    if not beats(info["backtest"], info["fallback_backtest"]):
-        info["why"] = "the family's pooled model did not beat the fallback out of time"
-        info["why_code"] = "not_better"
-        return fallback
-    pick = _sample(len(t1), params.propensity_sample, seed + 1)
-    final = fit(x1.iloc[pick], t1[pick], seed + 1)
+    final = _out_of_time(feats, code, rules, params, pops, (t1, t2), info, seed, "family's")
     if final is None:
         return fallback
+    j = feats.column(code)
     share = float(feats.took[1][pop1, j].sum()) / float(t1.sum())
     info["family_share"] = round(share, 4)
     info["why"] = f"a model of the {family} family's take-ups, scaled by the product's share"
