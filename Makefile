@@ -28,6 +28,7 @@ $(QM): $(TS) $(STAMP)
 	$(BIN)/pyside6-lrelease -silent $(TS) -qm $@
 
 run: setup
+	$(BIN)/python tools/display_libs.py
 	$(BIN)/rmdesk
 
 lint: setup
