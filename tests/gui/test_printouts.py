@@ -87,6 +87,10 @@ def test_the_client_views_brief_previews_saves_and_prints(
     qtbot.mouseClick(view.print_button, Qt.MouseButton.LeftButton)
     preview = _preview(view)
     assert external in preview.windowTitle()
+    # the whole dialog, its Print and Save buttons too, fits the screen it opens on
+    room = preview.screen().availableGeometry()
+    assert preview.frameGeometry().height() <= room.height()
+    assert preview.print_button.isVisible() and preview.save_button.isVisible()
     assert preview.printout.pages == len(preview.page_labels) >= 1
     assert preview.page_labels[0].pixmap().width() > 700  # an A4 page at about 100 dpi
     made = _audit(scored_db, "print")

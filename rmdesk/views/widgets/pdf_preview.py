@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QPainter,
+    QPixmap,
+    QShortcut,
+)
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -157,8 +164,16 @@ class PdfPreview(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.info)
         layout.addWidget(buttons)
+        # a page's width, as tall as the screen lets it be with the buttons still on it (a
+        # 1366×768 laptop has about 720 pixels below its panel)
         width = max((i.width() for i in printout.images), default=600)
-        self.resize(width + 60, 900)
+        screen = (
+            parent.screen() if parent is not None else None
+        ) or QGuiApplication.primaryScreen()
+        room = screen.availableGeometry() if screen is not None else None
+        tall = 900 if room is None else min(900, room.height() - 60)
+        wide = width + 60 if room is None else min(width + 60, room.width() - 40)
+        self.resize(wide, tall)
 
     def done(self, result: int) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
