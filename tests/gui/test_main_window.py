@@ -99,6 +99,18 @@ def test_search_filters_as_you_type(qtbot: QtBot, scored_db: Database) -> None:
     qtbot.waitUntil(lambda: book.model.rowCount() == total, timeout=2000)
 
 
+def test_enter_in_the_search_opens_the_first_match(qtbot: QtBot, scored_db: Database) -> None:
+    """Typing a client's number and pressing Enter at once opens that client: the search is
+    applied without waiting for the pause after typing."""
+    window = _window(qtbot, scored_db)
+    book = window.book
+    target = book.model.row_at(7)
+    book.search.setText(str(target["external_id"]))
+    with qtbot.waitSignal(book.client_requested, timeout=2000) as opened:
+        qtbot.keyClick(book.search, Qt.Key.Key_Return)
+    assert opened.args == [int(target["client_id"])]
+
+
 def test_headers_and_codes_in_chinese(qtbot: QtBot, scored_db: Database, chinese: object) -> None:
     window = _window(qtbot, scored_db, language="zh_CN")
     model = window.book.model

@@ -162,6 +162,7 @@ class BookView(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=120)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(self._debounce.start)
+        self.search.returnPressed.connect(self.open_first_match)
         for combo in (self.tier, self.segment, self.flags):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.overdue.toggled.connect(self.apply_filters)
@@ -208,6 +209,14 @@ class BookView(QWidget):
         self.apply_filters()
         log.info("book on screen: %d clients", len(frame))
         self.loaded.emit(len(frame))
+
+    def open_first_match(self) -> None:
+        """Enter in the search box opens the first client the search shows, in the order on
+        screen (the filter is applied first, without waiting for the pause after typing)."""
+        self._debounce.stop()
+        self.apply_filters()
+        if self.model.rowCount():
+            self.client_requested.emit(int(self.model.row_at(0)["client_id"]))
 
     def apply_filters(self) -> None:
         frame = self.model.frame
