@@ -87,6 +87,12 @@ class Client(TimestampMixin, Base):
     birth_date: Mapped[dt.date | None] = mapped_column(Date)  # founding date for corporates
     gender: Mapped[str | None] = mapped_column(String(1))
     district: Mapped[str | None] = mapped_column(String(120))
+    # how to reach the client (personal data too; services/common/contact_details.py)
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32))  # an office or home landline
+    email: Mapped[str | None] = mapped_column(String(200))
+    wechat: Mapped[str | None] = mapped_column(String(64))  # a WeChat or WeCom id
+    address: Mapped[str | None] = mapped_column(String(300))
     segment: Mapped[str] = mapped_column(String(32), default="mass")
     kyc_due: Mapped[dt.date | None] = mapped_column(Date)
     onboarded_on: Mapped[dt.date | None] = mapped_column(Date)

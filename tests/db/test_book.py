@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -37,13 +38,24 @@ def test_one_rms_book_and_search(demo_bank: DemoBank) -> None:
     with db.engine.connect() as conn:
         rm_id = conn.execute(text("SELECT id FROM users WHERE username = 'rm01'")).scalar()
     mine = client_book(db.engine, rm_id=rm_id, who=OPERATOR)
-    db.dispose()
     assert 0 < len(mine) < len(whole) == 300
     name = whole["name"].iloc[0]
     mask = search_mask(whole, name[:2])
     assert mask is not None and mask[0]
     assert search_mask(whole, "   ") is None
     assert search_mask(whole, "c0000001").sum() == 1  # ids match in any case
+    # a phone number matches by any part of its digits, however it was written or typed
+    with db.engine.connect() as conn:
+        client, mobile = conn.execute(
+            text("SELECT external_id, mobile FROM clients WHERE mobile IS NOT NULL ORDER BY id")
+        ).first()
+    row = int(np.flatnonzero(whole["external_id"] == client)[0])
+    digits = "".join(ch for ch in mobile if ch.isdigit())
+    for typed in (digits[-8:], f"{digits[3:7]}-{digits[7:]}", mobile):
+        found = search_mask(whole, typed)
+        assert found is not None and found[row], typed
+    assert search_mask(whole, "12").sum() < len(whole)  # two digits are no phone search
+    db.dispose()
 
 
 @pytest.mark.smoke

@@ -246,6 +246,36 @@ def test_a_bad_client_field_is_named_and_nothing_is_written(db_url: str, tmp_pat
     assert counts(db_url, "clients")["clients"] == 0
 
 
+def test_how_to_reach_a_client_is_stored_and_a_bad_number_is_named(
+    db_url: str, tmp_path: Path
+) -> None:
+    _import(db_url, SAMPLE)
+    assert rows(
+        db_url,
+        "SELECT mobile, phone, email, wechat, address FROM clients WHERE external_id = 'SH0001'",
+    ) == [
+        (
+            "138 1234 5678",
+            None,
+            "chen.siyuan@example.com",
+            "chensy_85",
+            "浦东新区陆家嘴环路1000号1201室",
+        )
+    ]
+    broken = copy_folder(SAMPLE, tmp_path / "broken")
+    text = (broken / "clients.csv").read_text(encoding="utf-8")
+    text = text.replace("13916667788", "call me").replace("finance@shenda", "finance-shenda")
+    (broken / "clients.csv").write_text(text, encoding="utf-8")
+    fresh = tmp_path / "fresh.sqlite3"
+    db = open_database(str(fresh))
+    with pytest.raises(ImportRejected) as caught:
+        run_import(db.engine, "generic", broken, who=OPERATOR)
+    db.dispose()
+    found = {(p.file, p.row, p.column): p.message for p in caught.value.problems.listed}
+    assert "'call me'" in found[("clients.csv", 3, "mobile")]
+    assert "e-mail" in found[("clients.csv", 4, "email")]
+
+
 def test_an_offers_answer_without_its_product_is_named_and_nothing_is_written(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, insert, select
@@ -26,6 +27,7 @@ from rmdesk.models import (
     SuggestionStatus,
 )
 from rmdesk.services.accounts.users import user_id
+from rmdesk.services.common import contact_details
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.engine import suggestions
 from rmdesk.views.client import view as module
@@ -127,6 +129,18 @@ def test_every_panel_opens_for_the_top_client(
     assert view.header.tiles["rank"].text().startswith("1 / ")
     masked = view.profile.facts.values["id_number"].text()
     assert masked == id_number[:4] + "*" * (len(id_number) - 8) + id_number[-4:]
+    # how to reach the client, each detail one click from the clipboard
+    with scored_db.engine.connect() as conn:
+        reach = conn.execute(
+            select(Client.mobile, Client.phone, Client.email, Client.wechat, Client.address).where(
+                Client.id == client
+            )
+        ).one()
+    shown_reach = [view.profile.reach[n].text() for n in contact_details.NAMES]
+    assert shown_reach == [v or "" for v in reach] and any(reach)
+    first = next(n for n, v in zip(contact_details.NAMES, reach, strict=True) if v)
+    view.profile.copy_buttons[first].click()
+    assert QGuiApplication.clipboard().text() == view.profile.reach[first].text()
     assert view.products.table.model_.rowCount() > 0
     holdings = view.products.table.model_
     account = holdings.index(0, [c.key for c in holdings.columns].index("account_no")).data()

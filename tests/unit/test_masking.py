@@ -63,6 +63,8 @@ def test_the_schemas_masked_columns() -> None:
     }
     assert masked == {
         "clients.id_number",
+        "clients.mobile",
+        "clients.phone",
         "holdings.account_no",
         "transactions.counterparty_account",
     }

@@ -627,6 +627,18 @@
             <source>7P summary</source>
             <translation>7P 概要</translation>
         </message>
+        <message>
+            <source>How to reach</source>
+            <translation>联系方式</translation>
+        </message>
+        <message>
+            <source>Copy</source>
+            <translation>复制</translation>
+        </message>
+        <message>
+            <source>Copy to the clipboard</source>
+            <translation>复制到剪贴板</translation>
+        </message>
     </context>
     <context>
         <name>SuggestionsBox</name>

@@ -548,6 +548,10 @@
             <source>With open flags</source>
             <translation>有未处理预警</translation>
         </message>
+        <message>
+            <source>Search by name, client ID or phone number</source>
+            <translation>按客户名称、客户号或电话号码搜索</translation>
+        </message>
     </context>
     <context>
         <name>LoginDialog</name>

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
 from rmdesk.models import Base, FlagStatus, Severity, SuggestionStatus, VisitStatus
-from rmdesk.services.common import parameters
+from rmdesk.services.common import contact_details, parameters
 from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.common.parameters import Parameters
 
@@ -53,7 +53,7 @@ BOOK_COLUMNS = [
     "onboarded_on",
 ]
 #: columns worked out after the query
-DERIVED_COLUMNS = ["last_contact", "contact_due", "contact_overdue"]
+DERIVED_COLUMNS = ["last_contact", "contact_due", "contact_overdue", "phones"]
 _SEVERITY_ORDER = [Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
 
@@ -82,6 +82,8 @@ def _base(where: list[Any]) -> Any:
             branches.c.name.label("branch"),
             users.c.display_name.label("rm"),
             clients.c.district,
+            clients.c.mobile,
+            clients.c.phone,
             clients.c.kyc_due,
             clients.c.status,
             clients.c.onboarded_on,
@@ -235,16 +237,30 @@ def client_book(
     frame = frame.sort_values(
         ["contribution_minor", "client_id"], ascending=[False, True], na_position="last"
     )
+    # the client's numbers as digits alone, for the search (never a column on screen)
+    frame["phones"] = [
+        f"{contact_details.digits(m)} {contact_details.digits(p)}"
+        for m, p in zip(frame["mobile"].tolist(), frame["phone"].tolist(), strict=True)
+    ]
     return frame[BOOK_COLUMNS + DERIVED_COLUMNS].reset_index(drop=True)
 
 
+#: a search of at least this many digits (and nothing but digits and a phone's punctuation)
+#: also looks in the clients' phone numbers, however they were written
+PHONE_DIGITS = 4
+
+
 def search_mask(frame: pd.DataFrame, text: str) -> np.ndarray | None:
-    """Rows whose name or client id contains ``text`` (any case); None when there is no text."""
+    """Rows whose name or client id contains ``text`` (any case), or whose mobile or phone
+    number contains its digits (any part of the number); None when there is no text."""
     text = text.strip()
     if not text:
         return None
     hit = frame["name"].astype("str").str.contains(text, case=False, regex=False, na=False)
     hit |= frame["external_id"].astype("str").str.contains(text, case=False, regex=False, na=False)
+    number = contact_details.digits(text)
+    if len(number) >= PHONE_DIGITS and not text.strip("0123456789 +-()"):
+        hit |= frame["phones"].astype("str").str.contains(number, regex=False, na=False)
     return hit.to_numpy(dtype=bool)
 
 

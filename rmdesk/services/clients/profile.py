@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Engine, func, select
 from rmdesk.models import Base
 from rmdesk.services.clients import records
 from rmdesk.services.clients.records import DEPOSIT_FAMILIES, LOAN_FAMILIES
-from rmdesk.services.common import audit, parameters
+from rmdesk.services.common import audit, contact_details, parameters
 from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.common.masking import mask_number
 from rmdesk.services.engine.facts_pass import Window
@@ -66,6 +66,8 @@ class ClientProfile:
     age: int | None
     gender: str | None
     district: str | None
+    #: how to reach the client: each of contact_details.NAMES → the value, or None
+    reach: dict[str, str | None]
     onboarded_on: dt.date | None
     kyc_due: dt.date | None
     kyc_overdue: bool
@@ -296,6 +298,7 @@ def _profile(
         age=_years(row.birth_date, today),
         gender=row.gender,
         district=row.district,
+        reach={name: getattr(row, name) for name in contact_details.NAMES},
         onboarded_on=onboarded,
         kyc_due=row.kyc_due,
         kyc_overdue=row.kyc_due is not None and row.kyc_due < today,

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select
 
 from rmdesk.services.common.access import ADMINS, Account, open_to
 from rmdesk.services.common.progress import Progress
-from rmdesk.services.data import catalogue, demo_campaigns
+from rmdesk.services.data import catalogue, demo_campaigns, demo_contacts
 from rmdesk.services.data import demo_names as names
 from rmdesk.services.data.demo_draws import Draws
 from rmdesk.services.data.demo_fields import draw_fields
@@ -169,6 +169,7 @@ class _Bank(Draws):
                 "rm_username": [f"rm{r:02d}" for r in self.rm],
                 "status": np.where(self.dormant, "dormant", "active"),
                 "attributes": attributes,
+                **demo_contacts.draw(self),
             }
         )
 

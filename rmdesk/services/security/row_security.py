@@ -101,7 +101,7 @@ OWNER_FUNCTIONS = (
 )
 #: personal data: no statistics either, or the planner's estimates would tell their spread
 SENSITIVE = {
-    "clients": ("name", "id_number"),
+    "clients": ("name", "id_number", "mobile", "phone", "email", "wechat", "address"),
     "holdings": ("account_no",),
     "transactions": ("counterparty_account",),
 }

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -16,12 +17,14 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from rmdesk.services.clients import seven_p
 from rmdesk.services.clients.profile import ClientProfile
+from rmdesk.services.common import contact_details
 from rmdesk.services.common.masking import mask_number
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext
@@ -187,13 +190,38 @@ class ProfilePanel(QWidget):
             ],
             parent=self,
         )
+        self.reach_box = QGroupBox(self.tr("How to reach"), self)
+        reach = QFormLayout(self.reach_box)
+        self.reach: dict[str, QLabel] = {}
+        self.copy_buttons: dict[str, QToolButton] = {}
+        for d in contact_details.DETAILS:
+            value = QLabel(self.reach_box)
+            value.setObjectName(f"reach_{d.name}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            value.setWordWrap(True)
+            copy = QToolButton(self.reach_box)
+            copy.setText(self.tr("Copy"))
+            copy.setToolTip(self.tr("Copy to the clipboard"))
+            copy.clicked.connect(lambda _=False, v=value: self._copy(v.text()))
+            row = QHBoxLayout()
+            row.addWidget(value, 1)
+            row.addWidget(copy)
+            reach.addRow(d.label_zh if ctx.zh else d.label_en, row)
+            self.reach[d.name], self.copy_buttons[d.name] = value, copy
         self.summary_box = QGroupBox(self.tr("7P summary"), self)
         self.summary = QFormLayout(self.summary_box)
         self.summary.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        top = QHBoxLayout()
+        top.addWidget(self.facts, 3)
+        top.addWidget(self.reach_box, 2)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.facts)
+        layout.addLayout(top)
         layout.addWidget(self.summary_box)
         layout.addStretch(1)
+
+    def _copy(self, text: str) -> None:
+        if text:
+            QGuiApplication.clipboard().setText(text)
 
     def show_profile(self, p: ClientProfile) -> None:
         fmt, put = self.ctx.formats, self.facts.put
@@ -226,6 +254,10 @@ class ProfilePanel(QWidget):
         put("status", labels.status(p.status), warn=p.status != "active")
         put("branch", p.branch or "")
         put("rm", p.rm or "")
+        for name, label in self.reach.items():
+            value = p.reach.get(name) or ""
+            label.setText(value)
+            self.copy_buttons[name].setEnabled(bool(value))
 
 
 class LoyaltyPanel(QWidget):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from rmdesk.services.common import contact_details
 from rmdesk.services.data.importing.problems import Problem
 
 BRANCH_COLUMNS = ["code", "name", "district", "region"]
@@ -32,6 +33,7 @@ CLIENT_COLUMNS = [
     "rm_username",
     "status",
     "attributes",
+    *contact_details.NAMES,
 ]
 PRODUCT_COLUMNS = [
     "code",

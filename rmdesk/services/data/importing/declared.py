@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rmdesk.services.common import contact_details
 from rmdesk.services.common.client_fields import FIELDS, Field
 from rmdesk.services.data.importing.dataset import PRODUCT_RULE_COLUMNS
 from rmdesk.services.data.importing.problems import Problem, quote
@@ -60,6 +61,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "branch_code",
         "rm_username",
         "status",
+        *contact_details.NAMES,
         *FIELDS,
     ),
     "holdings": (

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from rmdesk.models import Base
-from rmdesk.services.common import product_fields
+from rmdesk.services.common import contact_details, product_fields
 from rmdesk.services.data.importing.dataset import (
     BRANCH_COLUMNS,
     CLIENT_COLUMNS,
@@ -48,6 +48,15 @@ from rmdesk.services.data.importing.tables import Checker, Table
 from rmdesk.services.data.importing.workbook import open_workbook
 
 FILES = ("branches", "users", "products", "clients", "holdings", "monthly_facts", "interactions")
+
+
+def _detail(c: Checker, detail: contact_details.Detail) -> pd.Series:
+    """A contact detail of the clients file, checked against what a valid one looks like."""
+    values = c.text(detail.name, max_len=detail.max_len)
+    if detail.pattern is not None:
+        bad = values.notna() & ~values.fillna("").str.match(detail.pattern)
+        c.bad(detail.name, bad, values, detail.expected)
+    return values
 
 
 @dataclass
@@ -344,6 +353,7 @@ class _Parser:
                 "rm_username": rm,
                 "status": c.choice("status", STATUSES, default="active"),
                 "attributes": read_attributes(c),
+                **{d.name: _detail(c, d) for d in contact_details.DETAILS},
             }
         )
 

@@ -1,0 +1,39 @@
+"""How to reach a client: the contact details a client record carries, and what a valid one
+looks like (docs/import-format.md). One list, read by the importers, the demo bank, the client
+view and the book's search."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Detail:
+    name: str
+    label_zh: str
+    label_en: str
+    max_len: int
+    #: what a valid value looks like, and how an import's problem says it (None: any text)
+    pattern: re.Pattern[str] | None = None
+    expected: str = ""
+
+
+PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_SAID = "a phone number: digits, spaces, ( ) and -, with + before a country code"
+
+DETAILS: tuple[Detail, ...] = (
+    Detail("mobile", "手机", "Mobile", 32, PHONE, PHONE_SAID),
+    Detail("phone", "固定电话", "Phone", 32, PHONE, PHONE_SAID),
+    Detail("email", "电子邮箱", "E-mail", 200, EMAIL, "an e-mail address (name@domain)"),
+    Detail("wechat", "微信/企业微信", "WeChat / WeCom", 64),
+    Detail("address", "地址", "Address", 300),
+)
+NAMES = tuple(d.name for d in DETAILS)
+
+
+def digits(text: object) -> str:
+    """A phone number's digits alone, for matching any part of it however it was written
+    (nothing for an empty or missing one)."""
+    return "".join(ch for ch in text if ch.isdigit()) if isinstance(text, str) else ""
