@@ -82,6 +82,15 @@ def test_the_brief_holds_this_client_and_no_other(demo: Database, tmp_path: Path
     assert any(f"{a[:4]}" in text and a[-4:] in text for a in accounts)
     assert id_number and id_number not in text and id_number[-4:] in text
     assert audited == ["rm01"]
+    # how to reach the client: the mobile masked as the ID number is, the address whole
+    with demo.engine.connect() as conn:
+        mobile, address = conn.execute(
+            select(Client.mobile, Client.address).where(Client.id == client)
+        ).one()
+    digits = "".join(ch for ch in mobile if ch.isdigit())
+    flat = text.replace("\n", "")
+    assert digits not in flat and f"{digits[:4]}***{digits[-4:]}" in flat
+    assert address in flat
     # the CJK font is embedded (a TrueType subset), not left to the printer
     fonts = [
         font.get_object()

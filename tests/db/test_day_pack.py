@@ -57,6 +57,17 @@ def test_the_pack_is_the_days_visits_in_route_order(
     assert "拜访日程" in cover and "09:00" in cover
     positions = [cover.index(n) for n in names]
     assert positions == sorted(positions)  # the route order
+    # each client with how to reach them, the numbers masked as the briefs print them
+    with db.engine.connect() as conn:
+        reach = conn.execute(
+            select(Client.mobile, Client.address).where(Client.id.in_(day["client_id"].tolist()))
+        ).all()
+    flat = cover.replace("\n", "")
+    for mobile, _ in reach:
+        if mobile:
+            digits = "".join(ch for ch in mobile if ch.isdigit())
+            assert f"{digits[:4]}***{digits[-4:]}" in flat and digits not in flat
+    assert any(address and address[:6] in flat for _, address in reach)
     # no client of another day or another RM
     text = "\n".join(p.extract_text() or "" for p in reader.pages)
     with db.engine.connect() as conn:

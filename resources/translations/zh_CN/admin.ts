@@ -395,6 +395,10 @@
             <source>Response model: fewest accepted (and declined) offers to fit it</source>
             <translation>响应模型：建模所需的最少接受（及拒绝）推介次数</translation>
         </message>
+        <message>
+            <source>Printouts: phone numbers masked or whole (masked, whole)</source>
+            <translation>打印件：电话号码部分隐藏或完整显示（masked 隐藏 / whole 完整）</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>

@@ -100,6 +100,9 @@ class Parameters:
     # past date, learnt from what was known at that date
     take_up_horizon_months: int = 12
     take_up_min_events: int = 30  # take-ups in a window a product's own model needs
+    # phone numbers on printed briefs and day packs: "masked" (1381***5678, as ID numbers are)
+    # or "whole"
+    phones_on_paper: str = "masked"
     # offers accepted, and as many declined, before a response model re-ranks a product
     response_min_outcomes: int = 30
     # visit planner
@@ -126,6 +129,10 @@ class Parameters:
 
 
 DEFAULTS = Parameters()
+
+
+#: how phone numbers are printed (``phones_on_paper``)
+PHONES_ON_PAPER = ("masked", "whole")
 
 
 class ParameterError(ValueError):
@@ -184,6 +191,8 @@ def _check(name: str, value: Any) -> None:
         )
     elif name == "decline_cooloff_by_reason" and any(v < 0 for v in value.values()):
         raise ParameterError(f"decline_cooloff_by_reason: days must not be negative, got {value}")
+    elif name == "phones_on_paper" and value not in PHONES_ON_PAPER:
+        raise ParameterError(f"phones_on_paper: one of {', '.join(PHONES_ON_PAPER)}, got {value!r}")
     elif name == "take_up_horizon_months" and not 1 <= value <= 36:
         raise ParameterError(f"take_up_horizon_months: must be 1 to 36, got {value}")
     elif isinstance(value, int | float) and not isinstance(value, bool) and value < 0:

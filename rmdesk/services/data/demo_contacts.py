@@ -17,11 +17,19 @@ import pandas as pd
 #: the city district of each branch (the order of demo_names.BRANCHES)
 AREAS = [("朝阳区", "Chaoyang"), ("海淀区", "Haidian"), ("西城区", "Xicheng"),
          ("东城区", "Dongcheng"), ("丰台区", "Fengtai")]  # fmt: skip
-STREETS = [("建国路", "Jianguo Road"), ("安立路", "Anli Road"), ("学院路", "Xueyuan Road"),
-           ("北四环中路", "North 4th Ring Middle Road"), ("东直门内大街", "Dongzhimennei Street"),
-           ("西直门外大街", "Xizhimenwai Street"), ("南三环西路", "South 3rd Ring West Road"),
-           ("中关村大街", "Zhongguancun Street"), ("朝阳门北大街", "Chaoyangmen North Street"),
-           ("丽泽路", "Lize Road")]  # fmt: skip
+#: streets of each city district (the order of AREAS)
+STREETS = [
+    [("建国路", "Jianguo Road"), ("望京街", "Wangjing Street"), ("酒仙桥路", "Jiuxianqiao Road"),
+     ("东三环中路", "East 3rd Ring Middle Road")],
+    [("中关村大街", "Zhongguancun Street"), ("学院路", "Xueyuan Road"),
+     ("北四环西路", "North 4th Ring West Road")],
+    [("金融大街", "Financial Street"), ("西直门外大街", "Xizhimenwai Street"),
+     ("广安门内大街", "Guang'anmennei Street")],
+    [("东直门内大街", "Dongzhimennei Street"), ("王府井大街", "Wangfujing Street"),
+     ("朝阳门北大街", "Chaoyangmen North Street")],
+    [("丽泽路", "Lize Road"), ("南三环西路", "South 3rd Ring West Road"),
+     ("方庄路", "Fangzhuang Road")],
+]  # fmt: skip
 MOBILE_PREFIXES = np.array(["13", "15", "17", "18", "19"])
 
 
@@ -51,19 +59,21 @@ def draw(bank: Any) -> dict[str, Any]:
     letters = np.array(list("abcdefghijkmnpqrstuvwxyz23456789"))
     tails = ["".join(letters[rng.integers(len(letters), size=8)]) for _ in range(n)]
     wechat = [f"{'wecom' if c else 'wxid'}_{t}" for c, t in zip(corp, tails, strict=True)]
-    street = rng.integers(len(STREETS), size=n)
+    where = [b % len(AREAS) for b in bank.branch]
+    pick = rng.integers(0, 12, size=n)
+    street = [STREETS[w][k % len(STREETS[w])] for w, k in zip(where, pick, strict=True)]
     number = rng.integers(1, 400, size=n)
     building, room = rng.integers(1, 30, size=n), rng.integers(101, 2800, size=n)
-    area = [AREAS[b % len(AREAS)][lang] for b in bank.branch]
+    area = [AREAS[w][lang] for w in where]
     if zh:
         address = [
-            f"北京市{a}{STREETS[s][0]}{k}号" + (f"{r // 100}层" if c else f"{b}号楼{r}室")
+            f"北京市{a}{s[0]}{k}号" + (f"{r // 100}层" if c else f"{b}号楼{r}室")
             for a, s, k, b, r, c in zip(area, street, number, building, room, corp, strict=True)
         ]
     else:
         address = [
             (f"Floor {r // 100}, " if c else f"Room {r}, Building {b}, ")
-            + f"{k} {STREETS[s][1]}, {a} District, Beijing"
+            + f"{k} {s[1]}, {a} District, Beijing"
             for a, s, k, b, r, c in zip(area, street, number, building, room, corp, strict=True)
         ]
 

@@ -29,7 +29,7 @@ from rmdesk.services.clients import profile as client_profile
 from rmdesk.services.clients import seven_p
 from rmdesk.services.clients.contribution_detail import monthly_contribution
 from rmdesk.services.clients.profile import ClientProfile
-from rmdesk.services.common import audit
+from rmdesk.services.common import audit, contact_details, parameters
 from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.common.formatting import formatter
 from rmdesk.services.common.masking import mask_number
@@ -119,6 +119,23 @@ class BriefError(Exception):
     """The brief cannot be made; the message says why."""
 
 
+def reach_line(reach: dict[str, str | None], lang: str, masked: bool) -> str:
+    """How to reach the client on paper: mobile, phone and address (e-mail and WeChat stay on
+    the screen); the numbers masked unless the bank prints them whole."""
+    zh = lang.startswith("zh")
+    parts = []
+    for d in contact_details.DETAILS:
+        value = reach.get(d.name)
+        if not value or d.name in ("email", "wechat"):
+            continue
+        phone = d.pattern is contact_details.PHONE
+        shown = mask_number(contact_details.digits(value)) if masked and phone else value
+        parts.append(f"{d.label_zh if zh else d.label_en}: {shown}")
+    return (
+        " · ".join(parts) if parts else ("联系方式：未登记" if zh else "How to reach: none on file")
+    )
+
+
 @dataclass(frozen=True)
 class BriefData:
     """What one brief prints: the client as the client view shows it, and the chart's months."""
@@ -128,6 +145,8 @@ class BriefData:
     #: None for a month with no figures on file (a gap in the chart, not a zero)
     months: list[dt.date]
     contribution: list[float | None]
+    #: phone numbers masked on paper (the parameter ``phones_on_paper``)
+    mask_phones: bool = True
 
 
 @guarded("client", "client_ids")
@@ -159,6 +178,7 @@ def brief_data(
         by_window.setdefault(p.as_of, []).append(cid)
     out: dict[int, BriefData] = {}
     with engine.connect() as conn:
+        masked = parameters.load(conn).phones_on_paper == "masked"
         for as_of, members in by_window.items():
             window = Window(as_of)
             months = [window.back(n) for n in range(23, -1, -1)]
@@ -176,7 +196,7 @@ def brief_data(
                     found[int(key)][_month(month)] = float(value)
             for cid in members:
                 values = [found[cid].get(m) for m in months]
-                out[cid] = BriefData(profiles[cid], months, values)
+                out[cid] = BriefData(profiles[cid], months, values, masked)
     return {int(cid): out[int(cid)] for cid in client_ids}
 
 
@@ -240,6 +260,7 @@ def story(
     head = [
         f"{t['title'](lang)} · {p.external_id} · {p.id_number_masked}",
         f"{t['rm'](lang)}: {p.rm or ''} · {p.branch or ''}",
+        reach_line(p.reach, lang, data.mask_phones),
         f"{t['visit'](lang)}: {_date(visit_on) or '—'} · {t['purpose'](lang)}: {purpose or '—'}",
         f"{t['data'](lang)}: {_date(p.as_of)}",
     ]

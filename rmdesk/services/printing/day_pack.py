@@ -126,8 +126,14 @@ def day_visits(
 
 
 def cover(
-    visits: Sequence[PackedVisit], rm_name: str, on: dt.date, language: str
+    visits: Sequence[PackedVisit],
+    rm_name: str,
+    on: dt.date,
+    language: str,
+    data: dict[int, brief.BriefData] | None = None,
 ) -> list[Flowable]:
+    """The route cover: the day's visits in order, each client with how to reach them (from
+    ``data``, the briefs' contents: numbers masked as the briefs print them)."""
     s, lang = printing.styles(), language
     out: list[Flowable] = [
         printing.Bookmark("cover", W["cover"](lang)),
@@ -159,7 +165,9 @@ def cover(
                 number,
                 v.time.strftime("%H:%M"),
                 Paragraph(
-                    f"{printing.escape(v.name)}<br/>{printing.escape(v.external_id)}", s["cell"]
+                    f"{printing.escape(v.name)}<br/>{printing.escape(v.external_id)}"
+                    + _reach(data, v.client_id, lang),
+                    s["cell"],
                 ),
                 v.district,
                 v.purpose,
@@ -176,6 +184,14 @@ def cover(
     return out
 
 
+def _reach(data: dict[int, brief.BriefData] | None, client_id: int, lang: str) -> str:
+    """The cover's line of how to reach a client, as its brief prints it (escaped)."""
+    d = (data or {}).get(client_id)
+    if d is None:
+        return ""
+    return "<br/>" + printing.escape(brief.reach_line(d.profile.reach, lang, d.mask_phones))
+
+
 def render(
     visits: Sequence[PackedVisit],
     data: dict[int, brief.BriefData],
@@ -187,7 +203,7 @@ def render(
     generated: dt.datetime,
 ) -> int:
     """Write the pack (cover, then one brief per visit) to ``target``; returns the pages."""
-    flowables = cover(visits, rm_name, on, language)
+    flowables = cover(visits, rm_name, on, language, data)
     for number, v in enumerate(visits, 1):
         flowables.append(PageBreak())
         flowables.append(printing.Bookmark(f"visit-{v.visit_id}", f"{number}. {v.name}"))

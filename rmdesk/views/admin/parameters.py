@@ -119,6 +119,9 @@ LABELS: dict[str, object] = {
     "take_up_min_events": QT_TRANSLATE_NOOP(
         "AdminParameters", "Take-up models: fewest take-ups in a window to fit a model"
     ),
+    "phones_on_paper": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Printouts: phone numbers masked or whole (masked, whole)"
+    ),
     "response_min_outcomes": QT_TRANSLATE_NOOP(
         "AdminParameters", "Response model: fewest accepted (and declined) offers to fit it"
     ),
@@ -168,6 +171,7 @@ GROUP_OF: dict[str, str] = {
     "take_up_horizon_months": "cross_sell",
     "take_up_min_events": "cross_sell",
     "response_min_outcomes": "cross_sell",
+    "phones_on_paper": "planner",
     "plan_weeks": "planner",
     "maturity_lead_days": "planner",
     "strong_suggestion_minor": "planner",
