@@ -137,7 +137,7 @@ def test_every_panel_opens_for_the_top_client(
             )
         ).one()
     shown_reach = [view.profile.reach[n].text() for n in contact_details.NAMES]
-    assert shown_reach == [v or "" for v in reach] and any(reach)
+    assert shown_reach == [v or "—" for v in reach] and any(reach)
     first = next(n for n, v in zip(contact_details.NAMES, reach, strict=True) if v)
     view.profile.copy_buttons[first].click()
     assert QGuiApplication.clipboard().text() == view.profile.reach[first].text()

@@ -256,7 +256,7 @@ class ProfilePanel(QWidget):
         put("rm", p.rm or "")
         for name, label in self.reach.items():
             value = p.reach.get(name) or ""
-            label.setText(value)
+            label.setText(value or "—")  # a dash: nothing on file
             self.copy_buttons[name].setEnabled(bool(value))
 
 
