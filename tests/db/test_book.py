@@ -55,6 +55,16 @@ def test_one_rms_book_and_search(demo_bank: DemoBank) -> None:
         found = search_mask(whole, typed)
         assert found is not None and found[row], typed
     assert search_mask(whole, "12").sum() < len(whole)  # two digits are no phone search
+    # a whole ID number finds its client; a part of one finds nobody, and the book never holds
+    # the numbers themselves
+    with db.engine.connect() as conn:
+        client, number = conn.execute(
+            text("SELECT external_id, id_number FROM clients ORDER BY id DESC")
+        ).first()
+    found = search_mask(whole, f" {number.lower()} ")
+    assert found is not None and whole["external_id"][found].tolist() == [client]
+    assert not search_mask(whole, number[:15] + "#").any()
+    assert not any(number in str(v) for v in whole.to_numpy().ravel())
     db.dispose()
 
 

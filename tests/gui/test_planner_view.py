@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select, update
 
 from rmdesk.db import Database
-from rmdesk.models import Interaction, Role, User, Visit, VisitStatus
+from rmdesk.models import Client, Interaction, Role, User, Visit, VisitStatus
 from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.visits import actions as visit_actions
@@ -339,6 +339,20 @@ def test_export_ics_has_one_event_per_planned_visit(
     assert len(planned) == 3
     assert sorted(str(e["UID"]) for e in events) == sorted(f"visit-{i}@rmdesk" for i in planned)
     assert all(str(e["STATUS"]) == "CONFIRMED" for e in events)  # proposed visits stay out
+    # each where the client is, with how to reach them (numbers masked, as on paper)
+    with scored_db.engine.connect() as conn:
+        addresses = dict(
+            conn.execute(
+                select(Visit.id, Client.address)
+                .join(Client, Client.id == Visit.client_id)
+                .where(Visit.id.in_(planned))
+            ).all()
+        )
+    for e in events:
+        visit = int(str(e["UID"]).split("-")[1].split("@")[0])
+        if addresses[visit]:
+            assert str(e["LOCATION"]).startswith(addresses[visit])
+        assert "***" in str(e["DESCRIPTION"]) or "未登记" in str(e["DESCRIPTION"])
     assert "3 planned visits" in view.message.text()
 
 

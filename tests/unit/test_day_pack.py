@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from rmdesk.services.printing.day_pack import suggested_times
+from rmdesk.services.visits.calendar import suggested_times
 
 
 def test_suggested_times_spread_the_day_around_lunch() -> None:

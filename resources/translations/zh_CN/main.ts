@@ -549,8 +549,8 @@
             <translation>有未处理预警</translation>
         </message>
         <message>
-            <source>Search by name, client ID or phone number</source>
-            <translation>按客户名称、客户号或电话号码搜索</translation>
+            <source>Search by name, client ID, phone or ID number</source>
+            <translation>按客户名称、客户号、电话或证件号码搜索</translation>
         </message>
     </context>
     <context>

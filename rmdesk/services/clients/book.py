@@ -12,6 +12,7 @@ contribution, the highest first, clients not yet scored last.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import numpy as np
@@ -53,7 +54,7 @@ BOOK_COLUMNS = [
     "onboarded_on",
 ]
 #: columns worked out after the query
-DERIVED_COLUMNS = ["last_contact", "contact_due", "contact_overdue", "phones"]
+DERIVED_COLUMNS = ["last_contact", "contact_due", "contact_overdue", "phones", "id_key"]
 _SEVERITY_ORDER = [Severity.HIGH, Severity.MEDIUM, Severity.LOW]
 
 
@@ -84,6 +85,7 @@ def _base(where: list[Any]) -> Any:
             clients.c.district,
             clients.c.mobile,
             clients.c.phone,
+            clients.c.id_number,
             clients.c.kyc_due,
             clients.c.status,
             clients.c.onboarded_on,
@@ -242,17 +244,33 @@ def client_book(
         f"{contact_details.digits(m)} {contact_details.digits(p)}"
         for m, p in zip(frame["mobile"].tolist(), frame["phone"].tolist(), strict=True)
     ]
+    # the ID number only as a key a whole number typed into the search matches; the number
+    # itself never stays in the book (the screen shows it masked, on the profile)
+    frame["id_key"] = [id_key(v) for v in frame.pop("id_number").tolist()]
     return frame[BOOK_COLUMNS + DERIVED_COLUMNS].reset_index(drop=True)
+
+
+def id_key(number: object) -> str:
+    """A one-way key of an ID number (its letters and digits, upper case, hashed): the book
+    keeps this, not the number, and a search matches a whole number typed by it."""
+    if not isinstance(number, str) or not number.strip():
+        return ""
+    plain = "".join(ch for ch in number.upper() if ch.isalnum())
+    return hashlib.sha256(plain.encode()).hexdigest()[:32]
 
 
 #: a search of at least this many digits (and nothing but digits and a phone's punctuation)
 #: also looks in the clients' phone numbers, however they were written
 PHONE_DIGITS = 4
+#: a search this long may be a whole ID number (a resident ID has 15 or 18 characters, a
+#: company's unified social credit code 18)
+ID_LENGTH = 15
 
 
 def search_mask(frame: pd.DataFrame, text: str) -> np.ndarray | None:
-    """Rows whose name or client id contains ``text`` (any case), or whose mobile or phone
-    number contains its digits (any part of the number); None when there is no text."""
+    """Rows whose name or client id contains ``text`` (any case), whose mobile or phone
+    number contains its digits (any part of the number), or whose whole ID number it is; None
+    when there is no text."""
     text = text.strip()
     if not text:
         return None
@@ -261,6 +279,8 @@ def search_mask(frame: pd.DataFrame, text: str) -> np.ndarray | None:
     number = contact_details.digits(text)
     if len(number) >= PHONE_DIGITS and not text.strip("0123456789 +-()"):
         hit |= frame["phones"].astype("str").str.contains(number, regex=False, na=False)
+    if len(text) >= ID_LENGTH:  # a whole ID number matches exactly (a part never does)
+        hit |= (frame["id_key"] == id_key(text)).to_numpy(dtype=bool)
     return hit.to_numpy(dtype=bool)
 
 

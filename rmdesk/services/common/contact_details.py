@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rmdesk.services.common.masking import mask_number
+
 
 @dataclass(frozen=True)
 class Detail:
@@ -37,3 +39,21 @@ def digits(text: object) -> str:
     """A phone number's digits alone, for matching any part of it however it was written
     (nothing for an empty or missing one)."""
     return "".join(ch for ch in text if ch.isdigit()) if isinstance(text, str) else ""
+
+
+def on_paper(reach: dict[str, str | None], lang: str, masked: bool) -> str:
+    """How to reach a client on paper or in a file that leaves the app (a brief, the day
+    pack's cover, an .ics event): mobile, phone and address (e-mail and WeChat stay on the
+    screen); the numbers masked (``1381***5678``) unless the bank prints them whole (the
+    parameter ``phones_on_paper``)."""
+    zh = lang.startswith("zh")
+    parts = []
+    for d in DETAILS:
+        value = reach.get(d.name)
+        if not value or d.name in ("email", "wechat"):
+            continue
+        shown = mask_number(digits(value)) if masked and d.pattern is PHONE else value
+        parts.append(f"{d.label_zh if zh else d.label_en}: {shown}")
+    return (
+        " · ".join(parts) if parts else ("联系方式：未登记" if zh else "How to reach: none on file")
+    )

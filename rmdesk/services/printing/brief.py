@@ -119,23 +119,6 @@ class BriefError(Exception):
     """The brief cannot be made; the message says why."""
 
 
-def reach_line(reach: dict[str, str | None], lang: str, masked: bool) -> str:
-    """How to reach the client on paper: mobile, phone and address (e-mail and WeChat stay on
-    the screen); the numbers masked unless the bank prints them whole."""
-    zh = lang.startswith("zh")
-    parts = []
-    for d in contact_details.DETAILS:
-        value = reach.get(d.name)
-        if not value or d.name in ("email", "wechat"):
-            continue
-        phone = d.pattern is contact_details.PHONE
-        shown = mask_number(contact_details.digits(value)) if masked and phone else value
-        parts.append(f"{d.label_zh if zh else d.label_en}: {shown}")
-    return (
-        " · ".join(parts) if parts else ("联系方式：未登记" if zh else "How to reach: none on file")
-    )
-
-
 @dataclass(frozen=True)
 class BriefData:
     """What one brief prints: the client as the client view shows it, and the chart's months."""
@@ -260,7 +243,7 @@ def story(
     head = [
         f"{t['title'](lang)} · {p.external_id} · {p.id_number_masked}",
         f"{t['rm'](lang)}: {p.rm or ''} · {p.branch or ''}",
-        reach_line(p.reach, lang, data.mask_phones),
+        contact_details.on_paper(p.reach, lang, data.mask_phones),
         f"{t['visit'](lang)}: {_date(visit_on) or '—'} · {t['purpose'](lang)}: {purpose or '—'}",
         f"{t['data'](lang)}: {_date(p.as_of)}",
     ]

@@ -25,18 +25,15 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph
 from sqlalchemy import Engine, select
 
 from rmdesk.models import Base, VisitStatus
-from rmdesk.services.common import audit
+from rmdesk.services.common import audit, contact_details
 from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.printing import brief
 from rmdesk.services.printing import paper as printing
 from rmdesk.services.printing.paper import WIDTH, Words
-from rmdesk.services.visits.calendar import purpose_label
+from rmdesk.services.visits.calendar import purpose_label, suggested_times
 from rmdesk.services.visits.screen import rm_visits
 
 T = Base.metadata.tables
-DAY_START = dt.time(9, 0)
-LUNCH = (dt.time(12, 0), dt.time(13, 30))
-WORKING_MINUTES = 390
 PACKED = (VisitStatus.PLANNED, VisitStatus.PROPOSED)
 
 W = {
@@ -83,22 +80,6 @@ class PackedVisit:
 class DayPack:
     pages: int
     visits: list[PackedVisit]
-
-
-def suggested_times(count: int) -> list[dt.time]:
-    """Start times for ``count`` visits in route order (the rule in the module's docstring)."""
-    if count <= 0:
-        return []
-    share = WORKING_MINUTES // count // 15 * 15
-    length = dt.timedelta(minutes=min(max(share, 30), 120))
-    at = dt.datetime.combine(dt.date.min, DAY_START)
-    times = []
-    for _ in range(count):
-        if LUNCH[0] <= at.time() < LUNCH[1]:
-            at = dt.datetime.combine(dt.date.min, LUNCH[1])
-        times.append(at.time())
-        at += length
-    return times
 
 
 @guarded("scope", "rm_id")
@@ -189,7 +170,7 @@ def _reach(data: dict[int, brief.BriefData] | None, client_id: int, lang: str) -
     d = (data or {}).get(client_id)
     if d is None:
         return ""
-    return "<br/>" + printing.escape(brief.reach_line(d.profile.reach, lang, d.mask_phones))
+    return "<br/>" + printing.escape(contact_details.on_paper(d.profile.reach, lang, d.mask_phones))
 
 
 def render(

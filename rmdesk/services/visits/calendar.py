@@ -3,8 +3,9 @@
 Working days come from the ``holidays`` library, including China's adjusted working weekends
 (调休) for the years the library has them. Every reason is written in Chinese and English with its
 numbers and stored as JSON; amounts are written by ``formatting.money``, like every amount in a
-sentence rmdesk writes. The export writes one all-day event per visit with the ``icalendar``
-library, so any calendar program (Outlook, WPS, a phone) can show the plan.
+sentence rmdesk writes. The export writes one event per visit, at its suggested time and the
+client's address, with the ``icalendar`` library, so any calendar program (Outlook, WPS, a
+phone) can show the plan.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy import Engine, select
 from rmdesk import local_files
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, VisitStatus
-from rmdesk.services.common import audit, formatting
+from rmdesk.services.common import audit, contact_details, formatting, parameters
 from rmdesk.services.common.access import Account, guarded
 
 T = Base.metadata.tables
@@ -156,6 +157,36 @@ def working_days(start: dt.date, end: dt.date, country: str = "CN") -> list[dt.d
     return days
 
 
+#: a day of visits: from 09:00, 390 working minutes, lunch 12:00–13:30 (``suggested_times``)
+DAY_START = dt.time(9, 0)
+LUNCH = (dt.time(12, 0), dt.time(13, 30))
+WORKING_MINUTES = 390
+
+
+def visit_length(count: int) -> dt.timedelta:
+    """How long each of ``count`` visits of a day gets: an equal share of the working minutes,
+    rounded down to a quarter hour, at least 30 minutes and at most two hours."""
+    share = WORKING_MINUTES // max(count, 1) // 15 * 15
+    return dt.timedelta(minutes=min(max(share, 30), 120))
+
+
+def suggested_times(count: int) -> list[dt.time]:
+    """Start times for ``count`` visits in route order: they spread over the working day, and
+    a visit that would start in the lunch break starts after it (the day pack's cover and the
+    .ics export say the same times)."""
+    if count <= 0:
+        return []
+    length = visit_length(count)
+    at = dt.datetime.combine(dt.date.min, DAY_START)
+    times = []
+    for _ in range(count):
+        if LUNCH[0] <= at.time() < LUNCH[1]:
+            at = dt.datetime.combine(dt.date.min, LUNCH[1])
+        times.append(at.time())
+        at += length
+    return times
+
+
 @guarded("scope", "rm_id")
 def export_ics(
     engine: Engine,
@@ -170,7 +201,10 @@ def export_ics(
 ) -> int:
     """Write one RM's visits from ``start`` to ``end`` as an .ics file; returns the event count.
 
-    Each visit is an all-day event whose UID is stable (``visit-<id>@rmdesk``) and whose SEQUENCE
+    Each visit is an event at the time the day pack suggests for it (its day's visits in route
+    order, ``suggested_times``), at the client's address and district, its description the
+    visit's reason and how to reach the client (the numbers masked unless ``phones_on_paper``
+    is ``whole``). Its UID is stable (``visit-<id>@rmdesk``) and whose SEQUENCE
     is the visit's version, so importing the file again updates moved visits instead of copying.
     """
     visits, clients = T["visits"], T["clients"]
@@ -185,6 +219,7 @@ def export_ics(
             visits.c.district,
             visits.c.version,
             clients.c.name,
+            *(clients.c[name] for name in contact_details.NAMES),
         )
         .join(clients, clients.c.id == visits.c.client_id)
         .where(
@@ -202,21 +237,35 @@ def export_ics(
     cal.add("x-wr-calname", "走访计划" if zh else "Visit plan")
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with write_transaction(engine) as conn:
+        masked = parameters.load(conn).phones_on_paper == "masked"
         rows = conn.execute(query).all()
+        # each day's visits at the times the day pack suggests, in route order
+        per_day: dict[dt.date, int] = {}
+        for row in rows:
+            per_day[row.planned_on] = per_day.get(row.planned_on, 0) + 1
+        times = {day: iter(suggested_times(n)) for day, n in per_day.items()}
         for row in rows:
             label = purpose_label(row.purpose, language)
             event = Event()
             event.add("uid", f"visit-{row.id}@rmdesk")
             event.add("dtstamp", stamp)
-            event.add("dtstart", row.planned_on)
-            event.add("dtend", row.planned_on + dt.timedelta(days=1))
+            begin = dt.datetime.combine(row.planned_on, next(times[row.planned_on]))
+            event.add("dtstart", begin)  # local time, as the RM's calendar shows it
+            event.add("dtend", begin + visit_length(per_day[row.planned_on]))
             event.add("sequence", int(row.version))
             event.add(
                 "summary", f"走访 {row.name}：{label}" if zh else f"Visit {row.name}: {label}"
             )
-            if row.district:
-                event.add("location", row.district)
-            event.add("description", reason_text(row.reason, language))
+            where = ", ".join(x for x in (row.address, row.district) if x)
+            if where:
+                event.add("location", where)
+            reach = {name: getattr(row, name) for name in contact_details.NAMES}
+            event.add(
+                "description",
+                reason_text(row.reason, language)
+                + "\n"
+                + contact_details.on_paper(reach, language, masked),
+            )
             event.add("status", "TENTATIVE" if row.status == VisitStatus.PROPOSED else "CONFIRMED")
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)

@@ -125,7 +125,7 @@ class BookView(QWidget):
 
         self.search = QLineEdit(self)
         self.search.setObjectName("search")
-        self.search.setPlaceholderText(self.tr("Search by name, client ID or phone number"))
+        self.search.setPlaceholderText(self.tr("Search by name, client ID, phone or ID number"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
         self.tier = QComboBox(self)
