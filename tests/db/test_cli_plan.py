@@ -212,7 +212,8 @@ def test_ics_writes_a_file_a_calendar_reads(bank: Bank, tmp_path: Path) -> None:
     (event,) = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     assert str(event["UID"]) == f"visit-{ids['T0003']}@rmdesk"
     assert str(event["SUMMARY"]) == "走访 赵六：定期联系"
-    assert event.decoded("DTSTART") == dt.datetime(2026, 11, 3, 9, 0)  # the day's first visit
+    begin = event.decoded("DTSTART")  # the day's first visit, at 09:00 local time
+    assert (begin.date(), begin.time()) == (dt.date(2026, 11, 3), dt.time(9, 0))
 
     code, _, _ = bank.run(
         "ics", "--rm", "rm01", "-o", str(path), *span, "--language", "en", "--include-proposed"
