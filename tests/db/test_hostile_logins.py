@@ -204,6 +204,8 @@ def test_an_rm_writes_only_what_the_app_lets_an_rm_write(
         ("changing an own client's ID number",
          [f"UPDATE clients SET id_number = 'X' WHERE id = {i['own_client']}"]),
         ("renaming an own client", [f"UPDATE clients SET name = 'X' WHERE id = {i['own_client']}"]),
+        ("changing an own client's mobile number",
+         [f"UPDATE clients SET mobile = '13800000000' WHERE id = {i['own_client']}"]),
         ("moving an own client's KYC date",
          [f"UPDATE clients SET kyc_due = '2099-01-01' WHERE id = {i['own_client']}"]),
         ("adding a client", ["INSERT INTO clients (source, external_id, kind, name, segment, "

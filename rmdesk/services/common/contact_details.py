@@ -19,6 +19,8 @@ class Detail:
     #: what a valid value looks like, and how an import's problem says it (None: any text)
     pattern: re.Pattern[str] | None = None
     expected: str = ""
+    #: printed on a brief, the day pack's cover and an .ics event (else on the screen only)
+    on_paper: bool = True
 
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ()\-]{4,30}$")
@@ -28,8 +30,8 @@ PHONE_SAID = "a phone number: digits, spaces, ( ) and -, with + before a country
 DETAILS: tuple[Detail, ...] = (
     Detail("mobile", "手机", "Mobile", 32, PHONE, PHONE_SAID),
     Detail("phone", "固定电话", "Phone", 32, PHONE, PHONE_SAID),
-    Detail("email", "电子邮箱", "E-mail", 200, EMAIL, "an e-mail address (name@domain)"),
-    Detail("wechat", "微信/企业微信", "WeChat / WeCom", 64),
+    Detail("email", "电子邮箱", "E-mail", 200, EMAIL, "an e-mail address (name@domain)", False),
+    Detail("wechat", "微信/企业微信", "WeChat / WeCom", 64, on_paper=False),
     Detail("address", "地址", "Address", 300),
 )
 NAMES = tuple(d.name for d in DETAILS)
@@ -41,6 +43,11 @@ def digits(text: object) -> str:
     return "".join(ch for ch in text if ch.isdigit()) if isinstance(text, str) else ""
 
 
+def masks_phones(phones_on_paper: str) -> bool:
+    """Whether the parameter ``phones_on_paper`` asks for phone numbers masked."""
+    return phones_on_paper == "masked"
+
+
 def on_paper(reach: dict[str, str | None], lang: str, masked: bool) -> str:
     """How to reach a client on paper or in a file that leaves the app (a brief, the day
     pack's cover, an .ics event): mobile, phone and address (e-mail and WeChat stay on the
@@ -50,7 +57,7 @@ def on_paper(reach: dict[str, str | None], lang: str, masked: bool) -> str:
     parts = []
     for d in DETAILS:
         value = reach.get(d.name)
-        if not value or d.name in ("email", "wechat"):
+        if not value or not d.on_paper:
             continue
         shown = mask_number(digits(value)) if masked and d.pattern is PHONE else value
         parts.append(f"{d.label_zh if zh else d.label_en}: {shown}")

@@ -161,7 +161,7 @@ def brief_data(
         by_window.setdefault(p.as_of, []).append(cid)
     out: dict[int, BriefData] = {}
     with engine.connect() as conn:
-        masked = parameters.load(conn).phones_on_paper == "masked"
+        masked = contact_details.masks_phones(parameters.load(conn).phones_on_paper)
         for as_of, members in by_window.items():
             window = Window(as_of)
             months = [window.back(n) for n in range(23, -1, -1)]

@@ -237,7 +237,7 @@ def export_ics(
     cal.add("x-wr-calname", "走访计划" if zh else "Visit plan")
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with write_transaction(engine) as conn:
-        masked = parameters.load(conn).phones_on_paper == "masked"
+        masked = contact_details.masks_phones(parameters.load(conn).phones_on_paper)
         rows = conn.execute(query).all()
         # each day's visits at the times the day pack suggests, in route order
         per_day: dict[dt.date, int] = {}

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from rmdesk.services.engine import suggestions
 from rmdesk.services.visits.contacts import CHANNELS, NewContact
 from rmdesk.views.widgets import labels
+from rmdesk.views.widgets.buttons import ok_cancel
 from rmdesk.views.widgets.context import ViewContext
 
 ERROR_STYLE = "color: #c62828;"
@@ -173,11 +173,7 @@ class FlagActionDialog(QDialog):
             form.addRow(self.tr("Reason (optional)"), self.reason)
         else:
             form.addRow(self.tr("Reason"), self.reason)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)
@@ -205,11 +201,7 @@ class DeclineDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow(self.tr("Note (optional)"), self.note)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services.visits.screen import Day
+from rmdesk.views.widgets.buttons import ok_cancel
 
 OUTCOME_LENGTH = 200  # visits.outcome is String(200)
 
@@ -41,15 +42,6 @@ def qdate(day: dt.date) -> QDate:
 
 def pydate(day: QDate) -> dt.date:
     return dt.date(day.year(), day.month(), day.day())
-
-
-def _buttons(dialog: QDialog) -> QDialogButtonBox:
-    box = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog
-    )
-    box.accepted.connect(dialog.accept)
-    box.rejected.connect(dialog.reject)
-    return box
 
 
 def _date_edit(day: dt.date, parent: QWidget) -> QDateEdit:
@@ -90,7 +82,7 @@ class ProposeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
         self.setMinimumWidth(420)
 
     def values(self) -> tuple[dt.date, int]:
@@ -129,7 +121,7 @@ class MoveDialog(QDialog):
         layout.addWidget(QLabel(title, self))
         layout.addWidget(self.calendar)
         layout.addWidget(self.note)
-        layout.addWidget(_buttons(self))
+        layout.addWidget(ok_cancel(self))
         self.calendar.setSelectedDate(qdate(max(chosen, today)))
         self._shade(self.calendar.yearShown(), self.calendar.monthShown())
         self._describe()
@@ -183,7 +175,7 @@ class CancelDialog(QDialog):
         line = self.reason_box.lineEdit()
         if line is not None:
             line.setPlaceholderText(self.tr("Say why (kept with the visit)"))
-        self.buttons = _buttons(self)
+        self.buttons = ok_cancel(self)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(bool(draft.strip()))
         self.reason_box.editTextChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
@@ -249,7 +241,7 @@ class CompleteDialog(QDialog):
         form.addRow(self.tr("Notes"), self.notes)
         form.addRow(self.tr("Next step"), self.next_step)
         form.addRow(follow)
-        self.buttons = _buttons(self)
+        self.buttons = ok_cancel(self)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(False)
         self.outcome.textChanged.connect(lambda text: ok.setEnabled(bool(text.strip())))
