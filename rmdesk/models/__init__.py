@@ -12,6 +12,7 @@ from __future__ import annotations
 from rmdesk.models.bank import (
     Branch,
     Client,
+    ContactPerson,
     Holding,
     ImportBatch,
     Meta,
@@ -33,6 +34,7 @@ from rmdesk.models.kinds import (
     Role,
     Severity,
     SuggestionStatus,
+    TaskStatus,
     VisitStatus,
 )
 from rmdesk.models.trail import (
@@ -53,6 +55,7 @@ from rmdesk.models.work import (
     ScoringRun,
     Suggestion,
     SuggestionOutcome,
+    Task,
     TrainingPoints,
     Visit,
 )
@@ -76,6 +79,7 @@ __all__ = [
     "ClientKind",
     "ClientScore",
     "ClientStatus",
+    "ContactPerson",
     "DbLogin",
     "DeclineReason",
     "FlagStatus",
@@ -98,6 +102,8 @@ __all__ = [
     "Suggestion",
     "SuggestionOutcome",
     "SuggestionStatus",
+    "Task",
+    "TaskStatus",
     "TimestampMixin",
     "TrainingPoints",
     "Transaction",

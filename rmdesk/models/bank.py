@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from rmdesk.models.base import Base, Money, Rate, TimestampMixin, stored_enum
+from rmdesk.models.base import BIG_ID, Base, Money, Rate, TimestampMixin, stored_enum
 from rmdesk.models.kinds import ClientKind, ClientStatus, ProductFamily, Role
 
 
@@ -108,6 +108,23 @@ class Client(TimestampMixin, Base):
     rm: Mapped[User | None] = relationship()
     branch: Mapped[Branch | None] = relationship()
     __mapper_args__ = {"version_id_col": version}
+
+
+class ContactPerson(TimestampMixin, Base):
+    """Someone at a company client the RM deals with: name, title, how to reach them, and
+    whether they decide. Personal data, as the client's own details are; rows come from the
+    bank's extract (an import replaces a client's list)."""
+
+    __tablename__ = "contact_persons"
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # the order the bank lists them
+    name: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str | None] = mapped_column(String(120))
+    mobile: Mapped[str | None] = mapped_column(String(32))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    email: Mapped[str | None] = mapped_column(String(200))
+    decision_maker: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Product(TimestampMixin, Base):

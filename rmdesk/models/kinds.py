@@ -39,6 +39,9 @@ class Channel(enum.StrEnum):
     ONLINE = "online"
     MOBILE = "mobile"
     EMAIL = "email"
+    WECHAT = "wechat"
+    WECOM = "wecom"
+    SMS = "sms"
 
 
 class VisitStatus(enum.StrEnum):
@@ -47,6 +50,12 @@ class VisitStatus(enum.StrEnum):
     DONE = "done"
     CANCELLED = "cancelled"
     MISSED = "missed"
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
 
 
 class Severity(enum.StrEnum):

@@ -28,6 +28,7 @@ from rmdesk.models.kinds import (
     FlagStatus,
     Severity,
     SuggestionStatus,
+    TaskStatus,
     VisitStatus,
 )
 
@@ -60,6 +61,35 @@ class Interaction(TimestampMixin, Base):
     #: ``declined``; empty when unknown): the response model's pitched outcomes
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
     offer_result: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Task(TimestampMixin, Base):
+    """Something to do for a client by a day: a contact's next step, or added by hand.
+
+    ``user_id`` is who is to do it (the client's RM, or a head of its branch it was handed
+    to); ``snoozed_until`` keeps it off Today until that day without changing when it was due;
+    a task is never deleted: it is done or cancelled (docs/tasks.md)."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_user_due", "user_id", "due_on"),)
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: the contact whose next step it is (none for a task added by hand)
+    interaction_id: Mapped[int | None] = mapped_column(BIG_ID, ForeignKey("interactions.id"))
+    title: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[TaskStatus] = mapped_column(
+        stored_enum(TaskStatus, "task_status"), default=TaskStatus.OPEN
+    )
+    snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
+    #: when it was done or cancelled, by whom, and what came of it (why, for a cancelled one)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
 

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, insert, select
 
 from rmdesk.db import open_database
-from rmdesk.models import AuditEntry, Client, RiskFlag, Role, Suggestion, User, Visit
+from rmdesk.models import AuditEntry, Client, RiskFlag, Role, Suggestion, Task, User, Visit
 from rmdesk.services.accounts.users import account
 from rmdesk.services.branch import handover
 from rmdesk.services.clients import book
@@ -65,13 +65,19 @@ def bank(
     with engine.connect() as conn:
         visit = conn.execute(select(Visit.id).where(Visit.client_id.in_(of_b))).scalar()
     assert flag and suggestion and visit
+    with engine.begin() as conn:  # a task of rm_b's client
+        task = conn.execute(
+            insert(Task)
+            .values(client_id=client, user_id=b.id, title="call", due_on=TODAY, status="open")
+            .returning(Task.id)
+        ).scalar_one()
     yield Bank(
         engine,
         account(engine, a.id),
         account(engine, b.id),
         account(engine, head),
         account(engine, admin),
-        {"client": client, "flag": flag, "suggestion": suggestion, "visit": visit},
+        {"client": client, "flag": flag, "suggestion": suggestion, "visit": visit, "task": task},
     )
     db.dispose()
 
@@ -108,7 +114,7 @@ def _call_as(entry: access.EntryPoint, bank: Bank, who: Account) -> None:
 
 def _target(entry: access.EntryPoint, bank: Bank) -> dict[str, Any]:
     arg = entry.arg or ""
-    if entry.subject in ("client", "visit", "flag", "suggestion"):
+    if entry.subject in ("client", "visit", "flag", "suggestion", "task"):
         one = bank.ids[entry.subject]
         head, *attribute = arg.split(".")
         if attribute:  # e.g. contact.client_id
@@ -169,7 +175,9 @@ def test_an_rm_is_refused_at_every_entry_point_on_another_rms_client(bank: Bank)
 
 
 def test_a_branch_head_is_refused_on_another_branchs_client(bank: Bank) -> None:
-    about_b = [e for e in ENTRY_POINTS if e.subject in ("client", "visit", "flag", "suggestion")]
+    about_b = [
+        e for e in ENTRY_POINTS if e.subject in ("client", "visit", "flag", "suggestion", "task")
+    ]
     about_b += [e for e in ENTRY_POINTS if e.subject == "scope"]
     for entry in about_b:
         with pytest.raises(AccessDenied):
@@ -180,7 +188,7 @@ def test_the_owner_and_an_administrator_pass_the_check(bank: Bank) -> None:
     """The same subjects the refusals used, asked by someone who reaches them: no refusal."""
     b, ids = bank.rm_b, bank.ids
     for who in (b, bank.admin):
-        for subject in ("client", "visit", "flag", "suggestion"):
+        for subject in ("client", "visit", "flag", "suggestion", "task"):
             access.check_subjects(bank.engine, who, subject, [ids[subject]])
         access.check_scope(bank.engine, who, b.id, b.branch_id)
     head_b = bank.engine.connect().__enter__()  # the head of rm_b's branch

@@ -50,7 +50,9 @@ def test_a_contact_lands_in_the_history_with_its_user(db_url: str) -> None:
     with db.engine.connect() as conn:
         row = conn.execute(select(Interaction).where(Interaction.id == new_id)).one()
         audit = conn.execute(
-            select(AuditEntry.actor, AuditEntry.action, AuditEntry.entity_id)
+            select(AuditEntry.actor, AuditEntry.action, AuditEntry.entity_id).where(
+                AuditEntry.action == "contact.log"
+            )
         ).one()
     db.dispose()
     assert (row.client_id, row.user_id, row.channel, row.source) == (client, rm, "phone", "app")

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Select, func, insert, select, update
 
 from rmdesk.db import among, write_transaction
-from rmdesk.models import Base, Role, readable_columns
+from rmdesk.models import Base, Role, TaskStatus, readable_columns
 from rmdesk.services.common import audit, frames
 from rmdesk.services.common.access import HEADS, SYSTEM_ID, Account, guarded
 from rmdesk.services.engine.risk_flags import OPEN
@@ -285,6 +285,22 @@ def _next_slots(conn: Connection, user_id: int, days: Iterable[dt.date]) -> dict
     return {day: last.get(day, 0) for day in wanted}
 
 
+def _move_tasks(conn: Connection, row: Any, to_rm_id: int, *, across: bool) -> list[int]:
+    """The old RM's open tasks of the client go to the new RM (every open task, when the
+    client changes branch: its heads no longer reach it); written after the client moves, so
+    the new RM is the client's when the write rule checks the assignee."""
+    t = T["tasks"]
+    where = [t.c.client_id == row.id, t.c.status == TaskStatus.OPEN.value]
+    if not across:
+        where.append(t.c.user_id == row.rm_id)
+    ids = [int(i) for i in conn.execute(select(t.c.id).where(*where)).scalars()]
+    if ids:
+        conn.execute(
+            update(t).where(t.c.id.in_(ids)).values(user_id=to_rm_id, version=t.c.version + 1)
+        )
+    return ids
+
+
 @guarded("client", "client_ids", roles=HEADS)
 def reassign(
     engine: Engine,
@@ -358,6 +374,7 @@ def reassign(
                     "look at the handover again and confirm it.",
                     f"客户 {_client(row)} 在预览后已被他人修改，请重新预览并确认移交。",
                 )
+            tasks_moved = _move_tasks(conn, row, int(rm.id), across="branch_id" in values)
             detail: dict[str, Any] = {
                 "from_rm": users.get(row.rm_id),
                 "from_rm_id": row.rm_id,
@@ -365,6 +382,7 @@ def reassign(
                 "to_rm_id": int(rm.id),
                 "reason": why,
                 "visits_moved": moved.get(int(row.id), []),
+                "tasks_moved": tasks_moved,
             }
             if "branch_id" in values:
                 detail["from_branch_id"] = row.branch_id

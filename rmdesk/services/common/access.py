@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, select
 
-from rmdesk.models import Branch, Client, RiskFlag, Role, Suggestion, User, Visit
+from rmdesk.models import Branch, Client, RiskFlag, Role, Suggestion, Task, User, Visit
 
 
 @dataclass(frozen=True)
@@ -138,12 +138,14 @@ _BY_ID: dict[str, Any] = {
     "visit": Visit.id,
     "flag": RiskFlag.id,
     "suggestion": Suggestion.id,
+    "task": Task.id,
 }
 _CLIENT_OF: dict[str, Any] = {
     "client": Client.id,
     "visit": Visit.client_id,
     "flag": RiskFlag.client_id,
     "suggestion": Suggestion.client_id,
+    "task": Task.client_id,
 }
 _ROLE_NAMES = {Role.RM: ("客户经理", "an RM"), Role.BRANCH_HEAD: ("支行行长", "a branch head")}
 
@@ -156,10 +158,10 @@ def guarded(
 ) -> Callable[[F], F]:
     """Mark ``function`` as an entry point about ``subject`` named by argument ``arg``.
 
-    ``subject`` is "client", "visit", "flag" or "suggestion" (``arg`` holds one id, a list of
-    ids, or a list of (id, version) pairs), "scope" (``arg`` names the RM and/or branch the call
-    reads, e.g. "rm_id,branch_id" or "scope.rm_id,scope.branch_id"; neither set means the whole
-    bank), "user" (the function limits what it returns to ``who`` itself) or "bank" (only
+    ``subject`` is "client", "visit", "flag", "suggestion" or "task" (``arg`` holds one id, a
+    list of ids, or a list of (id, version) pairs), "scope" (``arg`` names the RM and/or branch
+    the call reads, e.g. "rm_id,branch_id" or "scope.rm_id,scope.branch_id"; neither set means
+    the whole bank), "user" (the function limits what it returns to ``who`` itself) or "bank" (only
     ``roles`` matter). The function must take ``who: Account`` as a keyword argument.
 
     ``who`` is the only way a service learns who acts: the audit name, the person stored on

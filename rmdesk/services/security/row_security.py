@@ -49,6 +49,8 @@ CLIENT_TABLES: dict[str, str] = {
     "suggestion_outcomes": "client_id",
     "client_scores": "client_id",
     "client_handovers": "client_id",
+    "tasks": "client_id",
+    "contact_persons": "client_id",
     "monthly_facts": "holding_id",
     "transactions": "holding_id",
     "risk_flag_events": "flag_id",
@@ -69,6 +71,8 @@ PERSON_WRITES: dict[str, str] = {
     "suggestion_outcomes": "INSERT",
     "clients": "UPDATE (rm_id, version)",
     "client_handovers": "INSERT",
+    "tasks": "INSERT, UPDATE (user_id, due_on, status, snoozed_until, closed_at, closed_by, "
+    "note, version)",
     # to take its lock in ROW EXCLUSIVE mode, which does not stop other people (the guard
     # refuses any row); the owner's writers take SHARE ROW EXCLUSIVE (db.write_transaction)
     "write_locks": "INSERT",
@@ -102,6 +106,7 @@ OWNER_FUNCTIONS = (
 #: personal data: no statistics either, or the planner's estimates would tell their spread
 SENSITIVE = {
     "clients": ("name", "id_number", "mobile", "phone", "email", "wechat", "address"),
+    "contact_persons": ("name", "mobile", "phone", "email"),
     "holdings": ("account_no",),
     "transactions": ("counterparty_account",),
 }

@@ -4,7 +4,7 @@ made from the visit transition table (``visits.transitions``)."""
 from __future__ import annotations
 
 from rmdesk.services.security.rule_sql import RuleSql, lit, pairs_sql
-from rmdesk.services.visits.contacts import AHEAD_DAYS, CLOCK_SLACK
+from rmdesk.services.visits.bounds import AHEAD_DAYS, CLOCK_SLACK
 from rmdesk.services.visits.transitions import (
     CREATED,
     FOLLOW_UP,

@@ -22,7 +22,8 @@ keep its writes to the changes the app itself makes, whatever SQL is sent:
   outcome row in one's own name; a settled suggestion stays settled;
 - only a branch head hands a client over, within the branch, to an active RM of it, with a
   handover row dated today that starts from the client's current RM, and its visits to come
-  go with it;
+  and its RM's open tasks go with it;
+- a task is added, closed, snoozed, moved or handed as ``task_rules`` says;
 - every row's version goes up by one, whatever was sent;
 - "now" is the server's clock when the statement runs (a transaction held open longer than
   ``FRESH`` is refused at commit), "today" is the server's date in UTC, give or take one day
@@ -45,6 +46,7 @@ from rmdesk.models import Base
 from rmdesk.services.common.parameters import DEFAULTS, META_KEY
 from rmdesk.services.security.engine_rules import engine_functions
 from rmdesk.services.security.rule_sql import FRESH, RuleSql, lit
+from rmdesk.services.security.task_rules import task_functions
 from rmdesk.services.security.visit_rules import visit_functions
 from rmdesk.services.visits.transitions import TO_COME
 
@@ -58,6 +60,7 @@ PERSON_TABLES = (
     "suggestion_outcomes",
     "clients",
     "client_handovers",
+    "tasks",
 )
 __all__ = ["FRESH", "PERSON_CALLS", "PERSON_TABLES", "TRIGGERS", "UNGUARDED"]
 #: (table, trigger function, when, deferred) for every row trigger this module installs
@@ -78,6 +81,7 @@ TRIGGERS: list[tuple[str, str, str, bool]] = [
     ("clients", "rmdesk_rule_client_after", "AFTER UPDATE", True),
     ("client_handovers", "rmdesk_rule_handover", "BEFORE INSERT OR UPDATE OR DELETE", False),
     ("client_handovers", "rmdesk_rule_handover_after", "AFTER INSERT", True),
+    ("tasks", "rmdesk_rule_task", "BEFORE INSERT OR UPDATE OR DELETE", False),
     ("users", "rmdesk_rule_user", "BEFORE INSERT OR UPDATE OR DELETE", False),
 ]
 #: tables the guard leaves alone: only the owner (and its functions) writes them at all
@@ -147,6 +151,7 @@ def functions(s: str, app: str, admin: str, owner: str | None = None) -> list[st
         *_identity(s, app, admin, pinned),
         *visit_functions(q),
         *engine_functions(q),
+        *task_functions(q),
         fn(
             "rmdesk_rule_client",
             before,
@@ -174,6 +179,11 @@ def functions(s: str, app: str, admin: str, owner: str | None = None) -> list[st
       SELECT 1 FROM {s}.visits v WHERE v.client_id = NEW.id AND v.user_id = OLD.rm_id
         AND v.status::text IN ({to_come}) AND v.planned_on >= {today} - 1) THEN
     {refuse("client % moves with its visits to come", "NEW.external_id")}
+  END IF;
+  IF NEW.rm_id IS DISTINCT FROM OLD.rm_id AND EXISTS (
+      SELECT 1 FROM {s}.tasks t WHERE t.client_id = NEW.id AND t.user_id = OLD.rm_id
+        AND t.status::text = 'open') THEN
+    {refuse("client % moves with its open tasks", "NEW.external_id")}
   END IF;
   RETURN NULL;""",
         ),

@@ -19,8 +19,8 @@ from rmdesk.models import Base, Channel, VisitStatus
 from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to, person_id
 from rmdesk.services.visits import calendar as words
+from rmdesk.services.visits.bounds import AHEAD_DAYS, CLOCK_SLACK
 from rmdesk.services.visits.calendar import reason_json
-from rmdesk.services.visits.contacts import AHEAD_DAYS, CLOCK_SLACK
 from rmdesk.services.visits.transitions import FOLLOW_UP, TO_COME, TRANSITIONS
 
 if TYPE_CHECKING:

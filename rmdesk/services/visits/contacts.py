@@ -17,17 +17,13 @@ from rmdesk.models import Base, Channel
 from rmdesk.services.common import audit, form_text, parameters
 from rmdesk.services.common.access import Account, guarded, person_id
 from rmdesk.services.common.parameters import DEFAULTS
+from rmdesk.services.visits import tasks
+from rmdesk.services.visits.bounds import AHEAD_DAYS, CLOCK_SLACK
 
 T = Base.metadata.tables
 CHANNELS = tuple(c.value for c in Channel)
 #: the longest purpose and outcome the table holds
 SHORT_TEXT = 200
-#: a contact may be logged a little ahead of the clock (clocks differ between PCs)
-CLOCK_SLACK = dt.timedelta(minutes=10)
-#: how far ahead a next step, a visit or a follow-up can be dated: a year and a day (the same
-#: bound holds in PostgreSQL's write rules; a date past it is a typing slip, or an attempt to
-#: write a date no program reads)
-AHEAD_DAYS = 366
 
 
 class ContactError(ValueError):
@@ -165,6 +161,15 @@ def log_contact(
             )
             .returning(contacts.c.id)
         ).scalar_one()
+        if contact.next_step_due is not None:
+            tasks.from_contact(
+                conn,
+                interaction_id=int(new_id),
+                client_id=contact.client_id,
+                next_step=contact.next_step,
+                due_on=contact.next_step_due,
+                who=who,
+            )
         audit.record(
             conn,
             who,
