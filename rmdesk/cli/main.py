@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from rmdesk import __version__
-from rmdesk.cli import data, database, engine, plan, printing, safety, scorecard
+from rmdesk.cli import data, database, engine, plan, printing, safety, scorecard, today
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -31,6 +31,9 @@ COMMANDS: list[click.Command] = [
     engine.pricing,
     engine.flag,
     engine.outcome,
+    # the day and its tasks
+    today.today,
+    today.task,
     # visits
     plan.plan,
     # paper

@@ -112,6 +112,13 @@ class Parameters:
     suggestion_pull_days: int = 30
     district_window_days: int = 14  # how far ahead a visit may be pulled to join its district
     holiday_country: str = "CN"
+    # Today (docs/today.md): maturities this many days ahead; birthdays and company
+    # anniversaries this many days ahead; a flag raised this many days back is new; an RM with
+    # no contact logged this many days is quiet on the head's Today
+    today_maturity_days: int = 30
+    today_dates_days: int = 7
+    today_new_flag_days: int = 7
+    quiet_rm_days: int = 7
     # nightly scoring
     batch_size: int = 5_000
     # what people record: a contact or a visit's completion can be dated at most this many

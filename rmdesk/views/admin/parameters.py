@@ -133,6 +133,16 @@ LABELS: dict[str, object] = {
     "suggestion_pull_days": QT_TRANSLATE_NOOP(
         "AdminParameters", "Days a strong suggestion pulls a visit earlier"
     ),
+    "today_maturity_days": QT_TRANSLATE_NOOP("AdminParameters", "Today: maturities within days"),
+    "today_dates_days": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Today: birthdays and anniversaries within days"
+    ),
+    "today_new_flag_days": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Today: a flag raised within days is new"
+    ),
+    "quiet_rm_days": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Today: days without a contact that mark an RM quiet"
+    ),
     "district_window_days": QT_TRANSLATE_NOOP(
         "AdminParameters", "Days a visit may move earlier to join its district"
     ),
@@ -178,6 +188,10 @@ GROUP_OF: dict[str, str] = {
     "suggestion_pull_days": "planner",
     "district_window_days": "planner",
     "holiday_country": "planner",
+    "today_maturity_days": "planner",
+    "today_dates_days": "planner",
+    "today_new_flag_days": "planner",
+    "quiet_rm_days": "planner",
     "batch_size": "scoring",
 }
 MONEY = {"balance_drop_min_minor", "strong_suggestion_minor"}
