@@ -2,7 +2,7 @@
 
 Run under a virtual X display, on a scored demo bank with a fixed date:
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py [SCREEN...]
-Screens: login, book, client, planner, branch, admin, day-pack-preview, admin-audit,
+Screens: login, today, today-head, book, client, planner, branch, admin, day-pack-preview, admin-audit,
 admin-models
 (default: all).
 """
@@ -116,6 +116,8 @@ def _admin_models(window: MainWindow) -> None:
 
 
 SCREENS: dict[str, tuple[str, Callable[[MainWindow], QWidget | None]]] = {
+    "today": ("rm01", _tab("today")),
+    "today-head": ("head1", _tab("today")),
     "book": ("rm01", _book),
     "client": ("rm01", _client),
     "client-contribution": ("rm01", _client_tab(2)),

@@ -29,6 +29,7 @@ from rmdesk.cli.common import (
 from rmdesk.db import Database
 
 if TYPE_CHECKING:
+    from rmdesk.services.common.access import Account
     from rmdesk.services.visits.today import Agenda, BranchAgenda, ClientFlags, TaskItem
 
 language = click.option(
@@ -190,13 +191,10 @@ def _refusals() -> Iterator[None]:
         fail(f"refused: {refused.en}", EXIT_ERROR)
 
 
-def _version(db: Database, task_id: int) -> int:
-    from sqlalchemy import select
+def _version(db: Database, task_id: int, who: Account) -> int:
+    from rmdesk.services.visits import tasks
 
-    from rmdesk.models import Task
-
-    with db.engine.connect() as conn:
-        found = conn.execute(select(Task.version).where(Task.id == task_id)).scalar()
+    found = tasks.current_version(db.engine, task_id, who=who)
     if found is None:
         fail(f"no task {task_id}", EXIT_NOT_FOUND)
     return int(found)  # type: ignore[arg-type]  # fail() exits on None
@@ -240,7 +238,7 @@ def task_done(db: Database, task_id: int, username: str, note: str) -> None:
 
     who = acting(db, username)
     with _refusals():
-        tasks.complete(db.engine, task_id, _version(db, task_id), note=note, who=who)
+        tasks.complete(db.engine, task_id, _version(db, task_id, who), note=note, who=who)
     click.echo(f"task {task_id}: done")
 
 
@@ -256,7 +254,7 @@ def task_cancel(db: Database, task_id: int, username: str, reason: str) -> None:
 
     who = acting(db, username)
     with _refusals():
-        tasks.cancel(db.engine, task_id, _version(db, task_id), note=reason, who=who)
+        tasks.cancel(db.engine, task_id, _version(db, task_id, who), note=reason, who=who)
     click.echo(f"task {task_id}: cancelled")
 
 
@@ -272,7 +270,7 @@ def task_snooze(db: Database, task_id: int, username: str, until: dt.datetime) -
 
     who = acting(db, username)
     with _refusals():
-        tasks.snooze(db.engine, task_id, _version(db, task_id), date_of(until), who=who)
+        tasks.snooze(db.engine, task_id, _version(db, task_id, who), date_of(until), who=who)
     click.echo(f"task {task_id}: snoozed until {date_of(until)}")
 
 
@@ -288,7 +286,7 @@ def task_move(db: Database, task_id: int, username: str, due: dt.datetime) -> No
 
     who = acting(db, username)
     with _refusals():
-        tasks.reschedule(db.engine, task_id, _version(db, task_id), date_of(due), who=who)
+        tasks.reschedule(db.engine, task_id, _version(db, task_id, who), date_of(due), who=who)
     click.echo(f"task {task_id}: due {date_of(due)}")
 
 
@@ -306,5 +304,5 @@ def task_assign(db: Database, task_id: int, username: str, to_user: str) -> None
     who = acting(db, username)
     to = person(db, to_user, "--to")
     with _refusals():
-        tasks.reassign(db.engine, task_id, _version(db, task_id), to.id, who=who)
+        tasks.reassign(db.engine, task_id, _version(db, task_id, who), to.id, who=who)
     click.echo(f"task {task_id}: now {to_user}'s")

@@ -22,9 +22,10 @@ from rmdesk.services.visits import actions as visit_actions
 from rmdesk.services.visits.planner import overdue_contacts
 from rmdesk.services.visits.transitions import PERSON_ACTIONS, STATUSES, TRANSITIONS
 from rmdesk.views.planner.calendar import NON_WORKING, STATUS_COLOURS, STATUS_MARKS, VisitItem
-from rmdesk.views.planner.dialogs import CancelDialog, CompleteDialog
+from rmdesk.views.planner.dialogs import CancelDialog
 from rmdesk.views.planner.view import PlannerView
 from rmdesk.views.widgets import labels
+from rmdesk.views.widgets.visit_dialogs import CompleteDialog
 from tests.gui.conftest import TODAY, context_for
 
 D = dt.date

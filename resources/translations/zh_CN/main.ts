@@ -459,6 +459,10 @@
             <source>; %1 products were suggested to nobody</source>
             <translation>；%1 个产品未向任何客户建议</translation>
         </message>
+        <message>
+            <source>Today</source>
+            <translation>今日工作台</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>
@@ -669,6 +673,321 @@
         <message>
             <source>Too many wrong passwords: the account is locked for 15 minutes.</source>
             <translation>密码错误次数过多：账户已锁定 15 分钟。</translation>
+        </message>
+    </context>
+    <context>
+        <name>TodayView</name>
+        <message>
+            <source>%1 days</source>
+            <translation>%1 天</translation>
+        </message>
+        <message>
+            <source>%1 · %2</source>
+            <translation>%1 · %2</translation>
+        </message>
+        <message>
+            <source>1 day</source>
+            <translation>1 天</translation>
+        </message>
+        <message>
+            <source>Address</source>
+            <translation>地址</translation>
+        </message>
+        <message>
+            <source>Anniversary</source>
+            <translation>周年</translation>
+        </message>
+        <message>
+            <source>Birthday</source>
+            <translation>生日</translation>
+        </message>
+        <message>
+            <source>Cancel task…</source>
+            <translation>取消待办…</translation>
+        </message>
+        <message>
+            <source>Choose a row first.</source>
+            <translation>请先选择一行。</translation>
+        </message>
+        <message>
+            <source>Choose a task first.</source>
+            <translation>请先选择一条待办。</translation>
+        </message>
+        <message>
+            <source>Choose a visit first.</source>
+            <translation>请先选择一次走访。</translation>
+        </message>
+        <message>
+            <source>Client</source>
+            <translation>客户</translation>
+        </message>
+        <message>
+            <source>Date</source>
+            <translation>日期</translation>
+        </message>
+        <message>
+            <source>Detail</source>
+            <translation>详情</translation>
+        </message>
+        <message>
+            <source>Done…</source>
+            <translation>完成…</translation>
+        </message>
+        <message>
+            <source>Due</source>
+            <translation>到期日</translation>
+        </message>
+        <message>
+            <source>Flags</source>
+            <translation>预警</translation>
+        </message>
+        <message>
+            <source>For</source>
+            <translation>负责人</translation>
+        </message>
+        <message>
+            <source>Hand to…</source>
+            <translation>转交…</translation>
+        </message>
+        <message>
+            <source>Last contact</source>
+            <translation>最近联系</translation>
+        </message>
+        <message>
+            <source>Late</source>
+            <translation>逾期</translation>
+        </message>
+        <message>
+            <source>Loading the day</source>
+            <translation>正在载入今日工作</translation>
+        </message>
+        <message>
+            <source>Maturities and dates ahead</source>
+            <translation>近期到期与纪念日</translation>
+        </message>
+        <message>
+            <source>Maturity</source>
+            <translation>到期</translation>
+        </message>
+        <message>
+            <source>Mobile</source>
+            <translation>手机</translation>
+        </message>
+        <message>
+            <source>Move…</source>
+            <translation>改期…</translation>
+        </message>
+        <message>
+            <source>My tasks</source>
+            <translation>我的待办</translation>
+        </message>
+        <message>
+            <source>New and high flags</source>
+            <translation>新增及高风险预警</translation>
+        </message>
+        <message>
+            <source>New high flags by RM</source>
+            <translation>新增高风险预警（按客户经理）</translation>
+        </message>
+        <message>
+            <source>No visits on this day to print.</source>
+            <translation>当天没有可打印的走访。</translation>
+        </message>
+        <message>
+            <source>Open the client</source>
+            <translation>打开客户</translation>
+        </message>
+        <message>
+            <source>Overdue and missed visits</source>
+            <translation>逾期及未完成的走访</translation>
+        </message>
+        <message>
+            <source>Overdue tasks in the branch</source>
+            <translation>支行逾期待办</translation>
+        </message>
+        <message>
+            <source>Phone</source>
+            <translation>固定电话</translation>
+        </message>
+        <message>
+            <source>Planned on</source>
+            <translation>计划日期</translation>
+        </message>
+        <message>
+            <source>Print the day's briefs…</source>
+            <translation>打印当天走访简报…</translation>
+        </message>
+        <message>
+            <source>Purpose</source>
+            <translation>目的</translation>
+        </message>
+        <message>
+            <source>RM</source>
+            <translation>客户经理</translation>
+        </message>
+        <message>
+            <source>RMs with no contact lately</source>
+            <translation>近期无联系记录的客户经理</translation>
+        </message>
+        <message>
+            <source>Record the visit…</source>
+            <translation>记录走访…</translation>
+        </message>
+        <message>
+            <source>Recording the visit</source>
+            <translation>正在记录走访</translation>
+        </message>
+        <message>
+            <source>Refresh</source>
+            <translation>刷新</translation>
+        </message>
+        <message>
+            <source>Severity</source>
+            <translation>级别</translation>
+        </message>
+        <message>
+            <source>Snooze…</source>
+            <translation>暂缓…</translation>
+        </message>
+        <message>
+            <source>Status</source>
+            <translation>状态</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>待办事项</translation>
+        </message>
+        <message>
+            <source>Tasks due</source>
+            <translation>待办（到期及逾期）</translation>
+        </message>
+        <message>
+            <source>Time</source>
+            <translation>时间</translation>
+        </message>
+        <message>
+            <source>To offer</source>
+            <translation>建议产品</translation>
+        </message>
+        <message>
+            <source>Today</source>
+            <translation>回到今天</translation>
+        </message>
+        <message>
+            <source>Visit to %1 recorded as done.</source>
+            <translation>已记录对 %1 的走访。</translation>
+        </message>
+        <message>
+            <source>Visits today</source>
+            <translation>今日走访</translation>
+        </message>
+        <message>
+            <source>What</source>
+            <translation>类别</translation>
+        </message>
+        <message>
+            <source>Why</source>
+            <translation>原因</translation>
+        </message>
+        <message>
+            <source>due today</source>
+            <translation>今天到期</translation>
+        </message>
+        <message>
+            <source>never</source>
+            <translation>从未联系</translation>
+        </message>
+    </context>
+    <context>
+        <name>AssignDialog</name>
+        <message>
+            <source>For</source>
+            <translation>负责人</translation>
+        </message>
+        <message>
+            <source>Hand the task to</source>
+            <translation>转交待办</translation>
+        </message>
+    </context>
+    <context>
+        <name>NewTaskDialog</name>
+        <message>
+            <source>Due on</source>
+            <translation>到期日</translation>
+        </message>
+        <message>
+            <source>For</source>
+            <translation>负责人</translation>
+        </message>
+        <message>
+            <source>New task for %1</source>
+            <translation>为 %1 新建待办</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>待办事项</translation>
+        </message>
+        <message>
+            <source>What is to be done</source>
+            <translation>要做什么</translation>
+        </message>
+    </context>
+    <context>
+        <name>TaskActions</name>
+        <message>
+            <source>Cancel the task: %1</source>
+            <translation>取消待办：%1</translation>
+        </message>
+        <message>
+            <source>Due on</source>
+            <translation>到期日</translation>
+        </message>
+        <message>
+            <source>Keep it off Today until</source>
+            <translation>暂缓至</translation>
+        </message>
+        <message>
+            <source>Move the task</source>
+            <translation>待办改期</translation>
+        </message>
+        <message>
+            <source>Saving the task</source>
+            <translation>正在保存待办</translation>
+        </message>
+        <message>
+            <source>Snooze the task</source>
+            <translation>暂缓待办</translation>
+        </message>
+        <message>
+            <source>Task done: %1</source>
+            <translation>完成待办：%1</translation>
+        </message>
+        <message>
+            <source>What came of it (optional):</source>
+            <translation>办理结果（可不填）：</translation>
+        </message>
+        <message>
+            <source>Why is it dropped?</source>
+            <translation>取消原因：</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminParameters</name>
+        <message>
+            <source>Today: a flag raised within days is new</source>
+            <translation>今日工作台：多少天内产生的预警算新增</translation>
+        </message>
+        <message>
+            <source>Today: birthdays and anniversaries within days</source>
+            <translation>今日工作台：提示多少天内的生日和周年</translation>
+        </message>
+        <message>
+            <source>Today: days without a contact that mark an RM quiet</source>
+            <translation>今日工作台：客户经理多少天无联系记录即提示</translation>
+        </message>
+        <message>
+            <source>Today: maturities within days</source>
+            <translation>今日工作台：提示多少天内到期的产品</translation>
         </message>
     </context>
 </TS>

@@ -69,6 +69,8 @@ def generate(spec: DemoSpec) -> DataSet:
     contacts = bank.interactions().assign(product_code=None, offer_result=None)
     data.interactions = pd.concat([contacts, campaigns], ignore_index=True)
     data.training = bank.training()
+    data.contact_persons = demo_contacts.persons(bank, data.clients)
+    data.tasks = demo_contacts.tasks(contacts, bank.as_of, spec.seed)
     data.meta = {
         "as_of": bank.as_of.isoformat(),
         "seed": str(spec.seed),

@@ -4,7 +4,9 @@ Made up, in the shapes real ones have: a mainland mobile number (1 and ten digit
 138 1234 5678), a Beijing landline (010-6xxx xxxx), a street address in the city district of the
 client's branch (the neighbourhood is the client's district column). Nearly every person has a
 mobile and most a WeChat id; nearly every company has an office line and an e-mail, some a
-mobile (the boss's) and a WeCom id.
+mobile (the boss's) and a WeCom id. A company has one to four contact persons (the legal
+representative, the CFO, a finance manager, a cashier; the first two decide). The RMs' recent
+next steps are tasks, most of the older ones done.
 """
 
 from __future__ import annotations
@@ -87,3 +89,72 @@ def draw(bank: Any) -> dict[str, Any]:
         "wechat": kept(wechat, has(0.65, 0.5)),
         "address": kept(address, has(0.92, 0.99)),
     }
+
+
+#: the people a company client's RM deals with: (title zh, title en, decides, how likely)
+ROLES = [
+    ("法定代表人", "Legal representative", True, 0.9),
+    ("财务总监", "Chief financial officer", True, 0.6),
+    ("财务经理", "Finance manager", False, 0.7),
+    ("出纳", "Cashier", False, 0.4),
+]
+
+
+def persons(bank: Any, clients: pd.DataFrame) -> pd.DataFrame:
+    """Contact persons of ``bank``'s company clients: one to four, the deciders first."""
+    rng = np.random.default_rng([bank.spec.seed, 12])
+    lang = 0 if bank.zh else 1
+    companies = clients.loc[clients["kind"] == "corporate", "external_id"].tolist()
+    rows = []
+    for client in companies:
+        chosen = [r for r in ROLES if rng.random() < r[3]] or [ROLES[0]]
+        for zh_title, en_title, decides, _p in chosen:
+            rows.append((client, zh_title if lang == 0 else en_title, decides))
+    if not rows:
+        return pd.DataFrame(
+            columns=["client_external_id", "name", "title", "mobile", "phone", "email",
+                     "decision_maker"]
+        )  # fmt: skip
+    n = len(rows)
+    names = bank._person_names(rng, rng.random(n) < 0.55)
+    prefix = MOBILE_PREFIXES[rng.integers(len(MOBILE_PREFIXES), size=n)]
+    body = rng.integers(0, 10**9, size=n)
+    line = rng.integers(0, 10**7, size=n)
+    return pd.DataFrame(
+        {
+            "client_external_id": [r[0] for r in rows],
+            "name": names,
+            "title": [r[1] for r in rows],
+            "mobile": [f"{p}{b // 10**8} {b // 10**4 % 10**4:04d} {b % 10**4:04d}"
+                       for p, b in zip(prefix, body, strict=True)],
+            "phone": pd.Series([f"010-8{x // 10**4:03d} {x % 10**4:04d}" for x in line],
+                               dtype=object).where(rng.random(n) < 0.6, None),
+            "email": pd.Series([f"person{i:06d}@example.cn" for i in range(1, n + 1)],
+                               dtype=object).where(rng.random(n) < 0.5, None),
+            "decision_maker": [r[2] for r in rows],
+        }
+    )  # fmt: skip
+
+
+def tasks(contacts: pd.DataFrame, as_of: Any, seed: int) -> pd.DataFrame:
+    """The tasks of the RMs' recent next steps: due up to two weeks before the data date or
+    later; most of those due a week before it or earlier are done, the rest still open (some
+    overdue on the day after the data date, as in any book)."""
+    rng = np.random.default_rng([seed, 13])
+    due = pd.to_datetime(contacts["next_step_due"])
+    first = pd.Timestamp(as_of) - pd.Timedelta(days=14)
+    mine = contacts[contacts["username"].notna() & contacts["next_step"].notna() & (due >= first)]
+    due = pd.to_datetime(mine["next_step_due"])
+    old = (due < pd.Timestamp(as_of) - pd.Timedelta(days=7)).to_numpy()
+    done = old & (rng.random(len(mine)) < 0.85)
+    closed_at = (due + pd.Timedelta(hours=10)).dt.tz_localize("Asia/Shanghai").dt.tz_convert("UTC")
+    return pd.DataFrame(
+        {
+            "interaction_external_id": mine["external_id"].to_numpy(),
+            "title": mine["next_step"].to_numpy(),
+            "due_on": due.dt.date.to_numpy(),
+            "status": np.where(done, "done", "open"),
+            "closed_at": pd.Series(closed_at.to_numpy(), dtype=object).where(done, None).to_numpy(),
+            "note": None,
+        }
+    )

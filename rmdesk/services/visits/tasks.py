@@ -35,6 +35,7 @@ __all__ = [
     "cancel",
     "client_tasks",
     "complete",
+    "current_version",
     "from_contact",
     "reassign",
     "reschedule",
@@ -348,6 +349,15 @@ def reschedule(
 def reassign(engine: Engine, task_id: int, version: int, to_user: int, *, who: Account) -> int:
     """Hand the task to the client's RM or a head of its branch; returns its new version."""
     return _change(engine, task_id, version, who, "reassign", {"user_id": int(to_user)})
+
+
+@guarded("task", "task_id")
+def current_version(engine: Engine, task_id: int, *, who: Account) -> int | None:
+    """The version the database holds now (None: no such task), for a one-actor change."""
+    tasks = T["tasks"]
+    with engine.connect() as conn:
+        found = conn.execute(select(tasks.c.version).where(tasks.c.id == task_id)).scalar()
+    return None if found is None else int(found)
 
 
 TASK_COLUMNS = [

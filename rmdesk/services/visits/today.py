@@ -62,6 +62,7 @@ class VisitItem:
     client_id: int
     external_id: str
     name: str
+    planned_on: dt.date
     time: dt.time
     status: str
     purpose: str
@@ -105,8 +106,8 @@ class FlagItem:
 
 @dataclass(frozen=True)
 class ClientFlags:
-    """A client's open flags on the agenda, one line: the most urgent client first, by the sum
-    of its flags' ``flag_priority``; ``severity`` is the worst of them."""
+    """A client's open flags on the agenda, one line: clients with a high flag first, then by
+    the sum of their flags' ``flag_priority``; ``severity`` is the worst of them."""
 
     client_id: int
     external_id: str
@@ -174,7 +175,7 @@ def _tasks(conn: Connection, on: dt.date, *where: object) -> list[TaskItem]:
         select(t, c.c.external_id, c.c.name, u.c.display_name)
         .join(c, c.c.id == t.c.client_id)
         .join(u, u.c.id == t.c.user_id)
-        .where(t.c.status == TaskStatus.OPEN.value, t.c.due_on <= on, *where)
+        .where(t.c.status == TaskStatus.OPEN.value, *where)
         .order_by(t.c.due_on, t.c.id)
     ).all()
     return [
@@ -227,6 +228,7 @@ def _visits(
             v.c.id,
             v.c.version,
             v.c.client_id,
+            v.c.planned_on,
             v.c.status,
             v.c.purpose,
             v.c.reason,
@@ -251,6 +253,7 @@ def _visits(
             int(r.client_id),
             str(r.external_id),
             str(r.name),
+            r.planned_on,
             time,
             VisitStatus(r.status).value,
             purpose_label(r.purpose, language),
@@ -338,7 +341,8 @@ def _flags(
                 tuple(items),
             )
         )
-    return sorted(groups, key=lambda g: (-g.priority, g.client_id))
+    # the worst severity first (a high flag is never below a medium one), then by urgency
+    return sorted(groups, key=lambda g: (_SEVERITY_ORDER[g.severity], -g.priority, g.client_id))
 
 
 def _next_date(born: dt.date, on: dt.date) -> dt.date:
@@ -410,7 +414,7 @@ def rm_agenda(
             language,
             offers=params.suggestions_per_client,
         )
-        agenda.tasks = _tasks(conn, on, t.c.user_id == rm_id, _visible(on))
+        agenda.tasks = _tasks(conn, on, t.c.user_id == rm_id, t.c.due_on <= on, _visible(on))
         flags = _flags(conn, on, params.today_new_flag_days, language, c.c.rm_id == rm_id)
         agenda.flags, agenda.flags_total = flags[:MAX_FLAGS], len(flags)
         agenda.dates = _dates(conn, on, params, language, c.c.rm_id == rm_id)
@@ -430,8 +434,8 @@ def branch_agenda(
             select(T["branches"].c.name).where(T["branches"].c.id == branch_id)
         ).scalar()
         agenda = BranchAgenda(on, str(name or branch_id))
-        agenda.tasks = _tasks(conn, on, t.c.user_id == who.id, _visible(on))
-        agenda.overdue_tasks = _tasks(conn, on - dt.timedelta(days=1), in_branch)
+        agenda.tasks = _tasks(conn, on, t.c.user_id == who.id, t.c.due_on <= on, _visible(on))
+        agenda.overdue_tasks = _tasks(conn, on, in_branch, t.c.due_on < on)
         late = or_(
             and_(v.c.status.in_(TODAYS_VISITS), v.c.planned_on < on),
             and_(v.c.status == VisitStatus.MISSED, v.c.planned_on >= on - dt.timedelta(days=14)),

@@ -35,15 +35,10 @@ from rmdesk.services.visits.screen import (
 )
 from rmdesk.services.visits.transitions import STATUSES, TRANSITIONS
 from rmdesk.views.planner.calendar import VisitItem, status_text
-from rmdesk.views.planner.dialogs import (
-    CancelDialog,
-    CompleteDialog,
-    CompletionInput,
-    MoveDialog,
-    ProposeDialog,
-)
+from rmdesk.views.planner.dialogs import CancelDialog, MoveDialog, ProposeDialog
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.printouts import print_day_pack
+from rmdesk.views.widgets.visit_dialogs import CompleteDialog, CompletionInput, clock_on
 
 #: the words on the button of each action a person takes on visits; which buttons there are,
 #: and when each is enabled, is the services' table (``visits.transitions``)
@@ -283,11 +278,7 @@ class PlannerActions(QObject):
         """Record ``item`` as done: the service also logs the contact and plans a follow-up."""
         key = f"complete:{item.visit_id}"
         self.drafts[key] = values
-        now = dt.datetime.now().astimezone()  # local wall-clock time
-        at = dt.datetime.combine(
-            values.visited_on,
-            now.timetz() if values.visited_on == self.ctx.today else dt.time(12, tzinfo=now.tzinfo),
-        )
+        at = values.at(self.ctx.today)
         engine = self.ctx.db.engine
 
         def done(_result: visit_actions.Completion) -> None:
@@ -312,7 +303,7 @@ class PlannerActions(QObject):
                 next_step=values.next_step,
                 follow_up_on=values.follow_up_on,
                 at=at,
-                now=dt.datetime.combine(self.ctx.today, now.timetz()),
+                now=clock_on(self.ctx.today),
                 who=self.ctx.user,
             ),
             done,

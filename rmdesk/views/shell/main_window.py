@@ -1,9 +1,10 @@
 """The main window: the logged-in user's views in tabs, chosen by role.
 
-An RM works in their book, the client view and the visit planner; a branch head also has the
-branch dashboard; an administrator has the admin screens and the bank's book. The window wires
-the views together (a view asks for a client, the client view opens; a view changed data, the
-book reloads), owns the menus and shortcuts, and remembers its layout.
+An RM starts the day on Today and works in their book, the client view and the visit planner;
+a branch head starts on their Today too and also has the branch dashboard; an administrator has
+the admin screens and the bank's book. The window wires the views together (a view asks for a
+client, the client view opens; a view changed data, the book reloads), owns the menus and
+shortcuts, and remembers its layout.
 """
 
 from __future__ import annotations
@@ -90,6 +91,14 @@ class MainWindow(QMainWindow):
         self.views: dict[str, QWidget] = {}
         self.client_view: ClientView | None = None
 
+        if ctx.user.is_rm or ctx.user.is_head:  # an RM's and a head's day starts on Today
+
+            def today() -> QWidget:
+                from rmdesk.views.today.view import TodayView
+
+                return TodayView(ctx)
+
+            self.add_view("today", today, self.tr("Today"))
         self.book = BookView(ctx, self)
         title = self.tr("My clients") if ctx.user.is_rm else self.tr("Clients")
         self.add_view("book", self.book, title)
@@ -151,8 +160,8 @@ class MainWindow(QMainWindow):
                 view.add_tab(AdminDataTab(ctx, self.settings_store, view), self.tr("Data"))
             return view
 
-        if ctx.user.is_head:  # the head's day starts on the branch dashboard
-            self.tabs.removeTab(0)
+        if ctx.user.is_head:  # after Today, the branch dashboard, then the clients
+            self.tabs.removeTab(self.tabs.indexOf(self.book))
             self.add_view("branch", branch, self.tr("Branch"))
             self.tabs.addTab(self.book, self.tr("Clients"))
         elif ctx.user.is_admin:

@@ -114,6 +114,25 @@ INTERACTION_COLUMNS = [
     "offer_result",
 ]
 TRAINING_COLUMNS = ["username", "earned_on", "course", "points"]
+#: the people at a company client: a client named here gets exactly this list (in this order)
+CONTACT_PERSON_COLUMNS = [
+    "client_external_id",
+    "name",
+    "title",
+    "mobile",
+    "phone",
+    "email",
+    "decision_maker",
+]
+#: open and closed tasks from contacts' next steps (the demo bank's; no extract carries them)
+TASK_COLUMNS = [
+    "interaction_external_id",
+    "title",
+    "due_on",
+    "status",
+    "closed_at",
+    "note",
+]
 
 FrameStream = Callable[[], Iterator[pd.DataFrame]]
 
@@ -138,6 +157,8 @@ class DataSet:
     transactions: list[pd.DataFrame] | FrameStream = field(default_factory=list)
     interactions: pd.DataFrame = field(default_factory=lambda: frame(INTERACTION_COLUMNS))
     training: pd.DataFrame = field(default_factory=lambda: frame(TRAINING_COLUMNS))
+    contact_persons: pd.DataFrame = field(default_factory=lambda: frame(CONTACT_PERSON_COLUMNS))
+    tasks: pd.DataFrame = field(default_factory=lambda: frame(TASK_COLUMNS))
     meta: dict[str, str] = field(default_factory=dict)
     #: What the reader did not import but did not refuse either (e.g. a column no format
     #: declares): shown by the command line and the import screen, counted in the batch.

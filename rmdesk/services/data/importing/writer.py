@@ -192,6 +192,8 @@ def _write(conn: Connection, data: DataSet, progress: Progress) -> dict[str, int
         conn, T["interactions"], interactions, ["source", "external_id"]
     )
     counts["training_points"] = _write_training(conn, data.training, user_ids)
+    counts["contact_persons"] = _write_contact_persons(conn, data.contact_persons, client_ids)
+    counts["tasks"] = _write_tasks(conn, data.tasks, data.source)
 
     step(8, "meta")
     _write_meta(conn, data)
@@ -323,6 +325,59 @@ def _write_training(conn: Connection, training: pd.DataFrame, user_ids: dict[str
     )
     new = frame[[k not in have for k in keys]]
     return bulk.insert_frame(conn, table, new)
+
+
+def _write_contact_persons(
+    conn: Connection, persons: pd.DataFrame, client_ids: dict[str, int]
+) -> int:
+    """Each client named gets exactly the persons listed for it, in the order listed."""
+    if persons.empty:
+        return 0
+    table = T["contact_persons"]
+    frame = persons.assign(client_id=bulk.resolve(persons["client_external_id"], client_ids))
+    frame["position"] = frame.groupby("client_id").cumcount()
+    frame["decision_maker"] = frame["decision_maker"].fillna(False).astype(bool)
+    ids = sorted({int(i) for i in frame["client_id"]})
+    for start in range(0, len(ids), 900):
+        conn.execute(delete(table).where(table.c.client_id.in_(ids[start : start + 900])))
+    return bulk.insert_frame(conn, table, frame.drop(columns=["client_external_id"]))
+
+
+def _write_tasks(conn: Connection, tasks: pd.DataFrame, source: str) -> int:
+    """Tasks of the contacts named (for the contact's client and person), once per contact."""
+    if tasks.empty:
+        return 0
+    i, t = T["interactions"], T["tasks"]
+    found = {
+        str(r.external_id): r
+        for r in conn.execute(
+            select(i.c.external_id, i.c.id, i.c.client_id, i.c.user_id)
+            .where(i.c.source == source, i.c.user_id.is_not(None))
+            .where(~exists().where(t.c.interaction_id == i.c.id))
+        )
+    }
+    rows = []
+    for rec in tasks.to_dict("records"):
+        contact = found.get(str(rec["interaction_external_id"]))
+        if contact is None:
+            continue
+        closed = rec["status"] != "open"
+        rows.append(
+            {
+                "client_id": contact.client_id,
+                "user_id": contact.user_id,
+                "created_by": contact.user_id,
+                "interaction_id": contact.id,
+                "title": rec["title"],
+                "due_on": rec["due_on"],
+                "status": rec["status"],
+                "closed_at": rec["closed_at"] if closed else None,
+                "closed_by": contact.user_id if closed else None,
+                "note": rec["note"] if closed else None,
+                "version": 1,
+            }
+        )
+    return bulk.insert_frame(conn, t, pd.DataFrame(rows)) if rows else 0
 
 
 def _write_meta(conn: Connection, data: DataSet) -> None:
