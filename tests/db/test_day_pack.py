@@ -110,3 +110,27 @@ def test_rmdesk_cli_briefs(planned: tuple[Database, int], tmp_path: Path) -> Non
         main, ["briefs", "--rm", "rm01", "--date", "2026-11-08", "--db", db.url, "-o", str(out)]
     )
     assert empty.exit_code == 5 and "没有拜访安排" in empty.stderr
+
+
+def test_the_days_tasks_are_on_the_cover_and_in_the_brief(
+    planned: tuple[Database, int], tmp_path: Path
+) -> None:
+    """A visited client's open task due by the day is listed under the route and is an item of
+    its brief's agenda; a task due later is not on the cover."""
+    from rmdesk.services.accounts.users import account
+    from rmdesk.services.visits import tasks
+
+    db, rm = planned
+    day = rm_visits(db.engine, rm, start=DAY, end=DAY, who=OPERATOR)
+    first = int(day["client_id"].iloc[0])
+    me = account(db.engine, rm)
+    tasks.add(db.engine, first, "带上续存利率表", DAY, who=me, today=TODAY)
+    tasks.add(db.engine, first, "下月回访理财到期", DAY + dt.timedelta(days=30), who=me, today=TODAY)
+    path = tmp_path / "pack.pdf"
+    write_day_pack(db.engine, rm, DAY, path, today=TODAY, who=system("rm01"))
+    reader = PdfReader(path)
+    cover = (reader.pages[0].extract_text() or "").replace("\n", "")
+    assert "待办（当日拜访的客户）" in cover and "带上续存利率表" in cover
+    assert "下月回访理财到期" not in cover
+    brief = "".join((p.extract_text() or "") for p in reader.pages[1:]).replace("\n", "")
+    assert "跟进待办：带上续存利率表" in brief

@@ -276,6 +276,47 @@ def test_how_to_reach_a_client_is_stored_and_a_bad_number_is_named(
     assert "e-mail" in found[("clients.csv", 4, "email")]
 
 
+def test_a_companys_contact_persons_are_stored_replaced_and_checked(
+    db_url: str, tmp_path: Path
+) -> None:
+    _import(db_url, SAMPLE)
+    people = (
+        "SELECT p.name, p.title, p.mobile, p.decision_maker FROM contact_persons p "
+        "JOIN clients c ON c.id = p.client_id WHERE c.external_id = 'SH0003' ORDER BY p.position"
+    )
+    assert [(n, t, m, bool(d)) for n, t, m, d in rows(db_url, people)] == [
+        ("周建国", "法定代表人", "139 1770 2288", True),
+        ("孙丽", "财务总监", "137 6101 3456", True),
+        ("何敏", "出纳", None, False),
+    ]
+    # a later extract lists the company's people anew: its list is replaced, not added to
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "clients.csv").write_text(
+        (SAMPLE / "clients.csv").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (later / "contact_persons.csv").write_text(
+        "client_id,name,title,decision_maker\nSH0003,孙丽,总经理,yes\n", encoding="utf-8"
+    )
+    _import(db_url, later)
+    assert [(n, t, bool(d)) for n, t, _m, d in rows(db_url, people)] == [("孙丽", "总经理", True)]
+    # a bad number, an unknown company and a bad yes/no are each named; nothing is written
+    broken = copy_folder(SAMPLE, tmp_path / "broken")
+    (broken / "contact_persons.csv").write_text(
+        "client_id,name,mobile,decision_maker\nSH0003,甲,call me,是\nNOPE,乙,,否\n"
+        "SH0003,丙,,maybe\n",
+        encoding="utf-8",
+    )
+    fresh = open_database(str(tmp_path / "fresh.sqlite3"))
+    with pytest.raises(ImportRejected) as caught:
+        run_import(fresh.engine, "generic", broken, who=OPERATOR)
+    fresh.dispose()
+    found = {(p.file, p.row, p.column): p.message for p in caught.value.problems.listed}
+    assert "'call me'" in found[("contact_persons.csv", 2, "mobile")]
+    assert "NOPE" in found[("contact_persons.csv", 3, "client_id")]
+    assert "yes or no" in found[("contact_persons.csv", 4, "decision_maker")]
+
+
 def test_an_offers_answer_without_its_product_is_named_and_nothing_is_written(
     db_url: str, tmp_path: Path
 ) -> None:

@@ -286,6 +286,14 @@
             <source>Print brief…</source>
             <translation>打印拜访简报…</translation>
         </message>
+        <message>
+            <source>For</source>
+            <translation>负责人</translation>
+        </message>
+        <message>
+            <source>Task</source>
+            <translation>待办事项</translation>
+        </message>
     </context>
     <context>
         <name>ContactForm</name>
@@ -518,6 +526,34 @@
             <source>Visits</source>
             <translation>走访</translation>
         </message>
+        <message>
+            <source>Cancel task…</source>
+            <translation>取消待办…</translation>
+        </message>
+        <message>
+            <source>Done…</source>
+            <translation>完成…</translation>
+        </message>
+        <message>
+            <source>Hand to…</source>
+            <translation>转交…</translation>
+        </message>
+        <message>
+            <source>Move…</source>
+            <translation>改期…</translation>
+        </message>
+        <message>
+            <source>New task…</source>
+            <translation>新建待办…</translation>
+        </message>
+        <message>
+            <source>Open tasks</source>
+            <translation>未完成的待办</translation>
+        </message>
+        <message>
+            <source>Snooze…</source>
+            <translation>暂缓…</translation>
+        </message>
     </context>
     <context>
         <name>PerformancePanel</name>
@@ -638,6 +674,14 @@
         <message>
             <source>Copy to the clipboard</source>
             <translation>复制到剪贴板</translation>
+        </message>
+        <message>
+            <source>Contact persons</source>
+            <translation>联系人</translation>
+        </message>
+        <message>
+            <source>decides</source>
+            <translation>决策人</translation>
         </message>
     </context>
     <context>

@@ -300,6 +300,18 @@
             <source>Withdrawn</source>
             <translation>已撤回</translation>
         </message>
+        <message>
+            <source>WeChat</source>
+            <translation>微信</translation>
+        </message>
+        <message>
+            <source>WeCom</source>
+            <translation>企业微信</translation>
+        </message>
+        <message>
+            <source>Text message</source>
+            <translation>短信</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>

@@ -109,6 +109,10 @@ class ClientProfile:
     flags: pd.DataFrame = field(repr=False)
     flag_events: pd.DataFrame = field(repr=False)  # every flag's history, oldest first
     suggestions: pd.DataFrame = field(repr=False)
+    #: a company's contact persons, the deciders first (empty for a person)
+    persons: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    #: the client's open tasks, the earliest due first
+    tasks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
 def _years(start: dt.date | None, end: dt.date) -> int | None:
@@ -233,6 +237,8 @@ def load_many(
                 "flags": records.split(records.flags(conn, chunk, today), chunk),
                 "events": records.split(records.flag_events(conn, chunk), chunk),
                 "suggestions": records.split(records.suggestions(conn, chunk, shown=shown), chunk),
+                "persons": records.split(records.persons(conn, chunk), chunk),
+                "tasks": records.split(records.open_tasks(conn, chunk), chunk),
             }
             rms = sorted({r.rm_id for r in rows.values() if r.rm_id is not None})
             sizes: dict[int, int] = dict(
@@ -257,6 +263,8 @@ def load_many(
                     flags=parts["flags"][cid],
                     events=parts["events"][cid],
                     suggestions=parts["suggestions"][cid],
+                    persons=parts["persons"][cid],
+                    tasks=parts["tasks"][cid],
                 )
     return out
 
@@ -275,6 +283,8 @@ def _profile(
     flags: pd.DataFrame,
     events: pd.DataFrame,
     suggestions: pd.DataFrame,
+    persons: pd.DataFrame,
+    tasks: pd.DataFrame,
 ) -> ClientProfile:
     live = holdings[holdings["live"]]
     latest = live["balance_minor"].fillna(0)
@@ -336,6 +346,8 @@ def _profile(
         flags=flags,
         flag_events=events,
         suggestions=suggestions,
+        persons=persons,
+        tasks=tasks,
     )
 
 

@@ -147,6 +147,47 @@ def contacts(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     return frame
 
 
+def persons(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
+    """The people at each company, the deciders first, then in the bank's order."""
+    p = T["contact_persons"]
+    return frames.frame(
+        conn.execute(
+            select(
+                p.c.client_id,
+                p.c.name,
+                p.c.title,
+                p.c.mobile,
+                p.c.phone,
+                p.c.email,
+                p.c.decision_maker,
+            )
+            .where(p.c.client_id.in_(ids))
+            .order_by(p.c.client_id, p.c.decision_maker.desc(), p.c.position, p.c.id)
+        )
+    )
+
+
+def open_tasks(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
+    """Each client's open tasks, the earliest due first."""
+    t, u = T["tasks"], T["users"]
+    return frames.frame(
+        conn.execute(
+            select(
+                t.c.client_id,
+                t.c.id.label("task_id"),
+                t.c.title,
+                t.c.due_on,
+                t.c.snoozed_until,
+                u.c.display_name.label("assignee"),
+                t.c.version,
+            )
+            .join(u, u.c.id == t.c.user_id)
+            .where(t.c.client_id.in_(ids), t.c.status == "open")
+            .order_by(t.c.client_id, t.c.due_on, t.c.id)
+        )
+    )
+
+
 def visits(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     v, u = T["visits"], T["users"]
     frame = frames.frame(

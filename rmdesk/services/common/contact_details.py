@@ -64,3 +64,26 @@ def on_paper(reach: dict[str, str | None], lang: str, masked: bool) -> str:
     return (
         " · ".join(parts) if parts else ("联系方式：未登记" if zh else "How to reach: none on file")
     )
+
+
+def persons_on_paper(persons: list[dict[str, object]], lang: str, masked: bool) -> str:
+    """A company's deciders on paper: name (title), and their mobile or phone, masked as the
+    client's numbers are; empty when none decides or none is on file."""
+    zh = lang.startswith("zh")
+    parts = []
+    for p in persons:
+        if not p.get("decision_maker"):
+            continue
+        title = p.get("title")
+        head = (
+            str(p["name"]) + (f"（{title}）" if zh else f" ({title})") if title else str(p["name"])
+        )
+        number = next(
+            (p[k] for k in ("mobile", "phone") if isinstance(p.get(k), str) and p[k]), None
+        )
+        if number:
+            head += " " + (mask_number(digits(number)) if masked else str(number))
+        parts.append(head)
+    if not parts:
+        return ""
+    return ("决策人：" if zh else "Decides: ") + ("；" if zh else "; ").join(parts)

@@ -102,6 +102,7 @@ W = {
     "agenda_open": Words("问候，了解客户近况与需求变化", "Greeting; ask how things have changed"),
     "agenda_flag": Words("沟通预警事项：{x}", "Discuss the flag: {x}"),
     "agenda_offer": Words("介绍：{x}", "Present: {x}"),
+    "agenda_task": Words("跟进待办：{x}（{d} 到期）", "Follow up: {x} (due {d})"),
     "agenda_close": Words("约定下一步与下次联系时间", "Agree next steps and the next contact"),
 }
 SEVERITY = {"high": Words("高", "High"), "medium": Words("中", "Medium"), "low": Words("低", "Low")}
@@ -112,6 +113,9 @@ CHANNEL = {
     "online": Words("网银", "Online"),
     "mobile": Words("手机银行", "Mobile"),
     "email": Words("邮件", "Email"),
+    "wechat": Words("微信", "WeChat"),
+    "wecom": Words("企业微信", "WeCom"),
+    "sms": Words("短信", "Text message"),
 }
 
 
@@ -244,10 +248,11 @@ def story(
         f"{t['title'](lang)} · {p.external_id} · {p.id_number_masked}",
         f"{t['rm'](lang)}: {p.rm or ''} · {p.branch or ''}",
         contact_details.on_paper(p.reach, lang, data.mask_phones),
+        contact_details.persons_on_paper(p.persons.to_dict("records"), lang, data.mask_phones),
         f"{t['visit'](lang)}: {_date(visit_on) or '—'} · {t['purpose'](lang)}: {purpose or '—'}",
         f"{t['data'](lang)}: {_date(p.as_of)}",
     ]
-    out += [Paragraph(_escape(line), s["small"]) for line in head]
+    out += [Paragraph(_escape(line), s["small"]) for line in head if line]
     out.append(Paragraph(t["seven_p"](lang), s["h2"]))
     lines = [[f"{line.title}", line.text] for line in seven_p.summary(p, lang)]
     out.append(printing.table([["7P", ""], *lines], [22 * mm, WIDTH - 22 * mm]))
@@ -358,6 +363,10 @@ def story(
         if len(offers)
         else []
     )
+    agenda += [
+        t["agenda_task"](lang).format(x=task["title"], d=_date(task["due_on"]))
+        for task in p.tasks.head(3).to_dict("records")
+    ]
     agenda.append(t["agenda_close"](lang))
     block: list[Flowable] = [Paragraph(t["agenda"](lang), s["h2"])]
     block += [Paragraph(f"{i}. {_escape(item)}", s["base"]) for i, item in enumerate(agenda, 1)]

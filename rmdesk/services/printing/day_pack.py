@@ -42,6 +42,10 @@ W = {
     "rm": Words("客户经理", "RM"),
     "date": Words("日期", "Date"),
     "count": Words("共 {n} 个拜访", "{n} visits"),
+    "count_one": Words("共 1 个拜访", "1 visit"),
+    "tasks": Words("待办（当日拜访的客户）", "Tasks of the day's clients"),
+    "due": Words("到期日", "Due"),
+    "task": Words("待办事项", "Task"),
     "no": Words("序号", "#"),
     "time": Words("建议时间", "Suggested time"),
     "client": Words("客户", "Client"),
@@ -121,7 +125,12 @@ def cover(
         Paragraph(printing.escape(f"{W['title'](lang)} · {on.isoformat()}"), s["title"]),
         Paragraph(
             printing.escape(
-                f"{W['rm'](lang)}: {rm_name} · {W['count'](lang).format(n=len(visits))}"
+                f"{W['rm'](lang)}: {rm_name} · "
+                + (
+                    W["count_one"](lang)
+                    if len(visits) == 1
+                    else W["count"](lang).format(n=len(visits))
+                )
             ),
             s["small"],
         ),
@@ -159,10 +168,38 @@ def cover(
     widths = [10 * mm, 18 * mm, 0.0, 30 * mm, 36 * mm, 12 * mm, 17 * mm]
     widths[2] = WIDTH - sum(widths)
     out.append(printing.table(rows, widths))
+    out += _tasks(visits, on, lang, data)
     # ruled space for the day's own notes under the list
     out.append(Paragraph(printing.escape(brief.W["notes"](lang)), s["h2"]))
     out.append(brief.note_lines(6))
     return out
+
+
+def _tasks(
+    visits: Sequence[PackedVisit], on: dt.date, lang: str, data: dict[int, brief.BriefData] | None
+) -> list[Flowable]:
+    """The open tasks of the day's clients due by the day, in route order (none: nothing)."""
+    s = printing.styles()
+    rows: list[list[object]] = [[W["client"](lang), W["due"](lang), W["task"](lang)]]
+    for v in visits:
+        d = (data or {}).get(v.client_id)
+        if d is None or d.profile.tasks.empty:
+            continue
+        for task in d.profile.tasks.to_dict("records"):
+            if task["due_on"] <= on:
+                rows.append(
+                    [
+                        v.name,
+                        task["due_on"].isoformat(),
+                        Paragraph(printing.escape(task["title"]), s["cell"]),
+                    ]
+                )
+    if len(rows) == 1:
+        return []
+    return [
+        Paragraph(printing.escape(W["tasks"](lang)), s["h2"]),
+        printing.table(rows, [50 * mm, 24 * mm, WIDTH - 74 * mm]),
+    ]
 
 
 def _reach(data: dict[int, brief.BriefData] | None, client_id: int, lang: str) -> str:

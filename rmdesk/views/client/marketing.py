@@ -1,5 +1,5 @@
 """The panels of the client view where the RM acts: potential (suggestions and flags) and
-marketing (contact history, logging a contact, visits).
+marketing (contact history, logging a contact, the client's tasks, visits).
 
 The panels show and ask; the writes themselves are made by ``ClientView`` through the runner.
 ``outcome_requested`` / ``action_requested`` carry the code of the button pressed.
@@ -31,6 +31,7 @@ from rmdesk.views.widgets.context import ViewContext
 from rmdesk.views.widgets.data_table import DataTable
 from rmdesk.views.widgets.formatting import Formats
 from rmdesk.views.widgets.frame_model import Column
+from rmdesk.views.widgets.task_actions import TaskActions, TaskRef
 
 SEVERITY_COLOURS = {"high": RED, "medium": "#ef6c00", "low": "#607d8b"}
 #: the words on the button of each outcome; which buttons there are, and when each is enabled,
@@ -346,10 +347,75 @@ class MarketingPanel(QWidget):
         left.addWidget(history)
         left.addWidget(visits)
         left.setSizes([400, 200])
+        right = QSplitter(Qt.Orientation.Vertical, self)
+        right.addWidget(new)
+        right.addWidget(self._tasks_box(ctx))
         layout = QHBoxLayout(self)
         layout.addWidget(left, 3)
-        layout.addWidget(new, 2)
+        layout.addWidget(right, 2)
+        self.profile: ClientProfile | None = None
+
+    def _tasks_box(self, ctx: ViewContext) -> QGroupBox:
+        """The client's open tasks, and acting on them; ``task_actions.changed`` after a change."""
+        box = QGroupBox(self.tr("Open tasks"), self)
+        self.tasks = DataTable(
+            ctx,
+            [
+                Column("due_on", QT_TRANSLATE_NOOP("ClientView", "Due"), ctx.formats.date),
+                Column("title", QT_TRANSLATE_NOOP("ClientView", "Task")),
+                Column("assignee", QT_TRANSLATE_NOOP("ClientView", "For")),
+            ],
+            "ClientView",
+            "client-tasks",
+            box,
+        )
+        self.tasks.setObjectName("tasks")
+        self.task_actions = TaskActions(ctx, self)
+        row = QHBoxLayout()
+        for text, name, act in (
+            (self.tr("New task…"), "task_new", self._new_task),
+            (self.tr("Done…"), "task_done", partial(self._on_task, self.task_actions.complete)),
+            (self.tr("Snooze…"), "task_snooze", partial(self._on_task, self.task_actions.snooze)),
+            (self.tr("Move…"), "task_move", partial(self._on_task, self.task_actions.move)),
+            (self.tr("Hand to…"), "task_assign", partial(self._on_task, self.task_actions.assign)),
+            (
+                self.tr("Cancel task…"),
+                "task_cancel",
+                partial(self._on_task, self.task_actions.cancel),
+            ),
+        ):
+            button = QPushButton(text, box)
+            button.setObjectName(name)
+            button.clicked.connect(act)
+            row.addWidget(button)
+        row.addStretch(1)
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.tasks, 1)
+        layout.addLayout(row)
+        return box
+
+    def _new_task(self) -> None:
+        if self.profile is not None:
+            self.task_actions.add(self.profile.client_id, self.profile.name)
+
+    def _on_task(self, act: Any) -> None:
+        row = self.tasks.current_row()
+        if row is None or self.profile is None:
+            return
+        act(
+            TaskRef(
+                int(row["task_id"]),
+                int(row["version"]),
+                self.profile.client_id,
+                self.profile.name,
+                str(row["title"]),
+                row["due_on"],
+                str(row["assignee"]),
+            )
+        )
 
     def show_profile(self, p: ClientProfile) -> None:
+        self.profile = p
         self.contacts.set_frame(p.contacts)
         self.visits.set_frame(p.visits)
+        self.tasks.set_frame(p.tasks)

@@ -208,6 +208,13 @@ class ProfilePanel(QWidget):
             row.addWidget(copy)
             reach.addRow(d.label_zh if ctx.zh else d.label_en, row)
             self.reach[d.name], self.copy_buttons[d.name] = value, copy
+        # a company's people: who decides first
+        self.persons = QLabel(self.reach_box)
+        self.persons.setObjectName("contact_persons")
+        self.persons.setWordWrap(True)
+        self.persons.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.persons_title = QLabel(self.tr("Contact persons"), self.reach_box)
+        reach.addRow(self.persons_title, self.persons)
         self.summary_box = QGroupBox(self.tr("7P summary"), self)
         self.summary = QFormLayout(self.summary_box)
         self.summary.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -258,6 +265,27 @@ class ProfilePanel(QWidget):
             value = p.reach.get(name) or ""
             label.setText(value or "—")  # a dash: nothing on file
             self.copy_buttons[name].setEnabled(bool(value))
+        company = p.kind == "corporate"
+        self.persons_title.setVisible(company)
+        self.persons.setVisible(company)
+        self.persons.setText(self._persons(p.persons) if company else "")
+
+    def _persons(self, persons: pd.DataFrame) -> str:
+        """One line a person: name (title, decides), then the numbers and e-mail on file."""
+        if persons.empty:
+            return "—"
+        lines = []
+        for r in persons.to_dict("records"):
+            role = [str(r["title"])] if isinstance(r["title"], str) and r["title"] else []
+            if r["decision_maker"]:
+                role.append(self.tr("decides"))
+            sep = "，" if self.ctx.zh else ", "
+            head = str(r["name"]) + (f"（{sep.join(role)}）" if self.ctx.zh and role else "")
+            if role and not self.ctx.zh:
+                head += f" ({sep.join(role)})"
+            reach = [str(r[k]) for k in ("mobile", "phone", "email") if isinstance(r[k], str)]
+            lines.append(" · ".join([head, *reach]))
+        return "\n".join(lines)
 
 
 class LoyaltyPanel(QWidget):

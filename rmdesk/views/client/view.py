@@ -88,6 +88,7 @@ class ClientView(QWidget):
         self.suggestions.outcome_requested.connect(self.record_outcome)
         self.flags.action_requested.connect(self.flag_button)
         self.form.submitted.connect(self.log_contact)
+        self.marketing.task_actions.changed.connect(self._task_changed)
         self.print_button = QPushButton(self.tr("Print brief…"), self)
         self.print_button.setObjectName("print_brief")
         self.print_button.setShortcut(QKeySequence.StandardKey.Print)
@@ -291,6 +292,10 @@ class ClientView(QWidget):
                 who=self.ctx.user,
             ),
         )
+
+    def _task_changed(self) -> None:
+        self.changed.emit()
+        self.refresh()
 
     def log_contact(self) -> None:
         """Log the contact in the form; bad input is named under the form and nothing is written."""

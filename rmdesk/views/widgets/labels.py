@@ -61,6 +61,9 @@ CHANNELS = {
     "online": QT_TRANSLATE_NOOP("Labels", "Online banking"),
     "mobile": QT_TRANSLATE_NOOP("Labels", "Mobile banking"),
     "email": QT_TRANSLATE_NOOP("Labels", "Email"),
+    "wechat": QT_TRANSLATE_NOOP("Labels", "WeChat"),
+    "wecom": QT_TRANSLATE_NOOP("Labels", "WeCom"),
+    "sms": QT_TRANSLATE_NOOP("Labels", "Text message"),
 }
 VISIT_STATUSES = {
     "proposed": QT_TRANSLATE_NOOP("Labels", "Proposed"),

@@ -104,6 +104,15 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "product_code",
         "offer_result",
     ),
+    "contact_persons": (
+        "client_id",
+        "name",
+        "title",
+        "mobile",
+        "phone",
+        "email",
+        "decision_maker",
+    ),
 }
 #: Unknown columns named one by one per file; past this many, the rest are counted.
 LISTED_UNKNOWN = 20

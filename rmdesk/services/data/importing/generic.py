@@ -22,6 +22,7 @@ from rmdesk.services.common import contact_details, product_fields
 from rmdesk.services.data.importing.dataset import (
     BRANCH_COLUMNS,
     CLIENT_COLUMNS,
+    CONTACT_PERSON_COLUMNS,
     FACT_COLUMNS,
     HOLDING_COLUMNS,
     INTERACTION_COLUMNS,
@@ -47,7 +48,16 @@ from rmdesk.services.data.importing.spellings import (
 from rmdesk.services.data.importing.tables import Checker, Table
 from rmdesk.services.data.importing.workbook import open_workbook
 
-FILES = ("branches", "users", "products", "clients", "holdings", "monthly_facts", "interactions")
+FILES = (
+    "branches",
+    "users",
+    "products",
+    "clients",
+    "holdings",
+    "monthly_facts",
+    "interactions",
+    "contact_persons",
+)
 
 
 def _detail(c: Checker, detail: contact_details.Detail) -> pd.Series:
@@ -189,6 +199,8 @@ def read(
         data.interactions = parse.interactions(
             _t(tables, "interactions"), data.clients, data.users, data.products
         )
+    if tables.get("contact_persons") is not None:
+        data.contact_persons = parse.persons(_t(tables, "contact_persons"), data.clients)
     problems.raise_if_any()
     facts_parts = data.facts if isinstance(data.facts, list) else []
     months = [f["month"].max() for f in facts_parts if len(f)]
@@ -354,6 +366,24 @@ class _Parser:
                 "status": c.choice("status", STATUSES, default="active"),
                 "attributes": read_attributes(c),
                 **{d.name: _detail(c, d) for d in contact_details.DETAILS},
+            }
+        )
+
+    def persons(self, table: Table, clients: pd.DataFrame) -> pd.DataFrame:
+        """A company's contact persons; a client named gets exactly the rows listed for it."""
+        c = self._check(table, ["client_id", "name"])
+        if c is None:
+            return pd.DataFrame(columns=CONTACT_PERSON_COLUMNS)
+        client = c.text("client_id", required=True)
+        self._refers(c, "client_id", client, clients["external_id"], self.known.clients, "clients")
+        details = {d.name: d for d in contact_details.DETAILS}
+        return pd.DataFrame(
+            {
+                "client_external_id": client,
+                "name": c.text("name", required=True, max_len=200),
+                "title": c.text("title", max_len=120),
+                **{n: _detail(c, details[n]) for n in ("mobile", "phone", "email")},
+                "decision_maker": c.boolean("decision_maker"),
             }
         )
 

@@ -70,4 +70,10 @@ CHANNELS = {
     "手机银行": "mobile",
     "email": "email",
     "邮件": "email",
+    "wechat": "wechat",
+    "微信": "wechat",
+    "wecom": "wecom",
+    "企业微信": "wecom",
+    "sms": "sms",
+    "短信": "sms",
 }
