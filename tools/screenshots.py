@@ -2,8 +2,8 @@
 
 Run under a virtual X display, on a scored demo bank with a fixed date:
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py [SCREEN...]
-Screens: login, today, today-head, book, client, planner, branch, admin, day-pack-preview, admin-audit,
-admin-models
+Screens: login, today, today-head, book, client, planner, branch, admin, day-pack-preview,
+admin-audit, admin-models
 (default: all).
 """
 

@@ -125,7 +125,8 @@ def test_the_days_tasks_are_on_the_cover_and_in_the_brief(
     first = int(day["client_id"].iloc[0])
     me = account(db.engine, rm)
     tasks.add(db.engine, first, "带上续存利率表", DAY, who=me, today=TODAY)
-    tasks.add(db.engine, first, "下月回访理财到期", DAY + dt.timedelta(days=30), who=me, today=TODAY)
+    later = DAY + dt.timedelta(days=30)
+    tasks.add(db.engine, first, "下月回访理财到期", later, who=me, today=TODAY)
     path = tmp_path / "pack.pdf"
     write_day_pack(db.engine, rm, DAY, path, today=TODAY, who=system("rm01"))
     reader = PdfReader(path)

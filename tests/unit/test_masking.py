@@ -65,6 +65,8 @@ def test_the_schemas_masked_columns() -> None:
         "clients.id_number",
         "clients.mobile",
         "clients.phone",
+        "contact_persons.mobile",
+        "contact_persons.phone",
         "holdings.account_no",
         "transactions.counterparty_account",
     }

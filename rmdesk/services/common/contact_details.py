@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from rmdesk.services.common.masking import mask_number
 
@@ -66,7 +67,7 @@ def on_paper(reach: dict[str, str | None], lang: str, masked: bool) -> str:
     )
 
 
-def persons_on_paper(persons: list[dict[str, object]], lang: str, masked: bool) -> str:
+def persons_on_paper(persons: list[dict[Any, Any]], lang: str, masked: bool) -> str:
     """A company's deciders on paper: name (title), and their mobile or phone, masked as the
     client's numbers are; empty when none decides or none is on file."""
     zh = lang.startswith("zh")

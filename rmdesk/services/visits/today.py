@@ -16,7 +16,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select
 
 from rmdesk.models import (
     Base,
@@ -169,7 +169,7 @@ def _zh(language: str) -> bool:
     return language.lower().startswith("zh")
 
 
-def _tasks(conn: Connection, on: dt.date, *where: object) -> list[TaskItem]:
+def _tasks(conn: Connection, on: dt.date, *where: ColumnElement[bool]) -> list[TaskItem]:
     t, c, u = T["tasks"], T["clients"], T["users"]
     rows = conn.execute(
         select(t, c.c.external_id, c.c.name, u.c.display_name)
@@ -194,7 +194,7 @@ def _tasks(conn: Connection, on: dt.date, *where: object) -> list[TaskItem]:
     ]
 
 
-def _visible(on: dt.date) -> object:
+def _visible(on: dt.date) -> ColumnElement[bool]:
     """A task not snoozed past ``on``."""
     t = T["tasks"]
     return or_(t.c.snoozed_until.is_(None), t.c.snoozed_until <= on)
@@ -220,7 +220,7 @@ def _offers(conn: Connection, client_ids: list[int], language: str, n: int) -> d
 
 
 def _visits(
-    conn: Connection, where: Iterable[object], language: str, *, offers: int = 0
+    conn: Connection, where: Iterable[ColumnElement[bool]], language: str, *, offers: int = 0
 ) -> list[VisitItem]:
     v, c = T["visits"], T["clients"]
     rows = conn.execute(
@@ -276,7 +276,7 @@ def _rule(code: str, zh: bool) -> str:
 
 
 def _flags(
-    conn: Connection, on: dt.date, new_days: int, language: str, *where: object
+    conn: Connection, on: dt.date, new_days: int, language: str, *where: ColumnElement[bool]
 ) -> list[ClientFlags]:
     """Open flags that are high or new, per client, the most urgent client first."""
     f, c, s, u = T["risk_flags"], T["clients"], T["client_scores"], T["users"]
@@ -359,7 +359,11 @@ def _next_date(born: dt.date, on: dt.date) -> dt.date:
 
 
 def _dates(
-    conn: Connection, on: dt.date, params: parameters.Parameters, language: str, *where: object
+    conn: Connection,
+    on: dt.date,
+    params: parameters.Parameters,
+    language: str,
+    *where: ColumnElement[bool],
 ) -> list[DateItem]:
     c, h, p = T["clients"], T["holdings"], T["products"]
     zh = _zh(language)

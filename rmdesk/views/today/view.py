@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -163,7 +164,7 @@ class TodayView(QWidget):
             columns.insert(3, Column("assignee", QT_TRANSLATE_NOOP("TodayView", "For")))
         return columns
 
-    def _late(self, days: object) -> str:
+    def _late(self, days: Any) -> str:
         n = int(days) if days is not None and pd.notna(days) else 0
         if n <= 0:
             return self.tr("due today")
@@ -190,7 +191,7 @@ class TodayView(QWidget):
             (self.tr("Hand to…"), self.tasks.assign, "task_assign"),
             (self.tr("Cancel task…"), self.tasks.cancel, "task_cancel"),
         ):
-            section.button(text, lambda _=False, a=action, s=section: self._on_task(s, a), name)
+            section.button(text, partial(self._on_task, section, action), name)
         section.buttons.addStretch(1)
 
     def _rm_body(self) -> QWidget:
@@ -286,9 +287,9 @@ class TodayView(QWidget):
     @staticmethod
     def _kind(code: object) -> str:
         source = DATE_KINDS.get(str(code))
-        return QCoreApplication.translate("TodayView", source) if source else str(code)
+        return QCoreApplication.translate("TodayView", str(source)) if source else str(code)
 
-    def _last_contact(self, day: object) -> str:
+    def _last_contact(self, day: Any) -> str:
         if day is None or (not isinstance(day, dt.date) and pd.isna(day)):
             return self.tr("never")
         return self.ctx.formats.date(day)
