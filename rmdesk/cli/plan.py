@@ -392,7 +392,8 @@ def plan_ics(
         )
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERROR)
-    click.echo(f"{events:,} visits of {rm_name}, {first} to {last}, written to {output}")
+    visits = "visit" if events == 1 else "visits"
+    click.echo(f"{events:,} {visits} of {rm_name}, {first} to {last}, written to {output}")
 
 
 @plan.command(name="overdue")

@@ -994,6 +994,10 @@
             <source>the newest %1 of %2 entries</source>
             <translation>共 %2 条中最新的 %1 条</translation>
         </message>
+        <message>
+            <source>1 entry</source>
+            <translation>共 1 条</translation>
+        </message>
     </context>
     <context>
         <name>ProductDialog</name>

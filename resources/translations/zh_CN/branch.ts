@@ -287,6 +287,10 @@
             <source>no client chosen</source>
             <translation>尚未选择客户</translation>
         </message>
+        <message>
+            <source>1 client</source>
+            <translation>1 位客户</translation>
+        </message>
     </context>
     <context>
         <name>ScorecardPanel</name>

@@ -683,6 +683,14 @@
             <source>decides</source>
             <translation>决策人</translation>
         </message>
+        <message>
+            <source>1 year</source>
+            <translation>1 岁</translation>
+        </message>
+        <message>
+            <source>Founded 1 year ago</source>
+            <translation>成立 1 年</translation>
+        </message>
     </context>
     <context>
         <name>SuggestionsBox</name>

@@ -475,6 +475,10 @@
             <source>Today</source>
             <translation>今日工作台</translation>
         </message>
+        <message>
+            <source>Scored 1 client</source>
+            <translation>已完成 1 位客户的评分</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>
@@ -1000,6 +1004,17 @@
         <message>
             <source>Today: maturities within days</source>
             <translation>今日工作台：提示多少天内到期的产品</translation>
+        </message>
+    </context>
+    <context>
+        <name>QFileDialog</name>
+        <message>
+            <source>&amp;Look in:</source>
+            <translation>查找范围(&amp;L)：</translation>
+        </message>
+        <message>
+            <source>Files of &amp;type:</source>
+            <translation>文件类型(&amp;T)：</translation>
         </message>
     </context>
 </TS>

@@ -361,6 +361,10 @@
             <source>The visits of the selected day (or of the next working day): a cover in route order, then every client's brief</source>
             <translation>所选日期（未选则为下一个工作日）的拜访：按路线顺序的封面，及每位客户的拜访简报</translation>
         </message>
+        <message>
+            <source>1 visit selected</source>
+            <translation>已选择 1 次走访</translation>
+        </message>
     </context>
     <context>
         <name>ProposeDialog</name>

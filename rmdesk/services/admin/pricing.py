@@ -18,6 +18,7 @@ from rmdesk.db import write_transaction
 from rmdesk.models import Base
 from rmdesk.services.common import audit, form_text, frames
 from rmdesk.services.common.access import ADMINS, Account, open_to
+from rmdesk.services.common.refusal import Refusal
 
 T = Base.metadata.tables
 RATE_FIELDS = ("ftp_rate", "client_rate", "fee_rate", "pd", "lgd")
@@ -28,7 +29,7 @@ FIELDS = RATE_FIELDS + MONEY_FIELDS
 MAX_MINOR = 10**12
 
 
-class PricingError(ValueError):
+class PricingError(Refusal):
     """A pricing change that cannot be made; the message names the product or field."""
 
 
@@ -56,21 +57,30 @@ def versions(engine: Engine, code: str | None = None, *, who: Account) -> pd.Dat
 
 def _value(field: str, raw: Any) -> Any:
     try:
-        if field in RATE_FIELDS:
-            value = Decimal(str(raw))
-            if not Decimal("-1") <= value <= Decimal("1"):
-                raise PricingError(f"{field}: {raw} is not an annual rate (0.025 means 2.5 %)")
-            return value
-        amount = Decimal(str(raw).strip())
-        if not amount.is_finite() or amount != amount.to_integral_value():
-            raise PricingError(f"{field}: {raw!r} is not a whole amount in minor units (fen)")
-        if amount < 0:
-            raise PricingError(f"{field}: must not be negative")
-        if amount > MAX_MINOR:
-            raise PricingError(f"{field}: at most {MAX_MINOR:,} minor units")
-        return int(amount)
+        number = Decimal(str(raw).strip())
     except (InvalidOperation, ValueError, OverflowError) as exc:
-        raise PricingError(f"{field}: {raw!r} is not a number") from exc
+        raise PricingError(
+            f"{field}: {raw!r} is not a number", f"{field}：{raw!r} 不是数字。"
+        ) from exc
+    if field in RATE_FIELDS:
+        if not number.is_finite() or not Decimal("-1") <= number <= Decimal("1"):
+            raise PricingError(
+                f"{field}: {raw} is not an annual rate (0.025 means 2.5 %)",
+                f"{field}：{raw} 不是年利率（0.025 表示 2.5%）。",
+            )
+        return number
+    if not number.is_finite() or number != number.to_integral_value():
+        raise PricingError(
+            f"{field}: {raw!r} is not a whole amount in minor units (fen)",
+            f"{field}：{raw!r} 不是以分为单位的整数金额。",
+        )
+    if number < 0:
+        raise PricingError(f"{field}: must not be negative", f"{field}：不能为负数。")
+    if number > MAX_MINOR:
+        raise PricingError(
+            f"{field}: at most {MAX_MINOR:,} minor units", f"{field}：最多 {MAX_MINOR:,} 分。"
+        )
+    return int(number)
 
 
 @open_to(ADMINS)
@@ -87,23 +97,28 @@ def change(
     unknown = sorted(set(changes) - set(FIELDS))
     if unknown:
         raise PricingError(
-            f"unknown pricing field(s): {', '.join(unknown)}; use {', '.join(FIELDS)}"
+            f"unknown pricing field(s): {', '.join(unknown)}; use {', '.join(FIELDS)}",
+            f"未知的定价字段：{'、'.join(unknown)}；可用：{'、'.join(FIELDS)}",
         )
     if not changes:
-        raise PricingError("nothing to change: give at least one field")
+        raise PricingError(
+            "nothing to change: give at least one field", "没有要修改的内容：请至少填写一项。"
+        )
     values = {k: _value(k, v) for k, v in changes.items()}
     p, prod = T["product_pricing"], T["products"]
     with write_transaction(engine) as conn:
         product_id = conn.execute(select(prod.c.id).where(prod.c.code == code)).scalar()
         if product_id is None:
-            raise PricingError(f"no product {code!r}")
+            raise PricingError(f"no product {code!r}", f"没有产品 {code!r}。")
         latest = conn.execute(
             select(p).where(p.c.product_id == product_id).order_by(p.c.version.desc()).limit(1)
         ).first()
         if latest is not None and valid_from < latest.valid_from:
             raise PricingError(
                 f"{code}: valid_from {valid_from} is before the current version's "
-                f"{latest.valid_from}; versions only move forward"
+                f"{latest.valid_from}; versions only move forward",
+                f"{code}：生效日期 {valid_from} 早于当前版本的 {latest.valid_from}，"
+                "定价版本只能向后生效。",
             )
         base = (
             {f: getattr(latest, f) for f in FIELDS}

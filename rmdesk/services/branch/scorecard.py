@@ -35,6 +35,7 @@ from rmdesk.services.branch.scorecard_kpis import (
 )
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import ADMINS, HEADS, Account, guarded, open_to
+from rmdesk.services.common.refusal import Refusal
 
 __all__ = [
     "ATTAINMENT_CAP",
@@ -108,7 +109,7 @@ EXPORT_COLUMNS: list[str] = [
 ]
 
 
-class WeightError(ValueError):
+class WeightError(Refusal):
     """A KPI weight, target or penalty that cannot be used; the message names it."""
 
 
@@ -179,13 +180,20 @@ MAX_WEIGHT = Decimal(1000)
 MAX_TARGET = Decimal(10) ** 13
 
 
+_WORDS = {"weight": "权重", "penalty": "扣分", "target": "目标值"}
+
+
 def _number(name: str, value: float | Decimal | str) -> Decimal:
     try:
         number = Decimal(str(value))
     except ArithmeticError as exc:
-        raise WeightError(f"{name}: {value!r} is not a number") from exc
+        raise WeightError(
+            f"{name}: {value!r} is not a number", f"{_WORDS.get(name, name)}：{value!r} 不是数字。"
+        ) from exc
     if not number.is_finite():
-        raise WeightError(f"{name}: {value!r} is not a number")
+        raise WeightError(
+            f"{name}: {value!r} is not a number", f"{_WORDS.get(name, name)}：{value!r} 不是数字。"
+        )
     return number
 
 
@@ -208,18 +216,28 @@ def set_weight(
     try:
         info = check_kpi(kpi)
     except ValueError as exc:
-        raise WeightError(str(exc)) from exc
+        raise WeightError(str(exc), f"没有考核指标 {kpi!r}。") from exc
     w = _number("weight", weight)
     p = _number("penalty", penalty)
     t = None if target is None else _number("target", target)
     if w < 0 or p < 0:
-        raise WeightError(f"{kpi}: weight and penalty must not be negative")
+        raise WeightError(
+            f"{kpi}: weight and penalty must not be negative", f"{kpi}：权重和扣分不能为负数。"
+        )
     if w > MAX_WEIGHT or p > MAX_WEIGHT:  # weights are relative: 1,000 is far past any use
-        raise WeightError(f"{kpi}: weight and penalty must be at most {MAX_WEIGHT}")
+        raise WeightError(
+            f"{kpi}: weight and penalty must be at most {MAX_WEIGHT}",
+            f"{kpi}：权重和扣分最多为 {MAX_WEIGHT}。",
+        )
     if t is not None and abs(t) >= MAX_TARGET:
-        raise WeightError(f"{kpi}: the target must be below {MAX_TARGET:,}")
+        raise WeightError(
+            f"{kpi}: the target must be below {MAX_TARGET:,}",
+            f"{kpi}：目标值须小于 {MAX_TARGET:,}。",
+        )
     if t is not None and (t < 0 or (t == 0 and not info.lower_is_better)):
-        raise WeightError(f"{kpi}: the target must be above 0, got {t}")
+        raise WeightError(
+            f"{kpi}: the target must be above 0, got {t}", f"{kpi}：目标值须大于 0，现为 {t}。"
+        )
     kw, branches = T["kpi_weights"], T["branches"]
     values = {"weight": w, "target": t, "penalty": p}
     with write_transaction(engine) as conn:
@@ -228,7 +246,9 @@ def set_weight(
                 select(branches.c.code).where(branches.c.id == branch_id)
             ).scalar_one_or_none()
             if code is None:
-                raise WeightError(f"branch {branch_id} does not exist")
+                raise WeightError(
+                    f"branch {branch_id} does not exist", f"支行 {branch_id} 不存在。"
+                )
         same_branch = kw.c.branch_id.is_(None) if branch_id is None else kw.c.branch_id == branch_id
         old = conn.execute(
             select(kw).where(kw.c.kpi == kpi, same_branch, kw.c.valid_from == valid_from)

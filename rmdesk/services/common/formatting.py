@@ -227,6 +227,12 @@ class Formatter:
 _MADE: dict[str, Formatter] = {}
 
 
+def plural_en(n: float, one: str, many: str) -> str:
+    """An English noun for a count: ``one`` for exactly 1, ``many`` otherwise ("1 day", "2
+    days", "0 days"). Chinese has one form; the English sentences choose with this."""
+    return one if n == 1 else many
+
+
 def formatter(language: str) -> Formatter:
     """The formatter of ``language`` ("zh_CN", "zh", "en"), made once (a sentence asks for it
     for every number it writes)."""

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from rmdesk.models import Base, DeclineReason
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import ADMINS, Account, open_to
+from rmdesk.services.common.refusal import Refusal
 
 META_KEY = "engine_parameters"
 _meta = Base.metadata.tables["meta"]
@@ -142,7 +143,7 @@ DEFAULTS = Parameters()
 PHONES_ON_PAPER = ("masked", "whole")
 
 
-class ParameterError(ValueError):
+class ParameterError(Refusal):
     """A parameter name or value that cannot be used; the message names the parameter."""
 
 
@@ -150,7 +151,7 @@ def _coerce(name: str, value: Any) -> Any:
     default = getattr(DEFAULTS, name)
     try:
         if isinstance(default, bool):
-            raise ParameterError(f"{name}: unsupported type")
+            raise ParameterError(f"{name}: unsupported type", f"{name}：不支持的类型。")
         if isinstance(default, int):
             out: Any = int(value)
             if isinstance(value, float) and value != out:
@@ -173,10 +174,11 @@ def _coerce(name: str, value: Any) -> Any:
             if any(isinstance(v, float) and not math.isfinite(v) for v in out.values()):
                 raise ValueError
         else:  # pragma: no cover - every field has one of the types above
-            raise ParameterError(f"{name}: unsupported type")
+            raise ParameterError(f"{name}: unsupported type", f"{name}：不支持的类型。")
     except (TypeError, ValueError, OverflowError) as exc:
         raise ParameterError(
-            f"{name}: {value!r} is not a valid value (the default is {default!r})"
+            f"{name}: {value!r} is not a valid value (the default is {default!r})",
+            f"{name}：{value!r} 不是有效的值（默认值为 {default!r}）。",
         ) from exc
     _check(name, out)
     return out
@@ -187,30 +189,50 @@ def _check(name: str, value: Any) -> None:
         shares = list(value.values())
         if any(s <= 0 for s in shares) or abs(sum(shares) - 1.0) > 1e-9:
             raise ParameterError(
-                f"tier_shares: shares must be positive and add up to 1, got {value}"
+                f"tier_shares: shares must be positive and add up to 1, got {value}",
+                f"tier_shares：各层级占比须为正数且合计为 1，现为 {value}。",
             )
     elif name == "deadline_days" and set(value) != {"high", "medium", "low"}:
-        raise ParameterError("deadline_days: give days for high, medium and low")
+        raise ParameterError(
+            "deadline_days: give days for high, medium and low",
+            "deadline_days：请分别给出高、中、低三个级别的天数。",
+        )
     elif name == "decline_cooloff_by_reason" and set(value) != {r.value for r in DeclineReason}:
         raise ParameterError(
             "decline_cooloff_by_reason: give days for each reason: "
-            + ", ".join(r.value for r in DeclineReason)
+            + ", ".join(r.value for r in DeclineReason),
+            "decline_cooloff_by_reason：请为每个拒绝原因给出天数："
+            + "、".join(r.value for r in DeclineReason),
         )
     elif name == "decline_cooloff_by_reason" and any(v < 0 for v in value.values()):
-        raise ParameterError(f"decline_cooloff_by_reason: days must not be negative, got {value}")
+        raise ParameterError(
+            f"decline_cooloff_by_reason: days must not be negative, got {value}",
+            f"decline_cooloff_by_reason：天数不能为负数，现为 {value}。",
+        )
     elif name == "phones_on_paper" and value not in PHONES_ON_PAPER:
-        raise ParameterError(f"phones_on_paper: one of {', '.join(PHONES_ON_PAPER)}, got {value!r}")
+        raise ParameterError(
+            f"phones_on_paper: one of {', '.join(PHONES_ON_PAPER)}, got {value!r}",
+            f"phones_on_paper：只能是 {'、'.join(PHONES_ON_PAPER)} 之一，现为 {value!r}。",
+        )
     elif name == "take_up_horizon_months" and not 1 <= value <= 36:
-        raise ParameterError(f"take_up_horizon_months: must be 1 to 36, got {value}")
+        raise ParameterError(
+            f"take_up_horizon_months: must be 1 to 36, got {value}",
+            f"take_up_horizon_months：须在 1 到 36 之间，现为 {value}。",
+        )
     elif isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
-        raise ParameterError(f"{name}: must not be negative, got {value}")
+        raise ParameterError(
+            f"{name}: must not be negative, got {value}", f"{name}：不能为负数，现为 {value}。"
+        )
     elif name in {
         "card_utilisation",
         "balance_drop",
         "rule_min_support",
         "rule_min_confidence",
     } and (not 0 < value <= 1):
-        raise ParameterError(f"{name}: must be between 0 and 1, got {value}")
+        raise ParameterError(
+            f"{name}: must be between 0 and 1, got {value}",
+            f"{name}：须大于 0 且不超过 1，现为 {value}。",
+        )
 
 
 #: parameters an earlier release had: a stored value of one is ignored (docs/cross-sell.md says
@@ -223,10 +245,15 @@ def from_dict(values: dict[str, Any]) -> Parameters:
     values = {k: v for k, v in values.items() if k not in RETIRED}
     unknown = sorted(set(values) - known)
     if unknown:
-        raise ParameterError(f"unknown parameter(s): {', '.join(unknown)}")
+        raise ParameterError(
+            f"unknown parameter(s): {', '.join(unknown)}", f"未知的参数：{'、'.join(unknown)}"
+        )
     params = Parameters(**{k: _coerce(k, v) for k, v in values.items()})
     if params.cadence_days.keys() != params.tier_shares.keys():
-        raise ParameterError("cadence_days: give a cadence for every tier in tier_shares")
+        raise ParameterError(
+            "cadence_days: give a cadence for every tier in tier_shares",
+            "cadence_days：请为 tier_shares 中的每个层级给出联系周期。",
+        )
     return params
 
 
@@ -271,7 +298,10 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     """``name=value`` from the command line; the value is JSON where it parses as JSON."""
     name, sep, raw = text.partition("=")
     if not sep or not name.strip():
-        raise ParameterError(f"{text!r}: write name=value, e.g. rule_min_lift=1.5")
+        raise ParameterError(
+            f"{text!r}: write name=value, e.g. rule_min_lift=1.5",
+            f"{text!r}：请写成 名称=值，例如 rule_min_lift=1.5。",
+        )
     try:
         value: Any = json.loads(raw)
     except json.JSONDecodeError:

@@ -24,6 +24,7 @@ from rmdesk.models import Base, FlagStatus
 from rmdesk.services.common import audit, frames
 from rmdesk.services.common.access import Account, guarded, person_id
 from rmdesk.services.common.parameters import Parameters
+from rmdesk.services.common.refusal import Refusal
 
 T = Base.metadata.tables
 flags_t, events_t = T["risk_flags"], T["risk_flag_events"]
@@ -31,7 +32,7 @@ OPEN = (FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED)
 ENDED = (FlagStatus.CLOSED,)
 
 
-class FlagError(ValueError):
+class FlagError(Refusal):
     """A change a flag cannot take (wrong state, missing reason, stale version, unknown flag)."""
 
 
@@ -222,6 +223,16 @@ TARGET = {
     "dismiss": FlagStatus.DISMISSED,
     "snooze": FlagStatus.SNOOZED,
 }
+#: the refusals' words for a flag's status and for each action
+FLAG_WORDS = {
+    "raised": "新产生",
+    "acknowledged": "已确认",
+    "resolved": "已解决",
+    "dismissed": "已忽略",
+    "snoozed": "已暂缓",
+    "closed": "已关闭",
+}
+ACTION_WORDS = {"acknowledge": "确认", "resolve": "解决", "dismiss": "忽略", "snooze": "暂缓"}
 
 
 @guarded("flag", "flag_id")
@@ -239,30 +250,43 @@ def act(
 ) -> int:
     """Move a flag; returns its new version. ``version`` guards against a concurrent change."""
     if action not in TARGET:
-        raise FlagError(f"unknown action {action!r}: use one of {', '.join(TARGET)}")
+        raise FlagError(
+            f"unknown action {action!r}: use one of {', '.join(TARGET)}",
+            f"未知的操作 {action!r}，可用：{'、'.join(TARGET)}",
+        )
     today = today or dt.date.today()
     reason = (reason or "").strip() or None
     if action == "dismiss" and not reason:
-        raise FlagError("dismissing a flag needs a reason")
+        raise FlagError("dismissing a flag needs a reason", "忽略预警需要填写原因。")
     if action == "snooze" and (until is None or until <= today):
-        raise FlagError("snoozing a flag needs a date after today")
+        raise FlagError(
+            "snoozing a flag needs a date after today", "暂缓预警需要选择今天以后的日期。"
+        )
     if action == "dismiss" and until is None:
         quiet = (params or Parameters()).dismiss_quiet_days
         until = today + dt.timedelta(days=quiet)
     if until is not None and until > today + dt.timedelta(days=MAX_QUIET_DAYS):
-        raise FlagError(f"a flag is quiet for at most {MAX_QUIET_DAYS} days")
+        raise FlagError(
+            f"a flag is quiet for at most {MAX_QUIET_DAYS} days",
+            f"预警最多只能暂停 {MAX_QUIET_DAYS} 天。",
+        )
     with write_transaction(engine) as conn:
         old = conn.execute(select(flags_t).where(flags_t.c.id == flag_id)).one_or_none()
         if old is None:
-            raise FlagError(f"flag {flag_id} does not exist")
+            raise FlagError(f"flag {flag_id} does not exist", f"预警 {flag_id} 不存在。")
         if version is not None and old.version != version:
             raise FlagError(
                 f"flag {flag_id} was changed by someone else (version {old.version}, "
-                f"you had {version}); reload it and try again"
+                f"you had {version}); reload it and try again",
+                f"预警 {flag_id} 已被他人修改（当前版本 {old.version}，您的版本 {version}），"
+                "请刷新后重试。",
             )
         status = FlagStatus(old.status)
         if status not in ALLOWED[action]:
-            raise FlagError(f"a {status.value} flag cannot be {TARGET[action].value}")
+            raise FlagError(
+                f"a {status.value} flag cannot be {TARGET[action].value}",
+                f"{FLAG_WORDS[status.value]}的预警不能{ACTION_WORDS[action]}。",
+            )
         now = _now()
         values: dict[str, Any] = {"status": TARGET[action], "updated_at": now}
         if action in ("dismiss", "snooze"):
@@ -275,7 +299,10 @@ def act(
             .values(**values, version=old.version + 1)
         )
         if done.rowcount != 1:
-            raise FlagError(f"flag {flag_id} was changed by someone else; reload it and try again")
+            raise FlagError(
+                f"flag {flag_id} was changed by someone else; reload it and try again",
+                f"预警 {flag_id} 已被他人修改，请刷新后重试。",
+            )
         note = (
             reason if action != "snooze" else f"until {until}" + (f": {reason}" if reason else "")
         )

@@ -30,6 +30,7 @@ from rmdesk.models import DECLINE_REASONS, Base, DeclineReason, SuggestionStatus
 from rmdesk.services.common import audit
 from rmdesk.services.common.access import Account, guarded, person_id
 from rmdesk.services.common.parameters import Parameters
+from rmdesk.services.common.refusal import Refusal
 
 T = Base.metadata.tables
 sug_t, out_t = T["suggestions"], T["suggestion_outcomes"]
@@ -65,6 +66,15 @@ STATUS_AFTER: dict[str, SuggestionStatus] = {
 OUTCOMES = tuple(OUTCOME_FROM)
 #: the decline reasons' codes, in the order a list offers them, and their words (zh, en)
 REASONS = tuple(r.value for r in DeclineReason)
+#: a suggestion's status in the refusals' words
+STATUS_WORDS = {
+    "open": "待营销",
+    "pitched": "已推荐",
+    "accepted": "已接受",
+    "declined": "已拒绝",
+    "not_now": "暂不需要",
+    "withdrawn": "已撤回",
+}
 REASON_WORDS = {r.value: words for r, words in DECLINE_REASONS.items()}
 
 
@@ -84,7 +94,7 @@ def reason_label(code: str, *, zh: bool) -> str:
     return code if words is None else words[0 if zh else 1]
 
 
-class SuggestionError(ValueError):
+class SuggestionError(Refusal):
     """An outcome that cannot be recorded; the message says why."""
 
 
@@ -305,10 +315,13 @@ def _check_reason(outcome: str, reason: str | None) -> None:
     if outcome == "declined" and reason not in REASONS:
         given = "no reason" if reason is None else f"reason {reason!r}"
         raise SuggestionError(
-            f"a decline needs its reason ({given}): use one of {', '.join(REASONS)}"
+            f"a decline needs its reason ({given}): use one of {', '.join(REASONS)}",
+            "记录“拒绝”需要选择客户拒绝的原因。",
         )
     if outcome != "declined" and reason is not None:
-        raise SuggestionError(f"only a decline has a reason, not {outcome}")
+        raise SuggestionError(
+            f"only a decline has a reason, not {outcome}", "只有“拒绝”需要填写原因。"
+        )
 
 
 @guarded("suggestion", "suggestion_id")
@@ -326,23 +339,33 @@ def record_outcome(
     """Record pitched / accepted / declined (with its ``reason``) / not now for a suggestion,
     with its date; or ``reopened``, which undoes the last one and puts it back in the list."""
     if outcome not in OUTCOMES:
-        raise SuggestionError(f"outcome {outcome!r}: use one of {', '.join(OUTCOMES)}")
+        raise SuggestionError(
+            f"outcome {outcome!r}: use one of {', '.join(OUTCOMES)}",
+            f"未知的结果 {outcome!r}，可用：{'、'.join(OUTCOMES)}",
+        )
     _check_reason(outcome, reason)
     at = at or dt.datetime.now(dt.UTC)
     with write_transaction(engine) as conn:
         row = conn.execute(select(sug_t).where(sug_t.c.id == suggestion_id)).one_or_none()
         if row is None:
-            raise SuggestionError(f"suggestion {suggestion_id} does not exist")
+            raise SuggestionError(
+                f"suggestion {suggestion_id} does not exist", f"营销建议 {suggestion_id} 不存在。"
+            )
         if version is not None and row.version != version:
             raise SuggestionError(
-                f"suggestion {suggestion_id} was changed by someone else; reload it and try again"
+                f"suggestion {suggestion_id} was changed by someone else; reload it and try again",
+                f"营销建议 {suggestion_id} 已被他人修改，请刷新后重试。",
             )
         if row.status not in OUTCOME_FROM[outcome]:
             if outcome == "reopened":
                 raise SuggestionError(
-                    f"suggestion {suggestion_id} is {row.status}: no outcome to undo"
+                    f"suggestion {suggestion_id} is {row.status}: no outcome to undo",
+                    f"营销建议 {suggestion_id} 尚无可撤销的结果。",
                 )
-            raise SuggestionError(f"suggestion {suggestion_id} is already {row.status}")
+            raise SuggestionError(
+                f"suggestion {suggestion_id} is already {row.status}",
+                f"营销建议 {suggestion_id} 已是“{STATUS_WORDS.get(str(row.status), row.status)}”。",
+            )
         undone = _undone(conn, row) if outcome == "reopened" else None
         conn.execute(
             insert(out_t).values(
@@ -386,6 +409,7 @@ def _undone(conn: Connection, row: Any) -> str:
     if later is not None:
         raise SuggestionError(
             f"suggestion {row.id} has been suggested again since (suggestion {later.id}): "
-            "record the outcome on that one"
+            "record the outcome on that one",
+            f"该产品此后已再次建议（建议 {later.id}），请在新的建议上记录结果。",
         )
     return str(row.status)

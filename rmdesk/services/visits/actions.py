@@ -18,10 +18,11 @@ from rmdesk.db import write_transaction
 from rmdesk.models import Base, Channel, VisitStatus
 from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to, person_id
+from rmdesk.services.common.refusal import Refusal
 from rmdesk.services.visits import calendar as words
 from rmdesk.services.visits.bounds import AHEAD_DAYS, CLOCK_SLACK
 from rmdesk.services.visits.calendar import reason_json
-from rmdesk.services.visits.transitions import FOLLOW_UP, TO_COME, TRANSITIONS
+from rmdesk.services.visits.transitions import FOLLOW_UP, STATUS_WORDS, TO_COME, TRANSITIONS
 
 if TYPE_CHECKING:
     _Row = Row[*tuple[Any, ...]]
@@ -31,8 +32,9 @@ __all__ = ["Completion", "PlanError", "accept", "cancel", "complete", "mark_miss
 T = Base.metadata.tables
 
 
-class PlanError(ValueError):
-    """A plan or visit change that cannot be made; the message says why, for the user."""
+class PlanError(Refusal):
+    """A plan or visit change that cannot be made; ``en`` / ``zh`` say why, for the user (the
+    exception's text is the English)."""
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,9 @@ class Completion:
 def _stale(visit_id: int, current: int, version: int) -> PlanError:
     return PlanError(
         f"Visit {visit_id} was changed by someone else since you opened it (it is at version "
-        f"{current}, you had version {version}); reload it and try again."
+        f"{current}, you had version {version}); reload it and try again.",
+        f"走访 {visit_id} 在您打开后已被他人修改（当前版本 {current}，您的版本 {version}），"
+        "请刷新后重试。",
     )
 
 
@@ -56,16 +60,19 @@ def _claim(conn: Connection, visit_id: int, version: int, action: str) -> _Row:
     visits = T["visits"]
     row = conn.execute(select(visits).where(visits.c.id == visit_id)).first()
     if row is None:
-        raise PlanError(f"Visit {visit_id} does not exist.")
+        raise PlanError(f"Visit {visit_id} does not exist.", f"走访 {visit_id} 不存在。")
     if int(row.version) != version:
         raise _stale(visit_id, int(row.version), version)
     rule = TRANSITIONS[action]
     if row.status not in rule.before:
-        status = VisitStatus(row.status).value
+        status = VisitStatus(row.status)
         which = " or ".join(sorted(s.value for s in rule.before))
+        which_zh = "或".join(STATUS_WORDS[s][0] for s in sorted(rule.before))
         raise PlanError(
-            f"Visit {visit_id} is {status}: a {status} visit cannot be {rule.done} "
-            f"(only a {which} visit can)."
+            f"Visit {visit_id} is {status.value}: a {status.value} visit cannot be {rule.done} "
+            f"(only a {which} visit can).",
+            f"走访 {visit_id} {STATUS_WORDS[status][0]}，不能{rule.done_zh}"
+            f"（只有{which_zh}的走访可以）。",
         )
     return row
 
@@ -142,12 +149,15 @@ def move(
     today = today or dt.date.today()
     if new_date < today:
         raise PlanError(
-            f"{new_date} is in the past (today is {today}); a visit can be moved to today or later."
+            f"{new_date} is in the past (today is {today}); a visit can be moved to today or "
+            "later.",
+            f"{new_date} 已经过去（今天是 {today}），走访只能改到今天或以后。",
         )
     if new_date > _last_day(today):
         raise PlanError(
             f"{new_date} is more than a year ahead (today is {today}); a visit can be moved "
-            f"to {_last_day(today)} at the latest."
+            f"to {_last_day(today)} at the latest.",
+            f"{new_date} 超过一年之后（今天是 {today}），走访最晚只能改到 {_last_day(today)}。",
         )
     with write_transaction(engine) as conn:
         row = _claim(conn, visit_id, version, "move")
@@ -170,7 +180,7 @@ def move(
 def cancel(engine: Engine, visit_id: int, *, version: int, reason: str, who: Account) -> int:
     """Cancel a proposed or planned visit; the reason is kept in its notes. Returns its version."""
     if not reason.strip():
-        raise PlanError("Say why the visit is cancelled.")
+        raise PlanError("Say why the visit is cancelled.", "请填写取消走访的原因。")
     with write_transaction(engine) as conn:
         row = _claim(conn, visit_id, version, "cancel")
         after = TRANSITIONS["cancel"].after
@@ -203,18 +213,30 @@ def complete(
     now = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     when = (at or now).astimezone(dt.UTC)
     if when > now + CLOCK_SLACK:
-        raise PlanError("A visit cannot be recorded as done before it took place.")
+        raise PlanError(
+            "A visit cannot be recorded as done before it took place.",
+            "走访尚未发生，不能记录为已完成。",
+        )
     if follow_up_on is not None and follow_up_on < now.astimezone().date():
-        raise PlanError(f"The follow-up date {follow_up_on} is in the past.")
+        raise PlanError(
+            f"The follow-up date {follow_up_on} is in the past.",
+            f"跟进日期 {follow_up_on} 已经过去。",
+        )
     if follow_up_on is not None and follow_up_on > _last_day(now.astimezone().date()):
-        raise PlanError(f"The follow-up date {follow_up_on} is more than a year ahead.")
+        raise PlanError(
+            f"The follow-up date {follow_up_on} is more than a year ahead.",
+            f"跟进日期 {follow_up_on} 超过一年之后。",
+        )
     if not outcome.strip():
-        raise PlanError("Give the visit's outcome.")
+        raise PlanError("Give the visit's outcome.", "请填写走访结果。")
     visits, contacts, clients = T["visits"], T["interactions"], T["clients"]
     with write_transaction(engine) as conn:
         days = parameters.load(conn).backdate_days
         if when < now - dt.timedelta(days=days):
-            raise PlanError(f"A visit can be recorded as done at most {days} days back.")
+            raise PlanError(
+                f"A visit can be recorded as done at most {days} days back.",
+                f"走访最多只能补记 {days} 天内的。",
+            )
         row = _claim(conn, visit_id, version, "complete")
         new = _save(
             conn,

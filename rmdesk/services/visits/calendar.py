@@ -89,7 +89,7 @@ def cadence(tier: str, days: int, last: dt.date | None, due: dt.date, start: dt.
         f"上次联系 {last}，{tier} 级客户每 {days} 天联系一次，应于 {due} 联系"
         + (f"（已逾期 {late} 天）" if late > 0 else ""),
         f"last contact {last}; tier {tier} clients are contacted every {days} days, due {due}"
-        + (f" ({late} days overdue)" if late > 0 else ""),
+        + (f" ({late} {formatting.plural_en(late, 'day', 'days')} overdue)" if late > 0 else ""),
     )
 
 

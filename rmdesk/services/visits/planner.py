@@ -163,18 +163,23 @@ def propose_plan(
     params = params or parameters.load(engine)
     weeks = params.plan_weeks if weeks is None else weeks
     if weeks < 1:
-        raise PlanError(f"A plan covers at least one week, not {weeks}.")
+        raise PlanError(
+            f"A plan covers at least one week, not {weeks}.", f"计划至少一周，不能是 {weeks} 周。"
+        )
     end = start + dt.timedelta(days=7 * weeks - 1)
     try:
         days = working_days(start, end, params.holiday_country)
     except ValueError as exc:
-        raise PlanError(str(exc)) from exc
+        raise PlanError(
+            str(exc),
+            f"参数 holiday_country（{params.holiday_country}）不是节假日库认识的国家或地区代码。",
+        ) from exc
     visits, users = T["visits"], T["users"]
     scope = client_scope(rm_id, None, end)
     with write_transaction(engine) as conn:
         per_day = conn.execute(select(users.c.visits_per_day).where(users.c.id == rm_id)).scalar()
         if per_day is None:
-            raise PlanError(f"There is no user with id {rm_id}.")
+            raise PlanError(f"There is no user with id {rm_id}.", f"没有 id 为 {rm_id} 的用户。")
         booked = conn.execute(
             select(visits.c.planned_on, func.count(), func.max(visits.c.slot))
             .where(

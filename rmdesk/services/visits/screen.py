@@ -387,7 +387,7 @@ def cancel_visits(
 ) -> BatchResult:
     """Cancel each (visit id, version) with the same reason."""
     if not reason.strip():  # one message, not one per visit
-        raise visit_actions.PlanError("Say why the visit is cancelled.")
+        raise visit_actions.PlanError("Say why the visit is cancelled.", "请填写取消走访的原因。")
     return _each(
         visits,
         lambda vid, version: visit_actions.cancel(

@@ -20,6 +20,7 @@ __all__ = [
     "PERSON_ACTIONS",
     "REMOVABLE",
     "STATUSES",
+    "STATUS_WORDS",
     "TERMINAL",
     "TO_COME",
     "TRANSITIONS",
@@ -45,6 +46,16 @@ class By(enum.StrEnum):
     NIGHTLY = "nightly"
 
 
+#: each status in the messages' words: (Chinese, English)
+STATUS_WORDS = {
+    VisitStatus.PROPOSED: ("建议中", "proposed"),
+    VisitStatus.PLANNED: ("已确认", "planned"),
+    VisitStatus.DONE: ("已完成", "done"),
+    VisitStatus.CANCELLED: ("已取消", "cancelled"),
+    VisitStatus.MISSED: ("未按期完成", "missed"),
+}
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -55,6 +66,8 @@ class Transition:
     by: By
     #: whether the planner screen takes it for several selected visits at once
     many: bool = True
+    #: the action in Chinese, in the messages ("不能确认")
+    done_zh: str = ""
 
 
 _OPEN = frozenset({VisitStatus.PROPOSED, VisitStatus.PLANNED})
@@ -63,10 +76,15 @@ TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in (
         Transition(
-            "accept", "accepted", frozenset({VisitStatus.PROPOSED}), VisitStatus.PLANNED, By.PERSON
+            "accept",
+            "accepted",
+            frozenset({VisitStatus.PROPOSED}),
+            VisitStatus.PLANNED,
+            By.PERSON,
+            done_zh="确认",
         ),
-        Transition("move", "moved", _OPEN, VisitStatus.PLANNED, By.PERSON),
-        Transition("cancel", "cancelled", _OPEN, VisitStatus.CANCELLED, By.PERSON),
+        Transition("move", "moved", _OPEN, VisitStatus.PLANNED, By.PERSON, done_zh="改期"),
+        Transition("cancel", "cancelled", _OPEN, VisitStatus.CANCELLED, By.PERSON, done_zh="取消"),
         # a missed visit can still be recorded as done: the RM went, and logs it a day late
         Transition(
             "complete",
@@ -75,6 +93,7 @@ TRANSITIONS: dict[str, Transition] = {
             VisitStatus.DONE,
             By.PERSON,
             many=False,
+            done_zh="记录为已完成",
         ),
         Transition(
             "propose",
@@ -82,6 +101,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({VisitStatus.PROPOSED}),
             VisitStatus.PROPOSED,
             By.PLANNER,
+            done_zh="重新建议",
         ),
         # only when its day has passed with nothing recorded (visit_actions.mark_missed)
         Transition(
@@ -90,6 +110,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({VisitStatus.PLANNED}),
             VisitStatus.MISSED,
             By.NIGHTLY,
+            done_zh="标为未按期完成",
         ),
     )
 }

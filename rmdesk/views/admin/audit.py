@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services.common import audit
+from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
 from rmdesk.views.widgets.frame_model import Column
@@ -144,7 +145,9 @@ class AuditTab(QWidget):
     def _show(self, found: tuple[pd.DataFrame, int]) -> None:
         frame, total = found
         self.table.set_frame(frame)
-        text = self.tr("%1 entries").replace("%1", self.ctx.formats.integer(total))
+        text = labels.counted(
+            total, self.tr("1 entry"), self.tr("%1 entries"), self.ctx.formats.integer(total)
+        )
         if total > len(frame):
             text = (
                 self.tr("the newest %1 of %2 entries")

@@ -45,7 +45,7 @@ class FormMessage(QLabel):
         if isinstance(exc, DirectoryError):
             text = self.ctx.text(exc.zh, exc.en)
         else:
-            text = self.tr("Not saved: %1").replace("%1", str(exc) or type(exc).__name__)
+            text = self.tr("Not saved: %1").replace("%1", self.ctx.said(exc))
         self.show_problem(text)
 
     def show_problem(self, text: str) -> None:

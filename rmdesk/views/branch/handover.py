@@ -209,7 +209,10 @@ class HandoverPanel(QWidget):
         self.to_rm.addItem(self.tr("Choose the receiving RM…"), None)
         for rm in rms.to_dict("records"):
             name = f"{rm['display_name']} ({rm['username']})"
-            count = self.tr("%1 clients").replace("%1", self.ctx.formats.integer(rm["clients"]))
+            n = int(rm["clients"])
+            count = labels.counted(
+                n, self.tr("1 client"), self.tr("%1 clients"), self.ctx.formats.integer(n)
+            )
             self.from_rm.addItem(f"{name}, {count}", int(rm["rm_id"]))
             self.to_rm.addItem(name, int(rm["rm_id"]))
         for combo, chosen in ((self.from_rm, chosen_from), (self.to_rm, chosen_to)):
@@ -262,8 +265,14 @@ class HandoverPanel(QWidget):
 
     def _selection_changed(self, *_args: object) -> None:
         n = len(self.chosen_ids())
-        text = self.tr("%1 clients") if n else self.tr("no client chosen")
-        self.selected.setText(text.replace("%1", self.ctx.formats.integer(n)))
+        text = (
+            labels.counted(
+                n, self.tr("1 client"), self.tr("%1 clients"), self.ctx.formats.integer(n)
+            )
+            if n
+            else self.tr("no client chosen")
+        )
+        self.selected.setText(text)
         self._invalidate()
 
     def _invalidate(self) -> None:

@@ -247,9 +247,14 @@ class ProfilePanel(QWidget):
         if p.age is None:
             put("age", "")
         elif p.kind == "corporate":
-            put("age", self.tr("Founded %1 years ago").replace("%1", str(p.age)))
+            put(
+                "age",
+                labels.counted(
+                    p.age, self.tr("Founded 1 year ago"), self.tr("Founded %1 years ago")
+                ),
+            )
         else:
-            put("age", self.tr("%1 years").replace("%1", str(p.age)))
+            put("age", labels.counted(p.age, self.tr("1 year"), self.tr("%1 years")))
         put("birth", fmt.date(p.birth_date) if p.birth_date else "")
         put("id_number", p.id_number_masked)
         put("district", p.district or "")

@@ -65,6 +65,7 @@ from rmdesk.views.planner.calendar import (
     visit_tooltip,
 )
 from rmdesk.views.planner.columns import overdue_columns, plan_columns
+from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
 
@@ -456,7 +457,11 @@ class PlannerView(QWidget):
                 "\n".join([f"{text[0]} — {when.replace('%2', str(item.slot))}", *text[1:]])
             )
         elif items:
-            self.details.setText(self.tr("%1 visits selected").replace("%1", str(len(items))))
+            self.details.setText(
+                labels.counted(
+                    len(items), self.tr("1 visit selected"), self.tr("%1 visits selected")
+                )
+            )
         else:
             self.details.setText(self.tr("Select a visit to see why it is planned."))
 

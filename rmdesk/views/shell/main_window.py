@@ -282,8 +282,11 @@ class MainWindow(QMainWindow):
 
         def done(result: ScoreResult) -> None:
             self.score_action.setEnabled(True)
-            message = self.tr("Scored %1 clients").replace(
-                "%1", self.ctx.formats.integer(result.clients)
+            message = labels.counted(
+                result.clients,
+                self.tr("Scored 1 client"),
+                self.tr("Scored %1 clients"),
+                self.ctx.formats.integer(result.clients),
             )
             nobody = len(result.counts.get("not_suggested", {}))
             if nobody:  # said, not hidden (docs/cross-sell.md, "When nothing comes out")

@@ -168,9 +168,7 @@ class TodayView(QWidget):
         n = int(days) if days is not None and pd.notna(days) else 0
         if n <= 0:
             return self.tr("due today")
-        if n == 1:
-            return self.tr("1 day")
-        return self.tr("%1 days").replace("%1", str(n))
+        return labels.counted(n, self.tr("1 day"), self.tr("%1 days"))
 
     def _flag_columns(self, rm: bool) -> list[Column]:
         columns = [

@@ -38,6 +38,19 @@ class ViewContext:
         """The service's text in the interface language."""
         return str(zh if self.zh else en)
 
+    def said(self, exc: BaseException) -> str:
+        """Why a service refused, in the interface language (a refusal carries both)."""
+        return said(exc, self.zh)
+
+
+def said(exc: BaseException, zh: bool) -> str:
+    """An exception's message in the interface language: a service's refusal in its own
+    words (``zh`` / ``en``), anything else as its text."""
+    chinese, english = getattr(exc, "zh", None), getattr(exc, "en", None)
+    if chinese and english:
+        return str(chinese if zh else english)
+    return str(exc) or type(exc).__name__
+
 
 def error_handler(widget: QWidget, on_cancel: Callable[[], None] | None = None) -> Failed:
     """A ``Failed`` callback that shows the error to the user as a message, never a traceback."""
@@ -47,10 +60,7 @@ def error_handler(widget: QWidget, on_cancel: Callable[[], None] | None = None) 
             if on_cancel is not None:
                 on_cancel()
             return
-        text = str(exc) or type(exc).__name__
-        zh, en = getattr(exc, "zh", None), getattr(exc, "en", None)
-        if zh and en:  # a service's refusal in both languages: the interface's one
-            text = str(zh if QLocale().language() == QLocale.Language.Chinese else en)
+        text = said(exc, QLocale().language() == QLocale.Language.Chinese)
         QMessageBox.warning(widget, QCoreApplication.translate("Errors", "rmdesk"), text)
 
     return show

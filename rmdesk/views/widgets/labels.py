@@ -98,3 +98,11 @@ def status(code: str) -> str:
 
 def severity(code: str) -> str:
     return label(SEVERITIES, code)
+
+
+def counted(n: int, one: str, many: str, shown: str | None = None) -> str:
+    """A count with its noun in the right number: ``one`` (translated, "1 client") for one,
+    ``many`` (translated, "%1 clients") for any other, ``%1`` replaced by ``shown`` (the number
+    as the screen writes it) or the number itself. Chinese has one form; the two sources keep
+    English right ("1 client", not "1 clients")."""
+    return (one if n == 1 else many).replace("%1", shown if shown is not None else str(n))

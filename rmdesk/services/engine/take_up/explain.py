@@ -71,10 +71,14 @@ def _trend(what_zh: str, what_en: str) -> Callable[[Any, str, str], str]:
     return say
 
 
-def _count(zh: str, en: str) -> Callable[[Any, str, str], str]:
+def _count(zh: str, en: str, en_one: str | None = None) -> Callable[[Any, str, str], str]:
+    """A count in words; ``en_one`` is the English for exactly one (its noun singular)."""
+
     def say(v: Any, currency: str, lang: str) -> str:
         n = formatting.number(float(v), lang, 0)
-        return zh.format(n=n) if lang == "zh" else en.format(n=n)
+        if lang == "zh":
+            return zh.format(n=n)
+        return en_one if en_one is not None and round(float(v)) == 1 else en.format(n=n)
 
     return say
 
@@ -99,14 +103,17 @@ def _years(v: Any, currency: str, lang: str) -> str:
 
 def _contact(v: Any, currency: str, lang: str) -> str:
     n = formatting.number(float(v), lang, 0)
-    return f"{n}天前最近联系" if lang == "zh" else f"last contacted {n} days ago"
+    days = formatting.plural_en(round(float(v)), "day", "days")
+    return f"{n}天前最近联系" if lang == "zh" else f"last contacted {n} {days} ago"
 
 
 def _offered(v: Any, currency: str, lang: str) -> str:
     n = int(float(v))
     if n <= 0:
         return "此前未向其推介过" if lang == "zh" else "never offered it before"
-    return f"此前推介过{n}次" if lang == "zh" else f"offered it {n} times before"
+    if lang == "zh":
+        return f"此前推介过{n}次"
+    return "offered it once before" if n == 1 else f"offered it {n} times before"
 
 
 def _accepted(v: Any, currency: str, lang: str) -> str | None:
@@ -118,7 +125,7 @@ def _accepted(v: Any, currency: str, lang: str) -> str | None:
 PHRASES: dict[str, Callable[[Any, str, str], str | None]] = {
     "age": _count("{n}岁", "aged {n}"),
     "tenure": _years,
-    "n_products": _count("已持有{n}种产品", "holds {n} products"),
+    "n_products": _count("已持有{n}种产品", "holds {n} products", "holds 1 product"),
     "funds": _amount(
         "存款及投资余额{m}",
         "deposits and investments of {m}",
