@@ -254,6 +254,26 @@ def test_dismissing_needs_a_reason(
     assert events[-1][2] == "dismissed" and len(shown) == 1
 
 
+def test_the_dismiss_dialog_asks_why_and_until_when(qtbot: QtBot, scored_db: Database) -> None:
+    """Every field of the dialog is in its form (no stray widget), OK waits for a reason, and
+    the quiet date starts at the dismiss_quiet_days parameter and can be chosen."""
+    from PySide6.QtWidgets import QDateEdit, QDialogButtonBox, QFormLayout
+
+    today = dt.date(2026, 11, 2)
+    dialog = module.FlagActionDialog("dismiss", today, "Dismiss", quiet_days=30)
+    qtbot.addWidget(dialog)
+    form = dialog.findChild(QFormLayout)
+    laid_out = {form.itemAt(i).widget() for i in range(form.count())}
+    assert all(edit in laid_out for edit in dialog.findChildren(QDateEdit))
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not ok.isEnabled()
+    dialog.reason.setPlainText("已与客户核实")
+    assert ok.isEnabled()
+    assert dialog.values() == ("已与客户核实", today + dt.timedelta(days=30))
+    dialog.until.setDate(QDate(2027, 1, 15))
+    assert dialog.values()[1] == dt.date(2027, 1, 15)
+
+
 def test_snoozing_until_a_date(
     qtbot: QtBot, scored_db: Database, shown: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -410,6 +410,10 @@
             <source>Snooze until</source>
             <translation>暂缓至</translation>
         </message>
+        <message>
+            <source>Quiet until</source>
+            <translation>静默至</translation>
+        </message>
     </context>
     <context>
         <name>FlagsBox</name>

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
     QDoubleSpinBox,
@@ -32,6 +32,7 @@ from rmdesk.views.admin.product_dialog import ProductDialog, kinds_label, risk_l
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
+from rmdesk.views.widgets.dates import qdate
 from rmdesk.views.widgets.frame_model import Column
 
 FAMILIES = {
@@ -168,10 +169,6 @@ def _first_of_next_month(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 def _date(value: Any) -> dt.date | None:
     if value is None or (not isinstance(value, dt.date) and pd.isna(value)):
         return None
@@ -200,8 +197,8 @@ class PricingDialog(FormDialog):
         start = _first_of_next_month(ctx.today)
         if self.latest is not None:
             start = max(start, self.latest)
-            self.valid_from.setMinimumDate(_qdate(self.latest))
-        self.valid_from.setDate(_qdate(start))
+            self.valid_from.setMinimumDate(qdate(self.latest))
+        self.valid_from.setDate(qdate(start))
         self.add_row("valid_from", self.tr("Valid from"), self.valid_from)
         self.boxes: dict[str, QDoubleSpinBox] = {}
         self.initial: dict[str, float] = {}

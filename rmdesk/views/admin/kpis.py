@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,6 +34,7 @@ from rmdesk.services.branch.scorecard_kpis import KPI_INFO, KpiInfo
 from rmdesk.views.admin.forms import FormMessage
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.data_table import DataTable
+from rmdesk.views.widgets.dates import pydate, qdate
 from rmdesk.views.widgets.frame_model import Column
 
 SOURCES = {
@@ -48,13 +49,8 @@ def _source(code: Any) -> str:
     return QCoreApplication.translate("AdminKpis", str(source)) if source else str(code)
 
 
-def _qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
 def _day(edit: QDateEdit) -> dt.date:
-    d = edit.date()
-    return dt.date(d.year(), d.month(), d.day())
+    return pydate(edit.date())
 
 
 def shown_target(ctx: ViewContext, info: KpiInfo, target: float) -> str:
@@ -125,7 +121,7 @@ class KpiTab(QWidget):
         self.on.setObjectName("on")
         self.on.setCalendarPopup(True)
         self.on.setDisplayFormat("yyyy-MM-dd")
-        self.on.setDate(_qdate(ctx.today))
+        self.on.setDate(qdate(ctx.today))
         self.total = QLabel(self)
         self.total.setObjectName("total")
         self.table = DataTable(ctx, kpi_columns(ctx), "AdminKpis", "kpi-weights", self)
@@ -159,7 +155,7 @@ class KpiTab(QWidget):
         self.valid_from.setCalendarPopup(True)
         self.valid_from.setDisplayFormat("yyyy-MM-dd")
         start = (self.ctx.today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        self.valid_from.setDate(_qdate(start))
+        self.valid_from.setDate(qdate(start))
         self.for_label = QLabel(self)
         self.save_button = QPushButton(self.tr("Save"), self)
         self.save_button.setObjectName("save")
@@ -313,7 +309,7 @@ class KpiTab(QWidget):
             text = self.tr("%1: saved from %2").replace("%1", self.ctx.text(info.zh, info.en))
             self.status.show_info(text.replace("%2", self.ctx.formats.date(valid_from)))
             self.on.blockSignals(True)
-            self.on.setDate(_qdate(valid_from))  # show the rules as they will be
+            self.on.setDate(qdate(valid_from))  # show the rules as they will be
             self.on.blockSignals(False)
             self.load()
             self.changed.emit()

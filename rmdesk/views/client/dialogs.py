@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDateTimeEdit,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -27,20 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.services.engine import suggestions
+from rmdesk.services.engine.risk_flags import MAX_QUIET_DAYS
 from rmdesk.services.visits.contacts import CHANNELS, NewContact
 from rmdesk.views.widgets import labels
 from rmdesk.views.widgets.buttons import ok_cancel
 from rmdesk.views.widgets.context import ViewContext
+from rmdesk.views.widgets.dates import pydate, qdate
 
 ERROR_STYLE = "color: #c62828;"
-
-
-def qdate(day: dt.date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(day: QDate) -> dt.date:
-    return dt.date(day.year(), day.month(), day.day())
 
 
 class ContactForm(QWidget):
@@ -150,39 +145,55 @@ class ContactForm(QWidget):
 
 
 class FlagActionDialog(QDialog):
-    """Asks for a reason (dismiss: required) and, to snooze, the date the flag sleeps until."""
+    """Dismiss: why (required) and until when the flag stays quiet (the default is the
+    ``dismiss_quiet_days`` parameter). Snooze: until when, and why (optional)."""
 
     def __init__(
-        self, action: str, today: dt.date, title: str, parent: QWidget | None = None
+        self,
+        action: str,
+        today: dt.date,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        quiet_days: int = 90,
     ) -> None:
         super().__init__(parent)
         self.action = action
         self.setWindowTitle(title)
         self.reason = QPlainTextEdit(self)
         self.reason.setObjectName("flag_reason")
+        self.reason.setTabChangesFocus(True)
         self.reason.setMaximumHeight(80)
         self.until = QDateEdit(self)
         self.until.setObjectName("flag_until")
         self.until.setCalendarPopup(True)
         self.until.setDisplayFormat("yyyy-MM-dd")
         self.until.setMinimumDate(qdate(today + dt.timedelta(days=1)))
-        self.until.setDate(qdate(today + dt.timedelta(days=14)))
+        self.until.setMaximumDate(qdate(today + dt.timedelta(days=MAX_QUIET_DAYS)))
+        days = 14 if action == "snooze" else min(max(quiet_days, 1), MAX_QUIET_DAYS)
+        self.until.setDate(qdate(today + dt.timedelta(days=days)))
         form = QFormLayout()
         if action == "snooze":
             form.addRow(self.tr("Snooze until"), self.until)
             form.addRow(self.tr("Reason (optional)"), self.reason)
         else:
             form.addRow(self.tr("Reason"), self.reason)
-        buttons = ok_cancel(self)
+            form.addRow(self.tr("Quiet until"), self.until)
+        self.buttons = ok_cancel(self)
+        if action == "dismiss":  # a dismissal says why
+            ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+            ok.setEnabled(False)
+            self.reason.textChanged.connect(
+                lambda: ok.setEnabled(bool(self.reason.toPlainText().strip()))
+            )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
         self.resize(420, 200)
 
     def values(self) -> tuple[str, dt.date | None]:
-        """The reason and, for a snooze, the date."""
-        until = pydate(self.until.date()) if self.action == "snooze" else None
-        return self.reason.toPlainText().strip(), until
+        """The reason and the date the flag stays quiet until."""
+        return self.reason.toPlainText().strip(), pydate(self.until.date())
 
 
 class DeclineDialog(QDialog):

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from rmdesk.services.clients import profile as client_profile
 from rmdesk.services.clients.contribution_detail import Breakdown, client_breakdown
 from rmdesk.services.clients.profile import ClientProfile, ProfileError
+from rmdesk.services.common import parameters
 from rmdesk.services.common.access import AccessDenied, scope_of
 from rmdesk.services.common.progress import Progress
 from rmdesk.services.engine import risk_flags, suggestions
@@ -256,7 +257,10 @@ class ClientView(QWidget):
         """A lifecycle button: dismiss and snooze ask for a reason / a date first."""
         if action in ("dismiss", "snooze"):
             titles = {"dismiss": self.tr("Dismiss the flag"), "snooze": self.tr("Snooze the flag")}
-            dialog = FlagActionDialog(action, self.ctx.today, titles[action], self)
+            quiet = parameters.load(self.ctx.db.engine).dismiss_quiet_days
+            dialog = FlagActionDialog(
+                action, self.ctx.today, titles[action], self, quiet_days=quiet
+            )
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return
             reason, until = dialog.values()
