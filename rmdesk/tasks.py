@@ -15,7 +15,15 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    Signal,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from rmdesk.services.common.progress import Cancelled, Progress
@@ -146,10 +154,42 @@ def _dialog(title: str, window: QWidget, task: Task, cancellable: bool) -> QProg
         dialog.setMaximum(max(total, 0))
         dialog.setValue(min(done, total) if total else 0)
         if text:
-            dialog.setLabelText(f"{title}\n{text}")
+            dialog.setLabelText(f"{title}\n{step_text(text)}")
 
     task.signals.progress.connect(show, Qt.ConnectionType.QueuedConnection)
     return dialog
+
+
+#: the steps the services report their progress in (``Progress.report``'s text), translated
+#: here where a person sees them; a step "planning visits: NAME" keeps the name
+STEPS = {
+    "scoring": QT_TRANSLATE_NOOP("Progress", "scoring"),
+    "checking": QT_TRANSLATE_NOOP("Progress", "checking"),
+    "branches": QT_TRANSLATE_NOOP("Progress", "branches"),
+    "users": QT_TRANSLATE_NOOP("Progress", "users"),
+    "products": QT_TRANSLATE_NOOP("Progress", "products"),
+    "clients": QT_TRANSLATE_NOOP("Progress", "clients"),
+    "holdings": QT_TRANSLATE_NOOP("Progress", "holdings"),
+    "monthly facts": QT_TRANSLATE_NOOP("Progress", "monthly facts"),
+    "transactions": QT_TRANSLATE_NOOP("Progress", "transactions"),
+    "interactions": QT_TRANSLATE_NOOP("Progress", "interactions"),
+    "meta": QT_TRANSLATE_NOOP("Progress", "meta"),
+    "done": QT_TRANSLATE_NOOP("Progress", "done"),
+    "briefs": QT_TRANSLATE_NOOP("Progress", "briefs"),
+    "visits": QT_TRANSLATE_NOOP("Progress", "visits"),
+    "proposed plan": QT_TRANSLATE_NOOP("Progress", "proposed plan"),
+    "overdue contacts": QT_TRANSLATE_NOOP("Progress", "overdue contacts"),
+    "visits planned": QT_TRANSLATE_NOOP("Progress", "visits planned"),
+    "planning visits": QT_TRANSLATE_NOOP("Progress", "planning visits"),
+}
+
+
+def step_text(text: str) -> str:
+    """A service's progress step in the interface's language (an unknown one as it is)."""
+    head, sep, rest = text.partition(": ")
+    if head in STEPS:
+        return QCoreApplication.translate("Progress", head) + (sep + rest if sep else "")
+    return text
 
 
 class Runner(Protocol):

@@ -39,3 +39,31 @@ def test_qts_own_dialogs_speak_chinese(qapp: object, compiled_translations: obje
         for t in qapp.findChildren(QTranslator):  # type: ignore[attr-defined]
             QCoreApplication.removeTranslator(t)
         QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom))
+
+
+def test_the_services_progress_steps_are_shown_in_chinese(
+    qapp: object, compiled_translations: object, chinese: object
+) -> None:
+    """The step a long task reports ("scoring", "monthly facts") is in the dialog in Chinese;
+    a step with a name keeps the name."""
+    from rmdesk.tasks import STEPS, step_text
+
+    assert step_text("scoring") == "评分中" and step_text("monthly facts") == "月度数据"
+    assert step_text("planning visits: 李妍琪") == "正在安排走访: 李妍琪"
+    assert all(step_text(s) != s for s in STEPS)
+    assert step_text("some table") == "some table"
+
+
+def test_a_flags_history_notes_in_chinese(
+    qapp: object, compiled_translations: object, chinese: object
+) -> None:
+    from rmdesk.views.widgets.labels import flag_note
+
+    assert flag_note("raised by the rules") != "raised by the rules"
+    assert flag_note("until 2026-12-01") == "暂缓至 2026-12-01"
+    assert flag_note("until 2026-12-01: 客户出差") == "暂缓至 2026-12-01：客户出差"
+    assert flag_note("condition persists after snoozed until 2026-12-01") == (
+        "暂缓期（至 2026-12-01）结束后情况仍在"
+    )
+    assert flag_note("data of 2026-10-31 still shows it after it was resolved").startswith("已解决后")
+    assert flag_note("客户已还款") == "客户已还款" and flag_note(None) == ""

@@ -312,6 +312,26 @@
             <source>Text message</source>
             <translation>短信</translation>
         </message>
+        <message>
+            <source>snoozed until %1</source>
+            <translation>暂缓至 %1</translation>
+        </message>
+        <message>
+            <source>snoozed until %1: %2</source>
+            <translation>暂缓至 %1：%2</translation>
+        </message>
+        <message>
+            <source>the condition persists after the quiet period until %1</source>
+            <translation>忽略静默期（至 %1）结束后情况仍在</translation>
+        </message>
+        <message>
+            <source>the condition persists after the snooze until %1</source>
+            <translation>暂缓期（至 %1）结束后情况仍在</translation>
+        </message>
+        <message>
+            <source>the data of %1 still show it after it was resolved</source>
+            <translation>已解决后，%1 的数据仍显示该情况</translation>
+        </message>
     </context>
     <context>
         <name>MainWindow</name>
@@ -1015,6 +1035,81 @@
         <message>
             <source>Files of &amp;type:</source>
             <translation>文件类型(&amp;T)：</translation>
+        </message>
+    </context>
+    <context>
+        <name>Progress</name>
+        <message>
+            <source>branches</source>
+            <translation>支行</translation>
+        </message>
+        <message>
+            <source>briefs</source>
+            <translation>简报</translation>
+        </message>
+        <message>
+            <source>checking</source>
+            <translation>检查中</translation>
+        </message>
+        <message>
+            <source>clients</source>
+            <translation>客户</translation>
+        </message>
+        <message>
+            <source>done</source>
+            <translation>完成</translation>
+        </message>
+        <message>
+            <source>holdings</source>
+            <translation>持有产品</translation>
+        </message>
+        <message>
+            <source>interactions</source>
+            <translation>联系记录</translation>
+        </message>
+        <message>
+            <source>meta</source>
+            <translation>数据信息</translation>
+        </message>
+        <message>
+            <source>monthly facts</source>
+            <translation>月度数据</translation>
+        </message>
+        <message>
+            <source>overdue contacts</source>
+            <translation>超期未联系客户</translation>
+        </message>
+        <message>
+            <source>planning visits</source>
+            <translation>正在安排走访</translation>
+        </message>
+        <message>
+            <source>products</source>
+            <translation>产品</translation>
+        </message>
+        <message>
+            <source>proposed plan</source>
+            <translation>建议计划</translation>
+        </message>
+        <message>
+            <source>scoring</source>
+            <translation>评分中</translation>
+        </message>
+        <message>
+            <source>transactions</source>
+            <translation>交易流水</translation>
+        </message>
+        <message>
+            <source>users</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>visits</source>
+            <translation>走访</translation>
+        </message>
+        <message>
+            <source>visits planned</source>
+            <translation>走访已安排</translation>
         </message>
     </context>
 </TS>

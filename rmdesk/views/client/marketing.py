@@ -188,7 +188,7 @@ def _flag_history_columns(fmt: Formats) -> list[Column]:
         Column(
             "note",
             QT_TRANSLATE_NOOP("ClientView", "Note"),
-            lambda c: "" if c is None or c != c else labels.label(labels.FLAG_NOTES, c),
+            labels.flag_note,
         ),
     ]
 

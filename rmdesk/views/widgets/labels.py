@@ -7,6 +7,7 @@ the table does not know it, so a new code still shows).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
@@ -27,12 +28,52 @@ STATUSES = {
     "dormant": QT_TRANSLATE_NOOP("Labels", "Dormant"),
     "closed": QT_TRANSLATE_NOOP("Labels", "Closed"),
 }
-#: the notes the nightly scoring writes on a flag's history (the ones with dates in them are
-#: shown as written)
+#: the notes the nightly scoring writes on a flag's history (``flag_note`` also reads the
+#: ones with a date in them, and a snooze's "until DATE[: reason]")
 FLAG_NOTES = {
     "raised by the rules": QT_TRANSLATE_NOOP("Labels", "raised by the rules"),
     "condition cleared": QT_TRANSLATE_NOOP("Labels", "condition cleared"),
 }
+#: (pattern of a note the services write, its words with %1, %2 for the pattern's groups)
+_DATED_NOTES = (
+    (
+        re.compile(r"^condition persists after snoozed until (\d{4}-\d{2}-\d{2})$"),
+        QT_TRANSLATE_NOOP("Labels", "the condition persists after the snooze until %1"),
+    ),
+    (
+        re.compile(r"^condition persists after dismissed until (\d{4}-\d{2}-\d{2})$"),
+        QT_TRANSLATE_NOOP("Labels", "the condition persists after the quiet period until %1"),
+    ),
+    (
+        re.compile(r"^data of (\d{4}-\d{2}-\d{2}) still shows it after it was resolved$"),
+        QT_TRANSLATE_NOOP("Labels", "the data of %1 still show it after it was resolved"),
+    ),
+    (
+        re.compile(r"^until (\d{4}-\d{2}-\d{2}): (.*)$", re.DOTALL),
+        QT_TRANSLATE_NOOP("Labels", "snoozed until %1: %2"),
+    ),
+    (re.compile(r"^until (\d{4}-\d{2}-\d{2})$"), QT_TRANSLATE_NOOP("Labels", "snoozed until %1")),
+)
+
+
+def flag_note(note: object) -> str:
+    """A note of a flag's history in the interface language: the nightly run's and a snooze's
+    in words (their dates kept); what a person typed as typed."""
+    if note is None or note != note:  # missing, or NaN from a frame
+        return ""
+    text = str(note)
+    if text in FLAG_NOTES:
+        return label(FLAG_NOTES, text)
+    for pattern, words in _DATED_NOTES:
+        found = pattern.match(text)
+        if found:
+            out = QCoreApplication.translate("Labels", str(words))
+            for i, value in enumerate(found.groups(), 1):
+                out = out.replace(f"%{i}", value)
+            return out
+    return text
+
+
 SEVERITIES = {
     "high": QT_TRANSLATE_NOOP("Labels", "High"),
     "medium": QT_TRANSLATE_NOOP("Labels", "Medium"),
