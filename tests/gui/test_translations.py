@@ -65,5 +65,7 @@ def test_a_flags_history_notes_in_chinese(
     assert flag_note("condition persists after snoozed until 2026-12-01") == (
         "暂缓期（至 2026-12-01）结束后情况仍在"
     )
-    assert flag_note("data of 2026-10-31 still shows it after it was resolved").startswith("已解决后")
+    assert flag_note("data of 2026-10-31 still shows it after it was resolved").startswith(
+        "已解决后"
+    )
     assert flag_note("客户已还款") == "客户已还款" and flag_note(None) == ""
