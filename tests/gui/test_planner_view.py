@@ -125,6 +125,32 @@ def test_an_rm_sees_the_week_in_route_order(qtbot: QtBot, scored_db: Database) -
     assert view.tabs.tabText(0) == f"Proposed plan ({len(proposed)})"
 
 
+def test_the_planner_opens_on_the_week_of_the_next_visit(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    """A week with nothing still to come (the plan starts next week) is not where the RM
+    lands: the planner opens on the week of the next visit."""
+    with scored_db.engine.begin() as conn:
+        early = conn.execute(
+            select(Visit.id, Visit.planned_on).where(Visit.planned_on <= SUNDAY)
+        ).all()
+        for visit_id, day in early:
+            conn.execute(
+                update(Visit)
+                .where(Visit.id == visit_id)
+                .values(planned_on=day + dt.timedelta(days=14))
+            )
+    view = _view(qtbot, scored_db)
+    assert view.span() == (TODAY + dt.timedelta(days=14), D(2026, 11, 22))
+    assert any(
+        view.week_model.visit_at(r, c) is not None
+        for r in range(view.week_model.rowCount())
+        for c in range(7)
+    )
+    view.go(-1)  # a week the RM chooses is shown, empty or not
+    assert view.span() == (TODAY + dt.timedelta(days=7), D(2026, 11, 15))
+
+
 def test_holidays_and_worked_weekends_in_the_week(qtbot: QtBot, scored_db: Database) -> None:
     view = _view(qtbot, scored_db)
     view.show_day(D(2026, 10, 8))  # the week after National Day; Saturday 10-10 is worked

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import holidays
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 
 from rmdesk.models import Base, Role, VisitStatus
 from rmdesk.services.common import parameters
@@ -250,6 +250,8 @@ class PlannerData:
     holiday_country: str
     #: where a plan proposed today starts: the first working day from today
     plan_start: dt.date
+    #: the day of the RM's next visit still to come, from today (None: nothing planned)
+    next_visit: dt.date | None = None
 
 
 @guarded("scope", "rm_id")
@@ -281,6 +283,15 @@ def planner_data(
     progress.report(2, 3, "overdue contacts")
     overdue = overdue_contacts(engine, rm_id=rm_id, today=today, params=params, who=who)
     progress.report(3, 3)
+    v = T["visits"]
+    with engine.connect() as conn:
+        next_visit = conn.execute(
+            select(func.min(v.c.planned_on)).where(
+                v.c.user_id == rm_id,
+                v.c.planned_on >= today,
+                v.c.status.in_([VisitStatus.PLANNED, VisitStatus.PROPOSED]),
+            )
+        ).scalar()
     return PlannerData(
         rm_id=rm_id,
         start=start,
@@ -292,6 +303,7 @@ def planner_data(
         plan_weeks=params.plan_weeks,
         holiday_country=params.holiday_country,
         plan_start=first_working_day(today, params.holiday_country),
+        next_visit=next_visit,
     )
 
 

@@ -87,6 +87,9 @@ class PlannerView(QWidget):
         self.data: PlannerData | None = None
         self._source = "calendar"  # the selection the actions apply to: "calendar" or "list"
         self._loads = 0  # only the latest load is shown (an older one may finish after it)
+        # on opening (and on choosing another RM) the week shown is the next visit's, when the
+        # current week has none still to come
+        self._to_next_visit = True
         self.plan_actions = PlannerActions(self, self)
         self._build_toolbar()
         self._build_action_buttons()
@@ -297,6 +300,7 @@ class PlannerView(QWidget):
         if rm_id is not None and rm_id != self.rm_id:
             self.rm_id = int(rm_id)
             self.plan_actions.drafts.clear()
+            self.anchor, self._to_next_visit = self.ctx.today, True
             self.refresh()
 
     # --- loading ----------------------------------------------------------------------------
@@ -354,6 +358,12 @@ class PlannerView(QWidget):
             )
             self._update_actions()
             return
+        if self._to_next_visit:
+            self._to_next_visit = False
+            if data.next_visit is not None and data.next_visit > data.end:
+                self.anchor = data.next_visit
+                self.refresh()
+                return
         visits = by_day(data.visits)
         first, last = data.start, data.end
         if self.mode == "week":
