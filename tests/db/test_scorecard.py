@@ -285,19 +285,21 @@ def test_the_drill_down_adds_up_to_each_kpi(bank: Bank) -> None:
     assert kyc.loc[~kyc["kyc_ok"], "external_id"].tolist() == ["C4"]
 
     conv = rows("conversion")
-    assert conv["outcome"].tolist() == ["not_now", "pitched", "accepted", "declined"]
-    assert conv["recorded_on"].tolist()[0] == dt.date(2026, 7, 1)  # 06-30 20:00 UTC
+    # the newest outcome first
+    assert conv["outcome"].tolist() == ["declined", "accepted", "pitched", "not_now"]
+    assert conv["recorded_on"].tolist()[-1] == dt.date(2026, 7, 1)  # 06-30 20:00 UTC
     assert conv["accepted"].mean() == card["conversion"]
 
     visits = rows("visit_completion")
     assert len(visits) == 6  # planned in Q3, whatever their state
     assert visits["done"].sum() / visits["counted"].sum() == card["visit_completion"]
 
-    flags = rows("flags_on_time")
-    assert flags["flag_id"].tolist() == [1, 2, 3, 4]
+    flags = rows("flags_on_time").sort_values("flag_id", ignore_index=True)
     handled = [None if pd.isna(x) else x for x in flags["first_handled_on"]]
     assert handled == [dt.date(2026, 7, 3), None, dt.date(2026, 9, 9), None]
     assert flags["on_time"].tolist() == [True, False, False, False]
+    # the drill-down lists what weighs on the score first: the flags not handled in time
+    assert rows("flags_on_time")["on_time"].tolist() == [False, False, False, True]
     assert flags["on_time"].sum() / flags["counted"].sum() == card["flags_on_time"]
 
     assert rows("training_points")["points"].sum() == card["training_points"] == 12

@@ -245,15 +245,17 @@ _ROWS = {
     "flags_on_time": flag_rows,
     "training_points": training_rows,
 }
-_ORDER = {
-    "new_clients": ["onboarded_on", "client_id"],
-    "lost_clients": ["last_closed_on", "client_id"],
-    "products_per_client": ["client_id"],
-    "kyc_compliance": ["client_id"],
-    "conversion": ["recorded_on", "outcome_id"],
-    "visit_completion": ["planned_on", "visit_id"],
-    "flags_on_time": ["due_on", "flag_id"],
-    "training_points": ["earned_on", "training_id"],
+#: each drill-down's order: what weighs on the score first (a client out of KYC, a visit not
+#: done, a flag handled late), then the newest; (columns, ascending)
+_ORDER: dict[str, tuple[list[str], list[bool]]] = {
+    "new_clients": (["onboarded_on", "client_id"], [False, True]),
+    "lost_clients": (["last_closed_on", "client_id"], [False, True]),
+    "products_per_client": (["open_holdings", "client_id"], [True, True]),
+    "kyc_compliance": (["kyc_ok", "client_id"], [True, True]),
+    "conversion": (["recorded_on", "outcome_id"], [False, False]),
+    "visit_completion": (["done", "planned_on", "visit_id"], [True, False, True]),
+    "flags_on_time": (["on_time", "due_on", "flag_id"], [True, False, True]),
+    "training_points": (["earned_on", "training_id"], [False, True]),
 }
 _FLAGS = ("kyc_ok", "accepted", "counted", "done", "on_time")
 
@@ -272,7 +274,8 @@ def kpi_rows(conn: Connection, scope: Scope, kpi: str) -> pd.DataFrame:
     for col in ("points", "open_holdings"):
         if col in frame:
             frame[col] = frame[col].astype("int64")
-    return frame.sort_values(_ORDER[kpi], ignore_index=True).drop(columns="rm_id")
+    columns, ascending = _ORDER[kpi]
+    return frame.sort_values(columns, ascending=ascending, ignore_index=True).drop(columns="rm_id")
 
 
 def _client_names(conn: Connection, scope: Scope) -> pd.DataFrame:
