@@ -25,6 +25,7 @@ from rmdesk.models import (
     Suggestion,
     SuggestionOutcome,
     SuggestionStatus,
+    User,
 )
 from rmdesk.services.accounts.users import user_id
 from rmdesk.services.common import contact_details
@@ -33,7 +34,7 @@ from rmdesk.services.engine import suggestions
 from rmdesk.views.client import view as module
 from rmdesk.views.client.marketing import SuggestionsBox
 from rmdesk.views.client.view import ClientView
-from tests.gui.conftest import context_for
+from tests.gui.conftest import TODAY, context_for
 
 TABS_ZH = ["概况", "忠诚度", "利润贡献", "业绩", "潜力", "产品", "营销"]
 
@@ -471,3 +472,41 @@ def test_pitching_twice_from_the_view(qtbot: QtBot, scored_db: Database, shown: 
             .all()
         )
     assert outcomes == ["pitched", "pitched"]
+
+
+def test_a_handover_is_in_the_clients_history_and_its_tasks_follow(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    """Handed from rm02 to rm01, the client shows the handover (when, from whom, to whom)
+    and its open task, now rm01's."""
+    from rmdesk.services.accounts.users import account
+    from rmdesk.services.branch.handover import reassign
+    from rmdesk.services.common.access import system
+    from rmdesk.services.visits import tasks
+
+    client = _top_client(scored_db, "rm02")
+    rm02 = account(scored_db.engine, user_id(scored_db.engine, "rm02", who=OPERATOR))
+    tasks.add(scored_db.engine, client, "寄送对账单", TODAY, who=rm02, today=TODAY)
+    reassign(
+        scored_db.engine,
+        [client],
+        user_id(scored_db.engine, "rm01", who=OPERATOR),
+        reason="rm02 on leave",
+        today=TODAY,
+        who=system("head1"),
+    )
+    view = _open(qtbot, scored_db, client)
+    history = view.loyalty.handovers.model_
+    assert history.rowCount() == 1
+    row = history.row_at(0)
+    with scored_db.engine.connect() as conn:
+        names = dict(
+            conn.execute(
+                select(User.username, User.display_name).where(User.username.in_(["rm01", "rm02"]))
+            ).all()
+        )
+    assert (row["effective_on"], row["from_rm"], row["to_rm"]) == (
+        TODAY, names["rm02"], names["rm01"]
+    )  # fmt: skip
+    open_tasks = view.marketing.tasks.model_
+    assert [open_tasks.row_at(r)["title"] for r in range(open_tasks.rowCount())] == ["寄送对账单"]

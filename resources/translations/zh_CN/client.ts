@@ -294,6 +294,18 @@
             <source>Task</source>
             <translation>待办事项</translation>
         </message>
+        <message>
+            <source>Since</source>
+            <translation>生效日期</translation>
+        </message>
+        <message>
+            <source>Previous RM</source>
+            <translation>原客户经理</translation>
+        </message>
+        <message>
+            <source>New RM</source>
+            <translation>新客户经理</translation>
+        </message>
     </context>
     <context>
         <name>ContactForm</name>
@@ -514,6 +526,10 @@
         <message>
             <source>Tenure</source>
             <translation>客户关系年限</translation>
+        </message>
+        <message>
+            <source>Handover history</source>
+            <translation>移交记录</translation>
         </message>
     </context>
     <context>

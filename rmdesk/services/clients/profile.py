@@ -113,6 +113,8 @@ class ClientProfile:
     persons: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
     #: the client's open tasks, the earliest due first
     tasks: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    #: the client's handovers between RMs, the latest first (effective_on, from_rm, to_rm)
+    handovers: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
 
 
 def _years(start: dt.date | None, end: dt.date) -> int | None:
@@ -239,6 +241,7 @@ def load_many(
                 "suggestions": records.split(records.suggestions(conn, chunk, shown=shown), chunk),
                 "persons": records.split(records.persons(conn, chunk), chunk),
                 "tasks": records.split(records.open_tasks(conn, chunk), chunk),
+                "handovers": records.split(records.handovers(conn, chunk), chunk),
             }
             rms = sorted({r.rm_id for r in rows.values() if r.rm_id is not None})
             sizes: dict[int, int] = dict(
@@ -265,6 +268,7 @@ def load_many(
                     suggestions=parts["suggestions"][cid],
                     persons=parts["persons"][cid],
                     tasks=parts["tasks"][cid],
+                    handovers=parts["handovers"][cid],
                 )
     return out
 
@@ -285,6 +289,7 @@ def _profile(
     suggestions: pd.DataFrame,
     persons: pd.DataFrame,
     tasks: pd.DataFrame,
+    handovers: pd.DataFrame,
 ) -> ClientProfile:
     live = holdings[holdings["live"]]
     latest = live["balance_minor"].fillna(0)
@@ -348,6 +353,7 @@ def _profile(
         suggestions=suggestions,
         persons=persons,
         tasks=tasks,
+        handovers=handovers,
     )
 
 

@@ -167,6 +167,26 @@ def persons(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     )
 
 
+def handovers(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
+    """Each client's handovers between RMs, the latest first: from whom, to whom, from when."""
+    h, u = T["client_handovers"], T["users"]
+    was, now = u.alias("was"), u.alias("now")
+    return frames.frame(
+        conn.execute(
+            select(
+                h.c.client_id,
+                h.c.effective_on,
+                was.c.display_name.label("from_rm"),
+                now.c.display_name.label("to_rm"),
+            )
+            .outerjoin(was, was.c.id == h.c.from_rm_id)
+            .join(now, now.c.id == h.c.to_rm_id)
+            .where(h.c.client_id.in_(ids))
+            .order_by(h.c.client_id, h.c.effective_on.desc(), h.c.id.desc())
+        )
+    )
+
+
 def open_tasks(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
     """Each client's open tasks, the earliest due first."""
     t, u = T["tasks"], T["users"]

@@ -309,11 +309,27 @@ class LoyaltyPanel(QWidget):
             columns=1,
             parent=self,
         )
+        history = QGroupBox(self.tr("Handover history"), self)
+        self.handovers = DataTable(
+            ctx,
+            [
+                Column("effective_on", QT_TRANSLATE_NOOP("ClientView", "Since"), ctx.formats.date),
+                Column("from_rm", QT_TRANSLATE_NOOP("ClientView", "Previous RM")),
+                Column("to_rm", QT_TRANSLATE_NOOP("ClientView", "New RM")),
+            ],
+            "ClientView",
+            "client-handovers",
+            history,
+        )
+        self.handovers.setObjectName("handovers")
+        QVBoxLayout(history).addWidget(self.handovers)
         layout = QVBoxLayout(self)
         layout.addWidget(self.facts)
+        layout.addWidget(history, 1)
 
     def show_profile(self, p: ClientProfile) -> None:
         fmt, put = self.ctx.formats, self.facts.put
+        self.handovers.set_frame(p.handovers)
         put(
             "tenure",
             self.tr("%1 years").replace("%1", fmt.number(p.tenure_years))
