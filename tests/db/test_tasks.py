@@ -159,6 +159,10 @@ def test_a_handover_takes_the_old_rms_open_tasks_along(db_url: str) -> None:
     heads = tasks.add(db.engine, i["client"], "审批利率", TODAY, who=rm, assign_to=i["head"])
     closed = tasks.add(db.engine, i["client"], "回访", TODAY, who=rm)
     tasks.complete(db.engine, closed, 1, who=rm)
+    from rmdesk.services.branch.handover import preview
+
+    shown = preview(db.engine, [i["client"]], i["peer"], today=TODAY, who=head)
+    assert shown.clients["tasks"].tolist() == [1]  # the RM's open task, not the head's
     hand_over(db.engine, [i["client"]], i["peer"], reason="调岗", today=TODAY, who=head)
     assert _task(db, mine).user_id == i["peer"]  # the old RM's open task moves
     assert _task(db, heads).user_id == i["head"]  # the head's stays with the head

@@ -291,6 +291,10 @@
             <source>1 client</source>
             <translation>1 位客户</translation>
         </message>
+        <message>
+            <source>Tasks moving</source>
+            <translation>随同移交的待办</translation>
+        </message>
     </context>
     <context>
         <name>ScorecardPanel</name>

@@ -1,8 +1,8 @@
 """Handover (客户移交): clients move from one RM's book to another's, their history with them.
 
 A branch head (or an administrator) picks clients and a receiving RM; ``preview`` says what will
-move (clients, their contribution, open flags, visits) and ``reassign`` moves it in one
-transaction, with one audit entry per client. The rule is written out in docs/handover.md.
+move (clients, their contribution, open flags, visits, the RM's open tasks) and ``reassign``
+moves it in one transaction, with one audit entry per client. The rule is written out in docs/handover.md.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ PREVIEW_COLUMNS = [
     "contribution_minor",
     "open_flags",
     "visits",
+    "tasks",
     "version",
 ]
 
@@ -59,7 +60,8 @@ class Preview:
 
     to_rm_id: int
     to_rm: str  # the receiving RM's display name
-    #: one row per client (``PREVIEW_COLUMNS``); ``visits``: how many of its visits will move
+    #: one row per client (``PREVIEW_COLUMNS``); ``visits``, ``tasks``: how many of its visits
+    #: and of its RM's open tasks will move
     clients: pd.DataFrame
 
     @property
@@ -231,6 +233,20 @@ def _preview(conn: Connection, rm: Any, rows: Sequence[Any], today: dt.date) -> 
         .group_by(f.c.client_id),
     )
     visits = _moving_visits(conn, rows, today)["client_id"].value_counts()
+    t = T["tasks"]
+    tasks = _pairs(
+        conn,
+        select(t.c.client_id, func.count())
+        .where(
+            among(conn, t.c.client_id, ids),
+            t.c.status == TaskStatus.OPEN.value,
+            t.c.user_id
+            == select(T["clients"].c.rm_id)
+            .where(T["clients"].c.id == t.c.client_id)
+            .scalar_subquery(),
+        )
+        .group_by(t.c.client_id),
+    )
     frame = pd.DataFrame(
         [
             (
@@ -243,6 +259,7 @@ def _preview(conn: Connection, rm: Any, rows: Sequence[Any], today: dt.date) -> 
                 contribution.get(r.id),
                 int(flags.get(r.id, 0)),
                 int(visits.get(r.id, 0)),
+                int(tasks.get(r.id, 0)),
                 int(r.version),
             )
             for r in rows

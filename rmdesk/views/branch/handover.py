@@ -84,6 +84,12 @@ def _moving_columns(fmt: Formats) -> list[Column]:
             fmt.integer,
             numeric=True,
         ),
+        Column(
+            "tasks",
+            QT_TRANSLATE_NOOP("HandoverPanel", "Tasks moving"),
+            fmt.integer,
+            numeric=True,
+        ),
     ]
 
 
