@@ -376,3 +376,38 @@ def test_a_malformed_database_url_is_a_message_in_the_log_in_dialog(
     assert "notaport" in dialog.database.text() and not dialog.login_button.isEnabled()
     shell.open_chosen_database("foo://")  # --db wins, and is checked the same way
     assert "given by --db (foo://)" in boxes[1] and tried == []
+
+
+def test_ctrl_shift_e_exports_the_table_once_in_the_window_and_in_a_dialog(
+    qtbot: QtBot, scored_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One owner for the key: the File menu's action in the main window (the table in focus),
+    the table itself where there is no such action (a dialog): never both, never ambiguous."""
+    from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+    from rmdesk.views.widgets.data_table import DataTable
+
+    exported: list[DataTable] = []
+    monkeypatch.setattr(DataTable, "export_dialog", lambda self: exported.append(self))
+    window = _window(qtbot, scored_db)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)
+    window.book.table.setFocus()
+    window.export_action.trigger()  # the menu's action exports the focused table
+    assert exported == [window.book.table]
+    qtbot.keyClick(
+        window.book.table,
+        Qt.Key.Key_E,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    # exactly one export (an ambiguous key would export nothing; two owners, twice)
+    assert exported == [window.book.table, window.book.table]
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    table = DataTable(None, [], "Test", "test", dialog)
+    QVBoxLayout(dialog).addWidget(table)
+    qtbot.keyClick(
+        table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert exported[-1] is table

@@ -29,6 +29,9 @@ from rmdesk.services.data.exporting import write_rows
 from rmdesk.views.widgets.context import ViewContext, error_handler
 from rmdesk.views.widgets.frame_model import Column, FrameModel
 
+#: export the table as shown (the File menu's action has it in the main window)
+EXPORT_KEY = QKeySequence("Ctrl+Shift+E")
+
 
 class DataTable(QTableView):
     row_activated = Signal(object)  # the pandas Series of the row
@@ -63,11 +66,10 @@ class DataTable(QTableView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.customContextMenuRequested.connect(self._menu)
         self.doubleClicked.connect(self._activated)
-        self.export_action = QAction(self.tr("Export to Excel…"), self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
-        self.export_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # one shortcut, one owner: in the main window its File menu's action exports the table
+        # in focus; in a dialog (no such action there) the key reaches the table itself
+        self.export_action = QAction(self.tr("Export to Excel…") + "\tCtrl+Shift+E", self)
         self.export_action.triggered.connect(self.export_dialog)
-        self.addAction(self.export_action)
 
     # --- data ----------------------------------------------------------------------------
     def set_frame(self, frame: pd.DataFrame, codes: dict[str, np.ndarray] | None = None) -> None:
@@ -89,6 +91,9 @@ class DataTable(QTableView):
     def keyPressEvent(self, event: Any) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
             self._activated(self.currentIndex())
+            return
+        if QKeySequence(event.keyCombination()) == EXPORT_KEY:
+            self.export_dialog()
             return
         super().keyPressEvent(event)
 
