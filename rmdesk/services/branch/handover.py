@@ -2,7 +2,8 @@
 
 A branch head (or an administrator) picks clients and a receiving RM; ``preview`` says what will
 move (clients, their contribution, open flags, visits, the RM's open tasks) and ``reassign``
-moves it in one transaction, with one audit entry per client. The rule is written out in docs/handover.md.
+moves it in one transaction, with one audit entry per client. The rule is written out in
+docs/handover.md.
 """
 
 from __future__ import annotations

@@ -7,18 +7,20 @@ version. The key is a holding, a client, an RM or a branch.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Literal
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, func, select
 
 from rmdesk.models import Base
+from rmdesk.services.clients import reconcile
 from rmdesk.services.common import formatting, frames
 from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.engine.contribution import (
     COMPONENTS,
+    GROWTH_MIN_BASE_MINOR,
     monthly_rates,
     pricing_table,
     versions_at,
@@ -85,6 +87,7 @@ def monthly_contribution(
                 "product_id": group["product_id"].to_numpy(),
                 "version": rates["version"].to_numpy(),
                 "balance": bal,
+                "n": group["n"].to_numpy(dtype="int64"),
                 "deposit_margin": bal * r["deposit_rate"].to_numpy(),
                 "loan_margin": bal * r["loan_rate"].to_numpy(),
                 "fees": group["fees"].to_numpy(dtype="float64"),
@@ -152,101 +155,47 @@ def client_breakdown(
         products = pd.DataFrame(
             columns=["code", "name_zh", "name_en", "versions", *COMPONENTS, "contribution"]
         )
-        lines = _words(None, 0, 0)
+        lines = _words([], 0, 0, currency)
         return Breakdown(client_id, as_of, currency, by_month, products, 0, 0, lines, name)
     sums = detail.groupby("month")[[*COMPONENTS, "contribution", "balance"]].sum()
     by_month = months.merge(sums, left_on="month", right_index=True, how="left").fillna(0.0)
-    current = detail[detail["month"] >= window.current_start]
     names = pd.DataFrame(info, columns=["key", "currency", "code", "name_zh", "name_en"])
-    current = current.merge(names, on="key")
-    products = current.groupby(["code", "name_zh", "name_en"], as_index=False).agg(
-        **{c: (c, "sum") for c in [*COMPONENTS, "contribution"]},
-        balance=("balance", "sum"),
-        months=("month", "nunique"),
-        versions=("version", lambda v: ",".join(str(int(x)) for x in sorted(set(v)))),
-    )
-    products = products.sort_values("contribution", ascending=False, ignore_index=True)
-    rates = pricing.drop_duplicates(["code", "version"]).set_index(["code", "version"])
-    total = round(float(current["contribution"].sum()))
-    previous = round(
-        float(detail.loc[detail["month"] < window.current_start, "contribution"].sum())
-    )
-    lines = _words(products.assign(currency=currency), total, previous, rates)
+    detail = detail.merge(names, on="key")
+    current = detail[detail["month"] >= window.current_start]
+    explained = reconcile.lines(current, pricing)
+    products = reconcile.per_product(explained)
+    total = sum(line.contribution for line in explained)
+    previous = reconcile.total(detail[detail["month"] < window.current_start])
+    lines = _words(explained, total, previous, currency)
     return Breakdown(client_id, as_of, currency, by_month, products, total, previous, lines, name)
 
 
 def _words(
-    products: pd.DataFrame | None,
-    total: int,
-    previous: int,
-    rates: pd.DataFrame | None = None,
+    explained: list[reconcile.Line], total: int, previous: int, currency: str
 ) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"zh": [], "en": []}
-    if products is None or products.empty:
+    if not explained:
         out["zh"].append("近12个月没有任何账户的月度数据，贡献度为0。")
         out["en"].append(
             "No monthly figures for any account in the last 12 months: contribution 0."
         )
         return out
-    cur = str(products["currency"].iloc[0])
     for lang in formatting.LANGUAGES:
-
-        def m(x: float, lang: str = lang) -> str:
-            return formatting.money(x, cur, lang)
-
-        def p(x: float, lang: str = lang) -> str:
-            return formatting.percent(x, lang, 2)
-
-        growth = (total - previous) / previous if previous > 0 else None
+        m = functools.partial(formatting.money, currency=currency, language=lang)
+        growth = (total - previous) / previous if previous >= GROWTH_MIN_BASE_MINOR else None
         if lang == "zh":
             head = f"近12个月贡献度 {m(total)}（前12个月 {m(previous)}"
-            head += f"，增长 {p(growth)}）。" if growth is not None else "）。"
+            head += (
+                f"，增长 {formatting.percent(growth, lang, 2)}）" if growth is not None else "）"
+            )
+            head += "，为下列各项之和；每项四舍五入到分，合计等于各项之和。"
         else:
             head = f"Trailing-12-month contribution {m(total)} (previous 12 months {m(previous)}"
-            head += f", growth {p(growth)})." if growth is not None else ")."
-        out[lang].append(head)
-        for rec in products.to_dict("records"):
-            row = SimpleNamespace(**{str(k): v for k, v in rec.items()})
-            avg = row.balance / max(row.months, 1)
-            version = str(row.versions).split(",")[-1]
-            r = rates.loc[(row.code, int(version))] if rates is not None else None
-            name = row.name_zh if lang == "zh" else row.name_en
-            bits = []
-            if row.deposit_margin and r is not None:
-                spread = p(float(r["ftp_rate"] - r["client_rate"]))
-                bits.append(
-                    f"存款利差 {m(row.deposit_margin)}（日均 {m(avg)} × FTP−客户利率 {spread}）"
-                    if lang == "zh"
-                    else f"deposit margin {m(row.deposit_margin)} (average {m(avg)} × "
-                    f"FTP − client rate {spread})"
-                )
-            if row.loan_margin and r is not None:
-                spread = p(float(r["client_rate"] - r["ftp_rate"]))
-                bits.append(
-                    f"贷款利差 {m(row.loan_margin)}（日均 {m(avg)} × 客户利率−FTP {spread}）"
-                    if lang == "zh"
-                    else f"loan margin {m(row.loan_margin)} (average {m(avg)} × "
-                    f"client rate − FTP {spread})"
-                )
-            if row.fees:
-                bits.append(f"手续费 {m(row.fees)}" if lang == "zh" else f"fees {m(row.fees)}")
-            if row.cost:
-                bits.append(
-                    f"服务成本 −{m(row.cost)}（{row.months}个月）"
-                    if lang == "zh"
-                    else f"cost to serve −{m(row.cost)} ({row.months} months)"
-                )
-            if row.expected_loss and r is not None:
-                bits.append(
-                    f"预期损失 −{m(row.expected_loss)}（PD {p(float(r['pd']))} × "
-                    f"LGD {p(float(r['lgd']))}）"
-                    if lang == "zh"
-                    else f"expected loss −{m(row.expected_loss)} (PD {p(float(r['pd']))} × "
-                    f"LGD {p(float(r['lgd']))})"
-                )
-            sep = "；" if lang == "zh" else "; "
-            label = f"定价版本 v{row.versions}" if lang == "zh" else f"pricing v{row.versions}"
-            out[lang].append(
-                f"{name} ({row.code}, {label}): {m(row.contribution)} = " + sep.join(bits)
+            head += (
+                f", growth {formatting.percent(growth, 'en', 2)})" if growth is not None else ")"
             )
+            head += ": the sum of the lines below; each part is rounded to the cent once and "
+            head += "the totals are the sums of the parts shown."
+        out[lang].append(head)
+        out[lang] += [text for line in explained for text in reconcile.words(line, currency, lang)]
     return out

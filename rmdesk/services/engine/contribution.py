@@ -28,6 +28,9 @@ from rmdesk.services.engine.facts_pass import month_start
 
 T = Base.metadata.tables
 COMPONENTS = ["deposit_margin", "loan_margin", "fees", "cost", "expected_loss"]
+#: growth is a percentage of the 12 months before only from this base (¥1,000): against a few
+#: yuan a change reads as thousands of per cent and says nothing (docs/contribution.md)
+GROWTH_MIN_BASE_MINOR = 100_000
 DEPOSIT_FAMILIES = {"deposit"}
 CREDIT_FAMILIES = {"loan", "card"}
 
@@ -141,11 +144,24 @@ def per_client(holding: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
         sums, left_on="client_id", right_index=True, how="left"
     )
     value_cols = [c for c in sums.columns]
-    frame[value_cols] = frame[value_cols].fillna(0.0).round().astype("int64")
+    values = frame[value_cols].fillna(0.0).to_numpy(dtype="float64")
+    # each part rounded to the fen once, half away from zero; the contribution is the rounded
+    # parts combined, so parts and totals add up wherever they are shown (clients.reconcile)
+    rounded = np.sign(values) * np.floor(np.abs(values) + 0.5)
+    frame[value_cols] = rounded.astype("int64")
+    for half in ("cur", "prev"):
+        if f"contribution_{half}" in frame:
+            frame[f"contribution_{half}"] = (
+                frame[f"deposit_margin_{half}"]
+                + frame[f"loan_margin_{half}"]
+                + frame[f"fees_{half}"]
+                - frame[f"cost_{half}"]
+                - frame[f"expected_loss_{half}"]
+            )
     cur = frame["contribution_cur"].to_numpy(dtype="float64")
     prev = frame["contribution_prev"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        growth = np.where(prev > 0, (cur - prev) / prev, np.nan)
+        growth = np.where(prev >= GROWTH_MIN_BASE_MINOR, (cur - prev) / prev, np.nan)
     frame["growth"] = growth
     return frame
 

@@ -87,9 +87,7 @@ class PlannerView(QWidget):
         self.data: PlannerData | None = None
         self._source = "calendar"  # the selection the actions apply to: "calendar" or "list"
         self._loads = 0  # only the latest load is shown (an older one may finish after it)
-        # on opening (and on choosing another RM) the week shown is the next visit's, when the
-        # current week has none still to come
-        self._to_next_visit = True
+        self._to_next_visit = True  # open on the next visit's week if this one has none to come
         self.plan_actions = PlannerActions(self, self)
         self._build_toolbar()
         self._build_action_buttons()
