@@ -171,6 +171,8 @@ def test_log_in_switch_language_and_log_out(
     window = shell.window
     assert window is not None and window.ctx.user.username == "rm01"
     qtbot.addWidget(window)
+    assert window.tabs.currentWidget() is window.views["today"]  # the day starts on Today
+    window.tabs.setCurrentWidget(window.book)
     assert window.book.model.rowCount() > 0
     assert window.windowTitle().startswith("rmdesk — Relationship")
 
@@ -179,6 +181,7 @@ def test_log_in_switch_language_and_log_out(
     assert chinese is not None and chinese is not window
     qtbot.addWidget(chinese)
     assert chinese.windowTitle() == "rmdesk — 客户经理工作台"
+    chinese.tabs.setCurrentWidget(chinese.book)
     assert chinese.ctx.language == "zh_CN" and chinese.book.model.rowCount() > 0
     assert [s.language for s in saved] == ["zh_CN"]
 
@@ -231,14 +234,15 @@ def _tabs(window: MainWindow) -> list[str]:
 
 def test_each_role_gets_its_views_built_when_first_shown(qtbot: QtBot, scored_db: Database) -> None:
     rm = _window(qtbot, scored_db, "rm01")
-    assert _tabs(rm) == ["My clients", "Visit plan"]
+    assert _tabs(rm) == ["Today", "My clients", "Visit plan"]
     planner = rm.views["planner"]
     assert getattr(planner, "view", None) is None  # not built until shown
     rm.tabs.setCurrentWidget(planner)
     assert type(getattr(planner, "view", None)).__name__ == "PlannerView"
 
     head = _window(qtbot, scored_db, "head1")
-    assert _tabs(head) == ["Branch", "Clients", "Visit plan"]
+    assert _tabs(head) == ["Today", "Branch", "Clients", "Visit plan"]
+    head.tabs.setCurrentWidget(head.views["branch"])
     assert type(getattr(head.views["branch"], "view", None)).__name__ == "BranchView"
 
     admin = _window(qtbot, scored_db, "admin")

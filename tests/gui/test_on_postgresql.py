@@ -48,6 +48,8 @@ def _log_in(qtbot: QtBot, qapp: QApplication, db: Database, user: str) -> Shell:
 def test_an_rm_works_on_postgresql(qtbot: QtBot, qapp: QApplication, pg_db: Database) -> None:
     window = _log_in(qtbot, qapp, pg_db, "rm01").window
     assert window is not None and pg_db.display_url.startswith("postgresql")
+    assert window.tabs.currentWidget() is window.views["today"]
+    window.tabs.setCurrentWidget(window.book)
     model = window.book.model
     contribution = [model.row_at(r)["contribution_minor"] for r in range(model.rowCount())]
     assert contribution and contribution == sorted(contribution, reverse=True)
@@ -68,7 +70,7 @@ def test_score_now_on_postgresql(qtbot: QtBot, qapp: QApplication, pg_db: Databa
     with pg_db.engine.connect() as conn:
         runs = conn.execute(select(ScoringRun.actor).order_by(ScoringRun.id)).scalars().all()
     assert len(runs) == before + 1 and runs[-1] == "head1"
-    assert window.tabs.tabText(0) == "Branch"
+    assert [window.tabs.tabText(i) for i in range(2)] == ["Today", "Branch"]
 
 
 def test_printing_on_postgresql(
@@ -120,7 +122,8 @@ def test_an_rms_own_login_opens_on_the_book_with_no_second_password(
     qtbot: QtBot, qapp: QApplication, secured: Bank
 ) -> None:
     """On a person's own database login the server has said who this is: the app opens on the
-    RM's book at once, with nothing offered that the database would refuse."""
+    RM's day at once (Today, then the book), with nothing offered that the database would
+    refuse."""
     db = open_database(secured.login_url(secured.rm))
     try:
         shell = Shell(qapp, ImmediateRunner(), Settings(), "en", store_settings=lambda _s: None)
@@ -131,6 +134,10 @@ def test_an_rms_own_login_opens_on_the_book_with_no_second_password(
         assert window is not None and shell.own_login and window.ctx.own_login
         qtbot.addWidget(window)
         assert not dialog.isVisible() and window.ctx.user.username == secured.rm
+        # the day opens on Today, read through the row policies like everything else
+        today = window.views["today"].ensure()  # type: ignore[attr-defined]
+        assert today.data is not None and today.data.person
+        window.tabs.setCurrentWidget(window.book)
         mine = secured.owner(
             f"SELECT count(*) FROM clients WHERE rm_id = {secured.ids[secured.rm]}"
         )

@@ -18,6 +18,7 @@ def test_enter_after_sorting_and_filtering_opens_the_client_chosen(
     qtbot.addWidget(window)
     window.show()
     window.refresh()
+    window.tabs.setCurrentWidget(window.book)  # after Today, the book
     book, table = window.book, window.book.table
     shown = rows(table)
     chosen = shown[7]

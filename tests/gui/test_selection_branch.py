@@ -70,7 +70,7 @@ def test_a_handover_after_sorting_and_searching_moves_the_clients_chosen(
     qtbot.waitUntil(lambda: table.model_.rowCount() < len(book), timeout=2000)
     assert int(b["client_id"]) not in {int(r["client_id"]) for r in rows(table)}
     assert panel.chosen_ids() == [int(a["client_id"])]
-    assert panel.selected.text() == "1 clients"
+    assert panel.selected.text() == "1 client"
     panel.search.clear()
     qtbot.waitUntil(lambda: table.model_.rowCount() == len(book), timeout=2000)
     assert panel.chosen_ids() == [int(a["client_id"])]  # b is back, not chosen
@@ -100,7 +100,8 @@ def test_enter_on_a_flag_after_sorting_and_filtering_opens_that_flags_client(
     window = MainWindow(context_for(scored_db, "head1"))
     qtbot.addWidget(window)
     window.show()
-    window.refresh()  # the head starts on the branch dashboard
+    window.refresh()
+    window.tabs.setCurrentWidget(window.views["branch"])  # after Today, the dashboard
     view = window.views["branch"].ensure()  # type: ignore[attr-defined]
     assert isinstance(view, BranchView)
     view.tabs.setCurrentWidget(view.flags)
