@@ -210,7 +210,7 @@ def test_the_seven_p_summary_in_both_languages(db_url: str) -> None:
         zh["profitability"][1]
         == "近12个月贡献 ¥9,000.00（较前12个月 +50.0%），名下排名 1/2，A级客户"
     )
-    assert "存款日均 ¥123,000.00" in zh["performance"][1]
+    assert "存款及理财日均 ¥123,000.00" in zh["performance"][1]
     # the open suggestion ranked first (a declined one is not offered again)
     assert zh["prospecting"][1].startswith("首推") and "¥123.45" in zh["prospecting"][1]
     assert zh["prospecting"][1].endswith("另有1项建议")
@@ -218,7 +218,7 @@ def test_the_seven_p_summary_in_both_languages(db_url: str) -> None:
     assert zh["promotion"][1] == "下次拜访 2026年7月6日，未结预警1个（最高：中）"
     en = {line.key: line.text for line in summary(p, "en")}
     assert en["profitability"].startswith("CN¥9,000.00 over the last 12 months (+50.0%")
-    assert en["product"] == "2 products: 1 deposits, 1 loans"
+    assert en["product"] == "2 products: 1 deposit, 1 loan"
     empty = {line.key: line.text for line in summary(bare, "en")}
     assert empty["profitability"] == "not scored yet"
     assert empty["product"] == "no products held"

@@ -306,6 +306,10 @@
             <source>New RM</source>
             <translation>新客户经理</translation>
         </message>
+        <message>
+            <source>Deposits and investments (average balance)</source>
+            <translation>存款及理财（日均余额）</translation>
+        </message>
     </context>
     <context>
         <name>ContactForm</name>
@@ -371,6 +375,10 @@
         <message>
             <source>Loans (average balance)</source>
             <translation>贷款（日均余额）</translation>
+        </message>
+        <message>
+            <source>Deposits and investments (average balance)</source>
+            <translation>存款及理财（日均余额）</translation>
         </message>
     </context>
     <context>
@@ -496,6 +504,10 @@
             <source>Tier %1</source>
             <translation>%1 级客户</translation>
         </message>
+        <message>
+            <source>Deposits and investments (AUM)</source>
+            <translation>存款及理财（AUM）</translation>
+        </message>
     </context>
     <context>
         <name>LoyaltyPanel</name>
@@ -608,6 +620,10 @@
         <message>
             <source>Loans</source>
             <translation>贷款</translation>
+        </message>
+        <message>
+            <source>Deposits and investments</source>
+            <translation>存款及理财</translation>
         </message>
     </context>
     <context>

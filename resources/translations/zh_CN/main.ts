@@ -131,6 +131,10 @@
             <source>Worst flag</source>
             <translation>最高预警</translation>
         </message>
+        <message>
+            <source>Deposits and investments (AUM)</source>
+            <translation>存款及理财（AUM）</translation>
+        </message>
     </context>
     <context>
         <name>Labels</name>

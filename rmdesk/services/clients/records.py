@@ -21,6 +21,7 @@ from rmdesk.services.engine.risk_rules import BY_CODE
 from rmdesk.services.visits import calendar as visit_calendar
 
 T = Base.metadata.tables
+#: what "deposits and investments" (AUM) counts: the balances a client keeps with the bank
 DEPOSIT_FAMILIES = ("deposit", "investment")
 LOAN_FAMILIES = ("loan", "card")
 OPEN_FLAGS = (FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED, FlagStatus.SNOOZED)

@@ -34,6 +34,15 @@ FAMILIES = {
     "insurance": ("保险", "insurance"),
     "service": ("服务", "services"),
 }
+#: a family's English word for one product of it
+ONE = {
+    "deposit": "deposit",
+    "loan": "loan",
+    "card": "card",
+    "investment": "investment",
+    "insurance": "insurance",
+    "service": "service",
+}
 SEVERITIES = {"high": ("高", "high"), "medium": ("中", "medium"), "low": ("低", "low")}
 
 
@@ -129,7 +138,7 @@ def _profitability(p: ClientProfile, zh: bool, language: str) -> str:
 def _performance(p: ClientProfile, zh: bool, language: str) -> str:
     parts = []
     for trend, (zh_name, en_name) in (
-        (p.deposits_trend, ("存款", "deposits")),
+        (p.deposits_trend, ("存款及理财", "deposits and investments")),
         (p.loans_trend, ("贷款", "loans")),
     ):
         if not trend.latest_minor and not trend.year_ago_minor:
@@ -175,8 +184,11 @@ def _product(p: ClientProfile, zh: bool) -> str:
     for family, (zh_name, en_name) in FAMILIES.items():
         n = int(counts.get(family, 0))
         if n:
-            parts.append(f"{zh_name}{n}个" if zh else f"{n} {en_name}")
-    head = f"在持产品{len(live)}个：" if zh else f"{len(live)} products: "
+            parts.append(
+                f"{zh_name}{n}个" if zh else f"{n} {ONE[family] if n == 1 else en_name}"
+            )
+    noun = formatting.plural_en(len(live), "product", "products")
+    head = f"在持产品{len(live)}个：" if zh else f"{len(live)} {noun}: "
     return head + ("、" if zh else ", ").join(parts)
 
 

@@ -97,7 +97,7 @@ W = {
     "generated": Words("生成于", "Generated"),
     "page": Words("第 {x} 页，共 {y} 页", "Page {x} of {y}"),
     "contribution": Words("月贡献度", "Monthly contribution"),
-    "deposits": Words("存款", "Deposits"),
+    "deposits": Words("存款及理财", "Deposits and investments"),
     "loans": Words("贷款", "Loans"),
     "agenda_open": Words("问候，了解客户近况与需求变化", "Greeting; ask how things have changed"),
     "agenda_flag": Words("沟通预警事项：{x}", "Discuss the flag: {x}"),

@@ -95,7 +95,7 @@ def book_columns(ctx: ViewContext) -> list[Column]:
         Column("products", QT_TRANSLATE_NOOP("Book", "Products"), fmt.integer, numeric=True),
         Column(
             "deposits_minor",
-            QT_TRANSLATE_NOOP("Book", "Deposits"),
+            QT_TRANSLATE_NOOP("Book", "Deposits and investments (AUM)"),
             fmt.money,
             numeric=True,
             money=True,

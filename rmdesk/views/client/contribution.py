@@ -57,7 +57,7 @@ class ContributionChart(ChartCanvas):
             color="#1565c0",
             marker="o",
             markersize=3,
-            label=self.tr("Deposits (average balance)"),
+            label=self.tr("Deposits and investments (average balance)"),
         )
         right.plot(
             x,
@@ -180,7 +180,7 @@ class PerformancePanel(QWidget):
             grid.addWidget(head, 0, c, Qt.AlignmentFlag.AlignRight)
         self.cells: dict[str, list[QLabel]] = {}
         for r, (key, title) in enumerate(
-            (("deposits", self.tr("Deposits")), ("loans", self.tr("Loans"))), 1
+            (("deposits", self.tr("Deposits and investments")), ("loans", self.tr("Loans"))), 1
         ):
             grid.addWidget(QLabel(title, box), r, 0)
             cells = []
@@ -199,7 +199,7 @@ class PerformancePanel(QWidget):
                 Column("month", QT_TRANSLATE_NOOP("ClientView", "Month"), month_text),
                 Column(
                     "deposits_minor",
-                    QT_TRANSLATE_NOOP("ClientView", "Deposits (average balance)"),
+                    QT_TRANSLATE_NOOP("ClientView", "Deposits and investments (average balance)"),
                     fmt.money,
                     numeric=True,
                     money=True,

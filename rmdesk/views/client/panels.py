@@ -108,7 +108,7 @@ class Header(QFrame):
             ("contribution", self.tr("Contribution, 12 months")),
             ("growth", self.tr("Growth")),
             ("rank", self.tr("Rank in book")),
-            ("deposits", self.tr("Deposits")),
+            ("deposits", self.tr("Deposits and investments (AUM)")),
             ("loans", self.tr("Loans")),
             ("flags", self.tr("Open flags")),
         ):
