@@ -399,14 +399,22 @@ def test_the_chart_has_24_months(qtbot: QtBot, scored_db: Database) -> None:
     labels = [t.get_text() for t in bars_axis.get_xticklabels()]
     assert labels[-1] == "2026-10" and all(len(t) == 7 for t in labels)
     legend = [t.get_text() for t in bars_axis.get_legend().get_texts()]
-    assert legend == ["Contribution", "Deposits and investments (average balance)", "Loans (average balance)"]
+    assert legend == [
+        "Contribution",
+        "Deposits and investments (average balance)",
+        "Loans (average balance)",
+    ]
 
 
 def test_the_view_in_chinese(qtbot: QtBot, scored_db: Database, chinese: QLocale) -> None:
     view = _open(qtbot, scored_db, _top_client(scored_db), language="zh_CN")
     assert [view.tabs.tabText(i) for i in range(view.tabs.count())] == TABS_ZH
     legend = view.contribution.chart.figure.axes[0].get_legend().get_texts()
-    assert [t.get_text() for t in legend] == ["贡献度", "存款及理财（日均余额）", "贷款（日均余额）"]
+    assert [t.get_text() for t in legend] == [
+        "贡献度",
+        "存款及理财（日均余额）",
+        "贷款（日均余额）",
+    ]
     view.suggestions.table.selectRow(0)
     row = view.suggestions.current()
     assert row is not None and view.suggestions.reason.text() == row["reason_zh"]

@@ -125,9 +125,7 @@ def test_an_rm_sees_the_week_in_route_order(qtbot: QtBot, scored_db: Database) -
     assert view.tabs.tabText(0) == f"Proposed plan ({len(proposed)})"
 
 
-def test_the_planner_opens_on_the_week_of_the_next_visit(
-    qtbot: QtBot, scored_db: Database
-) -> None:
+def test_the_planner_opens_on_the_week_of_the_next_visit(qtbot: QtBot, scored_db: Database) -> None:
     """A week with nothing still to come (the plan starts next week) is not where the RM
     lands: the planner opens on the week of the next visit."""
     with scored_db.engine.begin() as conn:

@@ -184,9 +184,7 @@ def _product(p: ClientProfile, zh: bool) -> str:
     for family, (zh_name, en_name) in FAMILIES.items():
         n = int(counts.get(family, 0))
         if n:
-            parts.append(
-                f"{zh_name}{n}个" if zh else f"{n} {ONE[family] if n == 1 else en_name}"
-            )
+            parts.append(f"{zh_name}{n}个" if zh else f"{n} {ONE[family] if n == 1 else en_name}")
     noun = formatting.plural_en(len(live), "product", "products")
     head = f"在持产品{len(live)}个：" if zh else f"{len(live)} {noun}: "
     return head + ("、" if zh else ", ").join(parts)
