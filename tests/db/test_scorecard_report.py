@@ -51,6 +51,9 @@ def test_the_branch_report(bank: tuple[Database, int, str], tmp_path: Path) -> N
     assert positions == sorted(positions)
     for s in cards["score"].dropna():
         assert f"{s:.1f}" in first
+    # a KPI's column is its attainment, and its head says so (不良率 120% read as a rate)
+    flat = first.replace("\n", "")
+    assert "不良率(达成率)" in flat and "流失客户(达成率)" in flat
     # one bookmark per RM, on that RM's page, under the branch's
     outline = reader.outline
     top = outline[0]

@@ -176,8 +176,15 @@ def _ranking(data: ReportData, language: str) -> list[Flowable]:
         leading=8,
         wordWrap="CJK" if lang.startswith("zh") else None,
     )
-    names = [W["rank"](lang), W["rm"](lang), W["score"](lang), W["change"](lang), *short]
-    rows: list[list[Any]] = [[Paragraph(printing.escape(n), head) for n in names]]
+    names = [W["rank"](lang), W["rm"](lang), W["score"](lang), W["change"](lang)]
+    # a KPI's column holds its attainment, not its value: the head says so under its name
+    rows: list[list[Any]] = [
+        [Paragraph(printing.escape(n), head) for n in names]
+        + [
+            Paragraph(f"{printing.escape(n)}<br/>({printing.escape(W['attainment'](lang))})", head)
+            for n in short
+        ]
+    ]
     for c in cards:
         was = before.get(int(c["rm_id"]))
         move = "" if was is None else ("—" if was == c["rank"] else f"{was - c['rank']:+d}")
