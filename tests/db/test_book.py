@@ -157,3 +157,27 @@ def test_overdue_contacts_and_filters_agree_with_the_planner(demo_bank: DemoBank
     both = book_mask(book, tier=tier, overdue=True)
     assert both is not None and both.sum() == (tier_a & overdue).sum()
     assert book_mask(book) is None
+
+
+def test_the_book_and_the_client_count_the_same_open_flags(demo_bank: DemoBank) -> None:
+    """One definition of an open flag (raised or acknowledged): a snoozed one is counted
+    neither in the book nor on the client's header."""
+    from sqlalchemy import select
+
+    from rmdesk.models import RiskFlag
+    from rmdesk.services.clients.profile import load_many
+    from rmdesk.services.engine import risk_flags
+
+    today = dt.date(2026, 11, 2)
+    db = open_database(demo_bank(300, scored_on=today))
+    with db.engine.connect() as conn:
+        client, flag = conn.execute(
+            select(RiskFlag.client_id, RiskFlag.id).where(RiskFlag.status == "raised").limit(1)
+        ).one()
+    risk_flags.act(
+        db.engine, flag, "snooze", until=today + dt.timedelta(days=10), today=today, who=OPERATOR
+    )
+    book = client_book(db.engine, today=today, who=OPERATOR).set_index("client_id")
+    profile = load_many(db.engine, [client], today=today, who=OPERATOR)[client]
+    assert int(book.loc[client, "open_flags"]) == profile.open_flags
+    db.dispose()

@@ -19,10 +19,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, case, func, select
 
-from rmdesk.models import Base, FlagStatus, Severity, SuggestionStatus, VisitStatus
+from rmdesk.models import Base, Severity, SuggestionStatus, VisitStatus
 from rmdesk.services.common import contact_details, parameters
 from rmdesk.services.common.access import Account, guarded
 from rmdesk.services.common.parameters import Parameters
+from rmdesk.services.engine import risk_flags
 
 T = Base.metadata.tables
 BOOK_COLUMNS = [
@@ -139,7 +140,7 @@ def _open_flags(where: list[Any]) -> Any:
     worst = case(*[(f.c.severity == s, i) for i, s in enumerate(_SEVERITY_ORDER, 1)], else_=4)
     query = select(
         f.c.client_id, func.count().label("open_flags"), func.min(worst).label("worst")
-    ).where(f.c.status.in_([FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED]))
+    ).where(f.c.status.in_(risk_flags.OPEN))
     return _scoped(query, where, f.c.client_id).group_by(f.c.client_id)
 
 

@@ -14,8 +14,9 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Connection, case, func, or_, select, true
 
-from rmdesk.models import Base, FlagStatus, SuggestionStatus
+from rmdesk.models import Base, SuggestionStatus
 from rmdesk.services.common import frames
+from rmdesk.services.engine import risk_flags
 from rmdesk.services.engine.facts_pass import Window
 from rmdesk.services.engine.risk_rules import BY_CODE
 from rmdesk.services.visits import calendar as visit_calendar
@@ -24,7 +25,9 @@ T = Base.metadata.tables
 #: what "deposits and investments" (AUM) counts: the balances a client keeps with the bank
 DEPOSIT_FAMILIES = ("deposit", "investment")
 LOAN_FAMILIES = ("loan", "card")
-OPEN_FLAGS = (FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED, FlagStatus.SNOOZED)
+#: an open flag, here as in the book, Today and the scorecards: raised or acknowledged (a
+#: snoozed or dismissed one is quiet until its date; one definition, risk_flags.OPEN)
+OPEN_FLAGS = risk_flags.OPEN
 _SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 _SUGGESTION_ORDER = {
     SuggestionStatus.OPEN.value: 0,

@@ -20,7 +20,6 @@ from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, selec
 
 from rmdesk.models import (
     Base,
-    FlagStatus,
     Role,
     Severity,
     SuggestionStatus,
@@ -29,6 +28,7 @@ from rmdesk.models import (
 )
 from rmdesk.services.common import parameters
 from rmdesk.services.common.access import HEADS, Account, guarded
+from rmdesk.services.engine import risk_flags
 from rmdesk.services.engine.flag_priority import priority
 from rmdesk.services.engine.risk_rules import BY_CODE
 from rmdesk.services.visits.calendar import purpose_label, reason_text, suggested_times
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 T = Base.metadata.tables
-OPEN_FLAGS = (FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED)
+OPEN_FLAGS = risk_flags.OPEN
 TODAYS_VISITS = (VisitStatus.PLANNED, VisitStatus.PROPOSED)
 #: the most clients with flags an agenda lists (the rest are counted, and in the book and the
 #: flags panel)
