@@ -181,3 +181,42 @@ def test_the_book_and_the_client_count_the_same_open_flags(demo_bank: DemoBank) 
     profile = load_many(db.engine, [client], today=today, who=OPERATOR)[client]
     assert int(book.loc[client, "open_flags"]) == profile.open_flags
     db.dispose()
+
+
+def test_the_books_top_suggestion_follows_the_outcomes_at_once(demo_bank: DemoBank) -> None:
+    """Pitched, the first suggestion stays on the row (the answer is awaited); declined, the
+    next one takes its place: no blank until the next scoring."""
+    from sqlalchemy import func, select
+
+    from rmdesk.models import Product, Suggestion
+    from rmdesk.services.engine import suggestions
+
+    today = dt.date(2026, 11, 2)
+    db = open_database(demo_bank(300, scored_on=today))
+    with db.engine.connect() as conn:
+        client = conn.execute(
+            select(Suggestion.client_id)
+            .where(Suggestion.status == "open")
+            .group_by(Suggestion.client_id)
+            .having(func.count() >= 2)
+            .limit(1)
+        ).scalar_one()
+        ranked = conn.execute(
+            select(Suggestion.id, Product.code)
+            .join(Product, Product.id == Suggestion.product_id)
+            .where(Suggestion.client_id == client, Suggestion.status == "open")
+            .order_by(Suggestion.rank)
+        ).all()
+
+    def top() -> str:
+        book = client_book(db.engine, today=today, who=OPERATOR).set_index("client_id")
+        return str(book.loc[client, "top_suggestion"])
+
+    assert top() == ranked[0].code
+    suggestions.record_outcome(db.engine, ranked[0].id, "pitched", who=OPERATOR)
+    assert top() == ranked[0].code
+    suggestions.record_outcome(
+        db.engine, ranked[0].id, "declined", reason="no_need_now", who=OPERATOR
+    )
+    assert top() == ranked[1].code
+    db.dispose()

@@ -144,9 +144,20 @@ def _open_flags(where: list[Any]) -> Any:
     return _scoped(query, where, f.c.client_id).group_by(f.c.client_id)
 
 
+#: a suggestion still to act on: open, or pitched and waiting for the client's answer
+LIVE_SUGGESTIONS = (SuggestionStatus.OPEN, SuggestionStatus.PITCHED)
+
+
 def _top_suggestion(where: list[Any]) -> Any:
-    """Per client: the open suggestion ranked first, with its product."""
+    """Per client: the best-ranked suggestion still to act on, with its product (after the
+    first is pitched it stays, waiting for the answer; once answered, the next one shows)."""
     s, p = T["suggestions"], T["products"]
+    best = (
+        select(s.c.client_id, func.min(s.c.rank).label("best"))
+        .where(s.c.status.in_(LIVE_SUGGESTIONS))
+        .group_by(s.c.client_id)
+        .subquery()
+    )
     query = (
         select(
             s.c.client_id,
@@ -156,7 +167,8 @@ def _top_suggestion(where: list[Any]) -> Any:
             s.c.expected_value_minor.label("top_suggestion_value_minor"),
         )
         .join(p, p.c.id == s.c.product_id)
-        .where(s.c.status == SuggestionStatus.OPEN, s.c.rank == 1)
+        .join(best, (best.c.client_id == s.c.client_id) & (best.c.best == s.c.rank))
+        .where(s.c.status.in_(LIVE_SUGGESTIONS))
     )
     return _scoped(query, where, s.c.client_id)
 
