@@ -124,6 +124,11 @@ def test_headers_and_codes_in_chinese(qtbot: QtBot, scored_db: Database, chinese
     assert suggestion.key == "top_suggestion_zh"
     assert window.windowTitle() == "rmdesk — 客户经理工作台"
     assert [window.tabs.tabText(i) for i in range(2)] == ["今日工作台", "我的客户"]
+    # a client never contacted says so, not a blank date
+    last = _column(window, "last_contact")
+    never = [r for r in range(model.rowCount()) if pd.isna(model.row_at(r)["last_contact"])]
+    assert never, "the demo book has clients never contacted"
+    assert {model.index(r, last).data() for r in never} == {"从未联系"}
 
 
 def test_the_frame_model_passes_the_model_tester(qtmodeltester: object) -> None:

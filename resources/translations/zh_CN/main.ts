@@ -135,6 +135,10 @@
             <source>Deposits and investments (AUM)</source>
             <translation>存款及理财（AUM）</translation>
         </message>
+        <message>
+            <source>Never contacted</source>
+            <translation>从未联系</translation>
+        </message>
     </context>
     <context>
         <name>Labels</name>

@@ -68,7 +68,12 @@ def book_columns(ctx: ViewContext) -> list[Column]:
             color=SEVERITY_COLOURS.get,
         ),
         Column("next_visit_on", QT_TRANSLATE_NOOP("Book", "Next visit"), fmt.date),
-        Column("last_contact", QT_TRANSLATE_NOOP("Book", "Last contact"), fmt.date),
+        Column(
+            "last_contact",
+            QT_TRANSLATE_NOOP("Book", "Last contact"),
+            fmt.date,
+            missing=QT_TRANSLATE_NOOP("Book", "Never contacted"),
+        ),
         Column(
             "contact_due",
             QT_TRANSLATE_NOOP("Book", "Contact due"),

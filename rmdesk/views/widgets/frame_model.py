@@ -47,6 +47,9 @@ class Column:
     money: bool = False
     #: the text colour for a value (a colour name such as "#c62828"), or None for the default
     color: Callable[[Any], str | None] | None = None
+    #: what a missing value says (a QT_TRANSLATE_NOOP source text in the model's context), e.g.
+    #: "Never contacted" for a last contact there never was; empty: a blank cell
+    missing: object = ""
 
 
 class FrameModel(QAbstractTableModel):
@@ -181,7 +184,11 @@ class FrameModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             value = self._cell(column.key, index.row())
             if _missing(value):
-                return ""
+                return (
+                    QCoreApplication.translate(self.context, str(column.missing))
+                    if column.missing
+                    else ""
+                )
             return column.format(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
