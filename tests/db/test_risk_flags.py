@@ -63,7 +63,7 @@ def _scenario(db_url: str) -> tuple[Database, dict[str, int], TinyBank]:
     cid = client("penalty")
     h = bank.holding(cid, casa)
     bank.facts(h, year[:-2], 300_000, txn=5)
-    bank.fact(h, year[-2], 300_000, txn=5, penalty=1_000)
+    bank.fact(h, year[-2], 300_000, txn=5, penalty=12_000)
     bank.fact(h, JUN, 300_000, txn=5)
     h = bank.holding(plain("card_use"), card, limit=1_000_000)
     bank.facts(h, year[:-1], 200_000)

@@ -130,6 +130,7 @@ def test_penalty_interest_names_the_amount_in_the_clients_currency() -> None:
     rows = [
         holding(1, family="loan", penalty_recent=12_345),
         holding(2, family="loan", penalty_recent=0),
+        holding(3, family="loan", penalty_recent=1_621),  # ¥16.21: a late day, not a risk
     ]
     found = only(run("PENALTY_INTEREST", rows))
     assert found["holding_id"] == 1
@@ -246,6 +247,9 @@ def test_no_contact_by_the_tiers_cadence() -> None:
         client(2, tier="A", last_contact=dt.date(2026, 10, 10)),  # within 30 days
         client(3, tier="D", last_contact=None, onboarded_on=dt.date(2024, 1, 1)),
         client(4, tier="B", last_contact=dt.date(2026, 5, 1)),  # 183 days: 93 overdue
+        # 40 days: 10 overdue, within the grace of half the cadence (15 days): the planner
+        # has the contact, the flag waits
+        client(5, tier="A", last_contact=dt.date(2026, 9, 21)),
     ]
     found = run("NO_CONTACT", [], clients).set_index("client_id")
     assert set(found.index) == {1, 3, 4}
@@ -301,7 +305,7 @@ def test_holding_rules_name_the_holding_and_client_rules_do_not(rule: risk_rules
             dpd_last={"DPD_1": 3, "DPD_30": 40, "DPD_90": 120}.get(rule.code, 0),
             arrears_months=3,
             overdraft_months=6,
-            penalty_recent=100,
+            penalty_recent=20_000,
             maturity_on=dt.date(2026, 11, 15),
             closed_on=dt.date(2026, 10, 15) if rule.code == "CLOSURES" else None,
             salary_months=5,

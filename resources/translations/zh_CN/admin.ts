@@ -399,6 +399,14 @@
             <source>Printouts: phone numbers masked or whole (masked, whole)</source>
             <translation>打印件：电话号码部分隐藏或完整显示（masked 隐藏 / whole 完整）</translation>
         </message>
+        <message>
+            <source>Penalty interest flagged from this much in 3 months (yuan)</source>
+            <translation>罚息预警：近3个月罚息达到此金额才预警（元）</translation>
+        </message>
+        <message>
+            <source>No-contact flag: grace past the cadence, as a share of it</source>
+            <translation>超期未联系预警：超过联系周期后的宽限（占周期的比例）</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>

@@ -74,6 +74,12 @@ class Parameters:
     salary_months: int = 3  # months in a row of salary before it counts as regular
     salary_gap_months: int = 2  # months without it that make it "stopped"
     dormant_months: int = 6
+    # calibrated on the demo bank and the Berka data (docs/risk-flags.md, "How many flags"):
+    # penalty interest under this much in 3 months is a late day, not a risk (¥100)
+    penalty_min_minor: int = 10_000
+    # no contact is flagged past the tier's cadence plus this share of it (the planner plans
+    # the contact from the cadence itself; the flag is for a relationship left to lapse)
+    no_contact_grace: float = 0.5
     closure_days: int = 90
     maturity_days: int = 60
     deadline_days: dict[str, int] = field(default_factory=_deadlines)

@@ -278,7 +278,7 @@ def _rule(code: str, zh: bool) -> str:
 def _flags(
     conn: Connection, on: dt.date, new_days: int, language: str, *where: ColumnElement[bool]
 ) -> list[ClientFlags]:
-    """Open flags that are high or new, per client, the most urgent client first."""
+    """Open flags that are high, or medium and new, per client, the most urgent first."""
     f, c, s, u = T["risk_flags"], T["clients"], T["client_scores"], T["users"]
     since = on - dt.timedelta(days=new_days)
     rows = conn.execute(
@@ -300,7 +300,12 @@ def _flags(
         .outerjoin(s, s.c.client_id == f.c.client_id)
         .where(
             f.c.status.in_(OPEN_FLAGS),
-            or_(f.c.severity == Severity.HIGH, f.c.raised_on >= since),
+            # high ones, and new medium ones: a low flag is an event (a maturity, a closure) or
+            # a lapse the planner plans for, listed where it belongs (dates ahead, the planner)
+            or_(
+                f.c.severity == Severity.HIGH,
+                and_(f.c.severity == Severity.MEDIUM, f.c.raised_on >= since),
+            ),
             *where,
         )
         .order_by(f.c.client_id, f.c.id)

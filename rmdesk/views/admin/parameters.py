@@ -81,6 +81,12 @@ LABELS: dict[str, object] = {
     "dormant_months": QT_TRANSLATE_NOOP(
         "AdminParameters", "Months without transactions before an account is dormant"
     ),
+    "penalty_min_minor": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Penalty interest flagged from this much in 3 months (yuan)"
+    ),
+    "no_contact_grace": QT_TRANSLATE_NOOP(
+        "AdminParameters", "No-contact flag: grace past the cadence, as a share of it"
+    ),
     "closure_days": QT_TRANSLATE_NOOP(
         "AdminParameters", "Days a closed account counts as a recent closure"
     ),
@@ -162,6 +168,8 @@ GROUP_OF: dict[str, str] = {
     "salary_months": "flags",
     "salary_gap_months": "flags",
     "dormant_months": "flags",
+    "penalty_min_minor": "flags",
+    "no_contact_grace": "flags",
     "closure_days": "flags",
     "maturity_days": "flags",
     "deadline_days": "flags",
@@ -194,7 +202,7 @@ GROUP_OF: dict[str, str] = {
     "quiet_rm_days": "planner",
     "batch_size": "scoring",
 }
-MONEY = {"balance_drop_min_minor", "strong_suggestion_minor"}
+MONEY = {"balance_drop_min_minor", "strong_suggestion_minor", "penalty_min_minor"}
 PENDING_BLUE = "#1565c0"
 
 

@@ -56,7 +56,7 @@ def _overdraft(f: Facts) -> Found:
 
 def _penalty(f: Facts) -> Found:
     h = f.h
-    hit = h[h["penalty_recent"] > 0]
+    hit = h[(h["penalty_recent"] > 0) & (h["penalty_recent"] >= f.p.penalty_min_minor)]
     return Found(hit, pd.DataFrame({"amount": hit["penalty_recent"]}))
 
 
@@ -160,8 +160,8 @@ RULES = (
         "medium",
         "产生罚息",
         "Penalty interest charged",
-        "penalty interest charged in the last 3 months",
-        (),
+        "penalty interest of at least ¥100 charged in the last 3 months",
+        (Param("least penalty in 3 months (minor units)", "penalty_min_minor"),),
         _penalty,
         lambda d, w: (
             f"近3个月产生罚息 {w.money(d['amount'], 'zh')}。",

@@ -77,7 +77,9 @@ def _no_contact(f: Facts) -> Found:
     last = pd.to_datetime(c["last_contact"])
     reference = last.fillna(pd.to_datetime(c["onboarded_on"]))
     overdue = (f.day - reference).dt.days - cadence
-    hit_mask = overdue > 0
+    # flagged past the cadence and a grace (half of it by default): the planner plans the
+    # contact from the cadence itself; the flag is for a relationship left to lapse
+    hit_mask = overdue > (cadence * p.no_contact_grace).round()
     hit = c[hit_mask]
     return Found(
         hit,
@@ -150,9 +152,13 @@ RULES = (
         "low",
         "超期未联系",
         "No contact within cadence",
-        "no contact within the tier's cadence (A 30, B 90, C 180, D 365 days), counted from "
-        "the last contact on any channel, or from onboarding for a client never contacted",
-        (Param("days between contacts, by tier", "cadence_days"),),
+        "no contact within the tier's cadence (A 30, B 90, C 180, D 365 days) and half of it "
+        "again, counted from the last contact on any channel, or from onboarding for a client "
+        "never contacted",
+        (
+            Param("days between contacts, by tier", "cadence_days"),
+            Param("grace, as a share of the cadence", "no_contact_grace"),
+        ),
         _no_contact,
         _no_contact_says,
         escalates="medium past twice the cadence",
