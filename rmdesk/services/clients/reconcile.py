@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,7 @@ def total(detail: pd.DataFrame) -> int:
     return nearest_parts({c: float(detail[c].sum()) for c in COMPONENTS})["contribution"]
 
 
-def _share(exact: np.ndarray, target: int) -> np.ndarray:
+def _share(exact: np.ndarray, target: int) -> Any:
     """Whole fen for each exact figure, adding up to ``target``: each rounded down, then one
     fen more for the largest remainders (ties: the earlier line)."""
     base = np.floor(exact)
@@ -114,18 +115,20 @@ def lines(current: pd.DataFrame, pricing: pd.DataFrame) -> list[Line]:
     shared = {c: _share(grouped[c].to_numpy(dtype="float64"), client[c]) for c in COMPONENTS}
     rates = pricing.drop_duplicates(["code", "version"]).set_index(["code", "version"])
     out = []
-    for i, row in enumerate(grouped.itertuples(index=False)):
-        r = rates.loc[(row.code, int(row.version))]
+    records: list[dict[str, Any]] = grouped.to_dict("records")
+    for i, row in enumerate(records):
+        r = rates.loc[(row["code"], int(row["version"]))]
+        months = int(row["months"])
         out.append(
             Line(
-                code=str(row.code),
-                name_zh=str(row.name_zh),
-                name_en=str(row.name_en),
-                version=int(row.version),
+                code=str(row["code"]),
+                name_zh=str(row["name_zh"]),
+                name_en=str(row["name_en"]),
+                version=int(row["version"]),
                 family=str(r["family"]),
-                months=int(row.months),
-                account_months=int(row.account_months),
-                average_minor=float(row.balance) / max(int(row.months), 1),
+                months=months,
+                account_months=int(row["account_months"]),
+                average_minor=float(row["balance"]) / max(months, 1),
                 ftp_rate=float(r["ftp_rate"]),
                 client_rate=float(r["client_rate"]),
                 pd=float(r["pd"]),
