@@ -115,7 +115,7 @@ def lines(current: pd.DataFrame, pricing: pd.DataFrame) -> list[Line]:
     shared = {c: _share(grouped[c].to_numpy(dtype="float64"), client[c]) for c in COMPONENTS}
     rates = pricing.drop_duplicates(["code", "version"]).set_index(["code", "version"])
     out = []
-    records: list[dict[str, Any]] = grouped.to_dict("records")
+    records: list[dict[Any, Any]] = grouped.to_dict("records")
     for i, row in enumerate(records):
         r = rates.loc[(row["code"], int(row["version"]))]
         months = int(row["months"])
