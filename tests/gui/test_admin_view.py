@@ -372,7 +372,7 @@ def test_chinese_labels(qtbot: QtBot, scored_db: Database, chinese: QLocale) -> 
 def test_the_audit_trail_tab_searches_and_checks_the_chain(
     qtbot: QtBot, scored_db: Database
 ) -> None:
-    from sqlalchemy import update
+    from sqlalchemy import select, update
 
     from rmdesk.models import AuditEntry
     from rmdesk.services.common import audit
@@ -388,6 +388,16 @@ def test_the_audit_trail_tab_searches_and_checks_the_chain(
     tab.search()
     rows = [tab.table.model_.row_at(r) for r in range(tab.table.model_.rowCount())]
     assert [(r["actor"], r["action"], r["entity_id"]) for r in rows] == [("rm05", "export", "42")]
+    # read as a sentence naming the client; the entry as stored one click away
+    from rmdesk.models import Client
+
+    with scored_db.engine.connect() as conn:
+        number, name = conn.execute(
+            select(Client.external_id, Client.name).where(Client.id == 42)
+        ).one()
+    assert tab.table.model_.index(0, 1).data() == f"rm05 exported client {number} {name}"
+    tab.table.selectRow(0)
+    assert tab.raw.toPlainText().startswith("#") and '"to"' in tab.raw.toPlainText()
     tab.verify()
     assert "whole" in tab.summary.text()
     with scored_db.engine.begin() as conn:

@@ -255,7 +255,11 @@ def test_no_contact_by_the_tiers_cadence() -> None:
     assert set(found.index) == {1, 3, 4}
     assert found.loc[1, "data"] == {"last": "2026-09-01", "cadence": 30, "overdue": 30, "tier": "A"}
     assert found.loc[1, "severity"] == "low"
-    assert (found.loc[3, "severity"], found.loc[4, "severity"]) == ("medium", "medium")
+    # past twice the cadence: medium for a top-tier client, still low for the others (the
+    # planner plans their contact; the flag does not make it an emergency)
+    assert (found.loc[3, "severity"], found.loc[4, "severity"]) == ("low", "low")
+    late_a = run("NO_CONTACT", [], [client(6, tier="A", last_contact=dt.date(2026, 7, 1))])
+    assert only(late_a)["severity"] == "medium"
     assert found.loc[1, "en"] == (
         "Last contact 2026-09-01; tier A clients are contacted every 30 days: 30 days overdue."
     )

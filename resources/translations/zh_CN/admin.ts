@@ -927,6 +927,10 @@
             <source>When</source>
             <translation>时间</translation>
         </message>
+        <message>
+            <source>What happened</source>
+            <translation>操作内容</translation>
+        </message>
     </context>
     <context>
         <name>AuditTab</name>
@@ -1005,6 +1009,10 @@
         <message>
             <source>1 entry</source>
             <translation>共 1 条</translation>
+        </message>
+        <message>
+            <source>Choose an entry to see it as stored</source>
+            <translation>选择一条记录可查看其原始内容</translation>
         </message>
     </context>
     <context>

@@ -24,10 +24,12 @@ from sqlalchemy import Connection, Engine, String, Text, cast, func, insert, sel
 from sqlalchemy import type_coerce as _as
 
 from rmdesk.models import Base
+from rmdesk.services.common import audit_words
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to
 from rmdesk.services.common.form_text import CONTROL, FORMAT
 
 _table = Base.metadata.tables["audit_log"]
+T = Base.metadata.tables
 _keys = Base.metadata.tables["audit_keys"]
 #: the chain's current scheme (``audit_log.scheme``); None marks the unkeyed entries before it
 SCHEME = 2
@@ -345,6 +347,8 @@ def newest_anchor(engine: Engine, *, who: Account) -> str | None:
 #: what a search shows; ``login`` is the database login that wrote the entry (on a shared
 #: PostgreSQL database; empty for the program's own login and on SQLite)
 SEARCH_COLUMNS = ["id", "at", "actor", "login", "action", "entity", "entity_id", "detail"]
+#: what a search adds: each entry in words (``audit_words``)
+WORDS_COLUMNS = ["what_zh", "what_en"]
 #: entries a search returns at most (the newest first); the rest are counted
 SEARCH_LIMIT = 5_000
 
@@ -400,7 +404,41 @@ def search(
         columns=SEARCH_COLUMNS,
     )
     frame["at"] = pd.to_datetime(frame["at"], utc=True)
+    _in_words(engine, frame)
     return frame, total
+
+
+def _in_words(engine: Engine, frame: pd.DataFrame) -> None:
+    """Each entry as a sentence in both languages (``what_zh``, ``what_en``), its client named."""
+    details = [audit_words.parsed(d) for d in frame["detail"]]
+    ids = {
+        c
+        for e, i, d in zip(frame["entity"], frame["entity_id"], details, strict=True)
+        if (c := audit_words.client_of(e, i, d)) is not None
+    }
+    clients = T["clients"]
+    names: dict[int, tuple[str, str]] = {}
+    with engine.connect() as conn:
+        wanted = sorted(ids)
+        for start in range(0, len(wanted), 900):
+            for cid, number, name in conn.execute(
+                select(clients.c.id, clients.c.external_id, clients.c.name).where(
+                    clients.c.id.in_(wanted[start : start + 900])
+                )
+            ):
+                names[int(cid)] = (str(number), str(name))
+    for lang in ("zh", "en"):
+        frame[f"what_{lang}"] = [
+            audit_words.sentence(str(a), str(x), e, i, d, names, lang)
+            for a, x, e, i, d in zip(
+                frame["actor"],
+                frame["action"],
+                frame["entity"],
+                frame["entity_id"],
+                details,
+                strict=True,
+            )
+        ]
 
 
 @open_to(ADMINS)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, QModelIndex
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -33,14 +34,16 @@ CTX = "AdminAudit"
 
 
 def audit_columns(ctx: ViewContext) -> list[Column]:
+    """Who did what, in a sentence; the stored codes and the raw detail stay searchable and
+    show under the table for the entry chosen."""
     return [
         Column("at", QT_TRANSLATE_NOOP("AdminAudit", "When"), ctx.formats.datetime),
+        Column(
+            "what_zh" if ctx.zh else "what_en", QT_TRANSLATE_NOOP("AdminAudit", "What happened")
+        ),
         Column("actor", QT_TRANSLATE_NOOP("AdminAudit", "User")),
         Column("login", QT_TRANSLATE_NOOP("AdminAudit", "Database login")),
         Column("action", QT_TRANSLATE_NOOP("AdminAudit", "Action")),
-        Column("entity", QT_TRANSLATE_NOOP("AdminAudit", "About")),
-        Column("entity_id", QT_TRANSLATE_NOOP("AdminAudit", "Id")),
-        Column("detail", QT_TRANSLATE_NOOP("AdminAudit", "Details")),
     ]
 
 
@@ -79,6 +82,13 @@ class AuditTab(QWidget):
         self.entity_id.returnPressed.connect(self.search)
         self.summary = QLabel(self)
         self.table = DataTable(ctx, audit_columns(ctx), CTX, "audit", self)
+        # the raw entry of the one chosen: its codes and its detail as stored
+        self.raw = QPlainTextEdit(self)
+        self.raw.setObjectName("audit_raw")
+        self.raw.setReadOnly(True)
+        self.raw.setMaximumHeight(110)
+        self.raw.setPlaceholderText(self.tr("Choose an entry to see it as stored"))
+        self.table.selectionModel().currentRowChanged.connect(self._chosen)
         bar = QHBoxLayout()
         for label, widget in (
             (self.tr("User"), self.actor),
@@ -97,6 +107,7 @@ class AuditTab(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.raw)
 
     def refresh(self) -> None:
         engine = self.ctx.db.engine
@@ -155,6 +166,15 @@ class AuditTab(QWidget):
                 .replace("%2", self.ctx.formats.integer(total))
             )
         self.summary.setText(text)
+
+    def _chosen(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        """The entry as stored: action, what it is about, its id, and its detail."""
+        if not current.isValid():
+            self.raw.clear()
+            return
+        row = self.table.model_.row_at(current.row())
+        about = f"{row['entity'] or ''} {row['entity_id'] or ''}".strip()
+        self.raw.setPlainText(f"#{row['id']} · {row['action']} · {about}\n{row['detail'] or ''}")
 
     def verify(self) -> None:
         engine = self.ctx.db.engine

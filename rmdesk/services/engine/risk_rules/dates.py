@@ -91,7 +91,13 @@ def _no_contact(f: Facts) -> Found:
                 "tier": hit["tier"],
             }
         ),
-        np.where(overdue[hit_mask] > cadence[hit_mask], "medium", "low"),
+        # a lapse is the planner's to fix (it plans the contact); only a top-tier client left
+        # past twice the cadence is a risk to the relationship worth a medium flag
+        np.where(
+            (overdue[hit_mask] > cadence[hit_mask]) & (hit["tier"] == p.tier_names()[0]),
+            "medium",
+            "low",
+        ),
     )
 
 
@@ -161,6 +167,6 @@ RULES = (
         ),
         _no_contact,
         _no_contact_says,
-        escalates="medium past twice the cadence",
+        escalates="medium past twice the cadence, for the top tier (A) only",
     ),
 )
