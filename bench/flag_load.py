@@ -4,7 +4,8 @@ earlier defaults (the baseline, in the same run) and with the calibrated ones.
 For each set and each setting: open flags per 1,000 clients by severity, the share of clients
 with an open high flag, with any open flag, open flags per RM, and the clients on an RM's
 Today (a high flag, or a new medium one: at the first scoring every flag is new). The
-calibration is ``penalty_min_minor`` (¥100) and ``no_contact_grace`` (half the cadence);
+calibration is ``penalty_min_minor`` (¥100), ``no_contact_grace`` (half the cadence) and
+``no_contact_escalates`` (medium for the top tier only);
 docs/risk-flags.md, "How many flags", records the figures.
 
     PYTHONPATH=. .venv/bin/python -m bench.flag_load [--clients 10000]
@@ -30,10 +31,11 @@ from rmdesk.services.engine.scoring import data_date, score
 
 BERKA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "berka"
 #: the rules' defaults before the calibration: any penalty, no contact as soon as it is due
-EARLIER = {"penalty_min_minor": 0, "no_contact_grace": 0.0}
+EARLIER = {"penalty_min_minor": 0, "no_contact_grace": 0.0, "no_contact_escalates": "all"}
 CALIBRATED = {
     "penalty_min_minor": parameters.DEFAULTS.penalty_min_minor,
     "no_contact_grace": parameters.DEFAULTS.no_contact_grace,
+    "no_contact_escalates": parameters.DEFAULTS.no_contact_escalates,
 }
 
 
@@ -51,8 +53,9 @@ def _load(engine: Engine) -> dict[str, Any]:
             columns=["client_id", "rule_code", "severity", "rm_id"],
         )
         rms = int(
-            conn.execute(text("SELECT count(DISTINCT rm_id) FROM clients WHERE rm_id IS NOT NULL"))
-            .scalar_one()
+            conn.execute(
+                text("SELECT count(DISTINCT rm_id) FROM clients WHERE rm_id IS NOT NULL")
+            ).scalar_one()
         )
     per_1000 = {
         s: round(1000 * int((flags["severity"] == s).sum()) / clients, 1)

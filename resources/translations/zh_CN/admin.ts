@@ -407,6 +407,10 @@
             <source>No-contact flag: grace past the cadence, as a share of it</source>
             <translation>超期未联系预警：超过联系周期后的宽限（占周期的比例）</translation>
         </message>
+        <message>
+            <source>No-contact flag turns medium for (top, all)</source>
+            <translation>超期未联系预警升为中级的客户（top：最高层级，all：全部）</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>

@@ -80,6 +80,9 @@ class Parameters:
     # no contact is flagged past the tier's cadence plus this share of it (the planner plans
     # the contact from the cadence itself; the flag is for a relationship left to lapse)
     no_contact_grace: float = 0.5
+    # past twice the cadence a no-contact flag is medium for "top" (the first tier's clients
+    # only) or "all" clients
+    no_contact_escalates: str = "top"
     closure_days: int = 90
     maturity_days: int = 60
     deadline_days: dict[str, int] = field(default_factory=_deadlines)
@@ -147,6 +150,8 @@ DEFAULTS = Parameters()
 
 #: how phone numbers are printed (``phones_on_paper``)
 PHONES_ON_PAPER = ("masked", "whole")
+#: whose no-contact flag turns medium past twice the cadence (``no_contact_escalates``)
+NO_CONTACT_ESCALATES = ("top", "all")
 
 
 class ParameterError(Refusal):
@@ -219,6 +224,12 @@ def _check(name: str, value: Any) -> None:
         raise ParameterError(
             f"phones_on_paper: one of {', '.join(PHONES_ON_PAPER)}, got {value!r}",
             f"phones_on_paper：只能是 {'、'.join(PHONES_ON_PAPER)} 之一，现为 {value!r}。",
+        )
+    elif name == "no_contact_escalates" and value not in NO_CONTACT_ESCALATES:
+        raise ParameterError(
+            f"no_contact_escalates: one of {', '.join(NO_CONTACT_ESCALATES)}, got {value!r}",
+            f"no_contact_escalates：只能是 {'、'.join(NO_CONTACT_ESCALATES)} 之一，"
+            f"现为 {value!r}。",
         )
     elif name == "take_up_horizon_months" and not 1 <= value <= 36:
         raise ParameterError(

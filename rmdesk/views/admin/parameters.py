@@ -87,6 +87,9 @@ LABELS: dict[str, object] = {
     "no_contact_grace": QT_TRANSLATE_NOOP(
         "AdminParameters", "No-contact flag: grace past the cadence, as a share of it"
     ),
+    "no_contact_escalates": QT_TRANSLATE_NOOP(
+        "AdminParameters", "No-contact flag turns medium for (top, all)"
+    ),
     "closure_days": QT_TRANSLATE_NOOP(
         "AdminParameters", "Days a closed account counts as a recent closure"
     ),
@@ -170,6 +173,7 @@ GROUP_OF: dict[str, str] = {
     "dormant_months": "flags",
     "penalty_min_minor": "flags",
     "no_contact_grace": "flags",
+    "no_contact_escalates": "flags",
     "closure_days": "flags",
     "maturity_days": "flags",
     "deadline_days": "flags",

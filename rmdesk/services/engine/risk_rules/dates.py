@@ -94,7 +94,8 @@ def _no_contact(f: Facts) -> Found:
         # a lapse is the planner's to fix (it plans the contact); only a top-tier client left
         # past twice the cadence is a risk to the relationship worth a medium flag
         np.where(
-            (overdue[hit_mask] > cadence[hit_mask]) & (hit["tier"] == p.tier_names()[0]),
+            (overdue[hit_mask] > cadence[hit_mask])
+            & ((hit["tier"] == p.tier_names()[0]) | (p.no_contact_escalates == "all")),
             "medium",
             "low",
         ),
@@ -164,6 +165,7 @@ RULES = (
         (
             Param("days between contacts, by tier", "cadence_days"),
             Param("grace, as a share of the cadence", "no_contact_grace"),
+            Param("whose flag turns medium (top tier or all)", "no_contact_escalates"),
         ),
         _no_contact,
         _no_contact_says,
