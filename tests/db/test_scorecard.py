@@ -377,3 +377,41 @@ def test_the_command_line_shows_sets_and_drills_down(bank: Bank, db_url: str) ->
     assert out.splitlines()[-1] == "4 rows behind contribution for amy"
     code, _, err = _cli(db_url, "clients", "--rm", "nobody", "--kpi", "contribution", *when)
     assert code == 5 and "nobody" in err
+
+
+def test_tasks_count_with_the_visits_they_are_due_beside(bank: Bank) -> None:
+    """Visits and tasks done (docs/scorecard.md): a task due in the period counts, done when
+    closed by its due day; one closed late or left open past it counts undone; a cancelled
+    task and one not yet due do not count."""
+    from sqlalchemy import insert, select
+
+    from rmdesk.models import Client, Task
+
+    e, amy = bank.engine, bank.amy
+    before = _cards(bank).loc["amy", "visit_completion"]
+    base = kpi_clients(e, amy, Q3, "visit_completion", today=TODAY, who=OPERATOR)
+    with e.begin() as conn:
+        client = conn.execute(select(Client.id).where(Client.rm_id == amy).limit(1)).scalar_one()
+
+        def task(due: dt.date, status: str, closed: dt.datetime | None = None) -> None:
+            conn.execute(
+                insert(Task).values(
+                    client_id=client, user_id=amy, title="t", due_on=due, status=status,
+                    closed_at=closed, closed_by=amy if closed else None, version=1,
+                )
+            )  # fmt: skip
+
+        utc = dt.UTC
+        task(dt.date(2026, 8, 10), "done", dt.datetime(2026, 8, 9, 3, tzinfo=utc))  # on time
+        task(dt.date(2026, 8, 12), "done", dt.datetime(2026, 8, 20, 3, tzinfo=utc))  # late
+        task(dt.date(2026, 8, 15), "open")  # overdue
+        task(dt.date(2026, 8, 16), "cancelled", dt.datetime(2026, 8, 1, 3, tzinfo=utc))
+        task(dt.date(2026, 11, 1), "open")  # due after the period
+    rows = kpi_clients(e, amy, Q3, "visit_completion", today=TODAY, who=OPERATOR)
+    tasks = rows[rows["kind"] == "task"]
+    assert len(tasks) == 4  # the one due in November is another period's
+    assert int(tasks["counted"].sum()) == 3 and int(tasks["done"].sum()) == 1
+    done = base["done"].sum() + 1
+    counted = base["counted"].sum() + 3
+    after = _cards(bank).loc["amy", "visit_completion"]
+    assert after == pytest.approx(done / counted) and after != before

@@ -13,11 +13,14 @@ from sqlalchemy import (
     Date,
     DateTime,
     Select,
+    String,
     and_,
     case,
     cast,
     func,
+    literal,
     or_,
+    union_all,
 )
 from sqlalchemy import select as sql_select
 
@@ -197,29 +200,55 @@ def outcome_rows(scope: Scope) -> Select[Any]:
     )
 
 
-def visit_rows(scope: Scope) -> Select[Any]:
-    """The RM's visits planned in the period; ``counted`` when done, missed or overdue."""
-    v, c, p = T["visits"], T["clients"], scope.period
+def visit_rows(scope: Scope) -> Any:
+    """The RM's visits planned in the period and tasks due in it (docs/scorecard.md, "Visits
+    and tasks done"): a visit is ``counted`` when done, missed or overdue and ``done`` when
+    done; a task is counted when done or overdue and done when closed by its due day (a
+    cancelled task, or one not yet due, is not counted)."""
+    v, c, t, p = T["visits"], T["clients"], T["tasks"], scope.period
     counted = case(
         (v.c.status.in_([VisitStatus.DONE, VisitStatus.MISSED]), 1),
         (and_(v.c.status == VisitStatus.PLANNED, v.c.planned_on < scope.today), 1),
         else_=0,
     )
-    return (
+    visits = (
         sql_select(
             v.c.user_id.label("rm_id"),
+            literal("visit").label("kind"),
             v.c.id.label("visit_id"),
             c.c.id.label("client_id"),
             c.c.external_id,
             c.c.name,
             v.c.planned_on,
-            v.c.status,
+            cast(v.c.status, String).label("status"),
             counted.label("counted"),
             case((v.c.status == VisitStatus.DONE, 1), else_=0).label("done"),
         )
         .join(c, c.c.id == v.c.client_id)
         .where(v.c.user_id.in_(scope.rm_ids), v.c.planned_on.between(p.start, p.end))
     )
+    closed = scope.local_date(t.c.closed_at)
+    tasks = (
+        sql_select(
+            t.c.user_id.label("rm_id"),
+            literal("task").label("kind"),
+            t.c.id.label("visit_id"),
+            c.c.id.label("client_id"),
+            c.c.external_id,
+            c.c.name,
+            t.c.due_on.label("planned_on"),
+            cast(t.c.status, String).label("status"),
+            case(
+                (t.c.status == "done", 1),
+                (and_(t.c.status == "open", t.c.due_on < scope.today), 1),
+                else_=0,
+            ).label("counted"),
+            case((and_(t.c.status == "done", closed <= t.c.due_on), 1), else_=0).label("done"),
+        )
+        .join(c, c.c.id == t.c.client_id)
+        .where(t.c.user_id.in_(scope.rm_ids), t.c.due_on.between(p.start, p.end))
+    )
+    return union_all(visits, tasks)
 
 
 def flag_rows(scope: Scope) -> Select[Any]:

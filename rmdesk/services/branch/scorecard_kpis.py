@@ -72,7 +72,7 @@ KPIS: tuple[KpiInfo, ...] = (
     KpiInfo("lost_clients", "流失客户", "Lost clients", "count", True, per_month=True),
     KpiInfo("products_per_client", "户均产品数", "Products per client", "per_client"),
     KpiInfo("conversion", "营销转化率", "Suggestion conversion", "ratio"),
-    KpiInfo("visit_completion", "走访计划完成率", "Visit plan completion", "ratio"),
+    KpiInfo("visit_completion", "走访及待办完成率", "Visits and tasks done", "ratio"),
     KpiInfo("flags_on_time", "预警按期处理率", "Flags handled on time", "ratio"),
     KpiInfo("kyc_compliance", "KYC合规率", "KYC compliance", "ratio"),
     KpiInfo("training_points", "培训积分", "Training points", "points", per_month=True),
