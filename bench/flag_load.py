@@ -41,7 +41,8 @@ CALIBRATED = {
 
 def _load(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
-        clients = int(conn.execute(text("SELECT count(*) FROM clients")).scalar_one())
+        # the clients the run scored (a partial extract scores those active at its date)
+        clients = int(conn.execute(text("SELECT count(*) FROM client_scores")).scalar_one())
         flags = pd.DataFrame(
             conn.execute(
                 text(
