@@ -54,7 +54,7 @@ def test_the_kpi_points_add_up_to_the_score(engine: Engine) -> None:
         # per-month targets count the months of the period; ratios do not
         by = points.set_index("kpi")
         months = period.length
-        assert by.loc["contribution", "target"] == 20_000_000 * months
+        assert by.loc["contribution", "target"] == 6_000_000 * months
         assert by.loc["kyc_compliance", "target"] == 1.0
         assert by.loc["npl_ratio", "lower_is_better"]
 

@@ -120,8 +120,8 @@ def test_default_score_shares_out_the_weight_of_missing_kpis(bank: Bank) -> None
     )
     assert bob["score"] == pytest.approx(100 * total / weight - penalty, abs=1e-4)
     assert pd.isna(bob["npl_ratio_attainment"])
-    # amy's contribution attainment: 554,700 of 3 × 20,000,000
-    assert cards.loc["amy", "contribution_attainment"] == pytest.approx(554_700 / 60_000_000)
+    # amy's contribution attainment: 554,700 of 3 × 6,000,000
+    assert cards.loc["amy", "contribution_attainment"] == pytest.approx(554_700 / 18_000_000)
     assert cards.loc["amy", "lost_clients_attainment"] == 1.2  # target 3, lost 1
     # abe and zed have no clients: the same score, so they rank by username
     assert cards.loc["abe", "score"] == cards.loc["zed", "score"]

@@ -334,7 +334,7 @@ def test_set_a_kpi_weight(qtbot: QtBot, scored_db: Database) -> None:
     assert tab.total.text() == "Total weight: 105.00"
     # contribution's target is typed in yuan
     tab.select_kpi("contribution")
-    assert tab.target.value() == pytest.approx(200_000)
+    assert tab.target.value() == pytest.approx(60_000)
 
 
 def test_chinese_labels(qtbot: QtBot, scored_db: Database, chinese: QLocale) -> None:

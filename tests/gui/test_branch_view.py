@@ -83,7 +83,7 @@ def test_head1_ranks_the_branchs_six_rms_and_reads_one_rms_kpis(
     assert [r["kpi"] for r in kpis] == [k.key for k in KPIS]
     by_kpi = {r["kpi"]: r for r in kpis}
     assert by_kpi["contribution"]["value"] == fourth["contribution"]
-    assert by_kpi["contribution"]["target"] == 20_000_000  # the default, for one month
+    assert by_kpi["contribution"]["target"] == 6_000_000  # the default, for one month
     assert by_kpi["kyc_compliance"]["attainment"] == pytest.approx(
         fourth["kyc_compliance_attainment"]
     )
@@ -273,7 +273,7 @@ def test_quarterly_scorecards(qtbot: QtBot, scored_db: Database) -> None:
     ranking = _rows(cards.ranking)
     assert {r["period"] for r in ranking} == {"2026Q3"} and len(ranking) == 6
     contribution = {r["kpi"]: r for r in _rows(cards.kpis)}["contribution"]
-    assert contribution["target"] == 3 * 20_000_000
+    assert contribution["target"] == 3 * 6_000_000
     chosen = cards.ranking.current_row()
     assert chosen is not None and chosen["rm_id"] == month_rm  # the RM chosen stays chosen
     rm_line = _lines(cards.trend_canvas)[str(chosen["display_name"])]

@@ -81,13 +81,13 @@ def _d(kpi: str, weight: float, target: float, penalty: float = 0.0) -> Rule:
 DEFAULTS: dict[str, Rule] = {
     r.kpi: r
     for r in (
-        _d("contribution", 20, 20_000_000),  # minor units a month: 200,000.00 yuan
-        _d("contribution_growth", 10, 0.01),  # a month
-        _d("deposits_growth", 10, 0.01),  # a month
+        _d("contribution", 20, 6_000_000),  # minor units a month: 60,000.00 yuan
+        _d("contribution_growth", 10, 0.02),  # a month
+        _d("deposits_growth", 10, 0.03),  # a month
         _d("loans_growth", 5, 0.01),  # a month
         _d("new_clients", 5, 2),  # a month
         _d("lost_clients", 5, 1),  # a month, lower is better
-        _d("products_per_client", 5, 3.0),
+        _d("products_per_client", 5, 3.5),
         _d("conversion", 5, 0.20),
         _d("visit_completion", 10, 0.90),
         _d("flags_on_time", 10, 0.95, 0.20),
