@@ -100,6 +100,7 @@ def ensure_cjk_font(app: QApplication) -> None:
 
 def prepare_database(url: str, settings: Settings, progress: Progress) -> Database:
     """Open (and migrate) the database; a new local file gets the demo bank, scored and planned."""
+    from rmdesk.services.data import demo_history
     from rmdesk.services.data.demo_bank import DemoSpec, build
     from rmdesk.services.engine.scoring import score
     from rmdesk.services.visits.planner import plan_everyone
@@ -119,6 +120,7 @@ def prepare_database(url: str, settings: Settings, progress: Progress) -> Databa
                 who=program,
             )
             score(db.engine, progress=progress, who=program)
+            demo_history.fill(db.engine, who=program)  # the RMs' last month: every KPI counts
             plan_everyone(db.engine, start=dt.date.today(), progress=progress, who=program)
         except BaseException:
             db.dispose()

@@ -23,6 +23,7 @@ from rmdesk.app import SettingsFile, Shell, ensure_cjk_font, install_language
 from rmdesk.db import Database, open_database
 from rmdesk.services.accounts.users import account, user_id
 from rmdesk.services.common.access import OPERATOR
+from rmdesk.services.data import demo_history
 from rmdesk.services.data.demo_bank import DemoSpec, build
 from rmdesk.services.engine.scoring import score
 from rmdesk.services.visits.planner import plan_everyone
@@ -146,6 +147,7 @@ def main(wanted: list[str]) -> None:
     db = open_database(str(folder / "demo.sqlite3"))
     build(db.engine, DemoSpec(clients=10_000, as_of=AS_OF), who=OPERATOR)
     score(db.engine, as_of=AS_OF, today=TODAY, who=OPERATOR)
+    demo_history.fill(db.engine, who=OPERATOR)
     plan_everyone(db.engine, start=TODAY, who=OPERATOR)
     OUT.mkdir(parents=True, exist_ok=True)
     for language in ("zh_CN", "en"):
