@@ -66,6 +66,7 @@ def _book(window: MainWindow) -> None:
 def _client(window: MainWindow) -> None:
     """The highest-ranked client with an open flag and a suggestion: every panel has something
     to show."""
+    window.tabs.setCurrentWidget(window.book)  # loaded when shown (Today comes first)
     model = window.book.model
     row = next(
         r

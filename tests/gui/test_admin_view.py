@@ -395,7 +395,7 @@ def test_the_audit_trail_tab_searches_and_checks_the_chain(
         number, name = conn.execute(
             select(Client.external_id, Client.name).where(Client.id == 42)
         ).one()
-    assert tab.table.model_.index(0, 1).data() == f"rm05 exported client {number} {name}"
+    assert tab.table.model_.index(0, 4).data() == f"rm05 exported client {number} {name}"
     tab.table.selectRow(0)
     assert tab.raw.toPlainText().startswith("#") and '"to"' in tab.raw.toPlainText()
     tab.verify()

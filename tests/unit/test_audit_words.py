@@ -30,3 +30,9 @@ def test_other_entries_and_unknown_actions_still_read() -> None:
     assert sentence("x", "something.new", "things", "1", {}, {}, "en") == "x something.new things 1"
     assert parsed('{"client_id": 7}') == {"client_id": 7} and parsed("not json") == {}
     assert all("{x}" in en or "{x}" not in zh for zh, en in ACTIONS.values())
+
+
+def test_an_entry_without_an_id_reads_without_nan() -> None:
+    assert sentence("cli", "visit.propose", "visits", float("nan"), {}, {}, "zh") == (
+        "cli 生成了走访建议"
+    )

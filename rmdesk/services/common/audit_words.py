@@ -27,6 +27,9 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "visit.cancel": ("取消了对{x}的走访", "cancelled a visit to {x}"),
     "visit.complete": ("完成了对{x}的走访", "recorded a visit to {x} as done"),
     "visit.mark_missed": ("将逾期走访标为未完成", "marked overdue visits missed"),
+    "visit.propose": ("生成了走访建议", "proposed visits"),
+    "demo.history": ("生成了演示数据的上月工作记录", "wrote the demo's last month of work"),
+    "pg_security.apply": ("设置了数据库行级安全", "set up the database's row security"),
     "flag.acknowledge": ("确认了{x}的预警", "acknowledged a flag of {x}"),
     "flag.resolve": ("解决了{x}的预警", "resolved a flag of {x}"),
     "flag.dismiss": ("忽略了{x}的预警", "dismissed a flag of {x}"),
@@ -97,6 +100,8 @@ def sentence(
 ) -> str:
     """``actor`` did ``action`` to what the entry names, in ``lang`` ("zh" or "en")."""
     zh = lang.startswith("zh")
+    if entity_id is not None and entity_id != entity_id:  # NaN from a frame: no id
+        entity_id = None
     client = client_of(entity, entity_id, detail)
     if client is not None and client in clients:
         number, name = clients[client]

@@ -38,12 +38,12 @@ def audit_columns(ctx: ViewContext) -> list[Column]:
     show under the table for the entry chosen."""
     return [
         Column("at", QT_TRANSLATE_NOOP("AdminAudit", "When"), ctx.formats.datetime),
-        Column(
-            "what_zh" if ctx.zh else "what_en", QT_TRANSLATE_NOOP("AdminAudit", "What happened")
-        ),
         Column("actor", QT_TRANSLATE_NOOP("AdminAudit", "User")),
         Column("login", QT_TRANSLATE_NOOP("AdminAudit", "Database login")),
         Column("action", QT_TRANSLATE_NOOP("AdminAudit", "Action")),
+        Column(
+            "what_zh" if ctx.zh else "what_en", QT_TRANSLATE_NOOP("AdminAudit", "What happened")
+        ),
     ]
 
 
