@@ -548,3 +548,13 @@ def test_every_status_of_the_table_has_its_colour_mark_and_label() -> None:
     statuses = [s.value for s in STATUSES]
     assert list(STATUS_COLOURS) == list(STATUS_MARKS) == statuses
     assert list(labels.VISIT_STATUSES) == statuses
+
+
+def test_a_companys_name_fits_its_calendar_cell() -> None:
+    """The week's cells drop a company's city and legal form (the tooltip keeps it whole)."""
+    from rmdesk.views.planner.calendar import short_name
+
+    assert short_name("北京凯旋金利文化传媒有限公司") == "凯旋金利文化传媒"
+    assert short_name("北京宏远永安餐饮股份有限公司") == "宏远永安餐饮"
+    assert short_name("Beijing Kaixuan Media Co., Ltd.") == "Beijing Kaixuan Media"
+    assert short_name("王伟") == "王伟"

@@ -6,6 +6,7 @@ non-working days (weekends, holidays, but not the 调休 working weekends) are s
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,21 @@ class VisitItem:
             next_step=text(row.next_step),
             version=int(row.version),
         )
+
+
+#: what a company's name starts and ends with that a calendar cell can do without (the full
+#: name is in the cell's tooltip and everywhere else): the city, the legal form
+_CITY = re.compile(r"^(北京市|北京|上海市|上海)")
+_FORM = re.compile(r"(股份有限公司|有限责任公司|有限公司|集团|\s*(Co\.,?\s*)?Ltd\.?)$")
+
+
+def short_name(name: str) -> str:
+    """A company's name as a calendar cell shows it (北京凯旋金利文化传媒有限公司 → 凯旋金利
+    文化传媒); a person's name, or a short one, as it is."""
+    if len(name) <= 8:
+        return name
+    shorter = _FORM.sub("", _CITY.sub("", name)).strip(" ,")
+    return shorter or name
 
 
 def by_day(frame: pd.DataFrame) -> dict[dt.date, list[VisitItem]]:
@@ -228,7 +244,7 @@ class WeekModel(_CalendarModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             where = " · ".join(p for p in (item.district, status_text(item.status)) if p)
-            return f"{item.slot}. {item.name}\n{where}"
+            return f"{item.slot}. {short_name(item.name)}\n{where}"
         if role == Qt.ItemDataRole.ToolTipRole:
             return visit_tooltip(item, self.language)
         if role == Qt.ItemDataRole.FontRole and item.status in ("cancelled", "missed"):
@@ -320,7 +336,7 @@ class MonthModel(_CalendarModel):
                 head += "  " + note
             lines = [head]
             for item in items[:MONTH_LINES]:
-                lines.append(f"{STATUS_MARKS.get(item.status, '?')} {item.name}")
+                lines.append(f"{STATUS_MARKS.get(item.status, '?')} {short_name(item.name)}")
             if len(items) > MONTH_LINES:
                 lines.append(
                     QCoreApplication.translate("PlannerCalendar", "+%1 more").replace(
