@@ -55,33 +55,36 @@ class TaskActions(QObject):
         error_handler(self.widget)(exc, trace)
 
     def complete(self, task: TaskRef) -> None:
-        dialog = NoteDialog(
-            self.tr("Task done: %1").replace("%1", task.title),
+        self._close(
+            task,
+            tasks.complete,
+            self.tr("Task done: %1"),
             self.tr("What came of it (optional):"),
             required=False,
-            parent=self.widget,
-        )
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        note, engine, who = dialog.value(), self.ctx.db.engine, self.ctx.user
-        self._run(
-            self.tr("Saving the task"),
-            lambda: tasks.complete(engine, task.task_id, task.version, note=note, who=who),
         )
 
     def cancel(self, task: TaskRef) -> None:
-        dialog = NoteDialog(
-            self.tr("Cancel the task: %1").replace("%1", task.title),
+        self._close(
+            task,
+            tasks.cancel,
+            self.tr("Cancel the task: %1"),
             self.tr("Why is it dropped?"),
             required=True,
-            parent=self.widget,
+        )
+
+    def _close(
+        self, task: TaskRef, close: Callable[..., int], title: str, label: str, *, required: bool
+    ) -> None:
+        """Done or cancelled: a note (what came of it, or why), then the service."""
+        dialog = NoteDialog(
+            title.replace("%1", task.title), label, required=required, parent=self.widget
         )
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         note, engine, who = dialog.value(), self.ctx.db.engine, self.ctx.user
         self._run(
             self.tr("Saving the task"),
-            lambda: tasks.cancel(engine, task.task_id, task.version, note=note, who=who),
+            lambda: close(engine, task.task_id, task.version, note=note, who=who),
         )
 
     def snooze(self, task: TaskRef) -> None:
