@@ -112,3 +112,40 @@ def test_the_heads_today_in_chinese(qtbot: QtBot, scored_db: Database, chinese: 
     assert "5 天" in texts and "补交材料" in texts
     buttons = {b.text() for b in view.findChildren(QPushButton)}
     assert {"完成…", "暂缓…", "转交…", "回到今天"} <= buttons
+
+
+def test_a_visit_is_moved_and_another_recorded_in_place(qtbot: QtBot, scored_db: Database) -> None:
+    from rmdesk.models import Interaction, Visit
+    from rmdesk.services.visits import actions as visit_actions
+    from rmdesk.views.widgets.visit_dialogs import CompleteDialog
+
+    ctx = context_for(scored_db, "rm01")
+    view = TodayView(ctx)
+    qtbot.addWidget(view)
+    view.refresh()
+    model = view.sections["visits"].table.model_
+    assert model.rowCount() >= 2
+    first, second = model.row_at(0), model.row_at(1)
+    visit_actions.accept(  # a proposed visit is accepted before it is recorded
+        scored_db.engine, int(second["visit_id"]), version=int(second["version"]), who=ctx.user
+    )
+    view.refresh()
+    _select(view, "visits", "visit_id", first["visit_id"])
+    _when_dialog_opens(DayDialog, lambda d: d.day.setDate(d.day.minimumDate().addDays(3)))
+    with qtbot.waitSignal(view.changed):
+        view.findChild(QPushButton, "visit_move").click()
+    _select(view, "visits", "visit_id", second["visit_id"])
+    _when_dialog_opens(CompleteDialog, lambda d: d.outcome.setText("Renewed the deposit"))
+    with qtbot.waitSignal(view.changed):
+        view.findChild(QPushButton, "visit_complete").click()
+    with scored_db.engine.connect() as conn:
+        moved = conn.execute(select(Visit).where(Visit.id == int(first["visit_id"]))).one()
+        done = conn.execute(select(Visit).where(Visit.id == int(second["visit_id"]))).one()
+        logged = conn.execute(
+            select(Interaction).where(Interaction.visit_id == int(second["visit_id"]))
+        ).one()
+    assert (moved.planned_on, moved.status) == (TODAY + dt.timedelta(days=3), "planned")
+    assert (done.status, done.outcome, logged.channel) == ("done", "Renewed the deposit", "visit")
+    assert "recorded as done" in view.message.text()
+    remaining = [model.row_at(r)["visit_id"] for r in range(model.rowCount())]
+    assert first["visit_id"] not in remaining  # moved to another day, off today's list

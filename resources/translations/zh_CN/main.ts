@@ -941,6 +941,22 @@
             <source>never</source>
             <translation>从未联系</translation>
         </message>
+        <message>
+            <source>Move the visit to %1</source>
+            <translation>将对 %1 的走访改期</translation>
+        </message>
+        <message>
+            <source>Move the visit…</source>
+            <translation>走访改期…</translation>
+        </message>
+        <message>
+            <source>Moving the visit</source>
+            <translation>正在改期</translation>
+        </message>
+        <message>
+            <source>New day</source>
+            <translation>新的日期</translation>
+        </message>
     </context>
     <context>
         <name>AssignDialog</name>

@@ -39,6 +39,7 @@ from rmdesk.views.widgets.dates import date_edit, pydate, qdate
 from rmdesk.views.widgets.frame_model import Column
 from rmdesk.views.widgets.printouts import print_day_pack
 from rmdesk.views.widgets.task_actions import TaskActions, TaskRef
+from rmdesk.views.widgets.task_dialogs import DayDialog
 from rmdesk.views.widgets.visit_dialogs import CompleteDialog, clock_on
 
 C = "TodayView"
@@ -211,6 +212,7 @@ class TodayView(QWidget):
             split,
         )
         visits.button(self.tr("Record the visit…"), self._complete_visit, "visit_complete")
+        visits.button(self.tr("Move the visit…"), self._move_visit, "visit_move")
         visits.button(self.tr("Open the client"), lambda: self._open("visits"), "visit_open")
         visits.buttons.addStretch(1)
         visits.button(self.tr("Print the day's briefs…"), self._print_pack, "day_pack")
@@ -402,21 +404,9 @@ class TodayView(QWidget):
             return
         values = dialog.values()
         engine, who, today = self.ctx.db.engine, self.ctx.user, self.ctx.today
-
-        def done(_r: object) -> None:
-            self.message.setText(
-                self.tr("Visit to %1 recorded as done.").replace("%1", str(row["name"]))
-            )
-            self.changed.emit()
-            self.refresh()
-
-        def failed(exc: BaseException, trace: str) -> None:
-            self.refresh()
-            error_handler(self)(exc, trace)
-
-        self.ctx.runner.run(
+        self._write(
             self.tr("Recording the visit"),
-            lambda _p: visit_actions.complete(
+            lambda: visit_actions.complete(
                 engine,
                 int(row["visit_id"]),
                 version=int(row["version"]),
@@ -428,10 +418,47 @@ class TodayView(QWidget):
                 now=clock_on(today),
                 who=who,
             ),
-            done,
-            failed,
-            write=True,
-            window=self.window(),
+            self.tr("Visit to %1 recorded as done.").replace("%1", str(row["name"])),
+        )
+
+    def _move_visit(self) -> None:
+        """Another day for the chosen visit (it becomes planned, last in that day's route)."""
+        row = self.sections["visits"].current()
+        if row is None:
+            self.message.setText(self.tr("Choose a visit first."))
+            return
+        today = self.ctx.today
+        dialog = DayDialog(
+            self.tr("Move the visit to %1").replace("%1", str(row["name"])),
+            self.tr("New day"),
+            self.day + dt.timedelta(days=1),
+            today,
+            self,
+        )
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        day, engine, who = dialog.value(), self.ctx.db.engine, self.ctx.user
+        self._write(
+            self.tr("Moving the visit"),
+            lambda: visit_actions.move(
+                engine, int(row["visit_id"]), day, version=int(row["version"]), today=today, who=who
+            ),
+        )
+
+    def _write(self, title: str, work: Callable[[], object], said: str = "") -> None:
+        """A change from this screen: then the day again, and the other views told."""
+
+        def done(_r: object) -> None:
+            self.message.setText(said)
+            self.changed.emit()
+            self.refresh()
+
+        def failed(exc: BaseException, trace: str) -> None:
+            self.refresh()
+            error_handler(self)(exc, trace)
+
+        self.ctx.runner.run(
+            title, lambda _p: work(), done, failed, write=True, window=self.window()
         )
 
     def _print_pack(self) -> None:
