@@ -450,7 +450,7 @@ class AdminImportPanel(QWidget):
                 "file": [p.file for p in listed],
                 "row": pd.array([p.row for p in listed], dtype="Int64"),
                 "column": [p.column or "" for p in listed],
-                "message": [p.message for p in listed],
+                "message": [p.zh if self.ctx.zh else p.message for p in listed],
             }
         ).sort_values(["file", "row"], kind="stable", na_position="first")  # as in the files
         self.problem_table.set_frame(self.problems)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from rmdesk.services.data.importing.problem_words import chinese
+
 #: How many problems an import lists in full; the rest are counted.
 MAX_LISTED = 200
 #: How much of a cell (or a column name) a message quotes; a longer one is cut with "…".
@@ -28,6 +30,11 @@ class Problem:
     row: int | None
     column: str | None
     message: str
+
+    @property
+    def zh(self) -> str:
+        """The message in Chinese (``problem_words``)."""
+        return chinese(self.message)
 
     def __str__(self) -> str:
         where = self.file
