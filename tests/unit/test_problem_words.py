@@ -41,7 +41,7 @@ def test_each_kind_of_mistake_is_said_in_chinese(tmp_path: Path) -> None:
     assert untranslated == []
     said = {p.zh for p in listed}
     assert any("'call me'" in z and z.startswith("应为电话号码") for z in said)
-    assert any("重复出现" in z for z in said) and any("此处必须填写" == z for z in said)
+    assert any("重复出现" in z for z in said) and any(z == "此处必须填写" for z in said)
 
 
 @pytest.mark.parametrize(
@@ -50,7 +50,8 @@ def test_each_kind_of_mistake_is_said_in_chinese(tmp_path: Path) -> None:
         "no such file or folder",
         "the file is empty",
         "column 'foo' is not part of the format and was not imported",
-        "these files were imported before (batch 3); nothing to do (use --force to import them again)",
+        "these files were imported before (batch 3); nothing to do (use --force to import "
+        "them again)",
         "this is UTF-16 or UTF-32 text; save it as UTF-8 (or GBK) and import it again",
     ],
 )
