@@ -295,6 +295,14 @@
             <source>Tasks moving</source>
             <translation>随同移交的待办</translation>
         </message>
+        <message>
+            <source>%1 clients to %2: contribution %3 (12 months), %4 open flags; %5 visits and %6 open tasks will move.</source>
+            <translation>%1 位客户移交给%2：近12个月贡献度 %3，未处理预警 %4 条；将转移走访 %5 次、未完成的待办 %6 条。</translation>
+        </message>
+        <message>
+            <source>Contribution, 12 months</source>
+            <translation>近12个月贡献度</translation>
+        </message>
     </context>
     <context>
         <name>ScorecardPanel</name>

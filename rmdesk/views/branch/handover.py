@@ -44,7 +44,7 @@ def _client_columns(fmt: Formats) -> list[Column]:
         Column("tier", QT_TRANSLATE_NOOP("HandoverPanel", "Tier")),
         Column(
             "contribution_minor",
-            QT_TRANSLATE_NOOP("HandoverPanel", "Contribution"),
+            QT_TRANSLATE_NOOP("HandoverPanel", "Contribution, 12 months"),
             fmt.money_whole,
             numeric=True,
             money=True,
@@ -67,7 +67,7 @@ def _moving_columns(fmt: Formats) -> list[Column]:
         Column("from_rm", QT_TRANSLATE_NOOP("HandoverPanel", "From")),
         Column(
             "contribution_minor",
-            QT_TRANSLATE_NOOP("HandoverPanel", "Contribution"),
+            QT_TRANSLATE_NOOP("HandoverPanel", "Contribution, 12 months"),
             fmt.money_whole,
             numeric=True,
             money=True,
@@ -328,7 +328,8 @@ class HandoverPanel(QWidget):
     def _show_preview(self, plan: handover.Preview) -> None:
         fmt = self.ctx.formats
         text = self.tr(
-            "%1 clients to %2: contribution %3 (12 months), %4 open flags, %5 visits will move."
+            "%1 clients to %2: contribution %3 (12 months), %4 open flags; %5 visits and %6 "
+            "open tasks will move."
         )
         values = [
             fmt.integer(plan.count),
@@ -336,6 +337,7 @@ class HandoverPanel(QWidget):
             fmt.money_whole(plan.contribution_minor),
             fmt.integer(plan.open_flags),
             fmt.integer(plan.visits),
+            fmt.integer(int(plan.clients["tasks"].sum())),
         ]
         for n, value in enumerate(values, 1):
             text = text.replace(f"%{n}", value)
