@@ -303,6 +303,14 @@
             <source>Contribution, 12 months</source>
             <translation>近12个月贡献度</translation>
         </message>
+        <message>
+            <source>%1 handed over to %2; %3 visits moved with them.</source>
+            <translation>已将%1移交给%2，随同转移走访 %3 次。</translation>
+        </message>
+        <message>
+            <source>%1 to %2: contribution %3 (12 months), %4 open flags; %5 visits and %6 open tasks will move.</source>
+            <translation>%1移交给%2：近12个月贡献度 %3，未处理预警 %4 条；将转移走访 %5 次、未完成的待办 %6 条。</translation>
+        </message>
     </context>
     <context>
         <name>ScorecardPanel</name>

@@ -328,11 +328,13 @@ class HandoverPanel(QWidget):
     def _show_preview(self, plan: handover.Preview) -> None:
         fmt = self.ctx.formats
         text = self.tr(
-            "%1 clients to %2: contribution %3 (12 months), %4 open flags; %5 visits and %6 "
+            "%1 to %2: contribution %3 (12 months), %4 open flags; %5 visits and %6 "
             "open tasks will move."
         )
         values = [
-            fmt.integer(plan.count),
+            labels.counted(
+                plan.count, self.tr("1 client"), self.tr("%1 clients"), fmt.integer(plan.count)
+            ),
             plan.to_rm,
             fmt.money_whole(plan.contribution_minor),
             fmt.integer(plan.open_flags),
@@ -357,8 +359,14 @@ class HandoverPanel(QWidget):
         ids, reason, versions = list(plan.versions), self.reason.text(), plan.versions
 
         def done(result: handover.Handover) -> None:
-            text = self.tr("%1 clients handed over to %2; %3 visits moved with them.")
-            text = text.replace("%1", self.ctx.formats.integer(len(result.client_ids)))
+            text = self.tr("%1 handed over to %2; %3 visits moved with them.")
+            n = len(result.client_ids)
+            text = text.replace(
+                "%1",
+                labels.counted(
+                    n, self.tr("1 client"), self.tr("%1 clients"), self.ctx.formats.integer(n)
+                ),
+            )
             text = text.replace("%2", plan.to_rm)
             text = text.replace("%3", self.ctx.formats.integer(len(result.visit_ids)))
             self.reason.blockSignals(True)
