@@ -208,7 +208,7 @@ def test_ics_writes_a_file_a_calendar_reads(bank: Bank, tmp_path: Path) -> None:
     path = tmp_path / "plan.ics"
     span = ("--from", START, "--to", "2026-11-08")
     code, out, _ = bank.run("ics", "--rm", "rm01", "-o", str(path), *span)
-    assert (code, out) == (EXIT_OK, f"1 visits of rm01, {START} to 2026-11-08, written to {path}\n")
+    assert (code, out) == (EXIT_OK, f"1 visit of rm01, {START} to 2026-11-08, written to {path}\n")
     (event,) = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
     assert str(event["UID"]) == f"visit-{ids['T0003']}@rmdesk"
     assert str(event["SUMMARY"]) == "走访 赵六：定期联系"

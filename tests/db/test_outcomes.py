@@ -275,7 +275,7 @@ def test_conversion_leaves_out_an_undo_and_the_outcome_it_took_back(db_url: str)
                 )
             )
         rows = kpi_clients(engine, bank.amy, q3, "conversion", today=today, who=OPERATOR)
-        assert rows["outcome"].tolist() == ["not_now", "pitched", "declined"]
+        assert rows["outcome"].tolist() == ["declined", "pitched", "not_now"]  # newest first
         card = scorecards(engine, q3, today=today, who=OPERATOR).set_index("username")
         assert card.loc["amy", "conversion"] == 0.0
         assert card.loc["bob", "conversion"] == pytest.approx(1 / 2)  # untouched

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import holidays
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from rmdesk.models import Base, DeclineReason
@@ -224,6 +225,17 @@ def _check(name: str, value: Any) -> None:
         raise ParameterError(
             f"phones_on_paper: one of {', '.join(PHONES_ON_PAPER)}, got {value!r}",
             f"phones_on_paper：只能是 {'、'.join(PHONES_ON_PAPER)} 之一，现为 {value!r}。",
+        )
+    elif isinstance(value, str) and (not value.isprintable() or len(value) > 32):
+        raise ParameterError(
+            f"{name}: {value!r} is not a value (printable text of at most 32 characters)",
+            f"{name}：{value!r} 不是有效的值（应为不超过 32 个字符的可打印文本）。",
+        )
+    elif name == "holiday_country" and value not in holidays.list_supported_countries():
+        raise ParameterError(
+            f"holiday_country: {value!r} is not a country code the holidays library knows "
+            "(CN, HK, GB, …)",
+            f"holiday_country：{value!r} 不是节假日库认识的国家或地区代码（CN、HK、GB 等）。",
         )
     elif name == "no_contact_escalates" and value not in NO_CONTACT_ESCALATES:
         raise ParameterError(
