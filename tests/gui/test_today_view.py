@@ -147,5 +147,8 @@ def test_a_visit_is_moved_and_another_recorded_in_place(qtbot: QtBot, scored_db:
     assert (moved.planned_on, moved.status) == (TODAY + dt.timedelta(days=3), "planned")
     assert (done.status, done.outcome, logged.channel) == ("done", "Renewed the deposit", "visit")
     assert "recorded as done" in view.message.text()
-    remaining = [model.row_at(r)["visit_id"] for r in range(model.rowCount())]
+    remaining = {
+        model.row_at(r)["visit_id"]: model.row_at(r)["status"] for r in range(model.rowCount())
+    }
     assert first["visit_id"] not in remaining  # moved to another day, off today's list
+    assert remaining[second["visit_id"]] == "done"  # done, it stays: the day's progress shows

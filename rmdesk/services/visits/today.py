@@ -49,6 +49,8 @@ __all__ = [
 T = Base.metadata.tables
 OPEN_FLAGS = risk_flags.OPEN
 TODAYS_VISITS = (VisitStatus.PLANNED, VisitStatus.PROPOSED)
+#: the day's list keeps the visits already done, so the RM sees the day's progress
+ON_THE_DAY = (*TODAYS_VISITS, VisitStatus.DONE)
 #: the most clients with flags an agenda lists (the rest are counted, and in the book and the
 #: flags panel)
 MAX_FLAGS = 30
@@ -419,7 +421,7 @@ def rm_agenda(
         agenda = Agenda(on, str(person or rm_id))
         agenda.visits = _visits(
             conn,
-            [v.c.user_id == rm_id, v.c.planned_on == on, v.c.status.in_(TODAYS_VISITS)],
+            [v.c.user_id == rm_id, v.c.planned_on == on, v.c.status.in_(ON_THE_DAY)],
             language,
             offers=params.suggestions_per_client,
         )

@@ -203,6 +203,12 @@ class TodayView(QWidget):
                 Column("time", QT_TRANSLATE_NOOP("TodayView", "Time"), lambda t: f"{t:%H:%M}"),
                 Column("name", QT_TRANSLATE_NOOP("TodayView", "Client")),
                 Column("purpose", QT_TRANSLATE_NOOP("TodayView", "Purpose")),
+                Column(
+                    "status",
+                    QT_TRANSLATE_NOOP("TodayView", "Status"),
+                    lambda v: labels.label(labels.VISIT_STATUSES, v),
+                    color=lambda v: "#2e7d32" if v == "done" else None,
+                ),
                 Column("mobile", QT_TRANSLATE_NOOP("TodayView", "Mobile")),
                 Column("phone", QT_TRANSLATE_NOOP("TodayView", "Phone")),
                 Column("place", QT_TRANSLATE_NOOP("TodayView", "Address")),
