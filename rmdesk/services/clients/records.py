@@ -14,12 +14,13 @@ from collections.abc import Sequence
 import pandas as pd
 from sqlalchemy import Connection, case, func, or_, select, true
 
-from rmdesk.models import Base, SuggestionStatus
+from rmdesk.models import Base, SuggestionStatus, TaskStatus
 from rmdesk.services.common import frames
 from rmdesk.services.engine import risk_flags
 from rmdesk.services.engine.facts_pass import Window
 from rmdesk.services.engine.risk_rules import BY_CODE
 from rmdesk.services.visits import calendar as visit_calendar
+from rmdesk.services.visits.tasks import task_query
 
 T = Base.metadata.tables
 #: what "deposits and investments" (AUM) counts: the balances a client keeps with the bank
@@ -192,23 +193,10 @@ def handovers(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
 
 
 def open_tasks(conn: Connection, ids: Sequence[int]) -> pd.DataFrame:
-    """Each client's open tasks, the earliest due first."""
-    t, u = T["tasks"], T["users"]
+    """Each client's open tasks, the earliest due first (``tasks.task_query``'s columns)."""
+    t = T["tasks"]
     return frames.frame(
-        conn.execute(
-            select(
-                t.c.client_id,
-                t.c.id.label("task_id"),
-                t.c.title,
-                t.c.due_on,
-                t.c.snoozed_until,
-                u.c.display_name.label("assignee"),
-                t.c.version,
-            )
-            .join(u, u.c.id == t.c.user_id)
-            .where(t.c.client_id.in_(ids), t.c.status == "open")
-            .order_by(t.c.client_id, t.c.due_on, t.c.id)
-        )
+        conn.execute(task_query(t.c.client_id.in_(ids), t.c.status == TaskStatus.OPEN.value))
     )
 
 

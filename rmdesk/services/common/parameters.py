@@ -9,12 +9,12 @@ each change is written to the audit trail, and every scoring run records the val
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import holidays
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from rmdesk.models import Base, DeclineReason
@@ -196,6 +196,15 @@ def _coerce(name: str, value: Any) -> Any:
     return out
 
 
+@functools.cache
+def _countries() -> frozenset[str]:
+    """The country codes the holidays library knows (imported here, once: the library is large
+    and only a bank that changed the parameter needs it)."""
+    import holidays
+
+    return frozenset(holidays.list_supported_countries())
+
+
 def _check(name: str, value: Any) -> None:
     if name == "tier_shares":
         shares = list(value.values())
@@ -231,7 +240,7 @@ def _check(name: str, value: Any) -> None:
             f"{name}: {value!r} is not a value (printable text of at most 32 characters)",
             f"{name}：{value!r} 不是有效的值（应为不超过 32 个字符的可打印文本）。",
         )
-    elif name == "holiday_country" and value not in holidays.list_supported_countries():
+    elif name == "holiday_country" and value not in _countries():
         raise ParameterError(
             f"holiday_country: {value!r} is not a country code the holidays library knows "
             "(CN, HK, GB, …)",

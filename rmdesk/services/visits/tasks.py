@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, insert, or_, select, update
+from sqlalchemy import Connection, Engine, insert, or_, select, update
 
 from rmdesk.db import write_transaction
 from rmdesk.models import Base, Role, TaskStatus
@@ -360,22 +360,6 @@ def current_version(engine: Engine, task_id: int, *, who: Account) -> int | None
     return None if found is None else int(found)
 
 
-TASK_COLUMNS = [
-    "task_id",
-    "client_id",
-    "title",
-    "due_on",
-    "status",
-    "snoozed_until",
-    "user_id",
-    "assignee",
-    "note",
-    "closed_at",
-    "created_at",
-    "version",
-]
-
-
 def task_query(*where: Any) -> Any:
     """Tasks with their assignee's name, oldest due first."""
     tasks, users = T["tasks"], T["users"]
@@ -415,14 +399,3 @@ def client_tasks(
         return frame
     frame["_closed"] = frame["status"] != OPEN
     return frame.sort_values(["_closed", "due_on"], kind="stable").drop(columns="_closed")
-
-
-def open_count(conn: Connection, user_ids: list[int], before: dt.date) -> dict[int, int]:
-    """Open tasks due before ``before`` (overdue on that day), per assignee."""
-    tasks = T["tasks"]
-    rows = conn.execute(
-        select(tasks.c.user_id, func.count())
-        .where(tasks.c.user_id.in_(user_ids), tasks.c.status == OPEN, tasks.c.due_on < before)
-        .group_by(tasks.c.user_id)
-    ).all()
-    return {int(u): int(n) for u, n in rows}

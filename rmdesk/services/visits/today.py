@@ -474,9 +474,12 @@ def branch_agenda(
 def _quiet(conn: Connection, branch_id: int, on: dt.date, days: int) -> list[QuietRm]:
     """Active RMs of the branch with no contact logged in the ``days`` before ``on``."""
     u, i = T["users"], T["interactions"]
-    last = (
+    rms = select(u.c.id).where(
+        u.c.branch_id == branch_id, u.c.role == Role.RM, u.c.active.is_(True)
+    )
+    last = (  # the branch's RMs' contacts only (by the index on the contact's user)
         select(i.c.user_id, func.max(i.c.occurred_at).label("at"))
-        .where(i.c.user_id.is_not(None))
+        .where(i.c.user_id.in_(rms.scalar_subquery()))
         .group_by(i.c.user_id)
         .subquery()
     )
