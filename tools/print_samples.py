@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from rmdesk.db import open_database
 from rmdesk.models import Branch, Client, ClientScore, Suggestion, User
+from rmdesk.services.accounts.users import account
 from rmdesk.services.branch.scorecard_kpis import Period
 from rmdesk.services.common.access import OPERATOR, system
 from rmdesk.services.data.demo_bank import DemoSpec, build
@@ -24,7 +25,9 @@ from rmdesk.services.engine.scoring import score
 from rmdesk.services.printing.brief import write_brief
 from rmdesk.services.printing.day_pack import write_day_pack
 from rmdesk.services.printing.scorecard_report import write_report
+from rmdesk.services.visits import tasks
 from rmdesk.services.visits.planner import propose_plan
+from rmdesk.services.visits.screen import rm_visits
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 AS_OF, TODAY, DAY = dt.date(2026, 10, 31), dt.date(2026, 11, 2), dt.date(2026, 11, 3)
@@ -71,6 +74,9 @@ def main() -> None:
             .limit(1)
         ).scalar_one()
     propose_plan(db.engine, rm, start=DAY, who=OPERATOR)
+    # a task of the day's first client, due that day: the cover lists it, the brief follows it up
+    first = rm_visits(db.engine, rm, start=DAY, end=DAY, who=OPERATOR)["client_id"].iloc[0]
+    tasks.add(db.engine, int(first), "带上续存利率表", DAY, who=account(db.engine, rm), today=TODAY)
     assert branch is not None
     for language in ("zh_CN", "en"):
         pdf = folder / f"brief-{language}.pdf"
