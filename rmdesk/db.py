@@ -421,14 +421,24 @@ def resolve_url(
     default: Callable[[], str],
     *,
     settings_file: Path | None = None,
+    locked: bool = False,
 ) -> str:
     """--db wins, then RMDESK_DATABASE_URL, then the settings, then the local demo file.
 
     Each is checked (``check_url``): a malformed one is ``BadUrl`` naming where it came from,
     never a silent step to the next. ``--db ""`` and an empty RMDESK_DATABASE_URL are errors
     (a script meant for one database must not write to another); an empty setting means
-    the local demo file, as it always has.
+    the local demo file, as it always has. ``locked``: the computer's settings file (IT's)
+    names the database and locks it; --db or RMDESK_DATABASE_URL is then refused, not obeyed.
     """
+    if locked:
+        for origin, given in (("--db", cli_url), (ENV_URL, os.environ.get(ENV_URL))):
+            if given is not None:
+                raise BadUrl(
+                    f"The database is set by your IT department in {settings_file} and locked:"
+                    f" {origin} cannot change it",
+                    "locked",
+                )
     for origin, candidate in (
         ("given by --db", cli_url),
         (f"in {ENV_URL}", os.environ.get(ENV_URL)),

@@ -102,10 +102,12 @@ def bank_marketing_csv() -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Settings and the local database live in a fresh folder for every test."""
+    """Settings and the local database live in a fresh folder for every test; the computer's
+    settings file is one in it too (none unless a test writes it), never /etc's."""
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("RMDESK_HOME", str(home))
+    monkeypatch.setenv("RMDESK_SYSTEM_SETTINGS", str(home / "system-settings.toml"))
     return home
 
 
