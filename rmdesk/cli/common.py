@@ -116,6 +116,16 @@ def with_db(func: F) -> F:
     return wrapper  # type: ignore[return-value]  # same signature as func, for click
 
 
+def always_mask_phones() -> bool:
+    """This computer's settings mask phone numbers on paper whatever the bank's parameter says
+    (IT's ``print_masking``); read after ``with_db`` has read the settings once."""
+    try:
+        return load().mask_phones_on_paper
+    except SettingsError as exc:
+        fail(str(exc), EXIT_ERROR)
+        raise  # not reached: fail exits
+
+
 _operators: dict[int, Account] = {}
 
 

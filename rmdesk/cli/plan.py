@@ -20,6 +20,7 @@ from rmdesk.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     acting,
+    always_mask_phones,
     branch_of,
     count_text,
     date_of,
@@ -388,6 +389,7 @@ def plan_ics(
             end=last,
             language=language,
             include_proposed=include_proposed,
+            always_mask_phones=always_mask_phones(),
             who=operator(db),
         )
     except OSError as exc:

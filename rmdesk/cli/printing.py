@@ -16,6 +16,7 @@ from rmdesk.cli.common import (
     EXIT_NOT_FOUND,
     EXIT_USAGE,
     acting,
+    always_mask_phones,
     branch_of,
     clients_named,
     fail,
@@ -102,6 +103,7 @@ def brief(
             language=language,
             visit_on=visit_date.date() if visit_date else None,
             purpose=purpose,
+            always_mask_phones=always_mask_phones(),
             who=acting(db, username),
         )
     except BriefError as exc:
@@ -126,6 +128,7 @@ def _many(
             folder,
             language=language,
             progress=bar,
+            always_mask_phones=always_mask_phones(),
             who=acting(db, username),
         )
     except BriefError as exc:
@@ -160,6 +163,7 @@ def briefs(
             on.date(),
             path,
             language=language,
+            always_mask_phones=always_mask_phones(),
             who=acting(db, username),
         )
     except DayPackError as exc:

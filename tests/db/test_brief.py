@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from rmdesk.cli import main
 from rmdesk.db import Database, open_database
 from rmdesk.models import AuditEntry, Client, ClientScore, Holding, Role, User
+from rmdesk.services.common import parameters
 from rmdesk.services.common.access import OPERATOR, system
 from rmdesk.services.common.progress import Cancelled
 from rmdesk.services.printing import brief_batch
@@ -290,3 +291,23 @@ def test_missing_months_and_a_long_evidence_text(db_url: str, tmp_path: Path) ->
     assert 2 <= pages == len(reader.pages) <= 4  # the evidence flows on; nothing is cut
     flat = text.replace("\n", "")
     assert flat.count("需要核实资金来源与用途") == 150 and "完。" in flat
+
+
+def test_a_computer_that_masks_phones_masks_them_whatever_the_bank_allows(
+    demo: Database, tmp_path: Path
+) -> None:
+    """The bank's parameter prints phone numbers whole; a computer whose IT settings say
+    print_masking = "masked" still masks them (a settings file can only make paper stricter)."""
+    (client, _name), _ = _top_two(demo)
+    with demo.engine.begin() as conn:
+        parameters.set_values(conn, {"phones_on_paper": "whole"}, who=OPERATOR)
+        mobile = conn.execute(select(Client.mobile).where(Client.id == client)).scalar_one()
+    digits = "".join(ch for ch in mobile if ch.isdigit())
+    whole, masked = tmp_path / "whole.pdf", tmp_path / "masked.pdf"
+    write_brief(demo.engine, client, whole, today=TODAY, who=system("rm01"))
+    write_brief(
+        demo.engine, client, masked, today=TODAY, always_mask_phones=True, who=system("rm01")
+    )
+    assert digits in _text(whole)[0].replace("\n", "").replace(" ", "")  # 170 5657 9254
+    flat = _text(masked)[0].replace("\n", "")
+    assert digits not in flat and f"{digits[:4]}***{digits[-4:]}" in flat

@@ -44,9 +44,11 @@ def digits(text: object) -> str:
     return "".join(ch for ch in text if ch.isdigit()) if isinstance(text, str) else ""
 
 
-def masks_phones(phones_on_paper: str) -> bool:
-    """Whether the parameter ``phones_on_paper`` asks for phone numbers masked."""
-    return phones_on_paper == "masked"
+def masks_phones(phones_on_paper: str, *, always: bool = False) -> bool:
+    """Whether phone numbers are masked on paper: the bank's parameter ``phones_on_paper``
+    asks for it, or this computer's settings do (``always``: a computer's ``print_masking``
+    can make paper stricter than the bank's parameter, never less strict)."""
+    return always or phones_on_paper == "masked"
 
 
 def on_paper(reach: dict[str, str | None], lang: str, masked: bool) -> str:

@@ -145,10 +145,12 @@ def brief_data(
     rm_id: int | None = None,
     branch_id: int | None = None,
     language: str = "zh_CN",
+    always_mask_phones: bool = False,
     who: Account,
 ) -> dict[int, BriefData]:
     """The briefs of ``client_ids``, read together; a client missing or out of scope refuses
-    the whole batch with ``BriefError`` (its message in ``language``)."""
+    the whole batch with ``BriefError`` (its message in ``language``). Phone numbers are masked
+    as the bank's parameter says, or always (``always_mask_phones``: this computer's settings)."""
     try:
         profiles = client_profile.load_many(
             engine,
@@ -165,7 +167,9 @@ def brief_data(
         by_window.setdefault(p.as_of, []).append(cid)
     out: dict[int, BriefData] = {}
     with engine.connect() as conn:
-        masked = contact_details.masks_phones(parameters.load(conn).phones_on_paper)
+        masked = contact_details.masks_phones(
+            parameters.load(conn).phones_on_paper, always=always_mask_phones
+        )
         for as_of, members in by_window.items():
             window = Window(as_of)
             months = [window.back(n) for n in range(23, -1, -1)]
@@ -421,12 +425,22 @@ def write_brief(
     visit_on: dt.date | None = None,
     purpose: str | None = None,
     rm_id: int | None = None,
+    always_mask_phones: bool = False,
     who: Account,
 ) -> int:
     """Make one client's brief at ``path`` (written whole or not at all) and audit it; returns
-    the number of pages."""
+    the number of pages. ``always_mask_phones``: this computer's settings mask phone numbers on
+    paper whatever the bank's parameter says."""
     today = today or dt.date.today()
-    batch = brief_data(engine, [client_id], today=today, rm_id=rm_id, language=language, who=who)
+    batch = brief_data(
+        engine,
+        [client_id],
+        today=today,
+        rm_id=rm_id,
+        language=language,
+        always_mask_phones=always_mask_phones,
+        who=who,
+    )
     data = batch[client_id]
     generated = dt.datetime.now().astimezone()
     pages = printing.write_whole(

@@ -68,6 +68,7 @@ def write_briefs(
     rm_id: int | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    always_mask_phones: bool = False,
     who: Account,
 ) -> dict[int, tuple[Path, int]]:
     """Write each client's brief into ``folder``; returns client id → (file, pages)."""
@@ -85,7 +86,15 @@ def write_briefs(
             pool = stack.enter_context(ProcessPoolExecutor(pool_size, mp_context=context))
             for _ in range(pool_size):
                 pool.submit(printing.register_font)
-        data = brief.brief_data(engine, ids, today=today, rm_id=rm_id, language=language, who=who)
+        data = brief.brief_data(
+            engine,
+            ids,
+            today=today,
+            rm_id=rm_id,
+            language=language,
+            always_mask_phones=always_mask_phones,
+            who=who,
+        )
         generated = dt.datetime.now().astimezone()
         jobs = [(data[i], folder / file_name(data[i])) for i in ids]
         pages: list[int] = []

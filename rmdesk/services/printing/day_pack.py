@@ -257,6 +257,7 @@ def write_day_pack(
     *,
     language: str = "zh_CN",
     today: dt.date | None = None,
+    always_mask_phones: bool = False,
     who: Account,
 ) -> DayPack:
     """Make the RM's pack for ``on`` at ``path`` (written whole or not at all); every client in
@@ -271,7 +272,12 @@ def write_day_pack(
             else f"{name} has no visits on {on.isoformat()}"
         )
     data = brief.brief_data(
-        engine, [v.client_id for v in visits], today=today, language=language, who=who
+        engine,
+        [v.client_id for v in visits],
+        today=today,
+        language=language,
+        always_mask_phones=always_mask_phones,
+        who=who,
     )
     generated = dt.datetime.now().astimezone()
     pages = printing.write_whole(

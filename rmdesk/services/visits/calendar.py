@@ -197,6 +197,7 @@ def export_ics(
     end: dt.date,
     language: str = "zh_CN",
     include_proposed: bool = False,
+    always_mask_phones: bool = False,
     who: Account,
 ) -> int:
     """Write one RM's visits from ``start`` to ``end`` as an .ics file; returns the event count.
@@ -237,7 +238,9 @@ def export_ics(
     cal.add("x-wr-calname", "走访计划" if zh else "Visit plan")
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     with write_transaction(engine) as conn:
-        masked = contact_details.masks_phones(parameters.load(conn).phones_on_paper)
+        masked = contact_details.masks_phones(
+            parameters.load(conn).phones_on_paper, always=always_mask_phones
+        )
         rows = conn.execute(query).all()
         # each day's visits at the times the day pack suggests, in route order
         per_day: dict[dt.date, int] = {}

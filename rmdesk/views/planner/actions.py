@@ -388,6 +388,7 @@ class PlannerActions(QObject):
                 start=first,
                 end=last,
                 language=language,
+                always_mask_phones=self.ctx.always_mask_phones,
                 who=self.ctx.user,
             ),
             done,

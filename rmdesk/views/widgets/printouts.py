@@ -60,6 +60,7 @@ def print_brief(
             visit_on=visit_on,
             purpose=purpose,
             rm_id=rm_id,
+            always_mask_phones=ctx.always_mask_phones,
             who=ctx.user,
         )
         title = QCoreApplication.translate("Printouts", "Client brief: %1").replace(
@@ -103,6 +104,7 @@ def print_day_pack(
             path,
             language=language,
             today=today,
+            always_mask_phones=ctx.always_mask_phones,
             who=ctx.user,
         )
         title = QCoreApplication.translate("Printouts", "Visit-day pack: %1").replace(
