@@ -1,13 +1,15 @@
 """rmdesk, the desktop app: the composition root.
 
 Start-up phases, in order:
-1. read the command line (``--db``, ``--lang``) and the settings file;
+1. read the command line (``--db``, ``--lang``) and the settings (the computer's file, IT's,
+   and the user's); start the log file;
 2. make the QApplication, pick the language (settings, else the system's), install its
    translation, and make sure Chinese can be drawn (the bundled CJK font if the system has none);
 3. build the task runner and show the log-in dialog at once;
 4. in the background: open the database (migrating it, the SQLite file backed up first); on the
    very first start of the local database, create it with the demo bank and score it, so the
-   book opens ranked, with flags, suggestions and a visit plan;
+   book opens ranked, with flags, suggestions and a visit plan (never where IT's settings name
+   the bank's database);
 5. on log-in, build the main window for the user's role (``ViewContext``: runner, formats,
    database, account, language) and load its views in the background.
 Switching the language saves it and rebuilds the window; logging out returns to the dialog.
@@ -22,13 +24,23 @@ import logging
 import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
-from rmdesk import resources, secrets
-from rmdesk.db import BadUrl, Database, is_sqlite, open_database, redact, resolve_url
+from rmdesk import __version__, resources, secrets, support
+from rmdesk.db import (
+    SCHEMA_HEAD,
+    BadUrl,
+    Database,
+    current_revision,
+    is_sqlite,
+    open_database,
+    redact,
+    resolve_url,
+)
 from rmdesk.services.common.access import Account, system
 from rmdesk.services.common.progress import Progress
 from rmdesk.settings import (
@@ -39,6 +51,7 @@ from rmdesk.settings import (
     local_database_path,
     local_database_url,
     save,
+    system_config_path,
 )
 from rmdesk.tasks import Runner, TaskRunner
 from rmdesk.views.shell.login_dialog import LoginDialog
@@ -53,11 +66,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="rmdesk", description="The RM's workstation.")
     parser.add_argument("--db", help="database URL or SQLite file (default: the local demo)")
     parser.add_argument("--lang", choices=["zh_CN", "en"], help="interface language")
+    parser.add_argument("--version", action="version", version=f"rmdesk {__version__}")
+    parser.add_argument(
+        "--check-start",
+        metavar="REPORT",
+        help="start, open the database, show the log-in dialog, write what was seen to REPORT"
+        " (JSON, and a picture of the dialog beside it) and quit: for IT after an install",
+    )
     return parser.parse_args(list(argv))
 
 
 def choose_language(cli: str | None, settings: Settings) -> str:
-    chosen = cli or settings.language
+    """--lang, else the settings, else the system's; a language IT locks is not changed."""
+    chosen = settings.language if settings.is_locked("language") else cli or settings.language
     if chosen:
         return chosen
     return "zh_CN" if QLocale.system().name().startswith("zh") else "en"
@@ -106,7 +127,10 @@ def prepare_database(url: str, settings: Settings, progress: Progress) -> Databa
     from rmdesk.services.visits.planner import plan_everyone
 
     first_start = (
-        is_sqlite(url) and url == local_database_url() and not local_database_path().exists()
+        not settings.bank_database  # where IT names the bank's database, never a demo bank
+        and is_sqlite(url)
+        and url == local_database_url()
+        and not local_database_path().exists()
     )
     progress.report(0, 1, "opening the database")
     db = open_database(url)
@@ -172,7 +196,9 @@ class Shell:
 
     # --- log-in ------------------------------------------------------------------------
     def show_login(self) -> LoginDialog:
-        dialog = LoginDialog(self.runner, self.language)
+        dialog = LoginDialog(
+            self.runner, self.language, language_locked=self.settings.is_locked("language")
+        )
         dialog.logged_in.connect(self.start)
         dialog.language_chosen.connect(self.switch_language)
         dialog.rejected.connect(self._dialog_closed)
@@ -224,9 +250,14 @@ class Shell:
     def open_chosen_database(self, cli_url: str | None) -> None:
         """Open the database ``--db``, RMDESK_DATABASE_URL or the settings name (else the local
         file); a malformed URL is shown in the dialog, naming where it came from."""
+        settings = self.settings
         try:
             url = resolve_url(
-                cli_url, self.settings.database_url, local_database_url, settings_file=config_path()
+                cli_url,
+                settings.database_url,
+                local_database_url,
+                settings_file=settings.file_of("database_url") or config_path(),
+                locked=settings.is_locked("database_url"),
             )
         except BadUrl as exc:
             self.database_failed(exc, "")
@@ -264,8 +295,15 @@ class Shell:
         log.error("cannot open the database: %s", exc)
         if login_refused(exc) and self.ask_password():
             return
+        message = str(exc)
+        if isinstance(exc, BadUrl) and exc.code == "locked":
+            message = QCoreApplication.translate(
+                "App",
+                "The database is set by your IT department (%1) and cannot be changed here:"
+                " start rmdesk without --db and without RMDESK_DATABASE_URL.",
+            ).replace("%1", str(self.settings.system_file))
         if self.dialog is not None:
-            self.dialog.database_failed(str(exc), alert=isinstance(exc, BadUrl))
+            self.dialog.database_failed(message, alert=isinstance(exc, BadUrl))
 
     def ask_password(self) -> bool:
         """The server wants a password rmdesk does not have (or has a wrong one): ask for it,
@@ -297,6 +335,9 @@ class Shell:
             account,
             language=self.language,
             own_login=self.own_login,
+            always_mask_phones=self.settings.mask_phones_on_paper,
+            locked=self.settings.locked,
+            about=self.about,
         )
         window = MainWindow(ctx, self.layout, SettingsFile(self.store_settings))
         window.language_requested.connect(self.switch_language)
@@ -308,6 +349,34 @@ class Shell:
             old.close()
             old.deleteLater()
         return window
+
+    def about(self) -> list[tuple[str, str]]:
+        """What Help › About shows and "copy diagnostic information" copies (support.py)."""
+        from PySide6 import __version__ as pyside
+
+        db, account = self.db, self.account
+        schema = ""
+        if db is not None:
+            try:
+                schema = current_revision(db.engine) or ""
+            except Exception as exc:
+                log.warning("About: cannot read the schema version: %s", support.where(exc))
+        return support.facts(
+            database_kind=(
+                "" if db is None else "SQLite file" if db.is_sqlite else "PostgreSQL server"
+            ),
+            database_address="" if db is None else db.display_url,
+            schema=schema,
+            schema_head=SCHEMA_HEAD,
+            settings_files=[
+                ("settings (IT)", self.settings.system_file or system_config_path()),
+                ("settings (user)", self.settings.user_file or config_path()),
+            ],
+            locked=self.settings.locked,
+            language=self.language,
+            user="" if account is None else account.username,
+            extra=[("Qt", f"PySide6 {pyside}")],
+        )
 
     def switch_language(self, language: str) -> None:
         """Save the choice, install its translation, and rebuild what is on screen in it."""
@@ -347,16 +416,24 @@ class Shell:
 
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # background work runs in spawned processes (frozen builds)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    logged = support.start_logging("rmdesk")
+    log.info(
+        "rmdesk %s starting (%s, Python %s, log %s)",
+        __version__,
+        "frozen" if getattr(sys, "frozen", False) else "from source",
+        sys.version.split()[0],
+        logged,
+    )
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("rmdesk")
     app.setOrganizationName("rmdesk")
+    app.setWindowIcon(QIcon(str(resources.path(resources.ICON))))
     try:
         settings = load()
     except SettingsError as exc:
+        log.error("cannot read the settings: %s", exc)
         QMessageBox.critical(None, "rmdesk", str(exc))
         return 1
     ensure_cjk_font(app)
@@ -365,6 +442,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     layout = QSettings(str(config_path().with_name("layout.ini")), QSettings.Format.IniFormat)
     shell = Shell(app, runner, settings, choose_language(args.lang, settings), layout=layout)
     shell.show_login()
+    if args.check_start:  # watching before the database opens: a bad address alerts at once
+        from rmdesk.start_check import StartCheck
+
+        check = StartCheck(app, shell, Path(args.check_start))  # noqa: F841 - kept while it runs
     shell.open_chosen_database(args.db)
     code = app.exec()
     runner.wait()

@@ -19,6 +19,12 @@ def preload() -> None:
 
 
 def main() -> int:
+    if sys.argv[1:] == ["--version"]:  # said at once, without loading anything
+        from rmdesk import __version__
+
+        if sys.stdout is not None:  # a windowed program on Windows has none
+            print(f"rmdesk {__version__}")
+        return 0
     preload()
     from rmdesk.app import main as run_app
 

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 CJK_FONT = "fonts/wqy-microhei.ttc"
+ICON = "icons/rmdesk.png"
 
 
 def root() -> Path:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
-from rmdesk import __version__
+from rmdesk import __version__, support
 from rmdesk.cli import data, database, engine, plan, printing, safety, scorecard, today
 
 
@@ -12,6 +14,8 @@ from rmdesk.cli import data, database, engine, plan, printing, safety, scorecard
 @click.version_option(__version__, prog_name="rmdesk-cli")
 def main() -> None:
     """rmdesk: the relationship manager's workstation, from the command line."""
+    # what the command line does goes to its own log file (warnings also to stderr)
+    support.start_logging("rmdesk-cli", console_level=logging.WARNING)
 
 
 COMMANDS: list[click.Command] = [

@@ -91,3 +91,64 @@ def test_first_start_makes_the_local_demo_bank_scored_and_asks_for_a_log_in(
         ]
     assert counts[0] == counts[1] == 400  # every client scored: the book opens ranked
     assert counts[2] > 0 and counts[3] > 0  # suggestions made and visits proposed
+
+
+def test_both_programs_say_their_version() -> None:
+    from rmdesk import __version__
+
+    for program in ("rmdesk", "rmdesk-cli"):
+        done = subprocess.run(
+            [str(BIN / program), "--version"], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0 and done.stdout.strip().endswith(__version__), done
+
+
+def test_where_it_names_the_banks_database_no_demo_is_made_and_its_lock_holds(
+    tmp_path: Path,
+) -> None:
+    """IT's settings name the database and lock it: the app opens that database (never a demo
+    bank), refuses --db, and --check-start says so in its report; the log has no password."""
+    import json
+
+    bank = tmp_path / "bank.sqlite3"
+    system = tmp_path / "etc-rmdesk.toml"
+    system.write_text(
+        f'database_url = "sqlite:///{bank}"\nlanguage = "zh_CN"\nprint_masking = "masked"\n'
+        'locked = ["database_url", "language"]\n',
+        encoding="utf-8",
+    )
+    home = tmp_path / "home"
+    env = _env(home) | {"RMDESK_SYSTEM_SETTINGS": str(system)}
+    report = tmp_path / "check.json"
+    done = subprocess.run(
+        [str(BIN / "rmdesk"), "--lang", "en", "--check-start", str(report)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(report.read_text(encoding="utf-8"))
+    assert seen["ok"] and seen["database"] == f"sqlite:///{bank}"
+    assert seen["language"] == "zh_CN"  # locked: --lang en does not change it
+    assert "客户经理工作台" in seen["texts"]
+    assert Path(seen["picture"]).stat().st_size > 1_000
+    assert not (home / "rmdesk.sqlite3").exists()  # no local demo database was made
+    with sqlite3.connect(bank) as conn:
+        assert conn.execute("SELECT count(*) FROM clients").fetchone()[0] == 0
+
+    refused = subprocess.run(
+        [str(BIN / "rmdesk"), "--db", str(tmp_path / "mine.sqlite3"), "--check-start", str(report)],
+        env=env | {"RMDESK_DATABASE_URL": "postgresql://rm01:s3cret@db.example/rmdesk"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert refused.returncode == 1
+    seen = json.loads(report.read_text(encoding="utf-8"))
+    assert seen["database"] is None and str(system) in seen["database_error"]
+    assert not (tmp_path / "mine.sqlite3").exists()
+    log = home / "logs" / "rmdesk.log"
+    assert log.stat().st_mode & 0o777 == 0o600
+    text = log.read_text(encoding="utf-8")
+    assert "starting" in text and "s3cret" not in text

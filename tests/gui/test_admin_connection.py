@@ -184,3 +184,26 @@ def test_on_an_administrators_own_login_imports_are_said_to_be_the_owners(
     note = tab.tabs.widget(0)
     assert isinstance(note, QLabel) and "owner's login" in note.text()
     assert tab.tabs.indexOf(tab.imports) == -1
+
+
+def test_a_database_it_settings_lock_is_shown_and_cannot_be_changed_here(
+    qtbot: QtBot, scored_db: Database, tmp_path: Path
+) -> None:
+    system = tmp_path / "etc" / "settings.toml"
+    store = FakeStore(
+        Settings(
+            database_url="postgresql://db.bank/rmdesk",
+            central={"database_url": "postgresql://db.bank/rmdesk"},
+            locked=frozenset({"database_url"}),
+            system_file=system,
+        )
+    )
+    tab = make_tab(qtbot, context_for(scored_db, "admin"), store)
+    panel = tab.connection
+    assert "db.bank/rmdesk" in panel.saved.text()
+    assert str(system) in panel.saved.text() and "IT department" in panel.saved.text()
+    panel.url.setText(str(tmp_path / "other.sqlite3"))
+    assert panel.test_button.isEnabled()  # trying another database changes nothing
+    assert not panel.save_button.isEnabled()
+    assert panel.local_button.isHidden()  # a bank's desktop has no demo to go back to
+    assert store.saved == []

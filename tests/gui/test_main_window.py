@@ -8,13 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy.exc import OperationalError
 
 from rmdesk import secrets
 from rmdesk.app import Shell
-from rmdesk.db import Database, DatabaseError
+from rmdesk.db import SCHEMA_HEAD, Database, DatabaseError
+from rmdesk.services.accounts.users import authenticate
 from rmdesk.settings import Settings
 from rmdesk.tasks import ImmediateRunner
 from rmdesk.views.shell.main_window import MainWindow
@@ -420,3 +421,63 @@ def test_ctrl_shift_e_exports_the_table_once_in_the_window_and_in_a_dialog(
         table, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
     assert exported[-1] is table
+
+
+def test_help_about_shows_the_version_database_and_log_and_copies_them(
+    qtbot: QtBot, qapp: QApplication, scored_db: Database, tmp_path: Path
+) -> None:
+    from rmdesk import __version__, support
+    from rmdesk.views.shell.about import AboutDialog
+
+    layout = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    shell = _shell(qapp, scored_db, [], layout)
+    window = shell.start(authenticate(scored_db.engine, "rm01", "rmdesk"))
+    qtbot.addWidget(window)
+    window.show_about()
+    about = window.findChild(AboutDialog)
+    assert about is not None
+    shown = {label.objectName(): label.text() for label in about.findChildren(QLabel)}
+    assert shown["about:rmdesk"] == __version__
+    assert shown["about:schema"].startswith(SCHEMA_HEAD)
+    assert shown["about:database"] == "SQLite file"
+    assert shown["about:log"] == str(support.log_path())
+    assert shown["about:user"] == "rm01"
+    qtbot.mouseClick(about.copy_button, Qt.MouseButton.LeftButton)
+    copied = QApplication.clipboard().text()
+    assert f"rmdesk: {__version__}" in copied and f"log: {support.log_path()}" in copied
+    assert "database: SQLite file" in copied and "Copied" in about.copied.text()
+
+
+def test_what_it_settings_lock_the_screens_do_not_offer(
+    qtbot: QtBot, qapp: QApplication, scored_db: Database
+) -> None:
+    locked = Settings(language="zh_CN", locked=frozenset({"language"}))
+    shell = Shell(qapp, ImmediateRunner(), locked, "zh_CN", store_settings=lambda _s: None)
+    shell.database_ready(scored_db)
+    dialog = shell.show_login()
+    qtbot.addWidget(dialog)
+    assert not dialog.language.isEnabled()
+    window = shell.start(authenticate(scored_db.engine, "rm01", "rmdesk"))
+    qtbot.addWidget(window)
+    menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
+    language = [m for m in menus if "中文" in [a.text() for a in m.actions()]]
+    assert len(language) == 1 and not language[0].isEnabled()
+    assert window.ctx.locked == frozenset({"language"})
+
+
+def test_no_demo_bank_is_made_where_it_settings_name_the_banks_database() -> None:
+    from sqlalchemy import text
+
+    from rmdesk.app import prepare_database
+    from rmdesk.services.common.progress import NullProgress
+    from rmdesk.settings import local_database_path, local_database_url
+
+    bank = "postgresql://db.bank/rmdesk"
+    settings = Settings(database_url=bank, central={"database_url": bank})
+    db = prepare_database(local_database_url(), settings, NullProgress())  # as with --db
+    try:
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM clients")).scalar() == 0
+    finally:
+        db.dispose()
+    assert local_database_path().exists()  # an empty, migrated file: no demo bank in it

@@ -19,6 +19,10 @@
             <source>The password for %1:</source>
             <translation>%1 的密码：</translation>
         </message>
+        <message>
+            <source>The database is set by your IT department (%1) and cannot be changed here: start rmdesk without --db and without RMDESK_DATABASE_URL.</source>
+            <translation>数据库由 IT 部门设定（%1），不能在此更改：请不带 --db 参数、也不设置 RMDESK_DATABASE_URL 启动 rmdesk。</translation>
+        </message>
     </context>
     <context>
         <name>Book</name>
@@ -507,6 +511,14 @@
             <source>Scored 1 client</source>
             <translation>已完成 1 位客户的评分</translation>
         </message>
+        <message>
+            <source>About rmdesk</source>
+            <translation>关于 rmdesk</translation>
+        </message>
+        <message>
+            <source>Set by your IT department</source>
+            <translation>由 IT 部门设定</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>
@@ -670,6 +682,10 @@
         <message>
             <source>rmdesk cannot use this database address. Correct it and start again.</source>
             <translation>rmdesk 无法使用该数据库地址。请改正后重新启动。</translation>
+        </message>
+        <message>
+            <source>Set by your IT department</source>
+            <translation>由 IT 部门设定</translation>
         </message>
     </context>
     <context>
@@ -1134,6 +1150,128 @@
         <message>
             <source>visits planned</source>
             <translation>走访已安排</translation>
+        </message>
+    </context>
+    <context>
+        <name>About</name>
+        <message>
+            <source>Build</source>
+            <translation>构建</translation>
+        </message>
+        <message>
+            <source>Database</source>
+            <translation>数据库</translation>
+        </message>
+        <message>
+            <source>Database address</source>
+            <translation>数据库地址</translation>
+        </message>
+        <message>
+            <source>Language</source>
+            <translation>语言</translation>
+        </message>
+        <message>
+            <source>Locked by IT</source>
+            <translation>IT 锁定的设置</translation>
+        </message>
+        <message>
+            <source>Log file</source>
+            <translation>日志文件</translation>
+        </message>
+        <message>
+            <source>PostgreSQL server</source>
+            <translation>PostgreSQL 服务器</translation>
+        </message>
+        <message>
+            <source>Program</source>
+            <translation>程序</translation>
+        </message>
+        <message>
+            <source>Python</source>
+            <translation>Python</translation>
+        </message>
+        <message>
+            <source>Qt</source>
+            <translation>Qt</translation>
+        </message>
+        <message>
+            <source>SQLite file</source>
+            <translation>SQLite 文件</translation>
+        </message>
+        <message>
+            <source>Schema version</source>
+            <translation>数据库结构版本</translation>
+        </message>
+        <message>
+            <source>Settings set by IT</source>
+            <translation>IT 设置文件</translation>
+        </message>
+        <message>
+            <source>System</source>
+            <translation>操作系统</translation>
+        </message>
+        <message>
+            <source>User</source>
+            <translation>用户</translation>
+        </message>
+        <message>
+            <source>Version</source>
+            <translation>版本</translation>
+        </message>
+        <message>
+            <source>Your settings</source>
+            <translation>个人设置文件</translation>
+        </message>
+        <message>
+            <source>from source</source>
+            <translation>源代码运行</translation>
+        </message>
+        <message>
+            <source>installed package</source>
+            <translation>安装包</translation>
+        </message>
+        <message>
+            <source>nothing</source>
+            <translation>无</translation>
+        </message>
+        <message>
+            <source>About rmdesk</source>
+            <translation>关于 rmdesk</translation>
+        </message>
+        <message>
+            <source>rmdesk — Relationship manager's workstation</source>
+            <translation>rmdesk — 客户经理工作台</translation>
+        </message>
+        <message>
+            <source>Close</source>
+            <translation>关闭</translation>
+        </message>
+        <message>
+            <source>Copy diagnostic information</source>
+            <translation>复制诊断信息</translation>
+        </message>
+        <message>
+            <source>Copied: paste it into your support ticket.</source>
+            <translation>已复制：请粘贴到您的技术支持工单中。</translation>
+        </message>
+        <message>
+            <source>(present)</source>
+            <translation>（存在）</translation>
+        </message>
+        <message>
+            <source>(none)</source>
+            <translation>（无）</translation>
+        </message>
+    </context>
+    <context>
+        <name>AdminConnectionPanel</name>
+        <message>
+            <source>Set by your IT department in %1: it cannot be changed here.</source>
+            <translation>由 IT 部门在 %1 中设定，此处不能更改。</translation>
+        </message>
+        <message>
+            <source>Testing only connects and reads the schema version; it changes nothing. A saved database is used from the next start of rmdesk, which creates or upgrades its tables then (a SQLite file is backed up first). A password in the address is kept in the system keyring, never in the settings file.</source>
+            <translation>测试只连接数据库并读取结构版本，不做任何更改。保存的数据库从 rmdesk 下次启动时起使用，届时创建或升级其数据表（SQLite 文件会先备份）。地址中的密码保存在系统钥匙串中，绝不写入设置文件。</translation>
         </message>
     </context>
 </TS>

@@ -60,6 +60,8 @@ class AdminConnectionPanel(QWidget):
         #: the last "Test connection" result, and the text it was for
         self.last_report: ConnectionReport | None = None
         self._tested_text = ""
+        #: IT's settings lock the database: nothing here may change it
+        self._locked = False
         self._build_fields()
         self._lay_out()
         self._connect_signals()
@@ -122,7 +124,7 @@ class AdminConnectionPanel(QWidget):
                 "Testing only connects and reads the schema version; it changes nothing. "
                 "A saved database is used from the next start of rmdesk, which creates or "
                 "upgrades its tables then (a SQLite file is backed up first). A password in "
-                "the address is kept in the settings file of this computer."
+                "the address is kept in the system keyring, never in the settings file."
             ),
             self,
         )
@@ -166,14 +168,21 @@ class AdminConnectionPanel(QWidget):
             self.saved.setText(self.tr("cannot read the settings: %1").replace("%1", str(exc)))
             return
         url = settings.database_url
-        self.saved.setText(
-            connection.safe_display(url) if url else self.tr("the local database (default)")
-        )
+        shown = connection.safe_display(url) if url else self.tr("the local database (default)")
+        self._locked = settings.is_locked("database_url")
+        if self._locked:  # IT's file names the database: it is shown, and cannot be changed here
+            shown += "\n" + self.tr(
+                "Set by your IT department in %1: it cannot be changed here."
+            ).replace("%1", str(settings.system_file))
+        self.saved.setText(shown)
+        # where IT names the bank's database there is no local demo to go back to
+        self.local_button.setVisible(not settings.bank_database)
 
     def _update_buttons(self) -> None:
         has_text = bool(self.url.text().strip())
-        self.test_button.setEnabled(has_text and not self._busy)
-        self.save_button.setEnabled(has_text and not self._busy)
+        self.test_button.setEnabled(has_text and not self._busy)  # testing changes nothing
+        self.save_button.setEnabled(has_text and not self._busy and not self._locked)
+        self.local_button.setEnabled(not self._locked)
 
     def _choose_file(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(

@@ -31,10 +31,19 @@ class LoginDialog(QDialog):
     logged_in = Signal(object)  # the Account
     language_chosen = Signal(str)
 
-    def __init__(self, runner: Runner, language: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        runner: Runner,
+        language: str,
+        parent: QWidget | None = None,
+        *,
+        language_locked: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
         self.db: Database | None = None
+        #: why the database did not open, once it has not
+        self.database_error: str | None = None
         self.setObjectName("LoginDialog")
         self.setWindowTitle(self.tr("rmdesk — Log in"))
         title = QLabel(self.tr("Relationship manager's workstation"), self)
@@ -52,6 +61,9 @@ class LoginDialog(QDialog):
         self.language.currentIndexChanged.connect(
             lambda _i: self.language_chosen.emit(self.language.currentData())
         )
+        if language_locked:  # IT's settings say which language this computer's rmdesk speaks
+            self.language.setEnabled(False)
+            self.language.setToolTip(self.tr("Set by your IT department"))
         self.message = QLabel(self)
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -84,12 +96,14 @@ class LoginDialog(QDialog):
 
     def set_database(self, db: Database) -> None:
         self.db = db
+        self.database_error = None
         self.database.setText(self.tr("Database: %1").replace("%1", db.display_url))
         self.login_button.setEnabled(True)
 
     def database_failed(self, message: str, *, alert: bool = False) -> None:
         """The database did not open: said under the form; with ``alert`` (an address that can
         never work, such as a malformed URL) also in a message box, as it needs fixing first."""
+        self.database_error = message
         self.database.setText(message)
         self.database.setStyleSheet("color: #c62828;")
         if alert:

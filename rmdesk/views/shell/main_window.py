@@ -257,6 +257,9 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _c=False, code=code: self.choose_language(code))
             group.addAction(action)
             language.addAction(action)
+        if "language" in self.ctx.locked:  # IT's settings say which language this computer speaks
+            language.setEnabled(False)
+            language.setToolTip(self.tr("Set by your IT department"))
         tools = bar.addMenu(self.tr("&Tools"))
         self.score_action = self._action(self.tr("Score now"), self.score_now, "Ctrl+Shift+R")
         # scoring stages and writes scores, flags and suggestions for the bank: the database
@@ -266,6 +269,11 @@ class MainWindow(QMainWindow):
         tools.menuAction().setVisible(self.score_action.isVisible())  # no empty menu
         help_ = bar.addMenu(self.tr("&Help"))
         help_.addAction(self._action(self.tr("Keyboard shortcuts"), self.show_shortcuts, "F1"))
+        about = QAction(self.tr("About rmdesk"), self)
+        about.setObjectName("about")
+        about.triggered.connect(self.show_about)
+        about.setEnabled(self.ctx.about is not None)
+        help_.addAction(about)
 
     def change_password(self) -> None:
         dialog = ChangePasswordDialog(self.ctx, self)
@@ -346,6 +354,12 @@ class MainWindow(QMainWindow):
         ]
         text = "\n".join(f"{keys}\t{what}" for keys, what in lines)
         QMessageBox.information(self, self.tr("Keyboard shortcuts"), text)
+
+    def show_about(self) -> None:
+        from rmdesk.views.shell.about import AboutDialog
+
+        if self.ctx.about is not None:
+            AboutDialog(self.ctx.about(), self).open()
 
     # --- layout ----------------------------------------------------------------------------
     def restore_layout(self) -> None:

@@ -29,6 +29,12 @@ class ViewContext:
     #: the session is a person's own PostgreSQL login: the database, not rmdesk, holds the
     #: password, and the database keeps the writes to what the person's role allows
     own_login: bool = False
+    #: this computer's settings mask phone numbers on paper whatever the bank's parameter says
+    always_mask_phones: bool = False
+    #: the settings IT's file locks on this computer (the screens do not offer to change them)
+    locked: frozenset[str] = frozenset()
+    #: what Help › About shows and copies for a support ticket: (name, value) pairs
+    about: Callable[[], list[tuple[str, str]]] | None = None
 
     @property
     def zh(self) -> bool:
