@@ -11,7 +11,7 @@ TS     := $(wildcard resources/translations/zh_CN/*.ts)
 QM     := resources/translations/rmdesk_zh_CN.qm
 export RMDESK_TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run check test lint typecheck translations bench clean
+.PHONY: setup run check test lint typecheck translations bench dist clean
 
 setup: $(STAMP) $(QM)
 
@@ -49,8 +49,12 @@ check: setup
 test: lint typecheck
 	$(BIN)/pytest
 
+# the frozen folder (build/frozen/rmdesk) and, on Linux, dist/rmdesk_<version>_<arch>.deb
+dist: setup
+	$(BIN)/python packaging/build.py
+
 bench: setup
 	$(BIN)/python -m bench.run_all
 
 clean:
-	rm -rf $(VENV) $(QM) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(QM) .pytest_cache .mypy_cache .ruff_cache build dist

@@ -3,8 +3,9 @@ SQLite and PostgreSQL, and demo banks built once per run.
 
 Tests are in folders by kind, each marked with its folder's name: tests/unit (no database, no
 Qt), tests/db (services on both databases), tests/gui (pytest-qt, offscreen), tests/e2e (the real
-programs as subprocesses), tests/stress (concurrency, crashes, fuzzing). ``--backend sqlite``
-keeps only the SQLite half of the database tests (as ``make check`` does).
+programs as subprocesses), tests/stress (concurrency, crashes, fuzzing), tests/package (the
+frozen build and the .deb, built once per run in the background: tests/package_build.py).
+``--backend sqlite`` keeps only the SQLite half of the database tests (as ``make check`` does).
 
 Database tests take ``db_url`` (or ``demo_bank``, or one of the seeded fixtures) and run once per
 database; each gets its own database, copied from a migrated template or from a demo bank built
@@ -36,7 +37,7 @@ from tests.databases import BACKENDS, Databases, Server, Templates, in_ci  # noq
 from tests.demo_banks import DemoBank, DemoBanks, Recipe  # noqa: E402 (as above)
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("unit", "db", "gui", "e2e", "stress")
+KINDS = ("unit", "db", "gui", "e2e", "stress", "package")
 __all__ = ["BACKENDS", "ROOT", "Databases", "MemoryKeyring", "Recipe"]
 
 
@@ -68,6 +69,22 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A run with packaging tests starts building the package now, beside the other tests."""
+    from tests import package_build
+
+    if any(item.get_closest_marker("package") for item in session.items):
+        package_build.started = package_build.Build()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    from tests import package_build
+
+    if package_build.started is not None:
+        package_build.started.close()
+        package_build.started = None
 
 
 def data_set(relative: str) -> Path:

@@ -26,7 +26,7 @@ from rmdesk.cli.common import (
     EXIT_REJECTED,
     EXIT_USAGE,
 )
-from rmdesk.cli.main import main
+from rmdesk.cli.main import main, run
 
 __all__ = [
     "EXIT_CANCELLED",
@@ -38,4 +38,5 @@ __all__ = [
     "EXIT_REJECTED",
     "EXIT_USAGE",
     "main",
+    "run",
 ]

@@ -1,5 +1,5 @@
 """`python -m rmdesk.cli`: the same as `rmdesk-cli`."""
 
-from rmdesk.cli.main import main
+from rmdesk.cli.main import run
 
-main()
+run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 
 import click
 
@@ -55,3 +56,11 @@ COMMANDS: list[click.Command] = [
 ]
 for command in COMMANDS:
     main.add_command(command)
+
+
+def run() -> None:
+    """The ``rmdesk-cli`` program: the group, and a closed pipe ending it quietly, as Unix
+    tools end (``rmdesk-cli audit | head``), not with a Python error."""
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    main()
