@@ -81,9 +81,6 @@ class Probe:
 
 
 def app(url: str, username: str, score: bool) -> None:
-    from rmdesk.launch import preload
-
-    preload()  # as the rmdesk command does
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 

@@ -19,45 +19,37 @@ Nothing else builds services or reads settings; everything is passed in from her
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import logging
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from rmdesk import __version__, resources, secrets, support
-from rmdesk.db import (
-    SCHEMA_HEAD,
-    BadUrl,
-    Database,
-    current_revision,
-    is_sqlite,
-    open_database,
-    redact,
-    resolve_url,
-)
-from rmdesk.services.common.access import Account, system
-from rmdesk.services.common.progress import Progress
+from rmdesk.opening import prepare_database, warm_up, warm_up_failed
 from rmdesk.settings import (
     Settings,
     SettingsError,
     config_path,
     load,
-    local_database_path,
     local_database_url,
     save,
     system_config_path,
 )
 from rmdesk.tasks import Runner, TaskRunner
 from rmdesk.views.shell.login_dialog import LoginDialog
-from rmdesk.views.shell.main_window import MainWindow
-from rmdesk.views.widgets.context import ViewContext
-from rmdesk.views.widgets.formatting import Formats
+
+if TYPE_CHECKING:  # loaded behind the log-in dialog (warm_up), not before it
+    from rmdesk.db import Database
+    from rmdesk.services.common.access import Account
+    from rmdesk.services.common.progress import Progress
+    from rmdesk.views.shell.main_window import MainWindow
 
 log = logging.getLogger("rmdesk")
 
@@ -72,6 +64,19 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         metavar="REPORT",
         help="start, open the database, show the log-in dialog, write what was seen to REPORT"
         " (JSON, and a picture of the dialog beside it) and quit: for IT after an install",
+    )
+    parser.add_argument(
+        "--check-user",
+        metavar="NAME",
+        help="with --check-start: also log in as NAME (the password in RMDESK_CHECK_PASSWORD)"
+        " and wait for the book",
+    )
+    parser.add_argument(
+        "--check-typing",
+        metavar="SECONDS",
+        type=float,
+        default=0.0,
+        help="with --check-user: press Log in no sooner than this after the start",
     )
     return parser.parse_args(list(argv))
 
@@ -117,40 +122,6 @@ def ensure_cjk_font(app: QApplication) -> None:
         font = QFont(families[0])
         font.setPointSize(app.font().pointSize())
         app.setFont(font)
-
-
-def prepare_database(url: str, settings: Settings, progress: Progress) -> Database:
-    """Open (and migrate) the database; a new local file gets the demo bank, scored and planned."""
-    from rmdesk.services.data import demo_history
-    from rmdesk.services.data.demo_bank import DemoSpec, build
-    from rmdesk.services.engine.scoring import score
-    from rmdesk.services.visits.planner import plan_everyone
-
-    first_start = (
-        not settings.bank_database  # where IT names the bank's database, never a demo bank
-        and is_sqlite(url)
-        and url == local_database_url()
-        and not local_database_path().exists()
-    )
-    progress.report(0, 1, "opening the database")
-    db = open_database(url)
-    program = system("app")  # the program builds the demo bank, before anyone logs in
-    if first_start:
-        try:
-            build(
-                db.engine,
-                DemoSpec(clients=settings.demo_clients),
-                progress=progress,
-                who=program,
-            )
-            score(db.engine, progress=progress, who=program)
-            demo_history.fill(db.engine, who=program)  # the RMs' last month: every KPI counts
-            plan_everyone(db.engine, start=dt.date.today(), progress=progress, who=program)
-        except BaseException:
-            db.dispose()
-            local_database_path().unlink(missing_ok=True)  # a half-made demo is not kept
-            raise
-    return db
 
 
 class SettingsFile:
@@ -221,6 +192,7 @@ class Shell:
         self.db = db
         if self.dialog is not None:
             self.dialog.set_database(db)
+        self.runner.run("warm-up", lambda _p: warm_up(db), lambda _r: None, warm_up_failed)
         if not db.is_sqlite:  # a person's own login: the server has said who this is
             from rmdesk.services.accounts.users import open_session, session_account
 
@@ -249,9 +221,14 @@ class Shell:
 
     def open_chosen_database(self, cli_url: str | None) -> None:
         """Open the database ``--db``, RMDESK_DATABASE_URL or the settings name (else the local
-        file); a malformed URL is shown in the dialog, naming where it came from."""
+        file); a malformed URL is shown in the dialog, naming where it came from. Which one it
+        is, and its kept password, are found off the GUI thread too (SQLAlchemy reads the
+        address, the keyring may ask D-Bus): the dialog is up before either loads."""
         settings = self.settings
-        try:
+
+        def chosen() -> str:
+            from rmdesk.db import resolve_url
+
             url = resolve_url(
                 cli_url,
                 settings.database_url,
@@ -259,37 +236,44 @@ class Shell:
                 settings_file=settings.file_of("database_url") or config_path(),
                 locked=settings.is_locked("database_url"),
             )
-        except BadUrl as exc:
-            self.database_failed(exc, "")
-            return
-        self.open_database(secrets.recall(url))  # the password, if one is kept, from the keyring
+            return secrets.recall(url)  # the password, if one is kept, from the keyring
 
-    def open_database(self, url: str, *, remember: bool = False) -> None:
-        """Open (and prepare) the database off the GUI thread; the dialog hears how it went.
+        self.open_database(chosen)
+
+    def open_database(self, url: str | Callable[[], str], *, remember: bool = False) -> None:
+        """Open (and prepare) the database off the GUI thread; the dialog hears how it went,
+        and shows the progress of a long first start (the demo bank) under its form, where it
+        does not stop anyone typing their name and password meanwhile.
 
         ``remember``: the password in ``url`` was typed just now and goes to the system
         keyring once it has worked (never to the settings file).
         """
-        self.url = url
+
+        def work(progress: Progress) -> Database:
+            self.url = url() if callable(url) else url
+            return self.prepare(self.url, self.settings, progress)
 
         def ready(db: Database) -> None:
             if remember:
                 try:
-                    secrets.remember(url)
+                    secrets.remember(self.url)
                 except secrets.NoKeyring as exc:  # asked again at the next start
                     log.info("no keyring to keep the database password in: %s", exc)
             self.database_ready(db)
 
-        self.runner.run(
+        task = self.runner.run(
             QCoreApplication.translate("App", "Opening the database"),
-            lambda progress: self.prepare(url, self.settings, progress),
+            work,
             ready,
             self.database_failed,
             write=True,
-            window=self.dialog,
         )
+        signals = getattr(task, "signals", None)  # a TaskRunner's task (tests run at once)
+        if signals is not None and self.dialog is not None:
+            signals.progress.connect(self.dialog.opening_progress)
 
     def database_failed(self, exc: BaseException, _trace: str) -> None:
+        from rmdesk.db import BadUrl
         from rmdesk.services.admin.connection import login_refused  # alembic: not at start-up
 
         log.error("cannot open the database: %s", exc)
@@ -308,6 +292,8 @@ class Shell:
     def ask_password(self) -> bool:
         """The server wants a password rmdesk does not have (or has a wrong one): ask for it,
         and try again with it. False if the user declines."""
+        from rmdesk.db import redact
+
         secrets.forget(self.url)  # a kept password that failed is not kept
         bare, _old = secrets.without_password(self.url)
         shown = secrets.login_name(bare) or redact(bare)
@@ -324,7 +310,12 @@ class Shell:
 
     # --- the session -------------------------------------------------------------------
     def start(self, account: Account) -> MainWindow:
+        from rmdesk.views.shell.main_window import MainWindow
+        from rmdesk.views.widgets.context import ViewContext
+        from rmdesk.views.widgets.formatting import Formats
+
         assert self.db is not None
+        log.info("logged in: %s (%s)", account.username, account.role)
         self.account = account
         if self.layout is not None:
             self.layout.setValue("last_user", account.username)
@@ -353,6 +344,8 @@ class Shell:
     def about(self) -> list[tuple[str, str]]:
         """What Help › About shows and "copy diagnostic information" copies (support.py)."""
         from PySide6 import __version__ as pyside
+
+        from rmdesk.db import SCHEMA_HEAD, current_revision
 
         db, account = self.db, self.account
         schema = ""
@@ -445,7 +438,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.check_start:  # watching before the database opens: a bad address alerts at once
         from rmdesk.start_check import StartCheck
 
-        check = StartCheck(app, shell, Path(args.check_start))  # noqa: F841 - kept while it runs
+        check = StartCheck(  # noqa: F841 - kept while it runs
+            app,
+            shell,
+            Path(args.check_start),
+            user=args.check_user,
+            password=os.environ.get("RMDESK_CHECK_PASSWORD", ""),
+            typing_s=args.check_typing,
+        )
     shell.open_chosen_database(args.db)
     code = app.exec()
     runner.wait()

@@ -1,21 +1,14 @@
-"""The ``rmdesk`` command: load the data libraries before Qt, then start the app.
+"""The ``rmdesk`` command: the log-in dialog first, everything else behind it.
 
-PySide6 installs an import hook that reads the source of every module imported after it (looking
-for its ``__feature__`` switches). pandas and SQLAlchemy are some 700 modules: imported before
-PySide6 they skip that, which saves most of a second at every start (bench/app.py measures it).
+What a person waits for before they can type their name is Python, Qt and the dialog; the data
+libraries (numpy, pandas, SQLAlchemy: most of a second), the database and the main window load
+on worker threads while the name and password are typed (app.py, "Start-up phases"). bench/app.py
+measures both waits beside a bare PySide6 window.
 """
 
 from __future__ import annotations
 
 import sys
-
-
-def preload() -> None:
-    """Import the big non-Qt libraries the app needs, before anything imports PySide6."""
-    import numpy  # noqa: F401
-    import pandas  # noqa: F401
-    import sqlalchemy
-    import sqlalchemy.orm  # noqa: F401
 
 
 def main() -> int:
@@ -25,7 +18,6 @@ def main() -> int:
         if sys.stdout is not None:  # a windowed program on Windows has none
             print(f"rmdesk {__version__}")
         return 0
-    preload()
     from rmdesk.app import main as run_app
 
     return run_app()

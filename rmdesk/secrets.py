@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from typing import TYPE_CHECKING
 
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
 
 SERVICE = "rmdesk"
 log = logging.getLogger(__name__)
@@ -24,6 +25,11 @@ class NoKeyring(RuntimeError):
 
 
 def _parse(url: str) -> URL | None:
+    # SQLAlchemy only when an address is read: the settings are read before the log-in dialog
+    # shows, and SQLAlchemy loads behind it (app.py, "Start-up phases")
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number

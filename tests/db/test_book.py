@@ -220,3 +220,20 @@ def test_the_books_top_suggestion_follows_the_outcomes_at_once(demo_bank: DemoBa
     )
     assert top() == ranked[1].code
     db.dispose()
+
+
+def test_the_first_page_is_the_whole_books_first_rows(demo_bank: DemoBank) -> None:
+    """What a book shows before the rest has loaded is its top rows exactly: the same clients,
+    in the same order, with the same figures (balances, flags, top suggestion, next visit)."""
+    from sqlalchemy import text
+
+    db = open_database(demo_bank(300, scored_on=dt.date(2026, 11, 2)))
+    with db.engine.connect() as conn:
+        rm_id = conn.execute(text("SELECT id FROM users WHERE username = 'rm01'")).scalar()
+    for scope, n in (({}, 25), ({"rm_id": rm_id}, 4)):  # the bank's 300; rm01's 10
+        whole = client_book(db.engine, who=OPERATOR, **scope)
+        first = client_book(db.engine, first=n, who=OPERATOR, **scope)
+        assert len(first) == n < len(whole)
+        pd.testing.assert_frame_equal(first, whole.head(n).reset_index(drop=True))
+    assert first["top_suggestion"].notna().any()
+    db.dispose()

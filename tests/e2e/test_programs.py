@@ -152,3 +152,48 @@ def test_where_it_names_the_banks_database_no_demo_is_made_and_its_lock_holds(
     assert log.stat().st_mode & 0o777 == 0o600
     text = log.read_text(encoding="utf-8")
     assert "starting" in text and "s3cret" not in text
+
+
+def test_the_log_in_dialog_needs_none_of_the_data_libraries() -> None:
+    """The dialog shows before numpy, pandas and SQLAlchemy load (they load behind it while
+    the password is typed): what it and the app's start import must not pull them in."""
+    code = (
+        "import sys, rmdesk.app, rmdesk.views.shell.login_dialog, rmdesk.start_check;"
+        "print(sorted(m for m in ('numpy', 'pandas', 'sqlalchemy', 'alembic', 'matplotlib')"
+        " if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_check_start_logs_in_and_reaches_the_book(tmp_path: Path, demo_bank: object) -> None:
+    """IT's check with a user: the dialog, the database, Log in, Today, then the book; each
+    step's time in the report, in order."""
+    import json
+
+    url = demo_bank(300)  # type: ignore[operator]
+    report = tmp_path / "check.json"
+    done = subprocess.run(
+        [str(BIN / "rmdesk"), "--db", url, "--check-start", str(report), "--check-user", "rm01"],
+        env=_env(tmp_path) | {"RMDESK_CHECK_PASSWORD": "rmdesk"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    seen = json.loads(report.read_text(encoding="utf-8"))
+    assert done.returncode == 0, (done.stderr, seen)
+    assert seen["logged_in"] and seen["book_rows"] > 0
+    marks = seen["marks"]
+    order = ["dialog_painted", "database_ready", "login_pressed", "first_screen_painted"]
+    assert [marks[m] for m in order] == sorted(marks[m] for m in order)
+    assert marks["book_first"] <= marks["book_painted"]
+    wrong = subprocess.run(
+        [str(BIN / "rmdesk"), "--db", url, "--check-start", str(report), "--check-user", "rm01"],
+        env=_env(tmp_path) | {"RMDESK_CHECK_PASSWORD": "not the password"},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert wrong.returncode == 1 and not json.loads(report.read_text())["logged_in"]

@@ -481,3 +481,22 @@ def test_no_demo_bank_is_made_where_it_settings_name_the_banks_database() -> Non
     finally:
         db.dispose()
     assert local_database_path().exists()  # an empty, migrated file: no demo bank in it
+
+
+def test_the_book_shows_its_first_page_then_the_whole_book(
+    qtbot: QtBot, scored_db: Database
+) -> None:
+    from rmdesk.views.client.book import FIRST_PAGE, BookView
+
+    ctx = context_for(scored_db, "admin")
+    book = BookView(ctx)
+    qtbot.addWidget(book)
+    seen: list[tuple[str, int]] = []
+    book.first_page.connect(lambda n: seen.append(("first", n)))
+    book.loaded.connect(lambda n: seen.append(("whole", n)))
+    book.refresh()
+    assert seen[0] == ("first", FIRST_PAGE) and seen[1][0] == "whole" and seen[1][1] > FIRST_PAGE
+    assert book.model.rowCount() == seen[1][1]
+    seen.clear()
+    book.refresh()  # later reloads keep what is on screen until the whole book is read
+    assert [s[0] for s in seen] == ["whole"]

@@ -137,3 +137,11 @@ def test_the_computers_file_is_found_where_it_is_said_to_be(
     expected = "settings.toml"
     assert s.system_config_path().name == expected
     assert s.system_config_path().parent.name == "rmdesk"
+
+
+def test_the_sample_it_is_given_is_a_valid_computers_file() -> None:
+    sample = Path(__file__).resolve().parents[2] / "packaging" / "settings.sample.toml"
+    values, locked = s.load_central(sample)
+    assert values["database_url"].startswith("postgresql://")
+    assert values["print_masking"] == "masked"
+    assert locked == {"database_url", "print_masking"}

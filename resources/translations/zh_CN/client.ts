@@ -789,4 +789,11 @@
             <translation>条件已消除</translation>
         </message>
     </context>
+    <context>
+        <name>BookView</name>
+        <message>
+            <source>Loading… the first %1 shown</source>
+            <translation>正在加载…已显示前 %1 位</translation>
+        </message>
+    </context>
 </TS>

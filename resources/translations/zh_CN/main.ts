@@ -687,6 +687,10 @@
             <source>Set by your IT department</source>
             <translation>由 IT 部门设定</translation>
         </message>
+        <message>
+            <source>Opening the database: %1</source>
+            <translation>正在打开数据库：%1</translation>
+        </message>
     </context>
     <context>
         <name>ChangePasswordDialog</name>

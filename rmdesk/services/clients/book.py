@@ -152,9 +152,14 @@ def _top_suggestion(where: list[Any]) -> Any:
     """Per client: the best-ranked suggestion still to act on, with its product (after the
     first is pitched it stays, waiting for the answer; once answered, the next one shows)."""
     s, p = T["suggestions"], T["products"]
-    best = (
-        select(s.c.client_id, func.min(s.c.rank).label("best"))
-        .where(s.c.status.in_(LIVE_SUGGESTIONS))
+    best = (  # the clients in scope only, not the whole bank's suggestions grouped
+        _scoped(
+            select(s.c.client_id, func.min(s.c.rank).label("best")).where(
+                s.c.status.in_(LIVE_SUGGESTIONS)
+            ),
+            where,
+            s.c.client_id,
+        )
         .group_by(s.c.client_id)
         .subquery()
     )
@@ -212,13 +217,16 @@ def client_book(
     rm_id: int | None = None,
     branch_id: int | None = None,
     today: dt.date | None = None,
+    first: int | None = None,
     who: Account,
 ) -> pd.DataFrame:
     """The clients of one RM, one branch, or the whole bank, with their position and score.
 
     ``today`` decides which planned visits are still ahead (default: today). Each part is one
     query limited to the clients in scope (so an RM's book reads only that RM's rows, through
-    the indexes), joined here by client id.
+    the indexes), joined here by client id. ``first``: only the book's first rows, the clients
+    of highest contribution (what a book shows before the rest has loaded; its figures are the
+    whole book's, only fewer clients).
     """
     clients = T["clients"]
     today = today or dt.date.today()
@@ -227,6 +235,17 @@ def client_book(
         where.append(clients.c.rm_id == rm_id)
     if branch_id is not None:
         where.append(clients.c.branch_id == branch_id)
+    if first is not None:
+        scores = T["client_scores"]
+        top = (
+            select(scores.c.client_id)
+            .join(clients, clients.c.id == scores.c.client_id)
+            .where(*where)
+            .order_by(scores.c.contribution_minor.desc(), scores.c.client_id)
+            .limit(first)
+            .correlate(None)  # its own clients, never the enclosing query's
+        )
+        where.append(clients.c.id.in_(top.scalar_subquery()))
     with engine.connect() as conn:
         frame = _frame(conn, _base(where))
         for part in (

@@ -31,6 +31,8 @@ from rmdesk.views.widgets.data_table import DataTable
 from rmdesk.views.widgets.frame_model import Column, sort_codes
 
 log = logging.getLogger(__name__)
+#: the rows a book shows first, while the rest loads (a screen holds some 25)
+FIRST_PAGE = 200
 
 SEVERITY_COLOURS = {"high": "#c62828", "medium": "#ef6c00", "low": "#607d8b"}
 TIER_COLOURS = {"A": "#1b5e20", "B": "#2e7d32", "C": "#5d4037", "D": "#757575"}
@@ -118,6 +120,7 @@ def book_columns(ctx: ViewContext) -> list[Column]:
 class BookView(QWidget):
     client_requested = Signal(int)
     loaded = Signal(int)  # rows in the book, once it is on screen
+    first_page = Signal(int)  # the first rows, on screen while the rest loads
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -172,6 +175,7 @@ class BookView(QWidget):
             combo.currentIndexChanged.connect(self.apply_filters)
         self.overdue.toggled.connect(self.apply_filters)
         self._sorted_once = False
+        self._loaded_once = False
 
     # --- data ----------------------------------------------------------------------------
     def scope(self) -> dict[str, int]:
@@ -179,24 +183,51 @@ class BookView(QWidget):
         return scope_of(self.ctx.user).ids()
 
     def refresh(self) -> None:
+        """Load the book on a worker. The first time, its first page (the clients of highest
+        contribution) comes first, from a narrow query, and the rest behind it."""
         engine, scope, today, who = self.ctx.db.engine, self.scope(), self.ctx.today, self.ctx.user
         columns = self.model.columns
+        first_time, self._loaded_once = not self._loaded_once, True
         self.count.setText(self.tr("Loading…"))
 
-        def load(_progress: object) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-            frame = client_book(engine, today=today, who=who, **scope)
+        def load(first: int | None) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+            frame = client_book(engine, today=today, first=first, who=who, **scope)
             return frame, sort_codes(frame, columns)  # text sort codes made here, not on click
+
+        def whole() -> None:
+            self.ctx.runner.run(
+                self.tr("Loading the book"),
+                lambda _p: load(None),
+                lambda loaded: self.show_book(*loaded),
+                error_handler(self),
+                window=self.window(),
+                cancellable=False,
+            )
+
+        if not first_time:
+            whole()
+            return
+
+        def first_shown(loaded: tuple[pd.DataFrame, dict[str, np.ndarray]]) -> None:
+            self.show_book(*loaded, partial=True)
+            whole()
 
         self.ctx.runner.run(
             self.tr("Loading the book"),
-            load,
-            lambda loaded: self.show_book(*loaded),
+            lambda _p: load(FIRST_PAGE),
+            first_shown,
             error_handler(self),
-            window=self.window(),
             cancellable=False,
         )
 
-    def show_book(self, frame: pd.DataFrame, codes: dict[str, np.ndarray] | None = None) -> None:
+    def show_book(
+        self,
+        frame: pd.DataFrame,
+        codes: dict[str, np.ndarray] | None = None,
+        *,
+        partial: bool = False,
+    ) -> None:
+        """Put ``frame`` on screen; ``partial``: only its first page, the rest still loading."""
         tiers = sorted(t for t in frame["tier"].dropna().unique())
         chosen = self.tier.currentData()
         self.tier.blockSignals(True)
@@ -212,6 +243,12 @@ class BookView(QWidget):
             column = [c.key for c in self.model.columns].index("contribution_minor")
             self.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
         self.apply_filters()
+        if partial:
+            self.count.setText(
+                self.tr("Loading… the first %1 shown").replace("%1", str(len(frame)))
+            )
+            self.first_page.emit(len(frame))
+            return
         log.info("book on screen: %d clients", len(frame))
         self.loaded.emit(len(frame))
 

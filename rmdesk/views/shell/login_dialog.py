@@ -6,6 +6,8 @@ it is ready. Checking the password runs off the GUI thread (Argon2 is slow on pu
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rmdesk.db import Database
-from rmdesk.services.accounts.users import LoginError, authenticate
-from rmdesk.services.common.access import Account
-from rmdesk.tasks import Runner
+from rmdesk.tasks import Runner, step_text
+
+if TYPE_CHECKING:  # the dialog shows before SQLAlchemy and the services load (app.py)
+    from rmdesk.db import Database
+    from rmdesk.services.common.access import Account
 
 LANGUAGES = (("zh_CN", "中文"), ("en", "English"))
 
@@ -100,6 +103,13 @@ class LoginDialog(QDialog):
         self.database.setText(self.tr("Database: %1").replace("%1", db.display_url))
         self.login_button.setEnabled(True)
 
+    def opening_progress(self, done: int, total: int, text: str) -> None:
+        """How far a long first start has got (the demo bank being made), under the form."""
+        if self.db is not None or self.database_error is not None:
+            return
+        step = step_text(text) + (f" {done * 100 // total} %" if total else "")
+        self.database.setText(self.tr("Opening the database: %1").replace("%1", step))
+
     def database_failed(self, message: str, *, alert: bool = False) -> None:
         """The database did not open: said under the form; with ``alert`` (an address that can
         never work, such as a malformed URL) also in a message box, as it needs fixing first."""
@@ -131,6 +141,8 @@ class LoginDialog(QDialog):
         self.login_button.setEnabled(False)
         self.message.setText(self.tr("Checking…"))
         self.message.setStyleSheet("")
+        from rmdesk.services.accounts.users import authenticate
+
         self.runner.run(
             self.tr("Logging in"),
             lambda _p: authenticate(db.engine, username, password),
@@ -145,6 +157,8 @@ class LoginDialog(QDialog):
         self.accept()
 
     def _refused(self, exc: BaseException, _trace: str) -> None:
+        from rmdesk.services.accounts.users import LoginError
+
         self.login_button.setEnabled(True)
         if isinstance(exc, LoginError) and exc.reason == "closed":
             self.show_message(self.tr("This account is closed. Ask an administrator."))

@@ -99,6 +99,7 @@ class Section(QGroupBox):
 class TodayView(QWidget):
     client_requested = Signal(int)
     changed = Signal()
+    loaded = Signal()  # the day's agenda is on screen
 
     def __init__(self, ctx: ViewContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -324,6 +325,7 @@ class TodayView(QWidget):
                 self.tr("%1 · %2").replace("%1", data.branch).replace("%2", fmt.date(data.on))
             )
             self._show_branch(data)
+            self.loaded.emit()
             return
         self.heading.setText(
             self.tr("%1 · %2").replace("%1", data.person).replace("%2", fmt.date(data.on))
@@ -339,6 +341,7 @@ class TodayView(QWidget):
         self.sections["tasks"].set_frame(_frame(data.tasks, ["client_id", "due_on"]))
         self.sections["flags"].set_frame(self._flag_frame(data.flags), data.flags_total)
         self.sections["dates"].set_frame(_frame(data.dates, ["client_id", "on"]))
+        self.loaded.emit()
 
     def _flag_frame(self, groups: list[agenda.ClientFlags]) -> pd.DataFrame:
         sep = "、" if self.ctx.zh else "; "
