@@ -176,6 +176,18 @@ def main(wanted: list[str]) -> None:
 
             QTimer.singleShot(500, grab)
             shell.ask_password()
+        if "about" in wanted:  # Help › About, with what a support ticket is given
+            window = _window(db, "rm01", language, locale)
+            shell = Shell(app, ImmediateRunner(), Settings(), language, store_settings=print)
+            shell.db, shell.account = db, window.ctx.user
+            window.ctx.about = shell.about
+            window.show_about()
+            about = app.activeModalWidget() or window.findChild(QWidget, "AboutDialog")
+            assert about is not None
+            _settle(app)
+            _save(about, f"about-{language}")
+            about.close()
+            window.close()
         for screen, (username, show) in SCREENS.items():
             if screen not in wanted:
                 continue

@@ -451,8 +451,8 @@ def test_help_about_shows_the_version_database_and_log_and_copies_them(
 def test_what_it_settings_lock_the_screens_do_not_offer(
     qtbot: QtBot, qapp: QApplication, scored_db: Database
 ) -> None:
-    locked = Settings(language="zh_CN", locked=frozenset({"language"}))
-    shell = Shell(qapp, ImmediateRunner(), locked, "zh_CN", store_settings=lambda _s: None)
+    locked = Settings(language="en", locked=frozenset({"language"}))
+    shell = Shell(qapp, ImmediateRunner(), locked, "en", store_settings=lambda _s: None)
     shell.database_ready(scored_db)
     dialog = shell.show_login()
     qtbot.addWidget(dialog)

@@ -87,7 +87,7 @@ def test_the_diagnostic_text_names_what_support_asks_for(tmp_path: Path) -> None
     )
     text = support.diagnostics(facts)
     assert f"rmdesk: {__version__}" in text
-    assert "schema: 0010 (this version's: 0010)" in text
+    assert "schema: 0010\nschema of this version: 0010" in text
     assert "database address: postgresql://rm01:***@db.bank/rmdesk" in text
     assert f"settings (IT): {tmp_path / 'none.toml'} (none)" in text
     assert "locked by IT: database_url, language" in text

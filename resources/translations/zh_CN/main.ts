@@ -1266,6 +1266,10 @@
             <source>(none)</source>
             <translation>（无）</translation>
         </message>
+        <message>
+            <source>This version's schema</source>
+            <translation>本版本的数据库结构版本</translation>
+        </message>
     </context>
     <context>
         <name>AdminConnectionPanel</name>

@@ -31,6 +31,7 @@ NAMES = {
     "database": QT_TRANSLATE_NOOP("About", "Database"),
     "database address": QT_TRANSLATE_NOOP("About", "Database address"),
     "schema": QT_TRANSLATE_NOOP("About", "Schema version"),
+    "schema of this version": QT_TRANSLATE_NOOP("About", "This version's schema"),
     "language": QT_TRANSLATE_NOOP("About", "Language"),
     "user": QT_TRANSLATE_NOOP("About", "User"),
     "log": QT_TRANSLATE_NOOP("About", "Log file"),
@@ -96,6 +97,7 @@ class AboutDialog(QDialog):
         layout.addWidget(self.copied)
         layout.addWidget(buttons)
         self.setMinimumWidth(560)
+        self.adjustSize()
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(support.diagnostics(self.facts))
