@@ -11,12 +11,13 @@ have logged no contact lately, and the head's own tasks. The windows are paramet
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, extract, func, or_, select
 
 from rmdesk.models import (
     Base,
@@ -365,6 +366,16 @@ def _next_date(born: dt.date, on: dt.date) -> dt.date:
     raise AssertionError("unreachable: next year's date is after on")
 
 
+def _month_days(on: dt.date, until: dt.date) -> list[tuple[int, int]]:
+    """The (month, day) of each day from ``on`` to ``until``, and 29 February where the window
+    holds a 28 February of a year without a 29th (``_next_date`` moves it there)."""
+    days = [on + dt.timedelta(days=n) for n in range((until - on).days + 1)]
+    found = {(d.month, d.day) for d in days}
+    if any(d.month == 2 and d.day == 28 and not calendar.isleap(d.year) for d in days):
+        found.add((2, 29))
+    return sorted(found)
+
+
 def _dates(
     conn: Connection,
     on: dt.date,
@@ -388,9 +399,17 @@ def _dates(
         )
     ]
     until = on + dt.timedelta(days=params.today_dates_days)
+    # only the clients whose day falls in the window, chosen by the database (not every client
+    # of the book read to find the few)
+    in_window = or_(
+        *[
+            and_(extract("month", c.c.birth_date) == m, extract("day", c.c.birth_date) == d)
+            for m, d in _month_days(on, until)
+        ]
+    )
     for r in conn.execute(
         select(c.c.id, c.c.external_id, c.c.name, c.c.kind, c.c.birth_date).where(
-            c.c.birth_date.is_not(None), c.c.status == "active", *where
+            c.c.birth_date.is_not(None), c.c.status == "active", in_window, *where
         )
     ):
         day = _next_date(r.birth_date, on)
