@@ -11,7 +11,6 @@ have logged no contact lately, and the head's own tasks. The windows are paramet
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
@@ -32,6 +31,7 @@ from rmdesk.services.common.access import HEADS, Account, guarded
 from rmdesk.services.engine import risk_flags
 from rmdesk.services.engine.flag_priority import priority
 from rmdesk.services.engine.risk_rules import BY_CODE
+from rmdesk.services.visits.anniversaries import month_days, next_date
 from rmdesk.services.visits.calendar import purpose_label, reason_text, suggested_times
 
 __all__ = [
@@ -353,29 +353,6 @@ def _flags(
     return sorted(groups, key=lambda g: (_SEVERITY_ORDER[g.severity], -g.priority, g.client_id))
 
 
-def _next_date(born: dt.date, on: dt.date) -> dt.date:
-    """The next day on or after ``on`` with ``born``'s month and day (28 February for a 29th
-    in a year without one)."""
-    for year in (on.year, on.year + 1):
-        try:
-            day = born.replace(year=year)
-        except ValueError:
-            day = dt.date(year, 2, 28)
-        if day >= on:
-            return day
-    raise AssertionError("unreachable: next year's date is after on")
-
-
-def _month_days(on: dt.date, until: dt.date) -> list[tuple[int, int]]:
-    """The (month, day) of each day from ``on`` to ``until``, and 29 February where the window
-    holds a 28 February of a year without a 29th (``_next_date`` moves it there)."""
-    days = [on + dt.timedelta(days=n) for n in range((until - on).days + 1)]
-    found = {(d.month, d.day) for d in days}
-    if any(d.month == 2 and d.day == 28 and not calendar.isleap(d.year) for d in days):
-        found.add((2, 29))
-    return sorted(found)
-
-
 def _dates(
     conn: Connection,
     on: dt.date,
@@ -404,7 +381,7 @@ def _dates(
     in_window = or_(
         *[
             and_(extract("month", c.c.birth_date) == m, extract("day", c.c.birth_date) == d)
-            for m, d in _month_days(on, until)
+            for m, d in month_days(on, until)
         ]
     )
     for r in conn.execute(
@@ -412,7 +389,7 @@ def _dates(
             c.c.birth_date.is_not(None), c.c.status == "active", in_window, *where
         )
     ):
-        day = _next_date(r.birth_date, on)
+        day = next_date(r.birth_date, on)
         if day > until:
             continue
         years = day.year - r.birth_date.year
