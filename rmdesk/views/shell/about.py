@@ -80,6 +80,7 @@ class AboutDialog(QDialog):
             shown.setObjectName(f"about:{name}")
             form.addRow(_tr(NAMES.get(name, name)), shown)
         self.copied = QLabel(self)
+        self.copied.hide()  # said once something is copied
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(
             QCoreApplication.translate("About", "Close")
@@ -104,3 +105,4 @@ class AboutDialog(QDialog):
         self.copied.setText(
             QCoreApplication.translate("About", "Copied: paste it into your support ticket.")
         )
+        self.copied.show()
