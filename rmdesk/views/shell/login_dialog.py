@@ -107,6 +107,9 @@ class LoginDialog(QDialog):
         """How far a long first start has got (the demo bank being made), under the form."""
         if self.db is not None or self.database_error is not None:
             return
+        if not text or text == "opening the database":  # the first step: said as it is
+            self.database.setText(self.tr("Opening the database…"))
+            return
         step = step_text(text) + (f" {done * 100 // total} %" if total else "")
         self.database.setText(self.tr("Opening the database: %1").replace("%1", step))
 
