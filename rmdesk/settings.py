@@ -137,9 +137,23 @@ class SettingsError(Exception):
     """The settings file cannot be read; the message names the file and the problem."""
 
 
+#: a settings file is a few lines; anything larger is not one (and is not read whole)
+MAX_FILE_BYTES = 64_000
+
+
 def _read(path: Path) -> dict[str, Any]:
+    """The file's settings; a device, a pipe or a folder in its place, a file too large to be
+    settings, text that is not UTF-8 or not TOML: ``SettingsError`` naming the file."""
     try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        if not path.is_file():  # checked before opening: a pipe would block, /dev/zero never end
+            raise SettingsError(f"{path}: cannot read the settings: not a regular file")
+        with path.open("rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise SettingsError(
+                f"{path}: cannot read the settings: larger than {MAX_FILE_BYTES:,} bytes"
+            )
+        raw: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
         raise SettingsError(f"{path}: cannot read the settings: {exc}") from exc
     return raw

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFontDatabase, QRawFont
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QApplication, QLabel
 
 from rmdesk import __version__
@@ -33,20 +33,16 @@ if TYPE_CHECKING:  # SQLAlchemy loads behind the dialog, as in every start
 log = logging.getLogger(__name__)
 TIMEOUT_S = 300.0
 POLL_MS = 5
-#: the characters the check asks a font for: the product's name as the log-in dialog says it
-CHINESE = "客户经理工作台"
 
 
 def chinese_drawable(app: QApplication) -> dict[str, Any]:
-    """Whether the application's font, or one Qt falls back to, has glyphs for Chinese."""
+    """The application's font and the fonts Qt knows that draw Simplified Chinese (the bundled
+    one among them where the system has none, app.ensure_cjk_font)."""
     families = QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese)
-    raw = QRawFont.fromFont(app.font(), QFontDatabase.WritingSystem.SimplifiedChinese)
-    in_font = raw.isValid() and all(raw.supportsCharacter(ch) for ch in CHINESE)
     return {
         "app_font": app.font().family(),
-        "app_font_has_chinese": in_font,
         "chinese_families": len(families),
-        "drawable": in_font or bool(families),
+        "drawable": bool(families),
     }
 
 

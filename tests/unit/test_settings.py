@@ -145,3 +145,26 @@ def test_the_sample_it_is_given_is_a_valid_computers_file() -> None:
     assert values["database_url"].startswith("postgresql://")
     assert values["print_masking"] == "masked"
     assert locked == {"database_url", "print_masking"}
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe", "device", "huge", "latin1"])
+def test_what_is_no_settings_file_is_refused_without_reading_it_whole(
+    tmp_path: Path, kind: str
+) -> None:
+    import os
+
+    path = tmp_path / "settings.toml"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "pipe":
+        os.mkfifo(path)  # opening it would block until a writer came
+    elif kind == "device":
+        path.symlink_to("/dev/zero")  # reading it would never end
+    elif kind == "huge":
+        path.write_text("# padding\n" * 100_000)
+    else:
+        path.write_bytes('language = "zh_CN" # 客户\n'.encode("gb18030"))
+    for read in (lambda: s.load(path), lambda: s.load(tmp_path / "none.toml", system=path)):
+        with pytest.raises(s.SettingsError, match="cannot read the settings") as caught:
+            read()
+        assert str(path) in str(caught.value)

@@ -244,9 +244,8 @@ class BookView(QWidget):
             self.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)
         self.apply_filters()
         if partial:
-            self.count.setText(
-                self.tr("Loading… the first %1 shown").replace("%1", str(len(frame)))
-            )
+            shown = self.tr("Loading… the first %1 shown")
+            self.count.setText(shown.replace("%1", self.ctx.formats.integer(len(frame))))
             self.first_page.emit(len(frame))
             return
         log.info("book on screen: %d clients", len(frame))
