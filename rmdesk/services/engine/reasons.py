@@ -133,13 +133,43 @@ def describe(
         )
     }
     zh, en = [], []
+    # rendered once per distinct set of what is said (the same rule, peers and factors recur
+    # across thousands of clients), and each factor's words once per value
+    said: dict[Any, tuple[str, str]] = {}
+    phrases: dict[Any, str | None] = {}
     for client, data in zip(
         fresh["client_id"].tolist(), fresh["evidence_data"].tolist(), strict=True
     ):
-        a, b = reason(data, names, currency.get(int(client), "CNY"))
-        zh.append(a)
-        en.append(b)
+        cur = currency.get(int(client), "CNY")
+        key = _said_key(data, cur)
+        pair = said.get(key)
+        if pair is None:
+            pair = said[key] = reason(data, names, cur, phrases)
+        zh.append(pair[0])
+        en.append(pair[1])
     return zh, en
+
+
+def _said_key(data: dict[str, Any], currency: str) -> Any:
+    """What a reason is written from: equal keys, equal words."""
+    factors = data.get("factors") or []
+    rule, peers, response, renew = (
+        data.get("rule"),
+        data.get("peers"),
+        data.get("response"),
+        data.get("renew_assessment"),
+    )
+    return (
+        currency,
+        data["product"],
+        data.get("method"),
+        # (with the value's type: 1, 1.0 and True are equal keys but may be said differently)
+        tuple((f["feature"], f.get("value"), type(f.get("value"))) for f in factors),
+        None if not rule else (tuple(rule["antecedents"]), rule["confidence"]),
+        None if not peers else (peers.get("segment"), peers.get("share")),
+        None if not response else response.get("ratio"),
+        None if not renew else (renew["zh"], renew["en"]),
+    )
 
 
 def _name(code: str, names: dict[str, tuple[str, str]], lang: str) -> str:
@@ -147,19 +177,28 @@ def _name(code: str, names: dict[str, tuple[str, str]], lang: str) -> str:
 
 
 def reason(
-    data: dict[str, Any], names: dict[str, tuple[str, str]], currency: str
+    data: dict[str, Any],
+    names: dict[str, tuple[str, str]],
+    currency: str,
+    phrases: dict[Any, str | None] | None = None,
 ) -> tuple[str, str]:
-    """The reason of one suggestion in Chinese and English, from its evidence."""
+    """The reason of one suggestion in Chinese and English, from its evidence (``phrases``: a
+    cache of factors' words by feature, value, language and currency)."""
+    phrases = {} if phrases is None else phrases
     code = str(data["product"])
     out = []
     for lang in formatting.LANGUAGES:
         zh = lang == "zh"
         target = _name(code, names, lang)
-        parts = [
-            said
-            for f in data.get("factors") or []
-            if (said := explain.phrase(f, lang, currency, names)) is not None
-        ]
+        parts: list[str] = []
+        for f in data.get("factors") or []:
+            value = f.get("value")
+            key = (f["feature"], value, type(value), lang, currency)
+            if key not in phrases:
+                phrases[key] = explain.phrase(f, lang, currency, names)
+            words = phrases[key]
+            if words is not None:
+                parts.append(words)
         rule = data.get("rule")
         if rule:
             ants = [_name(a, names, lang) for a in rule["antecedents"]]

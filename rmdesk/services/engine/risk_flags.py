@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus
-from rmdesk.services.common import audit, frames
+from rmdesk.services.common import audit, bulk, frames
 from rmdesk.services.common.access import Account, guarded, person_id
 from rmdesk.services.common.parameters import Parameters
 from rmdesk.services.common.refusal import Refusal
@@ -71,6 +71,8 @@ def _existing(conn: Connection, client_ids: Sequence[int]) -> dict[tuple[int, in
             flags_t.c.evidence_data,
             flags_t.c.snoozed_until,
             flags_t.c.updated_at,
+            flags_t.c.raised_on,
+            flags_t.c.due_on,
         ).where(among(conn, flags_t.c.client_id, client_ids), flags_t.c.status.not_in(ENDED))
     ).all()
     return {(r.client_id, r.holding_id or 0, r.rule_code): r for r in rows}
@@ -92,6 +94,7 @@ def reconcile(
     new_rows: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     seen: set[tuple[int, int, str]] = set()
+    changes: list[tuple[Any, ...]] = []  # (id, *CHANGED) of the flags changed or woken
     deadline = params.deadline_days
     for rec in conditions.to_dict("records"):
         row = SimpleNamespace(**{str(k): v for k, v in rec.items()})
@@ -133,19 +136,24 @@ def reconcile(
             events.append(_event(old.id, status, FlagStatus.RAISED, note, now))
             counts.re_raised += 1
         if changed:
-            _update(conn, old.id, changed | {"updated_at": now})
+            merged = {c: getattr(old, c) for c in CHANGED} | changed | {"updated_at": now}
+            changes.append((old.id, *(merged[c] for c in CHANGED)))
             counts.updated += not wake
+    closing = [(old.id, FlagStatus.CLOSED, now) for key, old in existing.items() if key not in seen]
     for key, old in existing.items():
         if key not in seen:
-            _update(conn, old.id, {"status": FlagStatus.CLOSED, "updated_at": now})
             events.append(
                 _event(old.id, FlagStatus(old.status), FlagStatus.CLOSED, "condition cleared", now)
             )
-            counts.closed += 1
+    counts.closed += len(closing)
+    bump = {"version": "version + 1"}
+    bulk.update_rows(conn, flags_t, "id", CHANGED, changes, also=bump)
+    bulk.update_rows(conn, flags_t, "id", ["status", "updated_at"], closing, also=bump)
     if new_rows:
-        # one multi-row INSERT, then the new ids by their key (unique among open flags): SQLite
-        # can only return ids in parameter order by inserting one row per statement
-        conn.execute(insert(flags_t), new_rows)
+        # all in one go, then the new ids by their key (unique among open flags): neither COPY
+        # nor SQLite's executemany returns them
+        columns = list(new_rows[0])
+        bulk.insert_rows(conn, flags_t, columns, [tuple(r.values()) for r in new_rows])
         found = {
             (c, h or 0, rule): i
             for i, c, h, rule in conn.execute(
@@ -161,8 +169,23 @@ def reconcile(
         events += [_event(i, None, FlagStatus.RAISED, "raised by the rules", now) for i in ids]
         counts.raised += len(new_rows)
     if events:
-        conn.execute(insert(events_t), events)
+        columns = list(events[0])
+        bulk.insert_rows(conn, events_t, columns, [tuple(e.values()) for e in events])
     return counts
+
+
+#: what a run may change of a flag that stays open, in the order of its update tuples
+CHANGED = [
+    "severity",
+    "evidence",
+    "evidence_en",
+    "evidence_data",
+    "status",
+    "raised_on",
+    "due_on",
+    "snoozed_until",
+    "updated_at",
+]
 
 
 def _wakes(old: Any, status: FlagStatus, *, as_of: dt.date, today: dt.date) -> tuple[bool, str]:
@@ -195,14 +218,6 @@ def _event(
         "to_status": to_status.value,
         "note": note,
     }
-
-
-def _update(conn: Connection, flag_id: int, values: dict[str, Any]) -> None:
-    conn.execute(
-        update(flags_t)
-        .where(flags_t.c.id == flag_id)
-        .values(**values, version=flags_t.c.version + 1)
-    )
 
 
 # --- what people do with a flag -------------------------------------------------------------

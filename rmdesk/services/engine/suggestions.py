@@ -23,11 +23,11 @@ from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Text, bindparam, cast, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Text, cast, delete, insert, select, update
 
 from rmdesk.db import among, write_transaction
 from rmdesk.models import DECLINE_REASONS, Base, DeclineReason, SuggestionStatus
-from rmdesk.services.common import audit
+from rmdesk.services.common import audit, bulk
 from rmdesk.services.common.access import Account, guarded, person_id
 from rmdesk.services.common.parameters import Parameters
 from rmdesk.services.common.refusal import Refusal
@@ -228,16 +228,9 @@ def reconcile(
     gone = [r.id for key, r in existing.items() if key not in keep]
     rows = fresh.iloc[new_at + [i for i, _ in changed_at]]
     zh, en = describe(rows) if len(rows) else ([], [])
+    # plain tuples straight to the driver (services/common/bulk.py)
     values = [
-        {
-            "rank": int(r),
-            "likelihood": _rate(float(lk)),
-            "expected_value_minor": int(v),
-            "reason_zh": z,
-            "reason_en": e,
-            "evidence_data": d,
-            "generated_on": today,
-        }
+        (int(r), _rate(float(lk)), int(v), z, e, d, today)
         for r, lk, v, d, z, e in zip(
             rows["rank"].tolist(),
             rows["likelihood"].tolist(),
@@ -248,28 +241,16 @@ def reconcile(
             strict=True,
         )
     ]
-    # plain lists: a pandas .iloc per row costs more than the whole insert
     clients, products = rows["client_id"].tolist(), rows["product_id"].tolist()
     inserts = [
-        {
-            "client_id": int(clients[k]),
-            "product_id": int(products[k]),
-            "status": SuggestionStatus.OPEN,
-            "version": 1,
-            **values[k],
-        }
+        (int(clients[k]), int(products[k]), SuggestionStatus.OPEN, 1, *values[k])
         for k in range(len(new_at))
     ]
-    updates = [{"b_id": sid, **values[len(new_at) + k]} for k, (_, sid) in enumerate(changed_at)]
-    if inserts:
-        conn.execute(insert(sug_t), inserts)
-    if updates:
-        conn.execute(
-            update(sug_t)
-            .where(sug_t.c.id == bindparam("b_id"))
-            .values(version=sug_t.c.version + 1),
-            updates,
-        )
+    updates = [(sid, *values[len(new_at) + k]) for k, (_, sid) in enumerate(changed_at)]
+    bulk.insert_rows(
+        conn, sug_t, ["client_id", "product_id", "status", "version", *WRITTEN], inserts
+    )
+    bulk.update_rows(conn, sug_t, "id", WRITTEN, updates, also={"version": "version + 1"})
     if gone:
         # one with outcomes (put back in the list by an undo) keeps its history: withdrawn
         kept = set(
@@ -289,6 +270,16 @@ def reconcile(
     return {"suggested": len(inserts), "updated": len(updates), "withdrawn": len(gone)}
 
 
+#: the columns a run writes of a new or changed suggestion, in the order of its tuples
+WRITTEN = [
+    "rank",
+    "likelihood",
+    "expected_value_minor",
+    "reason_zh",
+    "reason_en",
+    "evidence_data",
+    "generated_on",
+]
 #: evidence written with the reasons, only for new or changed rows (the model's top factors for
 #: the client: the costliest part, and a function of the numbers compared)
 WRITTEN_WITH_REASONS = frozenset({"factors"})
