@@ -130,8 +130,11 @@ class Parameters:
     today_dates_days: int = 7
     today_new_flag_days: int = 7
     quiet_rm_days: int = 7
-    # nightly scoring
+    # nightly scoring (docs/scale.md): clients written per transaction; clients per part of
+    # the bank held in memory at a time; about how many clients the models learn on
     batch_size: int = 5_000
+    partition_clients: int = 100_000
+    model_sample_clients: int = 100_000
     # what people record: a contact or a visit's completion can be dated at most this many
     # days back, so a closed period's scorecard is not changed after the fact
     backdate_days: int = 14
@@ -153,6 +156,10 @@ DEFAULTS = Parameters()
 PHONES_ON_PAPER = ("masked", "whole")
 #: whose no-contact flag turns medium past twice the cadence (``no_contact_escalates``)
 NO_CONTACT_ESCALATES = ("top", "all")
+
+
+#: the largest whole number a parameter may be (JSON keeps whole numbers exactly up to 2**53)
+LARGEST = 2**53
 
 
 class ParameterError(Refusal):
@@ -187,6 +194,11 @@ def _coerce(name: str, value: Any) -> Any:
                 raise ValueError
         else:  # pragma: no cover - every field has one of the types above
             raise ParameterError(f"{name}: unsupported type", f"{name}：不支持的类型。")
+        # a whole number is kept exactly in JSON (the stored parameters, the audit trail) up to
+        # 2**53; nothing a bank sets is near it, and a column of money ends at 2**63
+        values = out.values() if isinstance(out, dict) else out if isinstance(out, tuple) else [out]
+        if any(isinstance(v, int) and abs(v) > LARGEST for v in values):
+            raise ValueError
     except (TypeError, ValueError, OverflowError) as exc:
         raise ParameterError(
             f"{name}: {value!r} is not a valid value (the default is {default!r})",
@@ -256,6 +268,10 @@ def _check(name: str, value: Any) -> None:
         raise ParameterError(
             f"take_up_horizon_months: must be 1 to 36, got {value}",
             f"take_up_horizon_months：须在 1 到 36 之间，现为 {value}。",
+        )
+    elif name in {"partition_clients", "model_sample_clients"} and value < 100:
+        raise ParameterError(
+            f"{name}: must be at least 100, got {value}", f"{name}：不能少于 100，现为 {value}。"
         )
     elif isinstance(value, int | float) and not isinstance(value, bool) and value < 0:
         raise ParameterError(
