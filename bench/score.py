@@ -3,21 +3,30 @@
 Baseline, in the same run and on the same database: ``SELECT holding_id, SUM(balance),
 SUM(fees), COUNT(*) FROM monthly_facts GROUP BY holding_id``, fetched into Python. rmdesk's
 figures are the whole ``score`` (read, contribution, rules, models, writes): a *full* run on a
-database without results (every score, flag and suggestion written) and a *steady* run on the
-same data again (the nightly case when little changed: nothing is written).
+database without results (every score, flag and suggestion written), a *steady* run on the
+same data again (nothing changed: nothing is written), and a *nightly* run after a day of new
+facts for 2% of the clients (their last month's balances and transactions moved, a contact
+logged for each). Peak memory: a full run in a process of its own (its peak resident size).
+``--partition-clients`` and ``--sample-clients`` set the run's parts and model sample
+(docs/scale.md) in the benchmark's database first.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
+import subprocess
+import sys
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 
-from bench.common import OUT, PG, median_of, save
-from rmdesk.db import Database, open_database
+from bench.common import OUT, PG, ROOT, median_of, save
+from rmdesk.db import Database, open_database, write_transaction
 from rmdesk.models import Base
+from rmdesk.services.common import parameters
 from rmdesk.services.common.access import OPERATOR
 from rmdesk.services.data.demo_bank import DemoSpec, build
 from rmdesk.services.engine.scoring import score
@@ -69,28 +78,116 @@ def baseline(db: Database) -> None:
         conn.execute(text(BASELINE)).fetchall()
 
 
-def measure(db: Database, runs: int, label: str) -> dict[str, Any]:
+def a_day_of_new_facts(db: Database, day: int, share: float = 0.02) -> int:
+    """One day's new facts for ``share`` of the clients (a different 2% each day): their last
+    month's balances and transactions move, and each gets a contact. The clients touched."""
+    c, h, f, i = (
+        Base.metadata.tables[n] for n in ("clients", "holdings", "monthly_facts", "interactions")
+    )
+    with db.engine.connect() as conn:
+        ids = list(conn.execute(select(c.c.id).order_by(c.c.id)).scalars())
+    every = max(1, round(1 / share))
+    touched = ids[day % every :: every]
+    month = AS_OF.replace(day=1)
+    at = dt.datetime.combine(AS_OF, dt.time(10), tzinfo=dt.UTC)
+    with write_transaction(db.engine) as conn:
+        for start in range(0, len(touched), 5_000):
+            chunk = touched[start : start + 5_000]
+            conn.execute(
+                update(f)
+                .where(
+                    f.c.month == month,
+                    f.c.holding_id.in_(select(h.c.id).where(h.c.client_id.in_(chunk))),
+                )
+                .values(
+                    avg_balance_minor=f.c.avg_balance_minor + 1_000_00 * (day + 1),
+                    txn_count=f.c.txn_count + 1,
+                )
+            )
+            conn.execute(
+                insert(i),
+                [
+                    {
+                        "client_id": cid,
+                        "channel": "phone",
+                        "occurred_at": at,
+                        "source": "bench",
+                        "notes": f"day {day}",
+                    }
+                    for cid in chunk
+                ],
+            )
+    return len(touched)
+
+
+def peak_memory(url: str) -> float:
+    """The peak resident size (MB) of a full run in a process of its own."""
+    code = (
+        "import resource, datetime as dt\n"
+        "from rmdesk.db import open_database\n"
+        "from rmdesk.services.common.access import OPERATOR\n"
+        "from rmdesk.services.engine.scoring import score\n"
+        f"db = open_database({url!r})\n"
+        f"score(db.engine, today=dt.date.fromisoformat({TODAY.isoformat()!r}), who=OPERATOR)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    return int(done.stdout.strip().splitlines()[-1]) / 1024
+
+
+def measure(db: Database, runs: int, label: str, url: str) -> dict[str, Any]:
     base_s, base_runs = median_of(runs, lambda: baseline(db))
     phases: dict[str, Any] = {}
+    with db.engine.connect() as conn:
+        params = parameters.load(conn)
+    print(
+        f"[{label}] parts of {params.partition_clients:,} clients, models learn on about "
+        f"{params.model_sample_clients:,}"
+    )
 
-    def full() -> None:
-        phases["full"] = score(db.engine, today=TODAY, who=OPERATOR).timings
+    def run(kind: str) -> None:
+        done = score(db.engine, today=TODAY, who=OPERATOR)
+        phases[kind] = done.timings
+        phases[f"{kind}_counts"] = {
+            k: done.counts[k]
+            for k in (
+                "scores_written",
+                "suggested",
+                "updated",
+                "withdrawn",
+                "flags_raised",
+                "flags_closed",
+                "parts",
+                "sample_every",
+            )
+        }
 
-    def steady() -> None:
-        phases["steady"] = score(db.engine, today=TODAY, who=OPERATOR).timings
-
-    full_s, full_runs = median_of(runs, full, lambda: clear_results(db))
-    steady_s, steady_runs = median_of(runs, steady)
+    full_s, full_runs = median_of(runs, lambda: run("full"), lambda: clear_results(db))
+    steady_s, steady_runs = median_of(runs, lambda: run("steady"))
+    day = iter(range(1000))
+    touched: list[int] = []
+    nightly_s, nightly_runs = median_of(
+        runs, lambda: run("nightly"), lambda: touched.append(a_day_of_new_facts(db, next(day)))
+    )
+    clear_results(db)
+    peak_mb = peak_memory(url)
     print(f"[{label}] plain GROUP BY pass over monthly_facts: {base_s:7.2f} s")
-    print(f"[{label}] score, full (writes everything):   {full_s:7.2f} s  ({full_s / base_s:.1f}x)")
-    print(
-        f"[{label}] score, steady (same data again):    {steady_s:7.2f} s  "
-        f"({steady_s / base_s:.1f}x)"
-    )
-    print(
-        f"[{label}] phases of the last full run: "
-        + ", ".join(f"{k} {v:.1f} s" for k, v in phases["full"].items())
-    )
+    for name, secs in (
+        ("full (writes everything)", full_s),
+        ("steady (same data again)", steady_s),
+        (f"nightly (new facts, {touched[0]:,} clients)", nightly_s),
+    ):
+        print(f"[{label}] score, {name:<34} {secs:7.2f} s  ({secs / base_s:.1f}x)")
+    print(f"[{label}] peak memory of a full run: {peak_mb:,.0f} MB")
+    for kind in ("full", "nightly"):
+        print(
+            f"[{label}] phases of the last {kind} run: "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in phases[kind].items())
+        )
+        print(f"[{label}] written by the last {kind} run: {json.dumps(phases[f'{kind}_counts'])}")
     return {
         "baseline_s": base_s,
         "baseline_runs": base_runs,
@@ -98,8 +195,25 @@ def measure(db: Database, runs: int, label: str) -> dict[str, Any]:
         "full_runs": full_runs,
         "steady_s": steady_s,
         "steady_runs": steady_runs,
+        "nightly_s": nightly_s,
+        "nightly_runs": nightly_runs,
+        "nightly_clients": touched,
+        "peak_mb": peak_mb,
+        "partition_clients": params.partition_clients,
+        "model_sample_clients": params.model_sample_clients,
         "phases": phases,
     }
+
+
+def configure(db: Database, args: argparse.Namespace) -> None:
+    values = {}
+    if args.partition_clients:
+        values["partition_clients"] = args.partition_clients
+    if args.sample_clients:
+        values["model_sample_clients"] = args.sample_clients
+    if values:
+        with write_transaction(db.engine) as conn:
+            parameters.set_values(conn, values, who=OPERATOR)
 
 
 def main() -> None:
@@ -108,6 +222,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-pg", action="store_true")
+    parser.add_argument("--partition-clients", type=int)
+    parser.add_argument("--sample-clients", type=int)
     parser.add_argument(
         "--pg-database", help="PostgreSQL database to use (default rmdesk_bench_score_N)"
     )
@@ -115,8 +231,10 @@ def main() -> None:
     result: dict[str, Any] = {"clients": args.clients, "runs": args.runs}
     if not args.no_sqlite:
         OUT.mkdir(parents=True, exist_ok=True)
-        db = prepare(str(OUT / f"score-{args.clients}.sqlite3"), args.clients)
-        result["sqlite"] = measure(db, args.runs, "SQLite")
+        url = str(OUT / f"score-{args.clients}.sqlite3")
+        db = prepare(url, args.clients)
+        configure(db, args)
+        result["sqlite"] = measure(db, args.runs, "SQLite", url)
         db.dispose()
     if not args.no_pg:
         from sqlalchemy import make_url
@@ -132,9 +250,13 @@ def main() -> None:
         admin.dispose()
         url = make_url(PG).set(database=name).render_as_string(hide_password=False)
         db = prepare(url, args.clients)
-        result["postgresql"] = measure(db, args.runs, "PostgreSQL")
+        configure(db, args)
+        result["postgresql"] = measure(db, args.runs, "PostgreSQL", url)
         db.dispose()
-    print("saved", save(f"score_{args.clients}", result))
+    tag = "".join(
+        f"_{k}{v}" for k, v in (("p", args.partition_clients), ("s", args.sample_clients)) if v
+    )
+    print("saved", save(f"score_{args.clients}{tag}", result))
 
 
 if __name__ == "__main__":

@@ -411,6 +411,14 @@
             <source>No-contact flag turns medium for (top, all)</source>
             <translation>超期未联系预警升为中级的客户（top：最高层级，all：全部）</translation>
         </message>
+        <message>
+            <source>Clients a part of the nightly run</source>
+            <translation>夜间评分每一部分的客户数</translation>
+        </message>
+        <message>
+            <source>Clients the models learn on</source>
+            <translation>推荐模型学习所用的客户数</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>

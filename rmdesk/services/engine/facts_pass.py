@@ -20,6 +20,7 @@ from rmdesk.models import Base
 from rmdesk.services.common import frames
 from rmdesk.services.common.access import ADMINS, Account, open_to
 from rmdesk.services.common.parameters import Parameters
+from rmdesk.services.engine.parts import Part
 
 T = Base.metadata.tables
 
@@ -78,6 +79,7 @@ def holding_features(
     periods: list[dt.date],
     *,
     parts: int | None = None,
+    part: Part | None = None,
     who: Account,
 ) -> pd.DataFrame:
     """One row per holding with facts in the window: sums per (window half, pricing period) and
@@ -85,14 +87,20 @@ def holding_features(
 
     The pass is split into ``parts`` ranges of holdings run side by side on their own
     connections (one per core by default): the database does the work, and both SQLite and
-    PostgreSQL run separate readers in parallel.
+    PostgreSQL run separate readers in parallel. ``part``: the holdings of those clients only.
     """
     f = T["monthly_facts"]
     query = _features_query(window, params, periods)
     with engine.connect() as conn:
-        low, high = conn.execute(select(func.min(f.c.holding_id), func.max(f.c.holding_id))).one()
+        if part is None or part.everyone:
+            low, high = conn.execute(
+                select(func.min(f.c.holding_id), func.max(f.c.holding_id))
+            ).one()
+        else:
+            low, high = part.holding_range(conn)
+            query = query.where(f.c.holding_id.in_(part.holdings()))
         if low is None:
-            return _typed(frames.frame(conn.execute(query)))
+            return _typed(frames.frame(conn.execute(query.where(f.c.holding_id.is_(None)))))
     n = max(1, min(parts or (os.cpu_count() or 1), 8))
     step = (high - low) // n + 1
     ranges = [(low + i * step, min(high, low + (i + 1) * step - 1)) for i in range(n)]
@@ -123,7 +131,9 @@ def cut_month(window: Window, horizon: int, k: int) -> dt.date:
 
 
 @open_to(ADMINS)
-def cut_figures(engine: Engine, window: Window, horizon: int, *, who: Account) -> pd.DataFrame:
+def cut_figures(
+    engine: Engine, window: Window, horizon: int, *, part: Part | None = None, who: Account
+) -> pd.DataFrame:
     """One row per holding with the ``cut{k}_{figure}`` of every cut: the balance in the cut's
     month and six months before it, and six months' salary, turnover, transactions, months
     overdrawn and months in arrears up to the cut's month; nothing after it.
@@ -133,9 +143,17 @@ def cut_figures(engine: Engine, window: Window, horizon: int, *, who: Account) -
     where conditions per figure in the main pass would test every fact 24 times.
     """
 
+    f = T["monthly_facts"]
+
     def run(k: int) -> pd.DataFrame:
+        query = _cut_query(window, horizon, k)
         with engine.connect() as conn:
-            frame = frames.frame(conn.execute(_cut_query(window, horizon, k)))
+            if part is not None and not part.everyone:
+                low, high = part.holding_range(conn)
+                query = query.where(
+                    f.c.holding_id.between(low, high), f.c.holding_id.in_(part.holdings())
+                )
+            frame = frames.frame(conn.execute(query))
         return frame.set_index("holding_id").add_prefix(f"cut{k}_")
 
     with ThreadPoolExecutor(max_workers=len(CUTS)) as pool:

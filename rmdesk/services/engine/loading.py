@@ -25,6 +25,7 @@ from rmdesk.services.engine.facts_pass import (
     holding_features,
     pricing_periods,
 )
+from rmdesk.services.engine.parts import Part
 
 T = Base.metadata.tables
 
@@ -87,7 +88,7 @@ def cut_date(window: Window, horizon: int, k: int) -> dt.date:
     return nxt - dt.timedelta(days=1)
 
 
-def _contacts_query(window: Window, params: parameters.Parameters) -> Any:
+def _contacts_query(window: Window, params: parameters.Parameters, part: Part) -> Any:
     """Per client: the last contact, and for every cut the contacts in the year before it and
     the last one up to it (each cut sees nothing after itself)."""
     inter = T["interactions"]
@@ -101,15 +102,16 @@ def _contacts_query(window: Window, params: parameters.Parameters) -> Any:
             func.sum(case((and_(at >= year, at < upto), 1), else_=0)).label(f"cut{k}_contacts"),
             func.max(case((at < upto, at))).label(f"cut{k}_last_contact"),
         ]
-    return select(*cols).group_by(inter.c.client_id)
+    return select(*cols).where(part.where(inter.c.client_id)).group_by(inter.c.client_id)
 
 
-def _pitches(conn: Connection, window: Window) -> pd.DataFrame:
+def _pitches(conn: Connection, window: Window, part: Part | None = None) -> pd.DataFrame:
     """Every offer of a product with the client's answer up to the data date: the imported
     contacts that carry one (a campaign's calls) and the suggestions RMs settled (accepted or
     declined; one undone by ``reopened`` does not count). One row per offer: client, product,
     the day, and whether it was accepted."""
     i, o = T["interactions"], T["suggestion_outcomes"]
+    part = part or Part()
     end = dt.datetime.combine(window.as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     imported = frame_of(
         conn,
@@ -118,12 +120,17 @@ def _pitches(conn: Connection, window: Window) -> pd.DataFrame:
             i.c.offer_result.is_not(None),
             i.c.source != "app",
             i.c.occurred_at < end,
+            part.where(i.c.client_id),
         ),
     )
     settled = frame_of(
         conn,
         select(o.c.suggestion_id, o.c.id, o.c.client_id, o.c.product_id, o.c.at, o.c.outcome)
-        .where(o.c.outcome.in_(["accepted", "declined", "reopened"]), o.c.at < end)
+        .where(
+            o.c.outcome.in_(["accepted", "declined", "reopened"]),
+            o.c.at < end,
+            part.where(o.c.client_id),
+        )
         .order_by(o.c.suggestion_id, o.c.at, o.c.id),
     )
     settled = settled.drop_duplicates("suggestion_id", keep="last")
@@ -175,18 +182,25 @@ def load(
     window: Window,
     params: parameters.Parameters,
     *,
+    part: Part | None = None,
+    cuts: bool = True,
     who: Account,
 ) -> Loaded:
+    """What a run reads of the clients of ``part`` (every client by default); without ``cuts``,
+    not the take-up models' figures, contacts or offers (what contribution needs only)."""
     c, h, p = T["clients"], T["holdings"], T["products"]
+    part = part or Part()
     periods = pricing_periods(conn, window)
     # the run was let in for its scope; reading every holding's month is a step of it (the
     # peer groups are bank-wide), done as the program and never handed back to the caller
-    features = holding_features(engine, window, params, periods, who=system(who.username))
-    # the take-up models' figures at each cut date, a pass of their own (facts_pass)
-    cuts = cut_figures(engine, window, params.take_up_horizon_months, who=system(who.username))
-    features = features.merge(cuts, on="holding_id", how="left")
-    cut_cols = [c for c in cuts.columns if c != "holding_id"]
-    features[cut_cols] = features[cut_cols].fillna(0).astype("int64")
+    program = system(who.username)
+    features = holding_features(engine, window, params, periods, part=part, who=program)
+    if cuts:
+        # the take-up models' figures at each cut date, a pass of their own (facts_pass)
+        figures = cut_figures(engine, window, params.take_up_horizon_months, part=part, who=program)
+        features = features.merge(figures, on="holding_id", how="left")
+        cut_cols = [c for c in figures.columns if c != "holding_id"]
+        features[cut_cols] = features[cut_cols].fillna(0).astype("int64")
     clients = frame_of(
         conn,
         select(
@@ -202,13 +216,16 @@ def load(
             c.c.gender,
             c.c.district,
             c.c.attributes,
-        ).order_by(c.c.id),
+        )
+        .where(part.where(c.c.id))
+        .order_by(c.c.id),
     )
-    last_contact = frame_of(conn, _contacts_query(window, params))
-    for col in ["last_contact", *(f"cut{k}_last_contact" for k in CUTS)]:
-        stamp = pd.to_datetime(last_contact[col], utc=True, format="mixed")
-        last_contact[col] = stamp.dt.tz_convert(None).dt.normalize()
-    clients = clients.merge(last_contact, on="client_id", how="left")
+    if cuts:
+        last_contact = frame_of(conn, _contacts_query(window, params, part))
+        for col in ["last_contact", *(f"cut{k}_last_contact" for k in CUTS)]:
+            stamp = pd.to_datetime(last_contact[col], utc=True, format="mixed")
+            last_contact[col] = stamp.dt.tz_convert(None).dt.normalize()
+        clients = clients.merge(last_contact, on="client_id", how="left")
     # clients who joined after the data date are not in the book yet
     joined = pd.to_datetime(clients["onboarded_on"])
     clients = clients[joined.isna() | (joined <= pd.Timestamp(window.as_of))].reset_index(drop=True)
@@ -223,7 +240,7 @@ def load(
             h.c.opened_on,
             h.c.closed_on,
             h.c.maturity_on,
-        ),
+        ).where(part.where(h.c.client_id)),
     )
     products = frame_of(
         conn,
@@ -245,9 +262,10 @@ def load(
     )
     currency = holdings.drop_duplicates("client_id").set_index("client_id")["currency"]
     clients["currency"] = clients["client_id"].map(currency).fillna("CNY")
-    return Loaded(
-        clients, holdings, products, features, pricing_table(conn), periods, _pitches(conn, window)
-    )
+    out = Loaded(clients, holdings, products, features, pricing_table(conn), periods)
+    if cuts:
+        out.pitches = _pitches(conn, window, part)
+    return out
 
 
 def client_profile(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:

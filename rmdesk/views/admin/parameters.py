@@ -157,6 +157,8 @@ LABELS: dict[str, object] = {
     ),
     "holiday_country": QT_TRANSLATE_NOOP("AdminParameters", "Public holidays of (country code)"),
     "batch_size": QT_TRANSLATE_NOOP("AdminParameters", "Clients a batch in the nightly scoring"),
+    "partition_clients": QT_TRANSLATE_NOOP("AdminParameters", "Clients a part of the nightly run"),
+    "model_sample_clients": QT_TRANSLATE_NOOP("AdminParameters", "Clients the models learn on"),
 }
 #: the group each parameter is shown in
 GROUP_OF: dict[str, str] = {
@@ -205,6 +207,8 @@ GROUP_OF: dict[str, str] = {
     "today_new_flag_days": "planner",
     "quiet_rm_days": "planner",
     "batch_size": "scoring",
+    "partition_clients": "scoring",
+    "model_sample_clients": "scoring",
 }
 MONEY = {"balance_drop_min_minor", "strong_suggestion_minor", "penalty_min_minor"}
 PENDING_BLUE = "#1565c0"

@@ -172,15 +172,19 @@ class Pitches:
         return offered, accepted
 
 
-def of_run(loaded: Any, as_of: dt.date, horizon: int) -> Features:
-    """The features of a scoring run's data (``loading.Loaded``) at its cuts."""
+def of_run(
+    loaded: Any, as_of: dt.date, horizon: int, clients: np.ndarray | None = None
+) -> Features:
+    """The features of a scoring run's data (``loading.Loaded``) at its cuts, of all its
+    clients or of ``clients`` only (each client's features are its own: the same either way)."""
     from rmdesk.services.engine.loading import cut_date
 
     window = Window(as_of)
     cuts = {k: cut_date(window, horizon, k) for k in CUTS}
-    return build(
-        loaded.clients, loaded.holdings, loaded.products, loaded.features, cuts, loaded.pitches
-    )
+    chosen = loaded.clients
+    if clients is not None:
+        chosen = chosen[chosen["client_id"].isin(clients)].reset_index(drop=True)
+    return build(chosen, loaded.holdings, loaded.products, loaded.features, cuts, loaded.pitches)
 
 
 def build(

@@ -165,6 +165,47 @@ class Outcome:
     #: per client, the response model's chance of a yes over the acceptance rate, where a
     #: response model re-ranks the product (take_up/response.py)
     ratio: np.ndarray | None = None
+    #: how clients the run did not learn on are scored (``score``): a pooled model's share of
+    #: its family's take-ups, a look-alike's fold models, and the response model with the mean
+    #: chance of a yes it re-ranks by and the acceptance rate
+    scale: float = 1.0
+    folds: list[Fitted] = field(default_factory=list)
+    response: tuple[Fitted, float, float] | None = None
+
+    def score(
+        self, feats: Features, rules: pd.DataFrame, allowed: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The likelihood (and the response ratio, where one re-ranks) of the clients of
+        ``feats`` at the data date, by what was learnt: the same numbers ``learn`` gave the
+        clients it learnt on (a look-alike's, which scores each of those out of fold, excepted:
+        a client it never saw gets the mean of its fold models). ``allowed``: the clients the
+        product may be offered to at all; the others get 0."""
+        code = self.code
+        if self.method in ("take-up model", "pooled model") and self.fitted is not None:
+            p = self.fitted.predict(feats.matrix(0, exclude=code))
+            if self.method == "pooled model":
+                p = np.minimum(p * self.scale, CAP)
+        elif self.method == "look-alike" and self.folds:
+            x = feats.matrix(0, exclude=code).drop(columns=["accepted_before"], errors="ignore")
+            p = np.mean([f.predict(x) for f in self.folds], axis=0)
+        else:
+            lift = rule_lift(feats.held[0], feats.codes, rules, code)
+            p = np.minimum(self.rate * lift.clip(max=MAX_RULE_LIFT), CAP)
+        ratio = None
+        if self.response is not None:
+            fitted, mean, rate = self.response
+            chance = fitted.predict(feats.matrix(0, exclude=code))
+            p = reweigh(p, chance, mean)
+            ratio = chance / max(rate, 1e-9)
+        return np.where(allowed, p, 0.0), ratio
+
+
+def reweigh(likelihood: np.ndarray, chance: np.ndarray, mean: float) -> np.ndarray:
+    """A take-up likelihood re-ranked by the chance of a yes over its mean, in odds, as evidence
+    adds to a log-odds (a likely client is not pushed past certainty), at most ``CAP``."""
+    p = np.clip(likelihood, 1e-9, CAP)
+    odds = p / (1 - p) * (chance / mean)
+    return np.asarray(np.minimum(odds / (1 + odds), CAP))
 
 
 def rule_lift(held: np.ndarray, codes: list[str], rules: pd.DataFrame, code: str) -> np.ndarray:
@@ -303,7 +344,7 @@ def _pooled(
     info["why"] = f"a model of the {family} family's take-ups, scaled by the product's share"
     info.pop("why_code", None)
     now = np.minimum(final.predict(feats.matrix(0, exclude=code)) * share, CAP)
-    return Outcome(code, "pooled model", now, fallback.rate, final, code, info)
+    return Outcome(code, "pooled model", now, fallback.rate, final, code, info, scale=share)
 
 
 def _look_alike(
@@ -337,12 +378,14 @@ def _look_alike(
     x = feats.matrix(0, exclude=code).drop(columns=["accepted_before"], errors="ignore")
     fold = np.random.default_rng(seed).integers(FOLDS, size=len(y))
     out = np.full(len(y), np.nan)
+    folds = []
     for f in range(FOLDS):
         train = np.flatnonzero(pop & (fold != f))
         pick = train[_sample(len(train), params.propensity_sample, seed + f)]
         model = fit(x.iloc[pick], y[pick], seed + f)
         if model is None:
             return fallback
+        folds.append(model)
         out[fold == f] = model.predict(x[fold == f])
     info["backtest"] = grade(y[pop], out[pop])
     info["fallback_backtest"] = grade(y[pop], fallback.likelihood[pop])
@@ -352,7 +395,7 @@ def _look_alike(
         return fallback
     # the reasons come from the model of the client's own fold's complement: use the last
     # fold's model for explanations only (its scores are not used for anyone it saw)
-    return Outcome(code, "look-alike", out, rate, model, code, info)
+    return Outcome(code, "look-alike", out, rate, model, code, info, folds=folds)
 
 
 def offered_only(outcome: Outcome, allowed: np.ndarray) -> Outcome:

@@ -29,13 +29,13 @@ import pandas as pd
 from rmdesk.services.common.parameters import Parameters
 from rmdesk.services.engine.take_up.features import Features
 from rmdesk.services.engine.take_up.models import (
-    CAP,
     Fitted,
     Outcome,
     _sample,
     beats,
     fit,
     grade,
+    reweigh,
 )
 
 #: the share of the offers, the latest by day, the backtest tests on
@@ -166,10 +166,9 @@ def apply(outcome: Outcome, response: Response, allowed: np.ndarray) -> Outcome:
     mean = float(response.chance[allowed].mean()) if allowed.any() else 0.0
     if mean <= 0:
         return outcome
-    # in odds, as evidence adds to a log-odds: a likely client is not pushed past certainty
-    p = np.clip(outcome.likelihood, 1e-9, CAP)
-    odds = p / (1 - p) * (response.chance / mean)
-    outcome.likelihood = np.minimum(odds / (1 + odds), CAP)
+    outcome.likelihood = reweigh(outcome.likelihood, response.chance, mean)
+    if response.fitted is not None:
+        outcome.response = (response.fitted, mean, response.rate)
     outcome.ratio = response.ratio
     if outcome.fitted is None:
         outcome.fitted, outcome.exclude = response.fitted, outcome.code

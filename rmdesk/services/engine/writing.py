@@ -1,0 +1,201 @@
+"""What a scoring run writes for one part of the bank: scores, flags and suggestions, batch by
+batch, one transaction each, only what differs from the stored results (services/common/bulk.py
+sends the rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+
+from rmdesk.db import among, write_transaction
+from rmdesk.models import Base, FlagStatus, Severity
+from rmdesk.services.common import bulk, parameters
+from rmdesk.services.common.access import ADMINS, Account, open_to
+from rmdesk.services.engine import cross_sell, reasons, risk_flags, risk_rules, suggestions
+
+T = Base.metadata.tables
+
+
+@dataclass
+class Written:
+    """What a run wrote, added up over its parts."""
+
+    clients: int = 0
+    flags: risk_flags.ReconcileCounts = field(default_factory=risk_flags.ReconcileCounts)
+    suggested: int = 0
+    updated: int = 0
+    withdrawn: int = 0
+    scores_written: int = 0
+    #: the products some client of the scope is suggested
+    products: set[int] = field(default_factory=set)
+
+
+@open_to(ADMINS)
+def write_part(
+    engine: Engine,
+    *,
+    ids: Sequence[int],
+    scores: pd.DataFrame,
+    conditions: pd.DataFrame,
+    model: cross_sell.Model,
+    products: pd.DataFrame,
+    profile: pd.DataFrame,
+    currencies: dict[int, str],
+    run_id: int,
+    as_of: dt.date,
+    today: dt.date,
+    params: parameters.Parameters,
+    out: Written,
+    step: Callable[[int], None],
+    who: Account,
+) -> None:
+    """Write the results of the clients ``ids`` in batches of ``batch_size``, one transaction
+    each; ``step(n)`` after each batch of ``n`` clients (progress, and a chance to cancel). A
+    step of a run let in for its scope, done as the program."""
+    by_client = conditions.groupby("client_id").indices if len(conditions) else {}
+    batch = max(1, params.batch_size)
+    for start in range(0, len(ids), batch):
+        chunk = list(ids[start : start + batch])
+        idx = [i for cid in chunk for i in by_client.get(cid, [])]
+        batch_conditions = conditions.iloc[idx]
+        with write_transaction(engine) as conn:
+            out.scores_written += write_scores(conn, scores.loc[chunk], run_id, as_of)
+            out.flags.add(
+                risk_flags.reconcile(
+                    conn, batch_conditions, chunk, as_of=as_of, today=today, params=params
+                )
+            )
+            blocked = blocked_credit(conn, chunk)
+            outcomes = suggestions.recent_outcomes(conn, chunk, today=today, params=params)
+            fresh = cross_sell.suggest(
+                model, products, profile.loc[chunk], blocked, outcomes, params, today
+            )
+            out.products.update(int(p) for p in fresh["product_id"].unique())
+            written = suggestions.reconcile(
+                conn,
+                fresh,
+                chunk,
+                today=today,
+                describe=lambda rows: reasons.describe(
+                    reasons.with_factors(model, rows, shown=params.suggestions_per_client),
+                    products,
+                    currencies,
+                ),
+            )
+            out.suggested += written["suggested"]
+            out.updated += written["updated"]
+            out.withdrawn += written["withdrawn"]
+        out.clients += len(chunk)
+        step(len(chunk))
+
+
+def blocked_credit(conn: Connection, ids: list[int]) -> set[int]:
+    f = T["risk_flags"]
+    rows = conn.execute(
+        select(f.c.client_id)
+        .where(
+            among(conn, f.c.client_id, ids),
+            f.c.severity == Severity.HIGH,
+            f.c.rule_code.in_(sorted(risk_rules.CREDIT_RULES)),
+            f.c.status.in_([FlagStatus.RAISED, FlagStatus.ACKNOWLEDGED, FlagStatus.SNOOZED]),
+        )
+        .distinct()
+    ).scalars()
+    return set(rows)
+
+
+SCORE_COLUMNS = [
+    "contribution_minor",
+    "previous_minor",
+    "growth",
+    "deposit_margin_minor",
+    "loan_margin_minor",
+    "fees_minor",
+    "cost_minor",
+    "expected_loss_minor",
+    "rank_book",
+    "rank_branch",
+    "rank_bank",
+    "cumulative_share",
+    "tier",
+]
+
+
+SCORE_KEYS = ["client_id", "as_of", *SCORE_COLUMNS]
+
+
+def _score_rows(frame: pd.DataFrame, as_of: dt.date) -> list[tuple[Any, ...]]:
+    """One tuple per client in the order of ``SCORE_KEYS``."""
+
+    def dec(x: float, digits: int) -> Decimal | None:
+        return None if x is None or not np.isfinite(x) else Decimal(f"{x:.{digits}f}")
+
+    def opt(x: Any) -> int | None:
+        return None if pd.isna(x) else int(x)
+
+    columns = zip(
+        frame["client_id"].tolist(),
+        frame["contribution_cur"].tolist(),
+        frame["contribution_prev"].tolist(),
+        frame["growth"].tolist(),
+        frame["deposit_margin_cur"].tolist(),
+        frame["loan_margin_cur"].tolist(),
+        frame["fees_cur"].tolist(),
+        frame["cost_cur"].tolist(),
+        frame["expected_loss_cur"].tolist(),
+        frame["rank_book"].tolist(),
+        frame["rank_branch"].tolist(),
+        frame["rank_bank"].tolist(),
+        frame["cumulative_share"].tolist(),
+        frame["tier"].tolist(),
+        strict=True,
+    )
+    return [
+        (
+            int(c),
+            as_of,
+            int(cur),
+            int(prev),
+            dec(g, 6),
+            int(dm),
+            int(lm),
+            int(fe),
+            int(co),
+            int(el),
+            opt(rb),
+            opt(rbr),
+            int(rk),
+            dec(cs, 6),
+            str(tier),
+        )
+        for c, cur, prev, g, dm, lm, fe, co, el, rb, rbr, rk, cs, tier in columns
+    ]
+
+
+def write_scores(conn: Connection, frame: pd.DataFrame, run_id: int, as_of: dt.date) -> int:
+    """Insert or update the batch's scores, only where something changed."""
+    t = T["client_scores"]
+    ids = frame["client_id"].tolist()
+    old = {
+        r[0]: tuple(r[1:])
+        for r in conn.execute(
+            select(*[t.c[c] for c in SCORE_KEYS]).where(among(conn, t.c.client_id, ids))
+        )
+    }
+    inserts, updates = [], []
+    for row in _score_rows(frame, as_of):
+        was = old.get(row[0])
+        if was is None:
+            inserts.append((*row, run_id))
+        elif was != row[1:]:
+            updates.append((*row, run_id))
+    bulk.insert_rows(conn, t, [*SCORE_KEYS, "run_id"], inserts)
+    bulk.update_rows(conn, t, "client_id", [*SCORE_KEYS[1:], "run_id"], updates)
+    return len(inserts) + len(updates)
