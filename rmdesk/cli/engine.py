@@ -37,6 +37,11 @@ from rmdesk.db import Database
 @click.option(
     "--today", type=DATE, help="The date flags are raised and snoozes end (default: today)."
 )
+@click.option(
+    "--retrain",
+    is_flag=True,
+    help="Learn the cross-sell model again (default: the one kept for the data month).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
 @click.option("--quiet", is_flag=True)
 @guarded
@@ -46,6 +51,7 @@ def score(
     rm_name: str | None,
     as_of: dt.datetime | None,
     today: dt.datetime | None,
+    retrain: bool,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -65,6 +71,7 @@ def score(
             as_of=date_of(as_of),
             today=date_of(today),
             progress=bar,
+            retrain=retrain,
             who=operator(db),
         )
     except ScopeError as exc:
@@ -91,6 +98,11 @@ def score(
         "models used (rmdesk-cli models shows their backtests)"
     )
     click.echo(f"  scores written: {c['scores_written']:,}")
+    learnt = "learnt in this run" if c["model_learnt"] else "kept for the data month"
+    click.echo(
+        f"  cross-sell model #{c['model_id']} ({learnt}); {c['parts']:,} part(s), "
+        f"models learnt on every {c['sample_every']:,} client(s)"
+    )
     for code, why in c["not_suggested"].items():
         click.echo(f"  not suggested: {code}: {why}")
     if result.clients and not c["products_suggested"]:

@@ -250,6 +250,22 @@ class ScoringRun(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class ScoringModel(Base):
+    """The cross-sell model a run learnt for a data month, kept so that every run of the month
+    scores with it (docs/scale.md): JSON and LightGBM's own model text, never pickled code."""
+
+    __tablename__ = "scoring_models"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    month: Mapped[dt.date] = mapped_column(Date, index=True)  # the data date's month
+    as_of: Mapped[dt.date] = mapped_column(Date)  # the data date it learnt at
+    actor: Mapped[str] = mapped_column(String(64))
+    #: the parameters it learnt with (a change to any of them learns again)
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    info: Mapped[dict[str, Any]] = mapped_column(default=dict)  # per product: method, backtest
+    body: Mapped[str] = mapped_column(Text)  # the model, as JSON text
+
+
 class ClientScore(Base):
     """A client's trailing-12-month contribution, its parts, ranks and tier as of a data date."""
 

@@ -45,6 +45,7 @@ def cross_sell_model(
     params: parameters.Parameters,
     today: dt.date,
     every_product: bool = False,
+    stride: int = 1,
 ) -> cross_sell.Model:
     as_of = profile.attrs["as_of"]
     feats = take_up_features.of_run(loaded, as_of, params.take_up_horizon_months)
@@ -71,7 +72,7 @@ def cross_sell_model(
         jobs,
         lambda code, allowed: take_up_models.offered_only(
             take_up_response.apply(
-                take_up_models.learn(feats, code, rules, params, allowed),
+                take_up_models.learn(feats, code, rules, params, allowed, stride=stride),
                 take_up_response.learn(feats, code, params, allowed),
                 allowed & ~feats.held[0][:, feats.column(code)],
             ),

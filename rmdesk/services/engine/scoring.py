@@ -6,9 +6,10 @@ one part's facts and features in memory at a time:
 1. **contribution**, part by part: one pass over the part's monthly facts in the database, its
    clients' contribution; then the ranks, tiers and Pareto cut over the whole bank, from one
    row per client;
-2. **learning** on a fixed sample of about ``model_sample_clients`` clients (everyone in a
-   smaller bank): the association rules, each product's take-up and response models, typical
-   values and peers (``learning``);
+2. **the model**: the one kept for the data month (``model_store``), or learnt on a fixed
+   sample of about ``model_sample_clients`` clients (everyone in a smaller bank) and kept: the
+   association rules, each product's take-up and response models, typical values and peers
+   (``learning``);
 3. **the scope's parts**: each part's rules, likelihoods (the models applied to its clients),
    flags and suggestions, written in batches, one transaction each, only what differs from the
    stored results (``writing``).
@@ -34,7 +35,7 @@ from rmdesk.models import Base
 from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to, system
 from rmdesk.services.common.progress import NullProgress, Progress, check
-from rmdesk.services.engine import cross_sell, learning, parts, risk_rules, writing
+from rmdesk.services.engine import cross_sell, learning, model_store, parts, risk_rules, writing
 from rmdesk.services.engine.contribution import pareto, per_holding, rank_and_tier
 from rmdesk.services.engine.facts_pass import Window
 from rmdesk.services.engine.loading import (
@@ -94,9 +95,12 @@ def score(
     as_of: dt.date | None = None,
     today: dt.date | None = None,
     progress: Progress | None = None,
+    retrain: bool = False,
     who: Account,
 ) -> ScoreResult:
-    """Recompute contribution, tiers, flags and suggestions for the bank, a branch or an RM."""
+    """Recompute contribution, tiers, flags and suggestions for the bank, a branch or an RM;
+    with the cross-sell model kept for the data month, or with one learnt now (``retrain``, or
+    none kept: the month's first run, or a parameter it learns with changed)."""
     progress = progress or NullProgress()
     today = today or dt.date.today()
     clock = _Clock()
@@ -142,17 +146,30 @@ def score(
     tier_of = clients.set_index("client_id")["tier"]
     t = clock.add("contribution", t)
 
-    # 2. the models, learnt on the sample
+    # 2. the models: those kept for the data month, or learnt on the sample and kept
     check(progress)
-    learnt_on = read(sample)
-    t = clock.add("read", t)
-    learnt_on.clients["tier"] = learnt_on.clients["client_id"].map(tier_of).to_numpy()
-    hc = per_holding(learnt_on.features, learnt_on.holdings, learnt_on.pricing, learnt_on.periods)
-    sample_profile = client_profile(learnt_on, as_of)
-    model = learning.cross_sell_model(learnt_on, hc.frame, sample_profile, params, today)
-    del hc
-    if learnt_on is not kept:
-        del learnt_on, sample_profile
+    learnt_with = model_store.settings(params, sample.stride)
+    with engine.connect() as conn:
+        found = None if retrain else model_store.kept(conn, as_of=as_of, learnt_with=learnt_with)
+    fresh = found is None
+    if found is not None:
+        model_id, model = found
+    else:
+        learnt_on = read(sample)
+        t = clock.add("read", t)
+        learnt_on.clients["tier"] = learnt_on.clients["client_id"].map(tier_of).to_numpy()
+        hc = per_holding(
+            learnt_on.features, learnt_on.holdings, learnt_on.pricing, learnt_on.periods
+        )
+        sample_profile = client_profile(learnt_on, as_of)
+        model = learning.cross_sell_model(
+            learnt_on, hc.frame, sample_profile, params, today, stride=sample.stride
+        )
+        del hc, learnt_on, sample_profile
+        with write_transaction(engine) as conn:
+            model_id = model_store.save(
+                conn, model, as_of=as_of, learnt_with=learnt_with, actor=who.username
+            )
     t = clock.add("models", t)
 
     # 3. the scope's parts: rules, likelihoods, flags, suggestions, writes
@@ -183,11 +200,10 @@ def score(
         conditions = _conditions(loaded, ids, as_of, params)
         t = clock.add("rules", t)
         profile = client_profile(loaded, as_of)
-        for_part = (
-            model
-            if loaded is kept and sample.everyone
-            else (learning.for_part(model, loaded, profile, params, today))
-        )
+        # the likelihoods the models gave the clients they just learnt on are those they give
+        # them read back (model_store): a fresh model of the whole bank is not applied again
+        reuse = fresh and loaded is kept and sample.everyone
+        for_part = model if reuse else learning.for_part(model, loaded, profile, params, today)
         t = clock.add("models", t)
         currencies = dict(
             zip(loaded.clients["client_id"].tolist(), loaded.clients["currency"].tolist(),
@@ -234,6 +250,8 @@ def score(
         "tiers": clients.loc[in_scope, "tier"].value_counts().sort_index().to_dict(),
         "parts": len(pieces),
         "sample_every": sample.stride,
+        "model_id": model_id,
+        "model_learnt": fresh,
     }
     top = pareto(clients["contribution_cur"].to_numpy())["top_share"]
     counts["pareto_top20_share"] = round(float(top), 4)

@@ -61,7 +61,9 @@ CAP = 0.95
 
 @dataclass
 class Fitted:
-    """A trained model with its calibration: ``predict`` gives calibrated probabilities."""
+    """A trained model with its calibration: ``predict`` gives calibrated probabilities.
+    ``model`` is LightGBM's booster (its trees up to the best iteration), the same whether just
+    trained or read back from its text (``model_store``)."""
 
     model: Any
     platt: tuple[float, float] | None
@@ -81,7 +83,7 @@ class Fitted:
         """Per row and feature, its contribution to the log-odds (TreeSHAP; last = bias). On
         every core: the reasons are written one batch at a time, with nothing beside them."""
         return np.asarray(
-            self.model.predict(x[self.columns], pred_contrib=True, n_jobs=os.cpu_count() or 1)
+            self.model.predict(x[self.columns], pred_contrib=True, num_threads=os.cpu_count() or 1)
         )
 
 
@@ -106,7 +108,7 @@ def fit(x: pd.DataFrame, y: np.ndarray, seed: int) -> Fitted | None:
             eval_y=(y[hold],),
             callbacks=[early_stopping(EARLY_STOP, verbose=False)],
         )
-    fitted = Fitted(model, None, list(x.columns))
+    fitted = Fitted(model.booster_, None, list(x.columns))
     raw = fitted.margin(x[hold]).reshape(-1, 1)
     platt = LogisticRegression(C=1e4).fit(raw, y[hold])
     fitted.platt = (float(platt.coef_[0, 0]), float(platt.intercept_[0]))
@@ -171,15 +173,17 @@ class Outcome:
     scale: float = 1.0
     folds: list[Fitted] = field(default_factory=list)
     response: tuple[Fitted, float, float] | None = None
+    #: a look-alike learnt on every ``sample_stride``-th client id: those are scored out of fold
+    sample_stride: int = 1
 
     def score(
         self, feats: Features, rules: pd.DataFrame, allowed: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """The likelihood (and the response ratio, where one re-ranks) of the clients of
         ``feats`` at the data date, by what was learnt: the same numbers ``learn`` gave the
-        clients it learnt on (a look-alike's, which scores each of those out of fold, excepted:
-        a client it never saw gets the mean of its fold models). ``allowed``: the clients the
-        product may be offered to at all; the others get 0."""
+        clients it learnt on (a look-alike scores one of those by the fold model that did not
+        see it, as when it learnt, and a client it never saw by the mean of its fold models).
+        ``allowed``: the clients the product may be offered to at all; the others get 0."""
         code = self.code
         if self.method in ("take-up model", "pooled model") and self.fitted is not None:
             p = self.fitted.predict(feats.matrix(0, exclude=code))
@@ -187,7 +191,11 @@ class Outcome:
                 p = np.minimum(p * self.scale, CAP)
         elif self.method == "look-alike" and self.folds:
             x = feats.matrix(0, exclude=code).drop(columns=["accepted_before"], errors="ignore")
-            p = np.mean([f.predict(x) for f in self.folds], axis=0)
+            each = np.vstack([f.predict(x) for f in self.folds])
+            ids = np.asarray(feats.client_ids, dtype="int64")
+            seen = ids % self.sample_stride == 0
+            own = each[fold_of(ids, self.sample_stride), np.arange(len(ids))]
+            p = np.where(seen, own, each.mean(axis=0))
         else:
             lift = rule_lift(feats.held[0], feats.codes, rules, code)
             p = np.minimum(self.rate * lift.clip(max=MAX_RULE_LIFT), CAP)
@@ -237,16 +245,18 @@ def learn(
     params: Parameters,
     allowed: np.ndarray | None = None,
     seed: int = 7,
+    stride: int = 1,
 ) -> Outcome:
     """The product's likelihood for every client at the data date, by the best method the
     bank's data supports, with the backtest that chose it. ``allowed``: the clients the
     product may be offered to at all (its client kinds and segments); the models learn and
-    are graded on them only."""
+    are graded on them only. ``stride``: the clients are every ``stride``-th client id of the
+    bank (the run's sample)."""
     j = feats.column(code)
     minimum = params.take_up_min_events
     allowed = np.ones(len(feats.client_ids), dtype=bool) if allowed is None else allowed
     if code not in feats.dated:
-        return _look_alike(feats, code, rules, params, allowed, seed)
+        return _look_alike(feats, code, rules, params, allowed, seed, stride)
     pop1 = feats.exists[1] & ~feats.held[1][:, j] & allowed
     pop2 = feats.exists[2] & ~feats.held[2][:, j] & allowed
     y1, y2 = feats.took[1][pop1, j], feats.took[2][pop2, j]
@@ -347,6 +357,11 @@ def _pooled(
     return Outcome(code, "pooled model", now, fallback.rate, final, code, info, scale=share)
 
 
+def fold_of(client_ids: np.ndarray, stride: int) -> np.ndarray:
+    """A look-alike's fold of each client of a sample of every ``stride``-th client id."""
+    return np.asarray((np.asarray(client_ids, dtype="int64") // max(1, stride)) % FOLDS)
+
+
 def _look_alike(
     feats: Features,
     code: str,
@@ -354,6 +369,7 @@ def _look_alike(
     params: Parameters,
     allowed: np.ndarray,
     seed: int,
+    stride: int,
 ) -> Outcome:
     """Holders' look-alike, every client scored by a model trained on the other folds."""
     j = feats.column(code)
@@ -376,7 +392,9 @@ def _look_alike(
         return fallback
     # an accepted offer of the product all but says the client holds it: left out
     x = feats.matrix(0, exclude=code).drop(columns=["accepted_before"], errors="ignore")
-    fold = np.random.default_rng(seed).integers(FOLDS, size=len(y))
+    # a client's fold follows from its id (``fold_of``): a model read back later scores a
+    # client it learnt on by the fold model that did not see it
+    fold = fold_of(feats.client_ids, stride)
     out = np.full(len(y), np.nan)
     folds = []
     for f in range(FOLDS):
@@ -395,7 +413,9 @@ def _look_alike(
         return fallback
     # the reasons come from the model of the client's own fold's complement: use the last
     # fold's model for explanations only (its scores are not used for anyone it saw)
-    return Outcome(code, "look-alike", out, rate, model, code, info, folds=folds)
+    return Outcome(
+        code, "look-alike", out, rate, model, code, info, folds=folds, sample_stride=stride
+    )
 
 
 def offered_only(outcome: Outcome, allowed: np.ndarray) -> Outcome:
