@@ -42,6 +42,12 @@ from rmdesk.db import Database
     is_flag=True,
     help="Learn the cross-sell model again (default: the one kept for the data month).",
 )
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Run the parts on the Dask cluster whose scheduler is at ADDRESS "
+    "(tcp://host:8786; needs rmdesk[cluster], docs/scale.md).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the run's counts as JSON.")
 @click.option("--quiet", is_flag=True)
 @guarded
@@ -52,6 +58,7 @@ def score(
     as_of: dt.datetime | None,
     today: dt.datetime | None,
     retrain: bool,
+    cluster: str | None,
     as_json: bool,
     quiet: bool,
 ) -> None:
@@ -72,6 +79,7 @@ def score(
             today=date_of(today),
             progress=bar,
             retrain=retrain,
+            cluster=cluster,
             who=operator(db),
         )
     except ScopeError as exc:

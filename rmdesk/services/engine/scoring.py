@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,7 +36,7 @@ from rmdesk.models import Base
 from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to, system
 from rmdesk.services.common.progress import NullProgress, Progress, check
-from rmdesk.services.engine import cross_sell, learning, model_store, parts, risk_rules, writing
+from rmdesk.services.engine import cross_sell, learning, model_store, part_jobs, parts, writing
 from rmdesk.services.engine.contribution import pareto, per_holding, rank_and_tier
 from rmdesk.services.engine.facts_pass import Window
 from rmdesk.services.engine.loading import (
@@ -50,19 +51,6 @@ from rmdesk.services.engine.loading import (
 __all__ = ["ScopeError", "ScoreResult", "data_date", "score", "score_database"]
 
 T = Base.metadata.tables
-#: the per-holding figures the risk rules read, 0 where a holding has no facts
-RULE_FIGURES = [
-    "bal_last",
-    "bal_prior3",
-    "dpd_last",
-    "arrears_months",
-    "overdraft_months",
-    "penalty_recent",
-    "salary_recent",
-    "salary_months",
-    "txn_recent",
-    "txn_before",
-]
 
 
 @dataclass
@@ -96,11 +84,13 @@ def score(
     today: dt.date | None = None,
     progress: Progress | None = None,
     retrain: bool = False,
+    cluster: str | None = None,
     who: Account,
 ) -> ScoreResult:
     """Recompute contribution, tiers, flags and suggestions for the bank, a branch or an RM;
     with the cross-sell model kept for the data month, or with one learnt now (``retrain``, or
-    none kept: the month's first run, or a parameter it learns with changed)."""
+    none kept: the month's first run, or a parameter it learns with changed). ``cluster``: the
+    address of a Dask scheduler whose workers run the parts (docs/scale.md)."""
     progress = progress or NullProgress()
     today = today or dt.date.today()
     clock = _Clock()
@@ -116,118 +106,129 @@ def score(
         )
         pieces = parts.partitions(conn, params.partition_clients)
         sample = parts.sample(conn, params.model_sample_clients)
-    window = Window(as_of)
-    whole = len(pieces) == 1  # the bank in one part: read once, kept for every step
+    shared = part_jobs.Shared(as_of, today, params)
+    program = system(who.username)
+    # a bank in one part, scored here: read once, kept for every step
+    whole = len(pieces) == 1 and cluster is None
     kept: Loaded | None = None
+    on = None
+    if cluster is not None:
+        url = engine.url.render_as_string(hide_password=False)
+        on = part_jobs.Cluster(cluster, url, who.username)
+    try:
+        # 1. contribution of every client, part by part; ranks and tiers over the whole bank
+        per_part = []
+        versions: dict[str, set[int]] = {}
+        if on is not None:
+            found_parts = on.run("contribution", [((piece, shared), {}) for piece in pieces])
+        else:
 
-    def read(part: parts.Part, cuts: bool = True) -> Loaded:
-        if whole and kept is not None and part.everyone:
-            return kept
-        with engine.connect() as conn:
-            return load(engine, conn, window, params, part=part, cuts=cuts, who=who)
+            def here() -> Iterator[tuple[pd.DataFrame, dict[str, list[int]]]]:
+                nonlocal kept
+                for piece in pieces:
+                    check(progress)
+                    loaded = part_jobs.read(engine, piece, shared, cuts=whole, who=program)
+                    kept = loaded if whole else None
+                    yield part_jobs.contribution(engine, piece, shared, loaded=loaded, who=program)
 
-    # 1. contribution of every client, part by part; ranks and tiers over the whole bank
-    per_part = []
-    versions: dict[str, set[int]] = {}
-    for piece in pieces:
-        check(progress)
-        t0 = time.perf_counter()
-        loaded = read(piece, cuts=whole)
-        kept = loaded if whole else None
-        t = clock.add("read", t0)
-        frame, used = learning.per_client_contribution(loaded)
-        per_part.append(frame)
-        for code, vs in used.items():
-            versions.setdefault(code, set()).update(vs)
+            found_parts = here()
+        for frame, used in found_parts:
+            per_part.append(frame)
+            for code, vs in used.items():
+                versions.setdefault(code, set()).update(vs)
+        clients = rank_and_tier(pd.concat(per_part, ignore_index=True), params)
+        del per_part
+        clients["tier"] = clients["tier"].astype(str)
+        tier_of = clients.set_index("client_id")["tier"]
         t = clock.add("contribution", t)
-    clients = rank_and_tier(pd.concat(per_part, ignore_index=True), params)
-    del per_part
-    clients["tier"] = clients["tier"].astype(str)
-    tier_of = clients.set_index("client_id")["tier"]
-    t = clock.add("contribution", t)
 
-    # 2. the models: those kept for the data month, or learnt on the sample and kept
-    check(progress)
-    learnt_with = model_store.settings(params, sample.stride)
-    with engine.connect() as conn:
-        found = None if retrain else model_store.kept(conn, as_of=as_of, learnt_with=learnt_with)
-    fresh = found is None
-    if found is not None:
-        model_id, model = found
-    else:
-        learnt_on = read(sample)
-        t = clock.add("read", t)
-        learnt_on.clients["tier"] = learnt_on.clients["client_id"].map(tier_of).to_numpy()
-        hc = per_holding(
-            learnt_on.features, learnt_on.holdings, learnt_on.pricing, learnt_on.periods
-        )
-        sample_profile = client_profile(learnt_on, as_of)
-        model = learning.cross_sell_model(
-            learnt_on, hc.frame, sample_profile, params, today, stride=sample.stride
-        )
-        del hc, learnt_on, sample_profile
-        with write_transaction(engine) as conn:
-            model_id = model_store.save(
-                conn, model, as_of=as_of, learnt_with=learnt_with, actor=who.username
+        # 2. the models: those kept for the data month, or learnt on the sample and kept
+        check(progress)
+        learnt_with = model_store.settings(params, sample.stride)
+        with engine.connect() as conn:
+            found = (
+                None if retrain else model_store.kept(conn, as_of=as_of, learnt_with=learnt_with)
             )
-    t = clock.add("models", t)
-
-    # 3. the scope's parts: rules, likelihoods, flags, suggestions, writes
-    used_versions = {code: sorted(vs) for code, vs in sorted(versions.items())}
-    run_id = _start_run(engine, as_of, scope, who.username, params, used_versions)
-    everyone = clients["client_id"].to_numpy()
-    in_scope = (
-        np.ones(len(everyone), dtype=bool) if chosen is None else np.isin(everyone, list(chosen))
-    )
-    total = int(in_scope.sum())
-    scores = clients.set_index("client_id", drop=False)
-    out = writing.Written()
-    progress.report(0, total, "scoring")
-
-    def step(n: int) -> None:
-        progress.report(out.clients, total, "scoring")
-        check(progress)
-
-    for piece in pieces:
-        ids = everyone[in_scope & piece.holds(everyone)].tolist()
-        if not ids:
-            continue
-        check(progress)
-        t0 = time.perf_counter()
-        loaded = read(piece)
-        t = clock.add("read", t0)
-        loaded.clients["tier"] = loaded.clients["client_id"].map(tier_of).to_numpy()
-        conditions = _conditions(loaded, ids, as_of, params)
-        t = clock.add("rules", t)
-        profile = client_profile(loaded, as_of)
-        # the likelihoods the models gave the clients they just learnt on are those they give
-        # them read back (model_store): a fresh model of the whole bank is not applied again
-        reuse = fresh and loaded is kept and sample.everyone
-        for_part = model if reuse else learning.for_part(model, loaded, profile, params, today)
+        fresh = found is None
+        if found is not None:
+            model_id, model = found
+        else:
+            learnt_on = (
+                kept
+                if kept is not None and sample.everyone
+                else part_jobs.read(engine, sample, shared, cuts=True, who=program)
+            )
+            learnt_on.clients["tier"] = learnt_on.clients["client_id"].map(tier_of).to_numpy()
+            hc = per_holding(
+                learnt_on.features, learnt_on.holdings, learnt_on.pricing, learnt_on.periods
+            )
+            sample_profile = client_profile(learnt_on, as_of)
+            model = learning.cross_sell_model(
+                learnt_on, hc.frame, sample_profile, params, today, stride=sample.stride
+            )
+            del hc, learnt_on, sample_profile
+            with write_transaction(engine) as conn:
+                model_id = model_store.save(
+                    conn, model, as_of=as_of, learnt_with=learnt_with, actor=who.username
+                )
         t = clock.add("models", t)
-        currencies = dict(
-            zip(loaded.clients["client_id"].tolist(), loaded.clients["currency"].tolist(),
-                strict=True)
-        )  # fmt: skip
-        writing.write_part(
-            engine,
-            ids=ids,
-            scores=scores,
-            conditions=conditions,
-            model=for_part,
-            products=loaded.products,
-            profile=profile,
-            currencies=currencies,
-            run_id=run_id,
-            as_of=as_of,
-            today=today,
-            params=params,
-            out=out,
-            step=step,
-            who=system(who.username),
+
+        # 3. the scope's parts: rules, likelihoods, flags, suggestions, writes
+        used_versions = {code: sorted(vs) for code, vs in sorted(versions.items())}
+        run_id = _start_run(engine, as_of, scope, who.username, params, used_versions)
+        shared = part_jobs.Shared(as_of, today, params, run_id, model_id)
+        everyone = clients["client_id"].to_numpy()
+        in_scope = (
+            np.ones(len(everyone), dtype=bool)
+            if chosen is None
+            else np.isin(everyone, list(chosen))
         )
+        total = int(in_scope.sum())
+        scores = clients.set_index("client_id", drop=False)
+        out = writing.Written()
+        progress.report(0, total, "scoring")
+        todo = []
+        for piece in pieces:
+            mine = piece.holds(everyone)
+            ids = everyone[in_scope & mine].tolist()
+            if ids:
+                todo.append((piece, ids, scores.loc[everyone[mine]]))
+        if on is not None:
+            jobs = [((piece, shared), {"ids": ids, "scores": part}) for piece, ids, part in todo]
+            for written in on.run("write", jobs):
+                out.add(written)
+                progress.report(out.clients, total, "scoring")
+                check(progress)
+        else:
+            for piece, ids, part in todo:
+                check(progress)
+                before = out.clients
+
+                def step(n: int, before: int = before) -> None:
+                    progress.report(before + n, total, "scoring")
+                    check(progress)
+
+                # the likelihoods a model gave the clients it just learnt on are those it gives
+                # them read back (model_store): a fresh model of the whole bank is not applied
+                # again
+                out.add(
+                    part_jobs.write(
+                        engine,
+                        piece,
+                        shared,
+                        ids=ids,
+                        scores=part,
+                        model=model,
+                        loaded=kept,
+                        reuse=fresh and kept is not None and sample.everyone,
+                        step=step,
+                        who=program,
+                    )
+                )
         t = clock.add("write", t)
-        del loaded, profile, for_part, conditions
+    finally:
+        if on is not None:
+            on.close()
 
     counts: dict[str, Any] = {
         "clients": total,
@@ -266,25 +267,6 @@ def score(
         )
         audit.record(conn, who, "score", "scoring_run", run_id, {"scope": scope})
     return ScoreResult(run_id, as_of, scope, total, counts, clock.timings, float(top))
-
-
-def _conditions(
-    loaded: Loaded, ids: list[int], as_of: dt.date, params: parameters.Parameters
-) -> pd.DataFrame:
-    """The risk rules' conditions of the clients ``ids`` of a part."""
-    hold = loaded.holdings.merge(loaded.features, on="holding_id", how="left")
-    hold = hold.merge(loaded.products[["product_id", "code", "family"]], on="product_id")
-    for col in RULE_FIGURES:
-        hold[col] = hold[col].fillna(0)
-    chosen = set(ids)
-    return risk_rules.evaluate(
-        risk_rules.Inputs(
-            as_of,
-            hold[hold["client_id"].isin(chosen)],
-            loaded.clients[loaded.clients["client_id"].isin(chosen)],
-            params,
-        )
-    )
 
 
 def _products(engine: Engine) -> pd.DataFrame:

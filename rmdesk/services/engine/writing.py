@@ -36,6 +36,15 @@ class Written:
     #: the products some client of the scope is suggested
     products: set[int] = field(default_factory=set)
 
+    def add(self, other: Written) -> None:
+        self.clients += other.clients
+        self.flags.add(other.flags)
+        self.suggested += other.suggested
+        self.updated += other.updated
+        self.withdrawn += other.withdrawn
+        self.scores_written += other.scores_written
+        self.products |= other.products
+
 
 @open_to(ADMINS)
 def write_part(

@@ -70,7 +70,12 @@ class Fitted:
     columns: list[str]
 
     def margin(self, x: pd.DataFrame) -> np.ndarray:
-        return np.asarray(self.model.predict(x[self.columns], raw_score=True), dtype="float64")
+        # one thread, as it was trained: models are trained and applied side by side on their
+        # own threads (``learn_all``), and OpenMP teams started from several threads at once
+        # abort the process
+        return np.asarray(
+            self.model.predict(x[self.columns], raw_score=True, num_threads=1), dtype="float64"
+        )
 
     def predict(self, x: pd.DataFrame) -> np.ndarray:
         raw = self.margin(x)
