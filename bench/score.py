@@ -216,14 +216,14 @@ def measure(db: Database, runs: int, label: str, url: str) -> dict[str, Any]:
 
 
 def configure(db: Database, args: argparse.Namespace) -> None:
-    values = {}
-    if args.partition_clients:
-        values["partition_clients"] = args.partition_clients
-    if args.sample_clients:
-        values["model_sample_clients"] = args.sample_clients
-    if values:
-        with write_transaction(db.engine) as conn:
-            parameters.set_values(conn, values, who=OPERATOR)
+    """The parts and the model sample asked for, else the defaults (the database keeps them)."""
+    defaults = parameters.DEFAULTS
+    values = {
+        "partition_clients": args.partition_clients or defaults.partition_clients,
+        "model_sample_clients": args.sample_clients or defaults.model_sample_clients,
+    }
+    with write_transaction(db.engine) as conn:
+        parameters.set_values(conn, values, who=OPERATOR)
 
 
 def main() -> None:

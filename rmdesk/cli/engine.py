@@ -63,6 +63,7 @@ def score(
     quiet: bool,
 ) -> None:
     """Recompute contribution, tiers, risk flags and suggestions (idempotent)."""
+    from rmdesk.services.engine.part_jobs import ClusterError
     from rmdesk.services.engine.scoring import ScopeError
     from rmdesk.services.engine.scoring import score as run
 
@@ -84,6 +85,8 @@ def score(
         )
     except ScopeError as exc:
         fail(str(exc), EXIT_USAGE if "either" in str(exc) else EXIT_NOT_FOUND)
+    except ClusterError as exc:
+        fail(str(exc), EXIT_USAGE)
     bar.close()
     c = result.counts
     if as_json:

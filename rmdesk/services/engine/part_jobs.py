@@ -10,6 +10,7 @@ talks to the same database. It acts as the program on behalf of the person who s
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -90,19 +91,23 @@ def write(
     tiers of the part's clients; ``model``: the run's model (read back by ``shared.model_id``
     when not given); ``reuse``: the model was learnt on exactly ``loaded``, its likelihoods are
     used as they are."""
+    out = writing.Written()
+    t = time.perf_counter()
     loaded = loaded or read(engine, part, shared, cuts=True, who=who)
     if model is None:
         model = _model(engine, shared.model_id)
+    t = out.took("read", t)
     params, as_of, today = shared.params, shared.as_of, shared.today
     loaded.clients["tier"] = loaded.clients["client_id"].map(scores["tier"]).to_numpy()
     conditions = conditions_of(loaded, ids, as_of, params)
+    t = out.took("rules", t)
     profile = client_profile(loaded, as_of)
     applied = model if reuse else learning.for_part(model, loaded, profile, params, today)
+    t = out.took("models", t)
     currencies = dict(
         zip(loaded.clients["client_id"].tolist(), loaded.clients["currency"].tolist(),
             strict=True)
     )  # fmt: skip
-    out = writing.Written()
     writing.write_part(
         engine,
         ids=ids,
@@ -120,6 +125,7 @@ def write(
         step=step or (lambda n: None),
         who=who,
     )
+    out.took("write", t)
     return out
 
 
@@ -152,6 +158,8 @@ def _model(engine: Engine, model_id: int) -> cross_sell.Model:
 # --- running the jobs ------------------------------------------------------------------------
 
 JOBS: dict[str, Callable[..., Any]] = {"contribution": contribution, "write": write}
+#: how long to wait for a cluster's scheduler to answer
+CONNECT_SECONDS = 10
 
 
 def _remote(url: str, actor: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -165,6 +173,10 @@ def _remote(url: str, actor: str, name: str, args: tuple[Any, ...], kwargs: dict
         engine.dispose()
 
 
+class ClusterError(RuntimeError):
+    """No cluster to run on: Dask is not installed, or no scheduler answers at the address."""
+
+
 class Cluster:
     """Jobs on a Dask cluster (``dask.distributed``, the ``cluster`` extra): each worker opens
     the database at ``url`` itself."""
@@ -173,10 +185,16 @@ class Cluster:
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - the extra is in the test set
-            raise RuntimeError(
+            raise ClusterError(
                 "a cluster needs Dask: pip install 'rmdesk[cluster]' (docs/scale.md)"
             ) from exc
-        self.client = Client(address, set_as_default=False)  # type: ignore[no-untyped-call]
+        try:
+            self.client = Client(address, set_as_default=False, timeout=CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterError(
+                f"no Dask scheduler answers at {address} ({exc}); start one with "
+                "'dask scheduler' and its workers with 'dask worker ADDRESS' (docs/scale.md)"
+            ) from exc
         self.url, self.actor = url, actor
 
     def run(

@@ -141,6 +141,7 @@ def score(
         clients["tier"] = clients["tier"].astype(str)
         tier_of = clients.set_index("client_id")["tier"]
         t = clock.add("contribution", t)
+        clock.timings["contribution"] -= clock.timings.get("read", 0.0)
 
         # 2. the models: those kept for the data month, or learnt on the sample and kept
         check(progress)
@@ -226,6 +227,14 @@ def score(
                     )
                 )
         t = clock.add("write", t)
+        if on is None:  # the parts' own phases, out of the step's time
+            clock.timings["write"] -= sum(out.seconds.values()) - out.seconds.get("write", 0.0)
+            for phase, secs in out.seconds.items():
+                if phase != "write":
+                    clock.timings[phase] = clock.timings.get(phase, 0.0) + secs
+        else:  # the workers' time, added up over the parts that ran side by side
+            for phase, secs in out.seconds.items():
+                clock.timings[f"workers_{phase}"] = secs
     finally:
         if on is not None:
             on.close()

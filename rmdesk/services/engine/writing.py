@@ -5,6 +5,7 @@ sends the rows)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,8 +36,18 @@ class Written:
     scores_written: int = 0
     #: the products some client of the scope is suggested
     products: set[int] = field(default_factory=set)
+    #: seconds spent per phase (read, rules, models, write)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def took(self, phase: str, since: float) -> float:
+        """Add the time since ``since`` to ``phase``; now."""
+        now = time.perf_counter()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - since
+        return now
 
     def add(self, other: Written) -> None:
+        for phase, secs in other.seconds.items():
+            self.seconds[phase] = self.seconds.get(phase, 0.0) + secs
         self.clients += other.clients
         self.flags.add(other.flags)
         self.suggested += other.suggested
