@@ -2,12 +2,15 @@
 
 After every kill the database must be whole (SQLite's integrity and foreign-key checks; on both
 databases no row pointing nowhere), an import must be all there or not there at all, and scores
-must belong to a scoring run that exists. Then the next run must complete. Kill moments are
-random but seeded, so a failure can be replayed.
+must belong to a scoring run that exists. Then the next run must complete, and one more after
+it find nothing left to write. Scoring runs in parts of 400 clients with its model learnt on a
+sample (docs/scale.md), so kills land between parts, inside a part's batches and while the
+model is kept. Kill moments are random but seeded, so a failure can be replayed.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
@@ -168,7 +171,14 @@ def test_killed_imports_and_scoring_leave_the_database_whole(
     )
     assert {k: v for k, v in _counts(url).items() if k in FULL} == FULL
 
-    window = Window(1.5, 5.0)
+    # the run in parts of 400 clients, its model learnt on every 6th client: a kill lands
+    # between parts, in a part's batches, or while the model is kept
+    assert (
+        _run(["params", "set", "partition_clients=400", "model_sample_clients=1000",
+              "--db", url], env, None)
+        == "finished"
+    )  # fmt: skip
+    window = Window(1.5, 7.0)  # startup 1.5 s, a run in parts 5–6 s: its reads, model, writes
     while window.killed < kills_each and window.tries < 3 * kills_each:
         outcome = window.run(["score", "--quiet", "--db", url], env, rng)
         outcomes.append(f"score:{outcome}")
@@ -188,6 +198,15 @@ def test_killed_imports_and_scoring_leave_the_database_whole(
     # the next run completes; every client with figures in the year has its score (a run
     # rewrites only the scores that changed, so some may still name a killed run: same values)
     assert finished is not None and scores == SCORED
+    # and it finished the job: one more run, uninterrupted, finds nothing left to write
+    again = subprocess.run(
+        [str(BIN / "rmdesk-cli"), "score", "--json", "--quiet", "--db", url],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    counts = json.loads(again.stdout)
+    assert counts["parts"] == 14 and counts["sample_every"] == 6, counts
+    for name in ("scores_written", "suggested", "updated", "withdrawn", "flags_raised"):
+        assert counts[name] == 0, (name, counts[name])
     kills = sum(o.endswith("killed") for o in outcomes)
     print(f"\n{len(outcomes)} runs, {kills} killed: {sorted(set(outcomes))}")
     assert kills == 2 * kills_each  # every program killed in the middle kills_each times
