@@ -33,7 +33,7 @@ def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> list[
     out = []
     for name in columns:
         col: Column[Any] = table.c[name]
-        out.append(col.type._cached_bind_processor(dialect))
+        out.append(col.type.dialect_impl(dialect).bind_processor(dialect))
     return out
 
 
