@@ -43,6 +43,12 @@ from rmdesk.db import Database
     help="Learn the cross-sell model again (default: the one kept for the data month).",
 )
 @click.option(
+    "--full",
+    is_flag=True,
+    help="Recompute every client (default: only those whose data changed since the last "
+    "whole-bank run, when it used the same data month, parameters and model; docs/scale.md).",
+)
+@click.option(
     "--cluster",
     metavar="ADDRESS",
     help="Run the parts on the Dask cluster whose scheduler is at ADDRESS "
@@ -58,6 +64,7 @@ def score(
     as_of: dt.datetime | None,
     today: dt.datetime | None,
     retrain: bool,
+    full: bool,
     cluster: str | None,
     as_json: bool,
     quiet: bool,
@@ -80,6 +87,7 @@ def score(
             today=date_of(today),
             progress=bar,
             retrain=retrain,
+            full=full,
             cluster=cluster,
             who=operator(db),
         )
@@ -109,6 +117,12 @@ def score(
         "models used (rmdesk-cli models shows their backtests)"
     )
     click.echo(f"  scores written: {c['scores_written']:,}")
+    if c["incremental"]:
+        click.echo(
+            f"  recomputed {c['recomputed']:,} client(s): {c['changed']:,} whose data changed, "
+            f"{c['dated']:,} whose dates came, {c['tiers_moved']:,} whose tier moved "
+            "(score --full recomputes everyone)"
+        )
     learnt = "learnt in this run" if c["model_learnt"] else "kept for the data month"
     click.echo(
         f"  cross-sell model #{c['model_id']} ({learnt}); {c['parts']:,} part(s), "

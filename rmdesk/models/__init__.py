@@ -48,6 +48,7 @@ from rmdesk.models.trail import (
 from rmdesk.models.work import (
     ClientHandover,
     ClientScore,
+    InputChange,
     Interaction,
     KpiWeight,
     RiskFlag,
@@ -86,6 +87,7 @@ __all__ = [
     "FlagStatus",
     "Holding",
     "ImportBatch",
+    "InputChange",
     "Interaction",
     "KpiWeight",
     "Meta",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -266,6 +267,20 @@ class ScoringModel(Base):
     body: Mapped[str] = mapped_column(Text)  # the model, as JSON text
 
 
+class InputChange(Base):
+    """A client some of whose inputs changed (its row, holdings, monthly facts, contacts,
+    suggestion outcomes or a person's action on a flag): written by the database's own
+    triggers whoever writes, read and cleared by a whole-bank scoring run, which recomputes
+    those clients (migration 0012, docs/scale.md). No foreign key: a change outlives a
+    client removed in the same breath, harmlessly."""
+
+    __tablename__ = "input_changes"
+    #: never reused (SQLite's AUTOINCREMENT): a run clears the changes up to the last it read
+    __table_args__ = {"sqlite_autoincrement": True}
+    id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
+    client_id: Mapped[int] = mapped_column(BigInteger)
+
+
 class ClientScore(Base):
     """A client's trailing-12-month contribution, its parts, ranks and tier as of a data date."""
 
@@ -286,3 +301,7 @@ class ClientScore(Base):
     rank_bank: Mapped[int] = mapped_column(Integer)
     cumulative_share: Mapped[Decimal] = mapped_column(Rate)
     tier: Mapped[str] = mapped_column(String(8), index=True)
+    #: what the whole run that computed the client's results used (``engine/inputs.overall``:
+    #: data month, parameters, products, pricing, model, rules); a run that uses something else
+    #: recomputes the client. None: never computed.
+    inputs: Mapped[int | None] = mapped_column(BigInteger)

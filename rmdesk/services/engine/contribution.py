@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -158,12 +159,17 @@ def per_client(holding: pd.DataFrame, clients: pd.DataFrame) -> pd.DataFrame:
                 - frame[f"cost_{half}"]
                 - frame[f"expected_loss_{half}"]
             )
+    frame["growth"] = growth(frame)
+    return frame
+
+
+def growth(frame: pd.DataFrame) -> np.ndarray[Any, Any]:
+    """The change of contribution on the 12 months before, NaN where those were below
+    ``GROWTH_MIN_BASE_MINOR``."""
     cur = frame["contribution_cur"].to_numpy(dtype="float64")
     prev = frame["contribution_prev"].to_numpy(dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
-        growth = np.where(prev >= GROWTH_MIN_BASE_MINOR, (cur - prev) / prev, np.nan)
-    frame["growth"] = growth
-    return frame
+        return np.where(prev >= GROWTH_MIN_BASE_MINOR, (cur - prev) / prev, np.nan)
 
 
 def rank_within(frame: pd.DataFrame, value: str, group: str | None) -> pd.Series:

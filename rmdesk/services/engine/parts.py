@@ -24,15 +24,17 @@ T = Base.metadata.tables
 @dataclass(frozen=True)
 class Part:
     """Which clients a step of a run reads: ids from ``low`` to ``high`` (either open), of
-    which every ``stride``-th id (``id % stride == 0``)."""
+    which every ``stride``-th id (``id % stride == 0``); or the clients ``ids`` (those a
+    nightly run recomputes, a few thousand at a time)."""
 
     low: int | None = None
     high: int | None = None
     stride: int = 1
+    ids: tuple[int, ...] | None = None
 
     @property
     def everyone(self) -> bool:
-        return self.low is None and self.high is None and self.stride == 1
+        return self.low is None and self.high is None and self.stride == 1 and self.ids is None
 
     def where(self, column: Any) -> ColumnElement[bool]:
         """The condition on a client-id column."""
@@ -43,6 +45,8 @@ class Part:
             conds.append(column <= self.high)
         if self.stride > 1:
             conds.append(column % self.stride == 0)
+        if self.ids is not None:
+            conds.append(column.in_(self.ids))
         return and_(*conds) if conds else true()
 
     def holdings(self) -> Select[tuple[int]]:
@@ -68,9 +72,13 @@ class Part:
             ok &= ids <= self.high
         if self.stride > 1:
             ok &= ids % self.stride == 0
+        if self.ids is not None:
+            ok &= np.isin(ids, np.asarray(self.ids, dtype="int64"))
         return ok
 
     def __str__(self) -> str:
+        if self.ids is not None:
+            return f"{len(self.ids)} clients"
         low = "" if self.low is None else str(self.low)
         high = "" if self.high is None else str(self.high)
         every = "" if self.stride == 1 else f" every {self.stride}th"
@@ -99,3 +107,10 @@ def sample(conn: Connection, size: int) -> Part:
     count = int(conn.execute(select(func.count()).select_from(c)).scalar() or 0)
     stride = max(1, math.ceil(count / max(1, size)))
     return Part(stride=stride)
+
+
+def of(ids: list[int] | np.ndarray, size: int) -> list[Part]:
+    """The clients ``ids`` in parts of at most ``size`` (in the order given)."""
+    size = max(1, size)
+    values = [int(i) for i in ids]
+    return [Part(ids=tuple(values[i : i + size])) for i in range(0, len(values), size)]

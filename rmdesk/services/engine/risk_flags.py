@@ -202,6 +202,23 @@ def _wakes(old: Any, status: FlagStatus, *, as_of: dt.date, today: dt.date) -> t
     return False, ""
 
 
+def waking(conn: Connection, since: dt.date, today: dt.date) -> set[int]:
+    """The clients with a snoozed or dismissed flag whose quiet ends on some day after
+    ``since`` up to ``today`` (``_wakes``: it wakes once ``today > snoozed_until``). A nightly
+    run of only what changed recomputes them (engine/inputs.py)."""
+    return set(
+        conn.execute(
+            select(flags_t.c.client_id)
+            .where(
+                flags_t.c.status.in_([FlagStatus.SNOOZED, FlagStatus.DISMISSED]),
+                flags_t.c.snoozed_until >= since,
+                flags_t.c.snoozed_until < today,
+            )
+            .distinct()
+        ).scalars()
+    )
+
+
 def _event(
     flag_id: int,
     from_status: FlagStatus | None,

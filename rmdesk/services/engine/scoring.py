@@ -36,7 +36,16 @@ from rmdesk.models import Base
 from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to, system
 from rmdesk.services.common.progress import NullProgress, Progress, check
-from rmdesk.services.engine import cross_sell, learning, model_store, part_jobs, parts, writing
+from rmdesk.services.engine import (
+    cross_sell,
+    incremental,
+    inputs,
+    learning,
+    model_store,
+    part_jobs,
+    parts,
+    writing,
+)
 from rmdesk.services.engine.contribution import pareto, per_holding, rank_and_tier
 from rmdesk.services.engine.facts_pass import Window
 from rmdesk.services.engine.loading import (
@@ -84,13 +93,16 @@ def score(
     today: dt.date | None = None,
     progress: Progress | None = None,
     retrain: bool = False,
+    full: bool = False,
     cluster: str | None = None,
     who: Account,
 ) -> ScoreResult:
     """Recompute contribution, tiers, flags and suggestions for the bank, a branch or an RM;
     with the cross-sell model kept for the data month, or with one learnt now (``retrain``, or
-    none kept: the month's first run, or a parameter it learns with changed). ``cluster``: the
-    address of a Dask scheduler whose workers run the parts (docs/scale.md)."""
+    none kept: the month's first run, or a parameter it learns with changed). A run of the
+    whole bank recomputes only the clients whose inputs changed since the last one when it
+    may (``incremental``), every client with ``full``. ``cluster``: the address of a Dask
+    scheduler whose workers run the parts (docs/scale.md)."""
     progress = progress or NullProgress()
     today = today or dt.date.today()
     clock = _Clock()
@@ -106,76 +118,73 @@ def score(
         )
         pieces = parts.partitions(conn, params.partition_clients)
         sample = parts.sample(conn, params.model_sample_clients)
+        learnt_with = model_store.settings(params, sample.stride)
+        found = None if retrain else model_store.kept(conn, as_of=as_of, learnt_with=learnt_with)
+        last, latest = incremental.last_run(conn)
     shared = part_jobs.Shared(as_of, today, params)
     program = system(who.username)
+    since = (
+        last.today
+        if not full
+        and scope_filter is None
+        and found is not None
+        and last is not None
+        and last.overall is not None
+        and latest is not None
+        and latest <= today
+        else None
+    )
+    # what the database noted as changed, read before anything else: a change noted later
+    # is left for the next run
+    with engine.connect() as conn:
+        read_notes, noted = inputs.changes(conn)
+        whole_key = (
+            inputs.overall(conn, as_of=as_of, params=params, model_id=found[0])
+            if found is not None
+            else 0
+        )
+    if since is not None and last is not None and whole_key != last.overall:
+        since = None
     # a bank in one part, scored here: read once, kept for every step
-    whole = len(pieces) == 1 and cluster is None
+    whole = len(pieces) == 1 and cluster is None and since is None
     kept: Loaded | None = None
     on = None
     if cluster is not None:
         url = engine.url.render_as_string(hide_password=False)
         on = part_jobs.Cluster(cluster, url, who.username)
+    plan: incremental.Plan | None = None
     try:
-        # 1. contribution of every client, part by part; ranks and tiers over the whole bank
-        per_part = []
-        versions: dict[str, set[int]] = {}
-        if on is not None:
-            found_parts = on.run("contribution", [((piece, shared), {}) for piece in pieces])
-        else:
-
-            def here() -> Iterator[tuple[pd.DataFrame, dict[str, list[int]]]]:
-                nonlocal kept
-                for piece in pieces:
-                    check(progress)
-                    loaded = part_jobs.read(engine, piece, shared, cuts=whole, who=program)
-                    kept = loaded if whole else None
-                    yield part_jobs.contribution(engine, piece, shared, loaded=loaded, who=program)
-
-            found_parts = here()
-        for frame, used in found_parts:
-            per_part.append(frame)
-            for code, vs in used.items():
-                versions.setdefault(code, set()).update(vs)
-        clients = rank_and_tier(pd.concat(per_part, ignore_index=True), params)
-        del per_part
-        clients["tier"] = clients["tier"].astype(str)
-        tier_of = clients.set_index("client_id")["tier"]
-        t = clock.add("contribution", t)
-        clock.timings["contribution"] -= clock.timings.get("read", 0.0)
-
-        # 2. the models: those kept for the data month, or learnt on the sample and kept
-        check(progress)
-        learnt_with = model_store.settings(params, sample.stride)
-        with engine.connect() as conn:
-            found = (
-                None if retrain else model_store.kept(conn, as_of=as_of, learnt_with=learnt_with)
-            )
-        fresh = found is None
-        if found is not None:
+        if since is not None and found is not None and last is not None:
+            # 1-2. only what changed: the model kept, everyone's ranks from stored scores
             model_id, model = found
+            fresh = False
+            with engine.connect() as conn:
+                dated = inputs.dated(conn, since, today, params)
+            plan = incremental.plan(
+                engine, shared=shared, overall=whole_key, noted=noted, dated=dated, who=program
+            )
+            clients = plan.clients
+            used_versions = incremental.pricing_of(last, plan.versions)
+            t = clock.add("contribution", t)
         else:
-            learnt_on = (
-                kept
-                if kept is not None and sample.everyone
-                else part_jobs.read(engine, sample, shared, cuts=True, who=program)
+            clients, used_versions, kept, t = _contribution(
+                engine, pieces, shared, on, whole, progress, clock, t, program
             )
-            learnt_on.clients["tier"] = learnt_on.clients["client_id"].map(tier_of).to_numpy()
-            hc = per_holding(
-                learnt_on.features, learnt_on.holdings, learnt_on.pricing, learnt_on.periods
-            )
-            sample_profile = client_profile(learnt_on, as_of)
-            model = learning.cross_sell_model(
-                learnt_on, hc.frame, sample_profile, params, today, stride=sample.stride
-            )
-            del hc, learnt_on, sample_profile
-            with write_transaction(engine) as conn:
-                model_id = model_store.save(
-                    conn, model, as_of=as_of, learnt_with=learnt_with, actor=who.username
+            tier_of = clients.set_index("client_id")["tier"]
+            # 2. the models: those kept for the data month, or learnt on the sample and kept
+            check(progress)
+            fresh = found is None
+            if found is not None:
+                model_id, model = found
+            else:
+                model_id, model = _learn(
+                    engine, kept, sample, shared, tier_of, learnt_with, who, program
                 )
-        t = clock.add("models", t)
+            with engine.connect() as conn:
+                whole_key = inputs.overall(conn, as_of=as_of, params=params, model_id=model_id)
+            t = clock.add("models", t)
 
         # 3. the scope's parts: rules, likelihoods, flags, suggestions, writes
-        used_versions = {code: sorted(vs) for code, vs in sorted(versions.items())}
         run_id = _start_run(engine, as_of, scope, who.username, params, used_versions)
         shared = part_jobs.Shared(as_of, today, params, run_id, model_id)
         everyone = clients["client_id"].to_numpy()
@@ -186,19 +195,27 @@ def score(
         )
         total = int(in_scope.sum())
         scores = clients.set_index("client_id", drop=False)
+        scores["inputs"] = whole_key
         out = writing.Written()
-        progress.report(0, total, "scoring")
         todo = []
-        for piece in pieces:
-            mine = piece.holds(everyone)
-            ids = everyone[in_scope & mine].tolist()
-            if ids:
-                todo.append((piece, ids, scores.loc[everyone[mine]]))
+        if plan is not None:
+            size = min(incremental.CHUNK, params.partition_clients)
+            for piece in parts.of(plan.recompute, size):
+                ids = list(piece.ids or ())
+                todo.append((piece, ids, scores.loc[ids]))
+        else:
+            for piece in pieces:
+                mine = piece.holds(everyone)
+                ids = everyone[in_scope & mine].tolist()
+                if ids:
+                    todo.append((piece, ids, scores.loc[everyone[mine]]))
+        goal = sum(len(ids) for _, ids, _ in todo)
+        progress.report(0, goal, "scoring")
         if on is not None:
             jobs = [((piece, shared), {"ids": ids, "scores": part}) for piece, ids, part in todo]
             for written in on.run("write", jobs):
                 out.add(written)
-                progress.report(out.clients, total, "scoring")
+                progress.report(out.clients, goal, "scoring")
                 check(progress)
         else:
             for piece, ids, part in todo:
@@ -206,7 +223,7 @@ def score(
                 before = out.clients
 
                 def step(n: int, before: int = before) -> None:
-                    progress.report(before + n, total, "scoring")
+                    progress.report(before + n, goal, "scoring")
                     check(progress)
 
                 # the likelihoods a model gave the clients it just learnt on are those it gives
@@ -226,6 +243,19 @@ def score(
                         who=program,
                     )
                 )
+        if plan is not None:
+            # everyone else: their ranks and shares, where they moved
+            check(progress)
+            rest = scores[~scores.index.isin(plan.recompute)]
+            writing.write_ranks(
+                engine,
+                scores=rest,
+                run_id=run_id,
+                as_of=as_of,
+                batch=params.batch_size,
+                out=out,
+                who=program,
+            )
         t = clock.add("write", t)
         if on is None:  # the parts' own phases, out of the step's time
             clock.timings["write"] -= sum(out.seconds.values()) - out.seconds.get("write", 0.0)
@@ -262,12 +292,23 @@ def score(
         "sample_every": sample.stride,
         "model_id": model_id,
         "model_learnt": fresh,
+        # a run of what changed, and how many clients it recomputed (all of a full run's)
+        "incremental": plan is not None,
+        "recomputed": goal,
+        "today": today.isoformat(),
+        "overall": str(whole_key),
     }
+    if plan is not None:
+        counts["changed"] = plan.changed
+        counts["dated"] = plan.dated
+        counts["tiers_moved"] = plan.tiers_moved
     top = pareto(clients["contribution_cur"].to_numpy())["top_share"]
     counts["pareto_top20_share"] = round(float(top), 4)
     clock.timings["total"] = time.perf_counter() - started
     counts["seconds"] = {k: round(v, 2) for k, v in clock.timings.items()}
     with write_transaction(engine) as conn:
+        if chosen is None:  # every client's results are now those of their noted changes
+            inputs.clear(conn, read_notes)
         runs = T["scoring_runs"]
         conn.execute(
             update(runs)
@@ -276,6 +317,78 @@ def score(
         )
         audit.record(conn, who, "score", "scoring_run", run_id, {"scope": scope})
     return ScoreResult(run_id, as_of, scope, total, counts, clock.timings, float(top))
+
+
+def _contribution(
+    engine: Engine,
+    pieces: list[parts.Part],
+    shared: part_jobs.Shared,
+    on: part_jobs.Cluster | None,
+    whole: bool,
+    progress: Progress,
+    clock: _Clock,
+    t: float,
+    program: Account,
+) -> tuple[pd.DataFrame, dict[str, list[int]], Loaded | None, float]:
+    """Step 1 of a full run: the contribution of every client, part by part; ranks and tiers
+    over the whole bank; the pricing versions used; the bank read once when it is one part."""
+    per_part = []
+    versions: dict[str, set[int]] = {}
+    kept: Loaded | None = None
+    if on is not None:
+        found_parts = on.run("contribution", [((piece, shared), {}) for piece in pieces])
+    else:
+
+        def here() -> Iterator[tuple[pd.DataFrame, dict[str, list[int]]]]:
+            nonlocal kept
+            for piece in pieces:
+                check(progress)
+                loaded = part_jobs.read(engine, piece, shared, cuts=whole, who=program)
+                kept = loaded if whole else None
+                yield part_jobs.contribution(engine, piece, shared, loaded=loaded, who=program)
+
+        found_parts = here()
+    for frame, used in found_parts:
+        per_part.append(frame)
+        for code, vs in used.items():
+            versions.setdefault(code, set()).update(vs)
+    clients = rank_and_tier(pd.concat(per_part, ignore_index=True), shared.params)
+    clients["tier"] = clients["tier"].astype(str)
+    t = clock.add("contribution", t)
+    clock.timings["contribution"] -= clock.timings.get("read", 0.0)
+    used_versions = {code: sorted(vs) for code, vs in sorted(versions.items())}
+    return clients, used_versions, kept, t
+
+
+def _learn(
+    engine: Engine,
+    kept: Loaded | None,
+    sample: parts.Part,
+    shared: part_jobs.Shared,
+    tier_of: pd.Series,
+    learnt_with: dict[str, Any],
+    who: Account,
+    program: Account,
+) -> tuple[int, cross_sell.Model]:
+    """The cross-sell model learnt on the sample (the bank already read, when it is the
+    sample) and kept for the data month."""
+    learnt_on = (
+        kept
+        if kept is not None and sample.everyone
+        else part_jobs.read(engine, sample, shared, cuts=True, who=program)
+    )
+    learnt_on.clients["tier"] = learnt_on.clients["client_id"].map(tier_of).to_numpy()
+    hc = per_holding(learnt_on.features, learnt_on.holdings, learnt_on.pricing, learnt_on.periods)
+    sample_profile = client_profile(learnt_on, shared.as_of)
+    model = learning.cross_sell_model(
+        learnt_on, hc.frame, sample_profile, shared.params, shared.today, stride=sample.stride
+    )
+    del hc, learnt_on, sample_profile
+    with write_transaction(engine) as conn:
+        model_id = model_store.save(
+            conn, model, as_of=shared.as_of, learnt_with=learnt_with, actor=who.username
+        )
+    return model_id, model
 
 
 def _products(engine: Engine) -> pd.DataFrame:

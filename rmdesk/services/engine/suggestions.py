@@ -98,6 +98,67 @@ class SuggestionError(Refusal):
     """An outcome that cannot be recorded; the message says why."""
 
 
+#: how long an accepted product stays out of a client's suggestions
+ACCEPTED_DAYS = 365
+
+
+def keep_out_days(params: Parameters) -> set[int]:
+    """Every length of time an outcome keeps a product out of a client's suggestions."""
+    by_reason = params.decline_cooloff_by_reason
+    return {params.decline_cooloff_days, params.not_now_days, ACCEPTED_DAYS, *by_reason.values()}
+
+
+def keep_outs_ending(
+    conn: Connection, since: dt.date, today: dt.date, params: Parameters
+) -> set[int]:
+    """The clients of whom a product may come back (or an imported answer begin to count) on
+    some day after ``since`` up to ``today``: an outcome ``days`` old keeps its product out
+    while ``(today - day).days <= days`` (``recent_outcomes``), so it ends for those outcomes
+    whose day lies ``days + 1`` before one of those days (a day either side for time zones).
+    A nightly run of only what changed recomputes them (engine/inputs.py)."""
+    if today <= since:
+        return set()
+    inter = T["interactions"]
+    found: set[int] = set()
+
+    def stamp(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+
+    imported = (
+        inter.c.offer_result.is_not(None),
+        inter.c.product_id.is_not(None),
+        inter.c.source != "app",
+    )
+    for days in sorted(keep_out_days(params)):
+        low = stamp(since - dt.timedelta(days=days + 2))
+        high = stamp(today - dt.timedelta(days=days - 1))
+        found.update(
+            conn.execute(
+                select(out_t.c.client_id).where(out_t.c.at >= low, out_t.c.at < high).distinct()
+            ).scalars()
+        )
+        found.update(
+            conn.execute(
+                select(inter.c.client_id)
+                .where(*imported, inter.c.occurred_at >= low, inter.c.occurred_at < high)
+                .distinct()
+            ).scalars()
+        )
+    # an imported answer dated after ``since`` starts to count on its day
+    found.update(
+        conn.execute(
+            select(inter.c.client_id)
+            .where(
+                *imported,
+                inter.c.occurred_at >= stamp(since - dt.timedelta(days=1)),
+                inter.c.occurred_at < stamp(today + dt.timedelta(days=2)),
+            )
+            .distinct()
+        ).scalars()
+    )
+    return found
+
+
 def recent_outcomes(
     conn: Connection, client_ids: Sequence[int], *, today: dt.date, params: Parameters
 ) -> pd.DataFrame:
@@ -111,7 +172,7 @@ def recent_outcomes(
     ``today``) count as outcomes too: a decline with no reason, an acceptance.
     """
     by_reason = params.decline_cooloff_by_reason
-    longest = max(params.decline_cooloff_days, params.not_now_days, 365, *by_reason.values())
+    longest = max(keep_out_days(params))
     since = dt.datetime.combine(today - dt.timedelta(days=longest), dt.time(), tzinfo=dt.UTC)
     rows = conn.execute(
         select(
@@ -144,7 +205,7 @@ def recent_outcomes(
         frame = frame.sort_values(["at", "id"]).drop_duplicates(
             ["client_id", "product_id"], keep="last"
         )
-        days = frame["outcome"].map({"not_now": params.not_now_days, "accepted": 365})
+        days = frame["outcome"].map({"not_now": params.not_now_days, "accepted": ACCEPTED_DAYS})
         declined = frame["outcome"] == "declined"
         days[declined] = (
             frame.loc[declined, "reason"].map(by_reason).fillna(params.decline_cooloff_days)

@@ -200,22 +200,52 @@ def _score_rows(frame: pd.DataFrame, as_of: dt.date) -> list[tuple[Any, ...]]:
 
 
 def write_scores(conn: Connection, frame: pd.DataFrame, run_id: int, as_of: dt.date) -> int:
-    """Insert or update the batch's scores, only where something changed."""
+    """Insert or update the batch's scores, only where something changed; with the clients'
+    fingerprints (``inputs``) when ``frame`` has them: their results are written with them."""
     t = T["client_scores"]
+    keys = [*SCORE_KEYS, "inputs"] if "inputs" in frame else SCORE_KEYS
     ids = frame["client_id"].tolist()
     old = {
         r[0]: tuple(r[1:])
         for r in conn.execute(
-            select(*[t.c[c] for c in SCORE_KEYS]).where(among(conn, t.c.client_id, ids))
+            select(*[t.c[c] for c in keys]).where(among(conn, t.c.client_id, ids))
         )
     }
+    rows = _score_rows(frame, as_of)
+    if "inputs" in frame:
+        rows = [
+            (*row, None if pd.isna(x) else int(x))
+            for row, x in zip(rows, frame["inputs"].tolist(), strict=True)
+        ]
     inserts, updates = [], []
-    for row in _score_rows(frame, as_of):
+    for row in rows:
         was = old.get(row[0])
         if was is None:
             inserts.append((*row, run_id))
         elif was != row[1:]:
             updates.append((*row, run_id))
-    bulk.insert_rows(conn, t, [*SCORE_KEYS, "run_id"], inserts)
-    bulk.update_rows(conn, t, "client_id", [*SCORE_KEYS[1:], "run_id"], updates)
+    bulk.insert_rows(conn, t, [*keys, "run_id"], inserts)
+    bulk.update_rows(conn, t, "client_id", [*keys[1:], "run_id"], updates)
     return len(inserts) + len(updates)
+
+
+@open_to(ADMINS)
+def write_ranks(
+    engine: Engine,
+    *,
+    scores: pd.DataFrame,
+    run_id: int,
+    as_of: dt.date,
+    batch: int,
+    out: Written,
+    who: Account,
+) -> None:
+    """The scores of clients a run did not recompute (their ranks and cumulative shares move
+    with everyone else's contribution), where they changed, in batches of ``batch``, one
+    transaction each; their fingerprints stay as they were."""
+    frame = scores.drop(columns=["inputs"], errors="ignore")
+    for start in range(0, len(frame), max(1, batch)):
+        with write_transaction(engine) as conn:
+            out.scores_written += write_scores(
+                conn, frame.iloc[start : start + batch], run_id, as_of
+            )

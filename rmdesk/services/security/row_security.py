@@ -54,6 +54,8 @@ CLIENT_TABLES: dict[str, str] = {
     "monthly_facts": "holding_id",
     "transactions": "holding_id",
     "risk_flag_events": "flag_id",
+    # which clients' data changed, for the nightly run: administrators read it (ADMINS_READ)
+    "input_changes": "client_id",
 }
 _PARENT = {"client_id": "clients", "holding_id": "holdings", "flag_id": "risk_flags"}
 
@@ -103,6 +105,10 @@ OWNER_FUNCTIONS = (
     "rmdesk_sync_user()",
     "rmdesk_watchdog(integer, integer)",
 )
+#: tables only administrators (and the owner) read: which clients' data changed since the
+#: nightly run, for a whole-bank run an administrator starts (written by the database's own
+#: triggers, migration 0012)
+ADMINS_READ = ("input_changes",)
 #: personal data: no statistics either, or the planner's estimates would tell their spread
 SENSITIVE = {
     "clients": ("name", "id_number", "mobile", "phone", "email", "wechat", "address"),
@@ -287,7 +293,7 @@ def _grants(t: Target) -> list[str]:
     s, app, admin = t.s, quote_ident(t.app_group), quote_ident(t.admin_group)
     tables = _tables()
     listed = ", ".join(f"{s}.{x}" for x in tables)
-    readable = ", ".join(f"{s}.{x}" for x in tables if x not in (*SECRET, "users"))
+    readable = ", ".join(f"{s}.{x}" for x in tables if x not in (*SECRET, *ADMINS_READ, "users"))
     users = [c.name for c in readable_columns("users")]
     out = [
         f"REVOKE ALL ON {listed} FROM {app}, {admin}",
@@ -307,6 +313,7 @@ def _grants(t: Target) -> list[str]:
     out += [
         f"GRANT INSERT, UPDATE, DELETE ON {', '.join(f'{s}.{x}' for x in data)} TO {admin}",
         _sequences(t.schema, data, t.admin_group),
+        f"GRANT SELECT ON {', '.join(f'{s}.{x}' for x in ADMINS_READ)} TO {admin}",
     ]
     every = (*PERSON_FUNCTIONS, *ADMIN_FUNCTIONS, *OWNER_FUNCTIONS, *write_rules.function_names())
     out += [f"REVOKE ALL ON FUNCTION {s}.{f} FROM PUBLIC" for f in every]

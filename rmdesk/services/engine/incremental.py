@@ -1,0 +1,186 @@
+"""A nightly run of only what changed: which clients a run recomputes, and the ranks of everyone
+from one stored row per client (docs/scale.md).
+
+A run of the whole bank may recompute only some clients when the last whole-bank run that
+finished used the same data month, parameters, products, pricing, model and rules (the same
+``inputs.overall``) on a day no later than this one. It then recomputes the clients
+
+* whose inputs the database noted as changed since (``inputs.changes``), or whose stored
+  results were computed with something else than this run's ``overall`` (or never: new
+  clients, a run killed before it reached them);
+* whose results the days since that run can move with nothing else changed (``inputs.dated``);
+* whose tier moved because other clients' contribution did;
+
+and takes everyone else's contribution from their stored score, so that the ranks, tiers and
+cumulative shares of the whole bank are those a full run would give. Every other client's
+stored flags and suggestions are what a full run would write again: their inputs, the model
+and the day's rules that read them are unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, Engine, select
+
+from rmdesk.models import Base
+from rmdesk.services.common import frames
+from rmdesk.services.common.access import ADMINS, Account, open_to
+from rmdesk.services.engine import part_jobs, parts
+from rmdesk.services.engine.contribution import growth, rank_and_tier
+
+T = Base.metadata.tables
+#: a stored score's columns and the contribution frame's columns they hold
+STORED = {
+    "contribution_minor": "contribution_cur",
+    "previous_minor": "contribution_prev",
+    "deposit_margin_minor": "deposit_margin_cur",
+    "loan_margin_minor": "loan_margin_cur",
+    "fees_minor": "fees_cur",
+    "cost_minor": "cost_cur",
+    "expected_loss_minor": "expected_loss_cur",
+}
+#: the clients recomputed at a time
+CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """The last whole-bank run that finished: its day and what it used."""
+
+    run_id: int
+    today: dt.date
+    overall: int | None
+    pricing: dict[str, list[int]]
+
+
+def last_run(conn: Connection) -> tuple[LastRun | None, dt.date | None]:
+    """The last whole-bank run that finished, and the latest day any finished run since it
+    worked on (a branch's run may have looked at a later day)."""
+    runs = T["scoring_runs"]
+    rows = conn.execute(
+        select(runs.c.id, runs.c.scope, runs.c.counts, runs.c.pricing)
+        .where(runs.c.finished_at.is_not(None))
+        .order_by(runs.c.id.desc())
+        .limit(1000)
+    ).all()
+    latest: dt.date | None = None
+    for run_id, scope, counts, pricing in rows:
+        counts = counts or {}
+        day = counts.get("today")
+        if day is None:  # a run before fingerprints: no base for a run of what changed
+            return None, latest
+        on = dt.date.fromisoformat(day)
+        latest = on if latest is None else max(latest, on)
+        if scope == "bank":
+            whole = counts.get("overall")
+            return LastRun(int(run_id), on, None if whole is None else int(whole), pricing), latest
+    return None, latest
+
+
+@dataclass
+class Plan:
+    """What a run of only what changed does: every client's contribution, rank and tier, and
+    the clients it recomputes."""
+
+    clients: pd.DataFrame
+    recompute: list[int]
+    versions: dict[str, set[int]] = field(default_factory=dict)
+    changed: int = 0
+    dated: int = 0
+    tiers_moved: int = 0
+
+
+@open_to(ADMINS)
+def plan(
+    engine: Engine,
+    *,
+    shared: part_jobs.Shared,
+    overall: int,
+    noted: set[int],
+    dated: set[int],
+    who: Account,
+) -> Plan:
+    """The ranks of everyone and the clients to recompute: those the database ``noted`` as
+    changed, those whose results were computed with something else than ``overall`` (or never),
+    the ``dated`` ones, and those whose tier moved."""
+    c = T["clients"]
+    with engine.connect() as conn:
+        stored = _stored(conn, shared.as_of)
+        owners = frames.frame(
+            conn.execute(select(c.c.id.label("client_id"), c.c.rm_id, c.c.branch_id))
+        ).set_index("client_id")
+    ids = owners.index.to_numpy(dtype="int64")
+    was = stored["inputs"].reindex(ids)
+    same_mask = was.notna().to_numpy().copy()
+    same_mask[same_mask] = was[same_mask].astype("int64").to_numpy() == overall
+    same_mask &= ~np.isin(ids, np.fromiter(noted, dtype="int64", count=len(noted)))
+    same, changed = ids[same_mask], ids[~same_mask]
+    pieces = [_from_stored(stored.loc[same], owners)]
+    versions: dict[str, set[int]] = {}
+    for piece in parts.of(changed, CHUNK):
+        frame, used = part_jobs.contribution(engine, piece, shared, who=who)
+        pieces.append(frame[list(pieces[0].columns)])
+        for code, vs in used.items():
+            versions.setdefault(code, set()).update(vs)
+    together = pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True)
+    together = together.sort_values("client_id", ignore_index=True)
+    clients = rank_and_tier(together, shared.params)
+    clients["tier"] = clients["tier"].astype(str)
+    tier = clients.set_index("client_id")["tier"]
+    kept_tier = stored["tier"].reindex(same)
+    moved = same[(tier.reindex(same).to_numpy() != kept_tier.to_numpy())]
+    recompute = set(changed.tolist()) | set(dated) | set(moved.tolist())
+    present = set(clients["client_id"].tolist())
+    return Plan(
+        clients,
+        sorted(recompute & present),
+        versions,
+        changed=len(changed),
+        dated=len(set(dated) & present),
+        tiers_moved=len(moved),
+    )
+
+
+def _stored(conn: Connection, as_of: dt.date) -> pd.DataFrame:
+    """The stored scores of the data month, one row per client (``inputs`` exact: Int64)."""
+    t = T["client_scores"]
+    result = conn.execute(
+        select(t.c.client_id, t.c.inputs, t.c.tier, *[t.c[c] for c in STORED]).where(
+            t.c.as_of == as_of
+        )
+    )
+    rows = result.all()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + len(STORED))
+    out = pd.DataFrame(
+        {
+            "inputs": pd.array(columns[1], dtype="Int64"),
+            "tier": np.asarray(columns[2], dtype=object),
+            **{name: np.asarray(columns[3 + i], dtype="int64") for i, name in enumerate(STORED)},
+        },
+        index=pd.Index(columns[0], dtype="int64", name="client_id"),
+    )
+    return out
+
+
+def _from_stored(stored: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:
+    """The contribution frame (``contribution.per_client``'s columns a run reads on) of
+    clients whose inputs did not change, from their stored scores."""
+    out = stored[list(STORED)].rename(columns=STORED).astype("int64").reset_index()
+    who = owners.reindex(out["client_id"].to_numpy())
+    out.insert(1, "rm_id", who["rm_id"].to_numpy())
+    out.insert(2, "branch_id", who["branch_id"].to_numpy())
+    out["growth"] = growth(out)
+    return out
+
+
+def pricing_of(last: LastRun, versions: dict[str, set[int]]) -> dict[str, list[int]]:
+    """The pricing versions a run of what changed used: the last run's and the recomputed
+    clients' (the pricing is the same, or the run would be a full one)."""
+    out: dict[str, set[int]] = {k: set(v) for k, v in (last.pricing or {}).items()}
+    for code, vs in versions.items():
+        out.setdefault(code, set()).update(vs)
+    return {code: sorted(vs) for code, vs in sorted(out.items())}
