@@ -3,10 +3,13 @@
 Baseline, in the same run and on the same database: ``SELECT holding_id, SUM(balance),
 SUM(fees), COUNT(*) FROM monthly_facts GROUP BY holding_id``, fetched into Python. rmdesk's
 figures are the whole ``score`` (read, contribution, rules, models, writes): a *full* run on a
-database without results (every score, flag and suggestion written), a *steady* run on the
-same data again (nothing changed: nothing is written), and a *nightly* run after a day of new
-facts for 2% of the clients (their last month's balances and transactions moved, a contact
-logged for each). Peak memory: a full run in a process of its own (its peak resident size).
+database without results (every score, flag and suggestion written; learning the model, then
+with the model kept), a full run *again* on the same data (``--full``: everyone recomputed,
+nothing written), a *steady* run on the same data (the run of only what changed: nothing to
+recompute), and a *nightly* run on a new day after that day's new facts for 2% of the clients
+(their last month's balances and transactions moved, a contact logged for each), which
+recomputes only those and the clients whose dates came. Peak memory: a full run in a process
+of its own (its peak resident size).
 ``--partition-clients`` and ``--sample-clients`` set the run's parts and model sample
 (docs/scale.md) in the benchmark's database first.
 """
@@ -131,7 +134,8 @@ def peak_memory(url: str) -> float:
         "from rmdesk.services.common.access import OPERATOR\n"
         "from rmdesk.services.engine.scoring import score\n"
         f"db = open_database({url!r})\n"
-        f"score(db.engine, today=dt.date.fromisoformat({TODAY.isoformat()!r}), who=OPERATOR)\n"
+        f"score(db.engine, today=dt.date.fromisoformat({TODAY.isoformat()!r}), full=True, \n"
+        "who=OPERATOR)\n"
         "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -151,12 +155,18 @@ def measure(db: Database, runs: int, label: str, url: str) -> dict[str, Any]:
         f"{params.model_sample_clients:,}"
     )
 
-    def run(kind: str) -> None:
-        done = score(db.engine, today=TODAY, who=OPERATOR)
+    def run(kind: str, *, full: bool = False, day: int = 0) -> None:
+        today = TODAY + dt.timedelta(days=day)
+        done = score(db.engine, today=today, full=full, who=OPERATOR)
         phases[kind] = done.timings
         phases[f"{kind}_counts"] = {
-            k: done.counts[k]
+            k: done.counts.get(k)
             for k in (
+                "incremental",
+                "recomputed",
+                "changed",
+                "dated",
+                "tiers_moved",
                 "scores_written",
                 "suggested",
                 "updated",
@@ -169,28 +179,34 @@ def measure(db: Database, runs: int, label: str, url: str) -> dict[str, Any]:
             )
         }
 
-    full_s, full_runs = median_of(runs, lambda: run("full"), lambda: clear_results(db))
+    full_s, full_runs = median_of(runs, lambda: run("full", full=True), lambda: clear_results(db))
     kept_s, kept_runs = median_of(
-        runs, lambda: run("full_kept"), lambda: clear_results(db, models=False)
+        runs, lambda: run("full_kept", full=True), lambda: clear_results(db, models=False)
     )
+    rerun_s, rerun_runs = median_of(runs, lambda: run("rerun", full=True))
     steady_s, steady_runs = median_of(runs, lambda: run("steady"))
-    day = iter(range(1000))
+    days = iter(range(1000))
     touched: list[int] = []
-    nightly_s, nightly_runs = median_of(
-        runs, lambda: run("nightly"), lambda: touched.append(a_day_of_new_facts(db, next(day)))
-    )
+    night = [0]
+
+    def new_day() -> None:
+        night[0] = next(days)
+        touched.append(a_day_of_new_facts(db, night[0]))
+
+    nightly_s, nightly_runs = median_of(runs, lambda: run("nightly", day=night[0] + 1), new_day)
     clear_results(db)
     peak_mb = peak_memory(url)
     print(f"[{label}] plain GROUP BY pass over monthly_facts: {base_s:7.2f} s")
     for name, secs in (
         ("full (learns, writes everything)", full_s),
         ("full (kept model)", kept_s),
+        ("full again, same data (--full)", rerun_s),
         ("steady (same data again)", steady_s),
-        (f"nightly (new facts, {touched[0]:,} clients)", nightly_s),
+        (f"nightly (new day, {touched[0]:,} clients' facts)", nightly_s),
     ):
         print(f"[{label}] score, {name:<34} {secs:7.2f} s  ({secs / base_s:.1f}x)")
     print(f"[{label}] peak memory of a full run: {peak_mb:,.0f} MB")
-    for kind in ("full", "full_kept", "nightly"):
+    for kind in ("full", "full_kept", "rerun", "steady", "nightly"):
         print(
             f"[{label}] phases of the last {kind} run: "
             + ", ".join(f"{k} {v:.1f} s" for k, v in phases[kind].items())
@@ -203,6 +219,8 @@ def measure(db: Database, runs: int, label: str, url: str) -> dict[str, Any]:
         "full_runs": full_runs,
         "full_kept_s": kept_s,
         "full_kept_runs": kept_runs,
+        "rerun_s": rerun_s,
+        "rerun_runs": rerun_runs,
         "steady_s": steady_s,
         "steady_runs": steady_runs,
         "nightly_s": nightly_s,

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from rmdesk.models import Base
 from rmdesk.services.common import frames
@@ -79,6 +79,25 @@ def last_run(conn: Connection) -> tuple[LastRun | None, dt.date | None]:
             whole = counts.get("overall")
             return LastRun(int(run_id), on, None if whole is None else int(whole), pricing), latest
     return None, latest
+
+
+#: a run recomputes everyone the full way when more than this share of the clients would be
+#: recomputed anyway (reading them a few thousand at a time costs more than reading every part)
+MOST = 0.25
+
+
+def worth_it(conn: Connection, *, as_of: dt.date, overall: int, noted: set[int]) -> bool:
+    """Whether few enough clients are to be recomputed for a run of only what changed: those
+    noted, and those whose results were computed with something else (or never)."""
+    c, t = T["clients"], T["client_scores"]
+    clients = int(conn.execute(select(func.count()).select_from(c)).scalar() or 0)
+    kept = int(
+        conn.execute(
+            select(func.count()).select_from(t).where(t.c.as_of == as_of, t.c.inputs == overall)
+        ).scalar()
+        or 0
+    )
+    return clients - kept + len(noted) <= MOST * clients
 
 
 @dataclass

@@ -36,6 +36,10 @@ from rmdesk.services.common import frames, parameters
 from rmdesk.services.engine import risk_flags, suggestions, suitability
 
 T = Base.metadata.tables
+#: parameters that shape how a run works, not what it gives: the parts and the batches
+#: (tested to give the same results), and the model's sample (the model itself is in
+#: ``overall``, by its id)
+RUN_SHAPE = frozenset({"partition_clients", "batch_size", "model_sample_clients"})
 
 
 def overall(
@@ -49,7 +53,11 @@ def overall(
     digest = hashlib.blake2b(digest_size=8)
     for piece in (
         as_of.isoformat(),
-        json.dumps(params.as_dict(), sort_keys=True, default=str),
+        json.dumps(
+            {k: v for k, v in params.as_dict().items() if k not in RUN_SHAPE},
+            sort_keys=True,
+            default=str,
+        ),
         str(model_id),
         _text(products).to_csv(index=False),
         _text(pricing).to_csv(index=False),

@@ -145,6 +145,10 @@ def score(
         )
     if since is not None and last is not None and whole_key != last.overall:
         since = None
+    if since is not None:
+        with engine.connect() as conn:
+            if not incremental.worth_it(conn, as_of=as_of, overall=whole_key, noted=noted):
+                since = None
     # a bank in one part, scored here: read once, kept for every step
     whole = len(pieces) == 1 and cluster is None and since is None
     kept: Loaded | None = None

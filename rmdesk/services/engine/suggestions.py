@@ -115,7 +115,9 @@ def keep_outs_ending(
     some day after ``since`` up to ``today``: an outcome ``days`` old keeps its product out
     while ``(today - day).days <= days`` (``recent_outcomes``), so it ends for those outcomes
     whose day lies ``days + 1`` before one of those days (a day either side for time zones).
-    A nightly run of only what changed recomputes them (engine/inputs.py)."""
+    Those near such a day are found in the database, then ``recent_outcomes`` on both days
+    says which really change. A nightly run of only what changed recomputes them
+    (engine/inputs.py)."""
     if today <= since:
         return set()
     inter = T["interactions"]
@@ -156,7 +158,20 @@ def keep_outs_ending(
             .distinct()
         ).scalars()
     )
-    return found
+    # of those near a day, the ones whose products kept out really differ between the days
+    moved: set[int] = set()
+    ids = sorted(found)
+    for start in range(0, len(ids), 2_000):
+        chunk = ids[start : start + 2_000]
+        pairs = [
+            set(zip(k["client_id"].tolist(), k["product_id"].tolist(), strict=True))
+            for k in (
+                recent_outcomes(conn, chunk, today=since, params=params),
+                recent_outcomes(conn, chunk, today=today, params=params),
+            )
+        ]
+        moved |= {int(client) for client, _ in pairs[0] ^ pairs[1]}
+    return moved
 
 
 def recent_outcomes(
