@@ -157,13 +157,17 @@ def test_the_database_notes_every_writer_and_not_the_run(demo_bank: DemoBank) ->
         ).scalar_one()
     now = dt.datetime(2026, 11, 2, 9, tzinfo=dt.UTC)
     with write_transaction(engine) as conn:
-        conn.execute(update(c).where(c.c.id == ids[0]).values(segment="affluent"))
+        segment = conn.execute(select(c.c.segment).where(c.c.id == ids[0])).scalar_one()
+        other = "mass" if segment != "mass" else "affluent"
+        conn.execute(update(c).where(c.c.id == ids[0]).values(segment=other))
+        conn.execute(update(c).where(c.c.id == ids[4]).values(segment=c.c.segment))  # the same
         conn.execute(update(f).where(f.c.id == fact).values(fees_minor=f.c.fees_minor + 1))
         conn.execute(
             insert(i).values(client_id=ids[2], channel="phone", occurred_at=now, source="etl")
         )
         conn.execute(update(h).where(h.c.client_id == ids[3]).values(limit_minor=1_000_000))
     assert _notes(engine) == sorted([ids[0], ids[1], ids[2], ids[3]])
+    # (an update that changes nothing notes nothing: an import run again)
     with write_transaction(engine) as conn:  # a deleted contact is a change too
         conn.execute(delete(i).where(i.c.client_id == ids[2], i.c.source == "etl"))
     # the run's own writes (scores, flags and their events, suggestions) are not inputs
@@ -174,7 +178,7 @@ def test_the_database_notes_every_writer_and_not_the_run(demo_bank: DemoBank) ->
     assert again.counts["recomputed"] == 0 and _notes(engine) == []
     # a branch's run leaves the notes for the bank's
     with write_transaction(engine) as conn:
-        conn.execute(update(c).where(c.c.id == ids[5]).values(segment="mass"))
+        conn.execute(update(c).where(c.c.id == ids[5]).values(district="Somewhere else"))
     with engine.connect() as conn:
         code = conn.execute(select(T["branches"].c.code).order_by("id").limit(1)).scalar_one()
     score(engine, branch=code, today=T1, who=OPERATOR)

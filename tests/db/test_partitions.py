@@ -74,10 +74,10 @@ def test_a_run_in_parts_writes_what_a_run_of_the_whole_bank_writes(demo_bank: De
 
 
 def test_models_learnt_on_a_sample_score_everyone(demo_bank: DemoBank) -> None:
-    db = open_database(demo_bank(1500))
+    db = open_database(demo_bank(3000))
     score(db.engine, today=TODAY, who=OPERATOR)
     before = _results(db.engine)
-    _set(db.engine, partition_clients=500, model_sample_clients=750)
+    _set(db.engine, partition_clients=1000, model_sample_clients=1500)
     done = score(db.engine, today=TODAY, who=OPERATOR)
     assert done.counts["sample_every"] == 2 and done.counts["parts"] == 3
     after = _results(db.engine)

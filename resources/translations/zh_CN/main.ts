@@ -519,6 +519,10 @@
             <source>Set by your IT department</source>
             <translation>由 IT 部门设定</translation>
         </message>
+        <message>
+            <source>; %1 recomputed, the others unchanged</source>
+            <translation>；其中 %1 位重新计算，其余不变</translation>
+        </message>
     </context>
     <context>
         <name>Tasks</name>

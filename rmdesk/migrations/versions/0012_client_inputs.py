@@ -41,7 +41,7 @@ WATCHED: dict[str, tuple[str, str | None, tuple[str, ...]]] = {
 }
 
 
-def _sqlite(table: str, event: str) -> list[str]:
+def _sqlite(table: str, event: str, columns: list[str]) -> list[str]:
     expr, via, _ = WATCHED[table]
     rows = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["NEW", "OLD"]}[event]
     body = []
@@ -56,6 +56,8 @@ def _sqlite(table: str, event: str) -> list[str]:
             f"INSERT INTO input_changes (client_id) SELECT v FROM ({pick}) WHERE v IS NOT NULL;"
         )
     when = " WHEN NEW.actor_id IS NOT NULL" if table == "risk_flag_events" else ""
+    if event == "UPDATE":  # only a row that really changed (an import run again notes nothing)
+        when = " WHEN " + " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in columns)
     # (a later migration that rebuilds one of these tables in SQLite's batch mode must create
     # its trigger again: a rebuilt table loses its triggers)
     return [
@@ -69,15 +71,22 @@ def _postgresql(s: str, table: str, event: str) -> list[str]:
     sets = {"INSERT": ["new_rows"], "DELETE": ["old_rows"], "UPDATE": ["new_rows", "old_rows"]}
     picks = []
     for rows in sets[event]:
+        # an update notes only the rows that really changed (an import run again notes nothing)
+        other = {"new_rows": "old_rows", "old_rows": "new_rows"}[rows]
+        pair = f" JOIN {other} o ON o.id = r.id" if event == "UPDATE" else ""
+        changed = " WHERE o::text IS DISTINCT FROM r::text" if event == "UPDATE" else ""
         if via == "holdings":
-            pick = f"SELECT h.client_id FROM {rows} r JOIN {s}.holdings h ON h.id = r.holding_id"
+            pick = (
+                f"SELECT h.client_id FROM {rows} r{pair} "
+                f"JOIN {s}.holdings h ON h.id = r.holding_id{changed}"
+            )
         elif via == "risk_flags":
             pick = (
                 f"SELECT f.client_id FROM {rows} r JOIN {s}.risk_flags f ON f.id = r.flag_id "
                 "WHERE r.actor_id IS NOT NULL"
             )
         else:
-            pick = f"SELECT {expr.format(r='r')} FROM {rows} r"
+            pick = f"SELECT {expr.format(r='r')} FROM {rows} r{pair}{changed}"
         picks.append(pick)
     name = f"rmdesk_changed_{table}_{event.lower()}"
     union = " UNION ".join(picks)
@@ -120,8 +129,9 @@ def upgrade() -> None:
                     conn.exec_driver_sql(sql)
     else:
         for table, (_e, _v, events) in WATCHED.items():
+            columns = [c["name"] for c in sa.inspect(conn).get_columns(table)]
             for event in events:
-                for sql in _sqlite(table, event):
+                for sql in _sqlite(table, event, columns):
                     conn.exec_driver_sql(sql)
     # everything so far is new to a run of what changed: the next run recomputes everyone
 

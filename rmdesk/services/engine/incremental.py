@@ -5,9 +5,10 @@ A run of the whole bank may recompute only some clients when the last whole-bank
 finished used the same data month, parameters, products, pricing, model and rules (the same
 ``inputs.overall``) on a day no later than this one. It then recomputes the clients
 
-* whose inputs the database noted as changed since (``inputs.changes``), or whose stored
-  results were computed with something else than this run's ``overall`` (or never: new
-  clients, a run killed before it reached them);
+* whose inputs the database noted as changed since (``inputs.changes``: new clients too), or
+  whose stored results were computed with something else than this run's ``overall`` (a run
+  killed before it reached them, a branch's run with other parameters); a client the last run
+  left out (no figures in the window) about whom nothing was noted stays out;
 * whose results the days since that run can move with nothing else changed (``inputs.dated``);
 * whose tier moved because other clients' contribution did;
 
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, func, or_, select
 
 from rmdesk.models import Base
 from rmdesk.services.common import frames
@@ -88,16 +89,18 @@ MOST = 0.25
 
 def worth_it(conn: Connection, *, as_of: dt.date, overall: int, noted: set[int]) -> bool:
     """Whether few enough clients are to be recomputed for a run of only what changed: those
-    noted, and those whose results were computed with something else (or never)."""
+    noted, and those whose stored results were computed with something else."""
     c, t = T["clients"], T["client_scores"]
     clients = int(conn.execute(select(func.count()).select_from(c)).scalar() or 0)
-    kept = int(
+    stale = int(
         conn.execute(
-            select(func.count()).select_from(t).where(t.c.as_of == as_of, t.c.inputs == overall)
+            select(func.count())
+            .select_from(t)
+            .where(t.c.as_of == as_of, or_(t.c.inputs.is_(None), t.c.inputs != overall))
         ).scalar()
         or 0
     )
-    return clients - kept + len(noted) <= MOST * clients
+    return stale + len(noted) <= MOST * clients
 
 
 @dataclass
@@ -133,11 +136,14 @@ def plan(
             conn.execute(select(c.c.id.label("client_id"), c.c.rm_id, c.c.branch_id))
         ).set_index("client_id")
     ids = owners.index.to_numpy(dtype="int64")
+    scored = np.isin(ids, stored.index.to_numpy())
     was = stored["inputs"].reindex(ids)
-    same_mask = was.notna().to_numpy().copy()
-    same_mask[same_mask] = was[same_mask].astype("int64").to_numpy() == overall
+    # a client the last run left out (no figures in the window, not yet in the book) and the
+    # database noted nothing about stays out; one scored with something else is recomputed
+    same_mask = ~scored | (was.fillna(0).astype("int64").to_numpy() == overall)
+    same_mask &= ~(scored & was.isna().to_numpy())
     same_mask &= ~np.isin(ids, np.fromiter(noted, dtype="int64", count=len(noted)))
-    same, changed = ids[same_mask], ids[~same_mask]
+    same, changed = ids[same_mask & scored], ids[~same_mask]
     pieces = [_from_stored(stored.loc[same], owners)]
     versions: dict[str, set[int]] = {}
     for piece in parts.of(changed, CHUNK):

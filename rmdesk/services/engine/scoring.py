@@ -36,6 +36,7 @@ from rmdesk.models import Base
 from rmdesk.services.common import audit, parameters
 from rmdesk.services.common.access import ADMINS, Account, guarded, open_to, system
 from rmdesk.services.common.progress import NullProgress, Progress, check
+from rmdesk.services.common.timing import took
 from rmdesk.services.engine import (
     cross_sell,
     incremental,
@@ -73,16 +74,6 @@ class ScoreResult:
     pareto_top20: float = 0.0
 
 
-@dataclass
-class _Clock:
-    timings: dict[str, float] = field(default_factory=dict)
-
-    def add(self, phase: str, since: float) -> float:
-        now = time.perf_counter()
-        self.timings[phase] = self.timings.get(phase, 0.0) + now - since
-        return now
-
-
 @guarded("scope", "rm,branch")
 def score(
     engine: Engine,
@@ -105,7 +96,7 @@ def score(
     scheduler whose workers run the parts (docs/scale.md)."""
     progress = progress or NullProgress()
     today = today or dt.date.today()
-    clock = _Clock()
+    clock: dict[str, float] = {}
     started = t = time.perf_counter()
     with engine.connect() as conn:
         params = parameters.load(conn)
@@ -169,7 +160,7 @@ def score(
             )
             clients = plan.clients
             used_versions = incremental.pricing_of(last, plan.versions)
-            t = clock.add("contribution", t)
+            t = took(clock, "contribution", t)
         else:
             clients, used_versions, kept, t = _contribution(
                 engine, pieces, shared, on, whole, progress, clock, t, program
@@ -186,7 +177,7 @@ def score(
                 )
             with engine.connect() as conn:
                 whole_key = inputs.overall(conn, as_of=as_of, params=params, model_id=model_id)
-            t = clock.add("models", t)
+            t = took(clock, "models", t)
 
         # 3. the scope's parts: rules, likelihoods, flags, suggestions, writes
         run_id = _start_run(engine, as_of, scope, who.username, params, used_versions)
@@ -260,15 +251,15 @@ def score(
                 out=out,
                 who=program,
             )
-        t = clock.add("write", t)
+        t = took(clock, "write", t)
         if on is None:  # the parts' own phases, out of the step's time
-            clock.timings["write"] -= sum(out.seconds.values()) - out.seconds.get("write", 0.0)
+            clock["write"] -= sum(out.seconds.values()) - out.seconds.get("write", 0.0)
             for phase, secs in out.seconds.items():
                 if phase != "write":
-                    clock.timings[phase] = clock.timings.get(phase, 0.0) + secs
+                    clock[phase] = clock.get(phase, 0.0) + secs
         else:  # the workers' time, added up over the parts that ran side by side
             for phase, secs in out.seconds.items():
-                clock.timings[f"workers_{phase}"] = secs
+                clock[f"workers_{phase}"] = secs
     finally:
         if on is not None:
             on.close()
@@ -308,8 +299,8 @@ def score(
         counts["tiers_moved"] = plan.tiers_moved
     top = pareto(clients["contribution_cur"].to_numpy())["top_share"]
     counts["pareto_top20_share"] = round(float(top), 4)
-    clock.timings["total"] = time.perf_counter() - started
-    counts["seconds"] = {k: round(v, 2) for k, v in clock.timings.items()}
+    clock["total"] = time.perf_counter() - started
+    counts["seconds"] = {k: round(v, 2) for k, v in clock.items()}
     with write_transaction(engine) as conn:
         if chosen is None:  # every client's results are now those of their noted changes
             inputs.clear(conn, read_notes)
@@ -320,7 +311,7 @@ def score(
             .values(finished_at=dt.datetime.now(dt.UTC), counts=_jsonable(counts))
         )
         audit.record(conn, who, "score", "scoring_run", run_id, {"scope": scope})
-    return ScoreResult(run_id, as_of, scope, total, counts, clock.timings, float(top))
+    return ScoreResult(run_id, as_of, scope, total, counts, clock, float(top))
 
 
 def _contribution(
@@ -330,7 +321,7 @@ def _contribution(
     on: part_jobs.Cluster | None,
     whole: bool,
     progress: Progress,
-    clock: _Clock,
+    clock: dict[str, float],
     t: float,
     program: Account,
 ) -> tuple[pd.DataFrame, dict[str, list[int]], Loaded | None, float]:
@@ -358,8 +349,8 @@ def _contribution(
             versions.setdefault(code, set()).update(vs)
     clients = rank_and_tier(pd.concat(per_part, ignore_index=True), shared.params)
     clients["tier"] = clients["tier"].astype(str)
-    t = clock.add("contribution", t)
-    clock.timings["contribution"] -= clock.timings.get("read", 0.0)
+    t = took(clock, "contribution", t)
+    clock["contribution"] -= clock.get("read", 0.0)
     used_versions = {code: sorted(vs) for code, vs in sorted(versions.items())}
     return clients, used_versions, kept, t
 

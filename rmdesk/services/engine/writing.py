@@ -5,7 +5,6 @@ sends the rows)."""
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -17,7 +16,7 @@ from sqlalchemy import Connection, Engine, select
 
 from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus, Severity
-from rmdesk.services.common import bulk, parameters
+from rmdesk.services.common import bulk, parameters, timing
 from rmdesk.services.common.access import ADMINS, Account, open_to
 from rmdesk.services.engine import cross_sell, reasons, risk_flags, risk_rules, suggestions
 
@@ -41,9 +40,7 @@ class Written:
 
     def took(self, phase: str, since: float) -> float:
         """Add the time since ``since`` to ``phase``; now."""
-        now = time.perf_counter()
-        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - since
-        return now
+        return timing.took(self.seconds, phase, since)
 
     def add(self, other: Written) -> None:
         for phase, secs in other.seconds.items():

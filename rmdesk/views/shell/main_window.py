@@ -296,6 +296,10 @@ class MainWindow(QMainWindow):
                 self.tr("Scored %1 clients"),
                 self.ctx.formats.integer(result.clients),
             )
+            if result.counts.get("incremental"):  # a run of only what changed (scale.md)
+                message += self.tr("; %1 recomputed, the others unchanged").replace(
+                    "%1", self.ctx.formats.integer(result.counts.get("recomputed", 0))
+                )
             nobody = len(result.counts.get("not_suggested", {}))
             if nobody:  # said, not hidden (docs/cross-sell.md, "When nothing comes out")
                 message += self.tr("; %1 products were suggested to nobody").replace(
