@@ -28,29 +28,6 @@ from rmdesk.services.engine.facts_pass import (
 from rmdesk.services.engine.parts import Part
 
 T = Base.metadata.tables
-#: the columns of a client and of a holding a run reads
-CLIENT_COLUMNS = (
-    "rm_id",
-    "branch_id",
-    "kind",
-    "segment",
-    "birth_date",
-    "kyc_due",
-    "onboarded_on",
-    "status",
-    "gender",
-    "district",
-    "attributes",
-)
-HOLDING_COLUMNS = (
-    "client_id",
-    "product_id",
-    "currency",
-    "limit_minor",
-    "opened_on",
-    "closed_on",
-    "maturity_on",
-)
 
 
 class ScopeError(LookupError):
@@ -226,7 +203,20 @@ def load(
         features[cut_cols] = features[cut_cols].fillna(0).astype("int64")
     clients = frame_of(
         conn,
-        select(c.c.id.label("client_id"), *[c.c[n] for n in CLIENT_COLUMNS])
+        select(
+            c.c.id.label("client_id"),
+            c.c.rm_id,
+            c.c.branch_id,
+            c.c.kind,
+            c.c.segment,
+            c.c.birth_date,
+            c.c.kyc_due,
+            c.c.onboarded_on,
+            c.c.status,
+            c.c.gender,
+            c.c.district,
+            c.c.attributes,
+        )
         .where(part.where(c.c.id))
         .order_by(c.c.id),
     )
@@ -241,9 +231,16 @@ def load(
     clients = clients[joined.isna() | (joined <= pd.Timestamp(window.as_of))].reset_index(drop=True)
     holdings = frame_of(
         conn,
-        select(h.c.id.label("holding_id"), *[h.c[n] for n in HOLDING_COLUMNS]).where(
-            part.where(h.c.client_id)
-        ),
+        select(
+            h.c.id.label("holding_id"),
+            h.c.client_id,
+            h.c.product_id,
+            h.c.currency,
+            h.c.limit_minor,
+            h.c.opened_on,
+            h.c.closed_on,
+            h.c.maturity_on,
+        ).where(part.where(h.c.client_id)),
     )
     products = frame_of(
         conn,
