@@ -44,6 +44,8 @@ STORED = {
     "cost_minor": "cost_cur",
     "expected_loss_minor": "expected_loss_cur",
 }
+#: a stored score's columns that move with everyone else's contribution
+RANKS = ["rank_book", "rank_branch", "rank_bank", "cumulative_share"]
 #: the clients recomputed at a time
 CHUNK = 5_000
 
@@ -110,6 +112,8 @@ class Plan:
 
     clients: pd.DataFrame
     recompute: list[int]
+    #: the stored ranks and shares (``RANKS``) of the clients not recomputed, by client
+    ranks: pd.DataFrame = field(default_factory=pd.DataFrame)
     versions: dict[str, set[int]] = field(default_factory=dict)
     changed: int = 0
     dated: int = 0
@@ -163,6 +167,7 @@ def plan(
     return Plan(
         clients,
         sorted(recompute & present),
+        stored.loc[same, RANKS],
         versions,
         changed=len(changed),
         dated=len(set(dated) & present),
@@ -174,17 +179,27 @@ def _stored(conn: Connection, as_of: dt.date) -> pd.DataFrame:
     """The stored scores of the data month, one row per client (``inputs`` exact: Int64)."""
     t = T["client_scores"]
     result = conn.execute(
-        select(t.c.client_id, t.c.inputs, t.c.tier, *[t.c[c] for c in STORED]).where(
-            t.c.as_of == as_of
-        )
+        select(
+            t.c.client_id,
+            t.c.inputs,
+            t.c.tier,
+            *[t.c[c] for c in STORED],
+            *[t.c[c] for c in RANKS],
+        ).where(t.c.as_of == as_of)
     )
     rows = result.all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + len(STORED))
+    columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + len(STORED) + len(RANKS))
+    ranks = columns[3 + len(STORED) :]
     out = pd.DataFrame(
         {
             "inputs": pd.array(columns[1], dtype="Int64"),
             "tier": np.asarray(columns[2], dtype=object),
             **{name: np.asarray(columns[3 + i], dtype="int64") for i, name in enumerate(STORED)},
+            "rank_book": pd.array(ranks[0], dtype="Int64"),
+            "rank_branch": pd.array(ranks[1], dtype="Int64"),
+            "rank_bank": np.asarray(ranks[2], dtype="int64"),
+            # as stored (six decimals): the share a run would write compares equal to it
+            "cumulative_share": np.asarray([float(x) for x in ranks[3]], dtype="float64"),
         },
         index=pd.Index(columns[0], dtype="int64", name="client_id"),
     )

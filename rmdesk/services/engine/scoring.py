@@ -245,8 +245,8 @@ def score(
             writing.write_ranks(
                 engine,
                 scores=rest,
+                stored=plan.ranks,
                 run_id=run_id,
-                as_of=as_of,
                 batch=params.batch_size,
                 out=out,
                 who=program,

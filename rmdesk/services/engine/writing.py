@@ -148,14 +148,21 @@ SCORE_COLUMNS = [
 SCORE_KEYS = ["client_id", "as_of", *SCORE_COLUMNS]
 
 
+def _dec(x: float, digits: int) -> Decimal | None:
+    return None if x is None or not np.isfinite(x) else Decimal(f"{x:.{digits}f}")
+
+
+def _share(x: float) -> Decimal | None:
+    """A cumulative share as stored: six decimals."""
+    return _dec(x, 6)
+
+
+def _opt(x: Any) -> int | None:
+    return None if pd.isna(x) else int(x)
+
+
 def _score_rows(frame: pd.DataFrame, as_of: dt.date) -> list[tuple[Any, ...]]:
     """One tuple per client in the order of ``SCORE_KEYS``."""
-
-    def dec(x: float, digits: int) -> Decimal | None:
-        return None if x is None or not np.isfinite(x) else Decimal(f"{x:.{digits}f}")
-
-    def opt(x: Any) -> int | None:
-        return None if pd.isna(x) else int(x)
 
     columns = zip(
         frame["client_id"].tolist(),
@@ -180,16 +187,16 @@ def _score_rows(frame: pd.DataFrame, as_of: dt.date) -> list[tuple[Any, ...]]:
             as_of,
             int(cur),
             int(prev),
-            dec(g, 6),
+            _dec(g, 6),
             int(dm),
             int(lm),
             int(fe),
             int(co),
             int(el),
-            opt(rb),
-            opt(rbr),
+            _opt(rb),
+            _opt(rbr),
             int(rk),
-            dec(cs, 6),
+            _share(cs),
             str(tier),
         )
         for c, cur, prev, g, dm, lm, fe, co, el, rb, rbr, rk, cs, tier in columns
@@ -231,18 +238,43 @@ def write_ranks(
     engine: Engine,
     *,
     scores: pd.DataFrame,
+    stored: pd.DataFrame,
     run_id: int,
-    as_of: dt.date,
     batch: int,
     out: Written,
     who: Account,
 ) -> None:
-    """The scores of clients a run did not recompute (their ranks and cumulative shares move
-    with everyone else's contribution), where they changed, in batches of ``batch``, one
-    transaction each; their fingerprints stay as they were."""
-    frame = scores.drop(columns=["inputs"], errors="ignore")
-    for start in range(0, len(frame), max(1, batch)):
+    """The ranks and cumulative shares of clients a run did not recompute (they move with
+    everyone else's contribution), where they differ from ``stored`` (the same columns, by
+    client, as read by the run), in batches of ``batch``, one transaction each. Their other
+    columns, fingerprints included, are what the run read: nothing to write or read again."""
+    t = T["client_scores"]
+    frame = scores.set_index("client_id", drop=False)
+    was = stored.reindex(frame.index)
+    moved = np.zeros(len(frame), dtype=bool)
+    for name in ("rank_book", "rank_branch", "rank_bank"):
+        new = frame[name].to_numpy(dtype="float64", na_value=np.nan)  # ranks: exact in floats
+        old = was[name].to_numpy(dtype="float64", na_value=np.nan)
+        moved |= ~((new == old) | (np.isnan(new) & np.isnan(old)))
+    share = [_share(x) for x in frame["cumulative_share"].tolist()]
+    before = was["cumulative_share"].to_numpy(dtype="float64")
+    moved |= np.array([s is None or float(s) != b for s, b in zip(share, before, strict=True)])
+    rows = [
+        (int(c), _opt(rb), _opt(rbr), int(rk), share[i], run_id)
+        for i, (c, rb, rbr, rk) in enumerate(
+            zip(
+                frame["client_id"].tolist(),
+                frame["rank_book"].tolist(),
+                frame["rank_branch"].tolist(),
+                frame["rank_bank"].tolist(),
+                strict=True,
+            )
+        )
+        if moved[i]
+    ]
+    columns = ["rank_book", "rank_branch", "rank_bank", "cumulative_share", "run_id"]
+    for start in range(0, len(rows), max(1, batch)):
         with write_transaction(engine) as conn:
-            out.scores_written += write_scores(
-                conn, frame.iloc[start : start + batch], run_id, as_of
+            out.scores_written += bulk.update_rows(
+                conn, t, "client_id", columns, rows[start : start + batch]
             )
