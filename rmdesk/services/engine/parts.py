@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, Select, and_, func, select, true
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, select, true
 
 from rmdesk.models import Base
 
@@ -46,10 +46,13 @@ class Part:
         if self.stride > 1:
             conds.append(column % self.stride == 0)
         if self.ids is not None:
-            conds.append(column.in_(self.ids))
+            # the ids written into the statement: thousands of parameters would cost the
+            # PostgreSQL driver more to send than the query costs to run
+            ids: Any = bindparam("part_ids", list(self.ids), expanding=True, literal_execute=True)
+            conds.append(column.in_(ids))
         return and_(*conds) if conds else true()
 
-    def holdings(self) -> Select[tuple[int]]:
+    def holdings(self) -> Select[int]:
         """The ids of the part's clients' holdings."""
         h = T["holdings"]
         return select(h.c.id).where(self.where(h.c.client_id))

@@ -247,7 +247,7 @@ def score(
                 scores=rest,
                 stored=plan.ranks,
                 run_id=run_id,
-                batch=params.batch_size,
+                batch=params.partition_clients,  # a few columns a row: a part's worth at once
                 out=out,
                 who=program,
             )

@@ -246,7 +246,7 @@ def write_ranks(
 ) -> None:
     """The ranks and cumulative shares of clients a run did not recompute (they move with
     everyone else's contribution), where they differ from ``stored`` (the same columns, by
-    client, as read by the run), in batches of ``batch``, one transaction each. Their other
+    client, as read by the run), ``batch`` clients a transaction. Their other
     columns, fingerprints included, are what the run read: nothing to write or read again."""
     t = T["client_scores"]
     frame = scores.set_index("client_id", drop=False)
