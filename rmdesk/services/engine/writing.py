@@ -258,7 +258,11 @@ def write_ranks(
         moved |= ~((new == old) | (np.isnan(new) & np.isnan(old)))
     share = [_share(x) for x in frame["cumulative_share"].tolist()]
     before = was["cumulative_share"].to_numpy(dtype="float64")
-    moved |= np.array([s is None or float(s) != b for s, b in zip(share, before, strict=True)])
+    moved |= np.fromiter(
+        (s is None or float(s) != b for s, b in zip(share, before, strict=True)),
+        dtype=bool,
+        count=len(share),
+    )
     rows = [
         (int(c), _opt(rb), _opt(rbr), int(rk), share[i], run_id)
         for i, (c, rb, rbr, rk) in enumerate(
