@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -43,6 +44,13 @@ class Interaction(TimestampMixin, Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index("ix_interactions_client_at", "client_id", "occurred_at"),
+        # the campaign answers by day, for the keep-outs a nightly run sees end (migration 0013)
+        Index(
+            "ix_interactions_answered_at",
+            "occurred_at",
+            postgresql_where=text("offer_result IS NOT NULL AND product_id IS NOT NULL"),
+            sqlite_where=text("offer_result IS NOT NULL AND product_id IS NOT NULL"),
+        ),
         CheckConstraint("offer_result IN ('accepted', 'declined')", name="offer_result"),
     )
     id: Mapped[int] = mapped_column(BIG_ID, primary_key=True)
@@ -207,7 +215,7 @@ class SuggestionOutcome(Base):
     client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     outcome: Mapped[str] = mapped_column(String(24))
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(String(32))

@@ -74,7 +74,7 @@ def test_every_explanation_line_recomputes_from_its_shown_parts(demo_bank: DemoB
     with db.engine.connect() as conn:
         scores = {r.client_id: r for r in conn.execute(select(ClientScore))}
     checked = lines_checked = 0
-    for client_id, score in sorted(scores.items())[:80]:
+    for client_id, score in sorted(scores.items())[:40]:
         parts = (
             score.deposit_margin_minor + score.loan_margin_minor + score.fees_minor
             - score.cost_minor - score.expected_loss_minor
@@ -107,4 +107,4 @@ def test_every_explanation_line_recomputes_from_its_shown_parts(demo_bank: DemoB
         assert sum(results) * 100 == b.total_minor  # the lines add up to the total
         checked += 1
     db.dispose()
-    assert checked > 50 and lines_checked > 150
+    assert checked > 25 and lines_checked > 75

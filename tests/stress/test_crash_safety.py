@@ -43,8 +43,8 @@ from rmdesk.services.common import audit
 from rmdesk.services.common.access import system
 
 BIN = Path(sys.executable).parent
-#: kills per program: 12 in all on each database
-KILLS = {"sqlite": 6, "postgresql": 6}
+#: kills per program: 8 in all on each database
+KILLS = {"sqlite": 4, "postgresql": 4}
 #: kills of the nightly run of only what changed, after a night's changes
 NIGHTLY_KILLS = 3
 #: Berka's public files as rmdesk imports them
