@@ -3,7 +3,7 @@
 Run under a virtual X display, on a scored demo bank with a fixed date:
     xvfb-run -s "-screen 0 1920x1080x24" .venv/bin/python tools/screenshots.py [SCREEN...]
 Screens: login, today, today-head, book, client, planner, branch, admin, day-pack-preview,
-admin-audit, admin-models
+admin-audit, admin-models, admin-parameters, score-now
 (default: all).
 """
 
@@ -117,6 +117,25 @@ def _admin_models(window: MainWindow) -> None:
     admin.models.refresh()
 
 
+def _admin_parameters(window: MainWindow) -> None:
+    """Administration › Engine parameters, scrolled to the scoring run's own (parts, sample)."""
+    window.tabs.setCurrentWidget(window.views["admin"])
+    admin = window.views["admin"].ensure()  # type: ignore[attr-defined]
+    admin.setCurrentWidget(admin.parameters)
+    admin.parameters.refresh()
+    table, model = admin.parameters.table, admin.parameters.model
+    row = model.names.index("partition_clients")
+    table.scrollTo(model.index(row, 0))
+    table.selectRow(row)
+
+
+def _score_now(window: MainWindow) -> None:
+    """An administrator's Score now after a day's contacts and outcomes: the bank's run of only
+    what changed, its status-bar message."""
+    window.tabs.setCurrentWidget(window.views["admin"])
+    window.score_now()
+
+
 SCREENS: dict[str, tuple[str, Callable[[MainWindow], QWidget | None]]] = {
     "today": ("rm01", _tab("today")),
     "today-head": ("head1", _tab("today")),
@@ -131,6 +150,8 @@ SCREENS: dict[str, tuple[str, Callable[[MainWindow], QWidget | None]]] = {
     "day-pack-preview": ("rm01", _day_pack),
     "admin-audit": ("admin", _admin_audit),
     "admin-models": ("admin", _admin_models),
+    "admin-parameters": ("admin", _admin_parameters),
+    "score-now": ("admin", _score_now),
 }
 
 

@@ -60,16 +60,21 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], env: dict[str, str], kill_after: float | None) -> str:
-    """Run rmdesk-cli; kill it after ``kill_after`` seconds unless it finished: "killed" or
-    "finished"."""
-    process = subprocess.Popen(
+def _start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
+    """rmdesk-cli started with ``args``, its errors (and steps) on a pipe."""
+    return subprocess.Popen(
         [str(BIN / "rmdesk-cli"), *args],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _run(args: list[str], env: dict[str, str], kill_after: float | None) -> str:
+    """Run rmdesk-cli; kill it after ``kill_after`` seconds unless it finished: "killed" or
+    "finished"."""
+    process = _start(args, env)
     try:
         _, err = process.communicate(timeout=kill_after if kill_after is not None else 300)
     except subprocess.TimeoutExpired:
@@ -111,13 +116,7 @@ class InWrites:
 
     def run(self, args: list[str], env: dict[str, str], rng: random.Random) -> str:
         self.tries += 1
-        process = subprocess.Popen(
-            [str(BIN / "rmdesk-cli"), *args],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        process = _start(args, env)
         assert process.stderr is not None
         said: list[str] = []
         for line in process.stderr:  # the run's steps, a line each (stderr is not a terminal)
