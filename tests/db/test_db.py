@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from rmdesk.db import (
     DatabaseError,
+    among,
     current_revision,
     downgrade,
     head_revision,
@@ -41,6 +42,20 @@ def test_foreign_keys_are_enforced(db_url: str) -> None:
                 "attributes) VALUES ('t', 'h1', 999, 999, 'CNY', '{}')"
             )
         )
+    db.dispose()
+
+
+def test_among_takes_more_ids_than_a_statement_takes_parameters(db_url: str) -> None:
+    # a nightly run reads the facts of a few thousand clients' holdings by id: more than
+    # the parameters SQLite takes in a statement when clients hold many accounts
+    db = open_database(db_url)
+    holdings = Base.metadata.tables["holdings"]
+    with db.engine.connect() as conn:
+        many = range(1, 300_001)  # above 32,766 and the 250,000 some builds allow
+        found = conn.execute(
+            select(func.count()).where(among(conn, holdings.c.id, many), holdings.c.id > 0)
+        ).scalar_one()
+    assert found == 0
     db.dispose()
 
 

@@ -48,7 +48,9 @@ class Part:
         if self.ids is not None:
             # the ids written into the statement: thousands of parameters would cost the
             # PostgreSQL driver more to send than the query costs to run
-            ids: Any = bindparam("part_ids", list(self.ids), expanding=True, literal_execute=True)
+            ids: Any = bindparam(
+                "part_ids", list(self.ids), expanding=True, literal_execute=True, unique=True
+            )
             conds.append(column.in_(ids))
         return and_(*conds) if conds else true()
 
