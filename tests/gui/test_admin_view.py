@@ -304,6 +304,22 @@ def test_change_a_parameter(qtbot: QtBot, scored_db: Database, qtmodeltester: ob
     qtmodeltester.check(tab.model)  # type: ignore[attr-defined]
 
 
+def test_every_parameter_is_named_and_shown_with_its_group(
+    qtbot: QtBot, scored_db: Database, chinese: QLocale
+) -> None:
+    view = _view(qtbot, scored_db, language="zh_CN")
+    model = view.parameters.model
+    assert sorted(model.names) == sorted(parameters.DEFAULTS.as_dict())
+    groups = [model.index(r, ParametersModel.GROUP).data() for r in range(model.rowCount())]
+    runs = [g for i, g in enumerate(groups) if i == 0 or groups[i - 1] != g]
+    assert len(runs) == len(set(groups)) == 6  # each group's rows together
+    for row, name in enumerate(model.names):
+        shown = model.index(row, ParametersModel.NAME).data()
+        assert shown != name and not shown.isascii(), (name, shown)  # translated, not the key
+    row = model.names.index("backdate_days")
+    assert model.index(row, ParametersModel.NAME).data() == "记录联系时最多可往前补记的天数"
+
+
 def test_set_a_kpi_weight(qtbot: QtBot, scored_db: Database) -> None:
     view = _view(qtbot, scored_db)
     tab = view.kpis

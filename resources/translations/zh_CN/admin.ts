@@ -419,6 +419,10 @@
             <source>Clients the models learn on</source>
             <translation>推荐模型学习所用的客户数</translation>
         </message>
+        <message>
+            <source>Days back a contact may be dated when it is logged</source>
+            <translation>记录联系时最多可往前补记的天数</translation>
+        </message>
     </context>
     <context>
         <name>AdminUsers</name>

@@ -159,11 +159,15 @@ LABELS: dict[str, object] = {
     "batch_size": QT_TRANSLATE_NOOP("AdminParameters", "Clients a batch in the nightly scoring"),
     "partition_clients": QT_TRANSLATE_NOOP("AdminParameters", "Clients a part of the nightly run"),
     "model_sample_clients": QT_TRANSLATE_NOOP("AdminParameters", "Clients the models learn on"),
+    "backdate_days": QT_TRANSLATE_NOOP(
+        "AdminParameters", "Days back a contact may be dated when it is logged"
+    ),
 }
 #: the group each parameter is shown in
 GROUP_OF: dict[str, str] = {
     "tier_shares": "tiers",
     "cadence_days": "contact",
+    "backdate_days": "contact",
     "dpd_levels": "flags",
     "arrears_months": "flags",
     "overdraft_months": "flags",
@@ -287,7 +291,9 @@ class ParametersModel(QAbstractTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.names = list(DEFAULTS.as_dict())
+        # group by group in the order of GROUPS, each group's in the order they are declared
+        order = list(GROUPS)
+        self.names = sorted(DEFAULTS.as_dict(), key=lambda n: order.index(GROUP_OF[n]))
         self.current: dict[str, Any] = DEFAULTS.as_dict()
         self.defaults: dict[str, Any] = DEFAULTS.as_dict()
         self.pending: dict[str, Any] = {}
@@ -336,7 +342,7 @@ class ParametersModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self.names):
             return None
         name, column = self.names[index.row()], index.column()
-        group, description = GROUP_OF.get(name, "scoring"), LABELS.get(name, name)
+        group, description = GROUP_OF[name], LABELS[name]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if column == self.GROUP:
                 return QCoreApplication.translate("AdminParameters", str(GROUPS[group]))
