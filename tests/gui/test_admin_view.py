@@ -318,6 +318,14 @@ def test_every_parameter_is_named_and_shown_with_its_group(
         assert shown != name and not shown.isascii(), (name, shown)  # translated, not the key
     row = model.names.index("backdate_days")
     assert model.index(row, ParametersModel.NAME).data() == "记录联系时最多可往前补记的天数"
+    # the decline reasons in their Chinese words, typed back with a Chinese keyboard's marks
+    row = model.names.index("decline_cooloff_by_reason")
+    shown = model.index(row, ParametersModel.VALUE).data()
+    assert shown.startswith("已在他行办理: 365, 不感兴趣: 180") and "_" not in shown
+    assert view.parameters.edit("decline_cooloff_by_reason", "不感兴趣：90，Other: 30")
+    assert model.pending["decline_cooloff_by_reason"] == {"not_interested": 90, "other": 30}
+    assert not view.parameters.edit("decline_cooloff_by_reason", "太贵: 30")
+    assert "太贵" in view.parameters.status.text()
 
 
 def test_set_a_kpi_weight(qtbot: QtBot, scored_db: Database) -> None:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from rmdesk.db import write_transaction
+from rmdesk.models.kinds import DECLINE_REASONS
 from rmdesk.services.common import parameters
 from rmdesk.services.common.parameters import DEFAULTS, Parameters
 from rmdesk.views.admin.forms import FormMessage
@@ -49,12 +50,31 @@ class ValueTextError(ValueError):
     """Text that is not a value of the parameter's kind; the message is for the user."""
 
 
-def to_text(name: str, value: Any) -> str:
-    """A parameter's value as the administrator reads and types it."""
+#: the parameter keyed by decline reasons: shown and typed in the reasons' own words
+BY_REASON = "decline_cooloff_by_reason"
+
+
+def _reason_words(language: str) -> dict[str, str]:
+    """Each decline reason's words in ``language``, by its key."""
+    pick = 0 if language.startswith("zh") else 1
+    return {str(reason): words[pick] for reason, words in DECLINE_REASONS.items()}
+
+
+def _reason_key(word: str) -> str:
+    """The decline reason ``word`` names, in either language or by its key."""
+    for reason, words in DECLINE_REASONS.items():
+        if word.casefold() in {str(reason), words[0], words[1].casefold()}:
+            return str(reason)
+    raise ValueError(word)
+
+
+def to_text(name: str, value: Any, language: str = "en") -> str:
+    """A parameter's value as the administrator reads and types it (in ``language``)."""
     if name in MONEY:
         return f"{int(value) / 100:.2f}"
     if isinstance(value, dict):
-        return ", ".join(f"{k}: {to_text('', v)}" for k, v in value.items())
+        words = _reason_words(language) if name == BY_REASON else {}
+        return ", ".join(f"{words.get(k, k)}: {to_text('', v)}" for k, v in value.items())
     if isinstance(value, tuple | list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, float):
@@ -72,9 +92,11 @@ def _number(kind: type, text: str) -> Any:
     return kind(text)
 
 
-def from_text(name: str, text: str) -> Any:
-    """The value typed for parameter ``name``; ValueTextError if it is not of the right kind."""
+def from_text(name: str, text: str, language: str = "en") -> Any:
+    """The value typed for parameter ``name``; ValueTextError if it is not of the right kind.
+    A Chinese keyboard's comma and colon are read as the plain ones."""
     default = getattr(DEFAULTS, name)
+    text = text.replace("，", ",").replace("：", ":")
     try:
         if name in MONEY:
             return round(float(text.strip()) * 100)
@@ -85,7 +107,8 @@ def from_text(name: str, text: str) -> Any:
                 key, sep, raw = part.replace("=", ":").partition(":")
                 if not sep or not key.strip():
                     raise ValueError(part)
-                out[key.strip()] = _number(kind, raw)
+                key = _reason_key(key.strip()) if name == BY_REASON else key.strip()
+                out[key] = _number(kind, raw)
             return out
         if isinstance(default, tuple):
             return tuple(_number(int, part) for part in text.split(","))
@@ -93,7 +116,7 @@ def from_text(name: str, text: str) -> Any:
             return text.strip()
         return _number(type(default), text)
     except ValueError:
-        example = to_text(name, default)
+        example = to_text(name, default, language)
         message = QCoreApplication.translate(
             "AdminParameters", '%1: "%2" is not a value of this kind; write it like %3'
         )
@@ -116,8 +139,9 @@ class ParametersModel(QAbstractTableModel):
     problem = Signal(str)  # a typed value that could not be read
     edited = Signal()  # the pending changes changed
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, language: str = "en") -> None:
         super().__init__(parent)
+        self.language = language
         # group by group in the order of GROUPS, each group's in the order they are declared
         order = list(GROUPS)
         self.names = sorted(DEFAULTS.as_dict(), key=lambda n: order.index(GROUP_OF[n]))
@@ -176,9 +200,9 @@ class ParametersModel(QAbstractTableModel):
             if column == self.NAME:
                 return QCoreApplication.translate("AdminParameters", str(description))
             if column == self.VALUE:
-                return to_text(name, self.value(name))
+                return to_text(name, self.value(name), self.language)
             if column == self.DEFAULT:
-                return to_text(name, self.defaults[name])
+                return to_text(name, self.defaults[name], self.language)
         if role == Qt.ItemDataRole.ToolTipRole and column in (self.NAME, self.VALUE):
             return name  # the name `rmdesk-cli params` uses
         if role == Qt.ItemDataRole.ForegroundRole and column == self.VALUE and name in self.pending:
@@ -197,7 +221,7 @@ class ParametersModel(QAbstractTableModel):
             return False
         name = self.names[index.row()]
         try:
-            parsed = from_text(name, str(value))
+            parsed = from_text(name, str(value), self.language)
         except ValueTextError as exc:
             self.problem.emit(str(exc))
             return False
@@ -223,7 +247,7 @@ class ParametersTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("ParametersTab")
-        self.model = ParametersModel(self)
+        self.model = ParametersModel(self, language=ctx.language)
         self.table = QTableView(self)
         self.table.setObjectName("parameters")
         self.table.setModel(self.model)
