@@ -326,6 +326,14 @@ def test_every_parameter_is_named_and_shown_with_its_group(
     assert model.pending["decline_cooloff_by_reason"] == {"not_interested": 90, "other": 30}
     assert not view.parameters.edit("decline_cooloff_by_reason", "太贵: 30")
     assert "太贵" in view.parameters.status.text()
+    # a choice of words: in the screen's language, typed in either
+    row = model.names.index("phones_on_paper")
+    assert model.index(row, ParametersModel.VALUE).data() == "隐藏"
+    assert view.parameters.edit("phones_on_paper", "完整")
+    assert model.pending["phones_on_paper"] == "whole"
+    assert view.parameters.edit("phones_on_paper", "Masked")  # back to the stored value
+    assert "phones_on_paper" not in model.pending
+    assert model.index(row, ParametersModel.VALUE).data() == "隐藏"
 
 
 def test_set_a_kpi_weight(qtbot: QtBot, scored_db: Database) -> None:

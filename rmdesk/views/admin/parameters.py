@@ -68,8 +68,16 @@ def _reason_key(word: str) -> str:
     raise ValueError(word)
 
 
+#: parameters that take one of a few words: each word in Chinese and English, by its value
+CHOICES: dict[str, dict[str, tuple[str, str]]] = {
+    "phones_on_paper": {"masked": ("隐藏", "masked"), "whole": ("完整", "whole")},
+}
+
+
 def to_text(name: str, value: Any, language: str = "en") -> str:
     """A parameter's value as the administrator reads and types it (in ``language``)."""
+    if name in CHOICES and value in CHOICES[name]:
+        return CHOICES[name][value][0 if language.startswith("zh") else 1]
     if name in MONEY:
         return f"{int(value) / 100:.2f}"
     if isinstance(value, dict):
@@ -113,7 +121,11 @@ def from_text(name: str, text: str, language: str = "en") -> Any:
         if isinstance(default, tuple):
             return tuple(_number(int, part) for part in text.split(","))
         if isinstance(default, str):
-            return text.strip()
+            typed = text.strip()
+            for value, words in CHOICES.get(name, {}).items():
+                if typed.casefold() in {value, words[0], words[1].casefold()}:
+                    return value
+            return typed  # the engine's own check says what it may be
         return _number(type(default), text)
     except ValueError:
         example = to_text(name, default, language)
