@@ -229,7 +229,15 @@ def among(conn: Connection, column: ColumnElement[Any], ids: Iterable[int]) -> C
     values = [int(i) for i in ids]
     if conn.dialect.name == "postgresql":
         return column == any_(literal(values, ARRAY(BigInteger)))
-    return column.in_(bindparam("among", values, expanding=True, literal_execute=True, unique=True))
+    return written_in(column, values)
+
+
+def written_in(column: ColumnElement[Any], ids: Iterable[int]) -> ColumnElement[bool]:
+    """``column IN (1, 2, ...)`` with the ids written into the statement, on any database (for
+    a statement built before its connection is known): no limit on their number, nothing for
+    the driver to send one by one."""
+    values = [int(i) for i in ids]
+    return column.in_(bindparam("ids", values, expanding=True, literal_execute=True, unique=True))
 
 
 @contextmanager

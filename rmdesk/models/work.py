@@ -37,6 +37,10 @@ from rmdesk.models.kinds import (
 _REASONS = ", ".join(f"'{r.value}'" for r in DeclineReason)
 
 
+#: the contacts that carry a product's offer and its answer (a campaign's calls)
+ANSWERED = text("offer_result IS NOT NULL AND product_id IS NOT NULL")
+
+
 class Interaction(TimestampMixin, Base):
     """A contact with a client on any channel; every contact lands in one history."""
 
@@ -48,8 +52,8 @@ class Interaction(TimestampMixin, Base):
         Index(
             "ix_interactions_answered_at",
             "occurred_at",
-            postgresql_where=text("offer_result IS NOT NULL AND product_id IS NOT NULL"),
-            sqlite_where=text("offer_result IS NOT NULL AND product_id IS NOT NULL"),
+            postgresql_where=ANSWERED,
+            sqlite_where=ANSWERED,
         ),
         CheckConstraint("offer_result IN ('accepted', 'declined')", name="offer_result"),
     )

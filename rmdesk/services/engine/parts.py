@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, func, select, true
+from sqlalchemy import ColumnElement, Connection, Select, and_, func, select, true
 
+from rmdesk.db import written_in
 from rmdesk.models import Base
 
 T = Base.metadata.tables
@@ -46,12 +47,7 @@ class Part:
         if self.stride > 1:
             conds.append(column % self.stride == 0)
         if self.ids is not None:
-            # the ids written into the statement: thousands of parameters would cost the
-            # PostgreSQL driver more to send than the query costs to run
-            ids: Any = bindparam(
-                "part_ids", list(self.ids), expanding=True, literal_execute=True, unique=True
-            )
-            conds.append(column.in_(ids))
+            conds.append(written_in(column, self.ids))
         return and_(*conds) if conds else true()
 
     def holdings(self) -> Select[int]:

@@ -50,39 +50,37 @@ class ValueTextError(ValueError):
     """Text that is not a value of the parameter's kind; the message is for the user."""
 
 
-#: the parameter keyed by decline reasons: shown and typed in the reasons' own words
-BY_REASON = "decline_cooloff_by_reason"
-
-
-def _reason_words(language: str) -> dict[str, str]:
-    """Each decline reason's words in ``language``, by its key."""
-    pick = 0 if language.startswith("zh") else 1
-    return {str(reason): words[pick] for reason, words in DECLINE_REASONS.items()}
-
-
-def _reason_key(word: str) -> str:
-    """The decline reason ``word`` names, in either language or by its key."""
-    for reason, words in DECLINE_REASONS.items():
-        if word.casefold() in {str(reason), words[0], words[1].casefold()}:
-            return str(reason)
-    raise ValueError(word)
-
-
-#: parameters that take one of a few words: each word in Chinese and English, by its value
-CHOICES: dict[str, dict[str, tuple[str, str]]] = {
+#: parameters whose values (or, for a mapping, keys) are words: each word in Chinese and English,
+#: by the value it stands for; shown in the screen's language, typed in either or as the value
+WORDS: dict[str, dict[str, tuple[str, str]]] = {
+    "decline_cooloff_by_reason": {str(r): words for r, words in DECLINE_REASONS.items()},
     "phones_on_paper": {"masked": ("隐藏", "masked"), "whole": ("完整", "whole")},
 }
 
 
+def _word(name: str, value: str, language: str) -> str:
+    """``value`` of parameter ``name`` in ``language``'s word (the value itself if it has none)."""
+    words = WORDS.get(name, {}).get(value)
+    return value if words is None else words[0 if language.startswith("zh") else 1]
+
+
+def _value(name: str, typed: str) -> str | None:
+    """The value ``typed`` names for parameter ``name``, in either language or as the value;
+    None if it names none of them."""
+    for value, words in WORDS.get(name, {}).items():
+        if typed.casefold() in {value, words[0], words[1].casefold()}:
+            return value
+    return None
+
+
 def to_text(name: str, value: Any, language: str = "en") -> str:
     """A parameter's value as the administrator reads and types it (in ``language``)."""
-    if name in CHOICES and value in CHOICES[name]:
-        return CHOICES[name][value][0 if language.startswith("zh") else 1]
+    if isinstance(value, str):
+        return _word(name, value, language)
     if name in MONEY:
         return f"{int(value) / 100:.2f}"
     if isinstance(value, dict):
-        words = _reason_words(language) if name == BY_REASON else {}
-        return ", ".join(f"{words.get(k, k)}: {to_text('', v)}" for k, v in value.items())
+        return ", ".join(f"{_word(name, k, language)}: {to_text('', v)}" for k, v in value.items())
     if isinstance(value, tuple | list):
         return ", ".join(str(v) for v in value)
     if isinstance(value, float):
@@ -115,17 +113,16 @@ def from_text(name: str, text: str, language: str = "en") -> Any:
                 key, sep, raw = part.replace("=", ":").partition(":")
                 if not sep or not key.strip():
                     raise ValueError(part)
-                key = _reason_key(key.strip()) if name == BY_REASON else key.strip()
-                out[key] = _number(kind, raw)
+                named = key.strip() if name not in WORDS else _value(name, key.strip())
+                if named is None:
+                    raise ValueError(key)
+                out[named] = _number(kind, raw)
             return out
         if isinstance(default, tuple):
             return tuple(_number(int, part) for part in text.split(","))
         if isinstance(default, str):
-            typed = text.strip()
-            for value, words in CHOICES.get(name, {}).items():
-                if typed.casefold() in {value, words[0], words[1].casefold()}:
-                    return value
-            return typed  # the engine's own check says what it may be
+            typed = text.strip()  # a word not listed: the engine's own check says what it may be
+            return _value(name, typed) or typed
         return _number(type(default), text)
     except ValueError:
         example = to_text(name, default, language)
