@@ -121,7 +121,10 @@ def _pitches(conn: Connection, window: Window, part: Part | None = None) -> pd.D
             i.c.source != "app",
             i.c.occurred_at < end,
             part.where(i.c.client_id),
-        ),
+        )
+        # in the order they were imported whatever the plan (an index by day reads them by
+        # day): the models learn from these rows, and their order must not change what they learn
+        .order_by(i.c.id),
     )
     settled = frame_of(
         conn,
