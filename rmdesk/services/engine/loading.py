@@ -115,7 +115,8 @@ def _pitches(conn: Connection, window: Window, part: Part | None = None) -> pd.D
     end = dt.datetime.combine(window.as_of + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
     imported = frame_of(
         conn,
-        select(i.c.client_id, i.c.product_id, i.c.occurred_at.label("at"), i.c.offer_result).where(
+        select(i.c.client_id, i.c.product_id, i.c.occurred_at.label("at"), i.c.offer_result)
+        .where(
             i.c.product_id.is_not(None),
             i.c.offer_result.is_not(None),
             i.c.source != "app",
