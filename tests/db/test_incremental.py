@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from click.testing import CliRunner
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select, text, update
 
 from rmdesk.cli import main
 from rmdesk.db import open_database, write_transaction
@@ -129,6 +129,19 @@ def test_a_run_of_what_changed_writes_what_a_full_run_writes(demo_bank: DemoBank
     assert len(noted) <= second.counts["recomputed"] < 375
     assert second.counts["scores_written"] > 0 and _notes(engine) == []
     _nothing_left(engine, T1)
+    # the clients whose ranks alone moved keep the run that computed their figures (an update
+    # of no indexed column: on PostgreSQL one that stays on its page, which keeps room for it)
+    sc = T["client_scores"]
+    with engine.connect() as conn:
+        by_run = dict(conn.execute(select(sc.c.run_id, func.count()).group_by(sc.c.run_id)).all())
+        if conn.dialect.name == "postgresql":
+            options = conn.execute(
+                text("SELECT reloptions FROM pg_class WHERE relname = 'client_scores'")
+            ).scalar_one()
+            assert "fillfactor=50" in options
+    ranks_only = second.counts["scores_written"] - second.counts["recomputed"]
+    assert ranks_only > 100 and set(by_run) == {first.run_id, second.run_id}
+    assert by_run[first.run_id] >= ranks_only
 
     # days pass: the flag wakes, the assessment expires, the product may come back
     third = score(engine, today=T2, who=OPERATOR)

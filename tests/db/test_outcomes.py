@@ -20,7 +20,7 @@ from rmdesk.models import AuditEntry, Suggestion, SuggestionOutcome, SuggestionS
 from rmdesk.services.accounts.users import account
 from rmdesk.services.common.access import Account
 from rmdesk.services.common.parameters import DEFAULTS
-from rmdesk.services.engine import suggestions
+from rmdesk.services.engine import keep_outs, suggestions
 from tests.db.planner_bank import Bank, empty_bank
 
 TODAY = dt.date(2026, 9, 28)
@@ -63,7 +63,7 @@ def _rm(bank: Bank) -> Account:
 def _left_out(bank: Bank, day: dt.date, **params: object) -> set[tuple[int, int]]:
     use = dataclasses.replace(DEFAULTS, **params)  # type: ignore[arg-type]
     with bank.engine.connect() as conn:
-        frame = suggestions.recent_outcomes(conn, list(bank.ids.values()), today=day, params=use)
+        frame = keep_outs.recent_outcomes(conn, list(bank.ids.values()), today=day, params=use)
     return {(int(c), int(p)) for c, p in zip(frame["client_id"], frame["product_id"], strict=True)}
 
 

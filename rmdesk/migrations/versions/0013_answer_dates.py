@@ -9,7 +9,7 @@ Create Date: 2026-12-06 20:00:00
 - ``ix_suggestion_outcomes_at``: the outcomes RMs record, by day.
 
 A nightly run of only what changed asks which clients' keep-outs end between its last run and
-this one (``suggestions.keep_outs_ending``): a handful of days, looked up once per length of
+this one (``keep_outs.ending``): a handful of days, looked up once per length of
 keep-out. Without these it read every contact each time (docs/scale.md).
 """
 

@@ -33,7 +33,7 @@ import rmdesk
 from rmdesk.db import SCHEMA_HEAD
 from rmdesk.models import Base
 from rmdesk.services.common import frames, parameters
-from rmdesk.services.engine import risk_flags, suggestions, suitability
+from rmdesk.services.engine import keep_outs, risk_flags, suitability
 
 T = Base.metadata.tables
 #: parameters that shape how a run works, not what it gives: the parts and the batches
@@ -113,13 +113,13 @@ def dated(
 ) -> set[int]:
     """The clients whose results a day after ``since`` up to ``today`` can change with nothing
     else changed, each rule saying when: a flag's quiet ends (``risk_flags.waking``), an
-    outcome stops keeping a product out (``suggestions.keep_outs_ending``), a risk assessment
+    outcome stops keeping a product out (``keep_outs.ending``), a risk assessment
     expires (``expiring``)."""
     if today <= since:
         return set()
     return (
         risk_flags.waking(conn, since, today)
-        | suggestions.keep_outs_ending(conn, since, today, params)
+        | keep_outs.ending(conn, since, today, params)
         | expiring(conn, since, today)
     )
 

@@ -246,7 +246,6 @@ def score(
                 engine,
                 scores=rest,
                 stored=plan.ranks,
-                run_id=run_id,
                 batch=params.partition_clients,  # a few columns a row: a part's worth at once
                 out=out,
                 who=program,

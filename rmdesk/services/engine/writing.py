@@ -18,7 +18,14 @@ from rmdesk.db import among, write_transaction
 from rmdesk.models import Base, FlagStatus, Severity
 from rmdesk.services.common import bulk, parameters, timing
 from rmdesk.services.common.access import ADMINS, Account, open_to
-from rmdesk.services.engine import cross_sell, reasons, risk_flags, risk_rules, suggestions
+from rmdesk.services.engine import (
+    cross_sell,
+    keep_outs,
+    reasons,
+    risk_flags,
+    risk_rules,
+    suggestions,
+)
 
 T = Base.metadata.tables
 
@@ -90,7 +97,7 @@ def write_part(
                 )
             )
             blocked = blocked_credit(conn, chunk)
-            outcomes = suggestions.recent_outcomes(conn, chunk, today=today, params=params)
+            outcomes = keep_outs.recent_outcomes(conn, chunk, today=today, params=params)
             fresh = cross_sell.suggest(
                 model, products, profile.loc[chunk], blocked, outcomes, params, today
             )
@@ -239,7 +246,6 @@ def write_ranks(
     *,
     scores: pd.DataFrame,
     stored: pd.DataFrame,
-    run_id: int,
     batch: int,
     out: Written,
     who: Account,
@@ -249,34 +255,42 @@ def write_ranks(
     client, as read by the run), ``batch`` clients a transaction. Their other
     columns, fingerprints included, are what the run read: nothing to write or read again."""
     t = T["client_scores"]
-    frame = scores.set_index("client_id", drop=False)
-    was = stored.reindex(frame.index)
-    moved = np.zeros(len(frame), dtype=bool)
+    ids = scores["client_id"].to_numpy(dtype="int64")
+    was = stored.reindex(ids)
+    moved = np.zeros(len(ids), dtype=bool)
+    ranks = {}
     for name in ("rank_book", "rank_branch", "rank_bank"):
-        new = frame[name].to_numpy(dtype="float64", na_value=np.nan)  # ranks: exact in floats
+        new = scores[name].to_numpy(dtype="float64", na_value=np.nan)  # ranks: exact in floats
         old = was[name].to_numpy(dtype="float64", na_value=np.nan)
         moved |= ~((new == old) | (np.isnan(new) & np.isnan(old)))
-    share = [_share(x) for x in frame["cumulative_share"].tolist()]
-    before = was["cumulative_share"].to_numpy(dtype="float64")
-    moved |= np.fromiter(
-        (s is None or float(s) != b for s, b in zip(share, before, strict=True)),
-        dtype=bool,
-        count=len(share),
-    )
-    rows = [
-        (int(c), _opt(rb), _opt(rbr), int(rk), share[i], run_id)
-        for i, (c, rb, rbr, rk) in enumerate(
-            zip(
-                frame["client_id"].tolist(),
-                frame["rank_book"].tolist(),
-                frame["rank_branch"].tolist(),
-                frame["rank_bank"].tolist(),
-                strict=True,
-            )
+        ranks[name] = new
+    # the share as it would be stored (six decimals, as ``_share``), compared with the stored
+    shares = scores["cumulative_share"].to_numpy(dtype="float64")
+    if not np.isfinite(shares).all():
+        raise ValueError("a cumulative share that is not a number")
+    text = [f"{x:.6f}" for x in shares.tolist()]
+    moved |= np.asarray(text, dtype="float64") != was["cumulative_share"].to_numpy("float64")
+    pick = np.flatnonzero(moved)
+
+    def whole(name: str) -> list[int | None]:
+        values = ranks[name][pick]
+        gone = np.isnan(values)
+        cells = np.where(gone, 0, values).astype("int64").astype(object)
+        cells[gone] = None
+        return list(cells.tolist())
+
+    rows = list(
+        zip(
+            ids[pick].tolist(),
+            whole("rank_book"),
+            whole("rank_branch"),
+            whole("rank_bank"),
+            [Decimal(text[i]) for i in pick.tolist()],
+            strict=True,
         )
-        if moved[i]
-    ]
-    columns = ["rank_book", "rank_branch", "rank_bank", "cumulative_share", "run_id"]
+    )
+    # the run that computed a client's figures stays theirs (models/work.py ClientScore.run_id)
+    columns = ["rank_book", "rank_branch", "rank_bank", "cumulative_share"]
     for start in range(0, len(rows), max(1, batch)):
         with write_transaction(engine) as conn:
             out.scores_written += bulk.update_rows(
