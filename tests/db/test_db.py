@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from unittest import mock
 
+import pandas as pd
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import Date, func, inspect, literal, select, text
 from sqlalchemy.exc import IntegrityError
 
 from rmdesk.db import (
@@ -21,8 +23,10 @@ from rmdesk.db import (
     make_engine,
     migrate,
     open_database,
+    write_transaction,
 )
 from rmdesk.models import Base
+from rmdesk.services.common import frames
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
@@ -56,6 +60,35 @@ def test_among_takes_more_ids_than_a_statement_takes_parameters(db_url: str) -> 
             select(func.count()).where(among(conn, holdings.c.id, many), holdings.c.id > 0)
         ).scalar_one()
     assert found == 0
+    db.dispose()
+
+
+def test_a_frame_read_straight_from_the_driver_is_the_frame_sqlalchemy_gives(
+    db_url: str,
+) -> None:
+    # frames.read skips SQLAlchemy's rows where no column needs converting: the same frame
+    # (numbers as numbers, text as text, a missing value as missing); a date falls back
+    db = open_database(db_url)
+    branches = Base.metadata.tables["branches"]
+    with write_transaction(db.engine) as conn:
+        conn.execute(
+            branches.insert(),
+            [
+                {"id": 5, "code": "B5", "name": "城东支行", "district": "东区"},
+                {"id": 6, "code": "B6", "name": "West", "district": None},
+            ],
+        )
+    plain = select(branches.c.id, branches.c.name, branches.c.district).order_by(branches.c.id)
+    dated = select(branches.c.id, literal(dt.date(2020, 1, 2), Date).label("on")).order_by(
+        branches.c.id
+    )
+    with db.engine.connect() as conn:
+        with mock.patch.object(frames, "frame", side_effect=AssertionError("not the driver's")):
+            fast = frames.read(conn, plain)
+        assert fast.equals(frames.frame(conn.execute(plain)))
+        assert fast["id"].tolist() == [5, 6] and fast["name"].tolist() == ["城东支行", "West"]
+        assert fast["district"].iloc[0] == "东区" and pd.isna(fast["district"].iloc[1])
+        assert frames.read(conn, dated)["on"].tolist() == [dt.date(2020, 1, 2)] * 2
     db.dispose()
 
 

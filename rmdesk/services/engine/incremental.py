@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, Float, case, cast, func, or_, select
 
 from rmdesk.models import Base
 from rmdesk.services.common import frames
 from rmdesk.services.common.access import ADMINS, Account, open_to
 from rmdesk.services.engine import part_jobs, parts
 from rmdesk.services.engine.contribution import growth, rank_and_tier
+from rmdesk.services.engine.loading import Loaded
 
 T = Base.metadata.tables
 #: a stored score's columns and the contribution frame's columns they hold
@@ -114,6 +115,9 @@ class Plan:
     recompute: list[int]
     #: the stored ranks and shares (``RANKS``) of the clients not recomputed, by client
     ranks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: parts of the clients to recompute already read whole (with the take-up models' figures)
+    #: for their contribution, kept for writing their results: not read twice
+    read: list[tuple[parts.Part, Loaded]] = field(default_factory=list)
     versions: dict[str, set[int]] = field(default_factory=dict)
     changed: int = 0
     dated: int = 0
@@ -128,33 +132,50 @@ def plan(
     overall: int,
     noted: set[int],
     dated: set[int],
+    keep: bool = False,
     who: Account,
 ) -> Plan:
     """The ranks of everyone and the clients to recompute: those the database ``noted`` as
     changed, those whose results were computed with something else than ``overall`` (or never),
-    the ``dated`` ones, and those whose tier moved."""
+    the ``dated`` ones, and those whose tier moved. With ``keep``, the changed and dated
+    clients are read whole, a part at a time, and up to ``partition_clients`` of them are kept
+    in ``Plan.read`` for writing (memory stays that of one part)."""
     c = T["clients"]
     with engine.connect() as conn:
-        stored = _stored(conn, shared.as_of)
-        owners = frames.frame(
-            conn.execute(select(c.c.id.label("client_id"), c.c.rm_id, c.c.branch_id))
+        stored = _stored(conn, shared.as_of, overall)
+        owners = frames.read(
+            conn, select(c.c.id.label("client_id"), c.c.rm_id, c.c.branch_id)
         ).set_index("client_id")
     ids = owners.index.to_numpy(dtype="int64")
     scored = np.isin(ids, stored.index.to_numpy())
-    was = stored["inputs"].reindex(ids)
     # a client the last run left out (no figures in the window, not yet in the book) and the
-    # database noted nothing about stays out; one scored with something else is recomputed
-    same_mask = ~scored | (was.fillna(0).astype("int64").to_numpy() == overall)
-    same_mask &= ~(scored & was.isna().to_numpy())
+    # database noted nothing about stays out; one scored with something else (or with nothing
+    # noted) is recomputed
+    same_mask = ~scored | (stored["same"].reindex(ids).to_numpy() == 1)
     same_mask &= ~np.isin(ids, np.fromiter(noted, dtype="int64", count=len(noted)))
     same, changed = ids[same_mask & scored], ids[~same_mask]
     pieces = [_from_stored(stored.loc[same], owners)]
     versions: dict[str, set[int]] = {}
-    for piece in parts.of(changed, CHUNK):
-        frame, used = part_jobs.contribution(engine, piece, shared, who=who)
+    kept: list[tuple[parts.Part, Loaded]] = []
+    held = 0
+    moved_in = set(changed.tolist())
+    wanted = sorted(moved_in | set(dated)) if keep else changed
+    for piece in parts.of(wanted, CHUNK):
+        whole = keep and held + len(piece.ids or ()) <= shared.params.partition_clients
+        if not whole:  # only the contribution of the changed ones
+            piece = parts.Part(ids=tuple(i for i in piece.ids or () if i in moved_in))
+            if not piece.ids:
+                continue
+        loaded = part_jobs.read(engine, piece, shared, cuts=whole, who=who)
+        frame, used = part_jobs.contribution(engine, piece, shared, loaded=loaded, who=who)
+        # a dated client's contribution is its stored one, as for everyone unchanged
+        frame = frame[np.isin(frame["client_id"].to_numpy(), changed)]
         pieces.append(frame[list(pieces[0].columns)])
         for code, vs in used.items():
             versions.setdefault(code, set()).update(vs)
+        if whole:
+            kept.append((piece, loaded))
+            held += len(piece.ids or ())
     together = pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True)
     together = together.sort_values("client_id", ignore_index=True)
     clients = rank_and_tier(together, shared.params)
@@ -168,6 +189,7 @@ def plan(
         clients,
         sorted(recompute & present),
         stored.loc[same, RANKS],
+        kept,
         versions,
         changed=len(changed),
         dated=len(set(dated) & present),
@@ -175,35 +197,32 @@ def plan(
     )
 
 
-def _stored(conn: Connection, as_of: dt.date) -> pd.DataFrame:
-    """The stored scores of the data month, one row per client (``inputs`` exact: Int64)."""
+def _stored(conn: Connection, as_of: dt.date, overall: int) -> pd.DataFrame:
+    """The stored scores of the data month, one row per client: ``same`` says whether they
+    were computed with ``overall`` (1), something else (0) or nothing noted (-1, never); the
+    cumulative share as stored (six decimals), as a float: the share a run would write
+    compares equal to it."""
     t = T["client_scores"]
-    result = conn.execute(
+    out = frames.read(
+        conn,
         select(
             t.c.client_id,
-            t.c.inputs,
+            case((t.c.inputs.is_(None), -1), (t.c.inputs == overall, 1), else_=0).label("same"),
             t.c.tier,
             *[t.c[c] for c in STORED],
-            *[t.c[c] for c in RANKS],
-        ).where(t.c.as_of == as_of)
+            *[t.c[c] for c in RANKS[:-1]],
+            cast(t.c.cumulative_share, Float).label("cumulative_share"),
+        ).where(t.c.as_of == as_of),
     )
-    rows = result.all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * (3 + len(STORED) + len(RANKS))
-    ranks = columns[3 + len(STORED) :]
-    out = pd.DataFrame(
-        {
-            "inputs": pd.array(columns[1], dtype="Int64"),
-            "tier": np.asarray(columns[2], dtype=object),
-            **{name: np.asarray(columns[3 + i], dtype="int64") for i, name in enumerate(STORED)},
-            "rank_book": pd.array(ranks[0], dtype="Int64"),
-            "rank_branch": pd.array(ranks[1], dtype="Int64"),
-            "rank_bank": np.asarray(ranks[2], dtype="int64"),
-            # as stored (six decimals): the share a run would write compares equal to it
-            "cumulative_share": np.asarray([float(x) for x in ranks[3]], dtype="float64"),
-        },
-        index=pd.Index(columns[0], dtype="int64", name="client_id"),
+    for name in ("rank_book", "rank_branch"):  # no rank outside a book or branch
+        out[name] = pd.array(out[name].to_numpy("float64", na_value=np.nan), dtype="Int64")
+    out["tier"] = out["tier"].astype(object)
+    for name in [*STORED, "rank_bank", "same"]:
+        out[name] = out[name].astype("int64")
+    out["cumulative_share"] = out["cumulative_share"].astype("float64")
+    return out.set_index(out["client_id"].astype("int64").rename("client_id")).drop(
+        columns="client_id"
     )
-    return out
 
 
 def _from_stored(stored: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:

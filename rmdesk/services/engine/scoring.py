@@ -156,7 +156,13 @@ def score(
             with engine.connect() as conn:
                 dated = inputs.dated(conn, since, today, params)
             plan = incremental.plan(
-                engine, shared=shared, overall=whole_key, noted=noted, dated=dated, who=program
+                engine,
+                shared=shared,
+                overall=whole_key,
+                noted=noted,
+                dated=dated,
+                keep=cluster is None,  # the parts read here are written here
+                who=program,
             )
             clients = plan.clients
             used_versions = incremental.pricing_of(last, plan.versions)
@@ -192,28 +198,36 @@ def score(
         scores = clients.set_index("client_id", drop=False)
         scores["inputs"] = whole_key
         out = writing.Written()
-        todo = []
+        # (a part, the clients of the scope in it, their scores, the part as read if it was)
+        todo: list[tuple[parts.Part, list[int], pd.DataFrame, Loaded | None]] = []
         if plan is not None:
+            recompute = set(plan.recompute)
+            for piece, whole_part in plan.read:  # read whole for their contribution
+                ids = [i for i in piece.ids or () if i in recompute]
+                if ids:
+                    recompute -= set(ids)
+                    held = [i for i in piece.ids or () if i in scores.index]
+                    todo.append((piece, ids, scores.loc[held], whole_part))
             size = min(incremental.CHUNK, params.partition_clients)
-            for piece in parts.of(plan.recompute, size):
+            for piece in parts.of(sorted(recompute), size):
                 ids = list(piece.ids or ())
-                todo.append((piece, ids, scores.loc[ids]))
+                todo.append((piece, ids, scores.loc[ids], None))
         else:
             for piece in pieces:
                 mine = piece.holds(everyone)
                 ids = everyone[in_scope & mine].tolist()
                 if ids:
-                    todo.append((piece, ids, scores.loc[everyone[mine]]))
-        goal = sum(len(ids) for _, ids, _ in todo)
+                    todo.append((piece, ids, scores.loc[everyone[mine]], kept))
+        goal = sum(len(ids) for _, ids, _, _ in todo)
         progress.report(0, goal, "scoring")
         if on is not None:
-            jobs = [((piece, shared), {"ids": ids, "scores": part}) for piece, ids, part in todo]
+            jobs = [((piece, shared), {"ids": ids, "scores": part}) for piece, ids, part, _ in todo]
             for written in on.run("write", jobs):
                 out.add(written)
                 progress.report(out.clients, goal, "scoring")
                 check(progress)
         else:
-            for piece, ids, part in todo:
+            for piece, ids, part, read_as in todo:
                 check(progress)
                 before = out.clients
 
@@ -232,7 +246,7 @@ def score(
                         ids=ids,
                         scores=part,
                         model=model,
-                        loaded=kept,
+                        loaded=read_as,
                         reuse=fresh and kept is not None and sample.everyone,
                         step=step,
                         who=program,
