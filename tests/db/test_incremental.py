@@ -127,6 +127,9 @@ def test_a_run_of_what_changed_writes_what_a_full_run_writes(demo_bank: DemoBank
     second = score(engine, today=T1, who=OPERATOR)
     assert second.counts["incremental"], second.counts
     assert len(noted) <= second.counts["recomputed"] < 375
+    # clients whose tier moved with others' contribution: read after the plan, joined to its
+    # last part (incremental.read_rest), and written the same
+    assert second.counts["tiers_moved"] > 0
     assert second.counts["scores_written"] > 0 and _notes(engine) == []
     _nothing_left(engine, T1)
     # the clients whose ranks alone moved keep the run that computed their figures (an update

@@ -30,7 +30,7 @@ from sqlalchemy import Connection, Engine, Float, case, cast, func, or_, select
 from rmdesk.models import Base
 from rmdesk.services.common import frames
 from rmdesk.services.common.access import ADMINS, Account, open_to
-from rmdesk.services.engine import part_jobs, parts
+from rmdesk.services.engine import loading, part_jobs, parts
 from rmdesk.services.engine.contribution import growth, rank_and_tier
 from rmdesk.services.engine.loading import Loaded
 
@@ -195,6 +195,22 @@ def plan(
         dated=len(set(dated) & present),
         tiers_moved=len(moved),
     )
+
+
+@open_to(ADMINS)
+def read_rest(engine: Engine, plan: Plan, shared: part_jobs.Shared, *, who: Account) -> None:
+    """The clients to recompute that ``plan`` did not read (their tier moved), read and joined
+    to the last part it read, when there are few: each part's results cost a fixed second or so
+    of applying every product's model, whatever its size."""
+    if not plan.read:
+        return
+    done = {i for piece, _ in plan.read for i in piece.ids or ()}
+    rest = tuple(i for i in plan.recompute if i not in done)
+    if not rest or len(rest) > CHUNK:
+        return
+    piece, loaded = plan.read[-1]
+    more = part_jobs.read(engine, parts.Part(ids=rest), shared, cuts=True, who=who)
+    plan.read[-1] = (parts.Part(ids=(*(piece.ids or ()), *rest)), loading.joined(loaded, more))
 
 
 def _stored(conn: Connection, as_of: dt.date, overall: int) -> pd.DataFrame:

@@ -272,6 +272,26 @@ def load(
     return out
 
 
+def joined(a: Loaded, b: Loaded) -> Loaded:
+    """What was read of two sets of clients (no client in both), as one read of them all: their
+    rows together (clients in id order); products, pricing and periods are the bank's."""
+
+    def rows(x: pd.DataFrame, y: pd.DataFrame) -> pd.DataFrame:
+        return pd.concat([f for f in (x, y) if len(f)] or [x], ignore_index=True)
+
+    clients = rows(a.clients, b.clients).sort_values("client_id", ignore_index=True)
+    out = Loaded(
+        clients,
+        rows(a.holdings, b.holdings),
+        a.products,
+        rows(a.features, b.features),
+        a.pricing,
+        a.periods,
+    )
+    out.pitches = rows(a.pitches, b.pitches)
+    return out
+
+
 def client_profile(loaded: Loaded, as_of: dt.date) -> pd.DataFrame:
     """Age, tenure, balances and eligibility facts per client."""
     c = loaded.clients.copy()

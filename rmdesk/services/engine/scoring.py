@@ -201,6 +201,8 @@ def score(
         # (a part, the clients of the scope in it, their scores, the part as read if it was)
         todo: list[tuple[parts.Part, list[int], pd.DataFrame, Loaded | None]] = []
         if plan is not None:
+            if on is None:
+                incremental.read_rest(engine, plan, shared, who=program)
             recompute = set(plan.recompute)
             for piece, whole_part in plan.read:  # read whole for their contribution
                 ids = [i for i in piece.ids or () if i in recompute]

@@ -190,12 +190,19 @@ class Outcome:
         see it, as when it learnt, and a client it never saw by the mean of its fold models).
         ``allowed``: the clients the product may be offered to at all; the others get 0."""
         code = self.code
+        built: list[pd.DataFrame] = []
+
+        def matrix() -> pd.DataFrame:  # built once, for the model and its response model
+            if not built:
+                built.append(feats.matrix(0, exclude=code))
+            return built[0]
+
         if self.method in ("take-up model", "pooled model") and self.fitted is not None:
-            p = self.fitted.predict(feats.matrix(0, exclude=code))
+            p = self.fitted.predict(matrix())
             if self.method == "pooled model":
                 p = np.minimum(p * self.scale, CAP)
         elif self.method == "look-alike" and self.folds:
-            x = feats.matrix(0, exclude=code).drop(columns=["accepted_before"], errors="ignore")
+            x = matrix().drop(columns=["accepted_before"], errors="ignore")
             each = np.vstack([f.predict(x) for f in self.folds])
             ids = np.asarray(feats.client_ids, dtype="int64")
             seen = ids % self.sample_stride == 0
@@ -207,7 +214,7 @@ class Outcome:
         ratio = None
         if self.response is not None:
             fitted, mean, rate = self.response
-            chance = fitted.predict(feats.matrix(0, exclude=code))
+            chance = fitted.predict(matrix())
             p = reweigh(p, chance, mean)
             ratio = chance / max(rate, 1e-9)
         return np.where(allowed, p, 0.0), ratio
