@@ -22,7 +22,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from rmdesk.models.base import BIG_ID, Base, Money, Rate, TimestampMixin, stored_enum
+from rmdesk.models.base import (
+    BIG_ID,
+    Base,
+    Money,
+    Rate,
+    TimestampMixin,
+    attribute_text,
+    stored_enum,
+)
 from rmdesk.models.kinds import ClientKind, ClientStatus, ProductFamily, Role
 
 
@@ -108,6 +116,14 @@ class Client(TimestampMixin, Base):
     rm: Mapped[User | None] = relationship()
     branch: Mapped[Branch | None] = relationship()
     __mapper_args__ = {"version_id_col": version}
+
+
+#: the risk assessment's dates in a client's attributes (``YYYY-MM-DD``), indexed: a nightly
+#: run looks up whose assessment ends near its day (``inputs.expiring``, migration 0015),
+#: which without them read every client's attributes each night
+ASSESSMENT_DATES = ("risk_assessment_expires", "risk_assessed_on")
+for _key in ASSESSMENT_DATES:
+    Index(f"ix_clients_{_key}", attribute_text(Client.__table__.c.attributes, _key))
 
 
 class ContactPerson(TimestampMixin, Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from typing import Any
 
 from sqlalchemy import (
@@ -13,10 +14,13 @@ from sqlalchemy import (
     Integer,
     MetaData,
     Numeric,
+    String,
     func,
 )
 from sqlalchemy import Enum as SAEnum
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql.functions import FunctionElement
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -55,3 +59,34 @@ class TimestampMixin:
     created_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class attribute_text(FunctionElement[str]):  # noqa: N801 (a SQL function's name)
+    """``attribute_text(column, "key")``: the text of a JSON column's top-level ``key``, written
+    the same way in a query and in an index on it (PostgreSQL ``(column ->> 'key')``, SQLite
+    ``json_extract(column, '$.key')``), so the database looks the value up in the index
+    instead of reading every row's JSON. ``key`` is a plain name, written into the SQL."""
+
+    type = String()
+    inherit_cache = True
+    name = "attribute_text"
+
+
+def _attribute_parts(element: attribute_text) -> tuple[Any, str]:
+    column, key = list(element.clauses)
+    name = str(key.value)
+    if not re.fullmatch(r"[a-z_]+", name):
+        raise ValueError(f"not a plain attribute name: {name!r}")
+    return column, name
+
+
+@compiles(attribute_text, "postgresql")
+def _attribute_pg(element: attribute_text, compiler: Any, **kw: Any) -> str:
+    column, name = _attribute_parts(element)
+    return f"({compiler.process(column, **kw)} ->> '{name}')"
+
+
+@compiles(attribute_text, "sqlite")
+def _attribute_sqlite(element: attribute_text, compiler: Any, **kw: Any) -> str:
+    column, name = _attribute_parts(element)
+    return f"json_extract({compiler.process(column, **kw)}, '$.{name}')"

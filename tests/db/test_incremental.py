@@ -14,9 +14,10 @@ from sqlalchemy import Engine, delete, func, insert, select, text, update
 from rmdesk.cli import main
 from rmdesk.db import open_database, write_transaction
 from rmdesk.models import Base
+from rmdesk.models.bank import ASSESSMENT_DATES
 from rmdesk.services.common import parameters
 from rmdesk.services.common.access import OPERATOR, system
-from rmdesk.services.engine import risk_flags
+from rmdesk.services.engine import inputs, risk_flags
 from rmdesk.services.engine.scoring import score
 from tests.db.test_partitions import _results
 from tests.demo_banks import DemoBank
@@ -229,4 +230,23 @@ def test_what_every_client_uses_changing_recomputes_everyone(demo_bank: DemoBank
         last = conn.execute(select(runs.c.counts).order_by(runs.c.id.desc()).limit(1)).scalar_one()
         assert conn.execute(select(func.count()).select_from(T["input_changes"])).scalar() == 0
     assert last["incremental"] is False and last["recomputed"] == last["clients"]
+    db.dispose()
+
+
+def test_whose_assessment_ends_is_looked_up_in_the_dates_indexes(db_url: str) -> None:
+    # a nightly run asks whose risk assessment ends near its day: the dates are in the
+    # clients' JSON attributes, and the lookup must be the expression the indexes are on
+    # (models/bank.py), or the database reads every client's attributes each night
+    db = open_database(db_url)
+    query = inputs.near_assessment_dates(T1, T2)
+    with db.engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET enable_seqscan = off")  # a small table: plan as a big one
+            explain = "EXPLAIN "
+        else:
+            explain = "EXPLAIN QUERY PLAN "
+        compiled = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        plan = " ".join(str(r) for r in conn.exec_driver_sql(explain + str(compiled)).all())
+    for key in ASSESSMENT_DATES:
+        assert f"ix_clients_{key}" in plan, plan
     db.dispose()

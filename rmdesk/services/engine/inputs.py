@@ -27,11 +27,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Text, and_, cast, delete, or_, select
+from sqlalchemy import Connection, Select, Text, and_, cast, delete, or_, select
 
 import rmdesk
 from rmdesk.db import SCHEMA_HEAD
 from rmdesk.models import Base
+from rmdesk.models.base import attribute_text
 from rmdesk.services.common import frames, parameters
 from rmdesk.services.engine import keep_outs, risk_flags, suitability
 
@@ -128,33 +129,7 @@ def expiring(conn: Connection, since: dt.date, today: dt.date) -> set[int]:
     """The clients whose risk assessment stops being valid on a day after ``since`` up to
     ``today``: those whose dates fall near it (read in the database), then the rule itself
     (``suitability.prepare``) on both days."""
-    c = T["clients"]
-    slack = dt.timedelta(days=2)
-    ends = c.c.attributes["risk_assessment_expires"].as_string()
-    made = c.c.attributes["risk_assessed_on"].as_string()
-    years = suitability.VALID_YEARS
-
-    def back(day: dt.date) -> str:
-        return (pd.Timestamp(day) - pd.DateOffset(years=years)).date().isoformat()
-
-    near = frames.frame(
-        conn.execute(
-            select(
-                c.c.id.label("client_id"), c.c.kind, c.c.segment, cast(c.c.attributes, Text)
-            ).where(
-                or_(
-                    and_(
-                        ends >= (since - slack).isoformat(),
-                        ends <= (today + slack).isoformat(),
-                    ),
-                    and_(
-                        made >= back(since - slack),
-                        made <= back(today + slack) + "~",
-                    ),
-                )
-            )
-        )
-    )
+    near = frames.frame(conn.execute(near_assessment_dates(since, today)))
     if near.empty:
         return set()
     near.columns = ["client_id", "kind", "segment", "attributes"]
@@ -163,6 +138,29 @@ def expiring(conn: Connection, since: dt.date, today: dt.date) -> set[int]:
     now = suitability.prepare(near, today)
     moved = (before.tolerance != now.tolerance) | (before.lacking != now.lacking)
     return {int(i) for i in near["client_id"].to_numpy()[moved]}
+
+
+def near_assessment_dates(since: dt.date, today: dt.date) -> Select[Any]:
+    """The clients whose assessment dates fall near the days after ``since`` up to ``today``
+    (two days either side), looked up in the dates' indexes (models/bank.py)."""
+    c = T["clients"]
+    slack = dt.timedelta(days=2)
+    # written as the indexes on them are (models/bank.py ASSESSMENT_DATES)
+    ends = attribute_text(c.c.attributes, "risk_assessment_expires")
+    made = attribute_text(c.c.attributes, "risk_assessed_on")
+    years = suitability.VALID_YEARS
+
+    def back(day: dt.date) -> str:
+        return (pd.Timestamp(day) - pd.DateOffset(years=years)).date().isoformat()
+
+    return select(
+        c.c.id.label("client_id"), c.c.kind, c.c.segment, cast(c.c.attributes, Text)
+    ).where(
+        or_(
+            and_(ends >= (since - slack).isoformat(), ends <= (today + slack).isoformat()),
+            and_(made >= back(since - slack), made <= back(today + slack) + "~"),
+        )
+    )
 
 
 def _text(frame: pd.DataFrame) -> pd.DataFrame:
