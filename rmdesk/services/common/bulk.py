@@ -172,6 +172,10 @@ def update_rows(
             for row in tuples:
                 copy.write_row(row)
                 written += 1
+        # the temporary table's size told to the planner: a few thousand rows are looked up by
+        # key, not joined by reading the whole target table (a nightly run's suggestions:
+        # 0.22 s for 3,000 of 160,000 rows without it, 0.07 s with it)
+        conn.exec_driver_sql(f"ANALYZE pg_temp.{temp}")
         sets = [f"{q(conn, c)} = s.{q(conn, c)}" for c in columns] + extra
         conn.exec_driver_sql(
             f"UPDATE {target} SET {', '.join(sets)} FROM pg_temp.{temp} s "
