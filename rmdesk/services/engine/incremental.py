@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Float, case, cast, func, or_, select
 
+from rmdesk.db import among
 from rmdesk.models import Base
 from rmdesk.services.common import frames
 from rmdesk.services.common.access import ADMINS, Account, open_to
@@ -35,10 +36,16 @@ from rmdesk.services.engine.contribution import growth, rank_and_tier
 from rmdesk.services.engine.loading import Loaded
 
 T = Base.metadata.tables
-#: a stored score's columns and the contribution frame's columns they hold
+#: a stored score's columns a run reads for a client it does not recompute, and the
+#: contribution frame's columns they hold: what ranks, tiers and shares are worked out from
+#: (its contribution's parts are written only for the clients recomputed)
 STORED = {
     "contribution_minor": "contribution_cur",
     "previous_minor": "contribution_prev",
+}
+#: the parts of a stored contribution, read only for the clients recomputed whose contribution
+#: did not change (their results are written again with them)
+STORED_PARTS = {
     "deposit_margin_minor": "deposit_margin_cur",
     "loan_margin_minor": "loan_margin_cur",
     "fees_minor": "fees_cur",
@@ -170,12 +177,13 @@ def plan(
         frame, used = part_jobs.contribution(engine, piece, shared, loaded=loaded, who=who)
         # a dated client's contribution is its stored one, as for everyone unchanged
         frame = frame[np.isin(frame["client_id"].to_numpy(), changed)]
-        pieces.append(frame[list(pieces[0].columns)])
+        pieces.append(frame)
         for code, vs in used.items():
             versions.setdefault(code, set()).update(vs)
         if whole:
             kept.append((piece, loaded))
             held += len(piece.ids or ())
+    # (the parts of contribution are missing, NaN, for the clients not recomputed)
     together = pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True)
     together = together.sort_values("client_id", ignore_index=True)
     clients = rank_and_tier(together, shared.params)
@@ -185,9 +193,12 @@ def plan(
     moved = same[(tier.reindex(same).to_numpy() != kept_tier.to_numpy())]
     recompute = set(changed.tolist()) | set(dated) | set(moved.tolist())
     present = set(clients["client_id"].tolist())
+    recompute &= present
+    with engine.connect() as conn:  # the parts of those recomputed from their stored score
+        _stored_parts(conn, clients, shared.as_of, sorted(recompute - moved_in))
     return Plan(
         clients,
-        sorted(recompute & present),
+        sorted(recompute),
         stored.loc[same, RANKS],
         kept,
         versions,
@@ -239,6 +250,21 @@ def _stored(conn: Connection, as_of: dt.date, overall: int) -> pd.DataFrame:
     return out.set_index(out["client_id"].astype("int64").rename("client_id")).drop(
         columns="client_id"
     )
+
+
+def _stored_parts(conn: Connection, clients: pd.DataFrame, as_of: dt.date, ids: list[int]) -> None:
+    """Fill in ``clients`` the parts of contribution of the clients ``ids`` (recomputed, their
+    contribution unchanged: whose dates came or tier moved) from their stored scores."""
+    t = T["client_scores"]
+    found = frames.read(
+        conn,
+        select(t.c.client_id, *[t.c[c] for c in STORED_PARTS]).where(
+            t.c.as_of == as_of, among(conn, t.c.client_id, ids)
+        ),
+    ).set_index("client_id")
+    for column, name in STORED_PARTS.items():
+        stored = clients["client_id"].map(found[column]) if len(found) else np.nan
+        clients[name] = clients[name].fillna(stored) if name in clients else stored
 
 
 def _from_stored(stored: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:
