@@ -148,7 +148,6 @@ def score(
         url = engine.url.render_as_string(hide_password=False)
         on = part_jobs.Cluster(cluster, url, who.username)
     plan: incremental.Plan | None = None
-    ranks: writing.Ranks | None = None
     try:
         if since is not None and found is not None and last is not None:
             # 1-2. only what changed: the model kept, everyone's ranks from stored scores
@@ -223,14 +222,6 @@ def score(
                     todo.append((piece, ids, scores.loc[everyone[mine]], kept))
         goal = sum(len(ids) for _, ids, _, _ in todo)
         progress.report(0, goal, "scoring")
-        if plan is not None:
-            # everyone else: their ranks and shares, where they moved; on PostgreSQL beside the
-            # parts' writes (other rows, other transactions: the database's update of a bank's
-            # ranks overlaps the parts' Python), on SQLite after them (one writer at a time)
-            rest = scores[~scores.index.isin(plan.recompute)]
-            ranks = writing.Ranks(engine, rest, plan.ranks, params.partition_clients, program)
-            if engine.dialect.name == "postgresql":
-                ranks.start()
         if on is not None:
             jobs = [((piece, shared), {"ids": ids, "scores": part}) for piece, ids, part, _ in todo]
             for written in on.run("write", jobs):
@@ -263,9 +254,18 @@ def score(
                         who=program,
                     )
                 )
-        if ranks is not None:
+        if plan is not None:
+            # everyone else: their ranks and shares, where they moved
             check(progress)
-            out.add(ranks.finish())
+            rest = scores[~scores.index.isin(plan.recompute)]
+            writing.write_ranks(
+                engine,
+                scores=rest,
+                stored=plan.ranks,
+                batch=params.partition_clients,  # a few columns a row: a part's worth at once
+                out=out,
+                who=program,
+            )
         t = took(clock, "write", t)
         if on is None:  # the parts' own phases, out of the step's time
             clock["write"] -= sum(out.seconds.values()) - out.seconds.get("write", 0.0)
@@ -276,8 +276,6 @@ def score(
             for phase, secs in out.seconds.items():
                 clock[f"workers_{phase}"] = secs
     finally:
-        if ranks is not None:
-            ranks.wait()  # nothing of the run is left writing when it ends, however it ends
         if on is not None:
             on.close()
 

@@ -5,9 +5,7 @@ sends the rows)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -298,46 +296,3 @@ def write_ranks(
             out.scores_written += bulk.update_rows(
                 conn, t, "client_id", columns, rows[start : start + batch]
             )
-
-
-class Ranks:
-    """The ranks and shares of the clients ``rest`` a run of what changed did not recompute
-    (``stored``: theirs as the run read them), written by ``write_ranks`` in a thread of their
-    own (``start``: its transactions take their turn with the parts' on the writers' lock, and
-    the database's work on them overlaps the parts' Python) or at ``finish``."""
-
-    def __init__(
-        self,
-        engine: Engine,
-        rest: pd.DataFrame,
-        stored: pd.DataFrame,
-        batch: int,  # a few columns a row: a part's worth at once
-        who: Account,
-    ) -> None:
-        self.out = Written()
-        self.job: Future[None] | None = None
-        self.write = functools.partial(
-            write_ranks,
-            engine,
-            scores=rest,
-            stored=stored,
-            batch=batch,
-            out=self.out,
-            who=who,
-        )
-
-    def start(self) -> None:
-        pool = ThreadPoolExecutor(1, thread_name_prefix="ranks")
-        self.job = pool.submit(self.write)
-        pool.shutdown(wait=False)  # the thread ends with the job
-
-    def finish(self) -> Written:
-        if self.job is None:
-            self.write()
-        else:
-            self.job.result()
-        return self.out
-
-    def wait(self) -> None:
-        if self.job is not None:
-            wait([self.job])
