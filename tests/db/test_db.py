@@ -67,8 +67,9 @@ def test_among_takes_more_ids_than_a_statement_takes_parameters(db_url: str) -> 
 def test_a_frame_read_straight_from_the_driver_is_the_frame_sqlalchemy_gives(
     db_url: str,
 ) -> None:
-    # frames.read skips SQLAlchemy's rows where no column needs converting: the same frame
-    # (numbers as numbers, text as text, a missing value as missing); a date falls back
+    # frames.read skips SQLAlchemy's rows: the same frame (numbers as numbers, text as text, a
+    # missing value as missing), a column that needs converting (a date on SQLite) converted
+    # as a column by SQLAlchemy's own converter
     db = open_database(db_url)
     branches = Base.metadata.tables["branches"]
     with write_transaction(db.engine) as conn:
@@ -80,16 +81,18 @@ def test_a_frame_read_straight_from_the_driver_is_the_frame_sqlalchemy_gives(
             ],
         )
     plain = select(branches.c.id, branches.c.name, branches.c.district).order_by(branches.c.id)
-    dated = select(branches.c.id, literal(dt.date(2020, 1, 2), Date).label("on")).order_by(
-        branches.c.id
-    )
+    dated = select(
+        branches.c.id, branches.c.district, literal(dt.date(2020, 1, 2), Date).label("on")
+    ).order_by(branches.c.id)
     with db.engine.connect() as conn:
         with mock.patch.object(frames, "frame", side_effect=AssertionError("not the driver's")):
             fast = frames.read(conn, plain)
+            converted = frames.read(conn, dated)
         assert fast.equals(frames.frame(conn.execute(plain)))
         assert fast["id"].tolist() == [5, 6] and fast["name"].tolist() == ["城东支行", "West"]
         assert fast["district"].iloc[0] == "东区" and pd.isna(fast["district"].iloc[1])
-        assert frames.read(conn, dated)["on"].tolist() == [dt.date(2020, 1, 2)] * 2
+        assert converted.equals(frames.frame(conn.execute(dated)))
+        assert converted["on"].tolist() == [dt.date(2020, 1, 2)] * 2
     db.dispose()
 
 

@@ -98,21 +98,19 @@ def holding_features(
                 select(func.min(f.c.holding_id), func.max(f.c.holding_id))
             ).one()
         elif part.ids is not None:  # a few thousand clients anywhere in the bank
-            return _typed(frames.frame(conn.execute(_of_holdings(conn, query, part))))
+            return _typed(frames.read(conn, _of_holdings(conn, query, part)))
         else:
             low, high = part.holding_range(conn)
             query = query.where(f.c.holding_id.in_(part.holdings()))
         if low is None:
-            return _typed(frames.frame(conn.execute(query.where(f.c.holding_id.is_(None)))))
+            return _typed(frames.read(conn, query.where(f.c.holding_id.is_(None))))
     n = max(1, min(parts or (os.cpu_count() or 1), 8))
     step = (high - low) // n + 1
     ranges = [(low + i * step, min(high, low + (i + 1) * step - 1)) for i in range(n)]
 
     def run(bounds: tuple[int, int]) -> pd.DataFrame:
         with engine.connect() as conn:
-            return frames.frame(
-                conn.execute(query.where(f.c.holding_id.between(bounds[0], bounds[1])))
-            )
+            return frames.read(conn, query.where(f.c.holding_id.between(bounds[0], bounds[1])))
 
     if n == 1:
         return _typed(run(ranges[0]))
@@ -167,7 +165,7 @@ def cut_figures(
                 query = query.where(
                     f.c.holding_id.between(low, high), f.c.holding_id.in_(part.holdings())
                 )
-            frame = frames.frame(conn.execute(query))
+            frame = frames.read(conn, query)
         return frame.set_index("holding_id").add_prefix(f"cut{k}_")
 
     with ThreadPoolExecutor(max_workers=len(CUTS)) as pool:

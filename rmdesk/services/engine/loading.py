@@ -56,7 +56,7 @@ def data_date(conn: Connection) -> dt.date:
 
 
 def frame_of(conn: Connection, query: Any) -> pd.DataFrame:
-    return frames.frame(conn.execute(query))
+    return frames.read(conn, query)
 
 
 def resolve_scope(conn: Connection, branch: str | None, rm: str | None) -> tuple[str, Any]:

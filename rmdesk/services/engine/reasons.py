@@ -14,6 +14,7 @@ similar clients hold, and for a fallback how the suggestion was found. The figur
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -51,7 +52,7 @@ def evidence(model: Any, cand: pd.DataFrame) -> pd.Series:
     ratios = {c: o.ratio for c, o in model.outcomes.items() if o.ratio is not None}
     accept = {c: model.outcomes[c].info["response"].get("acceptance_rate") for c in ratios}
     at = (
-        pd.Index(model.features.client_ids).get_indexer(pd.Index(cand["client_id"]))
+        model.features.positions(cand["client_id"])
         if ratios and model.features is not None
         else None
     )
@@ -110,7 +111,7 @@ def with_factors(model: Any, rows: pd.DataFrame, shown: int | None = None) -> pd
         outcome = model.outcomes.get(str(code))
         if outcome is None or outcome.fitted is None:
             continue
-        at = pd.Index(feats.client_ids).get_indexer(pd.Index(part["client_id"]))
+        at = feats.positions(part["client_id"])
         x = feats.matrix(0, exclude=outcome.exclude, rows=at)
         for data, found in zip(
             part["evidence_data"].tolist(), explain.factors(outcome.fitted, x), strict=True
@@ -133,26 +134,35 @@ def describe(
         )
     }
     zh, en = [], []
-    # rendered once per distinct set of what is said (the same rule, peers and factors recur
-    # across thousands of clients), and each factor's words once per value
-    said: dict[Any, tuple[str, str]] = {}
+    # what is said after the factors is written once per distinct product, rule, peers and
+    # response (they recur across thousands of clients), each factor's words once per value
     phrases: dict[Any, str | None] = {}
+    tails: dict[Any, _Tail] = {}
     for client, data in zip(
         fresh["client_id"].tolist(), fresh["evidence_data"].tolist(), strict=True
     ):
-        cur = currency.get(int(client), "CNY")
-        key = _said_key(data, cur)
-        pair = said.get(key)
-        if pair is None:
-            pair = said[key] = reason(data, names, cur, phrases)
+        pair = reason(data, names, currency.get(int(client), "CNY"), phrases, tails)
         zh.append(pair[0])
         en.append(pair[1])
     return zh, en
 
 
-def _said_key(data: dict[str, Any], currency: str) -> Any:
-    """What a reason is written from: equal keys, equal words."""
-    factors = data.get("factors") or []
+def _name(code: str, names: dict[str, tuple[str, str]], lang: str) -> str:
+    return names.get(code, (code, code))[0 if lang == "zh" else 1]
+
+
+@dataclass(frozen=True)
+class _Tail:
+    """What a reason says besides its factors, per language (in ``formatting.LANGUAGES``'
+    order): what goes first, what follows the factors, and what is said when nothing else is."""
+
+    first: tuple[str | None, ...]
+    after: tuple[tuple[str, ...], ...]
+    otherwise: tuple[str, ...]
+
+
+def _tail_key(data: dict[str, Any]) -> Any:
+    """What a reason's words besides its factors are written from: equal keys, equal words."""
     rule, peers, response, renew = (
         data.get("rule"),
         data.get("peers"),
@@ -160,45 +170,27 @@ def _said_key(data: dict[str, Any], currency: str) -> Any:
         data.get("renew_assessment"),
     )
     return (
-        currency,
         data["product"],
         data.get("method"),
-        # (with the value's type: 1, 1.0 and True are equal keys but may be said differently)
-        tuple((f["feature"], f.get("value"), type(f.get("value"))) for f in factors),
         None if not rule else (tuple(rule["antecedents"]), rule["confidence"]),
-        None if not peers else (peers.get("segment"), peers.get("share")),
-        None if not response else response.get("ratio"),
+        None if not peers else (peers.get("segment"), peers.get("share", 0)),
+        # the response said as it is written (a ratio of its own per client)
+        None
+        if not response or response.get("ratio", 0) < RESPONSE_WORTH_SAYING
+        else formatting.number(response["ratio"], "en", 1),
         None if not renew else (renew["zh"], renew["en"]),
     )
 
 
-def _name(code: str, names: dict[str, tuple[str, str]], lang: str) -> str:
-    return names.get(code, (code, code))[0 if lang == "zh" else 1]
-
-
-def reason(
-    data: dict[str, Any],
-    names: dict[str, tuple[str, str]],
-    currency: str,
-    phrases: dict[Any, str | None] | None = None,
-) -> tuple[str, str]:
-    """The reason of one suggestion in Chinese and English, from its evidence (``phrases``: a
-    cache of factors' words by feature, value, language and currency)."""
-    phrases = {} if phrases is None else phrases
+def _tail(data: dict[str, Any], names: dict[str, tuple[str, str]]) -> _Tail:
     code = str(data["product"])
-    out = []
+    first: list[str | None] = []
+    after: list[tuple[str, ...]] = []
+    otherwise: list[str] = []
     for lang in formatting.LANGUAGES:
         zh = lang == "zh"
         target = _name(code, names, lang)
         parts: list[str] = []
-        for f in data.get("factors") or []:
-            value = f.get("value")
-            key = (f["feature"], value, type(value), lang, currency)
-            if key not in phrases:
-                phrases[key] = explain.phrase(f, lang, currency, names)
-            words = phrases[key]
-            if words is not None:
-                parts.append(words)
         rule = data.get("rule")
         if rule:
             ants = [_name(a, names, lang) for a in rule["antecedents"]]
@@ -228,13 +220,55 @@ def reason(
         note = METHOD_NOTE.get(str(data.get("method")))
         if note:
             parts.append(note[0 if zh else 1])
-        if not parts:
-            parts.append(f"可考虑{target}" if zh else f"{target} may suit this client")
+        after.append(tuple(parts))
+        otherwise.append(f"可考虑{target}" if zh else f"{target} may suit this client")
         renew = data.get("renew_assessment")
-        if renew:
-            parts.insert(0, str(renew["zh" if zh else "en"]))
-        text = "；".join(parts) + "。" if zh else "; ".join(parts) + "."
-        out.append(text if zh else text[0].upper() + text[1:])
+        first.append(str(renew["zh" if zh else "en"]) if renew else None)
+    return _Tail(tuple(first), tuple(after), tuple(otherwise))
+
+
+def reason(
+    data: dict[str, Any],
+    names: dict[str, tuple[str, str]],
+    currency: str,
+    phrases: dict[Any, str | None] | None = None,
+    tails: dict[Any, _Tail] | None = None,
+) -> tuple[str, str]:
+    """The reason of one suggestion in Chinese and English, from its evidence: the factors'
+    words, then the rule, the peers, the response and how it was found (``phrases``: a cache
+    of factors' words by feature, value, language and currency; ``tails``: of the rest, by
+    ``_tail_key``)."""
+    phrases = {} if phrases is None else phrases
+    key = _tail_key(data)
+    tail = None if tails is None else tails.get(key)
+    if tail is None:
+        tail = _tail(data, names)
+        if tails is not None:
+            tails[key] = tail
+    factors = data.get("factors") or ()
+    out = []
+    for n, lang in enumerate(formatting.LANGUAGES):
+        parts: list[str] = []
+        for f in factors:
+            value = f.get("value")
+            at = (f["feature"], value, type(value), lang, currency)
+            if at in phrases:
+                words = phrases[at]
+            else:
+                words = phrases[at] = explain.phrase(f, lang, currency, names)
+            if words is not None:
+                parts.append(words)
+        parts.extend(tail.after[n])
+        if not parts:
+            parts.append(tail.otherwise[n])
+        first = tail.first[n]
+        if first is not None:
+            parts.insert(0, first)
+        if lang == "zh":
+            out.append("；".join(parts) + "。")
+        else:
+            text = "; ".join(parts) + "."
+            out.append(text[0].upper() + text[1:])
     return out[0], out[1]
 
 

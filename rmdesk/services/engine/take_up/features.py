@@ -86,9 +86,27 @@ class Features:
     #: offers of a product with the client's answer (loading._pitches), up to the data date:
     #: the client's row, the product's column, the day, and whether it was accepted
     pitches: Pitches | None = None
+    #: made when first asked for: the clients' ids as an index, each product's holdings
+    _index: pd.Index | None = field(default=None, init=False, repr=False, compare=False)
+    _owned: dict[int, np.ndarray] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def column(self, code: str) -> int:
         return self.codes.index(code)
+
+    def positions(self, client_ids: Any) -> np.ndarray:
+        """The rows of ``client_ids`` in the features (-1 for a client not in them)."""
+        if self._index is None:
+            self._index = pd.Index(self.client_ids)
+        # as integers: a column of ids as Python objects is looked up a hundred times slower
+        return np.asarray(self._index.get_indexer(np.asarray(client_ids, dtype="int64")))
+
+    def _holdings_of(self, j: int) -> np.ndarray:
+        """The positions of product ``j``'s holdings."""
+        if j not in self._owned:
+            self._owned[j] = np.flatnonzero(self.holding_col == j)
+        return self._owned[j]
 
     def matrix(
         self, k: int, exclude: str | None = None, rows: np.ndarray | None = None
@@ -96,11 +114,15 @@ class Features:
         """The features at cut ``k`` (of the clients at positions ``rows``, else all); with
         ``exclude``, without that product's own holding and balance (a model of a product never
         reads them)."""
-        x = self.shared[k].copy() if rows is None else self.shared[k].iloc[rows].copy()
+        base = self.shared[k] if rows is None else self.shared[k].iloc[rows]
         held = self.held[k] if rows is None else self.held[k][rows]
-        for j, code in enumerate(self.codes):
-            if code != exclude:
-                x[f"held_{code}"] = held[:, j].astype("int8")
+        js = [j for j, code in enumerate(self.codes) if code != exclude]
+        owned = pd.DataFrame(
+            held[:, js].astype("int8"),
+            columns=[f"held_{self.codes[j]}" for j in js],
+            index=base.index,
+        )
+        x = pd.concat([base, owned], axis=1)
         if exclude is not None:
             j = self.column(exclude)
             pick = slice(None) if rows is None else rows
@@ -126,23 +148,33 @@ class Features:
     def _without_own_flows(self, x: pd.DataFrame, k: int, j: int, rows: Any) -> None:
         """Take product ``j``'s own holdings' six months of flows out of the sums (a current
         account's look-alike must not find its holders by their transactions on it)."""
-        own = self.holding_col == j
-        if not own.any() or k not in self.flows:
+        own = self._holdings_of(j)
+        if not len(own) or k not in self.flows:
             return
         n = len(self.client_ids)
+        at, size, back = self.holding_row[own], n, None
+        if rows is not None:
+            # only the holdings of the clients asked for, summed at their place among them (a
+            # client asked for twice, an offer each, gets the same sums twice)
+            wanted, back = np.unique(np.asarray(rows) % n, return_inverse=True)
+            where = np.full(n, -1)
+            where[wanted] = np.arange(len(wanted))
+            at = where[at]
+            mine = at >= 0
+            own, at, size = own[mine], at[mine], len(wanted)
+
+        def summed(name: str) -> np.ndarray:
+            found = np.bincount(at, weights=self.flows[k][name][own], minlength=size)
+            return found if back is None else found[back]
+
         for name, column, logged in OWN_FLOWS:
-            part = np.bincount(self.holding_row[own], weights=self.flows[k][name][own], minlength=n)
-            part = part if rows is None else part[rows]
+            part = summed(name)
             if logged:
                 x[column] = _log(_unlog(x[column]) - part)
             else:
                 x[column] = np.clip(x[column].to_numpy(dtype="float64") - part, 0, None)
         if self.family.get(self.codes[j]) == "card":
-            part = np.bincount(
-                self.holding_row[own], weights=self.flows[k]["deb"][own], minlength=n
-            )
-            part = part if rows is None else part[rows]
-            x["card_spend"] = _log(_unlog(x["card_spend"]) - part)
+            x["card_spend"] = _log(_unlog(x["card_spend"]) - summed("deb"))
 
 
 @dataclass
