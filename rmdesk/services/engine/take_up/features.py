@@ -100,7 +100,7 @@ class Features:
         if self._index is None:
             self._index = pd.Index(self.client_ids)
         # as integers: a column of ids as Python objects is looked up a hundred times slower
-        return np.asarray(self._index.get_indexer(np.asarray(client_ids, dtype="int64")))
+        return np.asarray(self._index.get_indexer(pd.Index(np.asarray(client_ids, dtype="int64"))))
 
     def _holdings_of(self, j: int) -> np.ndarray:
         """The positions of product ``j``'s holdings."""
