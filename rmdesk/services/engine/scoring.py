@@ -61,6 +61,10 @@ from rmdesk.services.engine.loading import (
 __all__ = ["ScopeError", "ScoreResult", "data_date", "score", "score_database"]
 
 T = Base.metadata.tables
+#: the parts of the earlier year's contribution: summed into ``contribution_prev``, not stored
+UNWRITTEN = frozenset(
+    f"{part}_prev" for part in ("deposit_margin", "loan_margin", "fees", "cost", "expected_loss")
+)
 
 
 @dataclass
@@ -195,8 +199,12 @@ def score(
             else np.isin(everyone, list(chosen))
         )
         total = int(in_scope.sum())
+        # the one bank-wide frame of the run's writes (not a second copy of the clients)
         scores = clients.set_index("client_id", drop=False)
         scores["inputs"] = whole_key
+        del clients
+        if plan is not None:
+            plan.clients = scores
         out = writing.Written()
         # (a part, the clients of the scope in it, their scores, the part as read if it was)
         todo: list[tuple[parts.Part, list[int], pd.DataFrame, Loaded | None]] = []
@@ -297,7 +305,7 @@ def score(
         "products_suggested": len(out.products),
         # every product's method and its out-of-time backtest beside its fallback's
         "models": model.model_info,
-        "tiers": clients.loc[in_scope, "tier"].value_counts().sort_index().to_dict(),
+        "tiers": scores.loc[in_scope, "tier"].value_counts().sort_index().to_dict(),
         "parts": len(pieces),
         "sample_every": sample.stride,
         "model_id": model_id,
@@ -312,7 +320,7 @@ def score(
         counts["changed"] = plan.changed
         counts["dated"] = plan.dated
         counts["tiers_moved"] = plan.tiers_moved
-    top = pareto(clients["contribution_cur"].to_numpy())["top_share"]
+    top = pareto(scores["contribution_cur"].to_numpy())["top_share"]
     counts["pareto_top20_share"] = round(float(top), 4)
     clock["total"] = time.perf_counter() - started
     counts["seconds"] = {k: round(v, 2) for k, v in clock.items()}
@@ -362,7 +370,13 @@ def _contribution(
         per_part.append(frame)
         for code, vs in used.items():
             versions.setdefault(code, set()).update(vs)
-    clients = rank_and_tier(pd.concat(per_part, ignore_index=True), shared.params)
+    # one row per client of the bank, kept through the run: only what is written of them (the
+    # earlier year's parts of contribution are not), the parts' frames let go first
+    bank = pd.concat(per_part, ignore_index=True)
+    per_part.clear()
+    bank = bank.drop(columns=[c for c in bank.columns if c in UNWRITTEN])
+    clients = rank_and_tier(bank, shared.params)
+    del bank
     clients["tier"] = clients["tier"].astype(str)
     t = took(clock, "contribution", t)
     clock["contribution"] -= clock.get("read", 0.0)
