@@ -239,12 +239,11 @@ def reason(
     of factors' words by feature, value, language and currency; ``tails``: of the rest, by
     ``_tail_key``)."""
     phrases = {} if phrases is None else phrases
+    tails = {} if tails is None else tails
     key = _tail_key(data)
-    tail = None if tails is None else tails.get(key)
+    tail = tails.get(key)
     if tail is None:
-        tail = _tail(data, names)
-        if tails is not None:
-            tails[key] = tail
+        tail = tails[key] = _tail(data, names)
     factors = data.get("factors") or ()
     out = []
     for n, lang in enumerate(formatting.LANGUAGES):

@@ -203,7 +203,7 @@ def score(
         scores = clients.set_index("client_id", drop=False)
         scores["inputs"] = whole_key
         del clients
-        if plan is not None:
+        if plan is not None:  # the plan's own frame of the clients, let go too
             plan.clients = scores
         out = writing.Written()
         # (a part, the clients of the scope in it, their scores, the part as read if it was)
