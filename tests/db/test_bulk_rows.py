@@ -91,7 +91,12 @@ def test_bulk_rows_are_stored_as_an_insert_would_store_them(demo_bank: DemoBank)
             f,
             "id",
             ["status", "evidence_data", "snoozed_until"],
-            [(ids[0], FlagStatus.SNOOZED, {"new": True}, dt.date(2027, 1, 1))],
+            # the last key first: the update's key range spans them both, the row between
+            # them stays as it was
+            [
+                (ids[2], FlagStatus.ACKNOWLEDGED, {"seen": 1}, None),
+                (ids[0], FlagStatus.SNOOZED, {"new": True}, dt.date(2027, 1, 1)),
+            ],
             also={"version": "version + 1"},
         )
     with db.engine.connect() as conn:
@@ -105,7 +110,8 @@ def test_bulk_rows_are_stored_as_an_insert_would_store_them(demo_bank: DemoBank)
     assert after[ids[0]].status == FlagStatus.SNOOZED and after[ids[0]].version == 2
     assert after[ids[0]].evidence_data == {"new": True}
     assert after[ids[0]].snoozed_until == dt.date(2027, 1, 1)
-    assert all(after[i].status == FlagStatus.RAISED and after[i].version == 1 for i in ids[1:])
+    assert after[ids[2]].status == FlagStatus.ACKNOWLEDGED and after[ids[2]].version == 2
+    assert after[ids[1]].status == FlagStatus.RAISED and after[ids[1]].version == 1
     # a row that breaks a constraint undoes every row of its transaction
     bad = [*rows[:2], (99_999_999, *rows[0][1:])]
     with pytest.raises(IntegrityError), write_transaction(db.engine) as conn:

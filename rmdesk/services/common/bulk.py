@@ -168,18 +168,21 @@ def update_rows(
         assert raw is not None
         cols = ", ".join(q(conn, c) for c in every)
         sql = f"COPY pg_temp.{temp} ({cols}) FROM STDIN"
+        keys = []
         with _as_sqlalchemy(conn, sql), raw.cursor() as cur, cur.copy(sql) as copy:
             for row in tuples:
                 copy.write_row(row)
+                keys.append(row[0])
                 written += 1
         # the temporary table's size told to the planner: a few thousand rows are looked up by
         # key, not joined by reading the whole target table (a nightly run's suggestions:
         # 0.22 s for 3,000 of 160,000 rows without it, 0.07 s with it)
         conn.exec_driver_sql(f"ANALYZE pg_temp.{temp}")
         sets = [f"{q(conn, c)} = s.{q(conn, c)}" for c in columns] + extra
+        column = f"{target}.{q(conn, key)}"
         conn.exec_driver_sql(
             f"UPDATE {target} SET {', '.join(sets)} FROM pg_temp.{temp} s "
-            f"WHERE {target}.{q(conn, key)} = s.{q(conn, key)}"
+            f"WHERE {column} = s.{q(conn, key)}{_within(column, keys)}"
         )
         conn.exec_driver_sql(f"DROP TABLE pg_temp.{temp}")
         return written
@@ -194,6 +197,17 @@ def update_rows(
     finally:
         cursor.close()
     return written
+
+
+def _within(column: str, keys: list[Any]) -> str:
+    """A condition bounding ``column`` to the range of integer ``keys`` (none for other keys):
+    the update then reads only that range of the table's key index, whatever join the planner
+    picks. Unbounded, a merge join reads the index from its start to the batch's last key, so
+    a run's batches in key order read it again and again (docs/benchmarks.md: a nightly run's
+    ranks, 0.53 -> 0.42 s at 100,000 clients)."""
+    if not keys or not all(type(k) is int for k in keys):
+        return ""
+    return f" AND {column} BETWEEN {int(min(keys))} AND {int(max(keys))}"
 
 
 def _pg_type(conn: Connection, col: Column[Any]) -> str:
