@@ -250,3 +250,25 @@ def test_whose_assessment_ends_is_looked_up_in_the_dates_indexes(db_url: str) ->
     for key in ASSESSMENT_DATES:
         assert f"ix_clients_{key}" in plan, plan
     db.dispose()
+
+
+def test_the_notes_are_read_as_ranges_and_cleared_exactly(db_url: str) -> None:
+    """A run reads the notes as ranges of consecutive ids and the distinct clients in them,
+    clears exactly those ranges, and leaves a note it did not read (a lower id whose
+    transaction committed later) for the next run."""
+    db = open_database(db_url)
+    n = T["input_changes"]
+    notes = [(1, 5), (2, 5), (3, 6), (7, 7), (8, 5), (20, 9)]
+    with write_transaction(db.engine) as conn:
+        conn.execute(insert(n), [{"id": i, "client_id": c} for i, c in notes])
+    with db.engine.connect() as conn:
+        ranges, noted = inputs.changes(conn)
+        assert ranges == [(1, 3), (7, 8), (20, 20)] and noted == {5, 6, 7, 9}
+        assert inputs.changes(conn, clients=False) == (ranges, set())
+    with write_transaction(db.engine) as conn:
+        conn.execute(insert(n), [{"id": 4, "client_id": 11}])  # committed after the read
+        inputs.clear(conn, ranges)
+    with db.engine.connect() as conn:
+        assert conn.execute(select(n.c.id, n.c.client_id)).all() == [(4, 11)]
+        assert inputs.changes(conn) == ([(4, 4)], {11})
+    db.dispose()

@@ -27,7 +27,19 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Select, Text, and_, cast, delete, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Table,
+    Text,
+    and_,
+    cast,
+    delete,
+    func,
+    or_,
+    select,
+)
 
 import rmdesk
 from rmdesk.db import SCHEMA_HEAD
@@ -84,29 +96,50 @@ def _program() -> str:
     return f"{rmdesk.__version__}:{digest.hexdigest()}"
 
 
-def changes(conn: Connection) -> tuple[list[tuple[int, int]], set[int]]:
-    """The clients the database noted as changed, and the notes read, as ranges of ids (the
-    run clears exactly those when it is done: a note written meanwhile waits for the next run,
-    even one whose id is lower but whose transaction had not committed yet)."""
+def changes(conn: Connection, *, clients: bool = True) -> tuple[list[tuple[int, int]], set[int]]:
+    """The notes read, as ranges of ids (the run clears exactly those when it is done: a note
+    written meanwhile waits for the next run, even one whose id is lower but whose transaction
+    had not committed yet), and with ``clients`` the clients they name.
+
+    The notes stay in the database: a whole month's import notes tens of millions of rows on
+    SQLite (its triggers note every row), and a run reads only their ranges of consecutive ids
+    and the distinct clients in them (at most the bank's clients). The clients are read within
+    the ranges, so they are those of exactly the notes the run clears."""
     c = T["input_changes"]
-    rows = conn.execute(select(c.c.id, c.c.client_id).order_by(c.c.id)).all()
-    if not rows:
-        return [], set()
-    ids = np.fromiter((r[0] for r in rows), dtype="int64", count=len(rows))
-    breaks = np.flatnonzero(np.diff(ids) != 1)
-    starts = np.concatenate([[0], breaks + 1])
-    ends = np.concatenate([breaks, [len(ids) - 1]])
-    ranges = [(int(ids[a]), int(ids[b])) for a, b in zip(starts, ends, strict=True)]
-    return ranges, {int(r[1]) for r in rows}
+    step = (c.c.id - func.row_number().over(order_by=c.c.id)).label("step")
+    runs = select(c.c.id, step).subquery()
+    ranges = [
+        (int(a), int(b))
+        for a, b in conn.execute(
+            select(func.min(runs.c.id), func.max(runs.c.id))
+            .group_by(runs.c.step)
+            .order_by(func.min(runs.c.id))
+        )
+    ]
+    noted: set[int] = set()
+    if clients:
+        for chunk in _chunks(ranges):
+            noted.update(
+                conn.execute(select(c.c.client_id).where(_within(c, chunk)).distinct()).scalars()
+            )
+    return ranges, {int(i) for i in noted}
+
+
+def _chunks(ranges: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The ranges 200 at a time (a statement's conditions stay few)."""
+    return [ranges[i : i + 200] for i in range(0, len(ranges), 200)]
+
+
+def _within(c: Table, ranges: list[tuple[int, int]]) -> ColumnElement[bool]:
+    return or_(*[c.c.id.between(a, b) for a, b in ranges])
 
 
 def clear(conn: Connection, ranges: list[tuple[int, int]]) -> None:
     """Forget the notes read (``changes``): the run that read them wrote their clients'
     results."""
     c = T["input_changes"]
-    for start in range(0, len(ranges), 200):
-        chunk = ranges[start : start + 200]
-        conn.execute(delete(c).where(or_(*[c.c.id.between(a, b) for a, b in chunk])))
+    for chunk in _chunks(ranges):
+        conn.execute(delete(c).where(_within(c, chunk)))
 
 
 def dated(

@@ -132,7 +132,8 @@ def score(
     # what the database noted as changed, read before anything else: a change noted later
     # is left for the next run
     with engine.connect() as conn:
-        read_notes, noted = inputs.changes(conn)
+        # (a full run only clears them: it recomputes everyone)
+        read_notes, noted = inputs.changes(conn, clients=since is not None)
         whole_key = (
             inputs.overall(conn, as_of=as_of, params=params, model_id=found[0])
             if found is not None
