@@ -204,7 +204,7 @@ def _within(column: str, keys: list[Any]) -> str:
     the update then reads only that range of the table's key index, whatever join the planner
     picks. Unbounded, a merge join reads the index from its start to the batch's last key, so
     a run's batches in key order read it again and again (docs/benchmarks.md: a nightly run's
-    ranks, 0.53 -> 0.42 s at 100,000 clients)."""
+    ranks at a million clients, 5.0 -> 3.85 s)."""
     if not keys or not all(type(k) is int for k in keys):
         return ""
     return f" AND {column} BETWEEN {int(min(keys))} AND {int(max(keys))}"

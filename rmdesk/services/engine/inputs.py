@@ -119,10 +119,9 @@ def changes(conn: Connection, *, clients: bool = True) -> tuple[list[tuple[int, 
     noted: set[int] = set()
     if clients:
         for chunk in _chunks(ranges):
-            noted.update(
-                conn.execute(select(c.c.client_id).where(_within(c, chunk)).distinct()).scalars()
-            )
-    return ranges, {int(i) for i in noted}
+            found = conn.execute(select(c.c.client_id).where(_within(c, chunk)).distinct())
+            noted.update(int(i) for i in found.scalars())
+    return ranges, noted
 
 
 def _chunks(ranges: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
