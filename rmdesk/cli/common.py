@@ -20,6 +20,7 @@ import os
 import sys
 import time
 import unicodedata
+import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -126,7 +127,9 @@ def always_mask_phones() -> bool:
         raise  # not reached: fail exits
 
 
-_operators: dict[int, Account] = {}
+#: who each open database's login is, asked once per engine and forgotten with it (an id() key
+#: would be reused by the next database opened after one is freed, and hand it a stale person)
+_operators: weakref.WeakKeyDictionary[Any, Account] = weakref.WeakKeyDictionary()
 
 
 def operator(db: Database) -> Account:
@@ -135,9 +138,10 @@ def operator(db: Database) -> Account:
     holds the database's own credentials and so an administrator's reach."""
     from rmdesk.services.accounts.users import session_account
 
-    if id(db) not in _operators:
-        _operators[id(db)] = session_account(db.engine) or OPERATOR
-    return _operators[id(db)]
+    known = _operators.get(db.engine)
+    if known is None:
+        known = _operators[db.engine] = session_account(db.engine) or OPERATOR
+    return known
 
 
 def person(db: Database, username: str, option: str = "--user", *, rm: bool = False) -> Account:
