@@ -96,6 +96,36 @@ def test_a_frame_read_straight_from_the_driver_is_the_frame_sqlalchemy_gives(
     db.dispose()
 
 
+def test_a_frame_read_a_block_at_a_time_is_the_frame_read_whole(db_url: str) -> None:
+    # every row once, in order, whatever the block (one that does not divide the rows, one
+    # of them all, more than all), each block through ``then`` before they are joined
+    db = open_database(db_url)
+    branches = Base.metadata.tables["branches"]
+    with write_transaction(db.engine) as conn:
+        conn.execute(
+            branches.insert(),
+            [{"id": i, "code": f"B{i}", "name": f"支行{i}", "district": None} for i in range(1, 8)],
+        )
+    query = select(branches.c.id, branches.c.name).order_by(branches.c.id)
+    seen: list[int] = []
+
+    def then(frame: pd.DataFrame) -> pd.DataFrame:
+        seen.append(len(frame))
+        return frame.assign(twice=frame["id"] * 2)
+
+    with db.engine.connect() as conn:
+        whole = frames.read(conn, query, then=then)
+        assert seen == [7] and whole["id"].tolist() == list(range(1, 8))
+        for block, blocks in ((3, [3, 3, 1]), (7, [7]), (50, [7])):
+            seen.clear()
+            assert frames.read(conn, query, block=block, then=then).equals(whole)
+            assert seen == blocks
+        seen.clear()
+        none = frames.read(conn, query.where(branches.c.id > 99), block=3, then=then)
+        assert none.empty and list(none.columns) == ["id", "name", "twice"] and seen == [0]
+    db.dispose()
+
+
 @pytest.mark.smoke
 def test_migrations_upgrade_from_empty_match_the_model_and_downgrade_to_nothing(
     databases, backend: str

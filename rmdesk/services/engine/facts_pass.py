@@ -14,7 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, Select, and_, func, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Connection,
+    Engine,
+    Select,
+    and_,
+    cast,
+    func,
+    select,
+)
 
 from rmdesk.db import among
 from rmdesk.models import Base
@@ -109,14 +119,15 @@ def holding_features(
     ranges = [(low + i * step, min(high, low + (i + 1) * step - 1)) for i in range(n)]
 
     def run(bounds: tuple[int, int]) -> pd.DataFrame:
+        within = query.where(f.c.holding_id.between(bounds[0], bounds[1]))
         with engine.connect() as conn:
-            return frames.read(conn, query.where(f.c.holding_id.between(bounds[0], bounds[1])))
+            return frames.read(conn, within, block=BLOCK, then=_typed)
 
     if n == 1:
-        return _typed(run(ranges[0]))
+        return run(ranges[0])
     with ThreadPoolExecutor(max_workers=n) as pool:
         pieces = list(pool.map(run, ranges))
-    return _typed(pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True))
+    return pd.concat([p for p in pieces if len(p)] or pieces[:1], ignore_index=True)
 
 
 def _of_holdings(conn: Connection, query: Select[Any], part: Part) -> Select[Any]:
@@ -127,6 +138,10 @@ def _of_holdings(conn: Connection, query: Select[Any], part: Part) -> Select[Any
     held = list(conn.execute(part.holdings()).scalars())
     return query.where(among(conn, f.c.holding_id, held))
 
+
+#: the rows of a pass turned into a frame at a time: a part's holdings as Python objects (some
+#: forty numbers each) would take ten times their frame
+BLOCK = 20_000
 
 #: the figures read at each cut date of the take-up models (engine/take_up), per holding:
 #: the balance in the cut's month and six months before it, and six months' flows up to it
@@ -165,7 +180,7 @@ def cut_figures(
                 query = query.where(
                     f.c.holding_id.between(low, high), f.c.holding_id.in_(part.holdings())
                 )
-            frame = frames.read(conn, query)
+            frame = frames.read(conn, query, block=BLOCK, then=_counted)
         return frame.set_index("holding_id").add_prefix(f"cut{k}_")
 
     with ThreadPoolExecutor(max_workers=len(CUTS)) as pool:
@@ -203,13 +218,23 @@ def _sum_if(cond: ColumnElement[bool], value: ColumnElement[Any]) -> ColumnEleme
     """The sum of ``value`` over the facts where ``cond`` holds (NULL where none does: the
     frames fill it with 0). A FILTER clause, not a CASE in the sum: the database skips the
     aggregate for the other facts, and a pass of some forty such sums over every fact is most
-    of a data month's first run (docs/benchmarks.md)."""
-    return func.sum(value).filter(cond)
+    of a data month's first run (docs/benchmarks.md). As a BIGINT: PostgreSQL sums a BIGINT
+    column as NUMERIC, which the driver hands over as a ``Decimal`` of about 100 bytes, four
+    times an ``int``, for each of a part's holdings and some forty sums (amounts in minor units
+    over 24 months are far inside a BIGINT)."""
+    return cast(func.sum(value).filter(cond), BigInteger)
 
 
 def _count_if(cond: ColumnElement[bool]) -> ColumnElement[Any]:
     """The number of facts where ``cond`` holds (as ``_sum_if``)."""
     return func.count().filter(cond)
+
+
+def _counted(frame: pd.DataFrame) -> pd.DataFrame:
+    """A cut's figures as integers (none: 0)."""
+    figures = [c for c in frame.columns if c != "holding_id"]
+    frame[figures] = frame[figures].fillna(0).astype("int64")
+    return frame
 
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
