@@ -6,7 +6,7 @@ pandas builds a frame from SQLAlchemy ``Row`` objects eight times slower than fr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -34,10 +34,11 @@ def read(
     SQLAlchemy's own converter for it, the others handed over as they are. Half the time of
     SQLAlchemy's rows for a few columns of a whole bank.
 
-    With ``block``, the rows are taken from the driver ``block`` at a time and each block becomes a frame by itself, passed through ``then`` (which gives
-    every block the same column types); the frames are joined at the end. A result's rows as
-    Python objects take ten times its frame: this holds one block of them, not all. (Not
-    SQLAlchemy's ``stream_results``: its result takes the first rows from the cursor into a
+    With ``block``, the rows are taken from the driver ``block`` at a time and each block
+    becomes a frame by itself, passed through ``then`` (which gives every block the same
+    column types); the frames are joined at the end. A result's rows as Python objects take
+    ten times its frame: this holds one block of them, not all. (Not SQLAlchemy's
+    ``stream_results``: its result takes the first rows from the cursor into a
     buffer of its own, which reading the driver's cursor here would skip.)"""
     dialect = conn.dialect
     result = conn.execute(query)
@@ -63,7 +64,7 @@ def read(
     return pd.concat(pieces, ignore_index=True) if pieces else then(pd.DataFrame(columns=keys))
 
 
-def _of_rows(held: list[list[Any]], keys: list[str], processors: list[Any]) -> pd.DataFrame:
+def _of_rows(held: list[Sequence[Any]], keys: list[str], processors: list[Any]) -> pd.DataFrame:
     """A frame of the rows in ``held`` (a list of one list of rows, emptied here: the rows
     are freed as soon as they are turned into columns)."""
     rows = held.pop()
