@@ -207,8 +207,9 @@ def score(
         if plan is not None:  # the plan's own frame of the clients, let go too
             plan.clients = scores
         out = writing.Written()
-        # (a part, the clients of the scope in it, their scores, the part as read if it was)
-        todo: list[tuple[parts.Part, list[int], pd.DataFrame, Loaded | None]] = []
+        # (a part, its clients in scope, the clients whose scores it takes, the part as read if
+        # it was): a part's scores are copied from the bank's frame as it runs, not all at first
+        todo: list[tuple[parts.Part, Any, Any, Loaded | None]] = []
         if plan is not None:
             if on is None:
                 incremental.read_rest(engine, plan, shared, who=program)
@@ -218,27 +219,31 @@ def score(
                 if ids:
                     recompute -= set(ids)
                     held = [i for i in piece.ids or () if i in scores.index]
-                    todo.append((piece, ids, scores.loc[held], whole_part))
+                    todo.append((piece, ids, held, whole_part))
             size = min(incremental.CHUNK, params.partition_clients)
             for piece in parts.of(sorted(recompute), size):
                 ids = list(piece.ids or ())
-                todo.append((piece, ids, scores.loc[ids], None))
+                todo.append((piece, ids, ids, None))
         else:
             for piece in pieces:
                 mine = piece.holds(everyone)
-                ids = everyone[in_scope & mine].tolist()
-                if ids:
-                    todo.append((piece, ids, scores.loc[everyone[mine]], kept))
+                ids = everyone[in_scope & mine]
+                if len(ids):
+                    todo.append((piece, ids, everyone[mine], kept))
         goal = sum(len(ids) for _, ids, _, _ in todo)
         progress.report(0, goal, "scoring")
         if on is not None:
-            jobs = [((piece, shared), {"ids": ids, "scores": part}) for piece, ids, part, _ in todo]
+            jobs = [
+                ((piece, shared), {"ids": [int(i) for i in ids], "scores": scores.loc[held]})
+                for piece, ids, held, _ in todo
+            ]
             for written in on.run("write", jobs):
                 out.add(written)
                 progress.report(out.clients, goal, "scoring")
                 check(progress)
         else:
-            for piece, ids, part, read_as in todo:
+            while todo:
+                piece, ids, held, read_as = todo.pop(0)
                 check(progress)
                 before = out.clients
 
@@ -254,8 +259,8 @@ def score(
                         engine,
                         piece,
                         shared,
-                        ids=ids,
-                        scores=part,
+                        ids=[int(i) for i in ids],
+                        scores=scores.loc[held],
                         model=model,
                         loaded=read_as,
                         reuse=fresh and kept is not None and sample.everyone,
